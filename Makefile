@@ -1,0 +1,49 @@
+# One way to run things; CI (.ci/run) uses these same targets.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+HOST ?= 127.0.0.1:8000
+DEMO_PASSWORD ?= danvan2024
+
+.PHONY: run test lint check install messages clean
+
+# Python packages: reinstalled when pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+# Front-end packages from the npm registry, exactly as package-lock.json says.
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+.env:
+	cp .env.example .env
+
+install: $(VENV)/.installed node_modules/.installed .env
+
+run: install
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo --password $(DEMO_PASSWORD)
+	$(PY) manage.py runserver $(HOST)
+
+test: install
+	$(PY) -m pytest -n auto
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint
+
+check: install
+	$(PY) manage.py check --fail-level WARNING
+	$(PY) manage.py makemigrations --check --dry-run
+
+messages: install
+	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'node_modules/*'
+	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles

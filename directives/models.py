@@ -1,0 +1,493 @@
+"""Briefing meetings, the chair's directives, who must carry them out and
+how far they have got."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from directives import rules
+from reports.models import (
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX_DIGITS,
+    Indicator,
+    Quarter,
+    Unit,
+    UnitReport,
+)
+from reports.text import search_text
+
+
+class Meeting(models.Model):
+    """A quarterly briefing (buổi giao ban) of the Standing Board."""
+
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="meetings"
+    )
+    held_at = models.DateTimeField(_("held at"))
+    title = models.CharField(_("title"), max_length=300)
+    chair_name = models.CharField(_("chaired by"), max_length=120)
+    chair_positions = models.CharField(_("chair's positions"), max_length=300, blank=True)
+    basis = models.TextField(
+        _("basis"),
+        blank=True,
+        help_text=_("The decisions and resolutions the meeting is held under, one per line."),
+    )
+    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    attending_units = models.ManyToManyField(
+        Unit, verbose_name=_("attending units"), blank=True, related_name="meetings_attended"
+    )
+    assessment = models.TextField(_("chair's overall assessment"), blank=True)
+    shortcomings = models.TextField(_("shortcomings named"), blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords(m2m_fields=[attending_units])
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_at"]
+        indexes = [models.Index(fields=["quarter", "held_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({timezone.localtime(self.held_at):%d/%m/%Y})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text(self.title, self.chair_name, self.venue)
+        super().save(*args, **kwargs)
+
+    @property
+    def held_on(self) -> datetime.date:
+        return timezone.localdate(self.held_at)
+
+
+class Topic(models.Model):
+    """A subject directives are grouped by on the register and dashboards."""
+
+    name = models.CharField(_("name"), max_length=150, unique=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["display_order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Confidentiality(models.TextChoices):
+    NORMAL = "normal", _("Normal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+
+
+class Directive(models.Model):
+    """A directive (ý kiến chỉ đạo, kết luận) the chair gave at a meeting.
+
+    Its status is derived from its lead units' assignments, never stored.
+    An optional measurable target reads an indicator against a range by a date.
+    """
+
+    meeting = models.ForeignKey(
+        Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="directives"
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    title = models.CharField(_("short title"), max_length=300)
+    text = models.TextField(_("full text"))
+    topic = models.ForeignKey(
+        Topic,
+        verbose_name=_("topic"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directives",
+    )
+    due_date = models.DateField(
+        _("due date"), null=True, blank=True, help_text=_("Leave empty for an ongoing directive.")
+    )
+    is_ongoing = models.BooleanField(
+        _("ongoing"), default=False, help_text=_("Carried out continuously, with no deadline.")
+    )
+    is_priority = models.BooleanField(_("priority"), default=False)
+    confidentiality = models.CharField(
+        _("confidentiality"),
+        max_length=15,
+        choices=Confidentiality.choices,
+        default=Confidentiality.NORMAL,
+    )
+    target_indicator = models.ForeignKey(
+        Indicator,
+        verbose_name=_("target indicator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="directive_targets",
+    )
+    target_baseline = models.DecimalField(
+        _("baseline"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    target_min = models.DecimalField(
+        _("target from"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    target_max = models.DecimalField(
+        _("target to"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+    )
+    target_date = models.DateField(_("target date"), null=True, blank=True)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("directive")
+        verbose_name_plural = _("directives")
+        ordering = ["-meeting__held_at", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="directive_number_unique_in_meeting",
+                violation_error_message=_("This meeting already has a directive with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(is_ongoing=True, due_date__isnull=True)
+                | Q(is_ongoing=False, due_date__isnull=False),
+                name="directive_due_date_xor_ongoing",
+                violation_error_message=_(
+                    "Give a due date, or mark the directive as ongoing, not both."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_min__isnull=True)
+                | Q(target_max__isnull=True)
+                | Q(target_max__gte=F("target_min")),
+                name="directive_target_range_ordered",
+                violation_error_message=_("The target's upper bound is below its lower bound."),
+            ),
+            models.CheckConstraint(
+                condition=(Q(target_baseline__isnull=True) | Q(target_baseline__gte=0))
+                & (Q(target_min__isnull=True) | Q(target_min__gte=0))
+                & (Q(target_max__isnull=True) | Q(target_max__gte=0)),
+                name="directive_target_not_negative",
+                violation_error_message=_("Target figures cannot be negative."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["topic"]),
+            models.Index(fields=["confidentiality"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text(self.title, self.text)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        errors = {}
+        if self.is_ongoing and self.due_date:
+            errors["due_date"] = _("An ongoing directive has no due date.")
+        if not self.is_ongoing and not self.due_date:
+            errors["due_date"] = _("Give a due date, or mark the directive as ongoing.")
+        if self.due_date and self.meeting_id and self.due_date < self.meeting.held_on:
+            errors["due_date"] = _("The due date cannot be before the meeting.")
+        has_range = self.target_min is not None or self.target_max is not None
+        if has_range and not self.target_indicator_id:
+            errors["target_indicator"] = _("Choose the indicator the target is measured on.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_confidential(self) -> bool:
+        return self.confidentiality == Confidentiality.CONFIDENTIAL
+
+    @property
+    def has_target(self) -> bool:
+        return self.target_indicator_id is not None
+
+
+class AssignmentRole(models.TextChoices):
+    LEAD = "lead", _("Lead")
+    SUPPORT = "support", _("Supporting")
+
+
+class Assignment(models.Model):
+    """A unit's part in a directive, as lead (chủ trì) or supporting (phối hợp).
+
+    ``due_date`` is the deadline in force for this unit: the directive's, or
+    the one a reviewer approved in a deadline change (the original stays on
+    the directive and in the change). ``completed_on`` is set when a reviewer
+    confirms the unit's "done" update. Both are stored, not recomputed, so that
+    registers and dashboards filter on them in SQL.
+    """
+
+    directive = models.ForeignKey(
+        Directive,
+        verbose_name=_("directive"),
+        on_delete=models.CASCADE,
+        related_name="assignments",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    role = models.CharField(
+        _("role"), max_length=10, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
+    )
+    due_date = models.DateField(_("due date in force"), null=True, blank=True)
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assignment")
+        verbose_name_plural = _("assignments")
+        ordering = ["directive", "role", "unit__display_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["directive", "unit"],
+                name="assignment_one_per_directive_unit",
+                violation_error_message=_("This unit is already assigned to this directive."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["unit", "role"]),
+            models.Index(fields=["due_date"]),
+            models.Index(fields=["completed_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.directive} · {self.unit} ({self.get_role_display()})"
+
+    def status(
+        self,
+        *,
+        has_update: bool,
+        updated_this_quarter: bool,
+        today: datetime.date | None = None,
+    ) -> rules.DirectiveStatus:
+        return rules.assignment_status(
+            due_date=self.due_date,
+            completed_on=self.completed_on,
+            has_update=has_update,
+            updated_this_quarter=updated_this_quarter,
+            today=today or timezone.localdate(),
+        )
+
+
+class ClaimedStatus(models.TextChoices):
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    BLOCKED = "blocked", _("Blocked")
+
+
+class ReviewStatus(models.TextChoices):
+    NOT_NEEDED = "not_needed", _("No confirmation needed")
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    REJECTED = "rejected", _("Rejected")
+
+
+def evidence_path(instance: "ProgressUpdate", filename: str) -> str:
+    return f"evidence/{instance.assignment.directive_id}/{filename}"
+
+
+class ProgressUpdate(models.Model):
+    """A unit's report on an assignment in a quarter. A claimed "done" counts
+    only once a reviewer confirms it."""
+
+    assignment = models.ForeignKey(
+        Assignment, verbose_name=_("assignment"), on_delete=models.CASCADE, related_name="updates"
+    )
+    quarter = models.ForeignKey(
+        Quarter,
+        verbose_name=_("quarter"),
+        on_delete=models.PROTECT,
+        related_name="progress_updates",
+    )
+    claimed_status = models.CharField(
+        _("status claimed"), max_length=15, choices=ClaimedStatus.choices
+    )
+    percent = models.PositiveSmallIntegerField(
+        _("percent done"), validators=[MinValueValidator(0), MaxValueValidator(100)]
+    )
+    description = models.TextField(_("what was done"))
+    evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reported by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    review_status = models.CharField(
+        _("confirmation"),
+        max_length=15,
+        choices=ReviewStatus.choices,
+        default=ReviewStatus.NOT_NEEDED,
+    )
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("progress update")
+        verbose_name_plural = _("progress updates")
+        ordering = ["-reported_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(percent__gte=0, percent__lte=100),
+                name="update_percent_0_to_100",
+                violation_error_message=_("The percent done must be between 0 and 100."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["quarter", "assignment"]),
+            models.Index(fields=["review_status"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.assignment} · {self.quarter}: {self.get_claimed_status_display()}"
+
+
+class DeadlineChangeStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting decision")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class DeadlineChange(models.Model):
+    """A unit's request to move its deadline, and the reviewer's decision."""
+
+    assignment = models.ForeignKey(
+        Assignment,
+        verbose_name=_("assignment"),
+        on_delete=models.CASCADE,
+        related_name="deadline_changes",
+    )
+    old_date = models.DateField(_("deadline before the change"))
+    new_date = models.DateField(_("requested deadline"))
+    reason = models.TextField(_("reason"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    status = models.CharField(
+        _("decision"),
+        max_length=10,
+        choices=DeadlineChangeStatus.choices,
+        default=DeadlineChangeStatus.PENDING,
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_comment = models.TextField(_("decision comment"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("deadline change")
+        verbose_name_plural = _("deadline changes")
+        ordering = ["-requested_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(new_date__gt=F("old_date")),
+                name="deadline_change_moves_later",
+                violation_error_message=_("The requested deadline must be after the current one."),
+            ),
+        ]
+        indexes = [models.Index(fields=["status"])]
+
+    def __str__(self) -> str:
+        return f"{self.assignment}: {self.old_date:%d/%m/%Y} → {self.new_date:%d/%m/%Y}"
+
+
+class Recommendation(models.Model):
+    """A recommendation heard at a meeting (kiến nghị, đề xuất) and the chair's answer."""
+
+    meeting = models.ForeignKey(
+        Meeting,
+        verbose_name=_("meeting"),
+        on_delete=models.CASCADE,
+        related_name="recommendations",
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    raised_by = models.ForeignKey(
+        Unit,
+        verbose_name=_("raised by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="recommendations",
+    )
+    report = models.ForeignKey(
+        UnitReport,
+        verbose_name=_("from report"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="recommendations_raised",
+    )
+    text = models.TextField(_("recommendation"))
+    response = models.TextField(_("chair's response"), blank=True)
+    directives = models.ManyToManyField(
+        Directive, verbose_name=_("directives it led to"), blank=True, related_name="recommendations"
+    )
+
+    history = HistoricalRecords(m2m_fields=[directives])
+
+    class Meta:
+        verbose_name = _("recommendation")
+        verbose_name_plural = _("recommendations")
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "number"],
+                name="recommendation_number_unique_in_meeting",
+                violation_error_message=_(
+                    "This meeting already has a recommendation with this number."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.text[:80]}"

@@ -1,0 +1,99 @@
+"""Pure rules of directive follow-up: a directive's status is derived, never typed.
+
+The vocabulary follows the government's task tracking (QĐ 42/2014/QĐ-TTg):
+done on time, done late, not done and still within the deadline, overdue;
+plus not started (no update yet) and, for directives without a deadline
+("thường xuyên"), ongoing: current if updated this quarter, stale if not.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DirectiveStatus(models.TextChoices):
+    DONE_ON_TIME = "done_on_time", _("Done on time")
+    DONE_LATE = "done_late", _("Done late")
+    IN_PROGRESS = "in_progress", _("Not done, within the deadline")
+    OVERDUE = "overdue", _("Overdue")
+    NOT_STARTED = "not_started", _("Not started")
+    ONGOING_CURRENT = "ongoing_current", _("Ongoing, updated")
+    ONGOING_STALE = "ongoing_stale", _("Ongoing, not updated")
+
+
+DONE = frozenset({DirectiveStatus.DONE_ON_TIME, DirectiveStatus.DONE_LATE})
+# Bootstrap colours of the status badges; every badge also carries its text.
+BADGE = {
+    DirectiveStatus.DONE_ON_TIME: "success",
+    DirectiveStatus.DONE_LATE: "warning",
+    DirectiveStatus.IN_PROGRESS: "primary",
+    DirectiveStatus.OVERDUE: "danger",
+    DirectiveStatus.NOT_STARTED: "secondary",
+    DirectiveStatus.ONGOING_CURRENT: "info",
+    DirectiveStatus.ONGOING_STALE: "warning",
+}
+
+
+def assignment_status(
+    *,
+    due_date: datetime.date | None,
+    completed_on: datetime.date | None,
+    has_update: bool,
+    updated_this_quarter: bool,
+    today: datetime.date,
+) -> DirectiveStatus:
+    """The status of one unit's assignment.
+
+    ``due_date`` is the effective deadline (after approved changes), None for
+    an ongoing directive; ``completed_on`` the date of the unit's "done"
+    update once a reviewer confirmed it. The deadline day counts in full.
+    """
+    if completed_on is not None and due_date is not None:
+        if completed_on <= due_date:
+            return DirectiveStatus.DONE_ON_TIME
+        return DirectiveStatus.DONE_LATE
+    if due_date is not None and today > due_date:
+        return DirectiveStatus.OVERDUE
+    if not has_update:
+        return DirectiveStatus.NOT_STARTED
+    if due_date is None:
+        if updated_this_quarter:
+            return DirectiveStatus.ONGOING_CURRENT
+        return DirectiveStatus.ONGOING_STALE
+    return DirectiveStatus.IN_PROGRESS
+
+
+# Among unfinished lead units, the most urgent status speaks for the directive.
+_URGENCY = (
+    DirectiveStatus.OVERDUE,
+    DirectiveStatus.ONGOING_STALE,
+    DirectiveStatus.IN_PROGRESS,
+    DirectiveStatus.ONGOING_CURRENT,
+    DirectiveStatus.NOT_STARTED,
+)
+
+
+def combine_statuses(lead_statuses: Iterable[DirectiveStatus]) -> DirectiveStatus:
+    """A directive's status from its lead units' statuses.
+
+    It is done only when every lead unit is done (late if any was late);
+    otherwise the most urgent unfinished status wins, except that a directive
+    some lead unit has started is no longer "not started".
+    """
+    statuses = list(lead_statuses)
+    if not statuses:
+        return DirectiveStatus.NOT_STARTED
+    if all(status in DONE for status in statuses):
+        if DirectiveStatus.DONE_LATE in statuses:
+            return DirectiveStatus.DONE_LATE
+        return DirectiveStatus.DONE_ON_TIME
+    unfinished = [status for status in statuses if status not in DONE]
+    started = len(unfinished) < len(statuses)
+    for status in _URGENCY:
+        if status in unfinished:
+            if status == DirectiveStatus.NOT_STARTED and started:
+                return DirectiveStatus.IN_PROGRESS
+            return status
+    raise AssertionError(f"unhandled statuses {statuses}")  # pragma: no cover

@@ -1,0 +1,491 @@
+"""The reporting cycle's data: units, who works in them, quarters, indicators,
+the units' quarterly reports and the indicator values they carry."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from reports import rules
+from reports.text import search_text
+
+# The largest figure any indicator may carry: 12 digits before the point is
+# already a thousand billion, far beyond any unit's quarter.
+VALUE_MAX_DIGITS = 14
+VALUE_DECIMAL_PLACES = 2
+VALUE_MAX = Decimal("999999999999.99")
+
+
+class UnitKind(models.TextChoices):
+    MASS_MOBILIZATION = "mass_mobilization", _("Mass mobilization commission")
+    FRONT = "front", _("Fatherland Front")
+    MASS_ORG = "mass_org", _("Mass organisation")
+    ARMED_FORCES = "armed_forces", _("Armed forces")
+    GOVERNMENT = "government", _("Government")
+    PARTY_COMMITTEE = "party_committee", _("Local Party committee")
+
+
+class UnitLevel(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    DISTRICT = "district", _("District")
+    COMMUNE = "commune", _("Commune")
+
+
+class Unit(models.Model):
+    """A body that files quarterly reports and receives directives.
+
+    Units are reorganised (districts abolished, commissions merged), so a unit
+    has validity dates and points to the unit that took over its work.
+    """
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
+    level = models.CharField(
+        _("level"), max_length=10, choices=UnitLevel.choices, default=UnitLevel.PROVINCE
+    )
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent unit"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    submits_reports = models.BooleanField(
+        _("files quarterly reports"),
+        default=True,
+        help_text=_("Untick for units that only group others and report nothing themselves."),
+    )
+    valid_from = models.DateField(_("valid from"), null=True, blank=True)
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    successor = models.ForeignKey(
+        "self",
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="predecessors",
+        help_text=_("The unit that took over this unit's work after a merger or reorganisation."),
+    )
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit")
+        verbose_name_plural = _("units")
+        ordering = ["display_order", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True)
+                | Q(valid_from__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="unit_valid_to_after_valid_from",
+                violation_error_message=_("A unit cannot end before it begins."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(successor=F("id")),
+                name="unit_not_its_own_successor",
+                violation_error_message=_("A unit cannot be its own successor."),
+            ),
+        ]
+        indexes = [models.Index(fields=["kind", "display_order"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text(self.code, self.name, self.short_name)
+        super().save(*args, **kwargs)
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """Whether the unit existed on ``day`` (open-ended validity counts)."""
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
+
+
+class MembershipRole(models.TextChoices):
+    REPORTER = "reporter", _("Reporter")
+    HEAD = "head", _("Head of unit")
+
+
+class Membership(models.Model):
+    """A user working in a unit, as reporter (drafts) or head (also submits)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=MembershipRole.choices)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["unit__display_order", "unit__name", "user__username"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "unit"],
+                name="membership_one_role_per_unit",
+                violation_error_message=_("This user already belongs to this unit."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.unit} ({self.get_role_display()})"
+
+
+class QuarterQuerySet(models.QuerySet):
+    def get_by_slug(self, slug: str) -> "Quarter":
+        """The quarter of a slug like ``2024-q1``; raises DoesNotExist for anything else."""
+        year, sep, number = slug.partition("-q")
+        if not (sep and year.isdigit() and number.isdigit()):
+            raise self.model.DoesNotExist(slug)
+        return self.get(year=int(year), number=int(number))
+
+    def current(self) -> "Quarter | None":
+        """The quarter units are working on: the latest one not yet closed."""
+        return self.filter(closed=False).order_by("-year", "-number").first()
+
+
+class Quarter(models.Model):
+    """A reporting quarter, "Quý I/2024", with the date its reports are due."""
+
+    year = models.PositiveSmallIntegerField(
+        _("year"), validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    number = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
+    due_date = models.DateField(_("report due date"))
+    closed = models.BooleanField(
+        _("closed"),
+        default=False,
+        help_text=_("A closed quarter's reports can no longer be changed."),
+    )
+
+    history = HistoricalRecords()
+    objects = QuarterQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("quarter")
+        verbose_name_plural = _("quarters")
+        ordering = ["-year", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "number"],
+                name="quarter_unique_year_number",
+                violation_error_message=_("This quarter already exists."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1, number__lte=4),
+                name="quarter_number_1_to_4",
+                violation_error_message=_("A quarter is numbered 1 to 4."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return _("Q%(roman)s/%(year)s") % {"roman": rules.ROMAN[self.number], "year": self.year}
+
+    @property
+    def slug(self) -> str:
+        return f"{self.year}-q{self.number}"
+
+    @property
+    def start_date(self) -> datetime.date:
+        return rules.quarter_bounds(self.year, self.number)[0]
+
+    @property
+    def end_date(self) -> datetime.date:
+        return rules.quarter_bounds(self.year, self.number)[1]
+
+    def previous_key(self) -> tuple[int, int]:
+        """(year, number) of the quarter before this one."""
+        if self.number == 1:
+            return self.year - 1, 4
+        return self.year, self.number - 1
+
+    def days_left(self, today: datetime.date | None = None) -> int:
+        return rules.days_left(due_date=self.due_date, today=today or timezone.localdate())
+
+
+class Accumulation(models.TextChoices):
+    FLOW = "flow", _("Flow (added up over the quarters)")
+    STOCK = "stock", _("Stock (level at quarter end)")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "sum", _("Sum over units")
+    MEAN = "mean", _("Mean over units (rates, percentages)")
+
+
+class Indicator(models.Model):
+    """A measured figure units report each quarter (chỉ tiêu)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=255)
+    group = models.CharField(
+        _("group"), max_length=100, blank=True, help_text=_("Heading it is shown under.")
+    )
+    measure = models.CharField(_("measure"), max_length=50)
+    unit_kinds = models.JSONField(
+        _("reported by"),
+        default=list,
+        blank=True,
+        help_text=_("Kinds of unit that report it; none ticked means every kind."),
+    )
+    accumulation = models.CharField(
+        _("accumulation through the year"),
+        max_length=10,
+        choices=Accumulation.choices,
+        default=Accumulation.FLOW,
+    )
+    aggregation = models.CharField(
+        _("combined across units by"),
+        max_length=10,
+        choices=Aggregation.choices,
+        default=Aggregation.SUM,
+    )
+    max_value = models.DecimalField(
+        _("largest allowed value"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        null=True,
+        blank=True,
+        help_text=_("For example 100 for a percentage."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+    search_text = models.TextField(editable=False, blank=True, default="")
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["display_order", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_value__isnull=True) | Q(max_value__gt=0),
+                name="indicator_max_value_positive",
+                violation_error_message=_("The largest allowed value must be above zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.measure})"
+
+    def save(self, *args, **kwargs):
+        self.search_text = search_text(self.code, self.name, self.group)
+        super().save(*args, **kwargs)
+
+    def applies_to(self, kind: str) -> bool:
+        return not self.unit_kinds or kind in self.unit_kinds
+
+    def get_unit_kinds_display(self) -> str:
+        if not self.unit_kinds:
+            return str(_("All kinds"))
+        labels = dict(UnitKind.choices)
+        return ", ".join(str(labels.get(kind, kind)) for kind in self.unit_kinds)
+
+
+class ReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+
+
+class UnitReport(models.Model):
+    """A unit's quarterly report: five narrative sections and indicator values.
+
+    ``version`` goes up on every save through the services, so a form posted
+    against an older version is refused instead of overwriting newer text.
+    """
+
+    SECTIONS = (
+        "people_situation",
+        "results",
+        "shortcomings",
+        "next_plan",
+        "recommendations",
+    )
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="reports"
+    )
+    unit_name = models.CharField(
+        _("unit name when filed"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kept as it was, so renamed or merged units' reports read as filed."),
+    )
+    people_situation = models.TextField(_("people's situation"), blank=True)
+    results = models.TextField(_("results of the tasks"), blank=True)
+    shortcomings = models.TextField(_("shortcomings and causes"), blank=True)
+    next_plan = models.TextField(_("tasks for the next quarter"), blank=True)
+    recommendations = models.TextField(_("recommendations and proposals"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("unit report")
+        verbose_name_plural = _("unit reports")
+        ordering = ["-quarter__year", "-quarter__number", "unit__display_order", "unit__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "quarter"],
+                name="report_one_per_unit_quarter",
+                violation_error_message=_("This unit already has a report for this quarter."),
+            ),
+            models.CheckConstraint(
+                condition=Q(version__gte=1),
+                name="report_version_positive",
+                violation_error_message=_("The version starts at 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ReportStatus.values),
+                name="report_status_known",
+                violation_error_message=_("Unknown report status."),
+            ),
+        ]
+        indexes = [models.Index(fields=["quarter", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.unit_name or self.unit} · {self.quarter}"
+
+    def save(self, *args, **kwargs):
+        if not self.unit_name:
+            self.unit_name = self.unit.name
+        super().save(*args, **kwargs)
+
+    @property
+    def is_editable_status(self) -> bool:
+        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+
+    @cached_property
+    def timeliness(self) -> rules.Timeliness:
+        """On time / late by the first submission, or missing / not due. Reads ``quarter``."""
+        return rules.report_timeliness(
+            due_date=self.quarter.due_date,
+            submitted_at=self.first_submitted_at,
+            today=timezone.localdate(),
+        )
+
+    @property
+    def is_late(self) -> bool:
+        """Whether it first reached the commission after the quarter's due date."""
+        return self.timeliness == rules.Timeliness.LATE
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(field name, translated title, text) of the five sections, in order."""
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in self.SECTIONS
+        ]
+
+
+class IndicatorValue(models.Model):
+    """One indicator's value in one report."""
+
+    report = models.ForeignKey(
+        UnitReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="values"
+    )
+    value = models.DecimalField(
+        _("value"),
+        max_digits=VALUE_MAX_DIGITS,
+        decimal_places=VALUE_DECIMAL_PLACES,
+        validators=[MinValueValidator(0), MaxValueValidator(VALUE_MAX)],
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        ordering = ["indicator__display_order", "indicator__code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                name="value_one_per_report_indicator",
+                violation_error_message=_("This report already has a value for this indicator."),
+            ),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="value_not_negative",
+                violation_error_message=_("An indicator value cannot be negative."),
+            ),
+        ]
+        indexes = [models.Index(fields=["indicator", "report"])]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.code}: {self.value}"
+
+    def clean(self):
+        limit = self.indicator.max_value if self.indicator_id else None
+        if limit is not None and self.value is not None and self.value > limit:
+            raise ValidationError(
+                {
+                    "value": _("%(indicator)s cannot be above %(limit)s.")
+                    % {"indicator": self.indicator.name, "limit": limit}
+                }
+            )

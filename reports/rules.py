@@ -1,0 +1,80 @@
+"""Pure rules of the reporting cycle: functions of the data, no queries.
+
+Models, selectors, views and exports all call these, so a report is judged
+late by the same rule on every page and in every export.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+
+
+class Timeliness(models.TextChoices):
+    """Where a unit's report stands against its quarter's due date."""
+
+    ON_TIME = "on_time", _("On time")
+    LATE = "late", _("Late")
+    MISSING = "missing", _("Missing")
+    NOT_DUE = "not_due", _("Not yet due")
+
+
+def local_date(moment: datetime.datetime) -> datetime.date:
+    """The calendar date of ``moment`` in the site's time zone (Asia/Ho_Chi_Minh)."""
+    return timezone.localdate(moment)
+
+
+def is_late(*, due_date: datetime.date, submitted_at: datetime.datetime) -> bool:
+    """A submission is late when its local date falls after the due date.
+
+    The due date itself counts in full: 23:59 in Hà Nội on the due date is on
+    time even though it is already the next day nowhere else that matters.
+    """
+    return local_date(submitted_at) > due_date
+
+
+def report_timeliness(
+    *,
+    due_date: datetime.date,
+    submitted_at: datetime.datetime | None,
+    today: datetime.date,
+) -> Timeliness:
+    """On time, late, missing (past due, never submitted) or not yet due."""
+    if submitted_at is not None:
+        if is_late(due_date=due_date, submitted_at=submitted_at):
+            return Timeliness.LATE
+        return Timeliness.ON_TIME
+    if today > due_date:
+        return Timeliness.MISSING
+    return Timeliness.NOT_DUE
+
+
+def days_left(*, due_date: datetime.date, today: datetime.date) -> int:
+    """Days until the due date: 0 on the day itself, negative once it has passed."""
+    return (due_date - today).days
+
+
+def quarter_of(day: datetime.date) -> tuple[int, int]:
+    """The (year, number) of the quarter containing ``day``."""
+    return day.year, (day.month - 1) // 3 + 1
+
+
+def quarter_bounds(year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a quarter."""
+    first = datetime.date(year, 3 * number - 2, 1)
+    if number == 4:
+        last = datetime.date(year, 12, 31)
+    else:
+        last = datetime.date(year, 3 * number + 1, 1) - datetime.timedelta(days=1)
+    return first, last
+
+
+def rate(numerator: int, denominator: int) -> Decimal | None:
+    """A percentage with one decimal, or None when there is nothing to divide by."""
+    if denominator <= 0:
+        return None
+    return (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"))

@@ -1,0 +1,18 @@
+"""Text helpers shared by every app: search that ignores Vietnamese diacritics."""
+
+import unicodedata
+
+# Letters that are not a base letter plus combining marks, so NFD leaves them.
+_SPECIAL = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` and strip its diacritics: "Dân vận khéo" -> "dan van kheo"."""
+    decomposed = unicodedata.normalize("NFD", (text or "").translate(_SPECIAL))
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(stripped.lower().split())
+
+
+def search_text(*parts: object) -> str:
+    """The folded text of ``parts`` that a model stores for diacritic-free search."""
+    return fold(" ".join(str(part) for part in parts if part))

@@ -1,0 +1,170 @@
+"""Factories for every model; tests build their data from these."""
+
+import datetime
+
+import factory
+from django.contrib.auth.models import Group, User
+from django.utils import timezone
+
+from directives import models as dm
+from reports import models as rm
+from reports.permissions import LEADERSHIP, REVIEWERS
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    password = factory.django.Password("pw")
+
+
+def user_in_group(group_name: str, **kwargs) -> User:
+    user = UserFactory(**kwargs)
+    user.groups.add(Group.objects.get(name=group_name))
+    return user
+
+
+def reviewer(**kwargs) -> User:
+    return user_in_group(REVIEWERS, **kwargs)
+
+
+def leader(**kwargs) -> User:
+    return user_in_group(LEADERSHIP, **kwargs)
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Unit
+
+    code = factory.Sequence(lambda n: f"unit-{n}")
+    name = factory.Sequence(lambda n: f"Đơn vị {n}")
+    kind = rm.UnitKind.MASS_ORG
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Membership
+
+    user = factory.SubFactory(UserFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = rm.MembershipRole.REPORTER
+
+
+def member(unit: rm.Unit, role: str = rm.MembershipRole.REPORTER, **kwargs) -> User:
+    return MembershipFactory(unit=unit, role=role, **kwargs).user
+
+
+class QuarterFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Quarter
+        django_get_or_create = ("year", "number")
+
+    year = 2024
+    number = 1
+    due_date = factory.LazyAttribute(
+        lambda q: rm.Quarter(year=q.year, number=q.number).end_date - datetime.timedelta(days=10)
+    )
+
+
+class IndicatorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.Indicator
+
+    code = factory.Sequence(lambda n: f"IND_{n}")
+    name = factory.Sequence(lambda n: f"Chỉ tiêu {n}")
+    measure = "cuộc"
+
+
+class UnitReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.UnitReport
+
+    unit = factory.SubFactory(UnitFactory)
+    quarter = factory.SubFactory(QuarterFactory)
+    people_situation = "Tình hình nhân dân ổn định."
+    results = "Kết quả thực hiện nhiệm vụ."
+    shortcomings = "Hạn chế."
+    next_plan = "Phương hướng quý tới."
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = rm.IndicatorValue
+
+    report = factory.SubFactory(UnitReportFactory)
+    indicator = factory.SubFactory(IndicatorFactory)
+    value = 10
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.Meeting
+
+    quarter = factory.SubFactory(QuarterFactory)
+    held_at = factory.LazyFunction(
+        lambda: timezone.make_aware(datetime.datetime(2024, 3, 14, 14, 0))
+    )
+    title = "Giao ban công tác dân vận"
+    chair_name = "Nguyễn Văn A"
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.Topic
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Chủ đề {n}")
+
+
+class DirectiveFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.Directive
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Ý kiến chỉ đạo {n}")
+    text = "Nội dung chỉ đạo."
+    due_date = datetime.date(2024, 6, 30)
+
+
+class AssignmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.Assignment
+
+    directive = factory.SubFactory(DirectiveFactory)
+    unit = factory.SubFactory(UnitFactory)
+    role = dm.AssignmentRole.LEAD
+    due_date = factory.LazyAttribute(lambda a: a.directive.due_date)
+
+
+class ProgressUpdateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.ProgressUpdate
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    quarter = factory.SubFactory(QuarterFactory, year=2024, number=2)
+    claimed_status = dm.ClaimedStatus.IN_PROGRESS
+    percent = 50
+    description = "Đã triển khai."
+
+
+class DeadlineChangeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.DeadlineChange
+
+    assignment = factory.SubFactory(AssignmentFactory)
+    old_date = datetime.date(2024, 6, 30)
+    new_date = datetime.date(2024, 9, 30)
+    reason = "Cần thêm thời gian."
+
+
+class RecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = dm.Recommendation
+
+    meeting = factory.SubFactory(MeetingFactory)
+    number = factory.Sequence(lambda n: n + 1)
+    text = "Kiến nghị."
