@@ -171,6 +171,15 @@ CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
 
+# Where links in emails point to.
+SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+# Report reminders: days before the due date, then every N days after it.
+REMINDER_DAYS_BEFORE = [int(day) for day in envlist("REMINDER_DAYS_BEFORE", "7,3,1")]
+REMINDER_EVERY_DAYS_AFTER = envint("REMINDER_EVERY_DAYS_AFTER", 3)
+# Evidence attached to progress updates.
+EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+
 # The header blocks of the commission's documents (Hướng dẫn 36-HD/VPTW).
 DOCUMENT_PARTY_COMMITTEE = os.getenv("DOCUMENT_PARTY_COMMITTEE", "ĐẢNG BỘ TỈNH QUẢNG NINH")
 DOCUMENT_ISSUER = os.getenv("DOCUMENT_ISSUER", "BAN DÂN VẬN")

@@ -489,3 +489,31 @@ class IndicatorValue(models.Model):
                     % {"indicator": self.indicator.name, "limit": limit}
                 }
             )
+
+
+class ReminderLog(models.Model):
+    """A reminder mailed to a unit about its report, so a day gets one at most."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    sent_on = models.DateField(_("sent on"))
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "quarter", "sent_on"],
+                name="reminder_once_per_unit_quarter_day",
+                violation_error_message=_("A reminder was already sent to this unit today."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.quarter} · {self.sent_on:%d/%m/%Y}"
