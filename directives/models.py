@@ -470,7 +470,10 @@ class Recommendation(models.Model):
     text = models.TextField(_("recommendation"))
     response = models.TextField(_("chair's response"), blank=True)
     directives = models.ManyToManyField(
-        Directive, verbose_name=_("directives it led to"), blank=True, related_name="recommendations"
+        Directive,
+        verbose_name=_("directives it led to"),
+        blank=True,
+        related_name="recommendations",
     )
 
     history = HistoricalRecords(m2m_fields=[directives])
