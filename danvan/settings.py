@@ -99,9 +99,10 @@ TEMPLATES = [
 
 # SQLite next to the code unless DATABASE_URL names another database
 # (postgres://user:password@host:port/name in production).
+# An empty DATABASE_URL (as in a copied .env.example) counts as unset.
 DATABASES = {
-    "default": dj_database_url.config(
-        default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
+    "default": dj_database_url.parse(
+        os.getenv("DATABASE_URL") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}",
         conn_max_age=envint("DB_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -134,6 +135,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     ("vendor/bootstrap", NODE_MODULES / "bootstrap" / "dist"),
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
+    ("vendor/chart.js", NODE_MODULES / "chart.js" / "dist"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -147,17 +149,16 @@ STORAGES = {
 }
 # Uploaded evidence is private: kept outside the static root and served only
 # through views that check who may see it (never by URL alone).
-MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = None
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
-EMAIL_BACKEND = os.getenv(
-    "EMAIL_BACKEND",
+EMAIL_BACKEND = os.getenv("EMAIL_BACKEND") or (
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+    else "django.core.mail.backends.smtp.EmailBackend"
 )
 EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
 EMAIL_PORT = envint("EMAIL_PORT", 25)
