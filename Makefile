@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 DEMO_PASSWORD ?= danvan2024
 
-.PHONY: run test lint check install messages clean
+.PHONY: run test e2e lint check install messages clean
 
 # Python packages: reinstalled when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -30,7 +30,13 @@ run: install
 	$(PY) manage.py runserver $(HOST)
 
 test: install
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto -m "not e2e"
+
+# Browser tests in Debian's Chromium (installed here when missing; Playwright's
+# own browser download is not used).
+e2e: install
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	$(PY) -m pytest tests/e2e -m e2e -p no:xdist
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -127,7 +127,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
+STATIC_ROOT = Path(os.getenv("STATIC_ROOT") or BASE_DIR / "staticfiles")
 # Front-end packages come from the npm registry (package-lock.json) into
 # node_modules/ and are served from there: nothing is fetched from a CDN.
 NODE_MODULES = BASE_DIR / "node_modules"
