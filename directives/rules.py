@@ -48,10 +48,11 @@ def assignment_status(
 
     ``due_date`` is the effective deadline (after approved changes), None for
     an ongoing directive; ``completed_on`` the date of the unit's "done"
-    update once a reviewer confirmed it. The deadline day counts in full.
+    update once a reviewer confirmed it. The deadline day counts in full; an
+    ongoing assignment confirmed done had no deadline to miss, so it is on time.
     """
-    if completed_on is not None and due_date is not None:
-        if completed_on <= due_date:
+    if completed_on is not None:
+        if due_date is None or completed_on <= due_date:
             return DirectiveStatus.DONE_ON_TIME
         return DirectiveStatus.DONE_LATE
     if due_date is not None and today > due_date:

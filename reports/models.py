@@ -2,6 +2,7 @@
 the units' quarterly reports and the indicator values they carry."""
 
 import datetime
+import re
 from decimal import Decimal
 
 from django.conf import settings
@@ -157,13 +158,17 @@ class Membership(models.Model):
         return f"{self.user} · {self.unit} ({self.get_role_display()})"
 
 
+# Only the canonical form: ASCII digits, a four-digit year, quarters 1-4.
+SLUG_PATTERN = re.compile(r"(?P<year>\d{4})-q(?P<number>[1-4])", re.ASCII)
+
+
 class QuarterQuerySet(models.QuerySet):
     def get_by_slug(self, slug: str) -> "Quarter":
         """The quarter of a slug like ``2024-q1``; raises DoesNotExist for anything else."""
-        year, sep, number = slug.partition("-q")
-        if not (sep and year.isdigit() and number.isdigit()):
+        match = SLUG_PATTERN.fullmatch(slug)
+        if match is None:
             raise self.model.DoesNotExist(slug)
-        return self.get(year=int(year), number=int(number))
+        return self.get(year=int(match["year"]), number=int(match["number"]))
 
     def current(self) -> "Quarter | None":
         """The quarter units are working on: the latest one not yet closed."""

@@ -5,7 +5,7 @@ late by the same rule on every page and in every export.
 """
 
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 from django.utils import timezone
@@ -24,8 +24,12 @@ class Timeliness(models.TextChoices):
 
 
 def local_date(moment: datetime.datetime) -> datetime.date:
-    """The calendar date of ``moment`` in the site's time zone (Asia/Ho_Chi_Minh)."""
-    return timezone.localdate(moment)
+    """The calendar date of ``moment`` in the site's time zone (Asia/Ho_Chi_Minh).
+
+    Always the site's zone, never the one activated for a request, so a report
+    is late on every page or on none.
+    """
+    return timezone.localdate(moment, timezone.get_default_timezone())
 
 
 def is_late(*, due_date: datetime.date, submitted_at: datetime.datetime) -> bool:
@@ -74,7 +78,11 @@ def quarter_bounds(year: int, number: int) -> tuple[datetime.date, datetime.date
 
 
 def rate(numerator: int, denominator: int) -> Decimal | None:
-    """A percentage with one decimal, or None when there is nothing to divide by."""
+    """A percentage with one decimal, or None when there is nothing to divide by.
+
+    Halves round up (1 of 16 is 6.3%), as in the spreadsheets the figures are
+    checked against, not to the even digit.
+    """
     if denominator <= 0:
         return None
-    return (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"))
+    return (Decimal(100) * numerator / denominator).quantize(Decimal("0.1"), ROUND_HALF_UP)

@@ -14,5 +14,8 @@ def fold(text: str) -> str:
 
 
 def search_text(*parts: object) -> str:
-    """The folded text of ``parts`` that a model stores for diacritic-free search."""
-    return fold(" ".join(str(part) for part in parts if part))
+    """The folded text of ``parts`` that a model stores for diacritic-free search.
+
+    Only missing parts (None, "") are skipped: a number 0 is still searchable.
+    """
+    return fold(" ".join(str(part) for part in parts if part is not None and part != ""))

@@ -1,0 +1,300 @@
+"""Settings come from the environment; production refuses to start without its secrets.
+
+Each case imports the settings in a fresh interpreter, because they are read
+once at start-up. Every variable a case depends on is set (or removed)
+explicitly, and cases that need a variable to be truly unset also switch off
+the repository's .env, so no result depends on whether a developer has one.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+REPO = Path(__file__).resolve().parent.parent
+# Variables the settings read; removed from the inherited environment so that
+# neither the shell running the tests nor pytest-env decides a case.
+READ_BY_SETTINGS = (
+    "DEBUG",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "CSRF_TRUSTED_ORIGINS",
+    "DATABASE_URL",
+    "DB_CONN_MAX_AGE",
+    "MEDIA_ROOT",
+    "EMAIL_BACKEND",
+    "PYTHON_DOTENV_DISABLED",
+)
+SHOW_SETTINGS = """
+import json
+from django.conf import settings
+db = settings.DATABASES["default"]
+print(json.dumps({
+    "DEBUG": settings.DEBUG,
+    "SECRET_KEY": settings.SECRET_KEY,
+    "ALLOWED_HOSTS": settings.ALLOWED_HOSTS,
+    "ENGINE": db.get("ENGINE"),
+    "NAME": str(db.get("NAME")),
+    "HOST": db.get("HOST"),
+    "PORT": db.get("PORT"),
+    "USER": db.get("USER"),
+    "CONN_MAX_AGE": db.get("CONN_MAX_AGE"),
+    "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+    "EMAIL_BACKEND": settings.EMAIL_BACKEND,
+    "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
+}))
+"""
+# Makes python-dotenv a no-op before the settings import it.
+WITHOUT_DOTENV = "import dotenv\ndotenv.load_dotenv = lambda *args, **kwargs: False\n"
+
+
+def run_settings(
+    env: dict[str, str], *, use_dotenv: bool = True, code: str = SHOW_SETTINGS, cwd: Path = REPO
+) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
+    full_env["DJANGO_SETTINGS_MODULE"] = "danvan.settings"
+    full_env.update(env)
+    prelude = "" if use_dotenv else WITHOUT_DOTENV
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", prelude + "import django\ndjango.setup()\n" + code],
+        cwd=cwd,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def loaded(env: dict[str, str], **kwargs) -> dict:
+    result = run_settings(env, **kwargs)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# --- production refuses to start without its secrets ---------------------------------
+
+
+def test_production_refuses_to_start_with_an_empty_secret_key():
+    # An empty SECRET_KEY in the environment also keeps any .env value out.
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": "", "ALLOWED_HOSTS": "example.gov.vn"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_with_no_secret_key_at_all():
+    result = run_settings({"DEBUG": "0", "ALLOWED_HOSTS": "example.gov.vn"}, use_dotenv=False)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+@pytest.mark.parametrize("debug", ["0", "false", "no", "off", ""])
+def test_anything_but_a_yes_leaves_debug_off_and_the_secret_key_required(debug):
+    result = run_settings({"DEBUG": debug, "SECRET_KEY": "", "ALLOWED_HOSTS": "example.gov.vn"})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts():
+    result = run_settings({"DEBUG": "0", "SECRET_KEY": "s3cret-for-the-test", "ALLOWED_HOSTS": ""})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_allowed_hosts_of_only_commas_and_spaces_count_as_none():
+    result = run_settings(
+        {"DEBUG": "0", "SECRET_KEY": "s3cret-for-the-test", "ALLOWED_HOSTS": " , ,"}
+    )
+    assert result.returncode != 0
+    assert "ALLOWED_HOSTS" in result.stderr
+
+
+def test_production_starts_once_both_are_set():
+    values = loaded(
+        {
+            "DEBUG": "0",
+            "SECRET_KEY": "s3cret-for-the-test",
+            "ALLOWED_HOSTS": " danvan.example.gov.vn , 10.0.0.5 ,",
+        }
+    )
+    assert values["DEBUG"] is False
+    assert values["SECRET_KEY"] == "s3cret-for-the-test"
+    assert values["ALLOWED_HOSTS"] == ["danvan.example.gov.vn", "10.0.0.5"]
+    assert values["STATICFILES_BACKEND"].startswith("whitenoise.")
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+
+
+# --- development runs with nothing set -------------------------------------------------
+
+
+@pytest.mark.parametrize("debug", ["1", "true", "True", "yes", "on", " 1 "])
+def test_development_runs_without_a_secret_key(debug):
+    values = loaded({"DEBUG": debug, "SECRET_KEY": "", "ALLOWED_HOSTS": ""}, use_dotenv=False)
+    assert values["DEBUG"] is True
+    assert values["SECRET_KEY"]  # a development-only key fills in
+    assert "insecure" in values["SECRET_KEY"]
+
+
+def test_development_serves_localhost_by_default():
+    values = loaded({"DEBUG": "1"}, use_dotenv=False)
+    assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+# --- the database -----------------------------------------------------------------------
+
+
+def test_the_default_database_is_sqlite_next_to_the_code():
+    values = loaded({"DEBUG": "1"}, use_dotenv=False)
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(values["NAME"]) == REPO / "db.sqlite3"
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_a_postgres_database_url_selects_postgresql(scheme):
+    url = f"{scheme}://danvan:pw@db.example.test:5433/danvan_prod"
+    values = loaded({"DEBUG": "1", "DATABASE_URL": url})
+    assert values["ENGINE"] == "django.db.backends.postgresql"
+    assert values["NAME"] == "danvan_prod"
+    assert values["HOST"] == "db.example.test"
+    assert values["PORT"] == 5433
+    assert values["USER"] == "danvan"
+    assert values["CONN_MAX_AGE"] == 60
+
+
+def test_connection_reuse_can_be_tuned():
+    values = loaded(
+        {"DEBUG": "1", "DATABASE_URL": "postgres://u@h/d", "DB_CONN_MAX_AGE": "0"},
+    )
+    assert values["CONN_MAX_AGE"] == 0
+
+
+def test_an_empty_database_url_as_in_env_example_means_sqlite():
+    # `make` copies .env.example, with its "DATABASE_URL=", to .env.
+    values = loaded({"DEBUG": "1", "DATABASE_URL": ""})
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+
+
+def test_empty_media_root_and_email_backend_as_in_env_example_mean_the_defaults():
+    values = loaded({"DEBUG": "1", "MEDIA_ROOT": "", "EMAIL_BACKEND": ""})
+    assert Path(values["MEDIA_ROOT"]) == REPO / "media"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+# --- the .env file --------------------------------------------------------------------
+
+
+@pytest.fixture
+def project_copy(tmp_path):
+    """The settings module alone in a scratch project, so a .env can be written next to it."""
+    (tmp_path / "danvan").mkdir()
+    (tmp_path / "danvan" / "__init__.py").write_text("")
+    shutil.copy(REPO / "danvan" / "settings.py", tmp_path / "danvan" / "settings.py")
+    return tmp_path
+
+
+def read_settings_module(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    full_env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
+    full_env.update(env)
+    code = textwrap.dedent(
+        f"""
+        import json
+        import danvan.settings as s
+        assert s.__file__.startswith({str(project)!r}), s.__file__
+        print(json.dumps({{
+            "DEBUG": s.DEBUG,
+            "SECRET_KEY": s.SECRET_KEY,
+            "ENGINE": s.DATABASES["default"]["ENGINE"],
+            "MEDIA_ROOT": str(s.MEDIA_ROOT),
+            "EMAIL_BACKEND": s.EMAIL_BACKEND,
+        }}))
+        """
+    )
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        cwd=project,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_a_dot_env_file_fills_in_what_the_environment_leaves_unset(project_copy):
+    (project_copy / ".env").write_text("DEBUG=0\nSECRET_KEY=from-dot-env\nALLOWED_HOSTS=x.test\n")
+    result = read_settings_module(project_copy, {})
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["DEBUG"] is False
+    assert values["SECRET_KEY"] == "from-dot-env"
+
+
+def test_a_dot_env_copied_from_the_example_runs_for_development(project_copy):
+    shutil.copy(REPO / ".env.example", project_copy / ".env")
+    result = read_settings_module(project_copy, {})
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["DEBUG"] is True
+    assert values["SECRET_KEY"]
+    assert values["ENGINE"] == "django.db.backends.sqlite3"
+    assert Path(values["MEDIA_ROOT"]) == project_copy / "media"
+    assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+def test_the_real_environment_wins_over_the_dot_env_file(project_copy):
+    (project_copy / ".env").write_text("DEBUG=0\nSECRET_KEY=from-dot-env\nALLOWED_HOSTS=x.test\n")
+    result = read_settings_module(project_copy, {"SECRET_KEY": "from-environment"})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["SECRET_KEY"] == "from-environment"
+
+
+def test_an_empty_secret_key_in_the_environment_is_missing_even_with_one_in_dot_env(
+    project_copy,
+):
+    (project_copy / ".env").write_text("DEBUG=0\nSECRET_KEY=from-dot-env\nALLOWED_HOSTS=x.test\n")
+    result = read_settings_module(project_copy, {"SECRET_KEY": ""})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_an_empty_secret_key_in_dot_env_is_missing_too(project_copy):
+    (project_copy / ".env").write_text("DEBUG=0\nSECRET_KEY=\nALLOWED_HOSTS=x.test\n")
+    result = read_settings_module(project_copy, {})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+# --- language and time ----------------------------------------------------------------
+
+
+def test_the_site_speaks_vietnamese_with_english_available():
+    assert settings.LANGUAGE_CODE == "vi"
+    assert dict(settings.LANGUAGES).keys() == {"vi", "en"}
+    assert settings.USE_I18N is True
+    assert REPO / "locale" in [Path(p) for p in settings.LOCALE_PATHS]
+
+
+def test_the_site_keeps_time_in_hanoi():
+    assert settings.TIME_ZONE == "Asia/Ho_Chi_Minh"
+    assert settings.USE_TZ is True
+
+
+def test_uploaded_evidence_is_not_served_as_static_files():
+    assert settings.MEDIA_URL is None
+    media_root = Path(settings.MEDIA_ROOT).resolve()
+    static_dirs = [Path(settings.STATIC_ROOT)] + [
+        Path(entry[1] if isinstance(entry, tuple) else entry) for entry in settings.STATICFILES_DIRS
+    ]
+    for static_dir in static_dirs:
+        static_dir = static_dir.resolve()
+        assert media_root != static_dir
+        assert static_dir not in media_root.parents
