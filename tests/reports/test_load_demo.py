@@ -1,0 +1,285 @@
+"""``manage.py load_demo`` rebuilds the seed briefing of 14/03/2024, labels its
+sample data, and a second run changes nothing."""
+
+import datetime
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib.auth import authenticate
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
+from django.utils import timezone
+
+from directives.models import (
+    Assignment,
+    AssignmentRole,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    ReviewStatus,
+)
+from reports.models import Indicator, IndicatorValue, Quarter, ReportStatus, Unit, UnitReport
+from reports.permissions import LEADERSHIP, REVIEWERS
+from tests.factories import QuarterFactory, UnitFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+ATTENDING = {
+    "bdv",
+    "mttq",
+    "hlhpn",
+    "tinhdoan",
+    "hnd",
+    "hccb",
+    "ldld",
+    "bchqs",
+    "congan",
+    "bdbp",
+    "bcsd-ubnd",
+    "dd-hdnd",
+}
+FRONT_AND_ORGS = {"mttq", "hlhpn", "tinhdoan", "hnd", "hccb", "ldld"}
+MASS_ORGS = FRONT_AND_ORGS - {"mttq"}
+LEADS = {
+    1: {"bdv"},
+    2: {"bdv", "mttq"},
+    3: {"bdv"},
+    4: {"congan", "bdv"},
+    5: FRONT_AND_ORGS,
+    6: MASS_ORGS,
+    7: {"bdv"},
+    8: MASS_ORGS,
+    9: MASS_ORGS,
+    10: FRONT_AND_ORGS,
+    11: FRONT_AND_ORGS,
+    12: {"bcsd-ubnd", "dd-hdnd"},
+    13: {"bcsd-ubnd"},
+    14: {"bchqs", "congan", "bdbp"},
+    15: {"bdv"},
+    16: {"tu-halong", "tu-uongbi", "bcsd-ubnd", "dd-hdnd"},
+    17: FRONT_AND_ORGS,
+    18: MASS_ORGS | {"bcsd-ubnd"},
+    19: FRONT_AND_ORGS,
+    20: {"bcsd-ubnd"},
+}
+
+
+def load_demo(*args: str) -> str:
+    out = StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="class")
+def demo_loaded(django_db_setup, django_db_blocker):
+    """The demo loaded once for a class of read-only tests, rolled back after them.
+
+    Class-scoped, so it runs before conftest's per-test settings: it sets the
+    fast password hasher itself.
+    """
+    fast_hasher = override_settings(PASSWORD_HASHERS=[FAST_HASHER])
+    with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
+        yield load_demo()
+        transaction.set_rollback(True)
+
+
+def row_counts() -> dict[str, int]:
+    """Rows of every table, history and auth included."""
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models(include_auto_created=True)
+    }
+
+
+class TestTheSeedBriefing:
+    """Read-only checks of one load (the demo is loaded once for them)."""
+
+    def test_it_records_the_briefing_of_14_march_2024_as_the_article_tells_it(self, demo_loaded):
+        meeting = Meeting.objects.get()
+        assert timezone.localtime(meeting.held_at).replace(tzinfo=None) == datetime.datetime(
+            2024, 3, 14, 14, 0
+        )
+        assert (meeting.quarter.year, meeting.quarter.number) == (2024, 1)
+        assert meeting.chair_name == "Nguyễn Xuân Ký"
+        assert (
+            meeting.chair_positions == "Ủy viên Trung ương Đảng, Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh"
+        )
+        basis = meeting.basis.splitlines()
+        assert len(basis) == 3
+        assert basis[0] == "Quyết định số 461-QĐ/TU ngày 14/12/2021 của Ban Thường vụ Tỉnh ủy"
+        assert "Nghị quyết số 20-NQ/TU ngày 27/11/2023" in basis[2]
+        assert meeting.venue == ""
+        assert set(meeting.attending_units.values_list("code", flat=True)) == ATTENDING
+        assert meeting.shortcomings.splitlines()[-1] == (
+            "cần tăng cường hơn nữa trách nhiệm trong quá trình giám sát, phản biện xã hội"
+        )
+        assert "đánh giá cao hoạt động của Ban Dân vận Tỉnh ủy" in meeting.assessment
+
+    def test_the_seed_quarter_is_closed_and_the_next_one_open(self, demo_loaded):
+        q1 = Quarter.objects.get(year=2024, number=1)
+        assert q1.due_date == datetime.date(2024, 3, 10)
+        assert q1.closed
+        assert Quarter.objects.current() == Quarter.objects.get(year=2024, number=2)
+        assert Quarter.objects.filter(year=2023, closed=True).count() == 4
+
+    def test_every_directive_has_the_lead_units_the_article_gives_it(self, demo_loaded):
+        directives = Directive.objects.order_by("number")
+        assert [d.number for d in directives] == list(range(1, 21))
+        leads = {number: set() for number in LEADS}
+        for number, code in Assignment.objects.filter(role=AssignmentRole.LEAD).values_list(
+            "directive__number", "unit__code"
+        ):
+            leads[number].add(code)
+        assert leads == LEADS
+        ban_dan_van = directives.get(number=7)
+        assert ban_dan_van.text.startswith(
+            "Đồng chí Nguyễn Xuân Ký, Bí thư Tỉnh ủy, đề nghị Ban Dân vận Tỉnh ủy"
+        )
+        assert ban_dan_van.target_indicator.code == "CASES_TO_BOARD"
+        assert ban_dan_van.is_ongoing
+
+    def test_only_the_finite_tasks_have_a_deadline_and_assignments_carry_it(self, demo_loaded):
+        due = dict(Directive.objects.filter(is_ongoing=False).values_list("number", "due_date"))
+        assert set(due) == {4, 17, 18, 19, 20}
+        assert due[17] == datetime.date(2024, 5, 7)
+        for assignment in Assignment.objects.select_related("directive"):
+            assert assignment.due_date == assignment.directive.due_date
+
+    def test_the_drug_free_target_is_4_to_5_districts_by_the_end_of_2024(self, demo_loaded):
+        directive = Directive.objects.get(target_min__isnull=False)
+        assert directive.text.endswith("Toàn tỉnh phấn đấu có 4-5 huyện không ma túy.")
+        assert directive.target_indicator.code == "DISTRICT_NODRUG"
+        assert (directive.target_min, directive.target_max) == (Decimal(4), Decimal(5))
+        assert directive.target_date == datetime.date(2024, 12, 31)
+        baseline = IndicatorValue.objects.get(
+            report__unit__code="bdv",
+            report__quarter__year=2024,
+            report__quarter__number=1,
+            indicator__code="DISTRICT_NODRUG",
+        )
+        assert directive.target_baseline == baseline.value
+
+    def test_it_records_the_three_recommendations_with_the_chairs_responses(self, demo_loaded):
+        recommendations = list(Recommendation.objects.order_by("number"))
+        assert len(recommendations) == 3
+        assert "quỹ, tài sản" in recommendations[0].text
+        assert recommendations[0].response.endswith("Ban Cán sự Đảng UBND tỉnh chỉ đạo rà soát.")
+        assert "thành phố học tập toàn cầu" in recommendations[1].response
+        assert "OCOP" in recommendations[2].text
+        assert recommendations[2].response.startswith("Ban Cán sự Đảng UBND tỉnh rà soát")
+        assert [list(r.directives.values_list("number", flat=True)) for r in recommendations] == [
+            [18],
+            [19],
+            [20],
+        ]
+        assert all(r.raised_by is None for r in recommendations)
+
+    def test_attending_units_have_accepted_q1_reports_and_the_city_committees_none(
+        self, demo_loaded
+    ):
+        q1 = UnitReport.objects.filter(quarter__year=2024, quarter__number=1)
+        assert set(q1.values_list("unit__code", flat=True)) == ATTENDING
+        assert set(q1.values_list("status", flat=True)) == {ReportStatus.ACCEPTED}
+        assert not any(report.is_late for report in q1.select_related("quarter"))
+        assert all(report.reviewed_by.username == "reviewer" for report in q1)
+        bdv = q1.get(unit__code="bdv")
+        assert "tập trung vào 4 nhóm nhiệm vụ trọng tâm" in bdv.results
+        assert bdv.people_situation.startswith("Trong quý I/2024, tình hình nhân dân")
+        assert q1.get(unit__code="congan").results.startswith("Lực lượng vũ trang tiếp tục")
+
+    def test_sample_data_is_labelled_as_such(self, demo_loaded):
+        for report in UnitReport.objects.filter(quarter__year=2023):
+            assert report.people_situation.startswith("[Dữ liệu mẫu]")
+            assert report.results.startswith("[Dữ liệu mẫu]")
+        assert set(IndicatorValue.objects.values_list("note", flat=True)) == {"Dữ liệu mẫu"}
+        assert all(
+            update.description.startswith("[Dữ liệu mẫu]")
+            for update in ProgressUpdate.objects.all()
+        )
+
+    def test_the_open_quarter_has_work_left_to_do(self, demo_loaded):
+        q2 = UnitReport.objects.filter(quarter__year=2024, quarter__number=2)
+        statuses = sorted(q2.values_list("status", flat=True))
+        assert statuses.count(ReportStatus.SUBMITTED) == 1
+        assert ReportStatus.ACCEPTED not in statuses
+        assert statuses.count(ReportStatus.DRAFT) >= 2
+        done = ProgressUpdate.objects.get(review_status=ReviewStatus.CONFIRMED)
+        assert done.assignment.completed_on == timezone.localdate(done.reported_at)
+        assert ProgressUpdate.objects.filter(review_status=ReviewStatus.PENDING).count() == 1
+        assert ProgressUpdate.objects.filter(claimed_status="blocked").count() == 1
+        change = DeadlineChange.objects.get()
+        assert change.status == DeadlineChangeStatus.PENDING
+        assert change.old_date == change.assignment.due_date < change.new_date
+
+    def test_indicators_follow_the_catalogue(self, demo_loaded):
+        assert Indicator.objects.count() == 27
+        percent = Indicator.objects.get(code="TTHC_ONTIME")
+        assert (percent.aggregation, percent.accumulation, percent.max_value) == (
+            "mean",
+            "stock",
+            Decimal(100),
+        )
+        assert Indicator.objects.get(code="DVK_REG").unit_kinds == []
+        assert Indicator.objects.get(code="GS_SESS").unit_kinds == ["front", "mass_org"]
+
+    def test_demo_accounts_log_in_with_the_default_password_and_hold_their_roles(self, demo_loaded):
+        for username in ("admin", "reviewer", "leader", "bdv-reporter", "congan-head"):
+            assert authenticate(username=username, password="danvan2024") is not None
+            assert username in demo_loaded
+        assert "danvan2024" in demo_loaded
+        assert User.objects.get(username="admin").is_superuser
+        assert User.objects.get(username="reviewer").groups.filter(name=REVIEWERS).exists()
+        assert User.objects.get(username="leader").groups.filter(name=LEADERSHIP).exists()
+        head = User.objects.get(username="bdv-head").memberships.get()
+        assert (head.unit.code, head.role) == ("bdv", "head")
+        reporting = Unit.objects.filter(submits_reports=True).count()
+        assert User.objects.filter(memberships__isnull=False).distinct().count() == 2 * reporting
+
+
+def test_the_password_option_sets_the_password_of_the_accounts():
+    out = load_demo("--password", "khac-2024")
+
+    assert "khac-2024" in out
+    assert authenticate(username="mttq-head", password="khac-2024") is not None
+    assert authenticate(username="mttq-head", password="danvan2024") is None
+
+
+def test_running_it_twice_changes_nothing():
+    load_demo()
+    before = row_counts()
+    passwords = dict(User.objects.values_list("username", "password"))
+
+    out = load_demo("--password", "something-else")
+
+    assert row_counts() == before
+    assert dict(User.objects.values_list("username", "password")) == passwords
+    assert "keep the password they had" in out
+
+
+def test_it_adds_the_demo_beside_existing_data_without_touching_it():
+    unit = UnitFactory(code="so-noi-vu", name="Sở Nội vụ")
+    quarter = QuarterFactory(year=2030, number=1, due_date=datetime.date(2030, 3, 10))
+    user = UserFactory(username="someone", first_name="Người dùng")
+    unit_history = unit.history.count()
+
+    load_demo()
+
+    unit.refresh_from_db()
+    quarter.refresh_from_db()
+    user.refresh_from_db()
+    assert (unit.code, unit.name, unit.display_order) == ("so-noi-vu", "Sở Nội vụ", 0)
+    assert unit.history.count() == unit_history
+    assert (quarter.due_date, quarter.closed) == (datetime.date(2030, 3, 10), False)
+    assert user.first_name == "Người dùng"
+    assert not user.memberships.exists()
+    assert Meeting.objects.count() == 1
+    assert Unit.objects.count() == 16
