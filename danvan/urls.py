@@ -2,12 +2,17 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from danvan import views
+from danvan import health, quarters, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("reports/", include("reports.urls")),
+    path("meetings/", include("directives.urls_meetings")),
+    path("directives/", include("directives.urls")),
+    path("quarters/", include(quarters)),
 ]
