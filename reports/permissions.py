@@ -7,7 +7,7 @@ a page asks the database once per request however often it checks.
 
 from django.contrib.auth.models import AnonymousUser, User
 
-from reports.models import MembershipRole
+from reports.models import MembershipRole, ReportStatus
 
 REVIEWERS = "reviewers"
 LEADERSHIP = "leadership"
@@ -55,6 +55,67 @@ def is_member_of(user: AnyUser, unit_id: int) -> bool:
 
 def sees_all_units(user: AnyUser) -> bool:
     """Reviewers, leadership and administrators see every unit's filed work."""
-    return user.is_authenticated and (
-        user.is_superuser or is_reviewer(user) or is_leadership(user)
+    return user.is_authenticated and (user.is_superuser or is_reviewer(user) or is_leadership(user))
+
+
+# --- Unit reports ---------------------------------------------------------
+# A report's "existence is private" while it is a draft or returned: only its
+# unit (and the administrator) may know of it, so everyone else gets a 404.
+
+
+def _is_admin(user: AnyUser) -> bool:
+    return user.is_authenticated and user.is_superuser
+
+
+def can_view_report(user: AnyUser, report) -> bool:
+    """Members of the unit always; reviewers, leadership and admin once it is filed."""
+    if not user.is_authenticated:
+        return False
+    if is_member_of(user, report.unit_id):
+        return True
+    if report.is_editable_status:
+        return _is_admin(user)
+    return sees_all_units(user)
+
+
+def can_start_report(user: AnyUser, unit, quarter) -> bool:
+    """Whether the user may create the unit's report for the quarter (on first save)."""
+    if quarter.closed or not unit.submits_reports:
+        return False
+    return is_member_of(user, unit.id) or _is_admin(user)
+
+
+def can_edit_report(user: AnyUser, report) -> bool:
+    """Members of the unit (and admin) while it is a draft or returned, in an open quarter."""
+    if report.quarter.closed or not report.is_editable_status:
+        return False
+    return is_member_of(user, report.unit_id) or _is_admin(user)
+
+
+def can_submit_report(user: AnyUser, report) -> bool:
+    """Only the unit's head submits, and only an editable report of an open quarter."""
+    if report.quarter.closed or not report.is_editable_status:
+        return False
+    return is_head_of(user, report.unit_id)
+
+
+def can_review(user: AnyUser) -> bool:
+    """Return, accept and reopen are the reviewers' (not leadership's, not admin's)."""
+    return is_reviewer(user)
+
+
+def can_review_report(user: AnyUser, report) -> bool:
+    """A reviewer may return or accept a submitted report of an open quarter."""
+    return (
+        can_review(user) and not report.quarter.closed and report.status == ReportStatus.SUBMITTED
     )
+
+
+def can_reopen_report(user: AnyUser, report) -> bool:
+    """A reviewer may reopen an accepted report of an open quarter (with a reason)."""
+    return can_review(user) and not report.quarter.closed and report.status == ReportStatus.ACCEPTED
+
+
+def can_see_queue(user: AnyUser) -> bool:
+    """The quarter's queue: reviewers act on it; leadership and admin read it."""
+    return sees_all_units(user)

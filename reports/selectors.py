@@ -1,10 +1,289 @@
 """Reads of reporting data, narrowed to what the user may see."""
 
-from django.db.models import QuerySet
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+from itertools import groupby
 
-from reports.models import Membership
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports import permissions
+from reports.models import (
+    Indicator,
+    IndicatorValue,
+    Membership,
+    Quarter,
+    ReportStatus,
+    Unit,
+    UnitReport,
+)
+
+FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
 
 def memberships_of(user) -> QuerySet[Membership]:
     """The user's memberships with their units, for the home page and the workspace."""
     return Membership.objects.filter(user=user).select_related("unit")
+
+
+def reports_visible_to(user) -> QuerySet[UnitReport]:
+    """Every report the user may open: own units' in any status, others' once filed.
+
+    The administrator sees everything; reviewers and leadership see every unit's
+    submitted and accepted reports; nobody else sees another unit's report.
+    """
+    reports = UnitReport.objects.select_related("unit", "quarter")
+    if not user.is_authenticated:
+        return reports.none()
+    if user.is_superuser:
+        return reports
+    own = Q(unit_id__in=list(permissions.unit_roles(user)))
+    if permissions.sees_all_units(user):
+        return reports.filter(own | Q(status__in=FILED))
+    return reports.filter(own)
+
+
+def report_for(*, unit: Unit, quarter: Quarter) -> UnitReport | None:
+    """The unit's report for the quarter with what its page shows, or None."""
+    return (
+        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
+        .filter(unit=unit, quarter=quarter)
+        .first()
+    )
+
+
+def get_report_for_user(user, pk: int) -> UnitReport | None:
+    """The report ``pk`` if the user may see it (None means 404: existence is private)."""
+    report = (
+        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None or not permissions.can_view_report(user, report):
+        return None
+    return report
+
+
+@dataclass
+class IndicatorRow:
+    indicator: Indicator
+    previous: Decimal | None = None
+
+
+@dataclass
+class IndicatorGroup:
+    name: str
+    rows: list[IndicatorRow] = field(default_factory=list)
+
+
+def indicators_for_kind(kind: str) -> list[Indicator]:
+    """Active indicators that apply to a kind of unit (the catalogue is small: one query)."""
+    return [i for i in Indicator.objects.filter(is_active=True) if i.applies_to(kind)]
+
+
+def previous_quarter_values(*, unit: Unit, quarter: Quarter) -> dict[int, Decimal]:
+    """{indicator id: value} of the unit's report for the quarter before (one query)."""
+    year, number = quarter.previous_key()
+    return dict(
+        IndicatorValue.objects.filter(
+            report__unit=unit, report__quarter__year=year, report__quarter__number=number
+        ).values_list("indicator_id", "value")
+    )
+
+
+def indicator_groups(
+    indicators: list[Indicator], previous: dict[int, Decimal]
+) -> list[IndicatorGroup]:
+    """Indicators under their headings, in catalogue order, each with last quarter's value."""
+    groups: list[IndicatorGroup] = []
+    for name, items in groupby(indicators, key=lambda i: i.group):
+        rows = [IndicatorRow(indicator=i, previous=previous.get(i.id)) for i in items]
+        if groups and groups[-1].name == name:
+            groups[-1].rows.extend(rows)
+        else:
+            groups.append(IndicatorGroup(name=name, rows=rows))
+    return groups
+
+
+@dataclass
+class TimelineEntry:
+    when: datetime.datetime
+    who: str
+    event: str
+    comment: str = ""
+
+    @property
+    def label(self) -> str:
+        return str(EVENT_LABELS.get(self.event, _("Changed")))
+
+
+EVENT_LABELS = {
+    "created": _("Started the report"),
+    "saved": _("Saved the draft"),
+    "submitted": _("Submitted to the commission"),
+    "returned": _("Returned for changes"),
+    "accepted": _("Accepted"),
+    "reopened": _("Reopened"),
+}
+
+
+def report_timeline(report: UnitReport) -> list[TimelineEntry]:
+    """Who did what to the report and when, newest first, from its history (one query)."""
+    entries = []
+    records = report.history.select_related("history_user").order_by("-history_date")[:200]
+    for record in records:
+        reason = record.history_change_reason or ("created" if record.history_type == "+" else "")
+        event = reason.split(":", 1)[0]
+        user = record.history_user
+        who = (user.get_full_name() or user.username) if user else ""
+        comment = record.review_comment if event in ("returned", "reopened") else ""
+        entries.append(
+            TimelineEntry(when=record.history_date, who=who, event=event, comment=comment)
+        )
+    return entries
+
+
+def last_saved_by(report: UnitReport) -> TimelineEntry | None:
+    """The latest history entry: who saved the version on record and when."""
+    timeline = report_timeline(report)
+    return timeline[0] if timeline else None
+
+
+# --- The reviewer's queue ---------------------------------------------------
+
+
+def expected_units(quarter: Quarter) -> QuerySet[Unit]:
+    """Units that owe a report for the quarter: reporting units active on its last day."""
+    end = quarter.end_date
+    return Unit.objects.filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=end),
+        submits_reports=True,
+    )
+
+
+def _due_end(quarter: Quarter) -> datetime.datetime:
+    """The first moment after the due date, in the site's time zone."""
+    day_after = quarter.due_date + datetime.timedelta(days=1)
+    return timezone.make_aware(
+        datetime.datetime.combine(day_after, datetime.time()), timezone.get_default_timezone()
+    )
+
+
+@dataclass
+class QueueCounts:
+    expected: int
+    on_time: int
+    late: int
+    not_submitted: int
+    missing: int
+    submitted: int
+    accepted: int
+    returned: int
+
+
+def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | None = None):
+    """On time / late / missing for the quarter (two queries whatever the number of units)."""
+    today = today or timezone.localdate()
+    units = expected_units(quarter)
+    reports = UnitReport.objects.filter(quarter=quarter)
+    if kind:
+        units = units.filter(kind=kind)
+        reports = reports.filter(unit__kind=kind)
+    due_end = _due_end(quarter)
+    unit_counts = units.aggregate(
+        expected=Count("id", distinct=True),
+        filed=Count(
+            "reports",
+            filter=Q(reports__quarter=quarter, reports__first_submitted_at__isnull=False),
+            distinct=True,
+        ),
+    )
+    report_counts = reports.aggregate(
+        on_time=Count("id", filter=Q(first_submitted_at__lt=due_end)),
+        late=Count("id", filter=Q(first_submitted_at__gte=due_end)),
+        submitted=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
+        accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
+        returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
+    )
+    not_submitted = unit_counts["expected"] - unit_counts["filed"]
+    return QueueCounts(
+        expected=unit_counts["expected"],
+        not_submitted=not_submitted,
+        missing=not_submitted if today > quarter.due_date else 0,
+        **report_counts,
+    )
+
+
+def queue_reports(user, quarter: Quarter) -> QuerySet[UnitReport]:
+    """The quarter's filed reports the user may list, waiting ones first.
+
+    Returned reports are listed for reviewers (they returned them) but stay
+    closed to them until the unit files them again.
+    """
+    statuses = list(FILED)
+    if permissions.can_review(user) or user.is_superuser:
+        statuses.append(ReportStatus.RETURNED)
+    return (
+        UnitReport.objects.filter(quarter=quarter, status__in=statuses)
+        .select_related("unit", "quarter", "submitted_by", "reviewed_by")
+        .annotate(
+            waiting=Case(
+                When(status=ReportStatus.SUBMITTED, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("waiting", "unit__display_order", "unit__name")
+    )
+
+
+def units_without_report(quarter: Quarter, *, kind: str = "") -> QuerySet[Unit]:
+    """Expected units that have not filed the quarter's report (one query)."""
+    filed = UnitReport.objects.filter(quarter=quarter, first_submitted_at__isnull=False)
+    units = expected_units(quarter).exclude(id__in=filed.values("unit_id"))
+    if kind:
+        units = units.filter(kind=kind)
+    return units.order_by("display_order", "name")
+
+
+# --- The unit's workspace ----------------------------------------------------
+
+
+@dataclass
+class WorkspaceUnit:
+    membership: Membership
+    current: UnitReport | None
+    earlier: list[UnitReport]
+
+    @property
+    def unit(self) -> Unit:
+        return self.membership.unit
+
+
+def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int = 8):
+    """For each of the user's units: the current report, earlier ones, what waits (2 queries)."""
+    memberships = list(memberships_of(user))
+    if not memberships:
+        return []
+    reports = (
+        UnitReport.objects.filter(unit__in=[m.unit_id for m in memberships])
+        .select_related("quarter", "submitted_by", "reviewed_by")
+        .order_by("-quarter__year", "-quarter__number")
+    )
+    by_unit: dict[int, list[UnitReport]] = {}
+    for report in reports:
+        by_unit.setdefault(report.unit_id, []).append(report)
+    workspace = []
+    for membership in memberships:
+        own = by_unit.get(membership.unit_id, [])
+        for report in own:
+            report.unit = membership.unit
+        current = next(
+            (r for r in own if current_quarter and r.quarter_id == current_quarter.id), None
+        )
+        earlier = [r for r in own if r is not current][:earlier_limit]
+        workspace.append(WorkspaceUnit(membership=membership, current=current, earlier=earlier))
+    return workspace

@@ -1,0 +1,279 @@
+"""Changes to unit reports: drafting, submission, review, reminders.
+
+Every function is keyword-only, runs in one transaction, checks who may do
+it (reports.permissions) and what state allows it, bumps the report's
+version and leaves a history record saying who did what.
+"""
+
+import datetime
+from collections.abc import Callable
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from reports import permissions
+from reports.models import (
+    IndicatorValue,
+    Quarter,
+    ReminderLog,
+    ReportStatus,
+    Unit,
+    UnitReport,
+)
+
+# The four sections a report cannot be submitted without; recommendations are optional.
+REQUIRED_SECTIONS = ("people_situation", "results", "shortcomings", "next_plan")
+
+
+class ReportError(Exception):
+    """A change the report's state does not allow; the message is for the user."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+class ReportLockedError(ReportError):
+    """The quarter is closed or the report is no longer editable."""
+
+
+class ConcurrentEditError(ReportError):
+    """Someone saved the report since the form was opened; ``current`` is their version."""
+
+    def __init__(self, current: UnitReport):
+        super().__init__(
+            _(
+                "Someone else saved this report while you were editing it. Your text was "
+                "not saved: it is still in the form below, next to the version now on record. "
+                "Combine them and save again."
+            )
+        )
+        self.current = current
+
+
+def _lock(report: UnitReport) -> UnitReport:
+    """Re-read the report under a row lock (PostgreSQL) with its quarter and unit."""
+    return (
+        UnitReport.objects.select_for_update().select_related("quarter", "unit").get(pk=report.pk)
+    )
+
+
+def _check_open(report: UnitReport) -> None:
+    if report.quarter.closed:
+        raise ReportLockedError(_("The quarter is closed: its reports can no longer be changed."))
+
+
+def _claim_version(report: UnitReport, expected_version: int) -> None:
+    """Move the version on only if nobody else did since ``expected_version`` (atomic)."""
+    claimed = UnitReport.objects.filter(pk=report.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConcurrentEditError(
+            UnitReport.objects.select_related("quarter", "unit").get(pk=report.pk)
+        )
+    report.version = expected_version + 1
+
+
+def _record(report: UnitReport, *, user, reason: str) -> None:
+    """Save with the history saying who and what (simple_history's reason: 100 chars)."""
+    report._history_user = user
+    report._change_reason = reason[:100]
+    report.save()
+
+
+@transaction.atomic
+def report_get_or_create_draft(*, unit: Unit, quarter: Quarter, user) -> tuple[UnitReport, bool]:
+    """The unit's report for the quarter, started as an empty draft if there is none."""
+    if not permissions.can_start_report(user, unit, quarter):
+        existing = UnitReport.objects.filter(unit=unit, quarter=quarter).first()
+        if existing is None or not permissions.can_view_report(user, existing):
+            raise PermissionDenied
+        return existing, False
+    existing = UnitReport.objects.filter(unit=unit, quarter=quarter).first()
+    if existing is not None:
+        return existing, False
+    report = UnitReport(unit=unit, quarter=quarter, unit_name=unit.name)
+    report._history_user = user
+    report._change_reason = "created"
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        # Two people started the same report at once: the first one wins.
+        return UnitReport.objects.get(unit=unit, quarter=quarter), False
+    return report, True
+
+
+def _value_changes(
+    report: UnitReport, values: dict[int, tuple[Decimal | None, str]]
+) -> list[tuple[int, IndicatorValue | None, Decimal | None, str]]:
+    """(indicator id, stored row, new value, new note) of each value that differs."""
+    existing = {v.indicator_id: v for v in report.values.all()}
+    changes = []
+    for indicator_id, (value, note) in values.items():
+        note = (note or "").strip()
+        current = existing.get(indicator_id)
+        if value is None:
+            if current is not None:
+                changes.append((indicator_id, current, None, ""))
+        elif current is None or current.value != value or current.note != note:
+            changes.append((indicator_id, current, value, note))
+    return changes
+
+
+def _save_values(report: UnitReport, changes, *, user) -> None:
+    """Create, change or delete (empty value) the report's indicator values."""
+    for indicator_id, current, value, note in changes:
+        if value is None:
+            current._history_user = user
+            current.delete()
+            continue
+        if current is None:
+            current = IndicatorValue(report=report, indicator_id=indicator_id)
+        current.value = value
+        current.note = note
+        current._history_user = user
+        current.save()
+
+
+@transaction.atomic
+def report_save_draft(
+    *,
+    report: UnitReport,
+    user,
+    data: dict[str, str],
+    values: dict[int, tuple[Decimal | None, str]],
+    expected_version: int,
+) -> UnitReport:
+    """Save the sections and indicator values, refusing a form opened on an older version.
+
+    Saving what is already on record changes nothing (no new version, no history).
+    """
+    locked = _lock(report)
+    _check_open(locked)
+    if not permissions.can_edit_report(user, locked):
+        if locked.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+            raise ReportLockedError(
+                _("The report has been submitted; it can no longer be changed.")
+            )
+        raise PermissionDenied
+    changed_sections = {
+        name: text
+        for name, text in data.items()
+        if name in UnitReport.SECTIONS and getattr(locked, name) != text
+    }
+    value_changes = _value_changes(locked, values)
+    if not changed_sections and not value_changes:
+        return locked  # nothing to save, so nothing to overwrite either
+    _claim_version(locked, expected_version)
+    for name, text in changed_sections.items():
+        setattr(locked, name, text)
+    _record(locked, user=user, reason="saved")
+    _save_values(locked, value_changes, user=user)
+    return locked
+
+
+@transaction.atomic
+def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitReport:
+    """The head sends the report to the commission; a first submission sets its timeliness."""
+    locked = _lock(report)
+    _check_open(locked)
+    if not permissions.can_submit_report(user, locked):
+        if not locked.is_editable_status:
+            raise ReportLockedError(_("The report has already been submitted."))
+        raise PermissionDenied
+    if locked.version != expected_version:
+        raise ConcurrentEditError(locked)
+    missing = {
+        name: _("Write this section before submitting the report.")
+        for name in REQUIRED_SECTIONS
+        if not getattr(locked, name).strip()
+    }
+    if missing:
+        raise ValidationError(missing)
+    _claim_version(locked, expected_version)
+    now = timezone.now()
+    locked.status = ReportStatus.SUBMITTED
+    locked.submitted_at = now
+    locked.submitted_by = user
+    if locked.first_submitted_at is None:
+        locked.first_submitted_at = now
+    _record(locked, user=user, reason="submitted")
+    return locked
+
+
+def _review(
+    report: UnitReport, *, user, allowed: Callable[[object, UnitReport], bool]
+) -> UnitReport:
+    locked = _lock(report)
+    _check_open(locked)
+    if not allowed(user, locked):
+        if permissions.can_review(user):
+            raise ReportLockedError(_("The report is no longer in a state that allows this."))
+        raise PermissionDenied
+    _claim_version(locked, locked.version)
+    locked.reviewed_at = timezone.now()
+    locked.reviewed_by = user
+    return locked
+
+
+def _required(text: str, message: str) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise ValidationError({"comment": message})
+    return text
+
+
+@transaction.atomic
+def report_return(*, report: UnitReport, user, comment: str) -> UnitReport:
+    """A reviewer sends a submitted report back to the unit with a comment."""
+    comment = _required(comment, _("Say what the unit should change."))
+    locked = _review(report, user=user, allowed=permissions.can_review_report)
+    locked.status = ReportStatus.RETURNED
+    locked.review_comment = comment
+    _record(locked, user=user, reason=f"returned: {comment}")
+    return locked
+
+
+@transaction.atomic
+def report_accept(*, report: UnitReport, user) -> UnitReport:
+    """A reviewer accepts a submitted report; it becomes read-only."""
+    locked = _review(report, user=user, allowed=permissions.can_review_report)
+    locked.status = ReportStatus.ACCEPTED
+    locked.review_comment = ""
+    _record(locked, user=user, reason="accepted")
+    return locked
+
+
+@transaction.atomic
+def report_reopen(*, report: UnitReport, user, reason: str) -> UnitReport:
+    """A reviewer reopens an accepted report: it goes back to the unit with the reason."""
+    reason = _required(reason, _("Say why the report is reopened."))
+    locked = _review(report, user=user, allowed=permissions.can_reopen_report)
+    locked.status = ReportStatus.RETURNED
+    locked.review_comment = reason
+    _record(locked, user=user, reason=f"reopened: {reason}")
+    return locked
+
+
+# --- Reminders ------------------------------------------------------------------
+
+
+def reminder_already_sent(*, unit: Unit, quarter: Quarter, day: datetime.date) -> bool:
+    return ReminderLog.objects.filter(unit=unit, quarter=quarter, sent_on=day).exists()
+
+
+@transaction.atomic
+def reminder_record(
+    *, unit: Unit, quarter: Quarter, day: datetime.date, recipients: int
+) -> ReminderLog:
+    """Note that the unit was reminded today, so another run the same day sends nothing."""
+    log, _created = ReminderLog.objects.get_or_create(
+        unit=unit, quarter=quarter, sent_on=day, defaults={"recipients": recipients}
+    )
+    return log

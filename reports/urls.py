@@ -1,0 +1,16 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.report_list, name="list"),
+    path("queue/", views.queue_current, name="queue"),
+    path("queue/<slug:quarter_slug>/", views.queue, name="queue_quarter"),
+    path("<int:pk>/submit/", views.report_submit, name="submit"),
+    path("<int:pk>/return/", views.report_return, name="return"),
+    path("<int:pk>/accept/", views.report_accept, name="accept"),
+    path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
+    path("<slug:unit_code>/<slug:quarter_slug>/", views.report_page, name="report"),
+]

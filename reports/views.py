@@ -1,0 +1,373 @@
+"""Report pages: the unit's list, the report (read and form), review, the queue."""
+
+import django_filters
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from reports import permissions, selectors, services
+from reports.forms import ReopenForm, ReportForm, ReturnForm, format_value
+from reports.models import Quarter, ReportStatus, Unit, UnitKind, UnitReport
+
+
+def _quarter_or_404(slug: str) -> Quarter:
+    try:
+        return Quarter.objects.get_by_slug(slug)
+    except Quarter.DoesNotExist:
+        raise Http404 from None
+
+
+def _report_or_404(request: HttpRequest, pk: int) -> UnitReport:
+    report = selectors.get_report_for_user(request.user, pk)
+    if report is None:
+        raise Http404
+    return report
+
+
+def _to_page(report: UnitReport) -> HttpResponse:
+    return redirect("reports:report", unit_code=report.unit.code, quarter_slug=report.quarter.slug)
+
+
+@login_required
+@require_GET
+def report_list(request: HttpRequest) -> HttpResponse:
+    """The reports the user may open, newest quarter first."""
+    reports = selectors.reports_visible_to(request.user).select_related(
+        "submitted_by", "reviewed_by"
+    )
+    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "reports/report_list.html",
+        {
+            "page": page,
+            "memberships": selectors.memberships_of(request.user),
+            "current_quarter": Quarter.objects.current(),
+        },
+    )
+
+
+def _render_page(
+    request: HttpRequest,
+    *,
+    unit: Unit,
+    quarter: Quarter,
+    report: UnitReport | None,
+    form: ReportForm | None = None,
+    return_form: ReturnForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    conflict: UnitReport | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    user = request.user
+    editable = (
+        permissions.can_edit_report(user, report)
+        if report
+        else permissions.can_start_report(user, unit, quarter)
+    )
+    values = (
+        {v.indicator_id: v for v in report.values.select_related("indicator")} if report else {}
+    )
+    indicators = selectors.indicators_for_kind(unit.kind)
+    previous = selectors.previous_quarter_values(unit=unit, quarter=quarter)
+    if editable and form is None:
+        form = ReportForm(indicators=indicators, initial=ReportForm.initial_for(report, values))
+    groups = selectors.indicator_groups(indicators, previous)
+    for group in groups:
+        for row in group.rows:
+            row.value = values.get(row.indicator.id)
+            if form is not None:
+                row.field = form[ReportForm.value_name(row.indicator)]
+                row.note_field = form[ReportForm.note_name(row.indicator)]
+                if conflict is not None:
+                    saved = format_value(row.value.value) if row.value else ""
+                    typed = (row.field.value() or "").strip()
+                    row.conflict = typed != saved
+    timeline = selectors.report_timeline(report) if report else []
+    conflict_sections = []
+    if conflict is not None and form is not None:
+        for name, title, text in conflict.sections():
+            typed = form[name].value() or ""
+            if typed.replace("\r\n", "\n") != text.replace("\r\n", "\n"):
+                conflict_sections.append((name, title, text))
+    days = quarter.days_left()
+    context = {
+        "unit": unit,
+        "quarter": quarter,
+        "report": report,
+        "form": form,
+        "groups": groups,
+        "values": values,
+        "timeline": timeline,
+        "conflict": conflict,
+        "conflict_by": timeline[0] if conflict is not None and timeline else None,
+        "conflict_sections": conflict_sections,
+        "can_submit": report is not None and permissions.can_submit_report(user, report),
+        "is_head": permissions.is_head_of(user, unit.id),
+        "can_review": report is not None and permissions.can_review_report(user, report),
+        "can_reopen": report is not None and permissions.can_reopen_report(user, report),
+        "return_form": return_form or ReturnForm(),
+        "reopen_form": reopen_form or ReopenForm(),
+        "days_left": days,
+        "days_late": -days,
+        "is_member": permissions.is_member_of(user, unit.id),
+    }
+    return render(request, "reports/report_page.html", context, status=status)
+
+
+@login_required
+def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> HttpResponse:
+    """A unit's report for a quarter: read it, and edit it while it is a draft or returned.
+
+    A GET never creates anything: the draft is started by the first save.
+    """
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    user = request.user
+    unit = get_object_or_404(Unit, code=unit_code)
+    quarter = _quarter_or_404(quarter_slug)
+    report = selectors.report_for(unit=unit, quarter=quarter)
+    if report is not None:
+        if not permissions.can_view_report(user, report):
+            raise Http404
+    elif not (permissions.is_member_of(user, unit.id) or user.is_superuser):
+        raise Http404
+    page = {"unit": unit, "quarter": quarter, "report": report}
+    if request.method != "POST":
+        return _render_page(request, **page)
+
+    editable = (
+        permissions.can_edit_report(user, report)
+        if report
+        else permissions.can_start_report(user, unit, quarter)
+    )
+    if not editable:
+        raise PermissionDenied
+    indicators = selectors.indicators_for_kind(unit.kind)
+    form = ReportForm(request.POST, indicators=indicators)
+    if not form.is_valid():
+        messages.error(request, _("The report was not saved: correct the fields marked below."))
+        return _render_page(request, **page, form=form, status=400)
+    expected = form.cleaned_data["version"]
+    try:
+        if report is None:
+            report, created = services.report_get_or_create_draft(
+                unit=unit, quarter=quarter, user=user
+            )
+            if created and expected == 0:
+                expected = report.version
+        report = services.report_save_draft(
+            report=report,
+            user=user,
+            data=form.section_data(),
+            values=form.parsed_values,
+            expected_version=expected,
+        )
+    except services.ConcurrentEditError as error:
+        page["report"] = selectors.report_for(unit=unit, quarter=quarter)
+        return _render_page(request, **page, form=form, conflict=error.current, status=409)
+    except services.ReportLockedError as error:
+        messages.error(request, error.message)
+        return redirect("reports:report", unit_code=unit.code, quarter_slug=quarter.slug)
+
+    if request.POST.get("action") == "submit" and permissions.can_submit_report(user, report):
+        return _submit(request, report)
+    messages.success(
+        request,
+        _("Draft saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
+    )
+    return redirect("reports:report", unit_code=unit.code, quarter_slug=quarter.slug)
+
+
+def _submit(request: HttpRequest, report: UnitReport) -> HttpResponse:
+    target = redirect(
+        "reports:report", unit_code=report.unit.code, quarter_slug=report.quarter.slug
+    )
+    try:
+        report = services.report_submit(
+            report=report, user=request.user, expected_version=report.version
+        )
+    except ValidationError as error:
+        names = ", ".join(
+            str(UnitReport._meta.get_field(name).verbose_name) for name in error.message_dict
+        )
+        messages.error(
+            request,
+            _("The report cannot be submitted yet; write these sections first: %(names)s.")
+            % {"names": names},
+        )
+        return target
+    except services.ReportError as error:
+        messages.error(request, error.message)
+        return target
+    if report.is_late:
+        messages.warning(
+            request, _("The report was submitted after the due date; it is recorded as late.")
+        )
+    else:
+        messages.success(request, _("The report was submitted to the commission."))
+    return target
+
+
+@login_required
+@require_POST
+def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    if not permissions.can_submit_report(request.user, report):
+        raise PermissionDenied
+    try:
+        expected = int(request.POST.get("version", ""))
+    except ValueError:
+        expected = -1
+    if expected != report.version:
+        messages.error(
+            request,
+            _("The report changed since you opened it. Read it again, then submit."),
+        )
+        return redirect(
+            "reports:report", unit_code=report.unit.code, quarter_slug=report.quarter.slug
+        )
+    return _submit(request, report)
+
+
+@login_required
+@require_POST
+def report_return(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    if not permissions.can_review_report(request.user, report):
+        raise PermissionDenied
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        return _render_page(
+            request,
+            unit=report.unit,
+            quarter=report.quarter,
+            report=report,
+            return_form=form,
+            status=400,
+        )
+    services.report_return(report=report, user=request.user, comment=form.cleaned_data["comment"])
+    messages.success(
+        request, _("The report was returned to %(unit)s with your comment.") % {"unit": report.unit}
+    )
+    return redirect("reports:queue_quarter", quarter_slug=report.quarter.slug)
+
+
+@login_required
+@require_POST
+def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    if not permissions.can_review_report(request.user, report):
+        raise PermissionDenied
+    services.report_accept(report=report, user=request.user)
+    messages.success(request, _("The report of %(unit)s was accepted.") % {"unit": report.unit})
+    return redirect("reports:queue_quarter", quarter_slug=report.quarter.slug)
+
+
+@login_required
+@require_POST
+def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    report = _report_or_404(request, pk)
+    if not permissions.can_reopen_report(request.user, report):
+        raise PermissionDenied
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        return _render_page(
+            request,
+            unit=report.unit,
+            quarter=report.quarter,
+            report=report,
+            reopen_form=form,
+            status=400,
+        )
+    services.report_reopen(report=report, user=request.user, reason=form.cleaned_data["reason"])
+    messages.success(
+        request, _("The report was reopened and sent back to %(unit)s.") % {"unit": report.unit}
+    )
+    return _to_page(report)
+
+
+# --- The reviewer's queue -------------------------------------------------------
+
+
+class QueueFilter(django_filters.FilterSet):
+    kind = django_filters.ChoiceFilter(
+        field_name="unit__kind",
+        choices=UnitKind.choices,
+        label=gettext_lazy("Kind of unit"),
+        empty_label=gettext_lazy("All kinds"),
+    )
+    status = django_filters.ChoiceFilter(
+        choices=[
+            (ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label),
+            (ReportStatus.ACCEPTED, ReportStatus.ACCEPTED.label),
+            (ReportStatus.RETURNED, ReportStatus.RETURNED.label),
+        ],
+        label=gettext_lazy("Status"),
+        empty_label=gettext_lazy("All statuses"),
+    )
+
+    class Meta:
+        model = UnitReport
+        fields = ["kind", "status"]
+
+    def __init__(self, *args, statuses: int = 3, **kwargs):
+        super().__init__(*args, **kwargs)
+        status = self.filters["status"]
+        status.extra["choices"] = status.extra["choices"][:statuses]
+        for field in self.form.fields.values():
+            field.widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
+
+
+@login_required
+@require_GET
+def queue_current(request: HttpRequest) -> HttpResponse:
+    if not permissions.can_see_queue(request.user):
+        raise PermissionDenied
+    quarter = Quarter.objects.current() or Quarter.objects.first()
+    if quarter is None:
+        raise Http404
+    return redirect("reports:queue_quarter", quarter_slug=quarter.slug)
+
+
+@login_required
+@require_GET
+def queue(request: HttpRequest, quarter_slug: str) -> HttpResponse:
+    """A quarter's reports for review, with on time / late / missing counts."""
+    user = request.user
+    if not permissions.can_see_queue(user):
+        raise PermissionDenied
+    quarter = _quarter_or_404(quarter_slug)
+    sees_returned = permissions.can_review(user) or user.is_superuser
+    filters = QueueFilter(
+        request.GET,
+        queryset=selectors.queue_reports(user, quarter),
+        statuses=3 if sees_returned else 2,
+    )
+    kind = filters.form.data.get("kind", "") if filters.is_valid() else ""
+    kind = kind if kind in UnitKind.values else ""
+    page = Paginator(filters.qs, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/queue.html",
+        {
+            "quarter": quarter,
+            "quarters": Quarter.objects.all()[:12],
+            "filters": filters,
+            "page": page,
+            "counts": selectors.queue_counts(quarter, kind=kind),
+            "unfiled": selectors.units_without_report(quarter, kind=kind)[:300],
+            "can_review": permissions.can_review(user),
+            "past_due": timezone.localdate() > quarter.due_date,
+            "query": query.urlencode(),
+        },
+    )

@@ -1,0 +1,296 @@
+"""The report form: indicator values, bad input, long text, escaping, concurrent edits."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from reports.forms import SECTION_MAX_LENGTH, format_value, parse_value
+from reports.models import IndicatorValue, UnitKind, UnitReport
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+SECTIONS = {
+    "people_situation": "Tình hình ổn định.",
+    "results": "Kết quả tốt.",
+    "shortcomings": "Hạn chế nhỏ.",
+    "next_plan": "Kế hoạch quý III.",
+}
+
+
+@pytest.fixture
+def unit():
+    return f.UnitFactory(code="bdv", kind=UnitKind.MASS_MOBILIZATION)
+
+
+@pytest.fixture
+def quarter():
+    f.QuarterFactory(year=2024, number=1, due_date=datetime.date(2024, 4, 10), closed=True)
+    return f.QuarterFactory(year=2024, number=2, due_date=datetime.date(2030, 7, 10))
+
+
+@pytest.fixture
+def reporter(unit):
+    return f.member(unit, user__username="bdv-reporter", user__first_name="Lan")
+
+
+@pytest.fixture
+def head(unit):
+    return f.member(unit, role="head", user__username="bdv-head", user__first_name="Hùng")
+
+
+@pytest.fixture
+def indicator():
+    return f.IndicatorFactory(
+        code="ADV_DOCS", name="Văn bản tham mưu", unit_kinds=["mass_mobilization"]
+    )
+
+
+@pytest.fixture
+def url(unit, quarter):
+    return reverse("reports:report", args=[unit.code, quarter.slug])
+
+
+def post(client, url, report=None, **fields):
+    data = {"version": report.version if report else 0, **SECTIONS, "action": "save"}
+    data.update(fields)
+    return client.post(url, data)
+
+
+# --- Numbers as clerks type them --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("12", Decimal("12")),
+        ("12,5", Decimal("12.5")),
+        ("12.5", Decimal("12.5")),
+        ("1.234", Decimal("1234")),
+        ("1.234.567,25", Decimal("1234567.25")),
+        (" 2 000 ", Decimal("2000")),
+        ("0", Decimal("0")),
+        ("12,50", Decimal("12.5")),
+    ],
+)
+def test_vietnamese_numbers_are_read_as_written(text, value):
+    with translation.override("vi"):
+        assert parse_value(text) == value
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("abc", "Enter a number"),
+        ("1e30", "Enter a number"),
+        ("12abc", "Enter a number"),
+        ("-5", "negative"),
+        ("0,125", "two decimal"),
+        ("1000000000000000", "far too large"),
+        (str(10**15), "far too large"),
+    ],
+)
+def test_bad_numbers_get_a_message(text, message):
+    with translation.override("vi"), pytest.raises(ValueError) as error:
+        parse_value(text)
+    assert message in str(error.value.args[0])
+
+
+def test_english_pages_read_english_grouping():
+    with translation.override("en"):
+        assert parse_value("1,234.5") == Decimal("1234.5")
+
+
+def test_values_are_shown_in_the_input_without_trailing_zeros():
+    with translation.override("vi"):
+        assert format_value(Decimal("12.00")) == "12"
+        assert format_value(Decimal("12.50")) == "12,5"
+        assert format_value(None) == ""
+
+
+# --- The form page ----------------------------------------------------------------------
+
+
+def test_the_form_shows_the_unit_kinds_indicators_with_last_quarters_value(
+    client, unit, quarter, reporter, indicator
+):
+    f.IndicatorFactory(name="Chỉ tiêu của quân đội", unit_kinds=["armed_forces"])
+    f.IndicatorFactory(name="Chỉ tiêu đã bỏ", is_active=False)
+    previous = f.UnitReportFactory(unit=unit, quarter=f.QuarterFactory(year=2024, number=1))
+    f.IndicatorValueFactory(report=previous, indicator=indicator, value=Decimal("1234.5"))
+    client.force_login(reporter)
+    body = client.get(
+        reverse("reports:report", args=[unit.code, quarter.slug]),
+        HTTP_ACCEPT_LANGUAGE="vi",
+    ).content.decode()
+    assert "Văn bản tham mưu" in body
+    assert "Chỉ tiêu của quân đội" not in body
+    assert "Chỉ tiêu đã bỏ" not in body
+    assert "1.234,5" in body  # Vietnamese number format
+
+
+def test_values_are_saved_and_an_emptied_value_is_removed(client, url, reporter, indicator):
+    client.force_login(reporter)
+    post(client, url, **{f"value_{indicator.id}": "12,5", f"note_{indicator.id}": "Quý II"})
+    value = IndicatorValue.objects.get()
+    assert (value.value, value.note) == (Decimal("12.5"), "Quý II")
+    report = UnitReport.objects.get()
+    post(client, url, report, **{f"value_{indicator.id}": ""})
+    assert not IndicatorValue.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad", ["-3", "abc", "1e30", str(10**15), "1,255", "999999999999999999999999"]
+)
+def test_a_bad_value_is_refused_next_to_the_field_and_everything_typed_is_kept(
+    client, url, reporter, indicator, bad
+):
+    client.force_login(reporter)
+    response = post(client, url, results="Văn bản đang soạn", **{f"value_{indicator.id}": bad})
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert f'id="id_value_{indicator.id}-errors"' in body
+    assert "Văn bản đang soạn" in body
+    assert f'value="{bad}"' in body
+    assert not UnitReport.objects.exists()
+
+
+def test_a_value_above_the_indicators_limit_is_refused(client, url, reporter):
+    rate = f.IndicatorFactory(name="Tỷ lệ", measure="%", max_value=Decimal(100))
+    client.force_login(reporter)
+    response = post(client, url, **{f"value_{rate.id}": "120"})
+    assert response.status_code == 400
+    assert "100" in response.content.decode()
+
+
+def test_text_far_longer_than_a_report_is_refused_with_a_message(client, url, reporter):
+    client.force_login(reporter)
+    response = post(client, url, results="a" * (SECTION_MAX_LENGTH + 1), next_plan="Giữ lại")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert 'id="id_results-errors"' in body
+    assert "Giữ lại" in body
+    assert not UnitReport.objects.exists()
+
+
+def test_html_in_the_narrative_is_stored_as_typed_and_shown_escaped(
+    client, url, reporter, reviewer_user
+):
+    client.force_login(reporter)
+    post(client, url, results="<script>alert(1)</script>\n<b>đậm</b>")
+    report = UnitReport.objects.get()
+    assert report.results == "<script>alert(1)</script>\n<b>đậm</b>"
+    body = client.get(url).content.decode()
+    assert "<script>alert(1)</script>" not in body
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+@pytest.fixture
+def reviewer_user():
+    return f.reviewer(username="reviewer")
+
+
+def test_the_read_view_escapes_html_and_keeps_line_breaks(client, unit, quarter, url, head):
+    from reports import services
+
+    report = f.UnitReportFactory(
+        unit=unit,
+        quarter=quarter,
+        **{**SECTIONS, "results": "<img src=x onerror=alert(1)>\nDòng 2"},
+    )
+    services.report_submit(report=report, user=head, expected_version=report.version)
+    client.force_login(f.reviewer(username="reviewer"))
+    body = client.get(url).content.decode()
+    assert "<img src=x" not in body
+    assert "&lt;img src=x onerror=alert(1)&gt;<br>Dòng 2" in body
+
+
+# --- Two people editing at once ------------------------------------------------------------
+
+
+def test_a_stale_save_is_refused_and_both_versions_are_shown(
+    client, unit, quarter, url, reporter, head
+):
+    client.force_login(reporter)
+    post(client, url, results="Bản đầu")
+    report = UnitReport.objects.get()
+    opened_version = report.version
+    client.force_login(head)
+    post(client, url, report, results="Bản của trưởng đơn vị")
+    client.force_login(reporter)
+    response = client.post(
+        url,
+        {"version": opened_version, **SECTIONS, "results": "Bản của người báo cáo"},
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "Bản của người báo cáo" in body  # what I typed, still in the field
+    assert "Bản của trưởng đơn vị" in body  # what is on record, beside it
+    assert "Hùng" in body  # who saved it
+    assert 'class="conflict-panel' in body
+    report.refresh_from_db()
+    assert report.results == "Bản của trưởng đơn vị"
+
+
+def test_two_people_starting_the_same_report_do_not_overwrite_each_other(
+    client, url, reporter, head
+):
+    client.force_login(head)
+    post(client, url, results="Người thứ nhất")
+    client.force_login(reporter)
+    response = post(client, url, results="Người thứ hai")  # form opened before the report existed
+    assert response.status_code == 409
+    assert UnitReport.objects.get().results == "Người thứ nhất"
+
+
+def test_the_form_carries_the_version_and_the_browser_copy_key(client, url, reporter):
+    client.force_login(reporter)
+    post(client, url)
+    body = client.get(url).content.decode()
+    assert 'name="version" value="2"' in body
+    assert 'data-storage-key="danvan:report:bdv:2024-q2"' in body
+    assert "js/report_form.js" in body
+
+
+# --- Bounded queries --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("units", [3, 30])
+def test_the_form_page_runs_a_bounded_number_of_queries(
+    client, django_assert_max_num_queries, unit, quarter, url, reporter, units
+):
+    indicators = [f.IndicatorFactory(group=f"Nhóm {i % 3}") for i in range(10)]
+    previous = f.UnitReportFactory(unit=unit, quarter=f.QuarterFactory(year=2024, number=1))
+    report = f.UnitReportFactory(unit=unit, quarter=quarter)
+    for indicator in indicators:
+        f.IndicatorValueFactory(report=previous, indicator=indicator)
+        f.IndicatorValueFactory(report=report, indicator=indicator)
+    for _ in range(units):
+        other = f.UnitFactory()
+        f.UnitReportFactory(unit=other, quarter=quarter)
+    client.force_login(reporter)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+
+
+def test_a_stale_save_shows_the_indicator_values_on_record_too(
+    client, url, reporter, head, indicator
+):
+    client.force_login(reporter)
+    post(client, url, **{f"value_{indicator.id}": "5"})
+    report = UnitReport.objects.get()
+    opened_version = report.version
+    client.force_login(head)
+    post(client, url, report, **{f"value_{indicator.id}": "1.500"})
+    client.force_login(reporter)
+    response = client.post(
+        url, {"version": opened_version, **SECTIONS, f"value_{indicator.id}": "7"}
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert f'name="value_{indicator.id}"' in body and 'value="7"' in body
+    assert "<strong>1.500</strong>" in body
+    assert IndicatorValue.objects.get().value == 1500
