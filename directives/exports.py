@@ -1,0 +1,272 @@
+"""Directive documents: the register (.xlsx) with derived statuses and a
+meeting's draft conclusion notice (.docx, "thông báo kết luận").
+
+Rows come from ``directives.selectors`` (already narrowed to what the user may
+see, statuses derived in SQL, units prefetched): no query per row.
+"""
+
+import datetime
+import io
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils import timezone
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from directives import permissions, query, selectors
+from directives.models import Assignment, AssignmentRole, Directive, Meeting
+from directives.rules import DirectiveStatus
+from reports.exports import (
+    grid_table,
+    heading,
+    paragraph,
+    party_document,
+    quarter_title,
+    signature_block,
+    text_paragraphs,
+    to_bytes,
+)
+from reports.models import Quarter
+
+# The notice is issued by the Provincial Party Committee, whose code its
+# number carries; the commission only drafts it.
+NOTICE_ISSUER_CODE = getattr(settings, "DOCUMENT_NOTICE_ISSUER_CODE", "TU")
+
+STATUS_TITLES = {
+    DirectiveStatus.DONE_ON_TIME: "Đã hoàn thành đúng hạn",
+    DirectiveStatus.DONE_LATE: "Hoàn thành quá hạn",
+    DirectiveStatus.IN_PROGRESS: "Chưa hoàn thành, trong hạn",
+    DirectiveStatus.OVERDUE: "Quá hạn",
+    DirectiveStatus.NOT_STARTED: "Chưa triển khai",
+    DirectiveStatus.ONGOING_CURRENT: "Thường xuyên, đã cập nhật",
+    DirectiveStatus.ONGOING_STALE: "Thường xuyên, chưa cập nhật",
+}
+
+
+def _scoped(user, directives: QuerySet[Directive]) -> QuerySet[Directive]:
+    """Unit staff see their own units' directives only, as on the quarter page."""
+    unit_ids = permissions.dashboard_unit_ids(user)
+    if unit_ids is None:
+        return directives
+    mine = Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=unit_ids)
+    return directives.filter(Exists(mine))
+
+
+def _units(directive: Directive, role: str) -> str:
+    return ", ".join(
+        assignment.unit.short_name or assignment.unit.name
+        for assignment in directive.assignments.all()
+        if assignment.role == role
+    )
+
+
+def _lower_first(text: str) -> str:
+    """ "Giao ban về…" reads "giao ban về…" inside a sentence (acronyms are kept)."""
+    if len(text) > 1 and text[0].isupper() and not text[1].isupper():
+        return text[0].lower() + text[1:]
+    return text
+
+
+def _due(directive: Directive) -> str:
+    if directive.is_ongoing or directive.due_date is None:
+        return "Thường xuyên"
+    return f"{directive.due_date:%d/%m/%Y}"
+
+
+def register_directives(
+    user, *, quarter: Quarter, today: datetime.date | None = None
+) -> tuple[list[Directive], list[Directive]]:
+    """The quarter's meetings' directives, and earlier ones still not done (2 queries each)."""
+    current = Quarter.objects.current()
+    base = _scoped(user, selectors.directives_with_status(user, quarter=current, today=today))
+    this_quarter = selectors.with_units(base.filter(meeting__quarter=quarter)).order_by(
+        "meeting__held_at", "number"
+    )
+    earlier = (
+        selectors.with_units(
+            base.filter(meeting__held_at__lt=_quarter_start(quarter)).exclude(
+                status__in=query.DONE_VALUES
+            )
+        )
+        .exclude(meeting__quarter=quarter)
+        .order_by("meeting__held_at", "number")
+    )
+    return list(this_quarter), list(earlier)
+
+
+def _quarter_start(quarter: Quarter) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(quarter.start_date, datetime.time()),
+        timezone.get_default_timezone(),
+    )
+
+
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+REGISTER_HEADERS = [
+    "Buổi giao ban",
+    "Số",
+    "Nội dung chỉ đạo",
+    "Chủ đề",
+    "Đơn vị chủ trì",
+    "Đơn vị phối hợp",
+    "Thời hạn",
+    "Trạng thái",
+    "Ưu tiên",
+    "Mật",
+]
+REGISTER_WIDTHS = [14, 6, 60, 22, 30, 30, 14, 26, 8, 8]
+
+
+def _register_sheet(ws, directives: list[Directive]) -> None:
+    ws.append(REGISTER_HEADERS)
+    for cell in ws[1]:
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for directive in directives:
+        held_on = timezone.localtime(directive.meeting.held_at).date()
+        ws.append(
+            [
+                held_on,
+                directive.number,
+                directive.title,
+                directive.topic.name if directive.topic else "",
+                _units(directive, AssignmentRole.LEAD),
+                _units(directive, AssignmentRole.SUPPORT),
+                directive.due_date if directive.due_date else "Thường xuyên",
+                STATUS_TITLES.get(directive.status, directive.status),
+                "x" if directive.is_priority else "",
+                "x" if directive.is_confidential else "",
+            ]
+        )
+    for row in ws.iter_rows(min_row=2):
+        row[0].number_format = "DD/MM/YYYY"
+        row[6].number_format = "DD/MM/YYYY"
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    ws.freeze_panes = "C2"
+    ws.auto_filter.ref = ws.dimensions
+    for index, width in enumerate(REGISTER_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToHeight = 0
+
+
+def directive_register_xlsx(user, *, quarter: Quarter, today: datetime.date | None = None) -> bytes:
+    """Two sheets: the quarter's directives, and earlier ones still open."""
+    this_quarter, earlier = register_directives(user, quarter=quarter, today=today)
+    workbook = Workbook()
+    first = workbook.active
+    first.title = f"Quý {quarter.number}-{quarter.year}"
+    _register_sheet(first, this_quarter)
+    _register_sheet(workbook.create_sheet("Chưa xong từ trước"), earlier)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def notice_directives(user, *, meeting: Meeting) -> list[Directive]:
+    """The meeting's directives the user may see (own units' only for unit staff)."""
+    directives = selectors.meeting_directives(meeting, user, quarter=Quarter.objects.current())
+    return list(_scoped(user, directives))
+
+
+def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes:
+    """The draft conclusion notice of a meeting, clearly marked "DỰ THẢO"."""
+    directives = notice_directives(user, meeting=meeting)
+    held = timezone.localtime(meeting.held_at)
+    label = quarter_title(meeting.quarter.year, meeting.quarter.number)
+    chair = meeting.chair_name
+    if meeting.chair_positions:
+        chair = f"{chair}, {meeting.chair_positions}"
+    doc = party_document(
+        kind_code="TB",
+        number=number,
+        issuer_code=NOTICE_ISSUER_CODE,
+        title="THÔNG BÁO",
+        subject=f"Kết luận của đồng chí {meeting.chair_name} tại buổi giao ban "
+        f"công tác dân vận {label}",
+        draft=True,
+    )
+    venue = f" tại {meeting.venue}" if meeting.venue else ""
+    paragraph(
+        doc,
+        f"Ngày {held:%d/%m/%Y}{venue}, đồng chí {chair} chủ trì {_lower_first(meeting.title)}.",
+        indent=True,
+    )
+    basis = [line.strip() for line in meeting.basis.splitlines() if line.strip()]
+    if basis:
+        paragraph(doc, "Căn cứ: " + "; ".join(basis) + ".", indent=True)
+    paragraph(
+        doc,
+        "Sau khi nghe báo cáo của các đơn vị và ý kiến phát biểu tại buổi giao ban, "
+        "đồng chí chủ trì kết luận như sau:",
+        indent=True,
+    )
+    heading(doc, "I. ĐÁNH GIÁ CHUNG")
+    if meeting.assessment.strip():
+        text_paragraphs(doc, meeting.assessment)
+    else:
+        paragraph(doc, "(Nội dung đánh giá chung.)", italic=True, indent=True)
+    if meeting.shortcomings.strip():
+        heading(doc, "II. HẠN CHẾ")
+        for line in meeting.shortcomings.splitlines():
+            if line.strip():
+                paragraph(doc, f"- {line.strip().lstrip('-–• ').strip()}", indent=True)
+    heading(doc, f"{'III' if meeting.shortcomings.strip() else 'II'}. NHIỆM VỤ TRONG THỜI GIAN TỚI")
+    if not directives:
+        paragraph(doc, "Chưa có ý kiến chỉ đạo nào được ghi nhận.", italic=True, indent=True)
+    for directive in directives:
+        paragraph(doc, f"{directive.number}. {directive.title}", bold=True, indent=True)
+        if directive.text.strip() and directive.text.strip() != directive.title.strip():
+            text_paragraphs(doc, directive.text)
+        lead = _units(directive, AssignmentRole.LEAD) or "—"
+        support = _units(directive, AssignmentRole.SUPPORT)
+        line = f"Đơn vị chủ trì: {lead}"
+        if support:
+            line += f"; đơn vị phối hợp: {support}"
+        paragraph(doc, f"{line}; thời hạn: {_due(directive)}.", italic=True, indent=True)
+    if directives:
+        paragraph(doc, "", space_after=0)
+        paragraph(
+            doc,
+            "Bảng tổng hợp nhiệm vụ",
+            bold=True,
+            align=WD_ALIGN_PARAGRAPH.CENTER,
+            keep_with_next=True,
+        )
+        rows = [
+            [
+                str(directive.number),
+                directive.title,
+                _units(directive, AssignmentRole.LEAD),
+                _units(directive, AssignmentRole.SUPPORT),
+                _due(directive),
+            ]
+            for directive in directives
+        ]
+        grid_table(
+            doc,
+            ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"],
+            rows,
+            [10, 65, 32, 33, 25],
+            "clllc",
+        )
+        paragraph(doc, "", space_after=0)
+    paragraph(
+        doc,
+        "Văn phòng Tỉnh ủy thông báo để các đơn vị biết, thực hiện./.",
+        indent=True,
+    )
+    signature_block(
+        doc,
+        recipients=["- Các đơn vị được giao nhiệm vụ,", "- Lưu Văn phòng Tỉnh ủy."],
+        signer_lines=["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"],
+    )
+    return to_bytes(doc)

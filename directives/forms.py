@@ -1,0 +1,344 @@
+"""Forms of the follow-up: meetings, a directive with its units, progress, reviews."""
+
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db.models import Max
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext_lazy as _
+
+from directives.models import (
+    ClaimedStatus,
+    DeadlineChange,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+)
+from reports.models import Unit
+
+DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+
+# Allowed evidence: extension -> the first bytes its content must start with.
+EVIDENCE_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
+# An Office file is a zip; it is the one it claims only if it holds this folder.
+OFFICE_FOLDER = {"docx": "word/", "xlsx": "xl/"}
+
+
+def evidence_max_bytes() -> int:
+    return getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)
+
+
+def evidence_extension(upload) -> str:
+    """Check an uploaded evidence file and return its normalised extension.
+
+    Refuses files above the size limit, outside the allow-list, or whose
+    content is not what the extension says (whatever the browser claimed).
+    """
+    limit = evidence_max_bytes()
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in EVIDENCE_SIGNATURES:
+        raise ValidationError(
+            _(
+                "This type of file is not accepted. Attach a PDF, Word (.docx), Excel (.xlsx), "
+                "JPG or PNG file."
+            ),
+            code="type_not_allowed",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(EVIDENCE_SIGNATURES[extension]):
+        raise ValidationError(
+            _("The file's content does not match its type (.%(ext)s). Attach the real document.")
+            % {"ext": extension},
+            code="content_mismatch",
+        )
+    if extension in OFFICE_FOLDER:
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                names = archive.namelist()
+        except zipfile.BadZipFile:
+            names = []
+        upload.seek(0)
+        if not any(n.startswith(OFFICE_FOLDER[extension]) for n in names):
+            raise ValidationError(
+                _(
+                    "The file's content does not match its type (.%(ext)s). Attach the real "
+                    "document."
+                )
+                % {"ext": extension},
+                code="content_mismatch",
+            )
+    return "jpg" if extension == "jpeg" else extension
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+class UnitChoices(forms.ModelMultipleChoiceField):
+    widget = forms.CheckboxSelectMultiple
+
+    def label_from_instance(self, obj: Unit) -> str:
+        return obj.name
+
+
+def _units():
+    return Unit.objects.filter(valid_to__isnull=True).order_by("display_order", "name")
+
+
+class MeetingForm(forms.ModelForm):
+    attending_units = UnitChoices(
+        queryset=Unit.objects.none(), required=False, label=_("Attending units")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "quarter",
+            "held_at",
+            "title",
+            "chair_name",
+            "chair_positions",
+            "basis",
+            "venue",
+            "attending_units",
+            "assessment",
+            "shortcomings",
+        ]
+        widgets = {
+            "held_at": DateTimeInput(),
+            "basis": forms.Textarea(attrs={"rows": 3}),
+            "assessment": forms.Textarea(attrs={"rows": 5}),
+            "shortcomings": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attending_units"].queryset = _units()
+        self.fields["held_at"].input_formats = [
+            "%Y-%m-%dT%H:%M",
+            "%Y-%m-%d %H:%M",
+            "%d/%m/%Y %H:%M",
+        ]
+
+
+class DirectiveForm(forms.ModelForm):
+    """A directive and the units that carry it out, in one form."""
+
+    lead_units = UnitChoices(
+        queryset=Unit.objects.none(),
+        label=_("Lead units"),
+        help_text=_("The units in charge (chủ trì). The directive is done when all of them are."),
+        error_messages={"required": _("Choose at least one lead unit.")},
+    )
+    support_units = UnitChoices(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Supporting units"),
+        help_text=_("Units that take part (phối hợp)."),
+    )
+
+    class Meta:
+        model = Directive
+        fields = [
+            "number",
+            "title",
+            "text",
+            "topic",
+            "due_date",
+            "is_ongoing",
+            "is_priority",
+            "confidentiality",
+            "target_indicator",
+            "target_baseline",
+            "target_min",
+            "target_max",
+            "target_date",
+        ]
+        widgets = {
+            "due_date": DateInput(),
+            "target_date": DateInput(),
+            "text": forms.Textarea(attrs={"rows": 5}),
+        }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.instance.meeting = meeting
+        units = _units()
+        self.fields["lead_units"].queryset = units
+        self.fields["support_units"].queryset = units
+        if self.instance.pk:
+            assignments = list(self.instance.assignments.all())
+            self.initial.setdefault(
+                "lead_units", [a.unit_id for a in assignments if a.role == "lead"]
+            )
+            self.initial.setdefault(
+                "support_units", [a.unit_id for a in assignments if a.role == "support"]
+            )
+        else:
+            last = meeting.directives.aggregate(n=Max("number"))["n"] or 0
+            self.initial.setdefault("number", last + 1)
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        clash = self.meeting.directives.filter(number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("This meeting already has a directive with this number."))
+        return number
+
+    def clean(self):
+        cleaned = super().clean()
+        lead = {u.pk for u in cleaned.get("lead_units") or []}
+        support = {u.pk for u in cleaned.get("support_units") or []}
+        if lead & support:
+            self.add_error(
+                "support_units", _("A unit cannot be both lead and supporting for a directive.")
+            )
+        return cleaned
+
+
+class RecommendationForm(forms.ModelForm):
+    class Meta:
+        model = Recommendation
+        fields = ["number", "raised_by", "text", "response", "directives"]
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "response": forms.Textarea(attrs={"rows": 3}),
+            "directives": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, meeting: Meeting, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.instance.meeting = meeting
+        self.fields["directives"].queryset = meeting.directives.order_by("number")
+        self.fields["raised_by"].queryset = _units()
+        if not self.instance.pk:
+            last = meeting.recommendations.aggregate(n=Max("number"))["n"] or 0
+            self.initial.setdefault("number", last + 1)
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        clash = self.meeting.recommendations.filter(number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(_("This meeting already has a recommendation with this number."))
+        return number
+
+
+class ProgressUpdateForm(forms.ModelForm):
+    percent = forms.IntegerField(
+        label=_("Percent done"),
+        error_messages={
+            "required": _("Give the percent done, from 0 to 100."),
+            "invalid": _("Give the percent done as a whole number from 0 to 100."),
+        },
+    )
+
+    class Meta:
+        model = ProgressUpdate
+        fields = ["claimed_status", "percent", "description", "evidence"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.evidence_extension = ""
+        limit = filesizeformat(evidence_max_bytes())
+        self.fields["evidence"].help_text = _(
+            "Optional. PDF, Word (.docx), Excel (.xlsx), JPG or PNG, at most %(limit)s."
+        ) % {"limit": limit}
+        self.fields["evidence"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
+        self.fields["percent"].widget.attrs.update({"min": 0, "max": 100})
+
+    def clean_percent(self):
+        percent = self.cleaned_data["percent"]
+        if not 0 <= percent <= 100:
+            raise ValidationError(_("The percent done must be between 0 and 100."))
+        return percent
+
+    def clean_evidence(self):
+        upload = self.cleaned_data.get("evidence")
+        if upload:
+            self.evidence_extension = evidence_extension(upload)
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("claimed_status") == ClaimedStatus.DONE and cleaned.get("percent") not in (
+            None,
+            100,
+        ):
+            self.add_error("percent", _("A task reported as done is 100% done."))
+        return cleaned
+
+    def _post_clean(self):
+        # The model instance is built by the service, not here.
+        pass
+
+
+class DeadlineChangeForm(forms.ModelForm):
+    class Meta:
+        model = DeadlineChange
+        fields = ["new_date", "reason"]
+        widgets = {"new_date": DateInput(), "reason": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, assignment, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.assignment = assignment
+
+    def clean_new_date(self):
+        new_date = self.cleaned_data["new_date"]
+        if self.assignment.due_date and new_date <= self.assignment.due_date:
+            raise ValidationError(
+                _("The requested deadline must be after the current one (%(date)s).")
+                % {"date": self.assignment.due_date.strftime("%d/%m/%Y")}
+            )
+        return new_date
+
+    def _post_clean(self):
+        pass
+
+
+class ReviewForm(forms.Form):
+    """A reviewer's decision: confirm/reject a "done", or approve/refuse a deadline change."""
+
+    decision = forms.ChoiceField(
+        choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.HiddenInput
+    )
+    comment = forms.CharField(
+        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "no" and not (cleaned.get("comment") or "").strip():
+            self.add_error("comment", _("Say why, so the unit knows what to do next."))
+        return cleaned

@@ -1,0 +1,95 @@
+"""Who may do what with meetings, directives and progress (DESIGN.md, "Who may do what").
+
+Every view of the app asks here. Visibility of directives themselves (the
+confidential ones) is a queryset: ``selectors.directives_visible_to``.
+"""
+
+from directives.models import Assignment, Directive
+from reports.permissions import (
+    AnyUser,
+    is_leadership,
+    is_member_of,
+    is_reviewer,
+    is_unit_staff,
+    sees_all_units,
+    unit_roles,
+)
+
+
+def sees_all_directives(user: AnyUser) -> bool:
+    """Reviewers, leadership and administrators see every directive, confidential or not."""
+    return sees_all_units(user)
+
+
+def can_see_directive(user: AnyUser, directive: Directive, assigned_unit_ids=None) -> bool:
+    """Whether ``user`` may know the directive exists (confidential ones: assigned units only).
+
+    ``assigned_unit_ids`` saves a query when the caller already has them.
+    """
+    if not user.is_authenticated:
+        return False
+    if not directive.is_confidential or sees_all_directives(user):
+        return True
+    if assigned_unit_ids is None:
+        assigned_unit_ids = directive.assignments.values_list("unit_id", flat=True)
+    return bool(set(assigned_unit_ids) & set(unit_roles(user)))
+
+
+def can_browse(user: AnyUser) -> bool:
+    """Meetings, the register and directive pages: anyone with a role."""
+    return user.is_authenticated and (sees_all_directives(user) or is_unit_staff(user))
+
+
+def can_record_meetings(user: AnyUser) -> bool:
+    """Record meetings, directives, assignments and recommendations: reviewers only."""
+    return is_reviewer(user)
+
+
+def can_review_progress(user: AnyUser) -> bool:
+    """Confirm or reject a claimed "done", decide deadline changes: reviewers only."""
+    return is_reviewer(user)
+
+
+def can_post_progress(user: AnyUser, assignment: Assignment) -> bool:
+    """Reporter or head of the assigned unit, on an assignment not yet confirmed done."""
+    return is_member_of(user, assignment.unit_id) and assignment.completed_on is None
+
+
+def can_request_deadline_change(user: AnyUser, assignment: Assignment) -> bool:
+    """The assigned unit's staff, for an assignment with a deadline, not yet done."""
+    return can_post_progress(user, assignment) and assignment.due_date is not None
+
+
+def can_see_dashboard(user: AnyUser) -> bool:
+    return can_browse(user)
+
+
+def dashboard_unit_ids(user: AnyUser) -> list[int] | None:
+    """The units a dashboard is narrowed to: None means the whole province."""
+    if sees_all_directives(user):
+        return None
+    return sorted(unit_roles(user))
+
+
+def can_see_briefing_pack(user: AnyUser) -> bool:
+    """The briefing pack compares every unit: reviewers, leadership and administrators."""
+    return sees_all_directives(user)
+
+
+__all__ = [
+    "can_browse",
+    "can_post_progress",
+    "can_record_meetings",
+    "can_request_deadline_change",
+    "can_review_progress",
+    "can_see_briefing_pack",
+    "can_see_dashboard",
+    "can_see_directive",
+    "dashboard_unit_ids",
+    "is_leadership",
+    "is_member_of",
+    "is_reviewer",
+    "is_unit_staff",
+    "sees_all_directives",
+    "unit_roles",
+]

@@ -1,0 +1,636 @@
+"""Reads of meetings, directives and progress, narrowed to what the user may see.
+
+Every list, search, count, dashboard and export starts from
+``directives_visible_to`` (or ``assignments_visible_to``), so a confidential
+directive never leaks into a number or a row.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import (
+    Avg,
+    Count,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+)
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from directives import permissions, query
+from directives.models import (
+    Assignment,
+    AssignmentRole,
+    Confidentiality,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    ReviewStatus,
+)
+from directives.rules import DONE, DirectiveStatus
+from reports.models import (
+    Accumulation,
+    Aggregation,
+    IndicatorValue,
+    Quarter,
+    ReportStatus,
+    Unit,
+    UnitReport,
+)
+from reports.permissions import AnyUser, unit_roles
+from reports.rules import Timeliness, rate, report_timeliness
+
+S = DirectiveStatus
+
+
+def current_quarter() -> Quarter | None:
+    return Quarter.objects.current()
+
+
+# ---------------------------------------------------------------- visibility
+
+
+def directives_visible_to(user: AnyUser) -> QuerySet[Directive]:
+    """Directives the user may know of: all for reviewers, leadership and admins;
+    for everyone else the normal ones plus confidential ones assigned to their units."""
+    if not user.is_authenticated:
+        return Directive.objects.none()
+    if permissions.sees_all_directives(user):
+        return Directive.objects.all()
+    assigned_to_mine = Exists(
+        Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=list(unit_roles(user)))
+    )
+    return Directive.objects.filter(Q(confidentiality=Confidentiality.NORMAL) | assigned_to_mine)
+
+
+def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(directive__in=directives_visible_to(user))
+
+
+def _status_inputs(quarter=None, today=None) -> tuple[Quarter | None, datetime.date]:
+    return quarter, today or timezone.localdate()
+
+
+def directives_with_status(
+    user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
+) -> QuerySet[Directive]:
+    """The visible directives with their derived ``status``, ready for the register."""
+    today = today or timezone.localdate()
+    return query.annotate_directive_status(
+        directives_visible_to(user), quarter=quarter, today=today
+    ).select_related("meeting", "meeting__quarter", "topic")
+
+
+def assignments_with_status(
+    user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
+) -> QuerySet[Assignment]:
+    today = today or timezone.localdate()
+    return query.annotate_assignment_status(
+        assignments_visible_to(user), quarter=quarter, today=today
+    ).select_related("unit", "directive", "directive__meeting", "directive__topic")
+
+
+def with_units(qs: QuerySet[Directive]) -> QuerySet[Directive]:
+    """Prefetch each directive's assignments and units (one extra query)."""
+    return qs.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit").order_by(
+                "role", "unit__display_order", "unit__name"
+            ),
+        )
+    )
+
+
+# ------------------------------------------------------------ a directive
+
+
+def directive_assignments(
+    directive: Directive, *, quarter: Quarter | None, today: datetime.date | None = None
+) -> list[Assignment]:
+    """The directive's units, each with its own status and last update."""
+    today = today or timezone.localdate()
+    qs = query.annotate_assignment_status(
+        directive.assignments.select_related("unit"), quarter=quarter, today=today
+    ).order_by("role", "unit__display_order", "unit__name")
+    return list(qs)
+
+
+@dataclass
+class TimelineEvent:
+    when: datetime.datetime
+    kind: str  # "update" or "deadline"
+    item: ProgressUpdate | DeadlineChange
+
+
+def directive_timeline(directive: Directive) -> list[TimelineEvent]:
+    """Progress updates and deadline changes, newest first (two queries)."""
+    updates = ProgressUpdate.objects.filter(assignment__directive=directive).select_related(
+        "assignment__unit", "quarter", "reported_by", "reviewed_by"
+    )
+    changes = DeadlineChange.objects.filter(assignment__directive=directive).select_related(
+        "assignment__unit", "requested_by", "decided_by"
+    )
+    events = [TimelineEvent(u.reported_at, "update", u) for u in updates]
+    events += [TimelineEvent(c.requested_at, "deadline", c) for c in changes]
+    return sorted(events, key=lambda e: e.when, reverse=True)
+
+
+# ------------------------------------------------------------- unit staff
+
+
+def assignments_awaiting_update(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignment]:
+    """The user's units' open assignments without an update in ``quarter``."""
+    if quarter is None or not user.is_authenticated:
+        return Assignment.objects.none()
+    qs = query.annotate_assignment_status(
+        Assignment.objects.filter(unit_id__in=list(unit_roles(user))),
+        quarter=quarter,
+        today=timezone.localdate(),
+    )
+    return (
+        qs.filter(status__in=query.OPEN_VALUES, updated_this_quarter=False)
+        .select_related("unit", "directive", "directive__meeting")
+        .order_by("due_date", "directive__meeting__held_at", "directive__number")
+    )
+
+
+def my_assignments(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignment]:
+    """All assignments of the user's units, open ones first, with status."""
+    qs = query.annotate_assignment_status(
+        Assignment.objects.filter(unit_id__in=list(unit_roles(user))),
+        quarter=quarter,
+        today=timezone.localdate(),
+    )
+    return qs.select_related("unit", "directive", "directive__meeting").order_by(
+        "completed_on", "due_date", "directive__number"
+    )
+
+
+# ---------------------------------------------------------------- reviewers
+
+
+def pending_confirmations(user: AnyUser) -> QuerySet[ProgressUpdate]:
+    return (
+        ProgressUpdate.objects.filter(
+            review_status=ReviewStatus.PENDING,
+            assignment__directive__in=directives_visible_to(user),
+        )
+        .select_related("assignment__unit", "assignment__directive", "quarter", "reported_by")
+        .order_by("reported_at")
+    )
+
+
+def pending_deadline_changes(user: AnyUser) -> QuerySet[DeadlineChange]:
+    return (
+        DeadlineChange.objects.filter(
+            status=DeadlineChangeStatus.PENDING,
+            assignment__directive__in=directives_visible_to(user),
+        )
+        .select_related("assignment__unit", "assignment__directive", "requested_by")
+        .order_by("requested_at")
+    )
+
+
+# ------------------------------------------------------------------ targets
+
+
+class TargetStanding:
+    ON_TRACK = "on_track"
+    AT_RISK = "at_risk"
+    MISSED = "missed"
+    NO_DATA = "no_data"
+
+    LABELS = {
+        ON_TRACK: _("On track"),
+        AT_RISK: _("At risk"),
+        MISSED: _("Missed"),
+        NO_DATA: _("No reported values yet"),
+    }
+    BADGE = {ON_TRACK: "success", AT_RISK: "warning", MISSED: "danger", NO_DATA: "secondary"}
+
+
+def target_standing(
+    *,
+    values: list[Decimal],
+    target_min: Decimal | None,
+    target_max: Decimal | None,
+    target_date: datetime.date | None,
+    today: datetime.date,
+    quarters_left: int = 0,
+) -> str:
+    """On track, at risk or missed.
+
+    The latest value reaching the lower bound (or the upper one when no lower
+    is set) is on track. Not reached and past the target date: missed.
+    Otherwise, a straight line through the first and latest values projected
+    over the quarters left reaching the bound is on track; else at risk.
+    """
+    goal = target_min if target_min is not None else target_max
+    if not values:
+        return TargetStanding.NO_DATA
+    if goal is None or values[-1] >= goal:
+        return TargetStanding.ON_TRACK
+    if target_date is not None and today > target_date:
+        return TargetStanding.MISSED
+    if len(values) >= 2 and quarters_left > 0:
+        slope = (values[-1] - values[0]) / (len(values) - 1)
+        if values[-1] + slope * quarters_left >= goal:
+            return TargetStanding.ON_TRACK
+    return TargetStanding.AT_RISK
+
+
+def _quarter_index(year: int, number: int) -> int:
+    return year * 4 + number - 1
+
+
+def target_progress(directive: Directive, *, today: datetime.date | None = None) -> dict | None:
+    """The target's actual value each quarter since the meeting, and its standing.
+
+    A quarter's value comes from the units' submitted or accepted reports:
+    summed over units (or their mean, for a mean indicator). For a flow
+    indicator the running total since the meeting's quarter is compared with
+    the target; a stock indicator is compared as it stands each quarter.
+    One query.
+    """
+    if not directive.has_target:
+        return None
+    today = today or timezone.localdate()
+    indicator = directive.target_indicator
+    start = directive.meeting.quarter
+    agg = Avg("value") if indicator.aggregation == Aggregation.MEAN else Sum("value")
+    rows = (
+        IndicatorValue.objects.filter(
+            indicator=indicator,
+            report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
+        )
+        .filter(
+            Q(report__quarter__year__gt=start.year)
+            | Q(report__quarter__year=start.year, report__quarter__number__gte=start.number)
+        )
+        .values("report__quarter__year", "report__quarter__number")
+        .annotate(value=agg, units=Count("report__unit", distinct=True))
+        .order_by("report__quarter__year", "report__quarter__number")
+    )
+    points = []
+    running = Decimal(0)
+    for row in rows:
+        value = Decimal(row["value"]).quantize(Decimal("0.01"))
+        if indicator.accumulation == Accumulation.FLOW:
+            running += value
+            value = running
+        points.append(
+            {
+                "label": Quarter(
+                    year=row["report__quarter__year"], number=row["report__quarter__number"]
+                ).label,
+                "year": row["report__quarter__year"],
+                "number": row["report__quarter__number"],
+                "value": value,
+                "units": row["units"],
+                "reached": directive.target_min is None or value >= directive.target_min,
+            }
+        )
+    quarters_left = 0
+    if directive.target_date and points:
+        from reports.rules import quarter_of
+
+        target_year, target_number = quarter_of(directive.target_date)
+        last = points[-1]
+        quarters_left = max(
+            0,
+            _quarter_index(target_year, target_number)
+            - _quarter_index(last["year"], last["number"]),
+        )
+    standing = target_standing(
+        values=[p["value"] for p in points],
+        target_min=directive.target_min,
+        target_max=directive.target_max,
+        target_date=directive.target_date,
+        today=today,
+        quarters_left=quarters_left,
+    )
+    return {
+        "indicator": indicator,
+        "points": points,
+        "standing": standing,
+        "standing_label": TargetStanding.LABELS[standing],
+        "standing_badge": TargetStanding.BADGE[standing],
+        "cumulative": indicator.accumulation == Accumulation.FLOW,
+    }
+
+
+# ----------------------------------------------------------------- meetings
+
+
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+    """Meetings with the number of directives the user may see in each."""
+    if not permissions.can_browse(user):
+        return Meeting.objects.none()
+    visible = directives_visible_to(user).filter(meeting=OuterRef("pk"))
+    from django.db.models import IntegerField, Subquery
+    from django.db.models.functions import Coalesce
+
+    counted = visible.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    return Meeting.objects.select_related("quarter").annotate(
+        directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
+
+
+def meeting_directives(meeting: Meeting, user: AnyUser, *, quarter, today=None):
+    return with_units(
+        directives_with_status(user, quarter=quarter, today=today).filter(meeting=meeting)
+    ).order_by("number")
+
+
+def meeting_recommendations(meeting: Meeting, user: AnyUser) -> QuerySet[Recommendation]:
+    visible = directives_visible_to(user).order_by("number")
+    return meeting.recommendations.select_related("raised_by").prefetch_related(
+        Prefetch("directives", queryset=visible)
+    )
+
+
+def carried_over(meeting: Meeting, user: AnyUser, *, quarter, today=None):
+    """Unfinished directives of earlier meetings, for this meeting's agenda."""
+    return with_units(
+        directives_with_status(user, quarter=quarter, today=today)
+        .filter(meeting__held_at__lt=meeting.held_at)
+        .exclude(status__in=query.DONE_VALUES)
+    ).order_by("due_date", "meeting__held_at", "number")
+
+
+def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> dict:
+    """Report completeness per unit for the meeting's quarter and open/overdue
+    directives per unit. A bounded number of queries."""
+    today = today or timezone.localdate()
+    mq = meeting.quarter
+    day = mq.end_date
+    units = list(
+        Unit.objects.filter(submits_reports=True)
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=mq.start_date))
+        .order_by("display_order", "name")
+    )
+    reports = {
+        r.unit_id: r
+        for r in UnitReport.objects.filter(quarter=mq).only(
+            "id", "unit_id", "status", "first_submitted_at", "quarter_id"
+        )
+    }
+    open_assignments = (
+        query.annotate_assignment_status(assignments_visible_to(user), quarter=quarter, today=today)
+        .filter(status__in=query.OPEN_VALUES)
+        .select_related("directive", "directive__meeting", "unit")
+        .order_by("unit__display_order", "unit__name", "due_date", "directive__number")
+    )
+    per_unit: dict[int, list] = {}
+    for assignment in open_assignments:
+        per_unit.setdefault(assignment.unit_id, []).append(assignment)
+    rows = []
+    counts = dict.fromkeys(Timeliness, 0)
+    for unit in units:
+        report = reports.get(unit.pk)
+        submitted_at = report.first_submitted_at if report else None
+        timeliness = report_timeliness(due_date=mq.due_date, submitted_at=submitted_at, today=today)
+        counts[timeliness] += 1
+        rows.append({"unit": unit, "report": report, "timeliness": timeliness})
+    unit_names = {u.pk: u for u in units}
+    directive_rows = []
+    for unit_id, items in per_unit.items():
+        unit = unit_names.get(unit_id) or items[0].unit
+        directive_rows.append(
+            {
+                "unit": unit,
+                "open": items,
+                "overdue": [a for a in items if a.status == S.OVERDUE],
+            }
+        )
+    directive_rows.sort(key=lambda r: (r["unit"].display_order, r["unit"].name))
+    return {
+        "completeness": rows,
+        "completeness_counts": counts,
+        "directive_rows": directive_rows,
+        "new_directives": meeting_directives(meeting, user, quarter=quarter, today=today),
+    }
+
+
+# ---------------------------------------------------------------- dashboard
+
+
+def _status_counts(prefix: str = "") -> dict:
+    counts = {f"{prefix}{status.value}": Count("pk", filter=Q(status=status.value)) for status in S}
+    counts[f"{prefix}total"] = Count("pk")
+    counts[f"{prefix}done"] = Count("pk", filter=Q(status__in=query.DONE_VALUES))
+    counts[f"{prefix}open"] = Count("pk", filter=Q(status__in=query.OPEN_VALUES))
+    return counts
+
+
+def _with_rates(row: dict, *, deadline_key: str) -> dict:
+    row["completion_rate"] = rate(row["done_with_deadline"], row[deadline_key])
+    if "updated" in row:
+        row["update_rate"] = rate(row["updated"], row["open"])
+    return row
+
+
+_DIRECTIVE_COUNTS = {
+    **_status_counts(),
+    "with_deadline": Count("pk", filter=Q(is_ongoing=False)),
+    "done_with_deadline": Count("pk", filter=Q(is_ongoing=False, status__in=query.DONE_VALUES)),
+}
+_ASSIGNMENT_COUNTS = {
+    **_status_counts(),
+    "with_deadline": Count("pk", filter=Q(due_date__isnull=False)),
+    "done_with_deadline": Count(
+        "pk", filter=Q(due_date__isnull=False, status__in=query.DONE_VALUES)
+    ),
+    "updated": Count("pk", filter=Q(status__in=query.OPEN_VALUES, updated_this_quarter=True)),
+}
+
+
+def _scoped(user: AnyUser, meeting_quarter: Quarter | None):
+    directives = directives_visible_to(user)
+    assignments = assignments_visible_to(user)
+    unit_ids = permissions.dashboard_unit_ids(user)
+    if unit_ids is not None:
+        directives = directives.filter(
+            Exists(Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=unit_ids))
+        )
+        assignments = assignments.filter(unit_id__in=unit_ids)
+    if meeting_quarter is not None:
+        directives = directives.filter(meeting__quarter=meeting_quarter)
+        assignments = assignments.filter(directive__meeting__quarter=meeting_quarter)
+    return directives, assignments
+
+
+def dashboard_summary(
+    user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None = None, today=None
+) -> dict:
+    """Province (or own units') headline numbers: two queries."""
+    today = today or timezone.localdate()
+    directives, assignments = _scoped(user, meeting_quarter)
+    d = query.annotate_directive_status(directives, quarter=quarter, today=today).aggregate(
+        **_DIRECTIVE_COUNTS
+    )
+    _with_rates(d, deadline_key="with_deadline")
+    a = query.annotate_assignment_status(assignments, quarter=quarter, today=today).aggregate(
+        **_ASSIGNMENT_COUNTS
+    )
+    a["awaiting"] = a["open"] - a["updated"]
+    _with_rates(a, deadline_key="with_deadline")
+    return {"directives": d, "assignments": a, "quarter": quarter}
+
+
+def follow_up_dashboard(
+    user: AnyUser,
+    *,
+    quarter: Quarter | None,
+    meeting_quarter: Quarter | None = None,
+    today: datetime.date | None = None,
+    trend_quarters: int = 8,
+) -> dict:
+    """Everything the follow-up dashboard shows, aggregated in SQL (about ten queries)."""
+    today = today or timezone.localdate()
+    directives, assignments = _scoped(user, meeting_quarter)
+    summary = dashboard_summary(user, quarter=quarter, meeting_quarter=meeting_quarter, today=today)
+    d = query.annotate_directive_status(directives, quarter=quarter, today=today)
+    a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
+
+    by_topic = [
+        _with_rates(row, deadline_key="with_deadline")
+        for row in d.values("topic", "topic__name")
+        .annotate(**_DIRECTIVE_COUNTS)
+        .order_by("topic__display_order", "topic__name")
+    ]
+    by_meeting = [
+        _with_rates(row, deadline_key="with_deadline")
+        for row in d.values("meeting", "meeting__title", "meeting__held_at")
+        .annotate(**_DIRECTIVE_COUNTS)
+        .order_by("-meeting__held_at")
+    ]
+    by_unit = [
+        _with_rates(row, deadline_key="with_deadline")
+        for row in a.values("unit", "unit__name", "unit__short_name")
+        .annotate(**_ASSIGNMENT_COUNTS)
+        .order_by("unit__display_order", "unit__name")
+    ]
+    for row in by_unit:
+        row["awaiting"] = row["open"] - row["updated"]
+    not_updated = [row for row in by_unit if row["awaiting"] > 0]
+    overdue = list(
+        a.filter(status=S.OVERDUE)
+        .select_related("unit", "directive", "directive__meeting")
+        .order_by("due_date", "directive__meeting__held_at", "directive__number")[:50]
+    )
+    return {
+        "summary": summary,
+        "by_topic": by_topic,
+        "by_meeting": by_meeting,
+        "by_unit": by_unit,
+        "not_updated": not_updated,
+        "overdue": overdue,
+        "trend": _trend(directives, assignments, quarter=quarter, count=trend_quarters),
+        "quarter": quarter,
+        "today": today,
+    }
+
+
+def _trend(directives, assignments, *, quarter: Quarter | None, count: int) -> list[dict]:
+    """Per quarter: directives issued, assignments confirmed done, assignments updated."""
+    quarters = Quarter.objects.all()
+    if quarter is not None:
+        quarters = quarters.filter(
+            Q(year__lt=quarter.year) | Q(year=quarter.year, number__lte=quarter.number)
+        )
+    quarters = list(reversed(quarters.order_by("-year", "-number")[:count]))
+    if not quarters:
+        return []
+    issued = dict(
+        directives.filter(meeting__quarter__in=quarters)
+        .order_by()
+        .values("meeting__quarter")
+        .annotate(n=Count("pk"))
+        .values_list("meeting__quarter", "n")
+    )
+    completed = assignments.aggregate(
+        **{
+            f"q{q.pk}": Count("pk", filter=Q(completed_on__range=(q.start_date, q.end_date)))
+            for q in quarters
+        }
+    )
+    updated = dict(
+        ProgressUpdate.objects.filter(assignment__in=assignments, quarter__in=quarters)
+        .order_by()
+        .values("quarter")
+        .annotate(n=Count("assignment", distinct=True))
+        .values_list("quarter", "n")
+    )
+    return [
+        {
+            "quarter": q,
+            "issued": issued.get(q.pk, 0),
+            "completed": completed[f"q{q.pk}"],
+            "updated": updated.get(q.pk, 0),
+        }
+        for q in quarters
+    ]
+
+
+def dashboard_chart_data(dashboard: dict) -> dict:
+    """The numbers the charts draw, with translated labels (passed via json_script)."""
+    d = dashboard["summary"]["directives"]
+    return {
+        "status": {
+            "labels": [str(status.label) for status in S],
+            "values": [d[status.value] for status in S],
+            "colors": [_CHART_COLOURS[status] for status in S],
+        },
+        "units": {
+            "labels": [
+                row["unit__short_name"] or row["unit__name"] for row in dashboard["by_unit"]
+            ],
+            "done": [row["done"] for row in dashboard["by_unit"]],
+            "overdue": [row[S.OVERDUE.value] for row in dashboard["by_unit"]],
+            "open": [row["open"] - row[S.OVERDUE.value] for row in dashboard["by_unit"]],
+            "legend": [str(_("Done")), str(_("Overdue")), str(_("Other open"))],
+        },
+        "trend": {
+            "labels": [str(row["quarter"].label) for row in dashboard["trend"]],
+            "issued": [row["issued"] for row in dashboard["trend"]],
+            "completed": [row["completed"] for row in dashboard["trend"]],
+            "updated": [row["updated"] for row in dashboard["trend"]],
+            "legend": [
+                str(_("Directives issued")),
+                str(_("Assignments confirmed done")),
+                str(_("Assignments with an update")),
+            ],
+        },
+    }
+
+
+_CHART_COLOURS = {
+    S.DONE_ON_TIME: "#198754",
+    S.DONE_LATE: "#b58105",
+    S.IN_PROGRESS: "#0d6efd",
+    S.OVERDUE: "#dc3545",
+    S.NOT_STARTED: "#6c757d",
+    S.ONGOING_CURRENT: "#0aa2c0",
+    S.ONGOING_STALE: "#fd7e14",
+}
+
+DONE_STATUSES = DONE
+LEAD = AssignmentRole.LEAD
+
+
+def dashboard_summary_context(user: AnyUser) -> dict:
+    """What ``directives/_dashboard_summary.html`` needs, for the home page (three queries)."""
+    summary = dashboard_summary(user, quarter=current_quarter())
+    base = {} if permissions.dashboard_unit_ids(user) is None else {"mine": "on"}
+    return {"summary": summary, "summary_base": base}

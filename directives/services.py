@@ -1,0 +1,267 @@
+"""Changes to meetings, directives and progress: one atomic function per action.
+
+Each sets ``_history_user`` so the audit trail says who changed what, even
+when called outside a request (commands, tests).
+"""
+
+import datetime
+import uuid
+from collections.abc import Iterable
+
+from django.contrib.auth.models import User
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from directives import permissions
+from directives.models import (
+    Assignment,
+    AssignmentRole,
+    ClaimedStatus,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    ReviewStatus,
+)
+from reports.models import Quarter, Unit
+
+
+def _by(obj, user: User):
+    obj._history_user = user
+    return obj
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+@transaction.atomic
+def meeting_save(*, user: User, meeting: Meeting, attending_units: Iterable[Unit]) -> Meeting:
+    """Create or change a meeting and the units that attended."""
+    _require(permissions.can_record_meetings(user))
+    _by(meeting, user).save()
+    meeting.attending_units.set(attending_units)
+    return meeting
+
+
+@transaction.atomic
+def directive_save(
+    *,
+    user: User,
+    directive: Directive,
+    lead_units: Iterable[Unit],
+    support_units: Iterable[Unit],
+) -> Directive:
+    """Create or change a directive with its lead and supporting units in one go.
+
+    A new unit gets the directive's deadline; a unit whose deadline was never
+    moved follows a change of the directive's date. A unit that has already
+    posted progress cannot be removed.
+    """
+    _require(permissions.can_record_meetings(user))
+    lead_units, support_units = list(lead_units), list(support_units)
+    overlap = {u.pk for u in lead_units} & {u.pk for u in support_units}
+    if overlap:
+        raise ValidationError(
+            {"support_units": _("A unit cannot be both lead and supporting for a directive.")}
+        )
+    old_due = None
+    if directive.pk:
+        old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
+    directive.full_clean()
+    _by(directive, user).save()
+
+    wanted = {u.pk: AssignmentRole.LEAD for u in lead_units}
+    wanted.update({u.pk: AssignmentRole.SUPPORT for u in support_units})
+    existing = {a.unit_id: a for a in directive.assignments.select_related("unit")}
+    removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
+    blocked = [a.unit.label for a in removed if a.updates.exists()]
+    if blocked:
+        raise ValidationError(
+            {
+                "lead_units": _(
+                    "These units have already reported progress and cannot be removed: %(units)s."
+                )
+                % {"units": ", ".join(blocked)}
+            }
+        )
+    for assignment in removed:
+        _by(assignment, user).delete()
+    for unit_id, role in wanted.items():
+        assignment = existing.get(unit_id)
+        if assignment is None:
+            _by(
+                Assignment(
+                    directive=directive, unit_id=unit_id, role=role, due_date=directive.due_date
+                ),
+                user,
+            ).save()
+            continue
+        changed = False
+        if assignment.role != role:
+            assignment.role = role
+            changed = True
+        if assignment.due_date == old_due and old_due != directive.due_date:
+            assignment.due_date = directive.due_date
+            changed = True
+        if changed:
+            _by(assignment, user).save()
+    return directive
+
+
+@transaction.atomic
+def recommendation_save(
+    *, user: User, recommendation: Recommendation, directives: Iterable[Directive]
+) -> Recommendation:
+    _require(permissions.can_record_meetings(user))
+    directives = list(directives)
+    if any(d.meeting_id != recommendation.meeting_id for d in directives):
+        raise ValidationError(
+            {"directives": _("Choose directives of the same meeting as the recommendation.")}
+        )
+    _by(recommendation, user).save()
+    recommendation.directives.set(directives)
+    return recommendation
+
+
+def _safe_evidence_name(upload: UploadedFile, extension: str) -> str:
+    """A generated name: the user's file name never reaches the file system."""
+    return f"{uuid.uuid4().hex}.{extension}"
+
+
+@transaction.atomic
+def progress_post(
+    *,
+    user: User,
+    assignment: Assignment,
+    claimed_status: str,
+    percent: int,
+    description: str,
+    evidence: UploadedFile | None = None,
+    evidence_extension: str = "",
+    quarter: Quarter | None = None,
+) -> ProgressUpdate:
+    """Post the unit's update for the current quarter. A "done" claim awaits a reviewer."""
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(permissions.can_post_progress(user, assignment))
+    quarter = quarter or Quarter.objects.current()
+    if quarter is None:
+        raise ValidationError(_("No quarter is open, so progress cannot be posted now."))
+    update = ProgressUpdate(
+        assignment=assignment,
+        quarter=quarter,
+        claimed_status=claimed_status,
+        percent=percent,
+        description=description,
+        reported_by=user,
+        reported_at=timezone.now(),
+        review_status=(
+            ReviewStatus.PENDING
+            if claimed_status == ClaimedStatus.DONE
+            else ReviewStatus.NOT_NEEDED
+        ),
+    )
+    if claimed_status == ClaimedStatus.DONE and percent != 100:
+        raise ValidationError({"percent": _("A task reported as done is 100% done.")})
+    update.full_clean(exclude=["evidence"])
+    if evidence is not None:
+        update.evidence.save(
+            _safe_evidence_name(evidence, evidence_extension), evidence, save=False
+        )
+    _by(update, user).save()
+    return update
+
+
+@transaction.atomic
+def progress_confirm(*, user: User, update: ProgressUpdate) -> ProgressUpdate:
+    """Confirm a claimed "done": the assignment counts as done on the day it was reported."""
+    _require(permissions.can_review_progress(user))
+    update = (
+        ProgressUpdate.objects.select_for_update().select_related("assignment").get(pk=update.pk)
+    )
+    if update.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("This update is not awaiting confirmation."))
+    update.review_status = ReviewStatus.CONFIRMED
+    update.reviewed_by = user
+    update.reviewed_at = timezone.now()
+    _by(update, user).save()
+    assignment = update.assignment
+    assignment.completed_on = timezone.localdate(update.reported_at)
+    _by(assignment, user).save()
+    return update
+
+
+@transaction.atomic
+def progress_reject(*, user: User, update: ProgressUpdate, comment: str) -> ProgressUpdate:
+    """Reject a claimed "done", saying why; the assignment stays open."""
+    _require(permissions.can_review_progress(user))
+    if not comment.strip():
+        raise ValidationError({"comment": _("Say why the claim is rejected.")})
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    if update.review_status != ReviewStatus.PENDING:
+        raise ValidationError(_("This update is not awaiting confirmation."))
+    update.review_status = ReviewStatus.REJECTED
+    update.reviewed_by = user
+    update.reviewed_at = timezone.now()
+    update.review_comment = comment.strip()
+    _by(update, user).save()
+    return update
+
+
+@transaction.atomic
+def deadline_change_request(
+    *, user: User, assignment: Assignment, new_date: datetime.date, reason: str
+) -> DeadlineChange:
+    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    _require(permissions.can_request_deadline_change(user, assignment))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the change.")})
+    if new_date <= assignment.due_date:
+        raise ValidationError(
+            {"new_date": _("The requested deadline must be after the current one.")}
+        )
+    if assignment.deadline_changes.filter(status=DeadlineChangeStatus.PENDING).exists():
+        raise ValidationError(
+            _("A deadline change for this assignment is already awaiting a decision.")
+        )
+    change = DeadlineChange(
+        assignment=assignment,
+        old_date=assignment.due_date,
+        new_date=new_date,
+        reason=reason.strip(),
+        requested_by=user,
+        requested_at=timezone.now(),
+    )
+    _by(change, user).save()
+    return change
+
+
+@transaction.atomic
+def deadline_change_decide(
+    *, user: User, change: DeadlineChange, approve: bool, comment: str = ""
+) -> DeadlineChange:
+    """Approve (the unit's deadline moves; the old one stays on the change) or refuse."""
+    _require(permissions.can_review_progress(user))
+    change = (
+        DeadlineChange.objects.select_for_update().select_related("assignment").get(pk=change.pk)
+    )
+    if change.status != DeadlineChangeStatus.PENDING:
+        raise ValidationError(_("This request has already been decided."))
+    if not approve and not comment.strip():
+        raise ValidationError({"comment": _("Say why the request is refused.")})
+    change.status = DeadlineChangeStatus.APPROVED if approve else DeadlineChangeStatus.REFUSED
+    change.decided_by = user
+    change.decided_at = timezone.now()
+    change.decision_comment = comment.strip()
+    _by(change, user).save()
+    if approve:
+        assignment = change.assignment
+        assignment.due_date = change.new_date
+        _by(assignment, user).save()
+    return change

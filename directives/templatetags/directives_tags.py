@@ -1,0 +1,60 @@
+"""Template helpers of the follow-up pages: status badges and links to filtered lists."""
+
+from urllib.parse import urlencode
+
+from django import template
+from django.urls import reverse
+from django.utils.html import format_html
+
+from directives.rules import BADGE, DirectiveStatus
+
+register = template.Library()
+
+
+@register.simple_tag
+def status_badge(status: str):
+    """A coloured badge that always carries its text (colour is never the only cue)."""
+    try:
+        status = DirectiveStatus(status)
+    except ValueError:
+        return ""
+    colour = BADGE[status]
+    text_class = " text-dark" if colour in ("warning", "info") else ""
+    return format_html(
+        '<span class="badge text-bg-{}{}">{}</span>', colour, text_class, status.label
+    )
+
+
+@register.simple_tag
+def list_url(view_name: str, base: dict | None = None, **params) -> str:
+    """The URL of a filtered list: the page's own scope (``base``) plus ``params``.
+
+    A list, or a string with commas, becomes a repeated parameter
+    (status=a&status=b).
+    """
+    query = []
+    merged = {**(base or {}), **params}
+    for key, value in merged.items():
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and "," in value:
+            value = value.split(",")
+        if isinstance(value, list | tuple):
+            query.extend((key, str(v)) for v in value)
+        else:
+            query.append((key, str(value)))
+    url = reverse(view_name)
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+@register.filter
+def percent(value) -> str:
+    """A rate as "66,7 %", or an em dash when there is nothing to divide by."""
+    if value is None:
+        return "—"
+    return f"{value}".replace(".", ",") + " %"
+
+
+@register.filter
+def get(mapping: dict, key):
+    return mapping.get(key) if mapping else None

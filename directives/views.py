@@ -1,0 +1,516 @@
+"""Pages of the follow-up: meetings, the register, a directive, progress, the dashboard.
+
+Views stay thin: check permission (``directives.permissions``), read through
+``directives.selectors``, change through ``directives.services``.
+"""
+
+import mimetypes
+from pathlib import PurePath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from directives import permissions, selectors, services
+from directives.filters import AssignmentFilter, DirectiveFilter
+from directives.forms import (
+    DeadlineChangeForm,
+    DirectiveForm,
+    MeetingForm,
+    ProgressUpdateForm,
+    RecommendationForm,
+    ReviewForm,
+)
+from directives.models import (
+    Assignment,
+    DeadlineChange,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    ReviewStatus,
+)
+from reports.models import Quarter
+
+PAGE_SIZE = 25
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def _querystring_without_page(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _directive_for(user, pk: int) -> Directive:
+    """The directive if the user may see it; 404 otherwise (its existence is private)."""
+    _require(permissions.can_browse(user))
+    return get_object_or_404(
+        selectors.directives_visible_to(user).select_related(
+            "meeting", "meeting__quarter", "topic", "target_indicator"
+        ),
+        pk=pk,
+    )
+
+
+def _meeting_for(user, pk: int) -> Meeting:
+    _require(permissions.can_browse(user))
+    return get_object_or_404(Meeting.objects.select_related("quarter"), pk=pk)
+
+
+def _assignment_for(user, pk: int) -> Assignment:
+    """An assignment of a visible directive (404 otherwise); posting needs membership (403)."""
+    _require(permissions.can_browse(user))
+    assignment = get_object_or_404(
+        selectors.assignments_visible_to(user).select_related(
+            "directive", "directive__meeting", "unit"
+        ),
+        pk=pk,
+    )
+    return assignment
+
+
+# ------------------------------------------------------------------ meetings
+
+
+@login_required
+def meeting_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_browse(request.user))
+    meetings = selectors.meetings_visible_to(request.user)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directives/meeting_list.html",
+        {
+            "page": page,
+            "can_record": permissions.can_record_meetings(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for(request.user, pk)
+    quarter = selectors.current_quarter()
+    return render(
+        request,
+        "directives/meeting_detail.html",
+        {
+            "meeting": meeting,
+            "attending_units": meeting.attending_units.order_by("display_order", "name"),
+            "directives": selectors.meeting_directives(meeting, request.user, quarter=quarter),
+            "recommendations": selectors.meeting_recommendations(meeting, request.user),
+            "carried_over": selectors.carried_over(meeting, request.user, quarter=quarter),
+            "can_record": permissions.can_record_meetings(request.user),
+            "can_see_pack": permissions.can_see_briefing_pack(request.user),
+        },
+    )
+
+
+@login_required
+def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    _require(permissions.can_record_meetings(request.user))
+    meeting = _meeting_for(request.user, pk) if pk else None
+    form = MeetingForm(request.POST or None, instance=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_save(
+                user=request.user,
+                meeting=form.save(commit=False),
+                attending_units=form.cleaned_data["attending_units"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The meeting has been saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(request, "directives/meeting_form.html", {"form": form, "meeting": meeting})
+
+
+@login_required
+def briefing_pack(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for(request.user, pk)
+    _require(permissions.can_see_briefing_pack(request.user))
+    pack = selectors.briefing_pack(meeting, request.user, quarter=selectors.current_quarter())
+    return render(request, "directives/briefing_pack.html", {"meeting": meeting, **pack})
+
+
+@login_required
+def directive_edit(
+    request: HttpRequest, meeting_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    """Record a directive with its lead and supporting units, or change one."""
+    _require(permissions.can_record_meetings(request.user))
+    if pk:
+        directive = _directive_for(request.user, pk)
+        meeting = directive.meeting
+    else:
+        meeting = _meeting_for(request.user, meeting_pk)
+        directive = Directive(meeting=meeting)
+    form = DirectiveForm(request.POST or None, instance=directive, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            directive = services.directive_save(
+                user=request.user,
+                directive=form.save(commit=False),
+                lead_units=form.cleaned_data["lead_units"],
+                support_units=form.cleaned_data["support_units"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The directive has been saved with its units."))
+            if "add_another" in request.POST:
+                return redirect("meetings:directive_new", pk=meeting.pk)
+            return redirect("directives:detail", pk=directive.pk)
+    return render(
+        request,
+        "directives/directive_form.html",
+        {"form": form, "meeting": meeting, "directive": directive if directive.pk else None},
+    )
+
+
+@login_required
+def recommendation_edit(
+    request: HttpRequest, meeting_pk: int | None = None, pk: int | None = None
+) -> HttpResponse:
+    _require(permissions.can_record_meetings(request.user))
+    if pk:
+        recommendation = get_object_or_404(Recommendation.objects.select_related("meeting"), pk=pk)
+        meeting = recommendation.meeting
+    else:
+        meeting = _meeting_for(request.user, meeting_pk)
+        recommendation = Recommendation(meeting=meeting)
+    form = RecommendationForm(request.POST or None, instance=recommendation, meeting=meeting)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.recommendation_save(
+                user=request.user,
+                recommendation=form.save(commit=False),
+                directives=form.cleaned_data["directives"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The recommendation has been saved."))
+            return redirect("meetings:detail", pk=meeting.pk)
+    return render(
+        request,
+        "directives/recommendation_form.html",
+        {"form": form, "meeting": meeting, "recommendation": recommendation},
+    )
+
+
+# ------------------------------------------------------------- register
+
+
+@login_required
+def register(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_browse(request.user))
+    quarter = selectors.current_quarter()
+    directives = selectors.directives_with_status(request.user, quarter=quarter)
+    filterset = DirectiveFilter(request.GET or None, queryset=directives, user=request.user)
+    rows = selectors.with_units(filterset.qs)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directives/register.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "querystring": _querystring_without_page(request),
+            "current_quarter": quarter,
+        },
+    )
+
+
+@login_required
+def assignment_list(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_browse(request.user))
+    quarter = selectors.current_quarter()
+    assignments = selectors.assignments_with_status(request.user, quarter=quarter).order_by(
+        "unit__display_order", "unit__name", "due_date", "directive__number"
+    )
+    filterset = AssignmentFilter(request.GET or None, queryset=assignments, user=request.user)
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "directives/assignment_list.html",
+        {
+            "filter": filterset,
+            "page": page,
+            "querystring": _querystring_without_page(request),
+            "current_quarter": quarter,
+        },
+    )
+
+
+@login_required
+def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    directive = _directive_for(request.user, pk)
+    quarter = selectors.current_quarter()
+    assignments = selectors.directive_assignments(directive, quarter=quarter)
+    leads = [a.status for a in assignments if a.role == "lead"]
+    from directives.rules import combine_statuses
+
+    my_units = set(permissions.unit_roles(request.user))
+    for assignment in assignments:
+        assignment.can_post = assignment.unit_id in my_units and permissions.can_post_progress(
+            request.user, assignment
+        )
+        assignment.can_move = assignment.can_post and assignment.due_date is not None
+    return render(
+        request,
+        "directives/directive_detail.html",
+        {
+            "directive": directive,
+            "status": combine_statuses(leads),
+            "assignments": assignments,
+            "timeline": selectors.directive_timeline(directive),
+            "target": selectors.target_progress(directive),
+            "recommendations": directive.recommendations.all(),
+            "can_record": permissions.can_record_meetings(request.user),
+            "can_review": permissions.can_review_progress(request.user),
+            "current_quarter": quarter,
+        },
+    )
+
+
+# ---------------------------------------------------------------- progress
+
+
+@login_required
+def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+    """A unit posts its quarterly update on one of its assignments."""
+    assignment = _assignment_for(request.user, pk)
+    if not permissions.is_member_of(request.user, assignment.unit_id):
+        raise PermissionDenied
+    if assignment.completed_on is not None:
+        messages.info(request, _("This assignment is already confirmed done."))
+        return redirect("directives:detail", pk=assignment.directive_id)
+    quarter = selectors.current_quarter()
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None)
+    if quarter is None:
+        messages.error(request, _("No quarter is open, so progress cannot be posted now."))
+    elif request.method == "POST" and form.is_valid():
+        try:
+            services.progress_post(
+                user=request.user,
+                assignment=assignment,
+                quarter=quarter,
+                claimed_status=form.cleaned_data["claimed_status"],
+                percent=form.cleaned_data["percent"],
+                description=form.cleaned_data["description"],
+                evidence=form.cleaned_data.get("evidence") or None,
+                evidence_extension=form.evidence_extension,
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your update has been posted."))
+            return redirect("directives:detail", pk=assignment.directive_id)
+    return render(
+        request,
+        "directives/progress_form.html",
+        {"form": form, "assignment": assignment, "quarter": quarter},
+    )
+
+
+@login_required
+def deadline_change_new(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = _assignment_for(request.user, pk)
+    if not permissions.is_member_of(request.user, assignment.unit_id):
+        raise PermissionDenied
+    if not permissions.can_request_deadline_change(request.user, assignment):
+        messages.info(request, _("This assignment has no deadline to move, or is already done."))
+        return redirect("directives:detail", pk=assignment.directive_id)
+    form = DeadlineChangeForm(request.POST or None, assignment=assignment)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.deadline_change_request(
+                user=request.user,
+                assignment=assignment,
+                new_date=form.cleaned_data["new_date"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Your request has been sent to the commission."))
+            return redirect("directives:detail", pk=assignment.directive_id)
+    return render(
+        request, "directives/deadline_change_form.html", {"form": form, "assignment": assignment}
+    )
+
+
+@login_required
+@require_POST
+def update_review(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer confirms or rejects a claimed "done"."""
+    _require(permissions.can_review_progress(request.user))
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(
+            assignment__directive__in=selectors.directives_visible_to(request.user)
+        ).select_related("assignment"),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            if form.cleaned_data["decision"] == "yes":
+                services.progress_confirm(user=request.user, update=update)
+                messages.success(request, _("Confirmed: the assignment now counts as done."))
+            else:
+                services.progress_reject(
+                    user=request.user, update=update, comment=form.cleaned_data["comment"]
+                )
+                messages.success(request, _("The claim has been rejected; the unit will see why."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(request.POST.get("next") or "directives:review")
+
+
+@login_required
+@require_POST
+def deadline_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    _require(permissions.can_review_progress(request.user))
+    change = get_object_or_404(
+        DeadlineChange.objects.filter(
+            assignment__directive__in=selectors.directives_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    form = ReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            approve = form.cleaned_data["decision"] == "yes"
+            services.deadline_change_decide(
+                user=request.user,
+                change=change,
+                approve=approve,
+                comment=form.cleaned_data["comment"],
+            )
+            messages.success(
+                request,
+                _("The new deadline is in force.") if approve else _("The request was refused."),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+    return redirect(request.POST.get("next") or "directives:review")
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_review_progress(request.user))
+    return render(
+        request,
+        "directives/review_queue.html",
+        {
+            "updates": selectors.pending_confirmations(request.user),
+            "changes": selectors.pending_deadline_changes(request.user),
+        },
+    )
+
+
+@login_required
+def my_work(request: HttpRequest) -> HttpResponse:
+    """The unit's workspace: its assignments, those awaiting this quarter's update first."""
+    _require(permissions.is_unit_staff(request.user))
+    quarter = selectors.current_quarter()
+    return render(
+        request,
+        "directives/my_work.html",
+        {
+            "quarter": quarter,
+            "awaiting_assignments": selectors.assignments_awaiting_update(request.user, quarter),
+            "assignments": selectors.my_assignments(request.user, quarter),
+        },
+    )
+
+
+@login_required
+def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
+    """The evidence file, only to users who may see the directive."""
+    _require(permissions.can_browse(request.user))
+    update = get_object_or_404(
+        ProgressUpdate.objects.filter(
+            assignment__directive__in=selectors.directives_visible_to(request.user)
+        ),
+        pk=pk,
+    )
+    if not update.evidence:
+        raise Http404
+    try:
+        handle = update.evidence.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    name = PurePath(update.evidence.name).name
+    content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=f"minh-chung-{update.pk}-{name}")
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# -------------------------------------------------------------- dashboard
+
+
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    _require(permissions.can_see_dashboard(request.user))
+    quarter = selectors.current_quarter()
+    meeting_quarter = None
+    scope_param = request.GET.get("quarter", "")
+    if scope_param.isdigit():
+        meeting_quarter = Quarter.objects.filter(pk=scope_param).first()
+    data = selectors.follow_up_dashboard(
+        request.user, quarter=quarter, meeting_quarter=meeting_quarter
+    )
+    base = {}
+    if meeting_quarter is not None:
+        base["quarter"] = meeting_quarter.pk
+    own_units = permissions.dashboard_unit_ids(request.user) is not None
+    if own_units:
+        base["mine"] = "on"
+    return render(
+        request,
+        "directives/dashboard.html",
+        {
+            **data,
+            "chart_data": selectors.dashboard_chart_data(data),
+            "base": base,
+            "own_units": own_units,
+            "meeting_quarter": meeting_quarter,
+            "quarters": Quarter.objects.all(),
+            "statuses": list(selectors.S),
+            "today": timezone.localdate(),
+            "pending_reviews": (
+                selectors.pending_confirmations(request.user).count()
+                if permissions.can_review_progress(request.user)
+                else None
+            ),
+            "review_status_pending": ReviewStatus.PENDING,
+        },
+    )

@@ -1,0 +1,219 @@
+"""Reviewers record meetings, directives with their units in one form, and
+recommendations; a meeting's page carries over unfinished directives; the
+briefing pack lists report completeness and open directives per unit."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+
+from directives.models import Assignment, Directive, Meeting, Recommendation
+from reports.models import ReportStatus
+from tests import factories as f
+from tests.directives.world import build_world, freeze_today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(monkeypatch):
+    freeze_today(monkeypatch)
+    return build_world()
+
+
+def directive_data(world, **overrides):
+    data = {
+        "number": 4,
+        "title": "Xây dựng chi hội không ma túy",
+        "text": "MTTQ và các tổ chức chính trị - xã hội xây dựng chi hội không ma túy.",
+        "due_date": "2024-12-31",
+        "confidentiality": "normal",
+        "lead_units": [world.unit_a.pk, world.unit_b.pk],
+        "support_units": [world.unit_c.pk],
+    }
+    data.update(overrides)
+    return data
+
+
+def test_a_reviewer_records_a_meeting_with_its_attending_units(client, world):
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("meetings:new"),
+        {
+            "quarter": world.q2.pk,
+            "held_at": "2024-06-14T14:00",
+            "title": "Giao ban quý II/2024",
+            "chair_name": "Nguyễn Xuân Ký",
+            "basis": "Quyết định số 461-QĐ/TU ngày 14/12/2021",
+            "attending_units": [world.unit_a.pk, world.unit_b.pk],
+        },
+    )
+    meeting = Meeting.objects.get(title="Giao ban quý II/2024")
+    assert response.status_code == 302
+    assert set(meeting.attending_units.all()) == {world.unit_a, world.unit_b}
+    assert meeting.history.first().history_user == world.reviewer
+
+
+def test_a_directive_and_its_lead_and_supporting_units_are_recorded_in_one_form(client, world):
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("meetings:directive_new", args=[world.meeting.pk]), directive_data(world)
+    )
+    assert response.status_code == 302
+    directive = Directive.objects.get(number=4)
+    roles = {a.unit: a.role for a in directive.assignments.all()}
+    assert roles == {world.unit_a: "lead", world.unit_b: "lead", world.unit_c: "support"}
+    assert {a.due_date for a in directive.assignments.all()} == {datetime.date(2024, 12, 31)}
+
+
+def test_editing_a_directive_moves_units_that_kept_the_original_deadline(client, world):
+    world.b_normal.due_date = datetime.date(2024, 8, 31)  # an approved change
+    world.b_normal.save()
+    client.force_login(world.reviewer)
+    data = directive_data(
+        world,
+        number=1,
+        title=world.normal.title,
+        due_date="2024-07-31",
+        lead_units=[world.unit_a.pk],
+        support_units=[world.unit_b.pk, world.unit_c.pk],
+    )
+    response = client.post(reverse("directives:edit", args=[world.normal.pk]), data)
+    assert response.status_code == 302
+    dates = {a.unit: a.due_date for a in world.normal.assignments.all()}
+    assert dates == {
+        world.unit_a: datetime.date(2024, 7, 31),
+        world.unit_b: datetime.date(2024, 8, 31),
+        world.unit_c: datetime.date(2024, 7, 31),
+    }
+
+
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"due_date": "2024-03-01"}, "due_date"),
+        ({"due_date": ""}, "due_date"),
+        ({"due_date": "2024-12-31", "is_ongoing": "on"}, "due_date"),
+        ({"lead_units": []}, "lead_units"),
+        ({"support_units": ["UNIT_A"]}, "support_units"),
+        ({"number": 1}, "number"),
+        ({"target_min": "4"}, "target_indicator"),
+        ({"target_min": "5", "target_max": "4", "target_indicator": "IND"}, None),
+    ],
+)
+def test_a_bad_directive_is_refused_next_to_the_field_keeping_the_input(
+    client, world, overrides, field
+):
+    indicator = f.IndicatorFactory()
+    overrides = {
+        key: (
+            [world.unit_a.pk] if value == ["UNIT_A"] else indicator.pk if value == "IND" else value
+        )
+        for key, value in overrides.items()
+    }
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("meetings:directive_new", args=[world.meeting.pk]),
+        directive_data(world, **overrides),
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form.errors
+    if field:
+        assert field in form.errors
+    assert "Xây dựng chi hội không ma túy" in response.content.decode()
+    assert not Directive.objects.filter(number=4).exists()
+
+
+def test_the_due_date_before_the_meeting_says_so(client, world):
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("meetings:directive_new", args=[world.meeting.pk]),
+        directive_data(world, due_date="2024-03-13"),
+    )
+    message = gettext("The due date cannot be before the meeting.")
+    assert response.context["form"].errors["due_date"] == [message]
+
+
+def test_a_unit_that_reported_progress_cannot_be_removed(client, world):
+    f.ProgressUpdateFactory(assignment=world.b_normal, quarter=world.q2)
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("directives:edit", args=[world.normal.pk]),
+        directive_data(
+            world, number=1, title="Đổi tên", lead_units=[world.unit_a.pk], support_units=[]
+        ),
+    )
+    assert response.status_code == 200
+    assert "lead_units" in response.context["form"].errors
+    world.normal.refresh_from_db()
+    assert world.normal.title != "Đổi tên"
+    assert Assignment.objects.filter(pk=world.b_normal.pk).exists()
+
+
+def test_a_recommendation_is_recorded_with_the_directives_it_led_to(client, world):
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("meetings:recommendation_new", args=[world.meeting.pk]),
+        {
+            "number": 1,
+            "raised_by": world.unit_a.pk,
+            "text": "Rà soát quỹ, tài sản của các tổ chức chính trị - xã hội.",
+            "response": "Các tổ chức tự rà soát.",
+            "directives": [world.confidential.pk],
+        },
+    )
+    assert response.status_code == 302
+    recommendation = Recommendation.objects.get()
+    assert list(recommendation.directives.all()) == [world.confidential]
+    page = client.get(reverse("meetings:detail", args=[world.meeting.pk])).content.decode()
+    assert "Các tổ chức tự rà soát." in page
+
+
+def test_the_meeting_page_shows_everything_and_carries_over_unfinished_directives(client, world):
+    world.meeting.assessment = "Đánh giá cao hoạt động."
+    world.meeting.shortcomings = "Phối hợp còn hạn chế."
+    world.meeting.save()
+    world.meeting.attending_units.add(world.unit_a)
+    later = f.MeetingFactory(
+        quarter=world.q2,
+        held_at=timezone.make_aware(datetime.datetime(2024, 6, 14, 14, 0)),
+        title="Giao ban quý II",
+    )
+    f.AssignmentFactory(
+        directive=f.DirectiveFactory(meeting=world.meeting, number=8, title="Đã xong"),
+        unit=world.unit_c,
+        completed_on=datetime.date(2024, 5, 1),
+    )
+    client.force_login(world.leader)
+    page = client.get(reverse("meetings:detail", args=[world.meeting.pk]))
+    text = page.content.decode()
+    for expected in ("Đánh giá cao hoạt động.", "Phối hợp còn hạn chế.", "Hội LHPN", "Rà soát quỹ"):
+        assert expected in text
+    carried = client.get(reverse("meetings:detail", args=[later.pk])).context["carried_over"]
+    assert {d.title for d in carried} == {
+        "Nâng cao chất lượng phong trào Dân vận khéo",
+        "Rà soát quỹ của các tổ chức",
+        "Tuyên truyền thường xuyên",
+    }
+
+
+def test_the_briefing_pack_lists_report_completeness_and_open_directives_per_unit(client, world):
+    on_time = f.UnitReportFactory(
+        unit=world.unit_a, quarter=world.q1, status=ReportStatus.SUBMITTED
+    )
+    on_time.first_submitted_at = timezone.make_aware(datetime.datetime(2024, 3, 1, 9, 0))
+    on_time.save()
+    late = f.UnitReportFactory(unit=world.unit_b, quarter=world.q1, status=ReportStatus.ACCEPTED)
+    late.first_submitted_at = timezone.make_aware(datetime.datetime(2024, 3, 30, 9, 0))
+    late.save()
+    client.force_login(world.reviewer)
+    response = client.get(reverse("meetings:pack", args=[world.meeting.pk]))
+    rows = {row["unit"]: row["timeliness"] for row in response.context["completeness"]}
+    assert rows == {world.unit_a: "on_time", world.unit_b: "late", world.unit_c: "missing"}
+    per_unit = {row["unit"]: row for row in response.context["directive_rows"]}
+    assert len(per_unit[world.unit_a]["open"]) == 2
+    assert [a.directive for a in per_unit[world.unit_a]["overdue"]] == [world.confidential]
+    assert len(per_unit[world.unit_b]["open"]) == 2

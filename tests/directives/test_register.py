@@ -1,0 +1,114 @@
+"""The directive register: filters, diacritic-free search, sort and pages."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from directives.models import AssignmentRole
+from tests import factories as f
+from tests.directives.world import build_world, freeze_today
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(monkeypatch):
+    freeze_today(monkeypatch)
+    return build_world()
+
+
+def titles(response) -> list[str]:
+    return [d.title for d in response.context["page"]]
+
+
+@pytest.mark.parametrize("q", ["dan van kheo", "DÂN VẬN KHÉO", "Dan Van", "kheo dan"])
+def test_search_ignores_diacritics_and_case(client, world, q):
+    client.force_login(world.leader)
+    response = client.get(reverse("directives:register"), {"q": q})
+    assert titles(response) == ["Nâng cao chất lượng phong trào Dân vận khéo"]
+
+
+def test_search_finds_words_of_the_full_text(client, world):
+    f.DirectiveFactory(
+        meeting=world.meeting, number=9, title="Khác", text="Xây dựng nhà Đại đoàn kết"
+    )
+    client.force_login(world.leader)
+    response = client.get(reverse("directives:register"), {"q": "dai doan ket"})
+    assert titles(response) == ["Khác"]
+
+
+def test_filters_by_status_unit_role_topic_meeting_quarter_and_priority(client, world):
+    client.force_login(world.leader)
+    url = reverse("directives:register")
+    assert titles(client.get(url, {"status": "overdue"})) == ["Rà soát quỹ của các tổ chức"]
+    assert set(titles(client.get(url, {"unit": world.unit_b.pk}))) == {
+        "Nâng cao chất lượng phong trào Dân vận khéo",
+        "Tuyên truyền thường xuyên",
+    }
+    assert titles(client.get(url, {"unit": world.unit_b.pk, "role": AssignmentRole.SUPPORT})) == [
+        "Nâng cao chất lượng phong trào Dân vận khéo"
+    ]
+    assert titles(client.get(url, {"topic": world.topic.pk})) == [
+        "Nâng cao chất lượng phong trào Dân vận khéo"
+    ]
+    assert len(titles(client.get(url, {"meeting": world.meeting.pk}))) == 3
+    assert len(titles(client.get(url, {"quarter": world.q2.pk}))) == 0
+    assert titles(client.get(url, {"deadline": "no"})) == ["Tuyên truyền thường xuyên"]
+    world.normal.is_priority = True
+    world.normal.save()
+    assert titles(client.get(url, {"priority": "on"})) == [world.normal.title]
+
+
+def test_sorting_by_due_date_puts_ongoing_directives_last(client, world):
+    client.force_login(world.leader)
+    url = reverse("directives:register")
+    assert titles(client.get(url, {"sort": "due"})) == [
+        "Rà soát quỹ của các tổ chức",
+        "Nâng cao chất lượng phong trào Dân vận khéo",
+        "Tuyên truyền thường xuyên",
+    ]
+    assert titles(client.get(url, {"sort": "-due"}))[0] == (
+        "Nâng cao chất lượng phong trào Dân vận khéo"
+    )
+
+
+def test_the_register_is_paginated_by_25_and_keeps_the_filters(client, world):
+    for i in range(30):
+        f.DirectiveFactory(meeting=world.meeting, number=10 + i, title=f"Mô hình điểm {i}")
+    client.force_login(world.leader)
+    response = client.get(reverse("directives:register"), {"q": "mo hinh diem"})
+    assert len(response.context["page"]) == 25
+    assert "q=mo+hinh+diem&amp;page=2" in response.content.decode()
+    second = client.get(reverse("directives:register"), {"q": "mo hinh diem", "page": 2})
+    assert len(second.context["page"]) == 5
+
+
+def test_unit_staff_may_narrow_to_their_own_units(client, world):
+    client.force_login(world.reporter_b)
+    response = client.get(reverse("directives:register"), {"mine": "on"})
+    assert set(titles(response)) == {
+        "Nâng cao chất lượng phong trào Dân vận khéo",
+        "Tuyên truyền thường xuyên",
+    }
+
+
+def test_bad_filter_values_do_not_break_the_page(client, world):
+    client.force_login(world.leader)
+    response = client.get(
+        reverse("directives:register"),
+        {"status": "nonsense", "unit": "abc", "quarter": "999", "sort": "x", "page": "zz"},
+    )
+    assert response.status_code == 200
+    assert "status" in response.context["filter"].form.errors
+
+
+def test_the_assignments_list_shows_each_units_own_status(client, world):
+    client.force_login(world.leader)
+    response = client.get(reverse("directives:assignments"), {"status": "overdue"})
+    assert [(a.unit, a.directive) for a in response.context["page"]] == [
+        (world.unit_a, world.confidential)
+    ]
+    response = client.get(reverse("directives:assignments"), {"progress": "awaiting"})
+    assert response.context["page"].paginator.count == 4
+    assert datetime.date(2024, 6, 30) in [a.due_date for a in response.context["page"]]

@@ -1,0 +1,79 @@
+"""A small follow-up world shared by the directive page tests (not a conftest, so
+other engineers' test files in this folder are unaffected)."""
+
+import datetime
+from types import SimpleNamespace
+
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from directives.models import AssignmentRole, Confidentiality
+from reports.models import MembershipRole
+from tests import factories as f
+
+TODAY = datetime.date(2024, 5, 20)
+
+
+def build_world() -> SimpleNamespace:
+    """Units A, B, C; Q1/2024 (closed) and Q2/2024 (current); the meeting of
+    14/03/2024 with a normal directive (A lead, B support), a confidential one
+    (A lead) and an ongoing one (B lead)."""
+    q1 = f.QuarterFactory(year=2024, number=1, closed=True)
+    q2 = f.QuarterFactory(year=2024, number=2)
+    unit_a = f.UnitFactory(code="a", name="Hội Liên hiệp Phụ nữ tỉnh", short_name="Hội LHPN")
+    unit_b = f.UnitFactory(code="b", name="Tỉnh đoàn", short_name="Tỉnh đoàn")
+    unit_c = f.UnitFactory(code="c", name="Hội Nông dân tỉnh", short_name="Hội ND")
+    meeting = f.MeetingFactory(quarter=q1)
+    topic = f.TopicFactory(name="Dân vận khéo")
+    normal = f.DirectiveFactory(
+        meeting=meeting,
+        number=1,
+        title="Nâng cao chất lượng phong trào Dân vận khéo",
+        topic=topic,
+        due_date=datetime.date(2024, 6, 30),
+    )
+    confidential = f.DirectiveFactory(
+        meeting=meeting,
+        number=2,
+        title="Rà soát quỹ của các tổ chức",
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        due_date=datetime.date(2024, 4, 30),
+    )
+    ongoing = f.DirectiveFactory(
+        meeting=meeting, number=3, title="Tuyên truyền thường xuyên", due_date=None, is_ongoing=True
+    )
+    a_normal = f.AssignmentFactory(directive=normal, unit=unit_a, role=AssignmentRole.LEAD)
+    b_normal = f.AssignmentFactory(directive=normal, unit=unit_b, role=AssignmentRole.SUPPORT)
+    a_secret = f.AssignmentFactory(directive=confidential, unit=unit_a)
+    b_ongoing = f.AssignmentFactory(directive=ongoing, unit=unit_b)
+    admin = User.objects.create_superuser("admin", "admin@example.test", "pw")
+    return SimpleNamespace(
+        q1=q1,
+        q2=q2,
+        unit_a=unit_a,
+        unit_b=unit_b,
+        unit_c=unit_c,
+        meeting=meeting,
+        topic=topic,
+        normal=normal,
+        confidential=confidential,
+        ongoing=ongoing,
+        a_normal=a_normal,
+        b_normal=b_normal,
+        a_secret=a_secret,
+        b_ongoing=b_ongoing,
+        reviewer=f.reviewer(username="reviewer"),
+        leader=f.leader(username="leader"),
+        admin=admin,
+        reporter_a=f.member(unit_a, user__username="a-reporter"),
+        head_a=f.member(unit_a, MembershipRole.HEAD, user__username="a-head"),
+        reporter_b=f.member(unit_b, user__username="b-reporter"),
+        reporter_c=f.member(unit_c, user__username="c-reporter"),
+        nobody=f.UserFactory(username="nobody"),
+    )
+
+
+def freeze_today(monkeypatch, day: datetime.date = TODAY) -> None:
+    """Make timezone.localdate() (and now()) answer ``day`` at 10:00 local time."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
+    monkeypatch.setattr(timezone, "now", lambda: moment)
