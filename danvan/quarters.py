@@ -1,0 +1,214 @@
+"""The quarter: its page and its documents.
+
+It lives in ``danvan`` because it composes both apps: the units' reports
+(``reports``) and the meeting's directives (``directives``). Every view and
+export starts from the user's scope: the whole province for reviewers,
+leadership and administrators, their own units for unit staff.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from directives import selectors as directive_selectors
+from directives.exports import conclusion_notice_docx, directive_register_xlsx
+from directives.rules import BADGE, DirectiveStatus
+from reports.aggregation import (
+    Scope,
+    quarter_summary,
+    quarters_with_counts,
+    scope_for,
+    unit_figures,
+)
+from reports.exports import (
+    DOCX_MIME,
+    XLSX_MIME,
+    consolidated_report_docx,
+    document_number,
+    indicator_table_xlsx,
+)
+from reports.models import Quarter
+
+
+def _scope_or_403(user) -> Scope:
+    scope = scope_for(user)
+    if scope is None:
+        raise PermissionDenied(_("You have no unit and no role that lets you see the quarters."))
+    return scope
+
+
+def _get_quarter(slug: str) -> Quarter:
+    try:
+        return Quarter.objects.get_by_slug(slug)
+    except Quarter.DoesNotExist:
+        raise Http404(_("There is no such quarter.")) from None
+
+
+def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _chart_data(summary) -> dict:
+    figures = summary.figures
+    return {
+        "labels": figures.quarter_labels,
+        "series": [
+            {
+                "label": f"{row.indicator.name} ({row.indicator.measure})",
+                "values": [None if value is None else float(value) for value in row.trend],
+            }
+            for row in figures.main_trends()
+        ],
+    }
+
+
+@login_required
+@require_GET
+def quarter_list(request: HttpRequest) -> HttpResponse:
+    scope = _scope_or_403(request.user)
+    return render(
+        request,
+        "quarters/list.html",
+        {
+            "quarters": quarters_with_counts(scope=scope),
+            "scope": scope,
+            "current_quarter": Quarter.objects.current(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    quarter = _get_quarter(slug)
+    scope = _scope_or_403(request.user)
+    summary = quarter_summary(quarter=quarter, scope=scope)
+
+    drill_code = request.GET.get("indicator", "").strip()
+    drill_indicator = None
+    drill_rows = []
+    drill_error = ""
+    if drill_code:
+        drill_indicator = next(
+            (i for i in summary.figures.indicators if i.code == drill_code), None
+        )
+        if drill_indicator is None:
+            drill_error = _("There is no indicator with the code “%(code)s” in this quarter.") % {
+                "code": drill_code
+            }
+        else:
+            drill_rows = unit_figures(quarter=quarter, scope=scope, indicator_id=drill_indicator.id)
+
+    current = Quarter.objects.current()
+    user = request.user
+    meetings = list(
+        directive_selectors.meetings_visible_to(user).filter(quarter=quarter).order_by("held_at")
+    )
+    follow_up = directive_selectors.dashboard_summary(
+        user, quarter=current, meeting_quarter=quarter
+    )["directives"]
+    status_counts = [
+        (status.label, BADGE[status], follow_up.get(status.value, 0)) for status in DirectiveStatus
+    ]
+    return render(
+        request,
+        "quarters/detail.html",
+        {
+            "quarter": quarter,
+            "summary": summary,
+            "scope": scope,
+            "drill_code": drill_code,
+            "drill_indicator": drill_indicator,
+            "drill_rows": drill_rows,
+            "drill_error": drill_error,
+            "meetings": meetings,
+            "follow_up": follow_up,
+            "status_counts": status_counts,
+            "chart_data": _chart_data(summary),
+        },
+    )
+
+
+@login_required
+@require_GET
+def quarter_report_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    quarter = _get_quarter(slug)
+    scope = _scope_or_403(request.user)
+    number = document_number(request.GET.get("number"))
+    if number is None:
+        messages.error(
+            request,
+            _("The document number must be a whole number, such as 12, or left empty."),
+        )
+        return redirect(reverse("quarters:detail", args=[quarter.slug]) + "#exports")
+    summary = quarter_summary(quarter=quarter, scope=scope)
+    return _download(
+        consolidated_report_docx(summary=summary, number=number),
+        f"bao-cao-dan-van-{quarter.slug}.docx",
+        DOCX_MIME,
+    )
+
+
+@login_required
+@require_GET
+def quarter_indicators_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    quarter = _get_quarter(slug)
+    scope = _scope_or_403(request.user)
+    summary = quarter_summary(quarter=quarter, scope=scope)
+    return _download(
+        indicator_table_xlsx(summary=summary), f"chi-tieu-{quarter.slug}.xlsx", XLSX_MIME
+    )
+
+
+@login_required
+@require_GET
+def quarter_directives_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
+    quarter = _get_quarter(slug)
+    _scope_or_403(request.user)
+    return _download(
+        directive_register_xlsx(request.user, quarter=quarter),
+        f"so-theo-doi-chi-dao-{quarter.slug}.xlsx",
+        XLSX_MIME,
+    )
+
+
+@login_required
+@require_GET
+def meeting_notice_docx(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    quarter = _get_quarter(slug)
+    _scope_or_403(request.user)
+    meeting = (
+        directive_selectors.meetings_visible_to(request.user).filter(quarter=quarter, pk=pk).first()
+    )
+    if meeting is None:
+        raise Http404(_("There is no such meeting in this quarter."))
+    number = document_number(request.GET.get("number"))
+    if number is None:
+        messages.error(
+            request,
+            _("The document number must be a whole number, such as 12, or left empty."),
+        )
+        return redirect(reverse("quarters:detail", args=[quarter.slug]) + "#meetings")
+    return _download(
+        conclusion_notice_docx(request.user, meeting=meeting, number=number),
+        f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}.docx",
+        DOCX_MIME,
+    )
+
+
+app_name = "quarters"
+urlpatterns = [
+    path("", quarter_list, name="list"),
+    path("<str:slug>/", quarter_detail, name="detail"),
+    path("<str:slug>/report.docx", quarter_report_docx, name="report_docx"),
+    path("<str:slug>/indicators.xlsx", quarter_indicators_xlsx, name="indicators_xlsx"),
+    path("<str:slug>/directives.xlsx", quarter_directives_xlsx, name="directives_xlsx"),
+    path("<str:slug>/meetings/<int:pk>/notice.docx", meeting_notice_docx, name="notice_docx"),
+]

@@ -1,0 +1,637 @@
+"""A quarter aggregated across units: completeness, indicator totals,
+year-to-date, the per-unit drill-down, the narrative by section and trends.
+
+Every figure is grouped and summed in the database; Python only arranges the
+grouped rows (a handful of queries whatever the number of units, indicators
+and quarters). The quarter page and every export read the same summary, so a
+figure is the same on screen, in the .docx and in the .xlsx.
+
+Which reports count: those *submitted* or *accepted* (drafts and returned
+reports do not), shown on the page as "figures from submitted and accepted
+reports".
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from reports import permissions, rules
+from reports.models import (
+    Accumulation,
+    Aggregation,
+    Indicator,
+    IndicatorValue,
+    Quarter,
+    ReportStatus,
+    Unit,
+    UnitKind,
+    UnitReport,
+)
+
+COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+TREND_QUARTERS = 8
+MAIN_INDICATORS = 6
+PROVINCE = "province"
+_CENT = Decimal("0.01")
+
+
+# --- Who sees what --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user's aggregates are made of: every unit, or their own."""
+
+    unit_ids: frozenset[int] | None  # None: the whole province
+
+    @property
+    def is_province(self) -> bool:
+        return self.unit_ids is None
+
+    def filter(self, queryset: QuerySet, unit_field: str = "unit_id") -> QuerySet:
+        if self.unit_ids is None:
+            return queryset
+        return queryset.filter(**{f"{unit_field}__in": self.unit_ids})
+
+
+PROVINCE_SCOPE = Scope(unit_ids=None)
+
+
+def scope_for(user) -> Scope | None:
+    """Reviewers, leadership and superusers: the province; unit staff: their units.
+
+    None when the user may see no aggregate at all (signed in without a role).
+    """
+    if permissions.sees_all_units(user):
+        return PROVINCE_SCOPE
+    unit_ids = frozenset(permissions.unit_roles(user))
+    if unit_ids:
+        return Scope(unit_ids=unit_ids)
+    return None
+
+
+# --- Quarters ---------------------------------------------------------------
+
+
+def quarter_keys_back(year: int, number: int, count: int) -> list[tuple[int, int]]:
+    """The ``count`` quarters ending at (year, number), oldest first."""
+    keys = []
+    for _step in range(count):
+        keys.append((year, number))
+        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
+    return keys[::-1]
+
+
+def ytd_label(number: int) -> str | None:
+    """The year-to-date column of a quarter: none for Q1, "6 months" for Q2…"""
+    return {2: _("6 months"), 3: _("9 months"), 4: _("Full year")}.get(number)
+
+
+def _quarter_label(year: int, number: int) -> str:
+    return Quarter(year=year, number=number).label
+
+
+# --- Completeness -----------------------------------------------------------
+
+
+@dataclass
+class Counts:
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    not_due: int = 0
+    accepted: int = 0
+    awaiting: int = 0  # filed but not (yet) accepted
+
+    @property
+    def filed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def filed_rate(self) -> Decimal | None:
+        return rules.rate(self.filed, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rules.rate(self.on_time, self.expected)
+
+    @property
+    def accepted_rate(self) -> Decimal | None:
+        return rules.rate(self.accepted, self.expected)
+
+
+@dataclass
+class UnitStanding:
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    report_id: int | None
+    status: str | None
+    filed_at: datetime.datetime | None
+    timeliness: rules.Timeliness
+
+    @property
+    def kind_label(self) -> str:
+        return UnitKind(self.kind).label
+
+    @property
+    def is_accepted(self) -> bool:
+        return self.status == ReportStatus.ACCEPTED
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in COUNTED_STATUSES
+
+    @property
+    def status_label(self) -> str:
+        return ReportStatus(self.status).label if self.status else ""
+
+
+@dataclass
+class Completeness:
+    units: list[UnitStanding]
+    total: Counts
+    by_kind: list[tuple[str, str, Counts]]  # (kind, label, counts) in the kinds' order
+
+
+def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
+    """Units that must report for the quarter: they file reports and existed during it."""
+    units = Unit.objects.filter(submits_reports=True).filter(
+        Q(valid_from__isnull=True) | Q(valid_from__lte=quarter.end_date),
+        Q(valid_to__isnull=True) | Q(valid_to__gte=quarter.start_date),
+    )
+    return scope.filter(units, "id")
+
+
+def _late_cutoff(due_date: datetime.date) -> datetime.datetime:
+    """The first moment that is late: midnight after the due date, in the site's zone."""
+    return timezone.make_aware(
+        datetime.datetime.combine(due_date + datetime.timedelta(days=1), datetime.time()),
+        timezone.get_default_timezone(),
+    )
+
+
+def quarter_completeness(
+    *, quarter: Quarter, scope: Scope, today: datetime.date | None = None
+) -> Completeness:
+    """Every expected unit with its report's standing, and the counts by kind (2 queries)."""
+    today = today or timezone.localdate()
+    units = (
+        expected_units(quarter=quarter, scope=scope)
+        .annotate(qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
+        .annotate(filed_at=Coalesce("qr__first_submitted_at", "qr__submitted_at"))
+    )
+    rows = units.annotate(report_id=F("qr__id"), report_status=F("qr__status")).values(
+        "id", "code", "name", "kind", "report_id", "report_status", "filed_at"
+    )
+    standings = [
+        UnitStanding(
+            unit_id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            report_id=row["report_id"],
+            status=row["report_status"],
+            filed_at=row["filed_at"],
+            timeliness=rules.report_timeliness(
+                due_date=quarter.due_date, submitted_at=row["filed_at"], today=today
+            ),
+        )
+        for row in rows.order_by("display_order", "name")
+    ]
+
+    cutoff = _late_cutoff(quarter.due_date)
+    past_due = today > quarter.due_date
+    unfiled = Q(filed_at__isnull=True)
+    grouped = (
+        units.values("kind")
+        .annotate(
+            expected=Count("id"),
+            on_time=Count("id", filter=Q(filed_at__lt=cutoff)),
+            late=Count("id", filter=Q(filed_at__gte=cutoff)),
+            unfiled=Count("id", filter=unfiled),
+            accepted=Count("id", filter=Q(qr__status=ReportStatus.ACCEPTED)),
+            awaiting=Count(
+                "id", filter=Q(filed_at__isnull=False) & ~Q(qr__status=ReportStatus.ACCEPTED)
+            ),
+        )
+        .order_by("kind")
+    )
+    by_kind_counts = {}
+    total = Counts()
+    for row in grouped:
+        counts = Counts(
+            expected=row["expected"],
+            on_time=row["on_time"],
+            late=row["late"],
+            missing=row["unfiled"] if past_due else 0,
+            not_due=0 if past_due else row["unfiled"],
+            accepted=row["accepted"],
+            awaiting=row["awaiting"],
+        )
+        by_kind_counts[row["kind"]] = counts
+        for name in ("expected", "on_time", "late", "missing", "not_due", "accepted", "awaiting"):
+            setattr(total, name, getattr(total, name) + getattr(counts, name))
+    by_kind = [
+        (kind, label, by_kind_counts[kind])
+        for kind, label in UnitKind.choices
+        if kind in by_kind_counts
+    ]
+    return Completeness(units=standings, total=total, by_kind=by_kind)
+
+
+# --- Indicator figures ------------------------------------------------------
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, ROUND_HALF_UP)
+
+
+@dataclass
+class Cell:
+    """The grouped figures of one indicator in one quarter: the sum and how many values."""
+
+    total: Decimal = Decimal(0)
+    count: int = 0
+
+    def add(self, total: Decimal | None, count: int) -> None:
+        self.total += total or Decimal(0)
+        self.count += count
+
+
+def _combine(indicator: Indicator, cells: list[Cell | None]) -> Decimal | None:
+    """Units' values combined: the sum, or the mean of the reporting units (never summed).
+
+    Empty (None) when no unit reported a value: an indicator nobody reported is
+    shown empty, not as zero.
+    """
+    total = sum((cell.total for cell in cells if cell), Decimal(0))
+    count = sum(cell.count for cell in cells if cell)
+    if count == 0:
+        return None
+    if indicator.aggregation == Aggregation.MEAN:
+        return _round(total / count)
+    return total
+
+
+def _change(current: Decimal | None, before: Decimal | None) -> Decimal | None:
+    if current is None or before is None:
+        return None
+    return current - before
+
+
+def _change_percent(current: Decimal | None, before: Decimal | None) -> Decimal | None:
+    if current is None or not before:
+        return None
+    return (Decimal(100) * (current - before) / before).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+@dataclass
+class IndicatorFigures:
+    """One indicator's figures in one scope (the province or a kind of unit)."""
+
+    indicator: Indicator
+    current: Decimal | None
+    previous: Decimal | None
+    last_year: Decimal | None
+    ytd: Decimal | None
+    ytd_last_year: Decimal | None
+    reporting_units: int
+    trend: list[Decimal | None] = field(default_factory=list)
+
+    @property
+    def change_previous(self) -> Decimal | None:
+        return _change(self.current, self.previous)
+
+    @property
+    def change_last_year(self) -> Decimal | None:
+        return _change(self.current, self.last_year)
+
+    @property
+    def change_last_year_percent(self) -> Decimal | None:
+        return _change_percent(self.current, self.last_year)
+
+    @property
+    def change_ytd(self) -> Decimal | None:
+        return _change(self.ytd, self.ytd_last_year)
+
+    @property
+    def is_empty(self) -> bool:
+        return all(value is None for value in self.trend)
+
+
+@dataclass
+class FigureTable:
+    key: str  # PROVINCE or a unit kind
+    label: str
+    rows: list[IndicatorFigures]
+
+
+@dataclass
+class UnitFigure:
+    """One unit's value of one indicator: this quarter, the previous one, year-to-date."""
+
+    indicator_id: int
+    unit_id: int
+    unit_name: str
+    kind: str
+    display_order: int
+    current: Decimal | None
+    previous: Decimal | None
+    ytd: Decimal | None
+
+    @property
+    def kind_label(self) -> str:
+        return UnitKind(self.kind).label
+
+
+@dataclass
+class QuarterFigures:
+    quarter_keys: list[tuple[int, int]]  # the trend window, oldest first
+    quarter_labels: list[str]
+    indicators: list[Indicator]
+    tables: list[FigureTable]  # the province first, then each kind that reported
+
+    @property
+    def province(self) -> FigureTable:
+        return self.tables[0]
+
+    @property
+    def has_values(self) -> bool:
+        return any(row.reporting_units for row in self.province.rows)
+
+    def main_trends(self) -> list[IndicatorFigures]:
+        """The first few summed indicators with values in the window, for the charts."""
+        chosen = [
+            row
+            for row in self.province.rows
+            if row.indicator.aggregation == Aggregation.SUM and not row.is_empty
+        ]
+        return chosen[:MAIN_INDICATORS]
+
+
+def _counted_values(*, scope: Scope) -> QuerySet[IndicatorValue]:
+    values = IndicatorValue.objects.filter(report__status__in=COUNTED_STATUSES)
+    return scope.filter(values, "report__unit_id")
+
+
+def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> list[Indicator]:
+    """Active indicators (those of the scope's kinds for unit staff) and any with values."""
+
+    def shown(indicator: Indicator) -> bool:
+        if indicator.id in with_values:
+            return True
+        applies = scope.is_province or any(indicator.applies_to(kind) for kind in kinds)
+        return indicator.is_active and applies
+
+    return [i for i in Indicator.objects.order_by("display_order", "code") if shown(i)]
+
+
+def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
+    """Indicator figures for the province and each kind of unit (3 queries).
+
+    Columns: this quarter, the previous quarter, the same quarter last year,
+    year-to-date and the same period last year. Year-to-date respects the
+    indicator's accumulation: a flow adds the year's quarters up to this one
+    (a mean indicator averages all their values: rates are never summed); a
+    stock is the level at the end of this quarter.
+    """
+    keys = quarter_keys_back(quarter.year, quarter.number, TREND_QUARTERS)
+    key_set = set(keys)
+    ids_by_key = {
+        (q.year, q.number): q.id
+        for q in Quarter.objects.filter(year__gte=keys[0][0], year__lte=keys[-1][0])
+        if (q.year, q.number) in key_set
+    }
+    values = _counted_values(scope=scope).filter(report__quarter_id__in=ids_by_key.values())
+    by_kind_rows = (
+        values.values(
+            "indicator_id", "report__quarter__year", "report__quarter__number", "report__unit__kind"
+        )
+        .annotate(total=Sum("value"), count=Count("id"))
+        .order_by()
+    )
+    # cells[scope key][indicator id][(year, number)]
+    cells: dict[str, dict[int, dict[tuple[int, int], Cell]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for row in by_kind_rows:
+        key = (row["report__quarter__year"], row["report__quarter__number"])
+        for table_key in (PROVINCE, row["report__unit__kind"]):
+            cell = cells[table_key][row["indicator_id"]].setdefault(key, Cell())
+            cell.add(row["total"], row["count"])
+
+    kinds_present = {kind for kind in cells if kind != PROVINCE}
+    scope_kinds = kinds_present
+    if not scope.is_province:
+        scope_kinds = scope_kinds | set(
+            Unit.objects.filter(id__in=scope.unit_ids).values_list("kind", flat=True)
+        )
+    indicators = _indicators_for(scope, scope_kinds, set(cells[PROVINCE]))
+
+    year, number = quarter.year, quarter.number
+    previous_key = quarter.previous_key()
+    last_year_key = (year - 1, number)
+    ytd_keys = [(year, n) for n in range(1, number + 1)]
+    ytd_last_keys = [(year - 1, n) for n in range(1, number + 1)]
+
+    def figures(table_key: str, indicator: Indicator) -> IndicatorFigures:
+        by_quarter = cells[table_key].get(indicator.id, {})
+
+        def at(key):
+            return _combine(indicator, [by_quarter.get(key)])
+
+        def to_date(period_keys, end_key):
+            if indicator.accumulation == Accumulation.STOCK:
+                return at(end_key)
+            return _combine(indicator, [by_quarter.get(key) for key in period_keys])
+
+        current_cell = by_quarter.get((year, number))
+        return IndicatorFigures(
+            indicator=indicator,
+            current=at((year, number)),
+            previous=at(previous_key),
+            last_year=at(last_year_key),
+            ytd=to_date(ytd_keys, (year, number)),
+            ytd_last_year=to_date(ytd_last_keys, last_year_key),
+            reporting_units=current_cell.count if current_cell else 0,
+            trend=[at(key) for key in keys],
+        )
+
+    tables = [
+        FigureTable(
+            key=PROVINCE,
+            label=str(_("Whole province")) if scope.is_province else str(_("Your units")),
+            rows=[figures(PROVINCE, indicator) for indicator in indicators],
+        )
+    ]
+    for kind, label in UnitKind.choices:
+        if kind in kinds_present:
+            rows = [
+                figures(kind, indicator)
+                for indicator in indicators
+                if indicator.applies_to(kind) or indicator.id in cells[kind]
+            ]
+            tables.append(FigureTable(key=kind, label=str(label), rows=rows))
+    return QuarterFigures(
+        quarter_keys=keys,
+        quarter_labels=[_quarter_label(*key) for key in keys],
+        indicators=indicators,
+        tables=tables,
+    )
+
+
+def unit_figures(
+    *, quarter: Quarter, scope: Scope, indicator_id: int | None = None
+) -> list[UnitFigure]:
+    """Each unit's values that make up the totals (1 query): one indicator's, or all.
+
+    Year-to-date follows the same rule as the totals: a flow adds the unit's
+    quarters of the year, a stock is this quarter's level.
+    """
+    ytd_q = Q(report__quarter__year=quarter.year, report__quarter__number__lte=quarter.number)
+    prev_year, prev_number = quarter.previous_key()
+    previous_q = Q(report__quarter__year=prev_year, report__quarter__number=prev_number)
+    current_q = Q(report__quarter_id=quarter.id)
+    values = _counted_values(scope=scope).filter(ytd_q | previous_q)
+    if indicator_id is not None:
+        values = values.filter(indicator_id=indicator_id)
+    rows = (
+        values.values(
+            "indicator_id",
+            "report__unit_id",
+            "report__unit__name",
+            "report__unit__kind",
+            "report__unit__display_order",
+            "indicator__accumulation",
+            "indicator__aggregation",
+        )
+        .annotate(
+            current=Sum("value", filter=current_q),
+            previous=Sum("value", filter=previous_q),
+            ytd_total=Sum("value", filter=ytd_q),
+            ytd_count=Count("id", filter=ytd_q),
+        )
+        .order_by("report__unit__display_order", "report__unit__name", "indicator_id")
+    )
+    result = []
+    for row in rows:
+        if row["indicator__accumulation"] == Accumulation.STOCK:
+            ytd = row["current"]
+        elif not row["ytd_count"]:
+            ytd = None
+        elif row["indicator__aggregation"] == Aggregation.MEAN:
+            ytd = _round(row["ytd_total"] / row["ytd_count"])
+        else:
+            ytd = row["ytd_total"]
+        result.append(
+            UnitFigure(
+                indicator_id=row["indicator_id"],
+                unit_id=row["report__unit_id"],
+                unit_name=row["report__unit__name"],
+                kind=row["report__unit__kind"],
+                display_order=row["report__unit__display_order"],
+                current=row["current"],
+                previous=row["previous"],
+                ytd=ytd,
+            )
+        )
+    return result
+
+
+# --- Narrative --------------------------------------------------------------
+
+
+@dataclass
+class NarrativeEntry:
+    unit_name: str
+    report_id: int
+    text: str
+
+
+@dataclass
+class NarrativeSection:
+    name: str
+    title: str
+    entries: list[NarrativeEntry]
+
+
+def quarter_narrative(*, quarter: Quarter, scope: Scope) -> list[NarrativeSection]:
+    """The five sections, each with every counted report's text under its unit's
+    name as filed, in the commission's order (1 query)."""
+    reports = scope.filter(
+        UnitReport.objects.filter(quarter=quarter, status__in=COUNTED_STATUSES)
+    ).order_by("unit__display_order", "unit__name")
+    reports = list(reports.only("id", "unit_name", *UnitReport.SECTIONS))
+    sections = []
+    for name in UnitReport.SECTIONS:
+        entries = [
+            NarrativeEntry(unit_name=report.unit_name, report_id=report.id, text=text.strip())
+            for report in reports
+            if (text := getattr(report, name) or "").strip()
+        ]
+        title = UnitReport._meta.get_field(name).verbose_name
+        sections.append(NarrativeSection(name=name, title=str(title), entries=entries))
+    return sections
+
+
+# --- The whole quarter ------------------------------------------------------
+
+
+@dataclass
+class QuarterSummary:
+    quarter: Quarter
+    scope: Scope
+    completeness: Completeness
+    figures: QuarterFigures
+    narrative: list[NarrativeSection]
+
+    @property
+    def ytd_label(self) -> str | None:
+        return ytd_label(self.quarter.number)
+
+    @property
+    def previous_label(self) -> str:
+        return _quarter_label(*self.quarter.previous_key())
+
+    @property
+    def last_year_label(self) -> str:
+        return _quarter_label(self.quarter.year - 1, self.quarter.number)
+
+    @property
+    def has_reports(self) -> bool:
+        return self.completeness.total.filed > 0 or self.figures.has_values
+
+
+def quarter_summary(
+    *, quarter: Quarter, scope: Scope, today: datetime.date | None = None
+) -> QuarterSummary:
+    """Everything the quarter page and its documents show (a fixed number of queries)."""
+    return QuarterSummary(
+        quarter=quarter,
+        scope=scope,
+        completeness=quarter_completeness(quarter=quarter, scope=scope, today=today),
+        figures=quarter_figures(quarter=quarter, scope=scope),
+        narrative=quarter_narrative(quarter=quarter, scope=scope),
+    )
+
+
+def quarters_with_counts(*, scope: Scope) -> QuerySet[Quarter]:
+    """Every quarter, newest first, with its counted and accepted reports in scope (1 query)."""
+    counted = Q(reports__status__in=COUNTED_STATUSES)
+    if not scope.is_province:
+        counted &= Q(reports__unit_id__in=scope.unit_ids)
+    return Quarter.objects.annotate(
+        filed_reports=Count("reports", filter=counted),
+        accepted_reports=Count(
+            "reports", filter=counted & Q(reports__status=ReportStatus.ACCEPTED)
+        ),
+    ).order_by("-year", "-number")

@@ -1,0 +1,693 @@
+"""The quarter's documents: the consolidated report (.docx) in the Party's
+document style (Hướng dẫn 36-HD/VPTW) and the indicator table (.xlsx).
+
+Both are built from a ``QuarterSummary`` (reports.aggregation), the very figures
+the quarter page shows, so nothing here queries per row or per cell. The
+documents are Vietnamese administrative papers whatever the interface
+language, so their fixed wording is Vietnamese.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from reports.aggregation import FigureTable, QuarterSummary, unit_figures
+from reports.models import Accumulation, Aggregation, UnitKind
+from reports.rules import ROMAN
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FONT = "Times New Roman"
+BODY_PT = 14
+
+SECTION_TITLES = {
+    "people_situation": "Tình hình nhân dân",
+    "results": "Kết quả thực hiện nhiệm vụ",
+    "shortcomings": "Hạn chế, nguyên nhân",
+    "next_plan": "Phương hướng, nhiệm vụ quý tới",
+    "recommendations": "Kiến nghị, đề xuất",
+}
+ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+YTD_TITLES = {2: "6 tháng", 3: "9 tháng", 4: "Cả năm"}
+KIND_TITLES = {
+    UnitKind.MASS_MOBILIZATION: "Ban Dân vận",
+    UnitKind.FRONT: "Mặt trận Tổ quốc",
+    UnitKind.MASS_ORG: "Tổ chức chính trị - xã hội",
+    UnitKind.ARMED_FORCES: "Lực lượng vũ trang",
+    UnitKind.GOVERNMENT: "Chính quyền",
+    UnitKind.PARTY_COMMITTEE: "Cấp ủy huyện, xã",
+}
+
+
+# --- Vietnamese wording of numbers, dates and quarters ------------------------
+
+
+def quarter_title(year: int, number: int) -> str:
+    """ "quý I/2024", as written in a document's text."""
+    return f"quý {ROMAN[number]}/{year}"
+
+
+def vn_number(value: Decimal | None) -> str:
+    """1.234.567,5 — the Vietnamese way; empty for a missing figure."""
+    if value is None:
+        return ""
+    text = f"{value:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def vn_signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + vn_number(value)
+
+
+def date_line(place: str, day: datetime.date) -> str:
+    """ "Quảng Ninh, ngày 05 tháng 02 năm 2024": days below 10 and months 1–2 take a 0."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def document_number(raw: str | None) -> str | None:
+    """The clerk's document number from a form or querystring: digits only, or None.
+
+    Returns "" when none was given (the number is left blank to be filled by
+    hand) and None when what was given is not a number.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    if raw.isdigit() and len(raw) <= 6 and int(raw) > 0:
+        return str(int(raw))
+    return None
+
+
+def number_line(number: str, kind_code: str, issuer_code: str) -> str:
+    """ "Số 12-BC/BDVTU", or "Số    -BC/BDVTU" with room for the number (no colon)."""
+    return f"Số {number or '    '}-{kind_code}/{issuer_code}"
+
+
+# --- python-docx helpers -------------------------------------------------------
+
+
+def _set_run_font(run, *, size: float | None = None, bold=None, italic=None, underline=None):
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+    if underline is not None:
+        run.underline = underline
+    return run
+
+
+def paragraph(
+    container,
+    text: str = "",
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent: bool = False,
+    space_after: float = 6,
+    keep_with_next: bool = False,
+):
+    """A paragraph with one run in the document's font, or an empty one."""
+    para = container.add_paragraph()
+    para.alignment = align
+    fmt = para.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Mm(10)
+    if keep_with_next:
+        fmt.keep_with_next = True
+    if text:
+        _set_run_font(para.add_run(text), size=size, bold=bold, italic=italic, underline=underline)
+    return para
+
+
+def _cell_paragraph(cell, text: str = "", **kwargs):
+    """Write into a table cell, reusing the empty paragraph a new cell starts with."""
+    kwargs.setdefault("align", WD_ALIGN_PARAGRAPH.CENTER)
+    kwargs.setdefault("space_after", 0)
+    para = paragraph(cell, text, **kwargs)
+    first = cell.paragraphs[0]
+    if first is not para and not first.text and len(cell.paragraphs) == 2:
+        first._element.getparent().remove(first._element)
+    return para
+
+
+def _add_page_field(para) -> None:
+    """A PAGE field, so Word and LibreOffice number the pages themselves."""
+    run = _set_run_font(para.add_run(), size=BODY_PT)
+    for tag, text in (("begin", None), ("instr", "PAGE"), ("separate", None), ("end", None)):
+        if tag == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), tag)
+        run._r.append(element)
+        if tag == "separate":
+            text_el = OxmlElement("w:t")
+            text_el.text = "1"
+            run._r.append(text_el)
+
+
+def _borderless(table, *, cell_margin_mm: float | None = None) -> None:
+    """No borders (and, if given, narrow cell margins), in the schema's element order."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
+    if cell_margin_mm is not None:
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            element = OxmlElement(f"w:{edge}")
+            element.set(qn("w:w"), str(int(cell_margin_mm * 56.7)))
+            element.set(qn("w:type"), "dxa")
+            margins.append(element)
+        tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
+
+
+def _set_widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths, written both in the grid (LibreOffice) and the cells (Word)."""
+    table.autofit = False  # a fixed layout: the widths below are kept
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _keep_rows_whole(table) -> None:
+    for row in table.rows:
+        element = OxmlElement("w:cantSplit")
+        element.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().insert_element_before(
+            element, "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"
+        )
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def party_document(
+    *,
+    kind_code: str,
+    number: str,
+    title: str,
+    subject: str,
+    day: datetime.date | None = None,
+    issuer_code: str | None = None,
+    draft: bool = False,
+):
+    """A new A4 document with the Party header blocks, the title and the subject.
+
+    Left: the Party committee (capitals, 14) over the issuing body (bold, 14),
+    a star and the number "Số 12-BC/BDVTU" (no colon). Right: "ĐẢNG CỘNG SẢN VIỆT
+    NAM" (bold, 15, underlined) and the place and date line in italics. Page
+    numbers are a PAGE field in the header from the second page on.
+    """
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+    section.different_first_page_header_footer = True
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+
+    page = section.header.paragraphs[0]
+    page.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_page_field(page)
+
+    if draft:
+        mark = paragraph(doc, "DỰ THẢO", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=4)
+        p_pr = mark._p.get_or_add_pPr()
+        border = OxmlElement("w:pBdr")
+        for edge in ("top", "left", "bottom", "right"):
+            element = OxmlElement(f"w:{edge}")
+            element.set(qn("w:val"), "single")
+            element.set(qn("w:sz"), "8")
+            element.set(qn("w:space"), "2")
+            border.append(element)
+        p_pr.insert_element_before(
+            border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
+        )
+        mark.paragraph_format.left_indent = Mm(135)
+
+    header = doc.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borderless(header, cell_margin_mm=0.5)
+    _set_widths(header, [70, 95])
+    left, right = header.rows[0].cells
+    _cell_paragraph(left, settings.DOCUMENT_PARTY_COMMITTEE.upper(), size=14)
+    _cell_paragraph(left, settings.DOCUMENT_ISSUER.upper(), size=14, bold=True)
+    _cell_paragraph(left, "*", size=14)
+    _cell_paragraph(
+        left, number_line(number, kind_code, issuer_code or settings.DOCUMENT_ISSUER_CODE)
+    )
+    _cell_paragraph(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
+    _cell_paragraph(right, "", size=14)
+    _cell_paragraph(right, "", size=8)
+    _cell_paragraph(
+        right,
+        date_line(settings.DOCUMENT_PLACE, day or timezone.localdate()),
+        italic=True,
+    )
+
+    paragraph(doc, "", space_after=6)
+    paragraph(doc, title, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph(doc, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    return doc
+
+
+def heading(doc, text: str) -> None:
+    paragraph(doc, text, bold=True, indent=True, keep_with_next=True)
+
+
+def text_paragraphs(doc, text: str) -> None:
+    """The lines of a unit's text as body paragraphs (14, justified, indented)."""
+    for line in text.splitlines():
+        if line.strip():
+            paragraph(doc, line.strip(), indent=True)
+
+
+def signature_block(doc, *, recipients: list[str], signer_lines: list[str]) -> None:
+    """ "Nơi nhận:" on the left, the signer's title on the right, borderless."""
+    paragraph(doc, "", space_after=0, keep_with_next=True)
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table)
+    _set_widths(table, [80, 85])
+    _keep_rows_whole(table)
+    left, right = table.rows[0].cells
+    _cell_paragraph(
+        left,
+        "Nơi nhận:",
+        size=12,
+        bold=True,
+        italic=True,
+        underline=True,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    for line in recipients:
+        _cell_paragraph(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in signer_lines:
+        _cell_paragraph(right, line, size=14, bold=True)
+    for _blank in range(4):
+        _cell_paragraph(right, "", size=14)
+
+
+def _shade(cell, fill: str = "E7E6E6") -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+_ALIGN = {
+    "l": WD_ALIGN_PARAGRAPH.LEFT,
+    "c": WD_ALIGN_PARAGRAPH.CENTER,
+    "r": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
+def grid_table(
+    doc, headers: list[str], rows: list[list[str]], widths_mm: list[float], aligns: str
+) -> None:
+    """A bordered table, its header row bold, shaded and repeated on every page.
+
+    ``aligns`` gives each column's alignment: "l", "c" or "r" (numbers to the right).
+    """
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell_paragraph(cell, text, size=11, bold=True)
+        _shade(cell)
+    _repeat_header(table.rows[0])
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text, align in zip(cells, values, aligns, strict=True):
+            _cell_paragraph(cell, text, size=11, align=_ALIGN[align])
+    _set_widths(table, widths_mm)
+    _keep_rows_whole(table)
+
+
+def to_bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+# --- The consolidated quarterly report ----------------------------------------
+
+
+def _indicator_table_rows(summary: QuarterSummary) -> tuple[list[str], list[list[str]]]:
+    quarter = summary.quarter
+    prev_year, prev_number = quarter.previous_key()
+    headers = [
+        "TT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        f"Quý {ROMAN[quarter.number]}/{quarter.year}",
+        f"Quý {ROMAN[prev_number]}/{prev_year}",
+        f"Cùng kỳ {quarter.year - 1}",
+    ]
+    ytd = YTD_TITLES.get(quarter.number)
+    if ytd:
+        headers.append(f"{ytd} {quarter.year}")
+    rows = []
+    for index, row in enumerate(summary.figures.province.rows, start=1):
+        name = row.indicator.name
+        if row.indicator.aggregation == Aggregation.MEAN:
+            name += " (bình quân)"
+        values = [
+            str(index),
+            name,
+            row.indicator.measure,
+            vn_number(row.current),
+            vn_number(row.previous),
+            vn_number(row.last_year),
+        ]
+        if ytd:
+            values.append(vn_number(row.ytd))
+        rows.append(values)
+    return headers, rows
+
+
+def _completeness_sentence(summary: QuarterSummary) -> str:
+    counts = summary.completeness.total
+    label = quarter_title(summary.quarter.year, summary.quarter.number)
+    if not counts.expected:
+        return f"Trong {label}, chưa có đơn vị nào phải gửi báo cáo."
+    sentence = (
+        f"Trong {label}, {counts.filed}/{counts.expected} đơn vị đã gửi báo cáo "
+        f"({counts.on_time} đúng hạn, {counts.late} chậm hạn)"
+    )
+    if counts.missing:
+        sentence += f"; {counts.missing} đơn vị chưa gửi báo cáo"
+    if counts.not_due:
+        sentence += f"; {counts.not_due} đơn vị chưa đến hạn gửi"
+    return (
+        sentence
+        + f"; {counts.accepted} báo cáo đã được tiếp nhận. Số liệu tổng hợp từ các báo cáo "
+        "đã gửi và đã tiếp nhận."
+    )
+
+
+def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> bytes:
+    """The consolidated quarterly report: header, numbered sections compiled from
+    the units' texts, the indicator table, signature and page numbers."""
+    quarter = summary.quarter
+    label = quarter_title(quarter.year, quarter.number)
+    doc = party_document(
+        kind_code="BC",
+        number=number,
+        title="BÁO CÁO",
+        subject=f"Tình hình nhân dân và công tác dân vận {label}",
+    )
+    paragraph(doc, _completeness_sentence(summary), indent=True)
+    if not summary.scope.is_province:
+        paragraph(
+            doc,
+            "Báo cáo này chỉ gồm số liệu và nội dung của đơn vị người lập được phép xem.",
+            italic=True,
+            indent=True,
+        )
+
+    for index, section in enumerate(summary.narrative):
+        heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[section.name].upper()}")
+        if section.name == "results":
+            paragraph(
+                doc,
+                "Một số chỉ tiêu chủ yếu toàn tỉnh được tổng hợp tại bảng ở phần "
+                f"{ROMAN_NUMERALS[len(summary.narrative)]} của báo cáo này.",
+                indent=True,
+                italic=True,
+            )
+        if not section.entries:
+            paragraph(doc, "Chưa có đơn vị nào báo cáo nội dung này.", italic=True, indent=True)
+        for number_in_section, entry in enumerate(section.entries, start=1):
+            paragraph(
+                doc,
+                f"{number_in_section}. {entry.unit_name}",
+                bold=True,
+                italic=True,
+                indent=True,
+                keep_with_next=True,
+            )
+            text_paragraphs(doc, entry.text)
+
+    heading(doc, f"{ROMAN_NUMERALS[len(summary.narrative)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
+    headers, rows = _indicator_table_rows(summary)
+    if rows:
+        widths = [10, 60, 20, 19, 19, 19] + ([18] if len(headers) == 7 else [])
+        if len(headers) == 6:
+            widths[1] = 78
+        grid_table(doc, headers, rows, widths, "clc" + "r" * (len(headers) - 3))
+        paragraph(
+            doc,
+            "Ô để trống: không có đơn vị nào báo cáo số liệu. Chỉ tiêu tỷ lệ tính bình quân "
+            "của các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ.",
+            size=12,
+            italic=True,
+        )
+    else:
+        paragraph(doc, "Chưa có chỉ tiêu nào.", italic=True, indent=True)
+
+    paragraph(
+        doc,
+        f"Trên đây là báo cáo tình hình nhân dân và công tác dân vận {label}./.",
+        indent=True,
+        keep_with_next=True,
+    )
+    signature_block(
+        doc,
+        recipients=[
+            "- Thường trực Tỉnh ủy (để b/c),",
+            "- Các đơn vị khối dân vận,",
+            "- Lưu Văn phòng Ban.",
+        ],
+        # The signer's title; a setting where another body issues the report.
+        signer_lines=[getattr(settings, "DOCUMENT_SIGNER_TITLE", "TRƯỞNG BAN")],
+    )
+    return to_bytes(doc)
+
+
+# --- The indicator table as a spreadsheet -------------------------------------
+
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+NUMBER_FORMAT = "#,##0.##"
+CHANGE_FORMAT = "+#,##0.##;-#,##0.##;0"
+
+
+def _figure_headers(summary: QuarterSummary) -> list[str]:
+    quarter = summary.quarter
+    prev_year, prev_number = quarter.previous_key()
+    headers = [
+        f"Quý {ROMAN[quarter.number]}/{quarter.year}",
+        f"Quý {ROMAN[prev_number]}/{prev_year}",
+        "Tăng/giảm so quý trước",
+        f"Quý {ROMAN[quarter.number]}/{quarter.year - 1} (cùng kỳ)",
+        "Tăng/giảm so cùng kỳ",
+    ]
+    ytd = YTD_TITLES.get(quarter.number)
+    if ytd:
+        headers += [f"{ytd} {quarter.year}", f"{ytd} {quarter.year - 1}", "Tăng/giảm lũy kế"]
+    return headers
+
+
+def _figure_values(summary: QuarterSummary, row) -> list:
+    values = [
+        row.current,
+        row.previous,
+        row.change_previous,
+        row.last_year,
+        row.change_last_year,
+    ]
+    if YTD_TITLES.get(summary.quarter.number):
+        values += [row.ytd, row.ytd_last_year, row.change_ytd]
+    return values
+
+
+def _indicator_columns(indicator) -> list:
+    return [
+        indicator.code,
+        indicator.name,
+        indicator.measure,
+        "Lũy kế (cộng các quý)"
+        if indicator.accumulation == Accumulation.FLOW
+        else "Thời điểm (số cuối kỳ)",
+        "Bình quân các đơn vị" if indicator.aggregation == Aggregation.MEAN else "Cộng các đơn vị",
+    ]
+
+
+def _number(value: Decimal | None):
+    """A real number for the cell (int when whole), or None for an empty cell."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def _write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: int, widths):
+    ws.append(headers)
+    for cell in ws[1]:
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+    for values in rows:
+        ws.append(values)
+    ws.freeze_panes = ws.cell(row=2, column=first_number_col)
+    ws.auto_filter.ref = ws.dimensions
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    change_cols = {
+        index for index, title in enumerate(headers, start=1) if title.startswith("Tăng/giảm")
+    }
+    for row in ws.iter_rows(min_row=2, min_col=first_number_col):
+        for cell in row:
+            cell.number_format = CHANGE_FORMAT if cell.column in change_cols else NUMBER_FORMAT
+    ws.row_dimensions[1].height = 45
+
+
+def _table_rows(summary: QuarterSummary, table: FigureTable, prefix: list) -> list[list]:
+    return [
+        [
+            *prefix,
+            *_indicator_columns(row.indicator),
+            row.reporting_units,
+            *[_number(value) for value in _figure_values(summary, row)],
+        ]
+        for row in table.rows
+    ]
+
+
+def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
+    """Three sheets — the province, by kind of unit, by unit — of real numbers."""
+    quarter = summary.quarter
+    workbook = Workbook()
+    indicator_headers = [
+        "Mã",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Cách tính lũy kế",
+        "Cách tổng hợp",
+        "Số đơn vị báo cáo",
+    ]
+    figure_headers = _figure_headers(summary)
+    figure_widths = [14] * len(figure_headers)
+
+    province = workbook.active
+    province.title = "Toàn tỉnh" if summary.scope.is_province else "Đơn vị của tôi"
+    _write_sheet(
+        province,
+        indicator_headers + figure_headers,
+        _table_rows(summary, summary.figures.province, []),
+        first_number_col=len(indicator_headers),
+        widths=[16, 50, 12, 18, 18, 10, *figure_widths],
+    )
+
+    by_kind = workbook.create_sheet("Theo loại đơn vị")
+    kind_rows = []
+    for table in summary.figures.tables[1:]:
+        kind_rows += _table_rows(summary, table, [KIND_TITLES.get(table.key, table.label)])
+    _write_sheet(
+        by_kind,
+        ["Loại đơn vị", *indicator_headers, *figure_headers],
+        kind_rows,
+        first_number_col=len(indicator_headers) + 1,
+        widths=[24, 16, 50, 12, 18, 18, 10, *figure_widths],
+    )
+
+    by_unit = workbook.create_sheet("Theo đơn vị")
+    indicators = {indicator.id: indicator for indicator in summary.figures.indicators}
+    prev_year, prev_number = quarter.previous_key()
+    ytd = YTD_TITLES.get(quarter.number)
+    unit_headers = [
+        "Đơn vị",
+        "Loại đơn vị",
+        "Mã",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        f"Quý {ROMAN[quarter.number]}/{quarter.year}",
+        f"Quý {ROMAN[prev_number]}/{prev_year}",
+    ]
+    if ytd:
+        unit_headers.append(f"{ytd} {quarter.year}")
+    unit_rows = []
+    for figure in unit_figures(quarter=quarter, scope=summary.scope):
+        indicator = indicators.get(figure.indicator_id)
+        if indicator is None:
+            continue
+        values = [_number(figure.current), _number(figure.previous)]
+        if ytd:
+            values.append(_number(figure.ytd))
+        unit_rows.append(
+            [
+                figure.unit_name,
+                KIND_TITLES.get(figure.kind, figure.kind),
+                indicator.code,
+                indicator.name,
+                indicator.measure,
+                *values,
+            ]
+        )
+    _write_sheet(
+        by_unit,
+        unit_headers,
+        unit_rows,
+        first_number_col=6,
+        widths=[34, 22, 16, 50, 12, 14, 14, 14],
+    )
+    for ws in (province, by_kind):  # the long by-unit sheet stays unwrapped, and fast
+        for row in ws.iter_rows(min_row=2):
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.alignment = _WRAP
+    for ws in (province, by_kind, by_unit):
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.page_setup.orientation = "landscape"
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.fitToHeight = 0
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
