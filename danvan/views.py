@@ -1,9 +1,11 @@
-"""The home page: the unit's workspace for unit staff; who you are for everyone."""
+"""The home page: the unit's workspace for unit staff, the follow-up summary for
+reviewers and leadership, and who you are for everyone."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
+from directives import selectors as directive_selectors
 from reports import permissions
 from reports.models import Quarter
 from reports.selectors import memberships_of, workspace_for
@@ -19,8 +21,13 @@ def home(request: HttpRequest) -> HttpResponse:
         "current_quarter": current_quarter,
         "days_left": days_left,
         "days_late": -days_left,
-        "workspace": (
-            workspace_for(user, current_quarter) if permissions.is_unit_staff(user) else []
-        ),
+        "workspace": [],
     }
+    if permissions.is_unit_staff(user):
+        context["workspace"] = workspace_for(user, current_quarter)
+        context["awaiting_assignments"] = directive_selectors.assignments_awaiting_update(
+            user, current_quarter
+        )
+    if permissions.sees_all_units(user):
+        context.update(directive_selectors.dashboard_summary_context(user))
     return render(request, "home.html", context)

@@ -106,3 +106,23 @@ def test_unknown_page_gets_the_vietnamese_404(client, settings):
     response = client.get("/khong-co-trang-nay/")
     assert response.status_code == 404
     assert "Không tìm thấy trang" in response.content.decode()
+
+
+def test_unit_staff_see_the_directives_awaiting_their_progress(client):
+    quarter = f.QuarterFactory(year=2024, number=2)
+    assignment = f.AssignmentFactory(directive__title="Rà soát quỹ của đoàn thể")
+    f.AssignmentFactory(directive__title="Việc của đơn vị khác")
+    client.force_login(f.member(assignment.unit))
+    html = client.get(reverse("home")).content.decode()
+    assert quarter.label in html
+    assert "Rà soát quỹ của đoàn thể" in html
+    assert "Việc của đơn vị khác" not in html
+
+
+def test_leadership_home_shows_the_follow_up_summary(client):
+    f.QuarterFactory(year=2024, number=2)
+    f.AssignmentFactory()
+    client.force_login(f.leader())
+    response = client.get(reverse("home"))
+    assert response.context["summary"]["directives"]["total"] == 1
+    assert reverse("directives:dashboard") in response.content.decode()
