@@ -206,7 +206,8 @@ class DirectiveForm(forms.ModelForm):
             )
         else:
             last = meeting.directives.aggregate(n=Max("number"))["n"] or 0
-            self.initial.setdefault("number", last + 1)
+            if self.initial.get("number") is None:
+                self.initial["number"] = last + 1
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -244,7 +245,8 @@ class RecommendationForm(forms.ModelForm):
         self.fields["raised_by"].queryset = _units()
         if not self.instance.pk:
             last = meeting.recommendations.aggregate(n=Max("number"))["n"] or 0
-            self.initial.setdefault("number", last + 1)
+            if self.initial.get("number") is None:
+                self.initial["number"] = last + 1
 
     def clean_number(self):
         number = self.cleaned_data["number"]
@@ -296,7 +298,9 @@ class ProgressUpdateForm(forms.ModelForm):
             None,
             100,
         ):
-            self.add_error("percent", _("A task reported as done is 100% done."))
+            self.add_error(
+                "percent", _("A task reported as done is complete: give 100 as the percent done.")
+            )
         return cleaned
 
     def _post_clean(self):

@@ -35,6 +35,14 @@ def can_see_directive(user: AnyUser, directive: Directive, assigned_unit_ids=Non
     return bool(set(assigned_unit_ids) & set(unit_roles(user)))
 
 
+def can_see_evidence(user: AnyUser, assigned_unit_ids) -> bool:
+    """Evidence files are the units' own documents: the commission, leadership,
+    administrators and the units assigned to the directive may open them."""
+    if not user.is_authenticated:
+        return False
+    return sees_all_directives(user) or bool(set(assigned_unit_ids) & set(unit_roles(user)))
+
+
 def can_browse(user: AnyUser) -> bool:
     """Meetings, the register and directive pages: anyone with a role."""
     return user.is_authenticated and (sees_all_directives(user) or is_unit_staff(user))
@@ -85,6 +93,7 @@ __all__ = [
     "can_see_briefing_pack",
     "can_see_dashboard",
     "can_see_directive",
+    "can_see_evidence",
     "dashboard_unit_ids",
     "is_leadership",
     "is_member_of",

@@ -1,17 +1,23 @@
 """The derived status as SQL: the same rules as ``directives.rules``, written as
 Django expressions so that registers and dashboards filter and count in the
 database. Tests prove the two agree for every status.
+
+The expressions are kept small on purpose: each status is a plain condition
+on the assignment's dates plus at most two EXISTS, and a directive's status is
+one correlated subquery over its lead assignments. Counting by status is then
+done with GROUP BY status (see ``selectors``), so the database evaluates the
+status once per row, not once per counted column.
 """
 
 import datetime
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
@@ -27,30 +33,48 @@ from reports.models import Quarter
 
 S = DirectiveStatus
 
-# Annotation names of the per-status counts of a directive's lead units.
-LEAD_COUNT_FIELDS = {
-    S.DONE_ON_TIME: "leads_done_on_time",
-    S.DONE_LATE: "leads_done_late",
-    S.IN_PROGRESS: "leads_in_progress",
-    S.OVERDUE: "leads_overdue",
-    S.NOT_STARTED: "leads_not_started",
-    S.ONGOING_CURRENT: "leads_ongoing_current",
-    S.ONGOING_STALE: "leads_ongoing_stale",
-}
+DONE_VALUES = [status.value for status in DONE]
+OPEN_VALUES = [status.value for status in S if status not in DONE]
 
 
-def _updated_in(quarter: Quarter | None, ref: str = "pk"):
+NEVER = Value(False, output_field=BooleanField())
+
+
+def _updates(ref: str) -> Exists:
+    return Exists(ProgressUpdate.objects.filter(assignment=OuterRef(ref)))
+
+
+def _updates_in(quarter: Quarter | None, ref: str):
     if quarter is None:
-        return Value(False)
+        return NEVER
     return Exists(ProgressUpdate.objects.filter(assignment=OuterRef(ref), quarter=quarter))
 
 
-def assignment_status_expression(*, today: datetime.date) -> Case:
-    """The Case mirroring ``rules.assignment_status``.
+def status_conditions(
+    *, quarter: Quarter | None, today: datetime.date, ref: str = "pk"
+) -> dict[DirectiveStatus, Q]:
+    """One condition per status, mutually exclusive, mirroring ``rules.assignment_status``.
 
-    Reads ``due_date``, ``completed_on`` and the boolean annotations
-    ``has_update`` and ``updated_this_quarter`` of an Assignment queryset.
+    They read ``due_date`` and ``completed_on`` of the assignment in the
+    current query; ``ref`` names its primary key for the EXISTS subqueries.
     """
+    done = Q(completed_on__isnull=False)
+    open_ = Q(completed_on__isnull=True)
+    has_update = Q(_updates(ref))
+    updated = Q(_updates_in(quarter, ref)) if quarter is not None else Q(NEVER)
+    return {
+        S.DONE_ON_TIME: done & (Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))),
+        S.DONE_LATE: done & Q(due_date__isnull=False, completed_on__gt=F("due_date")),
+        S.OVERDUE: open_ & Q(due_date__lt=today),
+        S.NOT_STARTED: open_ & (Q(due_date__isnull=True) | Q(due_date__gte=today)) & ~has_update,
+        S.IN_PROGRESS: open_ & Q(due_date__gte=today) & has_update,
+        S.ONGOING_CURRENT: open_ & Q(due_date__isnull=True) & updated,
+        S.ONGOING_STALE: open_ & Q(due_date__isnull=True) & has_update & ~updated,
+    }
+
+
+def assignment_status_expression(*, quarter: Quarter | None, today: datetime.date) -> Case:
+    """The Case mirroring ``rules.assignment_status`` (first matching rule wins)."""
     completed = Q(completed_on__isnull=False)
     in_time = Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))
     return Case(
@@ -78,63 +102,53 @@ def annotate_assignment_status(
     "updated this quarter").
     """
     return qs.annotate(
-        has_update=Exists(ProgressUpdate.objects.filter(assignment=OuterRef("pk"))),
-        updated_this_quarter=_updated_in(quarter),
-    ).annotate(status=assignment_status_expression(today=today))
+        has_update=_updates("pk"),
+        updated_this_quarter=_updates_in(quarter, "pk"),
+    ).annotate(status=assignment_status_expression(quarter=quarter, today=today))
 
 
-def _lead_count(status: DirectiveStatus, *, quarter, today) -> Coalesce:
+def directive_status_subquery(*, quarter: Quarter | None, today: datetime.date) -> Coalesce:
+    """A directive's status as one correlated subquery over its lead assignments,
+    mirroring ``rules.combine_statuses``; "not started" when it has no lead."""
+    conditions = status_conditions(quarter=quarter, today=today)
+
+    def count(status: DirectiveStatus):
+        return Count("pk", filter=conditions[status])
+
     leads = Assignment.objects.filter(directive=OuterRef("pk"), role=AssignmentRole.LEAD)
-    counted = (
-        annotate_assignment_status(leads, quarter=quarter, today=today)
-        .filter(status=status.value)
-        .order_by()
-        .values("directive")
-        .annotate(n=Count("pk"))
-        .values("n")
+    status = Case(
+        When(Q(n_done=F("n_total")) & Q(n_late__gt=0), then=Value(S.DONE_LATE.value)),
+        When(Q(n_done=F("n_total")), then=Value(S.DONE_ON_TIME.value)),
+        When(Q(n_overdue__gt=0), then=Value(S.OVERDUE.value)),
+        When(Q(n_stale__gt=0), then=Value(S.ONGOING_STALE.value)),
+        When(Q(n_in_progress__gt=0), then=Value(S.IN_PROGRESS.value)),
+        When(Q(n_current__gt=0), then=Value(S.ONGOING_CURRENT.value)),
+        When(Q(n_done__gt=0), then=Value(S.IN_PROGRESS.value)),
+        default=Value(S.NOT_STARTED.value),
+        output_field=CharField(),
     )
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def directive_status_expression() -> Case:
-    """The Case mirroring ``rules.combine_statuses`` over the lead counts."""
-    f = {status: F(name) for status, name in LEAD_COUNT_FIELDS.items()}
-    done = f[S.DONE_ON_TIME] + f[S.DONE_LATE]
-    leads = sum((f[status] for status in S), start=Value(0))
-    return (
-        Case(
-            When(Q(lead_total=0), then=Value(S.NOT_STARTED.value)),
-            When(
-                Q(lead_done=F("lead_total"), leads_done_late__gt=0),
-                then=Value(S.DONE_LATE.value),
-            ),
-            When(Q(lead_done=F("lead_total")), then=Value(S.DONE_ON_TIME.value)),
-            When(Q(leads_overdue__gt=0), then=Value(S.OVERDUE.value)),
-            When(Q(leads_ongoing_stale__gt=0), then=Value(S.ONGOING_STALE.value)),
-            When(Q(leads_in_progress__gt=0), then=Value(S.IN_PROGRESS.value)),
-            When(Q(leads_ongoing_current__gt=0), then=Value(S.ONGOING_CURRENT.value)),
-            When(Q(lead_done__gt=0), then=Value(S.IN_PROGRESS.value)),
-            default=Value(S.NOT_STARTED.value),
-            output_field=CharField(),
-        ),
-        done,
-        leads,
+    per_directive = (
+        leads.order_by()
+        .values("directive")
+        .annotate(
+            n_total=Count("pk"),
+            n_done=Count("pk", filter=Q(completed_on__isnull=False)),
+            n_late=count(S.DONE_LATE),
+            n_overdue=count(S.OVERDUE),
+            n_stale=count(S.ONGOING_STALE),
+            n_in_progress=count(S.IN_PROGRESS),
+            n_current=count(S.ONGOING_CURRENT),
+        )
+        .annotate(combined=status)
+        .values("combined")
+    )
+    return Coalesce(
+        Subquery(per_directive, output_field=CharField()),
+        Value(S.NOT_STARTED.value),
+        output_field=CharField(),
     )
 
 
 def annotate_directive_status(qs, *, quarter: Quarter | None, today: datetime.date):
-    """Annotate ``status`` (and the per-status lead counts) on a Directive queryset.
-
-    Uses ``alias`` for the counts so that grouped aggregates over ``status``
-    group by what the caller asks for only.
-    """
-    counts = {
-        name: _lead_count(status, quarter=quarter, today=today)
-        for status, name in LEAD_COUNT_FIELDS.items()
-    }
-    case, done, leads = directive_status_expression()
-    return qs.alias(**counts).alias(lead_done=done, lead_total=leads).annotate(status=case)
-
-
-DONE_VALUES = [status.value for status in DONE]
-OPEN_VALUES = [status.value for status in S if status not in DONE]
+    """Annotate ``status`` on a Directive queryset (one subquery per row)."""
+    return qs.annotate(status=directive_status_subquery(quarter=quarter, today=today))

@@ -11,21 +11,26 @@ from decimal import Decimal
 
 from django.db.models import (
     Avg,
+    BooleanField,
     Count,
     Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives import permissions, query
 from directives.models import (
     Assignment,
-    AssignmentRole,
     Confidentiality,
     DeadlineChange,
     DeadlineChangeStatus,
@@ -35,7 +40,7 @@ from directives.models import (
     Recommendation,
     ReviewStatus,
 )
-from directives.rules import DONE, DirectiveStatus
+from directives.rules import DirectiveStatus
 from reports.models import (
     Accumulation,
     Aggregation,
@@ -46,7 +51,7 @@ from reports.models import (
     UnitReport,
 )
 from reports.permissions import AnyUser, unit_roles
-from reports.rules import Timeliness, rate, report_timeliness
+from reports.rules import Timeliness, quarter_of, rate, report_timeliness
 
 S = DirectiveStatus
 
@@ -73,10 +78,6 @@ def directives_visible_to(user: AnyUser) -> QuerySet[Directive]:
 
 def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
     return Assignment.objects.filter(directive__in=directives_visible_to(user))
-
-
-def _status_inputs(quarter=None, today=None) -> tuple[Quarter | None, datetime.date]:
-    return quarter, today or timezone.localdate()
 
 
 def directives_with_status(
@@ -159,7 +160,9 @@ def assignments_awaiting_update(user: AnyUser, quarter: Quarter | None) -> Query
     return (
         qs.filter(status__in=query.OPEN_VALUES, updated_this_quarter=False)
         .select_related("unit", "directive", "directive__meeting")
-        .order_by("due_date", "directive__meeting__held_at", "directive__number")
+        .order_by(
+            F("due_date").asc(nulls_last=True), "directive__meeting__held_at", "directive__number"
+        )
     )
 
 
@@ -171,7 +174,9 @@ def my_assignments(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignmen
         today=timezone.localdate(),
     )
     return qs.select_related("unit", "directive", "directive__meeting").order_by(
-        "completed_on", "due_date", "directive__number"
+        F("completed_on").asc(nulls_first=True),
+        F("due_date").asc(nulls_last=True),
+        "directive__number",
     )
 
 
@@ -301,8 +306,6 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
         )
     quarters_left = 0
     if directive.target_date and points:
-        from reports.rules import quarter_of
-
         target_year, target_number = quarter_of(directive.target_date)
         last = points[-1]
         quarters_left = max(
@@ -336,9 +339,6 @@ def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     if not permissions.can_browse(user):
         return Meeting.objects.none()
     visible = directives_visible_to(user).filter(meeting=OuterRef("pk"))
-    from django.db.models import IntegerField, Subquery
-    from django.db.models.functions import Coalesce
-
     counted = visible.order_by().values("meeting").annotate(n=Count("pk")).values("n")
     return Meeting.objects.select_related("quarter").annotate(
         directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -425,34 +425,74 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
 # ---------------------------------------------------------------- dashboard
 
 
-def _status_counts(prefix: str = "") -> dict:
-    counts = {f"{prefix}{status.value}": Count("pk", filter=Q(status=status.value)) for status in S}
-    counts[f"{prefix}total"] = Count("pk")
-    counts[f"{prefix}done"] = Count("pk", filter=Q(status__in=query.DONE_VALUES))
-    counts[f"{prefix}open"] = Count("pk", filter=Q(status__in=query.OPEN_VALUES))
-    return counts
+def _blank_tally(fields: dict) -> dict:
+    return {
+        **fields,
+        **{status.value: 0 for status in S},
+        "total": 0,
+        "done": 0,
+        "open": 0,
+        "with_deadline": 0,
+        "done_with_deadline": 0,
+        "updated": 0,
+    }
 
 
-def _with_rates(row: dict, *, deadline_key: str) -> dict:
-    row["completion_rate"] = rate(row["done_with_deadline"], row[deadline_key])
-    if "updated" in row:
-        row["update_rate"] = rate(row["updated"], row["open"])
-    return row
+def _tally(rows, key_fields: tuple[str, ...]) -> list[dict]:
+    """Fold rows grouped by (key fields, status, has_deadline[, updated]) into one
+    dict of counts per key, in the order the keys first appear."""
+    tallies: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[field] for field in key_fields)
+        tally = tallies.get(key)
+        if tally is None:
+            tally = tallies[key] = _blank_tally({field: row[field] for field in key_fields})
+        n, status = row["n"], row["status"]
+        done = status in query.DONE_VALUES
+        tally[status] += n
+        tally["total"] += n
+        tally["done" if done else "open"] += n
+        if row["has_deadline"]:
+            tally["with_deadline"] += n
+            if done:
+                tally["done_with_deadline"] += n
+        if not done and row.get("updated_this_quarter"):
+            tally["updated"] += n
+    for tally in tallies.values():
+        tally["awaiting"] = tally["open"] - tally["updated"]
+        tally["completion_rate"] = rate(tally["done_with_deadline"], tally["with_deadline"])
+        tally["update_rate"] = rate(tally["updated"], tally["open"])
+    return list(tallies.values())
 
 
-_DIRECTIVE_COUNTS = {
-    **_status_counts(),
-    "with_deadline": Count("pk", filter=Q(is_ongoing=False)),
-    "done_with_deadline": Count("pk", filter=Q(is_ongoing=False, status__in=query.DONE_VALUES)),
-}
-_ASSIGNMENT_COUNTS = {
-    **_status_counts(),
-    "with_deadline": Count("pk", filter=Q(due_date__isnull=False)),
-    "done_with_deadline": Count(
-        "pk", filter=Q(due_date__isnull=False, status__in=query.DONE_VALUES)
-    ),
-    "updated": Count("pk", filter=Q(status__in=query.OPEN_VALUES, updated_this_quarter=True)),
-}
+_HAS_DEADLINE = ExpressionWrapper(Q(due_date__isnull=False), output_field=BooleanField())
+
+
+def _directive_tallies(d, *fields: str, order_by=()) -> list[dict]:
+    """Directive counts per status grouped by ``fields``: one GROUP BY query."""
+    rows = (
+        d.annotate(has_deadline=_HAS_DEADLINE)
+        .values(*fields, "has_deadline", "status")
+        .annotate(n=Count("pk"))
+        .order_by(*order_by)
+    )
+    return _tally(rows, tuple(fields))
+
+
+def _assignment_tallies(a, *fields: str, order_by=()) -> list[dict]:
+    rows = (
+        a.annotate(has_deadline=_HAS_DEADLINE)
+        .values(*fields, "has_deadline", "status", "updated_this_quarter")
+        .annotate(n=Count("pk"))
+        .order_by(*order_by)
+    )
+    return _tally(rows, tuple(fields))
+
+
+def _empty_tally() -> dict:
+    tally = _blank_tally({})
+    tally.update(awaiting=0, completion_rate=None, update_rate=None)
+    return tally
 
 
 def _scoped(user: AnyUser, meeting_quarter: Quarter | None):
@@ -476,16 +516,14 @@ def dashboard_summary(
     """Province (or own units') headline numbers: two queries."""
     today = today or timezone.localdate()
     directives, assignments = _scoped(user, meeting_quarter)
-    d = query.annotate_directive_status(directives, quarter=quarter, today=today).aggregate(
-        **_DIRECTIVE_COUNTS
-    )
-    _with_rates(d, deadline_key="with_deadline")
-    a = query.annotate_assignment_status(assignments, quarter=quarter, today=today).aggregate(
-        **_ASSIGNMENT_COUNTS
-    )
-    a["awaiting"] = a["open"] - a["updated"]
-    _with_rates(a, deadline_key="with_deadline")
+    d = query.annotate_directive_status(directives, quarter=quarter, today=today)
+    a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
+    d = (_directive_tallies(d) or [_empty_tally()])[0]
+    a = (_assignment_tallies(a) or [_empty_tally()])[0]
     return {"directives": d, "assignments": a, "quarter": quarter}
+
+
+OVERDUE_SHOWN = 15
 
 
 def follow_up_dashboard(
@@ -503,31 +541,29 @@ def follow_up_dashboard(
     d = query.annotate_directive_status(directives, quarter=quarter, today=today)
     a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
 
-    by_topic = [
-        _with_rates(row, deadline_key="with_deadline")
-        for row in d.values("topic", "topic__name")
-        .annotate(**_DIRECTIVE_COUNTS)
-        .order_by("topic__display_order", "topic__name")
-    ]
-    by_meeting = [
-        _with_rates(row, deadline_key="with_deadline")
-        for row in d.values("meeting", "meeting__title", "meeting__held_at")
-        .annotate(**_DIRECTIVE_COUNTS)
-        .order_by("-meeting__held_at")
-    ]
-    by_unit = [
-        _with_rates(row, deadline_key="with_deadline")
-        for row in a.values("unit", "unit__name", "unit__short_name")
-        .annotate(**_ASSIGNMENT_COUNTS)
-        .order_by("unit__display_order", "unit__name")
-    ]
-    for row in by_unit:
-        row["awaiting"] = row["open"] - row["updated"]
+    by_topic = _directive_tallies(
+        d,
+        "topic",
+        "topic__name",
+        "topic__display_order",
+        order_by=("topic__display_order", "topic__name"),
+    )
+    by_meeting = _directive_tallies(
+        d, "meeting", "meeting__title", "meeting__held_at", order_by=("-meeting__held_at",)
+    )
+    by_unit = _assignment_tallies(
+        a,
+        "unit",
+        "unit__name",
+        "unit__short_name",
+        "unit__display_order",
+        order_by=("unit__display_order", "unit__name"),
+    )
     not_updated = [row for row in by_unit if row["awaiting"] > 0]
     overdue = list(
         a.filter(status=S.OVERDUE)
         .select_related("unit", "directive", "directive__meeting")
-        .order_by("due_date", "directive__meeting__held_at", "directive__number")[:50]
+        .order_by("due_date", "directive__meeting__held_at", "directive__number")[:OVERDUE_SHOWN]
     )
     return {
         "summary": summary,
@@ -624,9 +660,6 @@ _CHART_COLOURS = {
     S.ONGOING_CURRENT: "#0aa2c0",
     S.ONGOING_STALE: "#fd7e14",
 }
-
-DONE_STATUSES = DONE
-LEAD = AssignmentRole.LEAD
 
 
 def dashboard_summary_context(user: AnyUser) -> dict:

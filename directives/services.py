@@ -168,7 +168,9 @@ def progress_post(
         ),
     )
     if claimed_status == ClaimedStatus.DONE and percent != 100:
-        raise ValidationError({"percent": _("A task reported as done is 100% done.")})
+        raise ValidationError(
+            {"percent": _("A task reported as done is complete: give 100 as the percent done.")}
+        )
     update.full_clean(exclude=["evidence"])
     if evidence is not None:
         update.evidence.save(

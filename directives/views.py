@@ -12,8 +12,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -29,6 +30,7 @@ from directives.forms import (
 )
 from directives.models import (
     Assignment,
+    AssignmentRole,
     DeadlineChange,
     Directive,
     Meeting,
@@ -36,6 +38,7 @@ from directives.models import (
     Recommendation,
     ReviewStatus,
 )
+from directives.rules import combine_statuses
 from reports.models import Quarter
 
 PAGE_SIZE = 25
@@ -50,6 +53,16 @@ def _querystring_without_page(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
     return params.urlencode()
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
+    """The page to go back to: a path on this site only, never another host."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return resolve_url(default)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -268,15 +281,25 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = _directive_for(request.user, pk)
     quarter = selectors.current_quarter()
     assignments = selectors.directive_assignments(directive, quarter=quarter)
-    leads = [a.status for a in assignments if a.role == "lead"]
-    from directives.rules import combine_statuses
-
+    leads = [a.status for a in assignments if a.role == AssignmentRole.LEAD]
+    timeline = selectors.directive_timeline(directive)
+    awaiting_confirmation = {
+        event.item.assignment_id
+        for event in timeline
+        if event.kind == "update" and event.item.review_status == ReviewStatus.PENDING
+    }
     my_units = set(permissions.unit_roles(request.user))
     for assignment in assignments:
-        assignment.can_post = assignment.unit_id in my_units and permissions.can_post_progress(
-            request.user, assignment
+        assignment.awaiting_confirmation = assignment.pk in awaiting_confirmation
+        assignment.can_post = (
+            assignment.unit_id in my_units
+            and permissions.can_post_progress(request.user, assignment)
+            and not assignment.awaiting_confirmation
         )
-        assignment.can_move = assignment.can_post and assignment.due_date is not None
+        assignment.can_move = (
+            assignment.unit_id in my_units
+            and permissions.can_request_deadline_change(request.user, assignment)
+        )
     return render(
         request,
         "directives/directive_detail.html",
@@ -284,11 +307,14 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "directive": directive,
             "status": combine_statuses(leads),
             "assignments": assignments,
-            "timeline": selectors.directive_timeline(directive),
+            "timeline": timeline,
             "target": selectors.target_progress(directive),
             "recommendations": directive.recommendations.all(),
             "can_record": permissions.can_record_meetings(request.user),
             "can_review": permissions.can_review_progress(request.user),
+            "can_see_evidence": permissions.can_see_evidence(
+                request.user, [a.unit_id for a in assignments]
+            ),
             "current_quarter": quarter,
         },
     )
@@ -387,7 +413,7 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(request.POST.get("next") or "directives:review")
+    return redirect(_safe_next(request, "directives:review"))
 
 
 @login_required
@@ -418,7 +444,7 @@ def deadline_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
-    return redirect(request.POST.get("next") or "directives:review")
+    return redirect(_safe_next(request, "directives:review"))
 
 
 @login_required
@@ -452,15 +478,19 @@ def my_work(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
-    """The evidence file, only to users who may see the directive."""
+    """The evidence file: only to the units assigned to the directive, the
+    commission, leadership and administrators; 404 for everyone else."""
     _require(permissions.can_browse(request.user))
     update = get_object_or_404(
         ProgressUpdate.objects.filter(
             assignment__directive__in=selectors.directives_visible_to(request.user)
-        ),
+        ).select_related("assignment"),
         pk=pk,
     )
-    if not update.evidence:
+    assigned = Assignment.objects.filter(directive_id=update.assignment.directive_id)
+    if not update.evidence or not permissions.can_see_evidence(
+        request.user, assigned.values_list("unit_id", flat=True)
+    ):
         raise Http404
     try:
         handle = update.evidence.open("rb")

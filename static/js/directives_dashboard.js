@@ -22,7 +22,7 @@
       labels: data.status.labels,
       datasets: [{ data: data.status.values, backgroundColor: data.status.colors }],
     },
-    options: { ...common, plugins: { legend: { position: "right" } } },
+    options: { ...common, plugins: { legend: { position: "bottom", labels: { boxWidth: 12 } } } },
   });
 
   draw("chart-units", {

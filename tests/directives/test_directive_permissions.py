@@ -166,3 +166,19 @@ def test_evidence_is_served_only_to_those_who_see_the_directive(client, world, s
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Content-Disposition"].startswith("attachment")
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
+
+
+def test_evidence_is_not_served_to_units_outside_the_directive(client, world, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from tests import factories as f
+
+    settings.MEDIA_ROOT = tmp_path
+    update = f.ProgressUpdateFactory(assignment=world.b_ongoing, quarter=world.q2)
+    update.evidence.save("x.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+    url = reverse("directives:evidence", args=[update.pk])
+    assert get(client, world.reporter_c, url).status_code == 404
+    page = client.get(reverse("directives:detail", args=[world.ongoing.pk])).content.decode()
+    assert url not in page
+    assert get(client, world.leader, url).status_code == 200
+    assert get(client, world.reporter_b, url).status_code == 200

@@ -251,3 +251,19 @@ def test_the_directive_page_shows_the_timeline_with_review_buttons(client, world
     assert "Đã tổ chức 12 buổi." in page
     assert "Chờ hướng dẫn." in page
     assert reverse("directives:update_review", args=[world.a_normal.updates.get().pk]) in page
+
+
+def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
+    update = f.ProgressUpdateFactory(
+        assignment=world.a_normal,
+        quarter=world.q2,
+        claimed_status="done",
+        percent=100,
+        review_status=ReviewStatus.PENDING,
+    )
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("directives:update_review", args=[update.pk]),
+        {"decision": "yes", "next": "https://evil.example/"},
+    )
+    assert response["Location"] == reverse("directives:review")

@@ -262,7 +262,7 @@ def test_running_it_twice_changes_nothing():
 
     assert row_counts() == before
     assert dict(User.objects.values_list("username", "password")) == passwords
-    assert "keep the password they had" in out
+    assert "giữ nguyên mật khẩu cũ" in out
 
 
 def test_it_adds_the_demo_beside_existing_data_without_touching_it():

@@ -84,13 +84,13 @@ def test_vietnamese_numbers_are_read_as_written(text, value):
 @pytest.mark.parametrize(
     ("text", "message"),
     [
-        ("abc", "Enter a number"),
-        ("1e30", "Enter a number"),
-        ("12abc", "Enter a number"),
-        ("-5", "negative"),
-        ("0,125", "two decimal"),
-        ("1000000000000000", "far too large"),
-        (str(10**15), "far too large"),
+        ("abc", "Hãy nhập một số"),
+        ("1e30", "Hãy nhập một số"),
+        ("12abc", "Hãy nhập một số"),
+        ("-5", "không được âm"),
+        ("0,125", "hai chữ số thập phân"),
+        ("1000000000000000", "quá lớn"),
+        (str(10**15), "quá lớn"),
     ],
 )
 def test_bad_numbers_get_a_message(text, message):
