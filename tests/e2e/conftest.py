@@ -7,7 +7,9 @@ do not leak into each other. A failing test leaves a screenshot in
 test-artifacts/.
 """
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -120,20 +122,75 @@ def pytest_runtest_makereport(item, call):
     return report
 
 
+DESKTOP = {"width": 1366, "height": 768}
+TABLET = {"width": 768, "height": 1024}
+
+
+def _new_page(browser, viewport: dict[str, int]):
+    context = browser.new_context(
+        viewport=viewport, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh", accept_downloads=True
+    )
+    context.set_default_timeout(10_000)
+    return context.new_page()
+
+
+def save_screenshots_if_failed(request, pages: list[tuple[str, object]]) -> None:
+    """Screenshots of the pages in test-artifacts/ when the test failed."""
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    ARTIFACTS.mkdir(exist_ok=True)
+    for suffix, page in pages:
+        name = f"{request.node.name}{suffix}.png".replace("/", "_")
+        # A page that cannot be photographed must not hide the failure itself.
+        with contextlib.suppress(Exception):
+            page.screenshot(path=ARTIFACTS / name, full_page=True)
+
+
+def _close(request, pages: list[tuple[str, object]]) -> None:
+    """Close the pages' contexts, first saving screenshots if the test failed."""
+    save_screenshots_if_failed(request, pages)
+    for _, page in pages:
+        page.context.close()
+
+
 @pytest.fixture
 def page(browser, request):
     """A desktop-sized page (1366×768); screenshot saved when the test fails."""
-    context = browser.new_context(
-        viewport={"width": 1366, "height": 768}, locale="vi-VN", timezone_id="Asia/Ho_Chi_Minh"
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
+    page = _new_page(browser, DESKTOP)
     yield page
-    report = getattr(request.node, "report_call", None)
-    if report is not None and report.failed:
-        ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=ARTIFACTS / f"{request.node.name}.png", full_page=True)
-    context.close()
+    _close(request, [("", page)])
+
+
+@pytest.fixture
+def open_as(browser, live_url, request):
+    """Open a page signed in as a demo user, in a browser context of its own.
+
+    ``open_as("reviewer")``; each page is screenshot (``<test>-<user>.png``) if the test fails.
+    """
+    pages: list[tuple[str, object]] = []
+
+    def _open(username: str, *, viewport: dict[str, int] = DESKTOP):
+        page = _new_page(browser, viewport)
+        pages.append((f"-{username}", page))
+        sign_in(page, live_url, username)
+        return page
+
+    yield _open
+    _close(request, pages)
+
+
+def t(message: str, **values: object) -> str:
+    """What a page shows for an English msgid: its Vietnamese translation once translated.
+
+    Tests find buttons and labels by this text, so they keep passing through the
+    translation pass and still prove that each control has an accessible name.
+    """
+    from django.utils import translation
+
+    with translation.override("vi"):
+        text = translation.gettext(message)
+    return text % values if values else text
 
 
 def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> None:
@@ -146,13 +203,33 @@ def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> Non
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     """WCAG 2.1 AA violations of the given impacts on the current page (axe-core)."""
-    page.add_script_tag(path=str(AXE))
+    # Evaluated, not added as a <script>: the Content-Security-Policy forbids inline scripts.
+    if not page.evaluate("() => typeof axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8"))
     results = page.evaluate(
         """() => axe.run(document, {runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [f"{n['target']} {n['html'][:100]}" for n in v["nodes"][:5]],
+        }
         for v in results["violations"]
         if v["impact"] in impacts
     ]
+
+
+def describe(violations: list[dict]) -> str:
+    """axe-core's findings, one readable line per element."""
+    return "\n".join(
+        f"{v['impact']} {v['id']} ({v['help']}): {node}" for v in violations for node in v["nodes"]
+    )
+
+
+def t_pattern(message: str) -> re.Pattern[str]:
+    """A pattern for a translated message whose placeholders (``%(name)s``) may be anything."""
+    parts = re.split(r"%\(\w+\)[sd]", t(message))
+    return re.compile(".+?".join(re.escape(part) for part in parts))
