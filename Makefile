@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 DEMO_PASSWORD ?= danvan2024
 
-.PHONY: run test e2e lint check install messages clean
+.PHONY: run serve test e2e lint check install messages clean
 
 # Python packages: reinstalled when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -29,19 +29,30 @@ run: install
 	$(PY) manage.py load_demo --password $(DEMO_PASSWORD)
 	$(PY) manage.py runserver $(HOST)
 
+# Production serving: gunicorn, static files by WhiteNoise, DEBUG off. The
+# environment (or .env) must give SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
+WORKERS ?= 2
+serve: install
+	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
+	DEBUG=0 $(PY) manage.py migrate --noinput
+	DEBUG=0 $(VENV)/bin/gunicorn danvan.wsgi --workers $(WORKERS) --bind $(HOST) \
+		--access-logfile - --error-logfile -
+
 test: install
 	$(PY) -m pytest -n auto -m "not e2e"
 
 # Browser tests in Debian's Chromium (installed here when missing; Playwright's
-# own browser download is not used).
+# own browser download is not used). Java runs the Nu HTML Checker.
 e2e: install
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	$(PY) -m pytest tests/e2e -m e2e -p no:xdist
 
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
+	$(VENV)/bin/bandit -r danvan reports directives -ll -q
 
 check: install
 	$(PY) manage.py check --fail-level WARNING
@@ -53,3 +64,12 @@ messages: install
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
+
+# The national-scale benchmark on PostgreSQL (bench/README.md): generates the
+# data set into its own database when missing, times the pages and exports,
+# runs gunicorn under simulated users, and writes bench/results.md.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/danvan_bench
+BENCH_ARGS ?=
+.PHONY: bench
+bench: install
+	$(PY) bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)

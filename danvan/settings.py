@@ -5,6 +5,7 @@ Nothing needs to be set to run on a developer's machine with ``DEBUG=1``
 required value is missing rather than fall back to an unsafe default.
 """
 
+import datetime
 import os
 from pathlib import Path
 
@@ -59,6 +60,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",
+    "csp",
     "danvan",
     "reports",
     "directives",
@@ -66,15 +69,19 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "danvan.security.SessionRefreshMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "danvan.urls"
@@ -111,7 +118,10 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": envint("PASSWORD_MIN_LENGTH", 10)},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -172,6 +182,66 @@ SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE")
 CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
+# Behind nginx (BEHIND_PROXY=1) the proxy terminates HTTPS and says so in
+# X-Forwarded-Proto, and names the client in X-Forwarded-For. Only trust these
+# headers when a proxy that overwrites them is really in front.
+BEHIND_PROXY = envbool("BEHIND_PROXY")
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
+# The load balancer's health probe may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+# No script of ours reads the CSRF cookie (forms carry the token).
+CSRF_COOKIE_HTTPONLY = True
+# Sessions end after SESSION_COOKIE_AGE seconds without a request and when
+# the browser closes. A request renews the session at most once every
+# SESSION_REFRESH_SECONDS (danvan.security.SessionRefreshMiddleware), rather
+# than writing it on every request. Changing a password ends the user's other
+# sessions (Django's session auth hash).
+SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
+SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 60)
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", "1")
+
+# Content-Security-Policy (django-csp), in every environment so that a
+# violation shows during development: no inline scripts or styles, nothing
+# from another origin, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    },
+}
+
+# Sign-in lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins for the
+# same user name from the same address lock that pair out for
+# AXES_COOLOFF_MINUTES; a successful sign-in clears the count.
+AUTHENTICATION_BACKENDS = [
+    "danvan.security.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "danvan.security.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "danvan.security.client_ip"
+# Lockouts are logged as warnings; every sign-in and sign-out only when asked.
+AXES_VERBOSE = envbool("AXES_VERBOSE")
+# Unlock from the command line (manage.py axes_reset_username NAME), not the admin.
+AXES_ENABLE_ADMIN = False
 
 # Where links in emails point to.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
@@ -188,10 +258,27 @@ DOCUMENT_ISSUER = os.getenv("DOCUMENT_ISSUER", "BAN DÂN VẬN")
 DOCUMENT_ISSUER_CODE = os.getenv("DOCUMENT_ISSUER_CODE", "BDVTU")
 DOCUMENT_PLACE = os.getenv("DOCUMENT_PLACE", "Quảng Ninh")
 
+# Logs go to stdout: readable lines in development, one JSON object per line
+# in production (LOG_FORMAT=json) for the log collector.
+LOG_FORMAT = os.getenv("LOG_FORMAT") or ("text" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT},
+    },
     "root": {"handlers": ["console"], "level": os.getenv("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Lockouts are warnings; every sign-in is already recorded in axes' access log.
+        "axes": {"level": os.getenv("AXES_LOG_LEVEL", "WARNING")},
+    },
 }

@@ -28,6 +28,7 @@ from reports.exports import (
     signature_block,
     text_paragraphs,
     to_bytes,
+    xlsx_append,
 )
 from reports.models import Quarter
 
@@ -129,7 +130,8 @@ def _register_sheet(ws, directives: list[Directive]) -> None:
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for directive in directives:
         held_on = timezone.localtime(directive.meeting.held_at).date()
-        ws.append(
+        xlsx_append(
+            ws,
             [
                 held_on,
                 directive.number,
@@ -141,7 +143,7 @@ def _register_sheet(ws, directives: list[Directive]) -> None:
                 STATUS_TITLES.get(directive.status, directive.status),
                 "x" if directive.is_priority else "",
                 "x" if directive.is_confidential else "",
-            ]
+            ],
         )
     for row in ws.iter_rows(min_row=2):
         row[0].number_format = "DD/MM/YYYY"

@@ -568,6 +568,19 @@ def _number(value: Decimal | None):
     return int(value) if value == value.to_integral_value() else float(value)
 
 
+def xlsx_append(ws, values: list) -> None:
+    """Append a row; typed text that starts with "=" stays text, never a formula.
+
+    openpyxl turns such strings into formulas, which Excel would run on
+    opening (formula injection from a title or a unit's name).
+    """
+    ws.append(values)
+    if any(isinstance(value, str) and value.startswith("=") for value in values):
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
 def _write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: int, widths):
     ws.append(headers)
     for cell in ws[1]:
@@ -575,7 +588,7 @@ def _write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: 
         cell.fill = _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for values in rows:
-        ws.append(values)
+        xlsx_append(ws, values)
     ws.freeze_panes = ws.cell(row=2, column=first_number_col)
     ws.auto_filter.ref = ws.dimensions
     for index, width in enumerate(widths, start=1):

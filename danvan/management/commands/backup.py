@@ -1,0 +1,31 @@
+"""``python manage.py backup [--output FILE]``: the database and uploaded files in one archive."""
+
+import datetime
+from pathlib import Path
+
+from django.core.management.base import BaseCommand
+
+from danvan.backup import backup_create
+
+
+class Command(BaseCommand):
+    help = "Write the whole database and every uploaded file to one .tar.gz archive."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--output",
+            type=Path,
+            help="Where to write the archive (default: danvan-backup-<date-time>.tar.gz here).",
+        )
+
+    def handle(self, *args, output: Path | None, **options):
+        if output is None:
+            stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
+            output = Path(f"danvan-backup-{stamp}.tar.gz")
+        manifest = backup_create(output=output)
+        rows = sum(manifest["rows"].values())
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Backed up {rows} rows and {manifest['media_files']} files to {output}."
+            )
+        )

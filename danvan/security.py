@@ -1,0 +1,85 @@
+"""Small pieces of the sign-in protection that settings point to."""
+
+import time
+
+from axes.backends import AxesStandaloneBackend
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+REFRESHED = "_danvan_refreshed"
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address for the sign-in lockout.
+
+    Behind nginx (``BEHIND_PROXY=1``) every request comes from the proxy, so
+    the address is the right-most entry of X-Forwarded-For, the one the proxy
+    itself wrote; a client cannot forge it. Without a proxy that header is
+    ignored, since anyone may send it.
+    """
+    if settings.BEHIND_PROXY:
+        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-1]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def lockout_response(
+    request: HttpRequest, original_response=None, credentials=None
+) -> HttpResponse:
+    """The page a locked-out sign-in gets (HTTP 429), saying how long to wait."""
+    minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    return render(
+        request,
+        "registration/locked_out.html",
+        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        status=429,
+    )
+
+
+class LockoutBackend(AxesStandaloneBackend):
+    """django-axes' lockout check, for sign-ins that come with a request.
+
+    Every sign-in through the site (the sign-in page, the admin) passes the
+    request. Code that checks a password without one (a management command,
+    a test) is not a sign-in and goes straight to the next backend, where
+    axes itself would raise an error.
+    """
+
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        if request is None:
+            return None
+        return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+@receiver(user_logged_in, dispatch_uid="danvan.security.session_refreshed_at_login")
+def _session_refreshed_at_login(sender, request, user, **kwargs) -> None:
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED] = int(time.time())
+
+
+class SessionRefreshMiddleware:
+    """Keep a signed-in session alive while it is used: inactivity ends it.
+
+    The session's expiry moves SESSION_COOKIE_AGE ahead whenever it is saved;
+    this saves it when SESSION_REFRESH_SECONDS have passed since the last save,
+    so a busy user writes once a minute, not on every request.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        user = getattr(request, "user", None)
+        if session is None or user is None or not user.is_authenticated or session.modified:
+            return response
+        now = int(time.time())
+        if now - session.get(REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[REFRESHED] = now
+        return response

@@ -1,0 +1,194 @@
+"""``manage.py backup`` and ``restore`` round-trip the whole database and the uploaded files."""
+
+import difflib
+import io
+import json
+import os
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.core.management import CommandError, call_command
+from django.db import connection
+
+from danvan.backup import EXCLUDED, backup_create, dump_database, model_row_counts
+from danvan.demo import demo_load
+from directives.models import ProgressUpdate
+from reports import services
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PDF = b"%PDF-1.4\n% evidence of the work done\n%%EOF\n"
+NOT_BACKED_UP = {"contenttypes.ContentType", "auth.Permission", "sessions.Session"}
+
+
+@pytest.fixture(autouse=True)
+def _media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def build_site() -> ProgressUpdate:
+    """The demo briefing plus a reviewed report and an update with an evidence file."""
+    demo_load(password="danvan2024-backup")
+    unit = f.UnitFactory(code="backup-unit", name="Đơn vị <sao lưu> & “khôi phục”")
+    head = f.member(unit, role="head", user__username="backup-head")
+    report = f.UnitReportFactory(unit=unit, quarter=f.QuarterFactory(year=2030, number=1))
+    services.report_submit(report=report, user=head, expected_version=report.version)
+    update = f.ProgressUpdateFactory(assignment=f.AssignmentFactory(unit=unit))
+    update.evidence.save("bien-ban.pdf", ContentFile(PDF))
+    return update
+
+
+def assert_same_rows(after: bytes, before: bytes) -> None:
+    """The two dumps hold the same rows, value for value; on a difference, show it."""
+    if after != before:
+        diff = difflib.unified_diff(
+            before.decode().splitlines(), after.decode().splitlines(), lineterm="", n=2
+        )
+        raise AssertionError("\n".join(list(diff)[:40]))
+
+
+def settle_constraints() -> None:
+    """Fire PostgreSQL's deferred foreign-key checks, so that a flush may TRUNCATE."""
+    connection.check_constraints()
+
+
+def test_a_round_trip_loses_nothing(tmp_path, settings):
+    update = build_site()
+    evidence = Path(settings.MEDIA_ROOT) / update.evidence.name
+    counts_before = model_row_counts()
+    dump_before = dump_database()
+    assert counts_before["directives.HistoricalProgressUpdate"] > 0
+    assert counts_before["reports.HistoricalUnitReport"] > 0
+
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO())
+    settle_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+    evidence.unlink()
+    assert model_row_counts()["reports.Unit"] == 0
+
+    call_command("restore", str(archive), stdout=io.StringIO())
+
+    counts_after = model_row_counts()
+    for label, rows in counts_before.items():
+        if label not in NOT_BACKED_UP:
+            assert counts_after[label] == rows, label
+    assert_same_rows(dump_database(), dump_before)
+    assert evidence.read_bytes() == PDF
+
+
+def test_the_archive_holds_a_manifest_the_database_and_the_files(tmp_path):
+    update = build_site()
+    archive = tmp_path / "b.tar.gz"
+    manifest = backup_create(output=archive)
+    with tarfile.open(archive) as tar:
+        names = tar.getnames()
+    assert {"manifest.json", "db.xml", f"media/{update.evidence.name}"} <= set(names)
+    assert manifest["media_files"] == 1
+    assert manifest["rows"]["reports.UnitReport"] > 0
+    assert (archive.stat().st_mode & 0o077) == 0  # readable by its owner only
+
+
+def test_restore_refuses_a_database_already_in_use(tmp_path):
+    build_site()
+    archive = tmp_path / "b.tar.gz"
+    backup_create(output=archive)
+    with pytest.raises(CommandError, match="already has data"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+
+
+def test_restore_with_force_replaces_what_is_there(tmp_path):
+    build_site()
+    archive = tmp_path / "b.tar.gz"
+    backup_create(output=archive)
+    counts = model_row_counts()
+    f.UnitFactory(code="added-after-the-backup")
+    settle_constraints()
+    call_command("restore", str(archive), force=True, stdout=io.StringIO())
+    assert model_row_counts()["reports.Unit"] == counts["reports.Unit"]
+
+
+def test_restore_refuses_an_archive_that_writes_outside_media(tmp_path):
+    archive = tmp_path / "evil.tar.gz"
+    with tarfile.open(archive, "w:gz") as tar:
+        for name, data in [
+            ("manifest.json", json.dumps({"format": 1}).encode()),
+            ("db.xml", b'<?xml version="1.0"?><django-objects version="1.0"/>'),
+            ("media/../../escaped.txt", b"x"),
+        ]:
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    with pytest.raises(CommandError, match="unsafe"):
+        call_command("restore", str(archive), stdout=io.StringIO())
+    assert not (tmp_path / "escaped.txt").exists()
+
+
+def test_restore_says_clearly_when_the_file_is_not_a_backup(tmp_path):
+    junk = tmp_path / "junk.tar.gz"
+    junk.write_bytes(b"not an archive")
+    with pytest.raises(CommandError, match="not a backup archive"):
+        call_command("restore", str(junk), stdout=io.StringIO())
+    with pytest.raises(CommandError, match="No such file"):
+        call_command("restore", str(tmp_path / "missing.tar.gz"), stdout=io.StringIO())
+
+
+def test_sessions_content_types_and_permissions_are_left_to_migrate():
+    assert set(EXCLUDED) == {"contenttypes", "auth.permission", "sessions"}
+
+
+def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
+    """From one SQLite file to another, through the command line, as an operator would."""
+    repo = Path(__file__).resolve().parents[2]
+
+    def manage(database: str, *args: str) -> str:
+        env = {
+            **os.environ,
+            "PYTHON_DOTENV_DISABLED": "1",
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / database}",
+            "MEDIA_ROOT": str(tmp_path / f"{database}-media"),
+        }
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
+            [sys.executable, "manage.py", *args],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        assert result.returncode == 0, result.stderr
+        return result.stdout
+
+    archive = tmp_path / "site.tar.gz"
+    manage("old.sqlite3", "migrate", "--noinput")
+    manage("old.sqlite3", "load_demo", "--password", "danvan2024-backup")
+    manage("old.sqlite3", "backup", "--output", str(archive))
+    manage("new.sqlite3", "migrate", "--noinput")
+    manage("new.sqlite3", "restore", str(archive))
+    dump = ["dumpdata", "--format", "xml", "--natural-foreign", "--natural-primary"]
+    dump += ["--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions"]
+    assert manage("new.sqlite3", *dump) == manage("old.sqlite3", *dump)
+    refused = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "restore", str(archive)],
+        cwd=repo,
+        env={
+            **os.environ,
+            "PYTHON_DOTENV_DISABLED": "1",
+            "DEBUG": "1",
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
+        },
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "already has data" in refused.stderr

@@ -1,0 +1,168 @@
+"""Another unit's objects, reached by changing an id in the URL: 403/404 and nothing changes.
+
+The URL audit covers every object URL with an empty POST; here each attempt
+carries a valid form, so only the permission check stands in the way.
+"""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from directives.models import ClaimedStatus
+from tests.security.world import PDF, build_world, login, snapshot
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+def report_form(report, **extra):
+    return {"version": report.version, "people_situation": "Sửa trộm.", **extra}
+
+
+def progress_form():
+    return {
+        "claimed_status": ClaimedStatus.DONE,
+        "percent": 100,
+        "description": "Báo cáo hộ.",
+        "evidence": SimpleUploadedFile("x.pdf", PDF, "application/pdf"),
+    }
+
+
+ATTEMPTS = [
+    # (who, url name, args from the world, form data from the world, expected code)
+    (
+        "reporter_v",
+        "reports:report",
+        lambda w: ["u", "2024-q2"],
+        lambda w: report_form(w.u_draft),
+        404,
+    ),
+    ("head_v", "reports:submit", lambda w: [w.u_draft.pk], lambda w: report_form(w.u_draft), 404),
+    (
+        "reporter_u",
+        "reports:report",
+        lambda w: ["v", "2024-q2"],
+        lambda w: report_form(w.v_draft),
+        404,
+    ),
+    (
+        "head_u",
+        "reports:report",
+        lambda w: ["v", "2024-q1"],
+        lambda w: report_form(w.v_accepted),
+        404,
+    ),
+    ("head_u", "reports:accept", lambda w: [w.u_submitted.pk], lambda w: {}, 403),
+    (
+        "head_u",
+        "reports:return",
+        lambda w: [w.u_submitted.pk],
+        lambda w: {"comment": "Trả lại"},
+        403,
+    ),
+    (
+        "reporter_v",
+        "directives:progress_new",
+        lambda w: [w.assignment_u.pk],
+        lambda w: progress_form(),
+        403,
+    ),
+    (
+        "reporter_u",
+        "directives:progress_new",
+        lambda w: [w.assignment_v.pk],
+        lambda w: progress_form(),
+        404,
+    ),
+    (
+        "reporter_u",
+        "directives:progress_new",
+        lambda w: [w.assignment_v_only.pk],
+        lambda w: progress_form(),
+        403,
+    ),
+    (
+        "reporter_u",
+        "directives:deadline_new",
+        lambda w: [w.assignment_v.pk],
+        lambda w: {"new_date": "2031-01-01", "reason": "Hộ"},
+        404,
+    ),
+    (
+        "reporter_v",
+        "directives:deadline_new",
+        lambda w: [w.assignment_u.pk],
+        lambda w: {"new_date": "2031-01-01", "reason": "Hộ"},
+        403,
+    ),
+    (
+        "head_u",
+        "directives:update_review",
+        lambda w: [w.update_u.pk],
+        lambda w: {"decision": "yes"},
+        403,
+    ),
+    (
+        "head_u",
+        "directives:deadline_decide",
+        lambda w: [w.change_u.pk],
+        lambda w: {"decision": "yes"},
+        403,
+    ),
+    (
+        "leader",
+        "directives:update_review",
+        lambda w: [w.update_u.pk],
+        lambda w: {"decision": "yes"},
+        403,
+    ),
+    (
+        "admin",
+        "reports:accept",
+        lambda w: [w.u_submitted.pk],
+        lambda w: {},
+        403,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("who", "name", "args", "data", "expected"),
+    ATTEMPTS,
+    ids=[f"{who}-{name}-{i}" for i, (who, name, *_) in enumerate(ATTEMPTS)],
+)
+def test_another_units_object_cannot_be_changed(client, world, who, name, args, data, expected):
+    if who == "head_v":
+        client.force_login(world.users["head_v"])
+    else:
+        login(client, world, who)
+    before = snapshot()
+    response = client.post(reverse(name, args=args(world)), data(world))
+    assert response.status_code == expected
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize(
+    ("who", "update"),
+    [
+        ("reporter_u", "update_v"),  # V's confidential directive
+        ("head_u", "update_v"),
+        ("reporter_u", "update_v_only"),  # a directive U has no part in
+        ("head_u", "update_v_only"),
+    ],
+)
+def test_another_units_evidence_cannot_be_downloaded(client, world, who, update):
+    login(client, world, who)
+    response = client.get(reverse("directives:evidence", args=[getattr(world, update).pk]))
+    assert response.status_code == 404
+
+
+def test_a_report_id_of_another_unit_never_reveals_it_in_the_list(client, world):
+    login(client, world, "reporter_u")
+    html = client.get(reverse("reports:list")).content.decode()
+    assert "Đơn vị V" not in html

@@ -1,0 +1,188 @@
+"""Sign-in protection: lockout after repeated failures, strong passwords, sessions that end."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.contrib.auth.password_validation import validate_password
+from django.contrib.sessions.models import Session
+from django.core.exceptions import ValidationError
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from danvan.security import REFRESHED, client_ip
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "a-long-enough-passphrase"
+
+
+@pytest.fixture
+def clerk():
+    user = f.UserFactory(username="clerk")
+    user.set_password(PASSWORD)
+    user.save()
+    return user
+
+
+def sign_in(client, username="clerk", password=PASSWORD, **extra):
+    return client.post(reverse("login"), {"username": username, "password": password}, **extra)
+
+
+def test_a_wrong_password_is_refused_with_the_form_again(client, clerk):
+    response = sign_in(client, password="wrong")
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
+def test_five_failures_lock_the_user_name_out_from_that_address(client, clerk, settings):
+    assert settings.AXES_FAILURE_LIMIT == 5
+    for _ in range(4):
+        assert sign_in(client, password="wrong").status_code == 200
+    locked = sign_in(client, password="wrong")
+    assert locked.status_code == 429
+    assert b'id="locked-out"' in locked.content
+    assert b"15" in locked.content  # minutes to wait
+    # Even the right password is refused while locked.
+    assert sign_in(client).status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_is_for_that_user_name_and_address_only(client, clerk):
+    colleague = f.UserFactory(username="colleague")
+    colleague.set_password("colleague-passphrase")
+    colleague.save()
+    for _ in range(5):
+        sign_in(client, password="wrong")
+    assert sign_in(Client(), "colleague", "colleague-passphrase").status_code == 302
+    assert sign_in(Client(), REMOTE_ADDR="10.1.2.3").status_code == 302
+
+
+def test_the_lockout_ends_after_the_cool_off(client, clerk):
+    for _ in range(5):
+        sign_in(client, password="wrong")
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert sign_in(client).status_code == 302
+
+
+def test_a_successful_sign_in_clears_the_failures(client, clerk):
+    for _ in range(4):
+        sign_in(client, password="wrong")
+    assert sign_in(client).status_code == 302
+    client.logout()
+    for _ in range(4):
+        assert sign_in(client, password="wrong").status_code == 200
+
+
+def test_the_admin_sign_in_is_locked_out_too(client):
+    f.UserFactory(username="boss", is_staff=True, is_superuser=True)
+    url = reverse("admin:login")
+    for _ in range(4):
+        client.post(url, {"username": "boss", "password": "wrong"})
+    assert client.post(url, {"username": "boss", "password": "wrong"}).status_code == 429
+
+
+def test_behind_the_proxy_the_address_is_the_one_nginx_wrote(rf, settings):
+    request = rf.get("/", HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.7", REMOTE_ADDR="127.0.0.1")
+    settings.BEHIND_PROXY = False
+    assert client_ip(request) == "127.0.0.1"  # a forged header is ignored without a proxy
+    settings.BEHIND_PROXY = True
+    assert client_ip(request) == "203.0.113.7"
+
+
+# --- passwords ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "password",
+    ["short-pw", "1234567890123", "password123", "clerk@example.test"],
+)
+def test_weak_passwords_are_refused(password, clerk):
+    with pytest.raises(ValidationError):
+        validate_password(password, user=clerk)
+
+
+def test_a_long_uncommon_password_is_accepted(clerk):
+    validate_password("sông Bạch Đằng 1288", user=clerk)
+
+
+def test_passwords_are_at_least_ten_characters(clerk):
+    with pytest.raises(ValidationError):
+        validate_password("xq7-kp2-w", user=clerk)  # nine
+    validate_password("xq7-kp2-wz", user=clerk)  # ten
+
+
+# --- sessions -------------------------------------------------------------------------
+
+
+def test_a_session_ends_after_thirty_minutes_without_a_request(client, clerk, settings):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
+    client.force_login(clerk)
+    assert client.get(reverse("home")).status_code == 200
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def age_the_session(client, *, seconds: int) -> None:
+    """Pretend the session was last saved ``seconds`` ago, with half a minute left."""
+    session = client.session
+    session[REFRESHED] -= seconds
+    session.save()
+    Session.objects.update(expire_date=timezone.now() + datetime.timedelta(seconds=30))
+
+
+def test_a_request_a_minute_after_the_last_renews_the_session(client, clerk):
+    client.force_login(clerk)
+    age_the_session(client, seconds=61)
+    assert client.get(reverse("home")).status_code == 200
+    renewed = Session.objects.get().expire_date
+    assert renewed > timezone.now() + datetime.timedelta(minutes=29)
+
+
+def test_requests_within_the_minute_do_not_write_the_session(client, clerk):
+    client.force_login(clerk)
+    client.get(reverse("home"))
+    age_the_session(client, seconds=10)
+    before = Session.objects.get().expire_date
+    client.get(reverse("home"))
+    assert Session.objects.get().expire_date == before
+
+
+def test_the_session_cookie_dies_with_the_browser(client, clerk):
+    response = sign_in(client)
+    cookie = response.cookies["sessionid"]
+    assert not cookie["max-age"]
+    assert not cookie["expires"]
+    assert cookie["httponly"]
+
+
+def test_changing_the_password_signs_out_the_other_sessions(clerk):
+    elsewhere = Client()
+    elsewhere.force_login(clerk)
+    assert elsewhere.get(reverse("home")).status_code == 200
+    clerk.set_password("a-brand-new-passphrase")
+    clerk.save()
+    response = elsewhere.get(reverse("home"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+def test_changing_the_password_in_the_admin_keeps_only_that_session(admin_user):
+    admin_user.set_password(PASSWORD)
+    admin_user.save()
+    here, elsewhere = Client(), Client()
+    here.force_login(admin_user)
+    elsewhere.force_login(admin_user)
+    new = "another-long-passphrase"
+    response = here.post(
+        reverse("admin:password_change"),
+        {"old_password": PASSWORD, "new_password1": new, "new_password2": new},
+    )
+    assert response.status_code == 302
+    assert here.get(reverse("home")).status_code == 200
+    assert elsewhere.get(reverse("home")).status_code == 302

@@ -1,0 +1,374 @@
+"""Every URL of the project, for every role, answers as DESIGN.md's "Who may do what" says.
+
+One table: a case per URL (several for object URLs: own unit, other unit,
+confidential), the status code each role gets. A URL added to the project
+without a case here fails ``test_every_url_of_the_project_is_in_the_audit``.
+
+Codes: 200 page; 302 redirect (anonymous: to the sign-in page); 403 the role
+may not; 404 the object's existence is private to the role; 405 wrong method.
+"""
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+
+from tests.security.world import ROLES, build_world, login, project_url_names
+
+pytestmark = pytest.mark.django_db
+
+A, RU, HU, RV, REV, LEAD, ADM = ROLES
+
+
+def codes(default: int, anonymous: int = 302, **by_role: int) -> dict[str, int]:
+    """Expected codes: ``default`` for every signed-in role unless named."""
+    table = dict.fromkeys(ROLES, default)
+    table[A] = anonymous
+    table.update(by_role)
+    return table
+
+
+STAFF_ONLY = {"reporter_u": 200, "head_u": 200, "reporter_v": 200}
+ALL_SEEING = {"reviewer": 200, "leader": 200, "admin": 200}
+REVIEWER_ONLY = codes(403, reviewer=200)
+POST_ONLY = codes(405)
+
+# (case, url name, kwargs from the world, {role: code}) — GET requests.
+GET_CASES = [
+    ("home", "home", None, codes(200)),
+    ("healthz", "healthz", None, codes(200, anonymous=200)),
+    ("login", "login", None, codes(200, anonymous=200)),
+    ("logout (POST only)", "logout", None, codes(405, anonymous=405)),
+    ("set_language", "set_language", None, codes(302, anonymous=302)),
+    ("admin", "admin:index", None, codes(302, admin=200)),
+    # reports
+    ("report list", "reports:list", None, codes(200)),
+    ("queue (current)", "reports:queue", None, codes(403, reviewer=302, leader=302, admin=302)),
+    (
+        "queue Q1",
+        "reports:queue_quarter",
+        lambda w: {"quarter_slug": "2024-q1"},
+        codes(403, **ALL_SEEING),
+    ),
+    ("submit", "reports:submit", lambda w: {"pk": w.u_draft.pk}, POST_ONLY),
+    ("return", "reports:return", lambda w: {"pk": w.u_submitted.pk}, POST_ONLY),
+    ("accept", "reports:accept", lambda w: {"pk": w.u_submitted.pk}, POST_ONLY),
+    ("reopen", "reports:reopen", lambda w: {"pk": w.v_accepted.pk}, POST_ONLY),
+    (
+        "U's draft",
+        "reports:report",
+        lambda w: {"unit_code": "u", "quarter_slug": "2024-q2"},
+        codes(404, reporter_u=200, head_u=200, admin=200),
+    ),
+    (
+        "U's submitted report",
+        "reports:report",
+        lambda w: {"unit_code": "u", "quarter_slug": "2024-q1"},
+        codes(200, reporter_v=404),
+    ),
+    (
+        "V's accepted report",
+        "reports:report",
+        lambda w: {"unit_code": "v", "quarter_slug": "2024-q1"},
+        codes(200, reporter_u=404, head_u=404),
+    ),
+    (
+        "V's draft",
+        "reports:report",
+        lambda w: {"unit_code": "v", "quarter_slug": "2024-q2"},
+        codes(404, reporter_v=200, admin=200),
+    ),
+    (
+        "a report of a quarter that does not exist",
+        "reports:report",
+        lambda w: {"unit_code": "u", "quarter_slug": "2031-q1"},
+        codes(404),
+    ),
+    # directives
+    ("register", "directives:register", None, codes(200)),
+    ("assignments", "directives:assignments", None, codes(200)),
+    ("dashboard", "directives:dashboard", None, codes(200)),
+    ("my work", "directives:my_work", None, codes(403, **STAFF_ONLY)),
+    ("review queue", "directives:review", None, REVIEWER_ONLY),
+    ("directive", "directives:detail", lambda w: {"pk": w.directive.pk}, codes(200)),
+    (
+        "U's confidential directive",
+        "directives:detail",
+        lambda w: {"pk": w.secret_u.pk},
+        codes(200, reporter_v=404),
+    ),
+    (
+        "V's confidential directive",
+        "directives:detail",
+        lambda w: {"pk": w.secret_v.pk},
+        codes(200, reporter_u=404, head_u=404),
+    ),
+    ("edit a directive", "directives:edit", lambda w: {"pk": w.directive.pk}, REVIEWER_ONLY),
+    (
+        "edit V's confidential directive",
+        "directives:edit",
+        lambda w: {"pk": w.secret_v.pk},
+        codes(403, reviewer=200),
+    ),
+    (
+        "progress on U's assignment",
+        "directives:progress_new",
+        lambda w: {"pk": w.assignment_u.pk},
+        codes(403, reporter_u=200, head_u=200),
+    ),
+    (
+        "progress on V's confidential assignment",
+        "directives:progress_new",
+        lambda w: {"pk": w.assignment_v.pk},
+        codes(403, reporter_u=404, head_u=404, reporter_v=200),
+    ),
+    (
+        "deadline change on U's assignment",
+        "directives:deadline_new",
+        lambda w: {"pk": w.assignment_u.pk},
+        codes(403, reporter_u=200, head_u=200),
+    ),
+    (
+        "deadline change on V's confidential assignment",
+        "directives:deadline_new",
+        lambda w: {"pk": w.assignment_v.pk},
+        codes(403, reporter_u=404, head_u=404, reporter_v=200),
+    ),
+    ("review an update", "directives:update_review", lambda w: {"pk": w.update_u.pk}, POST_ONLY),
+    ("decide a deadline", "directives:deadline_decide", lambda w: {"pk": w.change_u.pk}, POST_ONLY),
+    (
+        "U's evidence (V supports)",
+        "directives:evidence",
+        lambda w: {"pk": w.update_u.pk},
+        codes(200),
+    ),
+    (
+        "V's evidence on a confidential directive",
+        "directives:evidence",
+        lambda w: {"pk": w.update_v.pk},
+        codes(200, reporter_u=404, head_u=404),
+    ),
+    (
+        "V's evidence on a directive U shares",
+        "directives:evidence",
+        lambda w: {"pk": w.update_v_normal.pk},
+        codes(200),
+    ),
+    (
+        "V's evidence on a directive U has no part in",
+        "directives:evidence",
+        lambda w: {"pk": w.update_v_only.pk},
+        codes(200, reporter_u=404, head_u=404),
+    ),
+    # meetings
+    ("meetings", "meetings:list", None, codes(200)),
+    ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
+    ("meeting", "meetings:detail", lambda w: {"pk": w.meeting.pk}, codes(200)),
+    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, REVIEWER_ONLY),
+    ("briefing pack", "meetings:pack", lambda w: {"pk": w.meeting.pk}, codes(403, **ALL_SEEING)),
+    (
+        "record a directive",
+        "meetings:directive_new",
+        lambda w: {"meeting_pk": w.meeting.pk},
+        REVIEWER_ONLY,
+    ),
+    (
+        "record a recommendation",
+        "meetings:recommendation_new",
+        lambda w: {"meeting_pk": w.meeting.pk},
+        REVIEWER_ONLY,
+    ),
+    (
+        "edit a recommendation",
+        "meetings:recommendation_edit",
+        lambda w: {"pk": w.recommendation.pk},
+        REVIEWER_ONLY,
+    ),
+    # quarters (unit staff see their own unit's view)
+    ("quarters", "quarters:list", None, codes(200)),
+    ("quarter", "quarters:detail", lambda w: {"slug": "2024-q1"}, codes(200)),
+    ("quarter report", "quarters:report_docx", lambda w: {"slug": "2024-q1"}, codes(200)),
+    ("indicator table", "quarters:indicators_xlsx", lambda w: {"slug": "2024-q1"}, codes(200)),
+    ("directive register", "quarters:directives_xlsx", lambda w: {"slug": "2024-q1"}, codes(200)),
+    (
+        "conclusion notice",
+        "quarters:notice_docx",
+        lambda w: {"slug": "2024-q1", "pk": w.meeting.pk},
+        codes(200),
+    ),
+]
+
+# State-changing URLs, POSTed with an empty form (each request rolled back).
+# Allowed roles get the form back with errors (200/400) or a redirect; the
+# others 403/404 and nothing changes.
+POST_CASES = [
+    ("sign in", "login", None, codes(200, anonymous=200)),
+    ("sign out", "logout", None, codes(302, anonymous=302)),
+    ("language", "set_language", None, codes(302, anonymous=302)),
+    (
+        "save U's draft",
+        "reports:report",
+        lambda w: {"unit_code": "u", "quarter_slug": "2024-q2"},
+        codes(404, reporter_u=400, head_u=400, admin=400),
+    ),
+    (
+        "save U's submitted report",
+        "reports:report",
+        lambda w: {"unit_code": "u", "quarter_slug": "2024-q1"},
+        codes(403, reporter_v=404),
+    ),
+    (
+        "submit U's draft",
+        "reports:submit",
+        lambda w: {"pk": w.u_draft.pk},
+        codes(404, reporter_u=403, head_u=302, admin=403),
+    ),
+    (
+        "return U's report",
+        "reports:return",
+        lambda w: {"pk": w.u_submitted.pk},
+        codes(403, reporter_v=404, reviewer=400),
+    ),
+    (
+        "accept U's report",
+        "reports:accept",
+        lambda w: {"pk": w.u_submitted.pk},
+        codes(403, reporter_v=404, reviewer=302),
+    ),
+    (
+        "reopen V's report",
+        "reports:reopen",
+        lambda w: {"pk": w.v_accepted.pk},
+        codes(403, reporter_u=404, head_u=404, reviewer=400),
+    ),
+    ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
+    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, REVIEWER_ONLY),
+    (
+        "record a directive",
+        "meetings:directive_new",
+        lambda w: {"meeting_pk": w.meeting.pk},
+        REVIEWER_ONLY,
+    ),
+    ("edit a directive", "directives:edit", lambda w: {"pk": w.directive.pk}, REVIEWER_ONLY),
+    (
+        "record a recommendation",
+        "meetings:recommendation_new",
+        lambda w: {"meeting_pk": w.meeting.pk},
+        REVIEWER_ONLY,
+    ),
+    (
+        "edit a recommendation",
+        "meetings:recommendation_edit",
+        lambda w: {"pk": w.recommendation.pk},
+        REVIEWER_ONLY,
+    ),
+    (
+        "progress on U's assignment",
+        "directives:progress_new",
+        lambda w: {"pk": w.assignment_u.pk},
+        codes(403, reporter_u=200, head_u=200),
+    ),
+    (
+        "progress on V's confidential assignment",
+        "directives:progress_new",
+        lambda w: {"pk": w.assignment_v.pk},
+        codes(403, reporter_u=404, head_u=404, reporter_v=200),
+    ),
+    (
+        "deadline change on U's assignment",
+        "directives:deadline_new",
+        lambda w: {"pk": w.assignment_u.pk},
+        codes(403, reporter_u=200, head_u=200),
+    ),
+    (
+        "review U's update",
+        "directives:update_review",
+        lambda w: {"pk": w.update_u.pk},
+        codes(403, reviewer=302),
+    ),
+    (
+        "decide U's deadline change",
+        "directives:deadline_decide",
+        lambda w: {"pk": w.change_u.pk},
+        codes(403, reviewer=302),
+    ),
+]
+
+
+def url_of(world, name, kwargs) -> str:
+    return reverse(name, kwargs=kwargs(world) if kwargs else None)
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+def test_every_url_of_the_project_is_in_the_audit():
+    audited = {name for _, name, _, _ in GET_CASES}
+    missing = project_url_names() - audited
+    assert not missing, f"URLs without an entry in the audit table: {sorted(missing)}"
+
+
+def test_every_state_changing_url_is_audited_with_a_post():
+    posted = {name for _, name, _, _ in POST_CASES}
+    read_only = {
+        "home",
+        "healthz",
+        "admin:index",
+        "reports:list",
+        "reports:queue",
+        "reports:queue_quarter",
+        "directives:register",
+        "directives:assignments",
+        "directives:dashboard",
+        "directives:my_work",
+        "directives:review",
+        "directives:detail",
+        "directives:evidence",
+        "meetings:list",
+        "meetings:detail",
+        "meetings:pack",
+        "quarters:list",
+        "quarters:detail",
+        "quarters:report_docx",
+        "quarters:indicators_xlsx",
+        "quarters:directives_xlsx",
+        "quarters:notice_docx",
+    }
+    assert project_url_names() - read_only == posted
+
+
+def test_every_role_gets_the_expected_answer_on_every_url(client, world):
+    wrong = []
+    for case, name, kwargs, expected in GET_CASES:
+        url = url_of(world, name, kwargs)
+        for role in ROLES:
+            client.logout()
+            login(client, world, role)
+            got = client.get(url).status_code
+            if got != expected[role]:
+                wrong.append(f"GET {url} ({case}) as {role}: {got}, expected {expected[role]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_role_gets_the_expected_answer_on_every_post(client, world):
+    wrong = []
+    for case, name, kwargs, expected in POST_CASES:
+        url = url_of(world, name, kwargs)
+        for role in ROLES:
+            client.logout()
+            login(client, world, role)
+            with transaction.atomic():
+                got = client.post(url, {}).status_code
+                transaction.set_rollback(True)
+            if got != expected[role]:
+                wrong.append(f"POST {url} ({case}) as {role}: {got}, expected {expected[role]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_anonymous_users_are_sent_to_the_sign_in_page(client, world):
+    response = client.get(reverse("reports:list"))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse(settings.LOGIN_URL))

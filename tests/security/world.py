@@ -1,0 +1,214 @@
+"""The audit world: one of everything, for unit U and another unit V, and a user per role.
+
+Shared by the security tests (URL × role audit, CSRF, IDOR, XSS). Quarters:
+Q1/2024 open (reports submitted) and Q2/2024 open and current (drafts).
+"""
+
+import datetime
+import io
+from types import SimpleNamespace
+
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.core.management import call_command
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from directives.models import AssignmentRole, ClaimedStatus, Confidentiality, ReviewStatus
+from reports import services
+from reports.models import MembershipRole, ReportStatus, UnitKind
+from tests import factories as f
+
+ROLES = ("anonymous", "reporter_u", "head_u", "reporter_v", "reviewer", "leader", "admin")
+PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
+
+
+def build_world(**texts) -> SimpleNamespace:
+    """Everything a URL of the project can point at. ``texts`` overrides free text
+    (the XSS tests put a payload everywhere)."""
+    text = texts.get("text", "Nội dung")
+    q1 = f.QuarterFactory(year=2024, number=1, due_date=datetime.date(2030, 4, 10))
+    q2 = f.QuarterFactory(year=2024, number=2, due_date=datetime.date(2030, 7, 10))
+    indicator = f.IndicatorFactory(
+        code="SEC_MEETINGS",
+        name=texts.get("indicator_name", "Số cuộc họp"),
+        unit_kinds=[UnitKind.MASS_ORG],
+    )
+    unit_u = f.UnitFactory(
+        code="u",
+        name=texts.get("unit_name", "Đơn vị U"),
+        short_name=texts.get("unit_short_name", "U"),
+    )
+    unit_v = f.UnitFactory(code="v", name="Đơn vị V", short_name="V")
+    users = {
+        "reporter_u": f.member(unit_u, user__username="u-reporter"),
+        "head_u": f.member(unit_u, MembershipRole.HEAD, user__username="u-head"),
+        "reporter_v": f.member(unit_v, user__username="v-reporter"),
+        "head_v": f.member(unit_v, MembershipRole.HEAD, user__username="v-head"),
+        "reviewer": f.reviewer(username="reviewer"),
+        "leader": f.leader(username="leader"),
+        "admin": User.objects.create_superuser("admin", "admin@example.test", "pw"),
+    }
+    sections = {
+        name: texts.get(name, f"{text}: {name}")
+        for name in ("people_situation", "results", "shortcomings", "next_plan", "recommendations")
+    }
+
+    def report(unit, quarter, head, status):
+        made = f.UnitReportFactory(unit=unit, quarter=quarter, **sections)
+        f.IndicatorValueFactory(report=made, indicator=indicator, value=7)
+        if status != ReportStatus.DRAFT:
+            made = services.report_submit(report=made, user=head, expected_version=made.version)
+        if status == ReportStatus.ACCEPTED:
+            made = services.report_accept(report=made, user=users["reviewer"])
+        return made
+
+    u_submitted = report(unit_u, q1, users["head_u"], ReportStatus.SUBMITTED)
+    u_draft = report(unit_u, q2, users["head_u"], ReportStatus.DRAFT)
+    v_accepted = report(unit_v, q1, users["head_v"], ReportStatus.ACCEPTED)
+    v_draft = report(unit_v, q2, users["head_v"], ReportStatus.DRAFT)
+
+    meeting = f.MeetingFactory(
+        quarter=q1,
+        title=texts.get("meeting_title", "Giao ban công tác dân vận Quý I"),
+        chair_name=texts.get("chair_name", "Nguyễn Văn A"),
+        chair_positions=texts.get("chair_positions", "Bí thư Tỉnh ủy"),
+        basis=texts.get("basis", "Quyết định số 461-QĐ/TU"),
+        venue=texts.get("venue", "Hội trường Tỉnh ủy"),
+        assessment=texts.get("assessment", "Đánh giá chung."),
+        shortcomings=texts.get("meeting_shortcomings", "Hạn chế được nêu."),
+    )
+    meeting.attending_units.set([unit_u, unit_v])
+    topic = f.TopicFactory(name=texts.get("topic", "Dân vận khéo"))
+    directive = f.DirectiveFactory(
+        meeting=meeting,
+        number=1,
+        title=texts.get("directive_title", "Chỉ đạo thường"),
+        text=texts.get("directive_text", "Nội dung chỉ đạo."),
+        topic=topic,
+        due_date=datetime.date(2030, 6, 30),
+    )
+    secret_u = f.DirectiveFactory(
+        meeting=meeting,
+        number=2,
+        title="Chỉ đạo mật giao U",
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        due_date=datetime.date(2030, 6, 30),
+    )
+    secret_v = f.DirectiveFactory(
+        meeting=meeting,
+        number=3,
+        title="Chỉ đạo mật giao V",
+        confidentiality=Confidentiality.CONFIDENTIAL,
+        due_date=datetime.date(2030, 6, 30),
+    )
+    directive_v = f.DirectiveFactory(
+        meeting=meeting, number=4, title="Chỉ đạo thường chỉ giao V", due_date=None, is_ongoing=True
+    )
+    assignment_u = f.AssignmentFactory(directive=directive, unit=unit_u, role=AssignmentRole.LEAD)
+    assignment_u_secret = f.AssignmentFactory(directive=secret_u, unit=unit_u)
+    assignment_v = f.AssignmentFactory(directive=secret_v, unit=unit_v)
+    assignment_v_normal = f.AssignmentFactory(
+        directive=directive, unit=unit_v, role=AssignmentRole.SUPPORT
+    )
+
+    def update(assignment, reporter):
+        made = f.ProgressUpdateFactory(
+            assignment=assignment,
+            quarter=q2,
+            claimed_status=ClaimedStatus.DONE,
+            percent=100,
+            description=texts.get("progress_description", "Đã hoàn thành."),
+            reported_by=reporter,
+            review_status=ReviewStatus.PENDING,
+        )
+        made.evidence.save("bien-ban.pdf", ContentFile(PDF))
+        return made
+
+    update_u = update(assignment_u, users["reporter_u"])
+    update_v = update(assignment_v, users["reporter_v"])
+    update_v_normal = update(assignment_v_normal, users["reporter_v"])
+    assignment_v_only = f.AssignmentFactory(directive=directive_v, unit=unit_v)
+    update_v_only = update(assignment_v_only, users["reporter_v"])
+    change_u = f.DeadlineChangeFactory(
+        assignment=assignment_u,
+        old_date=datetime.date(2030, 6, 30),
+        new_date=datetime.date(2030, 9, 30),
+        reason=texts.get("deadline_reason", "Cần thêm thời gian."),
+        requested_by=users["reporter_u"],
+    )
+    change_v = f.DeadlineChangeFactory(
+        assignment=assignment_v,
+        old_date=datetime.date(2030, 6, 30),
+        new_date=datetime.date(2030, 9, 30),
+        reason=texts.get("deadline_reason", "Chờ kinh phí."),
+        requested_by=users["reporter_v"],
+    )
+    recommendation = f.RecommendationFactory(
+        meeting=meeting,
+        number=1,
+        raised_by=unit_u,
+        text=texts.get("recommendation_text", "Kiến nghị tăng kinh phí."),
+        response=texts.get("recommendation_response", "Đồng ý."),
+    )
+    return SimpleNamespace(
+        q1=q1,
+        q2=q2,
+        indicator=indicator,
+        unit_u=unit_u,
+        unit_v=unit_v,
+        users=users,
+        u_submitted=u_submitted,
+        u_draft=u_draft,
+        v_accepted=v_accepted,
+        v_draft=v_draft,
+        meeting=meeting,
+        topic=topic,
+        directive=directive,
+        secret_u=secret_u,
+        secret_v=secret_v,
+        directive_v=directive_v,
+        assignment_v_only=assignment_v_only,
+        update_v_only=update_v_only,
+        assignment_u=assignment_u,
+        assignment_u_secret=assignment_u_secret,
+        assignment_v=assignment_v,
+        assignment_v_normal=assignment_v_normal,
+        update_u=update_u,
+        update_v=update_v,
+        update_v_normal=update_v_normal,
+        change_u=change_u,
+        change_v=change_v,
+        recommendation=recommendation,
+    )
+
+
+def login(client, world, role: str):
+    if role != "anonymous":
+        client.force_login(world.users[role])
+    return client
+
+
+def project_url_names() -> set[str]:
+    """Every named URL of the project, "namespace:name"; of the admin only its index."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                inner = entry.namespace or ""
+                if inner == "admin":
+                    names.add("admin:index")
+                    continue
+                walk(entry.url_patterns, f"{namespace}{inner}:" if inner else namespace)
+            elif isinstance(entry, URLPattern):
+                names.add(f"{namespace}{entry.name or entry.pattern}")
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def snapshot() -> str:
+    """Every row of the two apps' tables (history included), to prove nothing changed."""
+    out = io.StringIO()
+    call_command("dumpdata", "reports", "directives", stdout=out, verbosity=0)
+    return out.getvalue()
