@@ -49,10 +49,11 @@ def list_url(view_name: str, base: dict | None = None, **params) -> str:
 
 @register.filter
 def percent(value) -> str:
-    """A rate as "66,7 %", or an em dash when there is nothing to divide by."""
+    """A rate as "66,7%" (as on the quarter page), or an em dash when there is
+    nothing to divide by."""
     if value is None:
         return "—"
-    return f"{value}".replace(".", ",") + " %"
+    return f"{value}".replace(".", ",") + "%"
 
 
 @register.filter
