@@ -22,3 +22,7 @@ def test_health_check_reports_a_database_that_does_not_answer(client):
 
 def test_health_check_is_never_cached(client):
     assert "no-cache" in client.get(reverse("healthz"))["Cache-Control"]
+
+
+def test_health_check_answers_a_head_probe(client):
+    assert client.head(reverse("healthz")).status_code == 200
