@@ -37,6 +37,7 @@ POST_ONLY = codes(405)
 GET_CASES = [
     ("home", "home", None, codes(200)),
     ("healthz", "healthz", None, codes(200, anonymous=200)),
+    ("favicon", "favicon", None, codes(301, anonymous=301)),
     ("login", "login", None, codes(200, anonymous=200)),
     ("logout (POST only)", "logout", None, codes(405, anonymous=405)),
     ("set_language", "set_language", None, codes(302, anonymous=302)),
@@ -316,6 +317,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
     read_only = {
         "home",
         "healthz",
+        "favicon",
         "admin:index",
         "reports:list",
         "reports:queue",
