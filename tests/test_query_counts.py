@@ -1,0 +1,316 @@
+"""Query discipline: every page and export runs the same number of SQL queries on a
+small and on a five-times larger generated data set (generate_data), and no more
+than the number pinned here.
+
+The data comes from ``danvan.synthetic`` at two sizes; each page is requested
+as the role that uses it. A page whose count grows with the data fails here.
+(Django admin pages are pinned in test_admin.py; the evidence download needs a
+stored file and is pinned in the directive tests.)
+"""
+
+import datetime
+from types import SimpleNamespace
+
+import pytest
+from django.contrib.auth.models import User
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from danvan.synthetic import MARK, Plan, generate
+from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
+from reports.models import Indicator, Membership, MembershipRole, Quarter, ReportStatus, UnitReport
+
+pytestmark = pytest.mark.django_db
+
+SIZES = {
+    "small": Plan(units=5, quarters=3, indicators=4, directives=3, seed=3, end=(2024, 2)),
+    "large": Plan(units=25, quarters=5, indicators=12, directives=30, seed=3, end=(2024, 2)),
+}
+
+
+def _quiet(_line: str) -> None:
+    pass
+
+
+def _head_of(unit_id: int) -> User:
+    return Membership.objects.get(unit_id=unit_id, role=MembershipRole.HEAD).user
+
+
+def build(size: str) -> SimpleNamespace:
+    """Generate the data set, then fix the few rows the pages are opened on, so that
+    both sizes show the same kinds of row (a draft, a submitted report, an open
+    assignment) and only the amount of data differs."""
+    generate(plan=SIZES[size], replace=True, log=_quiet)
+    current = Quarter.objects.get(year=2024, number=2)
+    previous = Quarter.objects.get(year=2024, number=1)
+    meeting = (
+        Meeting.objects.filter(title__startswith=MARK, quarter=previous).order_by("pk").first()
+    )
+    directive = Directive.objects.filter(meeting=meeting).order_by("number").first()
+    Directive.objects.filter(pk=directive.pk).update(
+        is_ongoing=False, due_date=datetime.date(2099, 12, 31)
+    )
+    # The directive opened carries a target, so that its page reads the target's figures.
+    Directive.objects.filter(pk=directive.pk).update(
+        target_indicator=Indicator.objects.filter(code__startswith="GEN_").order_by("code")[0],
+        target_min=10,
+        target_max=20,
+        target_date=datetime.date(2099, 12, 31),
+    )
+    lead = directive.assignments.order_by("pk").first()
+    Assignment.objects.filter(pk=lead.pk).update(
+        role=AssignmentRole.LEAD, due_date=datetime.date(2099, 12, 31), completed_on=None
+    )
+    unit = lead.unit
+    UnitReport.objects.filter(unit=unit, quarter=current).delete()
+    draft = UnitReport.objects.create(unit=unit, quarter=current, status=ReportStatus.DRAFT)
+    submitted = (
+        UnitReport.objects.filter(quarter=previous, status=ReportStatus.SUBMITTED)
+        .exclude(unit=unit)
+        .select_related("unit")
+        .first()
+    )
+    if submitted is None:
+        submitted = (
+            UnitReport.objects.filter(quarter=previous).exclude(unit=unit).select_related("unit")
+        ).first()
+        UnitReport.objects.filter(pk=submitted.pk).update(status=ReportStatus.SUBMITTED)
+    recommendation = Recommendation.objects.filter(meeting=meeting).first()
+    return SimpleNamespace(
+        reviewer=User.objects.get(username="gen-reviewer"),
+        leader=User.objects.get(username="gen-leader"),
+        head=_head_of(unit.id),
+        unit=unit,
+        current=current,
+        previous=previous,
+        meeting=meeting,
+        directive=directive,
+        assignment=lead,
+        draft=draft,
+        submitted=submitted,
+        recommendation=recommendation,
+        indicator_code=Indicator.objects.filter(code__startswith="GEN_").order_by("code")[0].code,
+    )
+
+
+# (name, role, url builder, pinned maximum). Every URL of danvan/urls.py,
+# reports/urls.py, directives/urls*.py and danvan/quarters.py that answers a GET.
+PAGES = [
+    ("home (reviewer)", "reviewer", lambda w: reverse("home"), 9),
+    ("home (head)", "head", lambda w: reverse("home"), 11),
+    ("healthz", None, lambda w: reverse("healthz"), 1),
+    ("login", None, lambda w: reverse("login"), 0),
+    ("report list (head)", "head", lambda w: reverse("reports:list"), 11),
+    ("report list (reviewer)", "reviewer", lambda w: reverse("reports:list"), 11),
+    (
+        "review queue (redirects to the current quarter's)",
+        "reviewer",
+        lambda w: reverse("reports:queue"),
+        7,
+    ),
+    (
+        "review queue of a quarter",
+        "reviewer",
+        lambda w: reverse("reports:queue_quarter", args=[w.previous.slug]),
+        14,
+    ),
+    (
+        "report form (head)",
+        "head",
+        lambda w: reverse("reports:report", args=[w.unit.code, w.current.slug]),
+        16,
+    ),
+    (
+        "submitted report (reviewer)",
+        "reviewer",
+        lambda w: reverse("reports:report", args=[w.submitted.unit.code, w.previous.slug]),
+        16,
+    ),
+    ("meeting list", "reviewer", lambda w: reverse("meetings:list"), 9),
+    ("new meeting form", "reviewer", lambda w: reverse("meetings:new"), 9),
+    ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
+    ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
+    ("meeting form", "reviewer", lambda w: reverse("meetings:edit", args=[w.meeting.pk]), 11),
+    ("briefing pack", "reviewer", lambda w: reverse("meetings:pack", args=[w.meeting.pk]), 14),
+    (
+        "new directive form",
+        "reviewer",
+        lambda w: reverse("meetings:directive_new", args=[w.meeting.pk]),
+        13,
+    ),
+    (
+        "new recommendation form",
+        "reviewer",
+        lambda w: reverse("meetings:recommendation_new", args=[w.meeting.pk]),
+        11,
+    ),
+    (
+        "recommendation form",
+        "reviewer",
+        lambda w: reverse("meetings:recommendation_edit", args=[w.recommendation.pk]),
+        11,
+    ),
+    ("register", "reviewer", lambda w: reverse("directives:register"), 15),
+    ("register (head)", "head", lambda w: reverse("directives:register"), 15),
+    (
+        "register with a search and filters",
+        "reviewer",
+        lambda w: (
+            reverse("directives:register")
+            + "?q=dan+van&status=overdue&status=in_progress&sort=-due&deadline=yes"
+        ),
+        15,
+    ),
+    ("assignments", "reviewer", lambda w: reverse("directives:assignments"), 16),
+    (
+        "assignments awaiting an update",
+        "reviewer",
+        lambda w: reverse("directives:assignments") + "?progress=awaiting&q=tinh",
+        16,
+    ),
+    ("dashboard (reviewer)", "reviewer", lambda w: reverse("directives:dashboard"), 20),
+    ("dashboard (leader)", "leader", lambda w: reverse("directives:dashboard"), 19),
+    ("dashboard (head)", "head", lambda w: reverse("directives:dashboard"), 19),
+    (
+        "dashboard of a meeting quarter",
+        "reviewer",
+        lambda w: reverse("directives:dashboard") + f"?quarter={w.previous.pk}",
+        21,
+    ),
+    ("my work", "head", lambda w: reverse("directives:my_work"), 10),
+    ("progress review queue", "reviewer", lambda w: reverse("directives:review"), 9),
+    ("directive", "reviewer", lambda w: reverse("directives:detail", args=[w.directive.pk]), 14),
+    ("directive (head)", "head", lambda w: reverse("directives:detail", args=[w.directive.pk]), 14),
+    ("directive form", "reviewer", lambda w: reverse("directives:edit", args=[w.directive.pk]), 13),
+    (
+        "progress form",
+        "head",
+        lambda w: reverse("directives:progress_new", args=[w.assignment.pk]),
+        9,
+    ),
+    (
+        "deadline change form",
+        "head",
+        lambda w: reverse("directives:deadline_new", args=[w.assignment.pk]),
+        8,
+    ),
+    ("quarter list", "reviewer", lambda w: reverse("quarters:list"), 9),
+    (
+        "quarter (reviewer)",
+        "reviewer",
+        lambda w: reverse("quarters:detail", args=[w.previous.slug]),
+        18,
+    ),
+    ("quarter (head)", "head", lambda w: reverse("quarters:detail", args=[w.previous.slug]), 19),
+    (
+        "quarter with a drill-down",
+        "leader",
+        lambda w: (
+            reverse("quarters:detail", args=[w.previous.slug]) + f"?indicator={w.indicator_code}"
+        ),
+        19,
+    ),
+    (
+        "consolidated report .docx",
+        "reviewer",
+        lambda w: reverse("quarters:report_docx", args=[w.previous.slug]) + "?number=12",
+        13,
+    ),
+    (
+        "indicator table .xlsx",
+        "leader",
+        lambda w: reverse("quarters:indicators_xlsx", args=[w.previous.slug]),
+        14,
+    ),
+    (
+        "directive register .xlsx",
+        "reviewer",
+        lambda w: reverse("quarters:directives_xlsx", args=[w.previous.slug]),
+        12,
+    ),
+    (
+        "conclusion notice .docx",
+        "reviewer",
+        lambda w: reverse("quarters:notice_docx", args=[w.previous.slug, w.meeting.pk]),
+        11,
+    ),
+]
+
+
+AREAS = {
+    "danvan": ("home", "healthz", "login"),
+    "reports": ("report", "review queue", "submitted report"),
+    "meetings": (
+        "meeting",
+        "briefing",
+        "new directive",
+        "new meeting",
+        "new recommendation",
+        "recommendation",
+    ),
+    "directives": (
+        "register",
+        "assignments",
+        "dashboard",
+        "my work",
+        "progress",
+        "directive",
+        "deadline",
+    ),
+    "quarters": (
+        "quarter",
+        "consolidated",
+        "indicator table",
+        "directive register .xlsx",
+        "conclusion",
+    ),
+}
+
+
+def _pages_of(area: str) -> list:
+    """The pages of an area, by the start of their names (each page in one area only)."""
+    taken = {name for other in AREAS if other < area for name, *_rest in _pages_of_raw(other)}
+    return [page for page in _pages_of_raw(area) if page[0] not in taken]
+
+
+def _pages_of_raw(area: str) -> list:
+    return [page for page in PAGES if page[0].startswith(AREAS[area])]
+
+
+def _count(client, world, role, url_of) -> tuple[int, int, str]:
+    client.logout()
+    if role is not None:
+        client.force_login(getattr(world, role))
+    url = url_of(world)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    return response.status_code, len(captured), url
+
+
+def test_every_page_belongs_to_exactly_one_area():
+    found = [page[0] for area in AREAS for page in _pages_of(area)]
+    assert sorted(found) == sorted(page[0] for page in PAGES)
+
+
+@pytest.mark.parametrize("area", list(AREAS))
+def test_every_page_runs_the_same_bounded_number_of_queries_at_two_sizes(client, area):
+    """Two data sets per area (not per page) keep this fast; a failure lists every page."""
+    pages = _pages_of(area)
+    counts = {name: {} for name, *_rest in pages}
+    problems = []
+    for size in SIZES:
+        world = build(size)
+        for name, role, url_of, _pinned in pages:
+            status, count, url = _count(client, world, role, url_of)
+            expected = 302 if name.startswith("review queue (redirects") else 200
+            if status != expected:
+                problems.append(f"{name}: {url} answered {status} on the {size} data")
+            counts[name][size] = count
+    for name, _role, _url_of, pinned in pages:
+        small, large = counts[name]["small"], counts[name]["large"]
+        if small != large:
+            problems.append(f"{name}: the count grows with the data ({small} → {large})")
+        if large > pinned:
+            problems.append(f"{name}: {large} queries, pinned {pinned}")
+    assert not problems, "\n".join(problems)
