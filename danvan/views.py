@@ -3,7 +3,9 @@ reviewers and leadership, and who you are for everyone."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.templatetags.static import static
+from django.views.decorators.http import require_safe
 
 from directives import selectors as directive_selectors
 from reports import permissions
@@ -31,3 +33,13 @@ def home(request: HttpRequest) -> HttpResponse:
     if permissions.sees_all_units(user):
         context.update(directive_selectors.dashboard_summary_context(user))
     return render(request, "home.html", context)
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on pages without a <link rel="icon"> (admin).
+
+    The static URL is looked up per request: in production it comes from the
+    manifest that collectstatic writes, which does not exist at import time.
+    """
+    return redirect(static("img/favicon.svg"), permanent=True)
