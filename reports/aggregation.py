@@ -289,9 +289,9 @@ def _change(current: Decimal | None, before: Decimal | None) -> Decimal | None:
 
 
 def _change_percent(current: Decimal | None, before: Decimal | None) -> Decimal | None:
-    if current is None or not before:
+    if current is None or before is None:
         return None
-    return (Decimal(100) * (current - before) / before).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return rules.rate(current - before, before)
 
 
 @dataclass
