@@ -171,14 +171,6 @@ def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
     return scope.filter(units, "id")
 
 
-def _late_cutoff(due_date: datetime.date) -> datetime.datetime:
-    """The first moment that is late: midnight after the due date, in the site's zone."""
-    return timezone.make_aware(
-        datetime.datetime.combine(due_date + datetime.timedelta(days=1), datetime.time()),
-        timezone.get_default_timezone(),
-    )
-
-
 def quarter_completeness(
     *, quarter: Quarter, scope: Scope, today: datetime.date | None = None
 ) -> Completeness:
@@ -208,7 +200,7 @@ def quarter_completeness(
         for row in rows.order_by("display_order", "name")
     ]
 
-    cutoff = _late_cutoff(quarter.due_date)
+    cutoff = rules.late_from(quarter.due_date)
     past_due = today > quarter.due_date
     unfiled = Q(filed_at__isnull=True)
     grouped = (

@@ -19,7 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from reports import permissions
+from reports import permissions, rules
 from reports.models import (
     Indicator,
     IndicatorValue,
@@ -174,14 +174,6 @@ def expected_units(quarter: Quarter) -> QuerySet[Unit]:
     )
 
 
-def _due_end(quarter: Quarter) -> datetime.datetime:
-    """The first moment after the due date, in the site's time zone."""
-    day_after = quarter.due_date + datetime.timedelta(days=1)
-    return timezone.make_aware(
-        datetime.datetime.combine(day_after, datetime.time()), timezone.get_default_timezone()
-    )
-
-
 @dataclass
 class QueueCounts:
     expected: int
@@ -202,7 +194,7 @@ def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | Non
     if kind:
         units = units.filter(kind=kind)
         reports = reports.filter(unit__kind=kind)
-    due_end = _due_end(quarter)
+    due_end = rules.late_from(quarter.due_date)
     # EXISTS per unit reads one row through the (unit, quarter) unique index,
     # where a join would read every report of every quarter.
     filed_this_quarter = UnitReport.objects.filter(

@@ -13,6 +13,7 @@ from reports.rules import (
     Timeliness,
     days_left,
     is_late,
+    late_from,
     local_date,
     quarter_bounds,
     quarter_of,
@@ -255,3 +256,9 @@ def test_rates_close_to_complete_round_like_a_spreadsheet():
     assert rate(1999, 2000) == Decimal("100.0")  # 99.95, half up
     assert rate(1998, 2000) == Decimal("99.9")
     assert rate(3, 2) == Decimal("150.0")  # more than the whole is shown as it is
+
+
+def test_late_from_is_the_first_moment_is_late_calls_late():
+    cutoff = late_from(DUE)
+    assert not is_late(due_date=DUE, submitted_at=cutoff - datetime.timedelta(seconds=1))
+    assert is_late(due_date=DUE, submitted_at=cutoff)
