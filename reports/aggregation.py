@@ -122,10 +122,6 @@ class Counts:
     def on_time_rate(self) -> Decimal | None:
         return rules.rate(self.on_time, self.expected)
 
-    @property
-    def accepted_rate(self) -> Decimal | None:
-        return rules.rate(self.accepted, self.expected)
-
 
 @dataclass
 class UnitStanding:
@@ -141,10 +137,6 @@ class UnitStanding:
     @property
     def kind_label(self) -> str:
         return UnitKind(self.kind).label
-
-    @property
-    def is_accepted(self) -> bool:
-        return self.status == ReportStatus.ACCEPTED
 
     @property
     def is_counted(self) -> bool:
@@ -280,12 +272,6 @@ def _change(current: Decimal | None, before: Decimal | None) -> Decimal | None:
     return current - before
 
 
-def _change_percent(current: Decimal | None, before: Decimal | None) -> Decimal | None:
-    if current is None or before is None:
-        return None
-    return rules.rate(current - before, before)
-
-
 @dataclass
 class IndicatorFigures:
     """One indicator's figures in one scope (the province or a kind of unit)."""
@@ -306,10 +292,6 @@ class IndicatorFigures:
     @property
     def change_last_year(self) -> Decimal | None:
         return _change(self.current, self.last_year)
-
-    @property
-    def change_last_year_percent(self) -> Decimal | None:
-        return _change_percent(self.current, self.last_year)
 
     @property
     def change_ytd(self) -> Decimal | None:

@@ -86,7 +86,7 @@ def quarter_bounds(year: int, number: int) -> tuple[datetime.date, datetime.date
     return first, last
 
 
-def rate(numerator: Decimal | int, denominator: Decimal | int) -> Decimal | None:
+def rate(numerator: int, denominator: int) -> Decimal | None:
     """A percentage with one decimal, or None when there is nothing to divide by.
 
     Halves round up (1 of 16 is 6.3%), as in the spreadsheets the figures are
