@@ -270,11 +270,12 @@ def targets() -> dict:
     }
 
 
-def pages(t: dict) -> list[tuple[str, str, str, bool]]:
-    """(name, role, url, is_export)."""
+def pages(t: dict) -> list[tuple[str, str, str, bool, bool]]:
+    """(name, role, url, is_export, cold): a cold page has the cache emptied before
+    each request, to measure it before and after the figures cache."""
     q = t["previous"].slug
     current = t["current"].slug
-    return [
+    listed = [
         ("Quarter page", "leader", f"/quarters/{q}/", False),
         ("Follow-up dashboard", "leader", "/directives/dashboard/", False),
         ("Directive register, search “ma tuy”", "reviewer", "/directives/?q=ma+tuy", False),
@@ -303,6 +304,16 @@ def pages(t: dict) -> list[tuple[str, str, str, bool]]:
         ("Briefing pack", "reviewer", f"/meetings/{t['meeting'].pk}/pack/", False),
         ("Unit head's work on directives", "head", "/directives/mine/", False),
     ]
+    cold = [
+        ("Quarter page, cache emptied before each request", "leader", f"/quarters/{q}/", False),
+        (
+            "Indicator table .xlsx, cache emptied before each request",
+            "reviewer",
+            f"/quarters/{q}/indicators.xlsx",
+            True,
+        ),
+    ]
+    return [(*page, False) for page in listed] + [(*page, True) for page in cold]
 
 
 # --- in-process timing --------------------------------------------------------------
@@ -347,14 +358,22 @@ def get(client, url: str, limit: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def time_page(client, url: str, repeat: int, budget: float, log, limit: float = 120) -> dict:
+def time_page(
+    client, url: str, repeat: int, budget: float, log, limit: float = 120, cold: bool = False
+) -> dict:
     """Median and p95 of ``repeat`` requests (fewer for slow pages: at least 5 under
     2 s a request, 3 under 20 s, else only the captured one, within ``budget``
     seconds), the queries of one more request, and the same statements re-run
     bare on a cursor."""
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    def fresh():
+        if cold:
+            cache.clear()
+
+    fresh()
     t0 = time.perf_counter()
     try:
         response = get(client, url, limit)
@@ -375,10 +394,12 @@ def time_page(client, url: str, repeat: int, budget: float, log, limit: float = 
         and len(times) < repeat
         and (len(times) < min_runs or time.monotonic() - started < budget)
     ):
+        fresh()
         t0 = time.perf_counter()
         response = client.get(url)
         times.append(time.perf_counter() - t0)
         assert response.status_code == 200, url
+    fresh()
     t0 = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
@@ -804,11 +825,11 @@ def main() -> None:
         client = Client()
         client.force_login(t[role])
         clients[role] = client
-    for name, role, url, is_export in pages(t):
+    for name, role, url, is_export, cold in pages(t):
         if args.only and args.only.lower() not in name.lower():
             continue
         log(f"{name}…")
-        row = time_page(clients[role], url, args.repeat, args.budget, log, args.timeout)
+        row = time_page(clients[role], url, args.repeat, args.budget, log, args.timeout, cold)
         info["pages"].append((name, role, url, is_export, row))
         scans = explain(row["statements"]) if "statements" in row else []
         info["explain"].append((name, role, url, is_export, scans))

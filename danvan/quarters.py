@@ -9,6 +9,7 @@ leadership and administrators, their own units for unit staff.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,6 +21,8 @@ from directives.exports import conclusion_notice_docx, directive_register_xlsx
 from directives.rules import BADGE, DirectiveStatus
 from reports.aggregation import (
     Scope,
+    narrative_reports,
+    narrative_sections,
     quarter_summary,
     quarters_with_counts,
     scope_for,
@@ -33,6 +36,8 @@ from reports.exports import (
     indicator_table_xlsx,
 )
 from reports.models import Quarter
+
+NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 
 
 def _scope_or_403(user) -> Scope:
@@ -106,6 +111,10 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             drill_rows = unit_figures(quarter=quarter, scope=scope, indicator_id=drill_indicator.id)
 
+    narrative_page = Paginator(
+        narrative_reports(quarter=quarter, scope=scope), NARRATIVE_PAGE_SIZE
+    ).get_page(request.GET.get("page"))
+
     current = Quarter.objects.current()
     user = request.user
     meetings = list(
@@ -132,6 +141,8 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "follow_up": follow_up,
             "status_counts": status_counts,
             "chart_data": _chart_data(summary),
+            "narrative": narrative_sections(list(narrative_page)),
+            "narrative_page": narrative_page,
         },
     )
 

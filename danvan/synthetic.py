@@ -272,6 +272,7 @@ def generated_delete() -> dict[str, int]:
             .filter(~Exists(Directive.objects.filter(topic=OuterRef("pk"))))
             .delete()[0]
         )
+        Quarter.objects.figures_changed()  # raw deletes send no signals
     return counts
 
 
@@ -887,6 +888,7 @@ def generate(*, plan: Plan, replace: bool = False, log: Callable[[str], None] = 
             deleted = generated_delete()
             log(f"Deleted the previous generated data: {sum(deleted.values())} rows.")
         counts = _Generator(plan, log).run()
+        Quarter.objects.figures_changed()  # bulk inserts send no signals
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

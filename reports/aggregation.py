@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.core.cache import cache
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -36,7 +37,9 @@ from reports.models import (
 
 COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TREND_QUARTERS = 8
+UNIT_LIST_LIMIT = 100  # a province lists every unit; a national scope, the exceptions
 MAIN_INDICATORS = 6
+FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _grouped_values)
 PROVINCE = "province"
 _CENT = Decimal("0.01")
 
@@ -149,9 +152,15 @@ class UnitStanding:
 
 @dataclass
 class Completeness:
+    """The counts, complete, and the units listed: every expected unit, or, when there
+    are more than a page can show, only those not on time (late, missing, not yet
+    filed), the first ``UNIT_LIST_LIMIT`` of them."""
+
     units: list[UnitStanding]
     total: Counts
     by_kind: list[tuple[str, str, Counts]]  # (kind, label, counts) in the kinds' order
+    exceptions_only: bool = False
+    units_not_listed: int = 0
 
 
 def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
@@ -164,34 +173,19 @@ def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
 
 
 def quarter_completeness(
-    *, quarter: Quarter, scope: Scope, today: datetime.date | None = None
+    *,
+    quarter: Quarter,
+    scope: Scope,
+    today: datetime.date | None = None,
+    limit: int = UNIT_LIST_LIMIT,
 ) -> Completeness:
-    """Every expected unit with its report's standing, and the counts by kind (2 queries)."""
+    """The counts by kind and the units listed with their report's standing (2 queries)."""
     today = today or timezone.localdate()
     units = (
         expected_units(quarter=quarter, scope=scope)
         .annotate(qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
         .annotate(filed_at=Coalesce("qr__first_submitted_at", "qr__submitted_at"))
     )
-    rows = units.annotate(report_id=F("qr__id"), report_status=F("qr__status")).values(
-        "id", "code", "name", "kind", "report_id", "report_status", "filed_at"
-    )
-    standings = [
-        UnitStanding(
-            unit_id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            kind=row["kind"],
-            report_id=row["report_id"],
-            status=row["report_status"],
-            filed_at=row["filed_at"],
-            timeliness=rules.report_timeliness(
-                due_date=quarter.due_date, submitted_at=row["filed_at"], today=today
-            ),
-        )
-        for row in rows.order_by("display_order", "name")
-    ]
-
     cutoff = rules.late_from(quarter.due_date)
     past_due = today > quarter.due_date
     unfiled = Q(filed_at__isnull=True)
@@ -229,7 +223,37 @@ def quarter_completeness(
         for kind, label in UnitKind.choices
         if kind in by_kind_counts
     ]
-    return Completeness(units=standings, total=total, by_kind=by_kind)
+
+    exceptions_only = total.expected > limit
+    listed, listable = units, total.expected
+    if exceptions_only:
+        listed = units.filter(unfiled | Q(filed_at__gte=cutoff))
+        listable = total.late + total.missing + total.not_due
+    rows = listed.annotate(report_id=F("qr__id"), report_status=F("qr__status")).values(
+        "id", "code", "name", "kind", "report_id", "report_status", "filed_at"
+    )
+    standings = [
+        UnitStanding(
+            unit_id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            report_id=row["report_id"],
+            status=row["report_status"],
+            filed_at=row["filed_at"],
+            timeliness=rules.report_timeliness(
+                due_date=quarter.due_date, submitted_at=row["filed_at"], today=today
+            ),
+        )
+        for row in rows.order_by("display_order", "name")[:limit]
+    ]
+    return Completeness(
+        units=standings,
+        total=total,
+        by_kind=by_kind,
+        exceptions_only=exceptions_only,
+        units_not_listed=listable - len(standings),
+    )
 
 
 # --- Indicator figures ------------------------------------------------------
@@ -357,6 +381,44 @@ def _counted_values(*, scope: Scope) -> QuerySet[IndicatorValue]:
     return scope.filter(values, "report__unit_id")
 
 
+def _grouped_values(
+    quarters: list[Quarter], scope: Scope
+) -> dict[int, list[tuple[int, str, Decimal | None, int]]]:
+    """Each quarter's counted values summed by indicator and kind of unit (1 query at most):
+    ``{quarter id: [(indicator id, kind, total, count), …]}``.
+
+    The province's sums are the expensive part at national scale (every value of
+    eight quarters), so they are cached per quarter under its ``figures_token``,
+    which changes in the same transaction as any report or value of the quarter
+    (reports.signals): a cached entry is never stale, whatever the cache backend
+    or the number of server processes, and only a changed quarter is summed again.
+    """
+    keys = {q.id: f"quarter-figures:{q.id}:{q.figures_token}" for q in quarters}
+    cached = cache.get_many(keys.values()) if scope.is_province else {}
+    grouped = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
+    missing = [quarter_id for quarter_id in keys if quarter_id not in grouped]
+    if not missing:
+        return grouped
+    fetched: dict[int, list] = {quarter_id: [] for quarter_id in missing}
+    rows = (
+        _counted_values(scope=scope)
+        .filter(report__quarter_id__in=missing)
+        .values("report__quarter_id", "indicator_id", "report__unit__kind")
+        .annotate(total=Sum("value"), count=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        fetched[row["report__quarter_id"]].append(
+            (row["indicator_id"], row["report__unit__kind"], row["total"], row["count"])
+        )
+    if scope.is_province:
+        cache.set_many(
+            {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
+        )
+    grouped.update(fetched)
+    return grouped
+
+
 def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> list[Indicator]:
     """Active indicators (those of the scope's kinds for unit staff) and any with values."""
 
@@ -370,7 +432,8 @@ def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> lis
 
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
-    """Indicator figures for the province and each kind of unit (3 queries).
+    """Indicator figures for the province and each kind of unit (3 queries; 2 when the
+    province's sums are cached).
 
     Columns: this quarter, the previous quarter, the same quarter last year,
     year-to-date and the same period last year. Year-to-date respects the
@@ -380,28 +443,22 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     """
     keys = quarter_keys_back(quarter.year, quarter.number, TREND_QUARTERS)
     key_set = set(keys)
-    ids_by_key = {
-        (q.year, q.number): q.id
+    quarters = [
+        q
         for q in Quarter.objects.filter(year__gte=keys[0][0], year__lte=keys[-1][0])
         if (q.year, q.number) in key_set
-    }
-    values = _counted_values(scope=scope).filter(report__quarter_id__in=ids_by_key.values())
-    by_kind_rows = (
-        values.values(
-            "indicator_id", "report__quarter__year", "report__quarter__number", "report__unit__kind"
-        )
-        .annotate(total=Sum("value"), count=Count("id"))
-        .order_by()
-    )
+    ]
+    key_of = {q.id: (q.year, q.number) for q in quarters}
     # cells[scope key][indicator id][(year, number)]
     cells: dict[str, dict[int, dict[tuple[int, int], Cell]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for row in by_kind_rows:
-        key = (row["report__quarter__year"], row["report__quarter__number"])
-        for table_key in (PROVINCE, row["report__unit__kind"]):
-            cell = cells[table_key][row["indicator_id"]].setdefault(key, Cell())
-            cell.add(row["total"], row["count"])
+    for quarter_id, rows in _grouped_values(quarters, scope).items():
+        key = key_of[quarter_id]
+        for indicator_id, kind, total, count in rows:
+            for table_key in (PROVINCE, kind):
+                cell = cells[table_key][indicator_id].setdefault(key, Cell())
+                cell.add(total, count)
 
     kinds_present = {kind for kind in cells if kind != PROVINCE}
     scope_kinds = kinds_present
@@ -538,13 +595,31 @@ class NarrativeSection:
     entries: list[NarrativeEntry]
 
 
-def quarter_narrative(*, quarter: Quarter, scope: Scope) -> list[NarrativeSection]:
+def counted_reports(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitReport]:
+    """The quarter's reports whose texts and values count: submitted or accepted."""
+    return scope.filter(UnitReport.objects.filter(quarter=quarter, status__in=COUNTED_STATUSES))
+
+
+def quarter_narrative(
+    *, quarter: Quarter, scope: Scope, limit: int | None = None
+) -> list[NarrativeSection]:
     """The five sections, each with every counted report's text under its unit's
-    name as filed, in the commission's order (1 query)."""
-    reports = scope.filter(
-        UnitReport.objects.filter(quarter=quarter, status__in=COUNTED_STATUSES)
-    ).order_by("unit__display_order", "unit__name")
-    reports = list(reports.only("id", "unit_name", *UnitReport.SECTIONS))
+    name as filed, in the commission's order (1 query); with ``limit``, the texts
+    of the first ``limit`` reports only."""
+    return narrative_sections(list(narrative_reports(quarter=quarter, scope=scope)[:limit]))
+
+
+def narrative_reports(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitReport]:
+    """The counted reports with their texts, in the commission's order of units."""
+    return (
+        counted_reports(quarter=quarter, scope=scope)
+        .order_by("unit__display_order", "unit__name", "pk")
+        .only("id", "unit_name", *UnitReport.SECTIONS)
+    )
+
+
+def narrative_sections(reports: list[UnitReport]) -> list[NarrativeSection]:
+    """The five sections, each with the texts of ``reports`` that wrote on it."""
     sections = []
     for name in UnitReport.SECTIONS:
         entries = [
@@ -566,7 +641,6 @@ class QuarterSummary:
     scope: Scope
     completeness: Completeness
     figures: QuarterFigures
-    narrative: list[NarrativeSection]
 
     @property
     def ytd_label(self) -> str | None:
@@ -594,7 +668,6 @@ def quarter_summary(
         scope=scope,
         completeness=quarter_completeness(quarter=quarter, scope=scope, today=today),
         figures=quarter_figures(quarter=quarter, scope=scope),
-        narrative=quarter_narrative(quarter=quarter, scope=scope),
     )
 
 

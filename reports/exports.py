@@ -23,7 +23,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from reports.aggregation import FigureTable, QuarterSummary, unit_figures
+from reports.aggregation import FigureTable, QuarterSummary, quarter_narrative, unit_figures
 from reports.models import Accumulation, Aggregation, UnitKind
 from reports.rules import ROMAN
 
@@ -443,6 +443,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
         title="BÁO CÁO",
         subject=f"Tình hình nhân dân và công tác dân vận {label}",
     )
+    narrative = quarter_narrative(quarter=quarter, scope=summary.scope)
     paragraph(doc, _completeness_sentence(summary), indent=True)
     if not summary.scope.is_province:
         paragraph(
@@ -452,13 +453,13 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
             indent=True,
         )
 
-    for index, section in enumerate(summary.narrative):
+    for index, section in enumerate(narrative):
         heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[section.name].upper()}")
         if section.name == "results":
             paragraph(
                 doc,
                 "Một số chỉ tiêu chủ yếu toàn tỉnh được tổng hợp tại bảng ở phần "
-                f"{ROMAN_NUMERALS[len(summary.narrative)]} của báo cáo này.",
+                f"{ROMAN_NUMERALS[len(narrative)]} của báo cáo này.",
                 indent=True,
                 italic=True,
             )
@@ -475,7 +476,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
             )
             text_paragraphs(doc, entry.text)
 
-    heading(doc, f"{ROMAN_NUMERALS[len(summary.narrative)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
+    heading(doc, f"{ROMAN_NUMERALS[len(narrative)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
     headers, rows = _indicator_table_rows(summary)
     if rows:
         widths = [10, 60, 20, 19, 19, 19] + ([18] if len(headers) == 7 else [])

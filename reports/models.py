@@ -3,6 +3,7 @@ the units' quarterly reports and the indicator values they carry."""
 
 import datetime
 import re
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -174,6 +175,10 @@ class QuarterQuerySet(models.QuerySet):
         """The quarter units are working on: the latest one not yet closed."""
         return self.filter(closed=False).order_by("-year", "-number").first()
 
+    def figures_changed(self) -> int:
+        """Mark these quarters' indicator figures as changed (see ``Quarter.figures_token``)."""
+        return self.update(figures_token=uuid.uuid4())
+
 
 class Quarter(models.Model):
     """A reporting quarter, "Quý I/2024", with the date its reports are due."""
@@ -190,6 +195,9 @@ class Quarter(models.Model):
         default=False,
         help_text=_("A closed quarter's reports can no longer be changed."),
     )
+    # Changes whenever a report or value of the quarter changes (reports.signals), in
+    # the same transaction: cached figures are keyed by it, so they are never stale.
+    figures_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     history = HistoricalRecords()
     objects = QuarterQuerySet.as_manager()

@@ -1,0 +1,44 @@
+"""Keep cached quarter figures honest: any change that can move a total gives the
+quarter a new ``figures_token`` in the same transaction (reports.aggregation keys
+its cache by it).
+
+Signals rather than calls in the services, so that admin edits and deletions are
+covered too. generate_data, which bulk-inserts without signals, calls
+``Quarter.objects.figures_changed()`` itself; a restored backup brings back its
+tokens with the very data they were made for.
+"""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from reports.aggregation import COUNTED_STATUSES
+from reports.models import IndicatorValue, Quarter, Unit, UnitReport
+
+
+@receiver([post_save, post_delete], sender=UnitReport, dispatch_uid="reports.report_figures")
+def report_changed(sender, instance: UnitReport, raw: bool = False, **kwargs) -> None:
+    if raw:  # loaddata: a restored backup brings its tokens with its data
+        return
+    Quarter.objects.filter(pk=instance.quarter_id).figures_changed()
+
+
+@receiver([post_save, post_delete], sender=IndicatorValue, dispatch_uid="reports.value_figures")
+def value_changed(sender, instance: IndicatorValue, raw: bool = False, **kwargs) -> None:
+    if raw:
+        return
+    # Values of drafts count nowhere: skip them when the report is at hand (the
+    # services' and admin's case); otherwise let the database decide, in one query.
+    if IndicatorValue.report.is_cached(instance):
+        if instance.report.status in COUNTED_STATUSES:
+            Quarter.objects.filter(pk=instance.report.quarter_id).figures_changed()
+    else:
+        Quarter.objects.filter(reports__id=instance.report_id).figures_changed()
+
+
+@receiver(post_save, sender=Unit, dispatch_uid="reports.unit_figures")
+def unit_changed(sender, instance: Unit, created: bool, raw: bool = False, **kwargs) -> None:
+    # Figures are grouped by kind of unit, and a unit's kind can change in admin; a
+    # new unit has no report yet.
+    if raw or created:
+        return
+    Quarter.objects.figures_changed()

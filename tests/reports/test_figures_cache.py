@@ -1,0 +1,149 @@
+"""The province's indicator sums are cached per quarter under the quarter's
+``figures_token``; every change that can move a total gives the quarter a new
+token in the same transaction, so the figures shown are never stale."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from reports import services
+from reports.aggregation import PROVINCE_SCOPE, Scope, quarter_completeness, quarter_figures
+from reports.models import Quarter, ReportStatus, UnitKind
+from tests import factories as f
+from tests.reports.test_aggregation import filed, hanoi
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def quarter():
+    return f.QuarterFactory(year=2024, number=1, due_date=datetime.date(2024, 3, 10))
+
+
+@pytest.fixture
+def flow():
+    return f.IndicatorFactory(code="TT_SESS", name="Buổi tuyên truyền")
+
+
+def current(quarter, indicator, scope=PROVINCE_SCOPE, table=0):
+    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=scope)
+    row = next(r for r in figures.tables[table].rows if r.indicator == indicator)
+    return row.current
+
+
+def value_queries(queries) -> int:
+    return sum('"reports_indicatorvalue"' in q["sql"] for q in queries)
+
+
+def test_a_second_reading_takes_the_sums_from_the_cache(quarter, flow):
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    with CaptureQueriesContext(connection) as first:
+        assert current(quarter, flow) == 12
+    with CaptureQueriesContext(connection) as second:
+        assert current(quarter, flow) == 12
+    assert value_queries(first.captured_queries) == 1
+    assert value_queries(second.captured_queries) == 0
+
+
+def test_unit_staff_figures_are_never_cached(quarter, flow):
+    unit = f.UnitFactory()
+    filed(unit, quarter, values={flow: 5})
+    own = Scope(unit_ids=frozenset({unit.id}))
+    current(quarter, flow, scope=own)
+    with CaptureQueriesContext(connection) as again:
+        assert current(quarter, flow, scope=own) == 5
+    assert value_queries(again.captured_queries) == 1
+
+
+def test_a_submission_through_the_services_shows_at_once(quarter, flow):
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    unit = f.UnitFactory()
+    head = f.member(unit, role="head")
+    draft = filed(unit, quarter, status=ReportStatus.DRAFT, values={flow: 30})
+    assert current(quarter, flow) == 12  # cached with the draft left out
+
+    services.report_submit(report=draft, user=head, expected_version=draft.version)
+    assert current(quarter, flow) == 42
+
+
+def test_a_returned_report_leaves_the_totals_at_once(quarter, flow):
+    counted = filed(f.UnitFactory(), quarter, status=ReportStatus.SUBMITTED, values={flow: 7})
+    filed(f.UnitFactory(), quarter, values={flow: 3})
+    assert current(quarter, flow) == 10
+
+    services.report_return(report=counted, user=f.reviewer(), comment="Thiếu số liệu.")
+    assert current(quarter, flow) == 3
+
+
+def test_a_value_changed_or_deleted_on_a_counted_report_shows_at_once(quarter, flow):
+    report = filed(f.UnitFactory(), quarter, values={flow: 12})
+    assert current(quarter, flow) == 12
+    value = report.values.get()
+    value.value = Decimal(20)
+    value.save()  # as admin's inline does
+    assert current(quarter, flow) == 20
+    value.delete()
+    assert current(quarter, flow) is None
+
+
+def test_a_change_in_another_quarter_keeps_this_quarters_sums_cached(quarter, flow):
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    other = f.QuarterFactory(year=2023, number=1)
+    token = Quarter.objects.get(pk=quarter.pk).figures_token
+    filed(f.UnitFactory(), other, values={flow: 1})
+    assert Quarter.objects.get(pk=quarter.pk).figures_token == token
+    assert Quarter.objects.get(pk=other.pk).figures_token != token
+
+
+def test_a_draft_value_saved_does_not_touch_the_quarter(quarter, flow):
+    draft = filed(f.UnitFactory(), quarter, status=ReportStatus.DRAFT)
+    token = Quarter.objects.get(pk=quarter.pk).figures_token
+    f.IndicatorValueFactory(report=draft, indicator=flow, value=Decimal(4))
+    assert Quarter.objects.get(pk=quarter.pk).figures_token == token
+
+
+def test_a_unit_moved_to_another_kind_moves_its_figures(quarter, flow):
+    unit = f.UnitFactory(kind=UnitKind.FRONT)
+    filed(unit, quarter, values={flow: 12})
+    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=PROVINCE_SCOPE)
+    assert [table.key for table in figures.tables[1:]] == [UnitKind.FRONT]
+
+    unit.kind = UnitKind.MASS_ORG
+    unit.save()
+    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=PROVINCE_SCOPE)
+    assert [table.key for table in figures.tables[1:]] == [UnitKind.MASS_ORG]
+
+
+def test_a_long_completeness_list_shows_only_the_units_not_on_time(quarter):
+    on_time = [f.UnitFactory(display_order=n) for n in range(1, 4)]
+    for unit in on_time:
+        filed(unit, quarter, at=hanoi(2024, 3, 5, 9))
+    late = f.UnitFactory(display_order=4)
+    filed(late, quarter, at=hanoi(2024, 3, 12, 9))
+    missing = [f.UnitFactory(display_order=n) for n in (5, 6)]
+    after_due = datetime.date(2024, 4, 1)
+
+    everyone = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due)
+    assert not everyone.exceptions_only
+    assert len(everyone.units) == 6
+
+    short = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=5)
+    assert short.exceptions_only
+    assert [u.unit_id for u in short.units] == [late.id, *(u.id for u in missing)]
+    assert short.units_not_listed == 0
+    assert (short.total.expected, short.total.on_time) == (6, 3)  # counts stay complete
+
+    shorter = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=2)
+    assert [u.unit_id for u in shorter.units] == [late.id, missing[0].id]
+    assert shorter.units_not_listed == 1
