@@ -12,10 +12,12 @@ from decimal import Decimal
 from django.db.models import (
     Avg,
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     IntegerField,
     OuterRef,
     Prefetch,
@@ -23,6 +25,8 @@ from django.db.models import (
     QuerySet,
     Subquery,
     Sum,
+    Value,
+    When,
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -48,12 +52,16 @@ from reports.models import (
     Quarter,
     ReportStatus,
     Unit,
-    UnitReport,
 )
 from reports.permissions import AnyUser, unit_roles
-from reports.rules import Timeliness, quarter_of, rate, report_timeliness
+from reports.rules import Timeliness, late_from, quarter_of, rate
 
 S = DirectiveStatus
+
+# The most rows a long list on the dashboard, the meeting page or the briefing
+# pack shows: a province's lists fit whole; at national scale the rows that need
+# attention come first and "N more" links to the full filtered list.
+ROWS_SHOWN = 50
 
 
 def current_quarter() -> Quarter | None:
@@ -358,66 +366,145 @@ def meeting_recommendations(meeting: Meeting, user: AnyUser) -> QuerySet[Recomme
     )
 
 
+_UNIT_FIELDS = ("unit", "unit__name", "unit__short_name", "unit__display_order")
+_UNIT_ORDER = ("unit__display_order", "unit__name", "unit")
+
+
+def _in_unit_order(rows: list[dict], total: int) -> list[dict]:
+    """Rows fetched worst first; when every row fits, back in the units' usual order."""
+    if total <= ROWS_SHOWN:
+        rows.sort(key=lambda row: tuple(row[field] for field in _UNIT_ORDER))
+    return rows
+
+
 def carried_over(meeting: Meeting, user: AnyUser, *, quarter, today=None):
-    """Unfinished directives of earlier meetings, for this meeting's agenda."""
+    """Unfinished directives of earlier meetings, for this meeting's agenda:
+    overdue ones first, then by due date (a page of them at a time)."""
+    overdue_first = Case(When(status=S.OVERDUE.value, then=Value(0)), default=Value(1))
     return with_units(
         directives_with_status(user, quarter=quarter, today=today)
         .filter(meeting__held_at__lt=meeting.held_at)
         .exclude(status__in=query.DONE_VALUES)
-    ).order_by("due_date", "meeting__held_at", "number")
+    ).order_by(
+        overdue_first, F("due_date").asc(nulls_last=True), "meeting__held_at", "number", "pk"
+    )
 
 
-def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> dict:
-    """Report completeness per unit for the meeting's quarter and open/overdue
-    directives per unit. A bounded number of queries."""
-    today = today or timezone.localdate()
+def _report_completeness(meeting: Meeting, *, today: datetime.date) -> dict:
+    """The meeting quarter's report counts by timeliness, and the units to show:
+    every unit when they fit in ``ROWS_SHOWN``, otherwise the ones without a
+    report on time (unfiled first, then late). Two queries."""
     mq = meeting.quarter
-    day = mq.end_date
-    units = list(
+    cutoff = late_from(mq.due_date)
+    past_due = today > mq.due_date
+    units = (
         Unit.objects.filter(submits_reports=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=day))
+        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=mq.end_date))
         .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=mq.start_date))
-        .order_by("display_order", "name")
+        .annotate(report=FilteredRelation("reports", condition=Q(reports__quarter=mq)))
+        .annotate(filed_at=F("report__first_submitted_at"))
     )
-    reports = {
-        r.unit_id: r
-        for r in UnitReport.objects.filter(quarter=mq).only(
-            "id", "unit_id", "status", "first_submitted_at", "quarter_id"
-        )
+    unfiled, late = Q(filed_at__isnull=True), Q(filed_at__gte=cutoff)
+    totals = units.aggregate(
+        total=Count("pk"),
+        on_time=Count("pk", filter=Q(filed_at__lt=cutoff)),
+        late=Count("pk", filter=late),
+        unfiled=Count("pk", filter=unfiled),
+    )
+    counts = {
+        Timeliness.ON_TIME: totals["on_time"],
+        Timeliness.LATE: totals["late"],
+        Timeliness.MISSING: totals["unfiled"] if past_due else 0,
+        Timeliness.NOT_DUE: 0 if past_due else totals["unfiled"],
     }
-    open_assignments = (
-        query.annotate_assignment_status(assignments_visible_to(user), quarter=quarter, today=today)
-        .filter(status__in=query.OPEN_VALUES)
-        .select_related("directive", "directive__meeting", "unit")
-        .order_by("unit__display_order", "unit__name", "due_date", "directive__number")
-    )
-    per_unit: dict[int, list] = {}
-    for assignment in open_assignments:
-        per_unit.setdefault(assignment.unit_id, []).append(assignment)
-    rows = []
-    counts = dict.fromkeys(Timeliness, 0)
-    for unit in units:
-        report = reports.get(unit.pk)
-        submitted_at = report.first_submitted_at if report else None
-        timeliness = report_timeliness(due_date=mq.due_date, submitted_at=submitted_at, today=today)
-        counts[timeliness] += 1
-        rows.append({"unit": unit, "report": report, "timeliness": timeliness})
-    unit_names = {u.pk: u for u in units}
-    directive_rows = []
-    for unit_id, items in per_unit.items():
-        unit = unit_names.get(unit_id) or items[0].unit
-        directive_rows.append(
-            {
-                "unit": unit,
-                "open": items,
-                "overdue": [a for a in items if a.status == S.OVERDUE],
-            }
-        )
-    directive_rows.sort(key=lambda r: (r["unit"].display_order, r["unit"].name))
+    unfiled_as = Timeliness.MISSING if past_due else Timeliness.NOT_DUE
+    shown = units.annotate(
+        timeliness=Case(
+            When(unfiled, then=Value(unfiled_as.value)),
+            When(late, then=Value(Timeliness.LATE.value)),
+            default=Value(Timeliness.ON_TIME.value),
+        ),
+        report_status=F("report__status"),
+    ).only("id", "name", "display_order")
+    capped = totals["total"] > ROWS_SHOWN
+    if capped:
+        attention = Case(When(unfiled, then=Value(0)), default=Value(1))
+        shown = shown.filter(unfiled | late).order_by(attention, "display_order", "name", "pk")
+    else:
+        shown = shown.order_by("display_order", "name", "pk")
+    rows = [
+        {
+            "unit": unit,
+            "timeliness": Timeliness(unit.timeliness),
+            "status_label": ReportStatus(unit.report_status).label if unit.report_status else "",
+            "submitted_at": unit.filed_at,
+        }
+        for unit in shown[:ROWS_SHOWN]
+    ]
     return {
         "completeness": rows,
         "completeness_counts": counts,
-        "directive_rows": directive_rows,
+        "completeness_total": totals["total"],
+        "completeness_capped": capped,
+        "completeness_more": totals["total"] - len(rows),
+    }
+
+
+def _open_per_unit(user: AnyUser, *, quarter, today: datetime.date) -> dict:
+    """Open assignments grouped by unit, the units with the most overdue first
+    when more than ``ROWS_SHOWN`` units have some; the totals stay complete.
+    Three queries."""
+    open_ = assignments_visible_to(user).filter(completed_on__isnull=True)
+    overdue = query.status_conditions(quarter=quarter, today=today)[S.OVERDUE]
+    totals = open_.aggregate(
+        units=Count("unit", distinct=True),
+        overdue_units=Count("unit", distinct=True, filter=overdue),
+        open=Count("pk"),
+        overdue=Count("pk", filter=overdue),
+    )
+    per_unit = list(
+        open_.values(*_UNIT_FIELDS)
+        .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=overdue))
+        .order_by("-n_overdue", "-n_open", *_UNIT_ORDER)[:ROWS_SHOWN]
+    )
+    per_unit = _in_unit_order(per_unit, totals["units"])
+    listed: dict[int, list[Assignment]] = {row["unit"]: [] for row in per_unit}
+    assignments = (
+        query.annotate_assignment_status(
+            assignments_visible_to(user).filter(unit_id__in=list(listed)),
+            quarter=quarter,
+            today=today,
+        )
+        .filter(status__in=query.OPEN_VALUES)
+        .select_related("directive", "directive__meeting", "unit")
+        .order_by(F("due_date").asc(nulls_last=True), "directive__number", "pk")
+    )
+    for assignment in assignments:
+        listed[assignment.unit_id].append(assignment)
+    rows = [
+        {
+            "unit": items[0].unit,
+            "open": items,
+            "overdue": [a for a in items if a.status == S.OVERDUE],
+        }
+        for items in listed.values()
+    ]
+    return {
+        "directive_rows": rows,
+        "open_totals": totals,
+        "open_units_more": totals["units"] - len(rows),
+    }
+
+
+def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> dict:
+    """Report completeness for the meeting's quarter, open/overdue directives per
+    unit (complete counts, the rows that need attention first, at most
+    ``ROWS_SHOWN`` of each) and the meeting's own directives, all of them.
+    A fixed number of queries."""
+    today = today or timezone.localdate()
+    return {
+        **_report_completeness(meeting, today=today),
+        **_open_per_unit(user, quarter=quarter, today=today),
         "new_directives": meeting_directives(meeting, user, quarter=quarter, today=today),
     }
 
@@ -526,6 +613,47 @@ def dashboard_summary(
 OVERDUE_SHOWN = 15
 
 
+def _unit_tallies(a, *, quarter: Quarter | None, today: datetime.date) -> list[dict]:
+    """Per unit, its assignments counted by what the table shows, the units with
+    the most overdue (then open) first, at most ``ROWS_SHOWN`` of them (one query).
+
+    ``a`` is annotated by ``query.annotate_assignment_status``.
+    """
+    conditions = query.status_conditions(quarter=quarter, today=today)
+    open_, done = Q(completed_on__isnull=True), Q(completed_on__isnull=False)
+    deadline = Q(due_date__isnull=False)
+    rows = list(
+        a.values(*_UNIT_FIELDS)
+        .annotate(
+            total=Count("pk"),
+            done=Count("pk", filter=done),
+            open=Count("pk", filter=open_),
+            overdue=Count("pk", filter=conditions[S.OVERDUE]),
+            not_started=Count("pk", filter=conditions[S.NOT_STARTED]),
+            with_deadline=Count("pk", filter=deadline),
+            done_with_deadline=Count("pk", filter=done & deadline),
+            updated=Count("pk", filter=open_ & Q(updated_this_quarter=True)),
+        )
+        .order_by("-overdue", "-open", *_UNIT_ORDER)[:ROWS_SHOWN]
+    )
+    for row in rows:
+        row["awaiting"] = row["open"] - row["updated"]
+        row["completion_rate"] = rate(row["done_with_deadline"], row["with_deadline"])
+        row["update_rate"] = rate(row["updated"], row["open"])
+    return rows
+
+
+def _units_awaiting(a) -> list[dict]:
+    """Units with open assignments not updated this quarter, the most first, at
+    most ``ROWS_SHOWN`` (one query)."""
+    return list(
+        a.filter(completed_on__isnull=True, updated_this_quarter=False)
+        .values(*_UNIT_FIELDS)
+        .annotate(awaiting=Count("pk"))
+        .order_by("-awaiting", *_UNIT_ORDER)[:ROWS_SHOWN]
+    )
+
+
 def follow_up_dashboard(
     user: AnyUser,
     *,
@@ -534,7 +662,12 @@ def follow_up_dashboard(
     today: datetime.date | None = None,
     trend_quarters: int = 8,
 ) -> dict:
-    """Everything the follow-up dashboard shows, aggregated in SQL (about ten queries)."""
+    """Everything the follow-up dashboard shows, aggregated in SQL (about a dozen
+    queries, whatever the number of units and meetings).
+
+    Counts are complete; the per-unit and per-meeting tables list at most
+    ``ROWS_SHOWN`` rows: the units that need attention, the latest meetings.
+    """
     today = today or timezone.localdate()
     directives, assignments = _scoped(user, meeting_quarter)
     summary = dashboard_summary(user, quarter=quarter, meeting_quarter=meeting_quarter, today=today)
@@ -548,18 +681,29 @@ def follow_up_dashboard(
         "topic__display_order",
         order_by=("topic__display_order", "topic__name"),
     )
+    latest_meetings = (
+        Meeting.objects.filter(Exists(directives.filter(meeting=OuterRef("pk"))))
+        .order_by("-held_at", "-pk")
+        .values("pk")[:ROWS_SHOWN]
+    )
     by_meeting = _directive_tallies(
-        d, "meeting", "meeting__title", "meeting__held_at", order_by=("-meeting__held_at",)
+        d.filter(meeting__in=latest_meetings),
+        "meeting",
+        "meeting__title",
+        "meeting__held_at",
+        order_by=("-meeting__held_at", "-meeting_id"),
     )
-    by_unit = _assignment_tallies(
-        a,
-        "unit",
-        "unit__name",
-        "unit__short_name",
-        "unit__display_order",
-        order_by=("unit__display_order", "unit__name"),
+    counted = a.aggregate(
+        units=Count("unit", distinct=True),
+        units_awaiting=Count(
+            "unit",
+            distinct=True,
+            filter=Q(completed_on__isnull=True, updated_this_quarter=False),
+        ),
     )
-    not_updated = [row for row in by_unit if row["awaiting"] > 0]
+    meeting_count = directives.aggregate(n=Count("meeting", distinct=True))["n"]
+    by_unit = _in_unit_order(_unit_tallies(a, quarter=quarter, today=today), counted["units"])
+    not_updated = _in_unit_order(_units_awaiting(a), counted["units_awaiting"])
     overdue = list(
         a.filter(status=S.OVERDUE)
         .select_related("unit", "directive", "directive__meeting")
@@ -569,8 +713,12 @@ def follow_up_dashboard(
         "summary": summary,
         "by_topic": by_topic,
         "by_meeting": by_meeting,
+        "meetings_more": meeting_count - len(by_meeting),
         "by_unit": by_unit,
+        "unit_count": counted["units"],
+        "units_more": counted["units"] - len(by_unit),
         "not_updated": not_updated,
+        "not_updated_more": counted["units_awaiting"] - len(not_updated),
         "overdue": overdue,
         "trend": _trend(directives, assignments, quarter=quarter, count=trend_quarters),
         "quarter": quarter,

@@ -123,6 +123,8 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
     quarter = selectors.current_quarter()
+    carried_over = selectors.carried_over(meeting, request.user, quarter=quarter)
+    carried_page = Paginator(carried_over, selectors.ROWS_SHOWN).get_page(request.GET.get("page"))
     return render(
         request,
         "directives/meeting_detail.html",
@@ -131,7 +133,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "attending_units": meeting.attending_units.order_by("display_order", "name"),
             "directives": selectors.meeting_directives(meeting, request.user, quarter=quarter),
             "recommendations": selectors.meeting_recommendations(meeting, request.user),
-            "carried_over": selectors.carried_over(meeting, request.user, quarter=quarter),
+            "carried_over": carried_page,
+            "querystring": _querystring_without_page(request),
             "can_record": permissions.can_record_meetings(request.user),
             "can_see_pack": permissions.can_see_briefing_pack(request.user),
         },
