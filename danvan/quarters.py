@@ -94,7 +94,7 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
 def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quarter = _get_quarter(slug)
     scope = _scope_or_403(request.user)
-    summary = quarter_summary(quarter=quarter, scope=scope)
+    summary = quarter_summary(quarter=quarter, scope=scope, units_page=request.GET.get("units"))
 
     drill_code = request.GET.get("indicator", "").strip()
     drill_indicator = None

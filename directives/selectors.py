@@ -444,7 +444,6 @@ def _report_completeness(meeting: Meeting, *, today: datetime.date) -> dict:
     return {
         "completeness": rows,
         "completeness_counts": counts,
-        "completeness_total": totals["total"],
         "completeness_capped": capped,
         "completeness_more": totals["total"] - len(rows),
     }

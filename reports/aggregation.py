@@ -12,13 +12,25 @@ reports".
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +44,7 @@ from reports.models import (
     ReportStatus,
     Unit,
     UnitKind,
+    UnitLevel,
     UnitReport,
 )
 
@@ -154,13 +167,13 @@ class UnitStanding:
 class Completeness:
     """The counts, complete, and the units listed: every expected unit, or, when there
     are more than a page can show, only those not on time (late, missing, not yet
-    filed), the first ``UNIT_LIST_LIMIT`` of them."""
+    filed), ``UNIT_LIST_LIMIT`` to a page."""
 
     units: list[UnitStanding]
     total: Counts
     by_kind: list[tuple[str, str, Counts]]  # (kind, label, counts) in the kinds' order
     exceptions_only: bool = False
-    units_not_listed: int = 0
+    units_page: Page | None = None  # the exceptions' page, when they are paged
 
 
 def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
@@ -177,10 +190,13 @@ def quarter_completeness(
     quarter: Quarter,
     scope: Scope,
     today: datetime.date | None = None,
-    limit: int = UNIT_LIST_LIMIT,
+    limit: int | None = None,
+    page: str | int | None = None,
 ) -> Completeness:
-    """The counts by kind and the units listed with their report's standing (2 queries)."""
+    """The counts by kind and the units listed with their report's standing (2
+    queries; 3 when the units not on time are paged, ``page`` being the page's number)."""
     today = today or timezone.localdate()
+    limit = limit or UNIT_LIST_LIMIT
     units = (
         expected_units(quarter=quarter, scope=scope)
         .annotate(qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
@@ -225,13 +241,13 @@ def quarter_completeness(
     ]
 
     exceptions_only = total.expected > limit
-    listed, listable = units, total.expected
-    if exceptions_only:
-        listed = units.filter(unfiled | Q(filed_at__gte=cutoff))
-        listable = total.late + total.missing + total.not_due
-    rows = listed.annotate(report_id=F("qr__id"), report_status=F("qr__status")).values(
-        "id", "code", "name", "kind", "report_id", "report_status", "filed_at"
+    listed = units.filter(unfiled | Q(filed_at__gte=cutoff)) if exceptions_only else units
+    rows = (
+        listed.annotate(report_id=F("qr__id"), report_status=F("qr__status"))
+        .values("id", "code", "name", "kind", "report_id", "report_status", "filed_at")
+        .order_by("display_order", "name", "id")
     )
+    units_page = Paginator(rows, limit).get_page(page) if exceptions_only else None
     standings = [
         UnitStanding(
             unit_id=row["id"],
@@ -245,14 +261,14 @@ def quarter_completeness(
                 due_date=quarter.due_date, submitted_at=row["filed_at"], today=today
             ),
         )
-        for row in rows.order_by("display_order", "name")[:limit]
+        for row in (units_page.object_list if units_page else rows)
     ]
     return Completeness(
         units=standings,
         total=total,
         by_kind=by_kind,
         exceptions_only=exceptions_only,
-        units_not_listed=listable - len(standings),
+        units_page=units_page,
     )
 
 
@@ -660,13 +676,19 @@ class QuarterSummary:
 
 
 def quarter_summary(
-    *, quarter: Quarter, scope: Scope, today: datetime.date | None = None
+    *,
+    quarter: Quarter,
+    scope: Scope,
+    today: datetime.date | None = None,
+    units_page: str | int | None = None,
 ) -> QuarterSummary:
     """Everything the quarter page and its documents show (a fixed number of queries)."""
     return QuarterSummary(
         quarter=quarter,
         scope=scope,
-        completeness=quarter_completeness(quarter=quarter, scope=scope, today=today),
+        completeness=quarter_completeness(
+            quarter=quarter, scope=scope, today=today, page=units_page
+        ),
         figures=quarter_figures(quarter=quarter, scope=scope),
     )
 
@@ -682,3 +704,133 @@ def quarters_with_counts(*, scope: Scope) -> QuerySet[Quarter]:
             "reports", filter=counted & Q(reports__status=ReportStatus.ACCEPTED)
         ),
     ).order_by("-year", "-number")
+
+
+# --- What the consolidated report and the indicator workbook print per unit ----
+
+# The consolidated report prints every unit's texts up to this many counted reports
+# (a province's units). Beyond it (a national roll-out: some 100,000 paragraphs,
+# thousands of pages) it prints the texts of this many units, the higher levels
+# first, and counts the others section by section.
+NARRATIVE_UNIT_LIMIT = 100
+
+
+@dataclass
+class ReportNarrative:
+    """The five sections as the consolidated report prints them.
+
+    ``printed_levels`` and ``others`` are filled only when the report is abridged:
+    how many printed reports come from each level of unit, and, for each section,
+    how many other units of each level wrote on it: ``[(level, count), …]`` in the
+    levels' order.
+    """
+
+    sections: list[NarrativeSection]
+    reports: int  # the counted reports in scope
+    printed: int  # the reports whose texts are printed
+    printed_levels: list[tuple[str, int]] = field(default_factory=list)
+    others: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+
+    @property
+    def is_abridged(self) -> bool:
+        return self.printed < self.reports
+
+
+def report_narrative(
+    *, quarter: Quarter, scope: Scope, unit_limit: int | None = None
+) -> ReportNarrative:
+    """The narrative of the consolidated report (2 queries).
+
+    Up to ``NARRATIVE_UNIT_LIMIT`` counted reports (``unit_limit`` if given), every
+    unit's texts, as ``quarter_narrative`` compiles them. Beyond it, the texts of that
+    many reports, units of the province level first, then districts, then communes,
+    each level in the commission's order; and for each section how many other units
+    wrote on it.
+    """
+    limit = NARRATIVE_UNIT_LIMIT if unit_limit is None else unit_limit
+    reports = counted_reports(quarter=quarter, scope=scope)
+    levels = UnitLevel.values
+    counts = reports.aggregate(
+        total=Count("id"),
+        **{
+            f"{name}_{level}": Count("id", filter=~Q(**{name: ""}) & Q(unit__level=level))
+            for name in UnitReport.SECTIONS
+            for level in levels
+        },
+    )
+    if counts["total"] <= limit:
+        return ReportNarrative(
+            sections=quarter_narrative(quarter=quarter, scope=scope),
+            reports=counts["total"],
+            printed=counts["total"],
+        )
+
+    level_rank = Case(
+        *[When(unit__level=level, then=Value(rank)) for rank, level in enumerate(levels)],
+        default=Value(len(levels)),
+    )
+    printed = list(
+        reports.annotate(level_rank=level_rank, unit_level=F("unit__level"))
+        .order_by("level_rank", "unit__display_order", "unit__name", "pk")
+        .only("id", "unit_name", *UnitReport.SECTIONS)[:limit]
+    )
+    level_of = {report.id: report.unit_level for report in printed}
+    sections = narrative_sections(printed)
+    others = {}
+    for section in sections:
+        shown = Counter(level_of[entry.report_id] for entry in section.entries)
+        others[section.name] = [
+            (level, count)
+            for level in levels
+            if (count := counts[f"{section.name}_{level}"] - shown[level]) > 0
+        ]
+    printed_by_level = Counter(level_of.values())
+    return ReportNarrative(
+        sections=sections,
+        reports=counts["total"],
+        printed=len(printed),
+        printed_levels=[
+            (level, printed_by_level[level]) for level in levels if printed_by_level[level]
+        ],
+        others=others,
+    )
+
+
+@dataclass
+class UnitValues:
+    """A unit's counted report of the quarter and its values, as floats by indicator id."""
+
+    unit_name: str
+    kind: str
+    level: str
+    parent_name: str | None
+    values: dict[int, float]
+
+
+def quarter_unit_values(*, quarter: Quarter, scope: Scope) -> list[UnitValues]:
+    """Every unit with a counted report for the quarter, in the commission's order, and
+    its values (2 queries): the values ``quarter_figures`` adds up for this quarter.
+
+    Cast to float in the database: a spreadsheet's numbers are floats, and at
+    national scale there are hundreds of thousands of them.
+    """
+    reports = counted_reports(quarter=quarter, scope=scope).order_by(
+        "unit__display_order", "unit__name", "pk"
+    )
+    units = {
+        report_id: UnitValues(
+            unit_name=name, kind=kind, level=level, parent_name=parent_name, values={}
+        )
+        for report_id, name, kind, level, parent_name in reports.values_list(
+            "id", "unit__name", "unit__kind", "unit__level", "unit__parent__name"
+        )
+    }
+    values = (
+        _counted_values(scope=scope)
+        .filter(report__quarter_id=quarter.id)
+        .values_list("report_id", "indicator_id", Cast("value", FloatField()))
+        .order_by()
+    )
+    for report_id, indicator_id, value in values.iterator(chunk_size=20000):
+        units[report_id].values[indicator_id] = value
+    return list(units.values())

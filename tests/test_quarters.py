@@ -193,3 +193,47 @@ def test_the_page_runs_a_bounded_number_of_queries(
     client.force_login(f.leader())
     with django_assert_max_num_queries(10):
         assert client.get(reverse("quarters:list")).status_code == 200
+
+
+def test_a_national_quarter_page_pages_the_units_not_on_time_and_the_narrative(
+    client, q1, monkeypatch
+):
+    """Past the limits, the page lists only the units not on time, and both they and
+    the narrative come a page at a time; every count stays complete."""
+    monkeypatch.setattr("reports.aggregation.UNIT_LIST_LIMIT", 2)
+    monkeypatch.setattr("danvan.quarters.NARRATIVE_PAGE_SIZE", 1)
+    on_time = f.UnitFactory(name="Đơn vị đúng hạn", display_order=1)
+    f.UnitReportFactory(
+        unit=on_time,
+        quarter=q1,
+        status=ReportStatus.ACCEPTED,
+        first_submitted_at=_at(q1),
+        results="Kết quả của đơn vị đúng hạn.",
+    )
+    late = f.UnitFactory(name="Đơn vị trễ hạn", display_order=2)
+    f.UnitReportFactory(
+        unit=late,
+        quarter=q1,
+        status=ReportStatus.SUBMITTED,
+        first_submitted_at=_at(q1) + datetime.timedelta(days=3),
+        results="Kết quả của đơn vị trễ hạn.",
+    )
+    missing = [f.UnitFactory(name=f"Đơn vị chưa nộp {n}", display_order=3 + n) for n in (1, 2)]
+    client.force_login(f.reviewer())
+    url = reverse("quarters:detail", args=[q1.slug])
+
+    first = client.get(url)
+    counts = first.context["summary"].completeness.total
+    assert (counts.expected, counts.on_time, counts.late, counts.missing) == (4, 1, 1, 2)
+    listed = [u.name for u in first.context["summary"].completeness.units]
+    assert listed == [late.name, missing[0].name]
+    assert "?units=2#completeness" in first.text
+    assert "Kết quả của đơn vị đúng hạn." in first.text
+    assert "Kết quả của đơn vị trễ hạn." not in first.text
+    assert "?page=2#narrative" in first.text
+
+    second = client.get(url + "?units=2&page=2")
+    assert [u.name for u in second.context["summary"].completeness.units] == [missing[1].name]
+    assert "Kết quả của đơn vị trễ hạn." in second.text
+    # A page number past the end or not a number shows the last or the first page.
+    assert client.get(url + "?units=99&page=x").status_code == 200

@@ -208,7 +208,9 @@ def test_the_briefing_pack_lists_the_units_without_a_report_on_time_first(client
     rows = [(row["unit"].code, row["timeliness"]) for row in context["completeness"]]
     assert rows == [("d", "missing"), ("c", "missing")]
     assert context["completeness_more"] == 2
-    assert more_link(page, "completeness") == reverse("reports:queue_quarter", args=[world.q1.slug])
+    assert more_link(page, "completeness") == (
+        reverse("quarters:detail", args=[world.q1.slug]) + "#completeness"
+    )
 
     cap(3)
     context = client.get(reverse("meetings:pack", args=[world.meeting.pk])).context

@@ -141,9 +141,13 @@ def test_a_long_completeness_list_shows_only_the_units_not_on_time(quarter):
     short = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=5)
     assert short.exceptions_only
     assert [u.unit_id for u in short.units] == [late.id, *(u.id for u in missing)]
-    assert short.units_not_listed == 0
+    assert not short.units_page.has_other_pages()
     assert (short.total.expected, short.total.on_time) == (6, 3)  # counts stay complete
 
-    shorter = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=2)
-    assert [u.unit_id for u in shorter.units] == [late.id, missing[0].id]
-    assert shorter.units_not_listed == 1
+    first = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=2)
+    assert [u.unit_id for u in first.units] == [late.id, missing[0].id]
+    second = quarter_completeness(
+        quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=2, page=2
+    )
+    assert [u.unit_id for u in second.units] == [missing[1].id]
+    assert second.units_page.paginator.count == 3
