@@ -15,6 +15,7 @@ from directives.rules import DirectiveStatus
 from reports.models import Quarter, Unit
 from reports.permissions import unit_roles
 from reports.text import fold
+from reports.widgets import UnitSearchSelect
 
 DEADLINE_CHOICES = [("yes", _("With a deadline")), ("no", _("Ongoing, no deadline"))]
 SORT_CHOICES = [
@@ -29,9 +30,12 @@ PROGRESS_CHOICES = [
 
 
 class UnitChoiceFilter(django_filters.ModelChoiceFilter):
+    """Any unit, ended ones too; the page holds only the chosen one (``UnitSearchSelect``)."""
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("queryset", Unit.objects.order_by("display_order", "name"))
         kwargs.setdefault("label", _("Unit"))
+        kwargs.setdefault("widget", UnitSearchSelect())
         super().__init__(*args, **kwargs)
 
 

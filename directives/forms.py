@@ -18,6 +18,7 @@ from directives.models import (
     Recommendation,
 )
 from reports.models import Unit
+from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 
@@ -104,10 +105,36 @@ class DateTimeInput(forms.DateTimeInput):
 
 
 class UnitChoices(forms.ModelMultipleChoiceField):
-    widget = forms.CheckboxSelectMultiple
+    """Units still in existence, chosen by typing: the page lists only the chosen ones."""
+
+    default_error_messages = {
+        "invalid_choice": _(
+            "Unit %(value)s cannot be chosen: type part of its name and pick it from the list."
+        ),
+        "invalid_pk_value": _("“%(pk)s” is not a unit: type part of its name and pick it."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", UnitSearchSelectMultiple(current_only=True))
+        super().__init__(**kwargs)
 
     def label_from_instance(self, obj: Unit) -> str:
         return obj.name
+
+    def _check_values(self, value):
+        # Django checks the ids together in one IN (...), which the database refuses
+        # for a number beyond the id column's range: refuse it here, as not a unit.
+        column = Unit._meta.pk
+        for pk in value:
+            try:
+                column.run_validators(column.to_python(pk))
+            except ValidationError:
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": pk},
+                ) from None
+        return super()._check_values(value)
 
 
 def _units():
@@ -235,6 +262,14 @@ class RecommendationForm(forms.ModelForm):
             "text": forms.Textarea(attrs={"rows": 3}),
             "response": forms.Textarea(attrs={"rows": 3}),
             "directives": forms.CheckboxSelectMultiple,
+            "raised_by": UnitSearchSelect(current_only=True),
+        }
+        error_messages = {
+            "raised_by": {
+                "invalid_choice": _(
+                    "This unit cannot be chosen: type part of its name and pick it from the list."
+                )
+            }
         }
 
     def __init__(self, *args, meeting: Meeting, **kwargs):

@@ -370,7 +370,8 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "version",
         "updated_at",
     ]
-    list_filter = ["quarter", "status", "unit__kind", ("unit", admin.RelatedOnlyFieldListFilter)]
+    # No filter by unit: it would list every unit that ever filed; search finds one.
+    list_filter = ["quarter", "status", "unit__kind"]
     list_select_related = ["unit", "quarter"]
     search_fields = ["unit__code", "unit_name", "unit__search_text"]
     autocomplete_fields = ["unit", "submitted_by", "reviewed_by"]

@@ -9,7 +9,9 @@ stored file and is pinned in the directive tests.)
 """
 
 import datetime
+import re
 from types import SimpleNamespace
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import User
@@ -19,7 +21,15 @@ from django.urls import reverse
 
 from danvan.synthetic import MARK, Plan, generate
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
-from reports.models import Indicator, Membership, MembershipRole, Quarter, ReportStatus, UnitReport
+from reports.models import (
+    Indicator,
+    Membership,
+    MembershipRole,
+    Quarter,
+    ReportStatus,
+    Unit,
+    UnitReport,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +104,10 @@ def build(size: str) -> SimpleNamespace:
     )
 
 
+def _unit_search(text: str) -> str:
+    return reverse("reports:unit_search") + "?" + urlencode({"q": text})
+
+
 # (name, role, url builder, pinned maximum). Every URL of danvan/urls.py,
 # reports/urls.py, directives/urls*.py and danvan/quarters.py that answers a GET.
 PAGES = [
@@ -115,6 +129,8 @@ PAGES = [
         lambda w: reverse("reports:queue_quarter", args=[w.previous.slug]),
         14,
     ),
+    ("reports' unit search (reviewer)", "reviewer", lambda w: _unit_search("sinh tu dong"), 4),
+    ("reports' unit search (head)", "head", lambda w: _unit_search("so 1"), 5),
     (
         "report form (head)",
         "head",
@@ -314,3 +330,28 @@ def test_every_page_runs_the_same_bounded_number_of_queries_at_two_sizes(client,
         if large > pinned:
             problems.append(f"{name}: {large} queries, pinned {pinned}")
     assert not problems, "\n".join(problems)
+
+
+def test_unit_fields_hold_only_the_chosen_units_at_the_larger_size(client):
+    """Forms and filters never list every unit: their selects carry the chosen ones
+    and the browser searches the others (reports.widgets.UnitSearchSelect)."""
+    world = build("large")
+    client.force_login(world.reviewer)
+    pages = [
+        reverse("directives:register"),
+        reverse("directives:register") + f"?unit={world.unit.pk}",
+        reverse("directives:assignments"),
+        reverse("meetings:directive_new", args=[world.meeting.pk]),
+        reverse("directives:edit", args=[world.directive.pk]),
+        reverse("meetings:edit", args=[world.meeting.pk]),
+        reverse("meetings:recommendation_new", args=[world.meeting.pk]),
+    ]
+    unit_count = Unit.objects.count()
+    for url in pages:
+        html = client.get(url).content.decode()
+        selects = re.findall(r"<select[^>]*data-unit-search=.*?</select>", html, re.S)
+        assert selects, url
+        for select in selects:
+            listed = re.findall(r'<option value="([^"]+)"', select)
+            chosen = re.findall(r'<option value="[^"]+" selected', select)
+            assert len(listed) == len(chosen) < unit_count, url

@@ -85,6 +85,8 @@ GET_CASES = [
         lambda w: {"unit_code": "u", "quarter_slug": "2031-q1"},
         codes(404),
     ),
+    # the unit pickers' search (JSON): whoever may open the register
+    ("unit search", "reports:unit_search", None, codes(200)),
     # directives
     ("register", "directives:register", None, codes(200)),
     ("assignments", "directives:assignments", None, codes(200)),
@@ -322,6 +324,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:list",
         "reports:queue",
         "reports:queue_quarter",
+        "reports:unit_search",
         "directives:register",
         "directives:assignments",
         "directives:dashboard",

@@ -1,0 +1,96 @@
+"""Form widgets shared by the apps: unit pickers that stay small at any number of units."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitSearchSelect(forms.Select):
+    """A select of units that holds only the chosen unit, found by typing.
+
+    The page never lists every unit: only the selected options are rendered
+    (one query, by id), and ``static/js/unit_picker.js`` (Tom Select) asks
+    ``reports:unit_search`` for the others. Validation stays the field's own
+    (a ``ModelChoiceField`` over its full queryset), so an unknown id is a
+    form error as before. ``current_only``: the search offers only units still
+    in existence, for fields whose queryset excludes ended units.
+    """
+
+    class Media:
+        css = {
+            "all": ["vendor/tom-select/css/tom-select.bootstrap5.min.css", "css/unit_picker.css"]
+        }
+        js = [
+            forms.Script("vendor/tom-select/js/tom-select.complete.min.js", defer=True),
+            forms.Script("js/unit_picker.js", defer=True),
+        ]
+
+    def __init__(self, attrs=None, *, current_only: bool = False):
+        super().__init__(attrs)
+        self.current_only = current_only
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        url = reverse("reports:unit_search") + ("?current=1" if self.current_only else "")
+        # The picker's texts come from the page, in the page's language.
+        context["widget"]["attrs"].update(
+            {
+                "data-unit-search": url,
+                "data-placeholder": _("Type a unit's name"),
+                "data-type-to-search": _("Type part of the unit's name, with or without accents."),
+                "data-no-results": _("No unit matches."),
+                "data-loading": _("Searching…"),
+                "data-remove": _("Remove this unit"),
+                "data-clear": _("Clear the chosen unit"),
+            }
+        )
+        return context
+
+    def use_required_attribute(self, initial) -> bool:
+        # Select asks its first choice, which would read the units; the empty
+        # option rendered first (see optgroups) makes "required" valid anyway.
+        return forms.Widget.use_required_attribute(self, initial)
+
+    def optgroups(self, name, value, attrs=None):
+        field = self.choices.field
+        options = []
+        if not self.allow_multiple_selected:
+            options.append(self.create_option(name, "", field.empty_label or "", False, 0))
+        chosen = {str(v) for v in value if str(v) not in field.empty_values}
+        for unit in self._chosen_units(field, chosen):
+            option_value, label = self.choices.choice(unit)
+            options.append(
+                self.create_option(
+                    name,
+                    option_value,
+                    label,
+                    str(option_value) in chosen,
+                    len(options),
+                    attrs=attrs,
+                )
+            )
+        return [(None, options, 0)]
+
+    @staticmethod
+    def _chosen_units(field, chosen: set[str]):
+        """The chosen units that the field accepts; values that cannot be ids (not
+        numbers, or out of the column's range) are left out, as the field refuses them."""
+        model = field.queryset.model
+        key = field.to_field_name or "pk"
+        column = model._meta.get_field(key) if field.to_field_name else model._meta.pk
+        valid = []
+        for raw in chosen:
+            try:
+                value = column.to_python(raw)
+                column.run_validators(value)
+            except ValidationError:
+                continue
+            valid.append(value)
+        if not valid:
+            return []
+        return field.queryset.filter(**{f"{key}__in": valid})
+
+
+class UnitSearchSelectMultiple(UnitSearchSelect, forms.SelectMultiple):
+    """Several units, each chosen by typing (see ``UnitSearchSelect``)."""

@@ -1,0 +1,129 @@
+// Unit pickers: a <select data-unit-search> holds only the chosen units; Tom Select
+// lets the user type part of a name (accents optional) and asks the server, which
+// folds diacritics the same way for SQLite and PostgreSQL. The texts are the page's
+// (data- attributes, translated), never written here. No inline script (CSP).
+(function () {
+  "use strict";
+
+  if (typeof TomSelect === "undefined") {
+    return;
+  }
+
+  function message(className, text) {
+    const element = document.createElement("div");
+    element.className = className;
+    element.textContent = text;
+    return element;
+  }
+
+  function hint(text) {
+    const element = message("no-results", text);
+    element.setAttribute("role", "option");
+    element.setAttribute("aria-disabled", "true");
+    return element;
+  }
+
+  // A "×" that the mouse uses; the keyboard has Backspace, so it stays out of the
+  // tab order (a focusable div would not answer Enter).
+  function button(className, label) {
+    const element = message(className, "×");
+    element.title = label;
+    element.setAttribute("role", "button");
+    element.setAttribute("aria-label", label);
+    element.tabIndex = -1;
+    return element;
+  }
+
+  function setUp(select) {
+    const texts = select.dataset;
+    const url = new URL(texts.unitSearch, window.location.href);
+    // The server's answer for each search, as {id: position}: the list shows exactly
+    // what it found, in its order (it matches codes and short names too, which the
+    // option's text does not show).
+    const found = new Map();
+    const plugins = {};
+    if (select.multiple) {
+      plugins.remove_button = { html: () => button("remove", texts.remove) };
+    } else if (!select.required) {
+      plugins.clear_button = { html: () => button("clear-button", texts.clear) };
+    }
+    const picker = new TomSelect(select, {
+      valueField: "id",
+      labelField: "text",
+      searchField: [],
+      placeholder: texts.placeholder,
+      plugins: plugins,
+      maxOptions: null,
+      loadThrottle: 250,
+      score: function (query) {
+        const positions = found.get(query);
+        return function (item) {
+          if (!positions || !positions.has(String(item.id))) {
+            return 0;
+          }
+          return 1 / (1 + positions.get(String(item.id)));
+        };
+      },
+      sortField: [{ field: "$score", direction: "desc" }],
+      load: function (query, callback) {
+        url.searchParams.set("q", query);
+        fetch(url, { headers: { Accept: "application/json" }, credentials: "same-origin" })
+          .then(function (response) {
+            if (!response.ok) {
+              throw new Error(String(response.status));
+            }
+            return response.json();
+          })
+          .then(function (data) {
+            found.set(
+              query,
+              new Map(data.results.map((unit, position) => [String(unit.id), position])),
+            );
+            callback(data.results);
+          })
+          .catch(function () {
+            callback();
+          });
+      },
+      // A pick starts a new search, and an empty search lists only what is chosen
+      // (not the answers to earlier searches).
+      onItemAdd: function () {
+        this.setTextboxValue("");
+        this.clearOptions();
+        this.refreshOptions(false);
+      },
+      onType: function (query) {
+        if (!query) {
+          this.clearOptions();
+          this.refreshOptions(false);
+        }
+      },
+      // The list's messages are options that cannot be picked: a listbox holds options only.
+      render: {
+        no_results: () => hint(texts.noResults),
+        not_loading: () => hint(texts.typeToSearch),
+        loading: () => hint(texts.loading),
+      },
+    });
+    // The typing field stands for the select (its label now points there): it
+    // carries the error and its message, and the hidden select leaves the
+    // accessibility tree so that nothing is announced twice or without a name.
+    for (const name of ["aria-describedby", "aria-invalid"]) {
+      if (select.hasAttribute(name)) {
+        picker.control_input.setAttribute(name, select.getAttribute(name));
+      }
+    }
+    select.setAttribute("aria-hidden", "true");
+    if (document.activeElement === select) {
+      // Focused after a refused form (site.js): the list stays closed so that the
+      // error under the field is in view. Tom Select handles the focus after a tick.
+      picker.settings.openOnFocus = false;
+      picker.focus();
+      window.setTimeout(() => {
+        picker.settings.openOnFocus = true;
+      }, 0);
+    }
+  }
+
+  document.querySelectorAll("select[data-unit-search]").forEach(setUp);
+})();
