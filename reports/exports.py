@@ -2,9 +2,12 @@
 document style (Hướng dẫn 36-HD/VPTW) and the indicator table (.xlsx).
 
 Both are built from a ``QuarterSummary`` (reports.aggregation), the very figures
-the quarter page shows, so nothing here queries per row or per cell. The
-documents are Vietnamese administrative papers whatever the interface
-language, so their fixed wording is Vietnamese.
+the quarter page shows, and two grouped reads each (the report's narrative, the
+units' values), so nothing here queries per row or per cell. At national scale
+the report prints the texts of ``NARRATIVE_UNIT_LIMIT`` units and counts the
+others, and the workbook is written row by row. The documents are Vietnamese
+administrative papers whatever the interface language, so their fixed wording
+is Vietnamese.
 """
 
 import datetime
@@ -14,17 +17,27 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
-from reports.aggregation import FigureTable, QuarterSummary, quarter_narrative, unit_figures
-from reports.models import Accumulation, Aggregation, UnitKind
+from reports.aggregation import (
+    FigureTable,
+    QuarterSummary,
+    ReportNarrative,
+    quarter_unit_values,
+    report_narrative,
+)
+from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
 from reports.rules import ROMAN
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -49,6 +62,13 @@ KIND_TITLES = {
     UnitKind.GOVERNMENT: "Chính quyền",
     UnitKind.PARTY_COMMITTEE: "Cấp ủy huyện, xã",
 }
+LEVEL_TITLES = {
+    UnitLevel.PROVINCE: "cấp tỉnh",
+    UnitLevel.DISTRICT: "cấp huyện",
+    UnitLevel.COMMUNE: "cấp xã",
+}
+# Where a reader finds the texts an abridged report leaves out.
+ELSEWHERE = "trên hệ thống (trang tổng hợp quý và báo cáo của từng đơn vị)"
 
 
 # --- Vietnamese wording of numbers, dates and quarters ------------------------
@@ -129,7 +149,7 @@ def paragraph(
     keep_with_next: bool = False,
 ):
     """A paragraph with one run in the document's font, or an empty one."""
-    para = container.add_paragraph()
+    para = _add_paragraph(container)
     para.alignment = align
     fmt = para.paragraph_format
     fmt.space_before = Pt(0)
@@ -141,6 +161,28 @@ def paragraph(
     if text:
         _set_run_font(para.add_run(text), size=size, bold=bold, italic=italic, underline=underline)
     return para
+
+
+def _add_paragraph(container) -> Paragraph:
+    """``container.add_paragraph()``, in constant time at the end of a document's body.
+
+    python-docx finds the place of a body paragraph (before the closing
+    ``w:sectPr``) by scanning the body's children, which made a document of n
+    paragraphs take O(n²) time; the sectPr is the body's last child, reached at once.
+    """
+    if not isinstance(container, DocxDocument):
+        return container.add_paragraph()  # a table cell: python-docx appends at once
+    body = container.element.body
+    para = OxmlElement("w:p")
+    try:
+        last = body[-1]
+    except IndexError:
+        last = None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(para)
+    else:
+        body.append(para)
+    return Paragraph(para, container._body)
 
 
 def _cell_paragraph(cell, text: str = "", **kwargs):
@@ -418,18 +460,87 @@ def _completeness_sentence(summary: QuarterSummary) -> str:
     if not counts.expected:
         return f"Trong {label}, chưa có đơn vị nào phải gửi báo cáo."
     sentence = (
-        f"Trong {label}, {counts.filed}/{counts.expected} đơn vị đã gửi báo cáo "
-        f"({counts.on_time} đúng hạn, {counts.late} chậm hạn)"
+        f"Trong {label}, {vn_number(counts.filed)}/{vn_number(counts.expected)} đơn vị đã gửi "
+        f"báo cáo ({vn_number(counts.on_time)} đúng hạn, {vn_number(counts.late)} chậm hạn)"
     )
     if counts.missing:
-        sentence += f"; {counts.missing} đơn vị chưa gửi báo cáo"
+        sentence += f"; {vn_number(counts.missing)} đơn vị chưa gửi báo cáo"
     if counts.not_due:
-        sentence += f"; {counts.not_due} đơn vị chưa đến hạn gửi"
+        sentence += f"; {vn_number(counts.not_due)} đơn vị chưa đến hạn gửi"
     return (
         sentence
-        + f"; {counts.accepted} báo cáo đã được tiếp nhận. Số liệu tổng hợp từ các báo cáo "
-        "đã gửi và đã tiếp nhận."
+        + f"; {vn_number(counts.accepted)} báo cáo đã được tiếp nhận. Số liệu tổng hợp từ các "
+        "báo cáo đã gửi và đã tiếp nhận."
     )
+
+
+def _completeness_table(doc, summary: QuarterSummary) -> None:
+    """The reports filed by kind of unit, with the total, when the scope has several kinds."""
+    by_kind = summary.completeness.by_kind
+    if not summary.scope.is_province or len(by_kind) < 2:
+        return
+    paragraph(doc, "Tình hình gửi báo cáo theo loại đơn vị:", indent=True, keep_with_next=True)
+    headers = [
+        "TT",
+        "Loại đơn vị",
+        "Phải gửi",
+        "Đã gửi",
+        "Đúng hạn",
+        "Chậm hạn",
+        "Chưa gửi",
+        "Đã tiếp nhận",
+    ]
+
+    def figures(counts) -> list[str]:
+        return [
+            vn_number(value)
+            for value in (
+                counts.expected,
+                counts.filed,
+                counts.on_time,
+                counts.late,
+                counts.missing + counts.not_due,
+                counts.accepted,
+            )
+        ]
+
+    rows = [
+        [str(index), KIND_TITLES.get(kind, label), *figures(counts)]
+        for index, (kind, label, counts) in enumerate(by_kind, start=1)
+    ]
+    rows.append(["", "Cộng", *figures(summary.completeness.total)])
+    grid_table(doc, headers, rows, [10, 47, 18, 18, 18, 18, 18, 18], "cl" + "r" * 6)
+    paragraph(doc, "", space_after=0)
+
+
+def _units_by_level(counts: list[tuple[str, int]]) -> str:
+    """ "1.100 đơn vị cấp huyện, 4.000 đơn vị cấp xã" """
+    return ", ".join(
+        f"{vn_number(count)} đơn vị {LEVEL_TITLES.get(level, level)}" for level, count in counts
+    )
+
+
+def _abridged_sentence(narrative: ReportNarrative) -> str:
+    last = ROMAN_NUMERALS[len(narrative.sections) - 1]
+    printed = f"{vn_number(narrative.printed)} đơn vị"
+    if len(narrative.printed_levels) == 1:
+        printed += f" {LEVEL_TITLES.get(narrative.printed_levels[0][0], '')}".rstrip()
+    else:
+        printed += f" ({_units_by_level(narrative.printed_levels)})"
+    return (
+        f"Quý này có {vn_number(narrative.reports)} báo cáo được tổng hợp; để báo cáo gọn, các "
+        f"phần từ I đến {last} dưới đây trích nội dung báo cáo của {printed}, theo thứ tự các "
+        f"đơn vị của Ban; nội dung báo cáo của "
+        f"{vn_number(narrative.reports - narrative.printed)} đơn vị còn lại xem {ELSEWHERE}."
+    )
+
+
+def _others_sentence(others: list[tuple[str, int]], *, after_entries: bool) -> str:
+    total = vn_number(sum(count for _level, count in others))
+    where = f"({_units_by_level(others)}) báo cáo nội dung này; xem chi tiết {ELSEWHERE}."
+    if after_entries:
+        return f"Ngoài ra, còn {total} đơn vị khác {where}"
+    return f"Có {total} đơn vị {where}"
 
 
 def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> bytes:
@@ -443,7 +554,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
         title="BÁO CÁO",
         subject=f"Tình hình nhân dân và công tác dân vận {label}",
     )
-    narrative = quarter_narrative(quarter=quarter, scope=summary.scope)
+    narrative = report_narrative(quarter=quarter, scope=summary.scope)
     paragraph(doc, _completeness_sentence(summary), indent=True)
     if not summary.scope.is_province:
         paragraph(
@@ -452,18 +563,23 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
             italic=True,
             indent=True,
         )
+    _completeness_table(doc, summary)
+    if narrative.is_abridged:
+        paragraph(doc, _abridged_sentence(narrative), italic=True, indent=True)
 
-    for index, section in enumerate(narrative):
+    sections = narrative.sections
+    for index, section in enumerate(sections):
         heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[section.name].upper()}")
         if section.name == "results":
             paragraph(
                 doc,
                 "Một số chỉ tiêu chủ yếu toàn tỉnh được tổng hợp tại bảng ở phần "
-                f"{ROMAN_NUMERALS[len(narrative)]} của báo cáo này.",
+                f"{ROMAN_NUMERALS[len(sections)]} của báo cáo này.",
                 indent=True,
                 italic=True,
             )
-        if not section.entries:
+        others = narrative.others.get(section.name)
+        if not section.entries and not others:
             paragraph(doc, "Chưa có đơn vị nào báo cáo nội dung này.", italic=True, indent=True)
         for number_in_section, entry in enumerate(section.entries, start=1):
             paragraph(
@@ -475,8 +591,15 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
                 keep_with_next=True,
             )
             text_paragraphs(doc, entry.text)
+        if others:
+            paragraph(
+                doc,
+                _others_sentence(others, after_entries=bool(section.entries)),
+                italic=True,
+                indent=True,
+            )
 
-    heading(doc, f"{ROMAN_NUMERALS[len(narrative)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
+    heading(doc, f"{ROMAN_NUMERALS[len(sections)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
     headers, rows = _indicator_table_rows(summary)
     if rows:
         widths = [10, 60, 20, 19, 19, 19] + ([18] if len(headers) == 7 else [])
@@ -517,6 +640,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
 _HEAD_FONT = Font(bold=True)
 _HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 _WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
 NUMBER_FORMAT = "#,##0.##"
 CHANGE_FORMAT = "+#,##0.##;-#,##0.##;0"
 
@@ -582,25 +706,68 @@ def xlsx_append(ws, values: list) -> None:
                 cell.data_type = "s"
 
 
-def _write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: int, widths):
-    ws.append(headers)
-    for cell in ws[1]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
-    for values in rows:
-        xlsx_append(ws, values)
-    ws.freeze_panes = ws.cell(row=2, column=first_number_col)
-    ws.auto_filter.ref = ws.dimensions
+def _text_cell(ws, value: str) -> WriteOnlyCell:
+    """A write-only sheet's text cell; text that starts with "=" stays text, never a
+    formula (see ``xlsx_append``)."""
+    cell = WriteOnlyCell(ws, value)
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def _safe_text(ws, value: str | None):
+    """The text itself, which a write-only sheet writes fastest, unless it starts with "="."""
+    if value and value.startswith("="):
+        return _text_cell(ws, value)
+    return value
+
+
+def _start_sheet(ws, headers: list[str], *, widths, first_number_col: int, height: float):
+    """Column widths, frozen header and name columns, A4 landscape, the header row.
+
+    A write-only sheet writes its columns and panes before its first row.
+    """
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = f"{get_column_letter(first_number_col)}2"
+    ws.row_dimensions[1].height = height
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToHeight = 0
+    header = []
+    for title in headers:
+        cell = _text_cell(ws, title)
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+        cell.alignment = _HEAD_ALIGN
+        header.append(cell)
+    ws.append(header)
+
+
+def _filter_all(ws, columns: int, rows: int) -> None:
+    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
+def _write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: int, widths):
+    """A short sheet: texts wrapped, numbers (from ``first_number_col`` on) formatted."""
+    _start_sheet(ws, headers, widths=widths, first_number_col=first_number_col, height=45)
     change_cols = {
         index for index, title in enumerate(headers, start=1) if title.startswith("Tăng/giảm")
     }
-    for row in ws.iter_rows(min_row=2, min_col=first_number_col):
-        for cell in row:
-            cell.number_format = CHANGE_FORMAT if cell.column in change_cols else NUMBER_FORMAT
-    ws.row_dimensions[1].height = 45
+    for values in rows:
+        cells = []
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                cell = _text_cell(ws, value)
+                cell.alignment = _WRAP
+            else:
+                cell = WriteOnlyCell(ws, value)
+                if column >= first_number_col:
+                    cell.number_format = CHANGE_FORMAT if column in change_cols else NUMBER_FORMAT
+            cells.append(cell)
+        ws.append(cells)
+    _filter_all(ws, len(headers), len(rows))
 
 
 def _table_rows(summary: QuarterSummary, table: FigureTable, prefix: list) -> list[list]:
@@ -615,10 +782,63 @@ def _table_rows(summary: QuarterSummary, table: FigureTable, prefix: list) -> li
     ]
 
 
+UNIT_COLUMNS = ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
+
+
+def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
+    """One row per unit with a counted report, one column per indicator: the unit's
+    value this quarter, the values the first sheet adds up.
+
+    Wide rather than one row per unit and indicator: at national scale that was
+    800,000 rows, near Excel's limit, and half a minute to write.
+    """
+    indicators = summary.figures.indicators
+    headers = UNIT_COLUMNS + [
+        f"{indicator.name} ({indicator.measure}) [{indicator.code}]" for indicator in indicators
+    ]
+    first_number_col = len(UNIT_COLUMNS) + 1
+    _start_sheet(
+        ws,
+        headers,
+        widths=[40, 22, 10, 34] + [16] * len(indicators),
+        first_number_col=first_number_col,
+        height=90,
+    )
+    # One formatted cell per column, refilled row after row: a write-only sheet writes
+    # each row as it is appended, and a new styled cell per value would double the time.
+    number_cells = {}
+    for position, indicator in enumerate(indicators, start=len(UNIT_COLUMNS)):
+        cell = WriteOnlyCell(ws)
+        cell.number_format = NUMBER_FORMAT
+        number_cells[indicator.id] = (position, cell)
+    level_titles = {level: title.capitalize() for level, title in LEVEL_TITLES.items()}
+    empty = [None] * len(indicators)
+    rows = 0
+    for unit in quarter_unit_values(quarter=summary.quarter, scope=summary.scope):
+        row = [
+            _safe_text(ws, unit.unit_name),
+            KIND_TITLES.get(unit.kind, unit.kind),
+            level_titles.get(unit.level, unit.level),
+            _safe_text(ws, unit.parent_name),
+            *empty,
+        ]
+        for indicator_id, value in unit.values.items():
+            if (column := number_cells.get(indicator_id)) is not None:
+                position, cell = column
+                cell.value = int(value) if value.is_integer() else value
+                row[position] = cell
+        ws.append(row)
+        rows += 1
+    _filter_all(ws, len(headers), rows)
+
+
 def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
-    """Three sheets — the province, by kind of unit, by unit — of real numbers."""
-    quarter = summary.quarter
-    workbook = Workbook()
+    """Three sheets — the province, by kind of unit, by unit — of real numbers.
+
+    Written in openpyxl's write-only mode, row by row, so that the by-unit sheet of
+    a national scope stays fast and small in memory.
+    """
+    workbook = Workbook(write_only=True)
     indicator_headers = [
         "Mã",
         "Chỉ tiêu",
@@ -630,8 +850,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     figure_headers = _figure_headers(summary)
     figure_widths = [14] * len(figure_headers)
 
-    province = workbook.active
-    province.title = "Toàn tỉnh" if summary.scope.is_province else "Đơn vị của tôi"
+    province = workbook.create_sheet("Toàn tỉnh" if summary.scope.is_province else "Đơn vị của tôi")
     _write_sheet(
         province,
         indicator_headers + figure_headers,
@@ -652,56 +871,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
         widths=[24, 16, 50, 12, 18, 18, 10, *figure_widths],
     )
 
-    by_unit = workbook.create_sheet("Theo đơn vị")
-    indicators = {indicator.id: indicator for indicator in summary.figures.indicators}
-    prev_year, prev_number = quarter.previous_key()
-    ytd = YTD_TITLES.get(quarter.number)
-    unit_headers = [
-        "Đơn vị",
-        "Loại đơn vị",
-        "Mã",
-        "Chỉ tiêu",
-        "Đơn vị tính",
-        f"Quý {ROMAN[quarter.number]}/{quarter.year}",
-        f"Quý {ROMAN[prev_number]}/{prev_year}",
-    ]
-    if ytd:
-        unit_headers.append(f"{ytd} {quarter.year}")
-    unit_rows = []
-    for figure in unit_figures(quarter=quarter, scope=summary.scope):
-        indicator = indicators.get(figure.indicator_id)
-        if indicator is None:
-            continue
-        values = [_number(figure.current), _number(figure.previous)]
-        if ytd:
-            values.append(_number(figure.ytd))
-        unit_rows.append(
-            [
-                figure.unit_name,
-                KIND_TITLES.get(figure.kind, figure.kind),
-                indicator.code,
-                indicator.name,
-                indicator.measure,
-                *values,
-            ]
-        )
-    _write_sheet(
-        by_unit,
-        unit_headers,
-        unit_rows,
-        first_number_col=6,
-        widths=[34, 22, 16, 50, 12, 14, 14, 14],
-    )
-    for ws in (province, by_kind):  # the long by-unit sheet stays unwrapped, and fast
-        for row in ws.iter_rows(min_row=2):
-            for cell in row:
-                if isinstance(cell.value, str):
-                    cell.alignment = _WRAP
-    for ws in (province, by_kind, by_unit):
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToHeight = 0
+    _write_unit_sheet(workbook.create_sheet("Theo đơn vị"), summary)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -4,15 +4,28 @@
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from django.urls import reverse
 from docx import Document
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import load_workbook
 
 from directives.models import AssignmentRole, Confidentiality
-from reports.exports import date_line, document_number, number_line, vn_number
+from reports import aggregation
+from reports.aggregation import PROVINCE_SCOPE, quarter_narrative, report_narrative
+from reports.exports import (
+    consolidated_report_docx,
+    date_line,
+    document_number,
+    number_line,
+    paragraph,
+    party_document,
+    vn_number,
+)
+from reports.models import Aggregation, IndicatorValue, ReportStatus, UnitKind, UnitLevel
 from tests import factories as f
 from tests.test_quarters import build_province
 
@@ -137,7 +150,17 @@ def test_the_report_compiles_each_units_text_and_the_indicator_table(client, pro
     assert "Tổ chức 12 buổi tuyên truyền." in text
     for unit in units:
         assert unit.name in text
-    table = doc.tables[1]
+    assert "Quý này có" not in text  # a province's report is not abridged
+    completeness = doc.tables[1]
+    assert [cell.text for cell in completeness.rows[0].cells][:3] == [
+        "TT",
+        "Loại đơn vị",
+        "Phải gửi",
+    ]
+    # One unit of each of four kinds, then the total: 4 expected, 4 filed, 4 accepted.
+    assert [cell.text for cell in completeness.rows[-1].cells][1:4] == ["Cộng", "4", "4"]
+    assert len(completeness.rows) == 1 + 4 + 1
+    table = doc.tables[2]
     headers = [cell.text for cell in table.rows[0].cells]
     assert headers[:4] == ["TT", "Chỉ tiêu", "Đơn vị tính", "Quý II/2024"]
     assert "6 tháng 2024" in headers
@@ -184,6 +207,134 @@ def test_a_unit_users_report_contains_only_their_unit(client, province):
     assert all(unit.name not in text for unit in units[1:])
 
 
+def test_paragraphs_are_appended_in_order_as_python_docx_would_but_in_constant_time():
+    ours, theirs = Document(), Document()
+    for n in range(30):
+        paragraph(ours, f"Đoạn {n}")
+        mine = theirs.add_paragraph()
+        mine.alignment = ours.paragraphs[-1].alignment
+        mine.paragraph_format.space_before = Pt(0)
+        mine.paragraph_format.space_after = Pt(6)
+        run = mine.add_run(f"Đoạn {n}")
+        run.font.name = "Times New Roman"
+        run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), "Times New Roman")
+        run.font.size = Pt(14)
+        run.bold = run.italic = run.underline = False
+    assert ours.element.body.xml == theirs.element.body.xml
+    assert [p.text for p in ours.paragraphs] == [f"Đoạn {n}" for n in range(30)]
+
+    doc = party_document(kind_code="BC", number="", title="BÁO CÁO", subject="Thử")
+    for n in range(3):
+        paragraph(doc, f"Dòng {n}")
+    body = doc.element.body
+    assert body[-1].tag == qn("w:sectPr")  # the page setup stays last
+    assert [p.text for p in doc.paragraphs][-4:] == ["-----", "Dòng 0", "Dòng 1", "Dòng 2"]
+    assert doc.tables[0].rows[0].cells[0].paragraphs[0].text  # cells still take paragraphs
+
+
+def _units_reporting(quarter, levels: list[str]) -> list:
+    """A unit per level, in this display order, each with an accepted report; only the
+    communes write recommendations."""
+    units = []
+    for order, level in enumerate(levels):
+        unit = f.UnitFactory(name=f"Đơn vị {order:02d} ({level})", level=level, display_order=order)
+        f.UnitReportFactory(
+            unit=unit,
+            quarter=quarter,
+            status=ReportStatus.ACCEPTED,
+            results=f"Kết quả của đơn vị {order:02d}.",
+            recommendations="Kiến nghị của xã." if level == UnitLevel.COMMUNE else "",
+        )
+        units.append(unit)
+    return units
+
+
+LEVELS = [
+    UnitLevel.COMMUNE,
+    UnitLevel.DISTRICT,
+    UnitLevel.PROVINCE,
+    UnitLevel.COMMUNE,
+    UnitLevel.PROVINCE,
+]
+
+
+def test_a_province_of_sixty_units_gets_every_units_text(django_assert_num_queries):
+    assert aggregation.NARRATIVE_UNIT_LIMIT >= 60
+    quarter = f.QuarterFactory(year=2024, number=2)
+    _units_reporting(quarter, [UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.PROVINCE] * 20)
+    with django_assert_num_queries(2):
+        narrative = report_narrative(quarter=quarter, scope=PROVINCE_SCOPE)
+    assert not narrative.is_abridged
+    assert narrative.reports == narrative.printed == 60
+    assert narrative.sections == quarter_narrative(quarter=quarter, scope=PROVINCE_SCOPE)
+
+
+def test_beyond_the_limit_the_higher_levels_are_printed_and_the_others_counted(
+    django_assert_num_queries,
+):
+    quarter = f.QuarterFactory(year=2024, number=2)
+    units = _units_reporting(quarter, LEVELS)
+    at_limit = report_narrative(quarter=quarter, scope=PROVINCE_SCOPE, unit_limit=5)
+    assert not at_limit.is_abridged
+    assert at_limit.sections == quarter_narrative(quarter=quarter, scope=PROVINCE_SCOPE)
+
+    with django_assert_num_queries(2):
+        narrative = report_narrative(quarter=quarter, scope=PROVINCE_SCOPE, unit_limit=3)
+    assert narrative.is_abridged
+    assert (narrative.reports, narrative.printed) == (5, 3)
+    # The provinces in the commission's order, then the district; the communes are counted.
+    results = narrative.sections[1]
+    assert [entry.unit_name for entry in results.entries] == [
+        units[2].name,
+        units[4].name,
+        units[1].name,
+    ]
+    assert narrative.printed_levels == [(UnitLevel.PROVINCE, 2), (UnitLevel.DISTRICT, 1)]
+    assert narrative.others["results"] == [(UnitLevel.COMMUNE, 2)]
+    assert narrative.sections[4].entries == []
+    assert narrative.others["recommendations"] == [(UnitLevel.COMMUNE, 2)]
+
+    own = report_narrative(
+        quarter=quarter, scope=aggregation.Scope(unit_ids=frozenset({units[0].id})), unit_limit=0
+    )
+    assert own.others["results"] == [(UnitLevel.COMMUNE, 1)]  # never another scope's units
+
+
+def test_an_abridged_report_says_how_many_units_it_leaves_out_and_where_to_read_them(
+    client, monkeypatch
+):
+    monkeypatch.setattr(aggregation, "NARRATIVE_UNIT_LIMIT", 3)
+    quarter = f.QuarterFactory(year=2024, number=2)
+    units = _units_reporting(quarter, LEVELS)
+    client.force_login(f.reviewer())
+    doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
+    text = _text(doc)
+    assert (
+        "Quý này có 5 báo cáo được tổng hợp; để báo cáo gọn, các phần từ I đến V dưới đây "
+        "trích nội dung báo cáo của 3 đơn vị (2 đơn vị cấp tỉnh, 1 đơn vị cấp huyện), theo thứ "
+        "tự các đơn vị của Ban; nội dung báo cáo của 2 đơn vị còn lại xem trên hệ thống (trang "
+        "tổng hợp quý và báo cáo của từng đơn vị)."
+    ) in text
+    assert (
+        "Ngoài ra, còn 2 đơn vị khác (2 đơn vị cấp xã) báo cáo nội dung này; xem chi tiết trên "
+        "hệ thống (trang tổng hợp quý và báo cáo của từng đơn vị)."
+    ) in text
+    # Recommendations came from communes only: counted, not "nobody reported".
+    assert "Có 2 đơn vị (2 đơn vị cấp xã) báo cáo nội dung này" in text
+    assert "Chưa có đơn vị nào báo cáo nội dung này." not in text
+    assert units[0].name not in text and units[3].name not in text
+    titles = [p.text for p in doc.paragraphs if p.text.startswith(("1. ", "2. ", "3. "))]
+    assert titles[:3] == [f"1. {units[2].name}", f"2. {units[4].name}", f"3. {units[1].name}"]
+
+
+def test_the_report_builds_without_the_view_from_a_summary():
+    quarter = f.QuarterFactory(year=2024, number=2)
+    _units_reporting(quarter, LEVELS)
+    summary = aggregation.quarter_summary(quarter=quarter, scope=PROVINCE_SCOPE)
+    doc = Document(io.BytesIO(consolidated_report_docx(summary=summary, number="7")))
+    assert "Số 7-BC/" in _text(doc)
+
+
 # --- the indicator spreadsheet ---------------------------------------------
 
 
@@ -207,14 +358,18 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     assert province_sheet.cell(row=2, column=current_col + 1).number_format == "#,##0.##"
 
     unit_headers = [cell.value for cell in unit_sheet[1]]
-    unit_current = unit_headers.index("Quý II/2024")
-    per_unit = [
-        row[unit_current]
-        for row in unit_sheet.iter_rows(min_row=2, values_only=True)
-        if row[2] == "IND1"
-    ]
-    assert len(per_unit) == len(units)
+    assert unit_headers[:4] == ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
+    flow_col = unit_headers.index("Chỉ tiêu 1 (cuộc) [IND1]")
+    unit_rows = list(unit_sheet.iter_rows(min_row=2, values_only=True))
+    assert [row[0] for row in unit_rows] == [unit.name for unit in units]  # one row per unit
+    per_unit = [row[flow_col] for row in unit_rows]
     assert sum(per_unit) == flow[current_col]
+    assert unit_sheet.freeze_panes == "E2"
+    assert (
+        unit_sheet.auto_filter.ref == f"A1:{unit_sheet.cell(1, len(unit_headers)).column_letter}5"
+    )
+    assert unit_sheet.cell(row=2, column=flow_col + 1).number_format == "#,##0.##"
+    assert unit_sheet["A1"].font.b
 
     kind_headers = [cell.value for cell in kind_sheet[1]]
     kind_current = kind_headers.index("Quý II/2024")
@@ -230,19 +385,75 @@ def test_a_unit_users_workbook_contains_only_their_unit(client, province):
     quarter, units, _indicators = province
     client.force_login(f.member(units[1]))
     book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
-    names = {row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)}
-    assert names == {units[1].name}
+    names = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
+    assert names == [units[1].name]
 
 
 @pytest.mark.parametrize(("units", "indicators", "quarters"), [(3, 3, 2), (40, 25, 8)])
 def test_exports_run_a_bounded_number_of_queries(
-    client, django_assert_max_num_queries, units, indicators, quarters
+    client, django_assert_max_num_queries, monkeypatch, units, indicators, quarters
 ):
+    # 40 units make an abridged report, 3 a complete one: the same number of queries.
+    monkeypatch.setattr(aggregation, "NARRATIVE_UNIT_LIMIT", 10)
     quarter, *_ = build_province(units=units, indicators=indicators, quarters=quarters)
     client.force_login(f.reviewer())
     for name in ("report_docx", "indicators_xlsx", "directives_xlsx"):
         with django_assert_max_num_queries(15):
             assert client.get(reverse(f"quarters:{name}", args=[quarter.slug])).status_code == 200
+
+
+def test_the_by_unit_sheet_holds_each_units_own_values_as_in_the_database(client, province):
+    quarter, units, indicators = province
+    draft_unit = f.UnitFactory(name="Đơn vị còn nháp")
+    draft = f.UnitReportFactory(unit=draft_unit, quarter=quarter, status=ReportStatus.DRAFT)
+    f.IndicatorValueFactory(report=draft, indicator=indicators[1], value=1000)
+    client.force_login(f.reviewer())
+    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    sheet = book["Theo đơn vị"]
+    headers = [cell.value for cell in sheet[1]]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert draft_unit.name not in rows  # drafts count nowhere
+    counted = IndicatorValue.objects.filter(
+        report__quarter=quarter, report__status__in=aggregation.COUNTED_STATUSES
+    )
+    province_rows = {
+        row[0]: row for row in book["Toàn tỉnh"].iter_rows(min_row=2, values_only=True)
+    }
+    current = [cell.value for cell in book["Toàn tỉnh"][1]].index("Quý II/2024")
+    for indicator in indicators:
+        column = headers.index(f"{indicator.name} ({indicator.measure}) [{indicator.code}]")
+        for unit in units:
+            stored = counted.get(report__unit=unit, indicator=indicator).value
+            assert Decimal(str(rows[unit.name][column])) == stored
+        if indicator.aggregation == Aggregation.SUM:
+            total = sum(row[column] for row in rows.values())
+            assert Decimal(str(total)) == sum(v.value for v in counted.filter(indicator=indicator))
+            assert total == province_rows[indicator.code][current]
+
+
+def test_a_unit_sheet_keeps_formula_like_names_as_text(client):
+    quarter = f.QuarterFactory(year=2024, number=2)
+    parent = f.UnitFactory(name="=1+1 cấp trên", level=UnitLevel.PROVINCE)
+    unit = f.UnitFactory(
+        name='=HYPERLINK("http://x.example","bấm")',
+        kind=UnitKind.FRONT,
+        level=UnitLevel.DISTRICT,
+        parent=parent,
+    )
+    indicator = f.IndicatorFactory(code="EQ", name="=2+2", measure="cuộc")
+    report = f.UnitReportFactory(unit=unit, quarter=quarter, status=ReportStatus.SUBMITTED)
+    f.IndicatorValueFactory(report=report, indicator=indicator, value=Decimal("1234.5"))
+    client.force_login(f.reviewer())
+    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    sheet = book["Theo đơn vị"]
+    name, kind, level, parent_name, value = (cell for cell in sheet[2])
+    assert (name.value, name.data_type) == (unit.name, "s")
+    assert (kind.value, level.value) == ("Mặt trận Tổ quốc", "Cấp huyện")
+    assert (parent_name.value, parent_name.data_type) == (parent.name, "s")
+    assert value.value == 1234.5 and value.number_format == "#,##0.##"
+    assert sheet["E1"].value == "=2+2 (cuộc) [EQ]" and sheet["E1"].data_type == "s"
+    name_cell = book["Toàn tỉnh"]["B2"]
+    assert (name_cell.value, name_cell.data_type) == ("=2+2", "s")
 
 
 # --- the directive register and the conclusion notice ----------------------

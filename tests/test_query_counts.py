@@ -231,13 +231,13 @@ PAGES = [
         "consolidated report .docx",
         "reviewer",
         lambda w: reverse("quarters:report_docx", args=[w.previous.slug]) + "?number=12",
-        13,
+        11,
     ),
     (
         "indicator table .xlsx",
         "leader",
         lambda w: reverse("quarters:indicators_xlsx", args=[w.previous.slug]),
-        14,
+        11,
     ),
     (
         "directive register .xlsx",
