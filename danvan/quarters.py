@@ -26,7 +26,7 @@ from reports.aggregation import (
     quarter_summary,
     quarters_with_counts,
     scope_for,
-    unit_figures,
+    unit_figures_page,
 )
 from reports.exports import (
     DOCX_MIME,
@@ -99,6 +99,7 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     drill_code = request.GET.get("indicator", "").strip()
     drill_indicator = None
     drill_rows = []
+    drill_page = None
     drill_error = ""
     if drill_code:
         drill_indicator = next(
@@ -109,7 +110,12 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 "code": drill_code
             }
         else:
-            drill_rows = unit_figures(quarter=quarter, scope=scope, indicator_id=drill_indicator.id)
+            drill_page, drill_rows = unit_figures_page(
+                quarter=quarter,
+                scope=scope,
+                indicator=drill_indicator,
+                page=request.GET.get("drill_page"),
+            )
 
     narrative_page = Paginator(
         narrative_reports(quarter=quarter, scope=scope), NARRATIVE_PAGE_SIZE
@@ -136,6 +142,7 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "drill_code": drill_code,
             "drill_indicator": drill_indicator,
             "drill_rows": drill_rows,
+            "drill_page": drill_page,
             "drill_error": drill_error,
             "meetings": meetings,
             "follow_up": follow_up,

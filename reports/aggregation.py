@@ -21,9 +21,11 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     Case,
     Count,
+    Exists,
     F,
     FilteredRelation,
     FloatField,
+    OuterRef,
     Q,
     QuerySet,
     Sum,
@@ -50,6 +52,7 @@ from reports.models import (
 
 COUNTED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 TREND_QUARTERS = 8
+DRILL_PAGE_SIZE = 50  # units a drill-down shows at once
 UNIT_LIST_LIMIT = 100  # a province lists every unit; a national scope, the exceptions
 MAIN_INDICATORS = 6
 FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _grouped_values)
@@ -592,6 +595,32 @@ def unit_figures(
             )
         )
     return result
+
+
+def unit_figures_page(
+    *,
+    quarter: Quarter,
+    scope: Scope,
+    indicator: Indicator,
+    page: str | int | None = None,
+    per_page: int | None = None,
+) -> tuple[Page, list[UnitFigure]]:
+    """One indicator's values unit by unit, a page at a time (3 queries whatever the
+    number of units): the units whose counted report of the quarter gives a value,
+    in the commission's order, so the pages add up to the quarter's total."""
+    with_value = IndicatorValue.objects.filter(report=OuterRef("pk"), indicator=indicator)
+    unit_ids = (
+        counted_reports(quarter=quarter, scope=scope)
+        .filter(Exists(with_value))
+        .order_by("unit__display_order", "unit__name", "pk")
+        .values_list("unit_id", flat=True)
+    )
+    units_page = Paginator(unit_ids, per_page or DRILL_PAGE_SIZE).get_page(page)
+    shown = frozenset(units_page.object_list)
+    if not shown:
+        return units_page, []
+    rows = unit_figures(quarter=quarter, scope=Scope(unit_ids=shown), indicator_id=indicator.id)
+    return units_page, rows
 
 
 # --- Narrative --------------------------------------------------------------

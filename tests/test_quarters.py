@@ -237,3 +237,22 @@ def test_a_national_quarter_page_pages_the_units_not_on_time_and_the_narrative(
     assert "Kết quả của đơn vị trễ hạn." in second.text
     # A page number past the end or not a number shows the last or the first page.
     assert client.get(url + "?units=99&page=x").status_code == 200
+
+
+def test_the_drill_down_comes_a_page_at_a_time_and_the_pages_add_up_to_the_total(
+    client, monkeypatch
+):
+    monkeypatch.setattr("reports.aggregation.DRILL_PAGE_SIZE", 2)
+    quarter, units, indicators = build_province(units=5, indicators=2, quarters=2)
+    silent = units[2].reports.get(quarter=quarter)
+    silent.values.filter(indicator=indicators[1]).delete()  # gave no value this quarter
+    client.force_login(f.leader())
+    url = reverse("quarters:detail", args=[quarter.slug])
+
+    pages = [client.get(url, {"indicator": indicators[1].code, "drill_page": n}) for n in (1, 2)]
+    rows = [row for page in pages for row in page.context["drill_rows"]]
+    assert [row.unit_id for row in rows] == [u.id for u in units if u != units[2]]
+    total = pages[0].context["summary"].figures.province.rows[1]
+    assert sum(row.current for row in rows) == total.current
+    assert pages[0].context["drill_page"].paginator.count == 4
+    assert f"?indicator={indicators[1].code}&amp;drill_page=2#drilldown" in pages[0].text
