@@ -15,7 +15,7 @@ from directives.rules import DirectiveStatus
 from reports.models import Quarter, Unit
 from reports.permissions import unit_roles
 from reports.text import fold
-from reports.widgets import UnitSearchSelect
+from reports.widgets import SearchSelect, UnitSearchSelect
 
 DEADLINE_CHOICES = [("yes", _("With a deadline")), ("no", _("Ongoing, no deadline"))]
 SORT_CHOICES = [
@@ -36,6 +36,28 @@ class UnitChoiceFilter(django_filters.ModelChoiceFilter):
         kwargs.setdefault("queryset", Unit.objects.order_by("display_order", "name"))
         kwargs.setdefault("label", _("Unit"))
         kwargs.setdefault("widget", UnitSearchSelect())
+        super().__init__(*args, **kwargs)
+
+
+class MeetingSearchSelect(SearchSelect):
+    """A meeting, found by title, chair or venue (``meetings:search``), newest first."""
+
+    search_url_name = "meetings:search"
+    texts = {
+        "placeholder": _("Type a meeting's title"),
+        "type-to-search": _("Type part of the meeting's title, with or without accents."),
+        "no-results": _("No meeting matches."),
+        "clear": _("Clear the chosen meeting"),
+    }
+
+
+class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
+    """Any meeting; the page holds only the chosen one (``MeetingSearchSelect``)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("queryset", Meeting.objects.all())
+        kwargs.setdefault("label", _("Meeting"))
+        kwargs.setdefault("widget", MeetingSearchSelect())
         super().__init__(*args, **kwargs)
 
 
@@ -103,9 +125,7 @@ class DirectiveFilter(_Common):
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), label=_("Topic"), null_label=_("No topic")
     )
-    meeting = django_filters.ModelChoiceFilter(
-        queryset=Meeting.objects.select_related("quarter"), label=_("Meeting")
-    )
+    meeting = MeetingChoiceFilter()
     quarter = django_filters.ModelChoiceFilter(
         queryset=Quarter.objects.all(), field_name="meeting__quarter", label=_("Quarter")
     )
@@ -143,11 +163,7 @@ class AssignmentFilter(_Common):
     topic = django_filters.ModelChoiceFilter(
         queryset=Topic.objects.all(), field_name="directive__topic", label=_("Topic")
     )
-    meeting = django_filters.ModelChoiceFilter(
-        queryset=Meeting.objects.select_related("quarter"),
-        field_name="directive__meeting",
-        label=_("Meeting"),
-    )
+    meeting = MeetingChoiceFilter(field_name="directive__meeting")
     quarter = django_filters.ModelChoiceFilter(
         queryset=Quarter.objects.all(),
         field_name="directive__meeting__quarter",

@@ -55,6 +55,7 @@ from reports.models import (
 )
 from reports.permissions import AnyUser, unit_roles
 from reports.rules import Timeliness, late_from, quarter_of, rate
+from reports.text import search_words
 
 S = DirectiveStatus
 
@@ -351,6 +352,22 @@ def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     return Meeting.objects.select_related("quarter").annotate(
         directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
     )
+
+
+def meetings_matching(user: AnyUser, text: str, *, limit: int = 20) -> list[Meeting]:
+    """The meeting pickers' search: visible meetings whose folded title, chair or
+    venue holds every word of ``text``, newest first; at most ``limit``, one query.
+
+    ``search_text`` is already folded, so a plain LIKE ignores diacritics on
+    SQLite and PostgreSQL alike. An empty search finds nothing.
+    """
+    words = search_words(text)
+    if not words:
+        return []
+    meetings = meetings_visible_to(user).select_related(None).only("title", "held_at")
+    for word in words:
+        meetings = meetings.filter(search_text__contains=word)
+    return list(meetings.order_by("-held_at", "-pk")[:limit])
 
 
 def meeting_directives(meeting: Meeting, user: AnyUser, *, quarter, today=None):

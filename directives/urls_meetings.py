@@ -7,6 +7,7 @@ app_name = "meetings"
 urlpatterns = [
     path("", views.meeting_list, name="list"),
     path("new/", views.meeting_edit, name="new"),
+    path("search/", views.meeting_search, name="search"),
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/pack/", views.briefing_pack, name="pack"),

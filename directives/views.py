@@ -11,12 +11,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from directives import permissions, selectors, services
 from directives.filters import AssignmentFilter, DirectiveFilter
@@ -117,6 +117,16 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
             "can_record": permissions.can_record_meetings(request.user),
         },
     )
+
+
+@login_required
+@require_GET
+def meeting_search(request: HttpRequest) -> JsonResponse:
+    """The meeting pickers' search: ``{"results": [{"id": …, "text": label}, …]}``
+    for ``?q=``, newest first, labelled as the meeting filter shows them."""
+    _require(permissions.can_browse(request.user))
+    meetings = selectors.meetings_matching(request.user, request.GET.get("q", ""))
+    return JsonResponse({"results": [{"id": m.pk, "text": str(m)} for m in meetings]})
 
 
 @login_required

@@ -19,3 +19,17 @@ def search_text(*parts: object) -> str:
     Only missing parts (None, "") are skipped: a number 0 is still searchable.
     """
     return fold(" ".join(str(part) for part in parts if part is not None and part != ""))
+
+
+# What a picker's search reads at most (``search_words``): a longer text is no
+# name or title, and the cut keeps the query cheap.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 8
+
+
+def search_words(text: str) -> list[str]:
+    """The folded words a picker searches for, cut short (``SEARCH_MAX_*``).
+
+    A NUL character separates words: PostgreSQL refuses it in a query.
+    """
+    return fold(text[:SEARCH_MAX_LENGTH].replace("\x00", " ")).split()[:SEARCH_MAX_WORDS]

@@ -13,12 +13,9 @@ from django.views.decorators.http import require_GET
 
 from reports import permissions
 from reports.models import Unit
-from reports.text import fold
+from reports.text import search_words
 
 RESULT_LIMIT = 20
-# A search longer than this is not a unit's name; the cut keeps the query cheap.
-MAX_LENGTH = 100
-MAX_WORDS = 8
 
 
 def units_matching(text: str, *, current_only: bool = False, limit: int = RESULT_LIMIT):
@@ -28,7 +25,7 @@ def units_matching(text: str, *, current_only: bool = False, limit: int = RESULT
     in the usual unit order. ``search_text`` is already folded, so a plain LIKE
     is exact on SQLite and PostgreSQL alike. An empty search finds nothing.
     """
-    words = fold(text[:MAX_LENGTH]).split()[:MAX_WORDS]
+    words = search_words(text)
     if not words:
         return []
     units = Unit.objects.all()

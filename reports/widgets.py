@@ -1,4 +1,4 @@
-"""Form widgets shared by the apps: unit pickers that stay small at any number of units."""
+"""Form widgets shared by the apps: pickers that stay small at any number of rows."""
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -6,16 +6,22 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 
-class UnitSearchSelect(forms.Select):
-    """A select of units that holds only the chosen unit, found by typing.
+class SearchSelect(forms.Select):
+    """A select that holds only the chosen option; the others are found by typing.
 
-    The page never lists every unit: only the selected options are rendered
-    (one query, by id), and ``static/js/unit_picker.js`` (Tom Select) asks
-    ``reports:unit_search`` for the others. Validation stays the field's own
-    (a ``ModelChoiceField`` over its full queryset), so an unknown id is a
-    form error as before. ``current_only``: the search offers only units still
-    in existence, for fields whose queryset excludes ended units.
+    The page never lists every row: only the selected options are rendered
+    (one query, by id), and ``static/js/unit_picker.js`` (Tom Select) asks the
+    view named ``search_url_name`` for the others: ``?q=`` answered by
+    ``{"results": [{"id": …, "text": label}, …]}``, the label being the one the
+    field shows. Validation stays the field's own (a ``ModelChoiceField`` over
+    its full queryset), so an unknown id is a form error as before.
+
+    A subclass names its search and the picker's texts (``texts``: placeholder,
+    type-to-search, no-results, remove, clear; lazily translated).
     """
+
+    search_url_name = ""
+    texts: dict = {}
 
     class Media:
         css = {
@@ -26,29 +32,23 @@ class UnitSearchSelect(forms.Select):
             forms.Script("js/unit_picker.js", defer=True),
         ]
 
-    def __init__(self, attrs=None, *, current_only: bool = False):
-        super().__init__(attrs)
-        self.current_only = current_only
+    def search_url(self) -> str:
+        return reverse(self.search_url_name)
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)
-        url = reverse("reports:unit_search") + ("?current=1" if self.current_only else "")
         # The picker's texts come from the page, in the page's language.
         context["widget"]["attrs"].update(
             {
-                "data-unit-search": url,
-                "data-placeholder": _("Type a unit's name"),
-                "data-type-to-search": _("Type part of the unit's name, with or without accents."),
-                "data-no-results": _("No unit matches."),
+                "data-search-url": self.search_url(),
                 "data-loading": _("Searching…"),
-                "data-remove": _("Remove this unit"),
-                "data-clear": _("Clear the chosen unit"),
+                **{f"data-{key}": text for key, text in self.texts.items()},
             }
         )
         return context
 
     def use_required_attribute(self, initial) -> bool:
-        # Select asks its first choice, which would read the units; the empty
+        # Select asks its first choice, which would read the rows; the empty
         # option rendered first (see optgroups) makes "required" valid anyway.
         return forms.Widget.use_required_attribute(self, initial)
 
@@ -58,8 +58,8 @@ class UnitSearchSelect(forms.Select):
         if not self.allow_multiple_selected:
             options.append(self.create_option(name, "", field.empty_label or "", False, 0))
         chosen = {str(v) for v in value if str(v) not in field.empty_values}
-        for unit in self._chosen_units(field, chosen):
-            option_value, label = self.choices.choice(unit)
+        for chosen_row in self._chosen_rows(field, chosen):
+            option_value, label = self.choices.choice(chosen_row)
             options.append(
                 self.create_option(
                     name,
@@ -73,8 +73,8 @@ class UnitSearchSelect(forms.Select):
         return [(None, options, 0)]
 
     @staticmethod
-    def _chosen_units(field, chosen: set[str]):
-        """The chosen units that the field accepts; values that cannot be ids (not
+    def _chosen_rows(field, chosen: set[str]):
+        """The chosen rows that the field accepts; values that cannot be ids (not
         numbers, or out of the column's range) are left out, as the field refuses them."""
         model = field.queryset.model
         key = field.to_field_name or "pk"
@@ -90,6 +90,30 @@ class UnitSearchSelect(forms.Select):
         if not valid:
             return []
         return field.queryset.filter(**{f"{key}__in": valid})
+
+
+class UnitSearchSelect(SearchSelect):
+    """A unit, found by name, short name or code (``reports:unit_search``).
+
+    ``current_only``: the search offers only units still in existence, for
+    fields whose queryset excludes ended units.
+    """
+
+    search_url_name = "reports:unit_search"
+    texts = {
+        "placeholder": _("Type a unit's name"),
+        "type-to-search": _("Type part of the unit's name, with or without accents."),
+        "no-results": _("No unit matches."),
+        "remove": _("Remove this unit"),
+        "clear": _("Clear the chosen unit"),
+    }
+
+    def __init__(self, attrs=None, *, current_only: bool = False):
+        super().__init__(attrs)
+        self.current_only = current_only
+
+    def search_url(self) -> str:
+        return super().search_url() + ("?current=1" if self.current_only else "")
 
 
 class UnitSearchSelectMultiple(UnitSearchSelect, forms.SelectMultiple):

@@ -104,8 +104,8 @@ def build(size: str) -> SimpleNamespace:
     )
 
 
-def _unit_search(text: str) -> str:
-    return reverse("reports:unit_search") + "?" + urlencode({"q": text})
+def _search(url_name: str, text: str) -> str:
+    return reverse(url_name) + "?" + urlencode({"q": text})
 
 
 # (name, role, url builder, pinned maximum). Every URL of danvan/urls.py,
@@ -129,8 +129,13 @@ PAGES = [
         lambda w: reverse("reports:queue_quarter", args=[w.previous.slug]),
         14,
     ),
-    ("reports' unit search (reviewer)", "reviewer", lambda w: _unit_search("sinh tu dong"), 4),
-    ("reports' unit search (head)", "head", lambda w: _unit_search("so 1"), 5),
+    (
+        "reports' unit search (reviewer)",
+        "reviewer",
+        lambda w: _search("reports:unit_search", "sinh tu dong"),
+        4,
+    ),
+    ("reports' unit search (head)", "head", lambda w: _search("reports:unit_search", "so 1"), 5),
     (
         "report form (head)",
         "head",
@@ -144,6 +149,13 @@ PAGES = [
         16,
     ),
     ("meeting list", "reviewer", lambda w: reverse("meetings:list"), 9),
+    (
+        "meeting search (reviewer)",
+        "reviewer",
+        lambda w: _search("meetings:search", "sinh tu dong giao ban"),
+        4,
+    ),
+    ("meeting search (head)", "head", lambda w: _search("meetings:search", "giao ban"), 5),
     ("new meeting form", "reviewer", lambda w: reverse("meetings:new"), 9),
     ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
     ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
@@ -178,7 +190,19 @@ PAGES = [
         ),
         15,
     ),
+    (
+        "register filtered by a meeting",
+        "reviewer",
+        lambda w: reverse("directives:register") + f"?meeting={w.meeting.pk}",
+        12,
+    ),
     ("assignments", "reviewer", lambda w: reverse("directives:assignments"), 16),
+    (
+        "assignments of a meeting",
+        "head",
+        lambda w: reverse("directives:assignments") + f"?meeting={w.meeting.pk}&mine=on",
+        13,
+    ),
     (
         "assignments awaiting an update",
         "reviewer",
@@ -347,11 +371,27 @@ def test_unit_fields_hold_only_the_chosen_units_at_the_larger_size(client):
         reverse("meetings:recommendation_new", args=[world.meeting.pk]),
     ]
     unit_count = Unit.objects.count()
+    search = reverse("reports:unit_search")
     for url in pages:
         html = client.get(url).content.decode()
-        selects = re.findall(r"<select[^>]*data-unit-search=.*?</select>", html, re.S)
+        selects = re.findall(rf'<select[^>]*data-search-url="{search}.*?</select>', html, re.S)
         assert selects, url
         for select in selects:
             listed = re.findall(r'<option value="([^"]+)"', select)
             chosen = re.findall(r'<option value="[^"]+" selected', select)
             assert len(listed) == len(chosen) < unit_count, url
+
+
+def test_meeting_filters_hold_only_the_chosen_meeting_at_the_larger_size(client):
+    """The register's and the assignments list's meeting filter lists no meeting
+    but the chosen one; the browser searches the others (``meetings:search``)."""
+    world = build("large")
+    client.force_login(world.reviewer)
+    assert Meeting.objects.count() > 2
+    search = reverse("meetings:search")
+    for url_name in ("directives:register", "directives:assignments"):
+        for query, chosen in (("", []), (f"?meeting={world.meeting.pk}", [str(world.meeting.pk)])):
+            html = client.get(reverse(url_name) + query).content.decode()
+            [select] = re.findall(r'<select name="meeting".*?</select>', html, re.S)
+            assert f'data-search-url="{search}"' in select
+            assert re.findall(r'<option value="(\d+)"', select) == chosen, url_name + query

@@ -1,7 +1,8 @@
-// Unit pickers: a <select data-unit-search> holds only the chosen units; Tom Select
-// lets the user type part of a name (accents optional) and asks the server, which
-// folds diacritics the same way for SQLite and PostgreSQL. The texts are the page's
-// (data- attributes, translated), never written here. No inline script (CSP).
+// Search pickers (units, meetings): a <select data-search-url> holds only the chosen
+// options; Tom Select lets the user type part of a name or title (accents optional)
+// and asks that URL, which answers {"results": [{id, text}]} and folds diacritics the
+// same way for SQLite and PostgreSQL (reports.widgets.SearchSelect). The texts are the
+// page's (data- attributes, translated), never written here. No inline script (CSP).
 (function () {
   "use strict";
 
@@ -34,12 +35,17 @@
     return element;
   }
 
+  // What is typed takes the chosen item's place (unit_picker.css), at once.
+  function showTyping(picker) {
+    picker.wrapper.classList.toggle("is-typing", picker.control_input.value !== "");
+  }
+
   function setUp(select) {
     const texts = select.dataset;
-    const url = new URL(texts.unitSearch, window.location.href);
+    const url = new URL(texts.searchUrl, window.location.href);
     // The server's answer for each search, as {id: position}: the list shows exactly
-    // what it found, in its order (it matches codes and short names too, which the
-    // option's text does not show).
+    // what it found, in its order (it matches text the option does not show, such
+    // as a unit's code or a meeting's chair).
     const found = new Map();
     const plugins = {};
     if (select.multiple) {
@@ -77,7 +83,7 @@
           .then(function (data) {
             found.set(
               query,
-              new Map(data.results.map((unit, position) => [String(unit.id), position])),
+              new Map(data.results.map((result, position) => [String(result.id), position])),
             );
             callback(data.results);
           })
@@ -89,6 +95,7 @@
       // (not the answers to earlier searches).
       onItemAdd: function () {
         this.setTextboxValue("");
+        showTyping(this);
         this.clearOptions();
         this.refreshOptions(false);
       },
@@ -98,6 +105,9 @@
           this.refreshOptions(false);
         }
       },
+      onBlur: function () {
+        showTyping(this);
+      },
       // The list's messages are options that cannot be picked: a listbox holds options only.
       render: {
         no_results: () => hint(texts.noResults),
@@ -105,6 +115,7 @@
         loading: () => hint(texts.loading),
       },
     });
+    picker.control_input.addEventListener("input", () => showTyping(picker));
     // The typing field stands for the select (its label now points there): it
     // carries the error and its message, and the hidden select leaves the
     // accessibility tree so that nothing is announced twice or without a name.
@@ -125,5 +136,5 @@
     }
   }
 
-  document.querySelectorAll("select[data-unit-search]").forEach(setUp);
+  document.querySelectorAll("select[data-search-url]").forEach(setUp);
 })();

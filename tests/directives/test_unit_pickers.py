@@ -44,7 +44,7 @@ def test_the_unit_filter_lists_no_unit_until_one_is_chosen(client, world, url_na
     html = client.get(reverse(url_name)).content.decode()
     unit = select_of(html, "unit")
     assert options(unit) == ["---------"]
-    assert f'data-unit-search="{SEARCH}"' in unit
+    assert f'data-search-url="{SEARCH}"' in unit
     assert "Đảng ủy xã số" not in html
     assert "vendor/tom-select/js/tom-select.complete.min.js" in html
     assert "js/unit_picker.js" in html
@@ -85,7 +85,7 @@ def test_the_directive_form_lists_only_its_units(client, world):
     assert options(lead) == ["Hội Liên hiệp Phụ nữ tỉnh"]
     assert options(support) == ["Tỉnh đoàn"]
     assert "multiple" in lead
-    assert f'data-unit-search="{SEARCH}?current=1"' in lead
+    assert f'data-search-url="{SEARCH}?current=1"' in lead
     assert "Đảng ủy xã số" not in html
     assert "js/unit_picker.js" in html
 

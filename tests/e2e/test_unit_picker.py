@@ -33,7 +33,7 @@ def test_the_register_is_filtered_by_a_unit_typed_without_accents(open_as, live_
     for row in rows.all():
         expect(row).to_contain_text("Hội Nông dân tỉnh")
     # The chosen unit is shown in the filter, and the page holds no other unit's option.
-    expect(filters.locator(".ts-control")).to_contain_text("Hội Nông dân tỉnh")
+    expect(filters.locator(".ts-control", has_text="Hội Nông dân tỉnh")).to_be_visible()
     assert reviewer.locator("select[name=unit] option").count() == 2
 
 
@@ -54,3 +54,35 @@ def test_units_are_chosen_and_removed_from_the_keyboard_alone(open_as, live_url)
     expect(chosen).to_have_text(["Tỉnh đoàn"])
     reviewer.keyboard.type("zzzz")
     expect(reviewer.get_by_text(t("No unit matches."))).to_be_visible()
+
+
+def test_the_register_is_filtered_by_a_meeting_chosen_from_the_keyboard(open_as, live_url):
+    reviewer = open_as("reviewer")
+    reviewer.goto(f"{live_url}/directives/")
+    filters = reviewer.get_by_role("search")
+    # The page lists no meeting: the picker asks the server as the user types.
+    assert reviewer.locator("select[name=meeting] option").count() == 1
+    meeting = filters.get_by_role("combobox", name=t("Meeting"))
+    meeting.focus()
+    expect(
+        reviewer.get_by_text(t("Type part of the meeting's title, with or without accents."))
+    ).to_be_visible()
+    reviewer.keyboard.type("zzzz")
+    expect(reviewer.get_by_text(t("No meeting matches."))).to_be_visible()
+    for _ in range(4):
+        reviewer.keyboard.press("Backspace")
+    reviewer.keyboard.type("giao ban quy i/2024")
+    label = "Giao ban về tình hình nhân dân và công tác dân vận quý I/2024 (14/03/2024)"
+    expect(reviewer.get_by_role("option", name=label)).to_be_visible()
+    violations = axe_violations(reviewer)
+    assert violations == [], describe(violations)
+    reviewer.keyboard.press("Enter")
+    expect(reviewer.locator("select[name=meeting] option:checked")).to_have_text(label)
+    # The click takes the focus from the picker: the long title keeps the field's
+    # size (no typing line comes and goes), so the button does not move under it.
+    filters.get_by_role("button", name=t("Filter")).click()
+
+    expect(reviewer).to_have_url(re.compile(r"[?&]meeting=\d+"))
+    expect(reviewer.locator("table tbody tr").first).to_be_visible()
+    expect(filters.locator(".ts-control", has_text=label)).to_be_visible()
+    assert reviewer.locator("select[name=meeting] option").count() == 2

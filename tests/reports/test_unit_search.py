@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse
 
 from reports.models import MembershipRole, Unit
+from reports.text import search_words
 from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from tests import factories as f
 
@@ -94,6 +95,15 @@ def test_a_long_search_is_cut_short_without_an_error(client, units):
     assert names(response) == []
 
 
+def test_a_nul_character_separates_words(client, units):
+    # PostgreSQL refuses a NUL in a query: it must never reach the database.
+    assert search_words("nong\x00dan") == ["nong", "dan"]
+    client.force_login(f.reviewer())
+    response = client.get(URL, {"q": "nong\x00dan"})
+    assert response.status_code == 200
+    assert names(response) == ["Hội Nông dân tỉnh", "Hội Nông dân huyện cũ"]
+
+
 @pytest.mark.parametrize(
     "who",
     [
@@ -155,7 +165,7 @@ def test_the_select_lists_only_the_chosen_unit(units):
     assert option_count(html) == 2  # the empty choice and the chosen unit
     assert f'<option value="{units["youth"].pk}" selected>Tỉnh đoàn</option>' in html
     assert "Hội Nông dân" not in html
-    assert f'data-unit-search="{URL}"' in html
+    assert f'data-search-url="{URL}"' in html
 
 
 def test_the_multiple_select_lists_only_the_chosen_units_and_searches_current_ones(units):
@@ -164,7 +174,7 @@ def test_the_multiple_select_lists_only_the_chosen_units_and_searches_current_on
     assert option_count(html) == 2
     assert html.count(" selected>") == 2
     assert "Tỉnh đoàn" not in html
-    assert f'data-unit-search="{URL}?current=1"' in html
+    assert f'data-search-url="{URL}?current=1"' in html
     assert "multiple" in html
 
 

@@ -72,6 +72,8 @@ FILTER_PAGES = [
     ("directives:my_work", {}),
     ("directives:review", {}),
     ("meetings:list", {}),
+    ("meetings:search", {}),
+    ("reports:unit_search", {}),
     ("quarters:list", {}),
     ("quarters:detail", {"slug": "2024-q1"}),
     ("quarters:report_docx", {"slug": "2024-q1"}),

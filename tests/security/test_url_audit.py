@@ -87,6 +87,7 @@ GET_CASES = [
     ),
     # the unit pickers' search (JSON): whoever may open the register
     ("unit search", "reports:unit_search", None, codes(200)),
+    ("meeting search", "meetings:search", None, codes(200)),
     # directives
     ("register", "directives:register", None, codes(200)),
     ("assignments", "directives:assignments", None, codes(200)),
@@ -333,6 +334,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "directives:detail",
         "directives:evidence",
         "meetings:list",
+        "meetings:search",
         "meetings:detail",
         "meetings:pack",
         "quarters:list",
