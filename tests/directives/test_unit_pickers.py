@@ -97,19 +97,23 @@ def test_the_new_directive_form_lists_no_unit(client, world):
     assert options(select_of(html, "support_units")) == []
 
 
+def directive_data(**units) -> dict:
+    """A new directive's form, with the given unit fields (ids)."""
+    return {
+        "number": 4,
+        "title": "Xây dựng chi hội không ma túy",
+        "text": "Nội dung",
+        "due_date": "2024-12-31",
+        "confidentiality": "normal",
+        **units,
+    }
+
+
 def test_a_directive_is_saved_with_units_chosen_by_id(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         reverse("meetings:directive_new", args=[world.meeting.pk]),
-        {
-            "number": 4,
-            "title": "Xây dựng chi hội không ma túy",
-            "text": "Nội dung",
-            "due_date": "2024-12-31",
-            "confidentiality": "normal",
-            "lead_units": [world.unit_a.pk],
-            "support_units": [world.unit_c.pk],
-        },
+        directive_data(lead_units=[world.unit_a.pk], support_units=[world.unit_c.pk]),
     )
     assert response.status_code == 302
     roles = {a.unit: a.role for a in Directive.objects.get(number=4).assignments.all()}
@@ -123,14 +127,7 @@ def test_an_unknown_or_ended_unit_is_refused_with_a_clear_message(client, world,
         for unit in (bad, world.ended.pk):
             response = client.post(
                 reverse("meetings:directive_new", args=[world.meeting.pk]),
-                {
-                    "number": 4,
-                    "title": "Xây dựng chi hội không ma túy",
-                    "text": "Nội dung",
-                    "due_date": "2024-12-31",
-                    "confidentiality": "normal",
-                    "lead_units": [world.unit_a.pk, unit],
-                },
+                directive_data(lead_units=[world.unit_a.pk, unit]),
             )
             assert response.status_code == 200
             [message] = response.context["form"].errors["lead_units"]
