@@ -6,6 +6,10 @@ Signals rather than calls in the services, so that admin edits and deletions are
 covered too. generate_data, which bulk-inserts without signals, calls
 ``Quarter.objects.figures_changed()`` itself; a restored backup brings back its
 tokens with the very data they were made for.
+
+The token's UPDATE holds the quarter's row lock until the transaction commits, so
+saves of one quarter's reports take turns for that moment (milliseconds); every
+path locks the report before the quarter, so they cannot deadlock.
 """
 
 from django.db.models.signals import post_delete, post_save
