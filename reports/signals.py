@@ -8,8 +8,10 @@ covered too. generate_data, which bulk-inserts without signals, calls
 tokens with the very data they were made for.
 
 The token's UPDATE holds the quarter's row lock until the transaction commits, so
-saves of one quarter's reports take turns for that moment (milliseconds); every
-path locks the report before the quarter, so they cannot deadlock.
+saves of one quarter's reports take turns for that moment (milliseconds). The
+services lock the report before the quarter. Only an admin deleting a report
+while its unit submits it locks them the other way round; PostgreSQL then rolls
+one of the two back with an error, and nothing is half written.
 """
 
 from django.db.models.signals import post_delete, post_save
