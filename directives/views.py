@@ -463,12 +463,14 @@ def deadline_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def review_queue(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_review_progress(request.user))
+    updates = selectors.pending_confirmations(request.user)
+    changes = selectors.pending_deadline_changes(request.user)
     return render(
         request,
         "directives/review_queue.html",
         {
-            "updates": selectors.pending_confirmations(request.user),
-            "changes": selectors.pending_deadline_changes(request.user),
+            "updates": Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page")),
+            "changes": Paginator(changes, PAGE_SIZE).get_page(request.GET.get("changes_page")),
         },
     )
 

@@ -20,7 +20,18 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from danvan.synthetic import MARK, Plan, generate
-from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
+from directives.models import (
+    Assignment,
+    AssignmentRole,
+    ClaimedStatus,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+    Recommendation,
+    ReviewStatus,
+)
 from reports.models import (
     Indicator,
     Membership,
@@ -87,6 +98,27 @@ def build(size: str) -> SimpleNamespace:
         ).first()
         UnitReport.objects.filter(pk=submitted.pk).update(status=ReportStatus.SUBMITTED)
     recommendation = Recommendation.objects.filter(meeting=meeting).first()
+    # Both sizes have progress and a deadline change awaiting a decision, so the
+    # review queue shows rows at both (an empty list skips its row query).
+    ProgressUpdate.objects.filter(
+        pk=ProgressUpdate.objects.filter(assignment=lead).values("pk")[:1]
+    ).update(review_status=ReviewStatus.PENDING)
+    if not ProgressUpdate.objects.filter(review_status=ReviewStatus.PENDING).exists():
+        ProgressUpdate.objects.create(
+            assignment=lead,
+            quarter=previous,
+            claimed_status=ClaimedStatus.DONE,
+            percent=100,
+            description="Đã hoàn thành.",
+            review_status=ReviewStatus.PENDING,
+        )
+    if not DeadlineChange.objects.filter(status=DeadlineChangeStatus.PENDING).exists():
+        DeadlineChange.objects.create(
+            assignment=lead,
+            old_date=datetime.date(2099, 12, 31),
+            new_date=datetime.date(2100, 3, 31),
+            reason="Cần thêm thời gian.",
+        )
     return SimpleNamespace(
         reviewer=User.objects.get(username="gen-reviewer"),
         leader=User.objects.get(username="gen-leader"),

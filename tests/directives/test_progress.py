@@ -267,3 +267,24 @@ def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
         {"decision": "yes", "next": "https://evil.example/"},
     )
     assert response["Location"] == reverse("directives:review")
+
+
+def test_the_review_queue_comes_a_page_at_a_time(client, world, monkeypatch):
+    monkeypatch.setattr("directives.views.PAGE_SIZE", 2)
+    claims = [
+        f.ProgressUpdateFactory(
+            assignment=assignment,
+            quarter=world.q2,
+            claimed_status="done",
+            percent=100,
+            review_status=ReviewStatus.PENDING,
+        )
+        for assignment in (world.a_normal, world.b_normal, world.b_ongoing)
+    ]
+    client.force_login(world.reviewer)
+    first = client.get(reverse("directives:review"))
+    second = client.get(reverse("directives:review"), {"page": 2})
+    shown = list(first.context["updates"]) + list(second.context["updates"])
+    assert sorted(u.pk for u in shown) == sorted(u.pk for u in claims)
+    assert first.context["updates"].paginator.count == 3
+    assert "?page=2#confirm-heading" in first.text
