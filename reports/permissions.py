@@ -63,6 +63,11 @@ def sees_all_units(user: AnyUser) -> bool:
 # unit (and the administrator) may know of it, so everyone else gets a 404.
 
 
+def can_search_units(user: AnyUser) -> bool:
+    """The unit pickers' search: anyone with a role or a unit (who may open the register)."""
+    return sees_all_units(user) or is_unit_staff(user)
+
+
 def _is_admin(user: AnyUser) -> bool:
     return user.is_authenticated and user.is_superuser
 

@@ -29,6 +29,7 @@ from reports.models import (
     Unit,
     UnitReport,
 )
+from reports.text import search_words
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
@@ -290,3 +291,35 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
         earlier = [r for r in own if r is not current][:earlier_limit]
         workspace.append(WorkspaceUnit(membership=membership, current=current, earlier=earlier))
     return workspace
+
+
+# --- The unit pickers' search (reports.widgets, static/js/unit_picker.js) ------
+
+
+def units_matching(text: str, *, current_only: bool = False, limit: int = 20):
+    """Units whose folded code, name or short name holds every word of ``text``.
+
+    One query; at most ``limit`` units, as (id, name) dicts, closest first, then
+    in the usual unit order. ``search_text`` is already folded, so a plain LIKE
+    is exact on SQLite and PostgreSQL alike. An empty search finds nothing.
+    """
+    words = search_words(text)
+    if not words:
+        return []
+    units = Unit.objects.all()
+    if current_only:
+        units = units.filter(valid_to__isnull=True)
+    for word in words:
+        units = units.filter(search_text__contains=word)
+    # The unit whose code was typed, then those holding the words in that order
+    # ("tinh doan": Tỉnh đoàn before Đảng đoàn HĐND tỉnh), then the others.
+    phrase = " ".join(words)
+    closeness = Case(
+        When(code=phrase, then=Value(0)),
+        When(search_text__contains=phrase, then=Value(1)),
+        default=Value(2),
+    )
+    units = units.annotate(closeness=closeness)
+    return list(
+        units.order_by("closeness", "display_order", "name", "pk").values("id", "name")[:limit]
+    )

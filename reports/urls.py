@@ -1,6 +1,6 @@
 from django.urls import path
 
-from reports import unit_search, views
+from reports import views
 
 app_name = "reports"
 
@@ -12,6 +12,6 @@ urlpatterns = [
     path("<int:pk>/return/", views.report_return, name="return"),
     path("<int:pk>/accept/", views.report_accept, name="accept"),
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
-    path("units/search/", unit_search.unit_search, name="unit_search"),
+    path("units/search/", views.unit_search, name="unit_search"),
     path("<slug:unit_code>/<slug:quarter_slug>/", views.report_page, name="report"),
 ]

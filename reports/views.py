@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -371,3 +371,17 @@ def queue(request: HttpRequest, quarter_slug: str) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+@login_required
+@require_GET
+def unit_search(request: HttpRequest) -> JsonResponse:
+    """The unit pickers' search: ``{"results": [{"id": …, "text": name}, …]}`` for
+    ``?q=``; ``current=1``: units still in existence only (what the directive and
+    meeting forms accept)."""
+    if not permissions.can_search_units(request.user):
+        raise PermissionDenied
+    units = selectors.units_matching(
+        request.GET.get("q", ""), current_only=request.GET.get("current") == "1"
+    )
+    return JsonResponse({"results": [{"id": u["id"], "text": u["name"]} for u in units]})
