@@ -645,13 +645,10 @@ def counted_reports(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitReport]:
     return scope.filter(UnitReport.objects.filter(quarter=quarter, status__in=COUNTED_STATUSES))
 
 
-def quarter_narrative(
-    *, quarter: Quarter, scope: Scope, limit: int | None = None
-) -> list[NarrativeSection]:
+def quarter_narrative(*, quarter: Quarter, scope: Scope) -> list[NarrativeSection]:
     """The five sections, each with every counted report's text under its unit's
-    name as filed, in the commission's order (1 query); with ``limit``, the texts
-    of the first ``limit`` reports only."""
-    return narrative_sections(list(narrative_reports(quarter=quarter, scope=scope)[:limit]))
+    name as filed, in the commission's order (1 query)."""
+    return narrative_sections(list(narrative_reports(quarter=quarter, scope=scope)))
 
 
 def narrative_reports(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitReport]:
