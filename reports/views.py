@@ -368,7 +368,7 @@ def queue(request: HttpRequest, quarter_slug: str) -> HttpResponse:
             "unfiled": selectors.units_without_report(quarter, kind=kind)[:300],
             "can_review": permissions.can_review(user),
             "past_due": timezone.localdate() > quarter.due_date,
-            "query": query.urlencode(),
+            "querystring": query.urlencode(),
         },
     )
 
