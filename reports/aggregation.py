@@ -175,8 +175,11 @@ class Completeness:
     units: list[UnitStanding]
     total: Counts
     by_kind: list[tuple[str, str, Counts]]  # (kind, label, counts) in the kinds' order
-    exceptions_only: bool = False
     units_page: Page | None = None  # the exceptions' page, when they are paged
+
+    @property
+    def exceptions_only(self) -> bool:
+        return self.units_page is not None
 
 
 def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
@@ -270,7 +273,6 @@ def quarter_completeness(
         units=standings,
         total=total,
         by_kind=by_kind,
-        exceptions_only=exceptions_only,
         units_page=units_page,
     )
 
