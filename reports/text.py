@@ -1,6 +1,31 @@
-"""Text helpers shared by every app: search that ignores Vietnamese diacritics."""
+"""Text helpers shared by every app: the one cleaning of typed text, and search that
+ignores Vietnamese diacritics."""
 
+import re
 import unicodedata
+
+# Line breaks of every origin: Windows (CR LF), old Mac (CR), Word's Shift+Enter
+# (U+000B, vertical tab), a form feed (page break), NEL and the Unicode line and
+# paragraph separators. A reader sees each as a new line, so it stays one.
+_LINE_BREAKS = re.compile("\r\n?|[\x0b\x0c\x85\u2028\u2029]")
+# What no text needs and XML 1.0 (backups, .docx, .xlsx) cannot carry: C0 controls
+# but tab and newline, DEL, C1 controls, lone surrogates and the noncharacters
+# U+FFFE/U+FFFF. Zero-width characters, direction marks and emoji are text: kept.
+_REMOVED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(value: str) -> str:
+    """Typed or pasted text as it is stored: NFC, with one kind of line break, no controls.
+
+    The one cleaning every text goes through at the boundary (``reports.fields``)
+    and again on its way into a file (exports, backups). Idempotent:
+    ``clean_text(clean_text(x)) == clean_text(x)``.
+    """
+    value = _LINE_BREAKS.sub("\n", value)
+    value = _REMOVED.sub("", value)
+    # After the removal: a control between a letter and its accent hid a composition.
+    return unicodedata.normalize("NFC", value)
+
 
 # Letters that are not a base letter plus combining marks, so NFD leaves them.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d"})

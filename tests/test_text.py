@@ -3,8 +3,10 @@
 import unicodedata
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from reports.text import fold, search_text
+from reports.text import clean_text, fold, search_text
 
 
 @pytest.mark.parametrize(
@@ -84,3 +86,87 @@ def test_search_text_skips_empty_parts():
 
 def test_search_text_keeps_non_text_parts():
     assert search_text("Chỉ thị", 12, 0) == "chi thi 12 0"
+
+
+# --- clean_text: the one cleaning of typed text -------------------------------------
+
+NFD_DAN_VAN = unicodedata.normalize("NFD", "Dân vận khéo")
+KEPT = "\u200b\u200d\ufeff\u200e\u200f\u202e😀👍🏽🇻🇳\t"
+REMOVED = "".join(
+    [chr(c) for c in range(0x20) if chr(c) not in "\t\n\x0b\x0c\r"]
+    + ["\x7f"]
+    + [chr(c) for c in range(0x80, 0xA0) if c != 0x85]
+    + ["\ud800", "\udfff", "\ufffe", "\uffff"]
+)
+
+
+def test_clean_text_composes_decomposed_vietnamese():
+    assert NFD_DAN_VAN != "Dân vận khéo"
+    assert clean_text(NFD_DAN_VAN) == "Dân vận khéo"
+
+
+@pytest.mark.parametrize(
+    "line_break", ["\r\n", "\r", "\n", "\x0b", "\x0c", "\x85", "\u2028", "\u2029"]
+)
+def test_clean_text_turns_every_line_break_into_a_newline(line_break):
+    assert clean_text(f"Dòng một{line_break}Dòng hai") == "Dòng một\nDòng hai"
+
+
+def test_word_shift_enter_becomes_a_new_line():
+    assert clean_text("Ban Dân vận\x0bTỉnh ủy") == "Ban Dân vận\nTỉnh ủy"
+
+
+def test_windows_line_breaks_become_one_newline_each():
+    assert clean_text("a\r\n\r\nb\r") == "a\n\nb\n"
+
+
+@pytest.mark.parametrize("control", list(REMOVED))
+def test_clean_text_removes_controls_surrogates_and_noncharacters(control):
+    assert clean_text(f"Dân{control}vận") == "Dânvận"
+
+
+def test_clean_text_removes_nul():
+    assert clean_text("\x00Dân\x00 vận\x00") == "Dân vận"
+
+
+def test_clean_text_keeps_tab_zero_width_direction_marks_and_emoji():
+    assert clean_text(KEPT) == KEPT
+
+
+def test_a_control_between_a_letter_and_its_accent_does_not_stop_the_composition():
+    # "â" typed as "a" + combining circumflex, a NUL between them.
+    assert clean_text("Da\x00\u0302n") == "Dân"
+
+
+def test_clean_text_of_clean_text_changes_nothing():
+    text = "Dân vận khéo\n\tmô hình “hay” 😀 \u200b 12,5%"
+    assert clean_text(text) == text
+
+
+hostile_text = st.text(
+    alphabet=st.one_of(
+        st.characters(codec=None),
+        st.sampled_from(list(REMOVED + KEPT + "\r\n\x0b\x0c\u2028")),
+        st.sampled_from(list(NFD_DAN_VAN)),
+    ),
+    max_size=200,
+)
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(hostile_text)
+def test_cleaned_text_is_nfc_free_of_controls_and_stable(text):
+    cleaned = clean_text(text)
+    assert unicodedata.is_normalized("NFC", cleaned)
+    assert not set(cleaned) & set(REMOVED + "\r\x0b\x0c\x85\u2028\u2029")
+    assert clean_text(cleaned) == cleaned
+    # Valid UTF-8 (no lone surrogate) that XML 1.0 can carry.
+    cleaned.encode("utf-8")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))))
+def test_clean_text_keeps_ordinary_text_except_for_composition(text):
+    assert clean_text(text) == unicodedata.normalize(
+        "NFC", text.replace("\ufffe", "").replace("\uffff", "")
+    )
