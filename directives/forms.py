@@ -10,6 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from directives.models import (
+    COMMENT_MAX_LENGTH,
     ClaimedStatus,
     DeadlineChange,
     Directive,
@@ -17,6 +18,7 @@ from directives.models import (
     ProgressUpdate,
     Recommendation,
 )
+from reports.fields import CleanCharFormField
 from reports.models import Unit
 from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 
@@ -372,8 +374,11 @@ class ReviewForm(forms.Form):
     decision = forms.ChoiceField(
         choices=[("yes", _("Yes")), ("no", _("No"))], widget=forms.HiddenInput
     )
-    comment = forms.CharField(
-        label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    comment = CleanCharFormField(
+        label=_("Comment"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
     def clean(self):

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directives import rules
+from reports.fields import CleanCharField, CleanTextField
 from reports.models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -23,6 +24,16 @@ from reports.models import (
 )
 from reports.text import search_text
 
+# Limits of the typed texts: far beyond any real one (the longest demo text is
+# well under a tenth), short enough that a pasted book is refused with a message
+# and never makes a page megabytes long for everyone who opens it.
+MEETING_TEXT_MAX_LENGTH = 20_000
+BASIS_MAX_LENGTH = 5_000
+DIRECTIVE_TEXT_MAX_LENGTH = 10_000
+DESCRIPTION_MAX_LENGTH = 5_000
+RECOMMENDATION_MAX_LENGTH = 5_000
+COMMENT_MAX_LENGTH = 2_000
+
 
 class Meeting(models.Model):
     """A quarterly briefing (buổi giao ban) of the Standing Board."""
@@ -31,20 +42,25 @@ class Meeting(models.Model):
         Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="meetings"
     )
     held_at = models.DateTimeField(_("held at"))
-    title = models.CharField(_("title"), max_length=300)
-    chair_name = models.CharField(_("chaired by"), max_length=120)
-    chair_positions = models.CharField(_("chair's positions"), max_length=300, blank=True)
-    basis = models.TextField(
+    title = CleanCharField(_("title"), max_length=300)
+    chair_name = CleanCharField(_("chaired by"), max_length=120)
+    chair_positions = CleanCharField(_("chair's positions"), max_length=300, blank=True)
+    basis = CleanTextField(
         _("basis"),
+        max_length=BASIS_MAX_LENGTH,
         blank=True,
         help_text=_("The decisions and resolutions the meeting is held under, one per line."),
     )
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue = CleanCharField(_("venue"), max_length=200, blank=True)
     attending_units = models.ManyToManyField(
         Unit, verbose_name=_("attending units"), blank=True, related_name="meetings_attended"
     )
-    assessment = models.TextField(_("chair's overall assessment"), blank=True)
-    shortcomings = models.TextField(_("shortcomings named"), blank=True)
+    assessment = CleanTextField(
+        _("chair's overall assessment"), max_length=MEETING_TEXT_MAX_LENGTH, blank=True
+    )
+    shortcomings = CleanTextField(
+        _("shortcomings named"), max_length=MEETING_TEXT_MAX_LENGTH, blank=True
+    )
     search_text = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords(m2m_fields=[attending_units])
@@ -70,7 +86,7 @@ class Meeting(models.Model):
 class Topic(models.Model):
     """A subject directives are grouped by on the register and dashboards."""
 
-    name = models.CharField(_("name"), max_length=150, unique=True)
+    name = CleanCharField(_("name"), max_length=150, unique=True)
     display_order = models.PositiveIntegerField(_("display order"), default=0)
 
     class Meta:
@@ -98,8 +114,8 @@ class Directive(models.Model):
         Meeting, verbose_name=_("meeting"), on_delete=models.PROTECT, related_name="directives"
     )
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("short title"), max_length=300)
-    text = models.TextField(_("full text"))
+    title = CleanCharField(_("short title"), max_length=300)
+    text = CleanTextField(_("full text"), max_length=DIRECTIVE_TEXT_MAX_LENGTH)
     topic = models.ForeignKey(
         Topic,
         verbose_name=_("topic"),
@@ -328,7 +344,7 @@ class ProgressUpdate(models.Model):
     percent = models.PositiveSmallIntegerField(
         _("percent done"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
-    description = models.TextField(_("what was done"))
+    description = CleanTextField(_("what was done"), max_length=DESCRIPTION_MAX_LENGTH)
     evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -354,7 +370,9 @@ class ProgressUpdate(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    review_comment = CleanTextField(
+        _("reviewer's comment"), max_length=COMMENT_MAX_LENGTH, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -395,7 +413,7 @@ class DeadlineChange(models.Model):
     )
     old_date = models.DateField(_("deadline before the change"))
     new_date = models.DateField(_("requested deadline"))
-    reason = models.TextField(_("reason"))
+    reason = CleanTextField(_("reason"), max_length=COMMENT_MAX_LENGTH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("requested by"),
@@ -420,7 +438,9 @@ class DeadlineChange(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_comment = models.TextField(_("decision comment"), blank=True)
+    decision_comment = CleanTextField(
+        _("decision comment"), max_length=COMMENT_MAX_LENGTH, blank=True
+    )
 
     history = HistoricalRecords()
 
@@ -467,8 +487,10 @@ class Recommendation(models.Model):
         blank=True,
         related_name="recommendations_raised",
     )
-    text = models.TextField(_("recommendation"))
-    response = models.TextField(_("chair's response"), blank=True)
+    text = CleanTextField(_("recommendation"), max_length=RECOMMENDATION_MAX_LENGTH)
+    response = CleanTextField(
+        _("chair's response"), max_length=RECOMMENDATION_MAX_LENGTH, blank=True
+    )
     directives = models.ManyToManyField(
         Directive,
         verbose_name=_("directives it led to"),

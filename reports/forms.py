@@ -7,12 +7,16 @@ from django import forms
 from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
-from reports.models import VALUE_DECIMAL_PLACES, VALUE_MAX, Indicator, UnitReport
-
-# Far longer than any real section (a long one runs to 5,000 characters), short
-# enough that a pasted book is refused with a message instead of stored.
-SECTION_MAX_LENGTH = 20_000
-NOTE_MAX_LENGTH = 500
+from reports.fields import CleanCharFormField
+from reports.models import (
+    COMMENT_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    SECTION_MAX_LENGTH,
+    VALUE_DECIMAL_PLACES,
+    VALUE_MAX,
+    Indicator,
+    UnitReport,
+)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 # "1.234.567,5" (Vietnamese grouping) or "1,234,567.5" (English grouping).
@@ -75,7 +79,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for name in UnitReport.SECTIONS:
-            self.fields[name] = forms.CharField(
+            self.fields[name] = CleanCharFormField(
                 label=section_label(name),
                 required=False,
                 max_length=SECTION_MAX_LENGTH,
@@ -97,7 +101,7 @@ class ReportForm(forms.Form):
                     attrs={"inputmode": "decimal", "autocomplete": "off", "class": "text-end"}
                 ),
             )
-            self.fields[self.note_name(indicator)] = forms.CharField(
+            self.fields[self.note_name(indicator)] = CleanCharFormField(
                 label=_("Note on “%(name)s”") % {"name": indicator.name},
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
@@ -159,18 +163,18 @@ class ReportForm(forms.Form):
 
 
 class ReturnForm(forms.Form):
-    comment = forms.CharField(
+    comment = CleanCharFormField(
         label=_("What should the unit change?"),
-        max_length=5000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Say what the unit should change.")},
     )
 
 
 class ReopenForm(forms.Form):
-    reason = forms.CharField(
+    reason = CleanCharFormField(
         label=_("Why is the report reopened?"),
-        max_length=5000,
+        max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why the report is reopened.")},
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports import rules
+from reports.fields import CleanCharField, CleanTextField
 from reports.text import search_text
 
 # The largest figure any indicator may carry: 12 digits before the point is
@@ -24,6 +25,13 @@ from reports.text import search_text
 VALUE_MAX_DIGITS = 14
 VALUE_DECIMAL_PLACES = 2
 VALUE_MAX = Decimal("999999999999.99")
+
+# Far longer than any real section (a long one runs to 5,000 characters), short
+# enough that a pasted book is refused with a message instead of stored.
+SECTION_MAX_LENGTH = 20_000
+# A reviewer's reason for returning or reopening a report.
+COMMENT_MAX_LENGTH = 5_000
+NOTE_MAX_LENGTH = 500
 
 
 class UnitKind(models.TextChoices):
@@ -49,8 +57,8 @@ class Unit(models.Model):
     """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    name = CleanCharField(_("name"), max_length=200)
+    short_name = CleanCharField(_("short name"), max_length=80, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=UnitKind.choices)
     level = models.CharField(
         _("level"), max_length=10, choices=UnitLevel.choices, default=UnitLevel.PROVINCE
@@ -262,11 +270,11 @@ class Indicator(models.Model):
     """A measured figure units report each quarter (chỉ tiêu)."""
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
-    name = models.CharField(_("name"), max_length=255)
-    group = models.CharField(
+    name = CleanCharField(_("name"), max_length=255)
+    group = CleanCharField(
         _("group"), max_length=100, blank=True, help_text=_("Heading it is shown under.")
     )
-    measure = models.CharField(_("measure"), max_length=50)
+    measure = CleanCharField(_("measure"), max_length=50)
     unit_kinds = models.JSONField(
         _("reported by"),
         default=list,
@@ -356,21 +364,31 @@ class UnitReport(models.Model):
     quarter = models.ForeignKey(
         Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="reports"
     )
-    unit_name = models.CharField(
+    unit_name = CleanCharField(
         _("unit name when filed"),
         max_length=200,
         blank=True,
         help_text=_("Kept as it was, so renamed or merged units' reports read as filed."),
     )
-    people_situation = models.TextField(_("people's situation"), blank=True)
-    results = models.TextField(_("results of the tasks"), blank=True)
-    shortcomings = models.TextField(_("shortcomings and causes"), blank=True)
-    next_plan = models.TextField(_("tasks for the next quarter"), blank=True)
-    recommendations = models.TextField(_("recommendations and proposals"), blank=True)
+    people_situation = CleanTextField(
+        _("people's situation"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    results = CleanTextField(_("results of the tasks"), max_length=SECTION_MAX_LENGTH, blank=True)
+    shortcomings = CleanTextField(
+        _("shortcomings and causes"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    next_plan = CleanTextField(
+        _("tasks for the next quarter"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    recommendations = CleanTextField(
+        _("recommendations and proposals"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
     )
-    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    review_comment = CleanTextField(
+        _("reviewer's comment"), max_length=COMMENT_MAX_LENGTH, blank=True
+    )
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -468,7 +486,7 @@ class IndicatorValue(models.Model):
         decimal_places=VALUE_DECIMAL_PLACES,
         validators=[MinValueValidator(0), MaxValueValidator(VALUE_MAX)],
     )
-    note = models.CharField(_("note"), max_length=500, blank=True)
+    note = CleanCharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
 
     history = HistoricalRecords()
 

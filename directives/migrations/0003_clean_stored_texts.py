@@ -1,0 +1,67 @@
+"""Clean the texts stored before ``reports.fields`` cleaned them on the way in.
+
+Every text column of this app's models and of their history tables goes
+through ``clean_text`` (NFC, one kind of newline, no control characters), and
+a text longer than its field's limit is cut to the limit. Cutting is acceptable:
+no page limited these texts before, but a text above the new limits (a
+progress description of 5,000 characters, a directive of 10,000, a comment of
+2,000, ...) is a paste gone wrong, not a text anyone reads to the end; the
+history rows keep no longer copy either. Rows are read in batches by primary
+key and only changed rows are written. There is nothing to undo: the reverse
+does nothing.
+"""
+
+from django.db import migrations, models
+
+from reports.text import clean_text
+
+BATCH = 2000
+
+
+def clean_model_texts(model) -> None:
+    columns = [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and not isinstance(field, models.FileField)
+    ]
+    if not columns:
+        return
+    names = [field.attname for field in columns]
+    manager = model._base_manager
+    last = None
+    while True:
+        rows = manager.order_by("pk")
+        if last is not None:
+            rows = rows.filter(pk__gt=last)
+        batch = list(rows.values_list("pk", *names)[:BATCH])
+        if not batch:
+            return
+        for pk, *values in batch:
+            changes = {}
+            for field, value in zip(columns, values, strict=True):
+                if not isinstance(value, str):
+                    continue
+                cleaned = clean_text(value)
+                if field.max_length and len(cleaned) > field.max_length:
+                    cleaned = cleaned[: field.max_length]
+                if cleaned != value:
+                    changes[field.attname] = cleaned
+            if changes:
+                manager.filter(pk=pk).update(**changes)
+        last = batch[-1][0]
+
+
+def clean_stored_texts(apps, schema_editor):
+    for model in apps.get_app_config("directives").get_models():
+        clean_model_texts(model)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("directives", "0002_clean_text_fields_with_limits"),
+    ]
+
+    operations = [
+        migrations.RunPython(clean_stored_texts, migrations.RunPython.noop, elidable=True),
+    ]

@@ -1,0 +1,70 @@
+"""Clean the texts stored before ``reports.fields`` cleaned them on the way in.
+
+Every text column of this app's models and of their history tables goes
+through ``clean_text`` (NFC, one kind of newline, no control characters), and
+a text longer than its field's limit is cut to the limit. Cutting is acceptable:
+such texts could not be typed through the pages (the report form already
+refused a section above 20,000 characters) and only a paste into the admin or a
+script could store them. The user's first and last names (the admin's user
+form) are cleaned too. Rows are read in batches by primary key and only
+changed rows are written, so the migration is quick on clean data and safe to
+run again. There is nothing to undo: the reverse does nothing.
+"""
+
+from django.db import migrations, models
+
+from reports.text import clean_text
+
+BATCH = 2000
+
+
+def clean_model_texts(model, fields=None) -> None:
+    columns = [
+        field
+        for field in model._meta.concrete_fields
+        if isinstance(field, (models.CharField, models.TextField))
+        and not isinstance(field, models.FileField)
+        and (fields is None or field.name in fields)
+    ]
+    if not columns:
+        return
+    names = [field.attname for field in columns]
+    manager = model._base_manager
+    last = None
+    while True:
+        rows = manager.order_by("pk")
+        if last is not None:
+            rows = rows.filter(pk__gt=last)
+        batch = list(rows.values_list("pk", *names)[:BATCH])
+        if not batch:
+            return
+        for pk, *values in batch:
+            changes = {}
+            for field, value in zip(columns, values, strict=True):
+                if not isinstance(value, str):
+                    continue
+                cleaned = clean_text(value)
+                if field.max_length and len(cleaned) > field.max_length:
+                    cleaned = cleaned[: field.max_length]
+                if cleaned != value:
+                    changes[field.attname] = cleaned
+            if changes:
+                manager.filter(pk=pk).update(**changes)
+        last = batch[-1][0]
+
+
+def clean_stored_texts(apps, schema_editor):
+    for model in apps.get_app_config("reports").get_models():
+        clean_model_texts(model)
+    clean_model_texts(apps.get_model("auth", "User"), fields={"first_name", "last_name"})
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("auth", "0012_alter_user_first_name_max_length"),
+        ("reports", "0005_clean_text_fields_with_limits"),
+    ]
+
+    operations = [
+        migrations.RunPython(clean_stored_texts, migrations.RunPython.noop, elidable=True),
+    ]

@@ -1,0 +1,125 @@
+"""Every user-typed text has a limit in the model and the form, and the shipped data fits."""
+
+import importlib
+import unicodedata
+
+import pytest
+from django.apps import apps
+from django.core.exceptions import ValidationError
+
+from danvan.demo import demo_load
+from danvan.synthetic import Plan, generate
+from reports.fields import CleanCharField, CleanTextField
+from tests import factories as f
+from tests.dirty import dirty, read_raw, write_raw
+
+pytestmark = pytest.mark.django_db
+
+OUR_APPS = ("reports", "directives")
+
+
+def text_fields():
+    for app in OUR_APPS:
+        for model in apps.get_app_config(app).get_models():
+            for field in model._meta.concrete_fields:
+                if isinstance(field, (CleanCharField, CleanTextField)):
+                    yield model, field
+
+
+def too_long(model, field) -> list[str]:
+    return [
+        f"{model._meta.label}.{field.name} #{pk}: {len(value)} > {field.max_length}"
+        for pk, value in model._default_manager.values_list("pk", field.attname)
+        if value and len(value) > field.max_length
+    ]
+
+
+def test_every_clean_text_field_has_a_limit():
+    fields = list(text_fields())
+    assert len(fields) > 40  # the history tables' copies included
+    assert all(field.max_length for _model, field in fields)
+
+
+def test_the_demo_and_generated_data_fit_every_text_limit():
+    demo_load(password="danvan2024-limits")
+    generate(plan=Plan(units=30, quarters=2, indicators=8, directives=10, end=(2024, 2)), log=str)
+    problems = [line for model, field in text_fields() for line in too_long(model, field)]
+    assert problems == []
+
+
+def test_a_text_field_refuses_a_text_above_its_limit_in_the_model():
+    update = f.ProgressUpdateFactory(description="x" * 5_001)
+    with pytest.raises(ValidationError) as error:
+        update.full_clean()
+    assert "description" in error.value.message_dict
+
+
+# --- The fields clean on the way in ---------------------------------------------------
+
+
+def test_a_form_removes_a_nul_instead_of_refusing_the_text():
+    from directives.forms import ReviewForm
+
+    form = ReviewForm(data={"decision": "no", "comment": "Thiếu\x00 biên bản\x0bký"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["comment"] == "Thiếu biên bản\nký"
+
+
+def test_the_form_limit_counts_the_cleaned_text():
+    from reports.forms import ReturnForm
+
+    form = ReturnForm(data={"comment": "a" * 5_000 + "\x00" * 10})
+    assert form.is_valid(), form.errors
+
+
+def test_a_saved_text_is_clean_in_the_row_the_instance_and_the_history():
+    from directives.models import Meeting
+
+    meeting = f.MeetingFactory(title="Giao\x0bban\x00 " + unicodedata.normalize("NFD", "Dân vận"))
+    assert meeting.title == "Giao\nban Dân vận"
+    assert Meeting.objects.get(pk=meeting.pk).title == "Giao\nban Dân vận"
+    assert meeting.history.get().title == "Giao\nban Dân vận"
+
+
+def test_an_update_of_the_queryset_stores_clean_text_too():
+    from directives.models import Directive
+
+    directive = f.DirectiveFactory()
+    Directive.objects.filter(pk=directive.pk).update(text="Triển khai\x0bngay\x1f")
+    assert read_raw(Directive, directive.pk, "text") == "Triển khai\nngay"
+
+
+# --- The data migration cleans what was stored before -----------------------------
+
+
+def migration(app: str, name: str):
+    return importlib.import_module(f"{app}.migrations.{name}")
+
+
+def test_the_data_migrations_clean_stored_rows_and_history_and_cut_overlong_texts():
+    from directives.models import Directive, ProgressUpdate
+    from reports.models import UnitReport
+
+    report = f.UnitReportFactory(results="Kết quả")
+    update = f.ProgressUpdateFactory()
+    directive = update.assignment.directive
+    report_history = report.history.get()
+    user = f.UserFactory()
+    write_raw(UnitReport, report.pk, results=dirty(), review_comment="x" * 6_000)
+    write_raw(type(report_history), report_history.pk, results=dirty())
+    write_raw(Directive, directive.pk, title=unicodedata.normalize("NFD", "Dân vận\x0c"))
+    write_raw(ProgressUpdate, update.pk, description="y" * 9_000 + "\x1f")
+    write_raw(type(user), user.pk, first_name="An\x0b", last_name="Nguyễn\x1f")
+
+    migration("reports", "0006_clean_stored_texts").clean_stored_texts(apps, None)
+    migration("directives", "0003_clean_stored_texts").clean_stored_texts(apps, None)
+
+    assert read_raw(UnitReport, report.pk, "results") == "Dòng một\ndòng hai đúng hạn"
+    assert read_raw(UnitReport, report.pk, "review_comment") == "x" * 5_000
+    assert read_raw(type(report_history), report_history.pk, "results") == (
+        "Dòng một\ndòng hai đúng hạn"
+    )
+    assert read_raw(Directive, directive.pk, "title") == "Dân vận\n"
+    assert read_raw(ProgressUpdate, update.pk, "description") == "y" * 5_000
+    assert read_raw(type(user), user.pk, "first_name") == "An\n"
+    assert read_raw(type(user), user.pk, "last_name") == "Nguyễn"
