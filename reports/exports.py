@@ -39,6 +39,7 @@ from reports.aggregation import (
 )
 from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
 from reports.rules import ROMAN
+from reports.text import clean_text
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -148,7 +149,13 @@ def paragraph(
     space_after: float = 6,
     keep_with_next: bool = False,
 ):
-    """A paragraph with one run in the document's font, or an empty one."""
+    """A paragraph with one run in the document's font, or an empty one.
+
+    Every text of a document passes here, cleaned (``clean_text``): a control
+    character stored before the fields cleaned text would make python-docx refuse
+    the whole document.
+    """
+    text = clean_text(text)
     para = _add_paragraph(container)
     para.alignment = align
     fmt = para.paragraph_format
@@ -699,6 +706,7 @@ def xlsx_append(ws, values: list) -> None:
     openpyxl turns such strings into formulas, which Excel would run on
     opening (formula injection from a title or a unit's name).
     """
+    values = [xlsx_text(value) for value in values]
     ws.append(values)
     if any(isinstance(value, str) and value.startswith("=") for value in values):
         for cell in ws[ws.max_row]:
@@ -706,10 +714,16 @@ def xlsx_append(ws, values: list) -> None:
                 cell.data_type = "s"
 
 
+def xlsx_text(value):
+    """A value as a sheet cell may hold it: text cleaned (``clean_text``), since openpyxl
+    refuses the whole workbook over one control character; anything else as it is."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
 def _text_cell(ws, value: str) -> WriteOnlyCell:
     """A write-only sheet's text cell; text that starts with "=" stays text, never a
     formula (see ``xlsx_append``)."""
-    cell = WriteOnlyCell(ws, value)
+    cell = WriteOnlyCell(ws, xlsx_text(value))
     if cell.data_type == "f":
         cell.data_type = "s"
     return cell
@@ -717,6 +731,7 @@ def _text_cell(ws, value: str) -> WriteOnlyCell:
 
 def _safe_text(ws, value: str | None):
     """The text itself, which a write-only sheet writes fastest, unless it starts with "="."""
+    value = xlsx_text(value)
     if value and value.startswith("="):
         return _text_cell(ws, value)
     return value

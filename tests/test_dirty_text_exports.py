@@ -1,0 +1,94 @@
+"""Text stored before the fields cleaned it (Word's Shift+Enter, a NUL, a unit
+separator) never takes an export down: every writer cleans the text it writes."""
+
+import io
+
+import pytest
+from django.contrib.auth.models import User
+from django.urls import reverse
+from docx import Document
+from openpyxl import load_workbook
+
+from danvan.demo import demo_load
+from directives.models import Directive, Meeting
+from reports.models import ReportStatus, Unit, UnitReport
+from tests.dirty import dirty, write_raw
+
+pytestmark = pytest.mark.django_db
+
+CLEAN = "Dòng một\ndòng hai đúng hạn"
+
+
+@pytest.fixture
+def dirty_world():
+    demo_load(password="danvan2024-dirty")
+    report = UnitReport.objects.filter(status=ReportStatus.ACCEPTED).select_related("quarter")
+    report = report.first()
+    meeting = Meeting.objects.filter(directives__isnull=False).first()
+    directive = meeting.directives.first()
+    write_raw(UnitReport, report.pk, results=dirty(), unit_name="Ban\x0bDân vận\x1f")
+    write_raw(Unit, report.unit_id, name="Ban\x0bDân vận\x1f")
+    write_raw(Meeting, meeting.pk, assessment=dirty(), title="Giao ban\x0c", venue="Hạ\x1fLong")
+    write_raw(Directive, directive.pk, title="Chỉ\x0bđạo\x1f", text=dirty())
+    return report, meeting
+
+
+def _open_docx(response):
+    assert response.status_code == 200
+    return Document(io.BytesIO(response.content))
+
+
+def _open_xlsx(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))
+
+
+def _docx_text(doc) -> str:
+    texts = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        texts += [cell.text for row in table.rows for cell in row.cells]
+    return "\n".join(texts)
+
+
+def test_the_consolidated_report_exports_despite_control_characters(client, dirty_world):
+    report, _meeting = dirty_world
+    client.force_login(User.objects.get(username="reviewer"))
+    doc = _open_docx(client.get(reverse("quarters:report_docx", args=[report.quarter.slug])))
+    text = _docx_text(doc)
+    assert "dòng hai đúng hạn" in text
+    assert "\x0b" not in text and "\x1f" not in text
+
+
+def test_the_indicator_workbook_exports_despite_control_characters(client, dirty_world):
+    report, _meeting = dirty_world
+    client.force_login(User.objects.get(username="reviewer"))
+    book = _open_xlsx(client.get(reverse("quarters:indicators_xlsx", args=[report.quarter.slug])))
+    names = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
+    assert "Ban\nDân vận" in names
+
+
+def test_the_directive_register_exports_despite_control_characters(client, dirty_world):
+    _report, meeting = dirty_world
+    client.force_login(User.objects.get(username="reviewer"))
+    book = _open_xlsx(client.get(reverse("quarters:directives_xlsx", args=[meeting.quarter.slug])))
+    titles = [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    assert "Chỉ\nđạo" in titles
+
+
+def test_the_conclusion_notice_exports_despite_control_characters(client, dirty_world):
+    _report, meeting = dirty_world
+    client.force_login(User.objects.get(username="reviewer"))
+    url = reverse("quarters:notice_docx", args=[meeting.quarter.slug, meeting.pk])
+    text = _docx_text(_open_docx(client.get(url)))
+    assert "Hạ" in text and "Long" in text
+    assert "dòng hai đúng hạn" in text
+
+
+def test_the_pages_that_show_the_dirty_texts_still_open(client, dirty_world):
+    report, meeting = dirty_world
+    client.force_login(User.objects.get(username="reviewer"))
+    for url in (
+        reverse("quarters:detail", args=[report.quarter.slug]),
+        reverse("quarters:detail", args=[meeting.quarter.slug]),
+    ):
+        assert client.get(url).status_code == 200
