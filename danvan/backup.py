@@ -8,7 +8,8 @@ A backup is one ``.tar.gz``:
     ``dumpdata`` of every app (history tables included) with natural keys, so
     that it loads into any freshly migrated database, SQLite or PostgreSQL.
     XML rather than JSON because Django's JSON cuts times to the millisecond;
-    XML keeps every value exactly;
+    XML keeps every value exactly. A text XML cannot carry is written cleaned
+    and named in the manifest's ``cleaned_texts`` (``danvan.backup_xml``);
 ``media/…``
     every file under ``MEDIA_ROOT`` (the evidence files).
 
@@ -34,6 +35,8 @@ from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.db import connection, transaction
+
+from danvan import backup_xml
 
 FORMAT = 1
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
@@ -65,18 +68,25 @@ def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
     archive.addfile(info, io.BytesIO(data))
 
 
-def dump_database() -> bytes:
-    """The whole database as dumpdata XML with natural keys."""
+def dump_database(*, cleaned: list[str] | None = None) -> bytes:
+    """The whole database as dumpdata XML with natural keys.
+
+    Text that XML cannot carry is cleaned on the way out; each such value is
+    added to ``cleaned`` as "app.Model #pk, field".
+    """
     out = io.StringIO()
-    call_command(
-        "dumpdata",
-        format="xml",
-        natural_foreign=True,
-        natural_primary=True,
-        exclude=EXCLUDED,
-        stdout=out,
-        verbosity=0,
-    )
+    with backup_xml.cleaning_serializer() as found:
+        call_command(
+            "dumpdata",
+            format=backup_xml.FORMAT,
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=EXCLUDED,
+            stdout=out,
+            verbosity=0,
+        )
+    if cleaned is not None:
+        cleaned.extend(found)
     return out.getvalue().encode()
 
 
@@ -88,6 +98,8 @@ def backup_create(*, output: Path) -> dict:
         if media_root.is_dir()
         else []
     )
+    cleaned: list[str] = []
+    database = dump_database(cleaned=cleaned)
     manifest = {
         "format": FORMAT,
         "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
@@ -95,12 +107,13 @@ def backup_create(*, output: Path) -> dict:
         "database_vendor": connection.vendor,
         "rows": model_row_counts(),
         "media_files": len(media_files),
+        "cleaned_texts": cleaned,
     }
     output.parent.mkdir(parents=True, exist_ok=True)
     partial = output.with_name(output.name + ".part")
     with tarfile.open(partial, "w:gz") as archive:
         _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-        _add_bytes(archive, "db.xml", dump_database())
+        _add_bytes(archive, "db.xml", database)
         for path in media_files:
             archive.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
     partial.chmod(0o600)

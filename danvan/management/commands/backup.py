@@ -23,6 +23,13 @@ class Command(BaseCommand):
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
             output = Path(f"danvan-backup-{stamp}.tar.gz")
         manifest = backup_create(output=output)
+        for where in manifest["cleaned_texts"]:
+            self.stderr.write(
+                self.style.WARNING(
+                    f"Warning: {where} holds characters a backup cannot carry; "
+                    "the archive holds it cleaned, the stored row is unchanged."
+                )
+            )
         rows = sum(manifest["rows"].values())
         self.stdout.write(
             self.style.SUCCESS(

@@ -1,0 +1,54 @@
+"""The backup's ``dumpdata`` XML format: Django's own, with dirty text cleaned on the way out.
+
+XML 1.0 cannot carry most control characters, and Django's XML serializer
+refuses a whole dump over one of them (U+000B, Word's Shift+Enter, in one
+history row was enough). The cleaning fields (``reports.fields``) and their
+data migrations keep stored text clean; a row that is still dirty (a table
+outside our apps, a row written around Django) is written cleaned
+(``clean_text``), which is also what a restore would store, and named in
+``cleaned_texts()`` so that the backup command warns about it. The file is
+plain Django XML: ``loaddata`` reads it with the ordinary "xml" format.
+"""
+
+import contextlib
+import contextvars
+
+from django.core import serializers
+from django.core.serializers import xml_serializer
+
+from reports.text import clean_text
+
+FORMAT = "xml-clean"
+
+_cleaned: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
+    "backup_cleaned_texts", default=None
+)
+
+
+class Serializer(xml_serializer.Serializer):
+    def handle_field(self, obj, field):
+        value = getattr(obj, field.attname)
+        if isinstance(value, str) and field.get_internal_type() != "JSONField":
+            cleaned = clean_text(value)
+            if cleaned != value:
+                setattr(obj, field.attname, cleaned)
+                found = _cleaned.get()
+                if found is not None:
+                    found.append(f"{obj._meta.label} #{obj.pk}, {field.name}")
+        super().handle_field(obj, field)
+
+
+Deserializer = xml_serializer.Deserializer
+
+
+@contextlib.contextmanager
+def cleaning_serializer():
+    """Register the format and collect what it cleans: yields the list of
+    "app.Model #pk, field" it fills."""
+    serializers.register_serializer(FORMAT, __name__)
+    found: list[str] = []
+    token = _cleaned.set(found)
+    try:
+        yield found
+    finally:
+        _cleaned.reset(token)
