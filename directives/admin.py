@@ -8,7 +8,10 @@ row's status without a query per row.
 
 from django import forms
 from django.contrib import admin
+from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -309,6 +312,11 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "assignment__unit__search_text",
     ]
     autocomplete_fields = ["assignment", "reported_by", "reviewed_by"]
+    # Evidence has no public URL (MEDIA_URL is None): Django's file widget asked the
+    # file for one and answered 500 on every update that has evidence. A plain file
+    # input, and a link to the permission-checked download.
+    formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
+    readonly_fields = ["evidence_download"]
     fieldsets = [
         (None, {"fields": ["assignment", "quarter"]}),
         (
@@ -318,6 +326,7 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
                     "claimed_status",
                     "percent",
                     "description",
+                    "evidence_download",
                     "evidence",
                     "reported_by",
                     "reported_at",
@@ -329,6 +338,16 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             {"fields": ["review_status", "reviewed_by", "reviewed_at", "review_comment"]},
         ),
     ]
+
+    @admin.display(description=_("current evidence file"))
+    def evidence_download(self, update: ProgressUpdate) -> str:
+        if not update.evidence:
+            return "—"
+        return format_html(
+            '<a href="{}">{}</a>',
+            reverse("directives:evidence", args=[update.pk]),
+            update.evidence.name.rsplit("/", 1)[-1],
+        )
 
 
 @admin.register(DeadlineChange)
