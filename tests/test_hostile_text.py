@@ -1,0 +1,469 @@
+"""Hostile text in every text field of every form, the admin's included, through to the end.
+
+Control characters, NUL, decomposed (NFD) Vietnamese, zero-width and direction
+marks, emoji and far-too-long text are typed into each form as the role that may
+use it, through the test client, as a browser would post the page's form. Then:
+no 5xx; a too-long text is refused with a message and stays in the re-rendered
+form; a stored text is NFC and free of the characters ``clean_text`` removes; the
+pages that show it open; and (``test_hostile_text_goes_through_to_the_end``) the
+exports open and a backup → restore round trip reproduces it.
+"""
+
+import io
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+import lxml.html
+import pytest
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils.html import escape
+from docx import Document
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import load_workbook
+
+from danvan.backup import dump_database
+from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
+from reports.fields import CleanCharField, CleanTextField
+from reports.models import ReportStatus, UnitReport
+from reports.text import clean_text
+from tests.security.world import build_world
+
+pytestmark = pytest.mark.django_db
+
+NFD = unicodedata.normalize("NFD", "Dân vận khéo, Đảng bộ tỉnh Quảng Ninh")
+CONTROLS = [chr(c) for c in range(0x20) if chr(c) not in "\t\n"] + ["\x7f", "\x85", "\x9f"]
+INVISIBLE = ["\u200b", "\u200d", "\ufeff", "\u200e", "\u200f", "\u202e"]
+EMOJI = ["😀", "👍🏽", "🇻🇳", "👨‍👩‍👧"]
+REMOVED = set("".join(CONTROLS)) - {"\x0b", "\x0c", "\r", "\x85"} | {"\ud800", "\ufffe"}
+
+# One of each kind, for the end-to-end test.
+SAMPLE = "Dân" + NFD + "\x0b\x00\x1f\r\n\u2028" + "".join(INVISIBLE) + "".join(EMOJI) + "vận"
+
+piece = st.one_of(
+    st.sampled_from(CONTROLS),
+    st.sampled_from(INVISIBLE),
+    st.sampled_from(EMOJI),
+    st.just(NFD),
+    st.text(alphabet=st.characters(codec="utf-8"), max_size=5),
+    st.just("\r\n"),
+)
+# Letters at both ends: a text that cleans to nothing is a "required" error, not a test.
+hostile = st.lists(piece, min_size=1, max_size=12).map(
+    lambda parts: "Dân " + "".join(parts) + " vận"
+)
+
+
+def far_too_long(limit: int) -> str:
+    """A text longer than ``limit`` even after cleaning, hostile characters included."""
+    return (SAMPLE * (limit // len(clean_text(SAMPLE)) + 2))[: limit * 2]
+
+
+# --- Posting a page's form as a browser would ---------------------------------------
+
+
+def page_form(client, page_url: str, *, action: str, fields, form_id: str | None = None):
+    """The values a browser would post from the page's form that posts to ``action``
+    and holds one of ``fields`` (its text areas without the newline that follows
+    ``<textarea>``), as {name: [values]}."""
+    response = client.get(page_url)
+    assert response.status_code == 200, (page_url, response.status_code)
+    doc = lxml.html.fromstring(response.content.decode())
+    for form in doc.forms:
+        target = urlsplit(form.get("action") or page_url).path
+        names = {element.name for element in form.inputs}
+        if form_id and form.get("id") != form_id:
+            continue
+        if target == action and (form_id or not fields or names & set(fields)):
+            data: dict[str, list[str]] = {}
+            for name, value in form.form_values():
+                data.setdefault(name, []).append(value)
+            for element in form.inputs:
+                if element.tag == "textarea" and element.name in data:
+                    data[element.name] = [v.removeprefix("\n") for v in data[element.name]]
+            return target, data
+    raise AssertionError(f"No form {action or form_id} on {page_url}")
+
+
+@dataclass
+class Case:
+    """A form of the app: who may post it, where it is shown, which text fields it has."""
+
+    name: str
+    role: str
+    page: Callable  # world -> URL of the page showing the form
+    action: Callable  # world -> URL the form posts to
+    fields: dict[str, int]  # form field -> limit
+    stored: Callable  # (world, form field) -> the stored text
+    fixed: dict = field(default_factory=dict)  # values a user would choose
+    reset: Callable = lambda world: None  # back to the state where the form is offered
+    shows: Callable = lambda world: []  # pages that show the text
+    shows_role: str | None = None  # who reads it there, if not the one who typed it
+    form_id: str | None = None  # the form's id, where its action is the page itself
+    existing: object = True  # the object the form changes (None: an add form)
+
+
+def _report(world) -> UnitReport:
+    return UnitReport.objects.get(pk=world.u_draft.pk)
+
+
+def _latest(model, **filters):
+    return model.objects.filter(**filters).order_by("-pk").first()
+
+
+SECTIONS = dict.fromkeys(UnitReport.SECTIONS, 20_000)
+
+CASES = [
+    Case(
+        "report",
+        "head_u",
+        page=lambda w: reverse("reports:report", args=["u", "2024-q2"]),
+        action=lambda w: reverse("reports:report", args=["u", "2024-q2"]),
+        fields=SECTIONS,
+        stored=lambda w, name: getattr(_report(w), name),
+        fixed={"action": "save"},
+        shows=lambda w: [
+            reverse("reports:report", args=["u", "2024-q2"]),
+            reverse("quarters:detail", args=["2024-q2"]),
+        ],
+    ),
+    Case(
+        "return",
+        "reviewer",
+        page=lambda w: reverse("reports:report", args=["u", "2024-q1"]),
+        action=lambda w: reverse("reports:return", args=[w.u_submitted.pk]),
+        fields={"comment": 5_000},
+        stored=lambda w, name: UnitReport.objects.get(pk=w.u_submitted.pk).review_comment,
+        reset=lambda w: UnitReport.objects.filter(pk=w.u_submitted.pk).update(
+            status=ReportStatus.SUBMITTED
+        ),
+        shows=lambda w: [reverse("reports:report", args=["u", "2024-q1"])],
+        shows_role="head_u",  # the unit reads what to change
+    ),
+    Case(
+        "reopen",
+        "reviewer",
+        page=lambda w: reverse("reports:report", args=["v", "2024-q1"]),
+        action=lambda w: reverse("reports:reopen", args=[w.v_accepted.pk]),
+        fields={"reason": 5_000},
+        stored=lambda w, name: UnitReport.objects.get(pk=w.v_accepted.pk).review_comment,
+        reset=lambda w: UnitReport.objects.filter(pk=w.v_accepted.pk).update(
+            status=ReportStatus.ACCEPTED
+        ),
+        shows=lambda w: [reverse("reports:report", args=["v", "2024-q1"])],
+        shows_role="head_v",
+    ),
+    Case(
+        "meeting",
+        "reviewer",
+        page=lambda w: reverse("meetings:edit", args=[w.meeting.pk]),
+        action=lambda w: reverse("meetings:edit", args=[w.meeting.pk]),
+        fields={
+            "title": 300,
+            "chair_name": 120,
+            "chair_positions": 300,
+            "basis": 5_000,
+            "venue": 200,
+            "assessment": 20_000,
+            "shortcomings": 20_000,
+        },
+        stored=lambda w, name: getattr(type(w.meeting).objects.get(pk=w.meeting.pk), name),
+        shows=lambda w: [
+            reverse("meetings:detail", args=[w.meeting.pk]),
+            reverse("meetings:list"),
+            reverse("quarters:detail", args=["2024-q1"]),
+        ],
+    ),
+    Case(
+        "directive",
+        "reviewer",
+        page=lambda w: reverse("directives:edit", args=[w.directive.pk]),
+        action=lambda w: reverse("directives:edit", args=[w.directive.pk]),
+        fields={"title": 300, "text": 10_000},
+        stored=lambda w, name: getattr(type(w.directive).objects.get(pk=w.directive.pk), name),
+        shows=lambda w: [
+            reverse("directives:detail", args=[w.directive.pk]),
+            reverse("directives:register"),
+            reverse("meetings:detail", args=[w.meeting.pk]),
+        ],
+    ),
+    Case(
+        "recommendation",
+        "reviewer",
+        page=lambda w: reverse("meetings:recommendation_edit", args=[w.recommendation.pk]),
+        action=lambda w: reverse("meetings:recommendation_edit", args=[w.recommendation.pk]),
+        fields={"text": 5_000, "response": 5_000},
+        stored=lambda w, name: getattr(
+            type(w.recommendation).objects.get(pk=w.recommendation.pk), name
+        ),
+        shows=lambda w: [reverse("meetings:detail", args=[w.meeting.pk])],
+    ),
+    Case(
+        "progress",
+        "reporter_u",
+        page=lambda w: reverse("directives:progress_new", args=[w.assignment_u_secret.pk]),
+        action=lambda w: reverse("directives:progress_new", args=[w.assignment_u_secret.pk]),
+        fields={"description": 5_000},
+        stored=lambda w, name: (
+            _latest(ProgressUpdate, assignment=w.assignment_u_secret).description
+        ),
+        fixed={"claimed_status": "in_progress", "percent": "40"},
+        shows=lambda w: [
+            reverse("directives:detail", args=[w.secret_u.pk]),
+            reverse("directives:my_work"),
+        ],
+    ),
+    Case(
+        "deadline change",
+        "reporter_u",
+        page=lambda w: reverse("directives:deadline_new", args=[w.assignment_u_secret.pk]),
+        action=lambda w: reverse("directives:deadline_new", args=[w.assignment_u_secret.pk]),
+        fields={"reason": 2_000},
+        stored=lambda w, name: _latest(DeadlineChange, assignment=w.assignment_u_secret).reason,
+        fixed={"new_date": "2030-12-31"},
+        reset=lambda w: DeadlineChange.objects.filter(assignment=w.assignment_u_secret).delete(),
+        shows=lambda w: [reverse("directives:detail", args=[w.secret_u.pk])],
+    ),
+    Case(
+        "progress review",
+        "reviewer",
+        page=lambda w: reverse("directives:detail", args=[w.directive.pk]),
+        action=lambda w: reverse("directives:update_review", args=[w.update_u.pk]),
+        fields={"comment": 2_000},
+        stored=lambda w, name: ProgressUpdate.objects.get(pk=w.update_u.pk).review_comment,
+        fixed={"decision": "no"},
+        reset=lambda w: ProgressUpdate.objects.filter(pk=w.update_u.pk).update(
+            review_status=ReviewStatus.PENDING
+        ),
+        shows=lambda w: [reverse("directives:detail", args=[w.directive.pk])],
+    ),
+    Case(
+        "deadline decision",
+        "reviewer",
+        page=lambda w: reverse("directives:detail", args=[w.directive.pk]),
+        action=lambda w: reverse("directives:deadline_decide", args=[w.change_u.pk]),
+        fields={"comment": 2_000},
+        stored=lambda w, name: DeadlineChange.objects.get(pk=w.change_u.pk).decision_comment,
+        fixed={"decision": "no"},
+        reset=lambda w: DeadlineChange.objects.filter(pk=w.change_u.pk).update(
+            status=DeadlineChangeStatus.PENDING
+        ),
+        shows=lambda w: [reverse("directives:detail", args=[w.directive.pk])],
+    ),
+]
+
+# Models whose admin page is only posted back unchanged: their names are rules
+# (a group's name grants its permissions), not free text.
+ADMIN_UNTOUCHED = {"auth.Group"}
+# Text fields of models outside our apps that the admin lets one type into.
+ADMIN_OTHER_TEXTS = {"auth.User": {"first_name": 150, "last_name": 150}}
+
+
+def admin_texts(model) -> dict[str, int]:
+    if model._meta.label in ADMIN_UNTOUCHED:
+        return {}
+    if model._meta.label in ADMIN_OTHER_TEXTS:
+        return ADMIN_OTHER_TEXTS[model._meta.label]
+    return {
+        f.name: f.max_length
+        for f in model._meta.concrete_fields
+        if isinstance(f, (CleanCharField, CleanTextField))
+    }
+
+
+def admin_case(model) -> Case:
+    meta = model._meta
+    name = f"admin {meta.label}"
+    existing = model._default_manager.order_by("pk").first()
+
+    def url(world):
+        if existing is None:
+            return reverse(f"admin:{meta.app_label}_{meta.model_name}_add")
+        return reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[existing.pk])
+
+    def stored(world, field_name):
+        if existing is None:
+            return None
+        return getattr(model._default_manager.get(pk=existing.pk), field_name)
+
+    def shows(world):
+        urls = [reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")]
+        return [*urls, url(world)] if existing is not None else urls
+
+    return Case(
+        name,
+        "admin",
+        page=url,
+        action=url,
+        fields=admin_texts(model),
+        stored=stored,
+        shows=shows,
+        form_id=f"{meta.model_name}_form",
+        existing=existing,
+    )
+
+
+@pytest.fixture
+def world(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return build_world()
+
+
+def login(client, world, role):
+    client.force_login(world.users[role])
+
+
+def post_case(client, world, case: Case, texts: dict[str, str]):
+    """Post the case's form with ``texts`` typed into its text fields; return the
+    response and the typed texts that were longer than allowed."""
+    case.reset(world)
+    login(client, world, case.role)
+    action = case.action(world)
+    target, data = page_form(
+        client, case.page(world), action=action, fields=case.fields, form_id=case.form_id
+    )
+    data.update({name: [value] for name, value in case.fixed.items()})
+    offered = {name: text for name, text in texts.items() if name in data}
+    data.update({name: [text] for name, text in offered.items()})
+    response = client.post(target, data)
+    too_long = {n for n, t in offered.items() if len(clean_text(t)) > case.fields[n]}
+    return response, offered, too_long
+
+
+def check_response(client, world, case: Case, response, offered, too_long) -> None:
+    assert response.status_code < 500, (case.name, response.status_code)
+    if too_long:
+        if response.status_code in (200, 400):
+            html = response.content.decode()
+            for name in too_long:
+                assert escape(offered[name]) in html, f"{case.name}: the typed {name} was lost"
+        else:  # a small inline form (the reviews) answers with a redirect and a message
+            assert response.status_code == 302, (case.name, response.status_code)
+        for name in too_long:
+            stored = case.stored(world, name)
+            assert stored is None or len(stored) <= case.fields[name], (case.name, name)
+        return
+    assert response.status_code == 302, (
+        case.name,
+        response.status_code,
+        response.context and getattr(response.context.get("form"), "errors", None),
+        response.context
+        and getattr(response.context.get("adminform"), "form", None)
+        and response.context["adminform"].form.errors,
+    )
+    for name, text in offered.items():
+        stored = case.stored(world, name)
+        if stored is None:
+            continue
+        assert stored in (clean_text(text), clean_text(text).strip()), (case.name, name)
+        assert unicodedata.is_normalized("NFC", stored)
+        assert not set(stored) & REMOVED
+    if case.shows_role:
+        login(client, world, case.shows_role)
+    for url in case.shows(world):
+        page = client.get(url)
+        assert page.status_code == 200, (case.name, url, page.status_code)
+
+
+def texts_for(case: Case, draw_text, overlong: str | None) -> dict[str, str]:
+    texts = dict.fromkeys(case.fields, draw_text)
+    if overlong is not None:
+        texts[overlong] = far_too_long(case.fields[overlong])
+    return texts
+
+
+HYPOTHESIS = settings(
+    max_examples=4,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+@HYPOTHESIS
+@given(data=st.data())
+def test_every_form_takes_hostile_text(client, world, case, data):
+    text = data.draw(hostile, label="text")
+    overlong = data.draw(st.one_of(st.none(), st.sampled_from(sorted(case.fields))))
+    response, offered, too_long = post_case(client, world, case, texts_for(case, text, overlong))
+    assert offered, f"{case.name}: none of {sorted(case.fields)} is on the page"
+    check_response(client, world, case, response, offered, too_long)
+
+
+def admin_models():
+    return sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+@pytest.mark.parametrize("model", admin_models(), ids=lambda model: model._meta.label)
+@HYPOTHESIS
+@given(data=st.data())
+def test_every_admin_form_takes_hostile_text(client, world, model, data):
+    case = admin_case(model)
+    try:
+        case.page(world)
+    except NoReverseMatch:
+        pytest.skip(f"{model._meta.label} has no add or change page")
+    text = data.draw(hostile, label="text")
+    overlong = data.draw(st.one_of(st.none(), st.sampled_from(sorted(case.fields) or [None])))
+    login(client, world, "admin")
+    if client.get(case.page(world)).status_code == 403:
+        return  # the admin offers no such page (added only by the app, for example)
+    response, offered, too_long = post_case(
+        client, world, case, texts_for(case, text, overlong if overlong else None)
+    )
+    if case.existing is None:
+        # An add page posted with nothing but text: refused for its other fields, never a 500.
+        assert response.status_code < 500, (case.name, response.status_code)
+        return
+    check_response(client, world, case, response, offered, too_long)
+
+
+# --- Through to the end: pages, exports, backup and restore -------------------------
+
+
+def _docx(response):
+    assert response.status_code == 200
+    return Document(io.BytesIO(response.content))
+
+
+def _xlsx(response):
+    assert response.status_code == 200
+    return load_workbook(io.BytesIO(response.content))
+
+
+def test_hostile_text_goes_through_to_the_end(client, world, tmp_path):
+    for case in CASES + [admin_case(model) for model in admin_models()]:
+        if not case.fields:
+            continue
+        login(client, world, case.role)
+        if client.get(case.page(world)).status_code == 403:
+            continue
+        response, offered, too_long = post_case(
+            client, world, case, dict.fromkeys(case.fields, SAMPLE)
+        )
+        check_response(client, world, case, response, offered, too_long)
+
+    login(client, world, "reviewer")
+    _docx(client.get(reverse("quarters:report_docx", args=["2024-q1"])))
+    _docx(client.get(reverse("quarters:notice_docx", args=["2024-q1", world.meeting.pk])))
+    _xlsx(client.get(reverse("quarters:indicators_xlsx", args=["2024-q1"])))
+    _xlsx(client.get(reverse("quarters:directives_xlsx", args=["2024-q1"])))
+    login(client, world, "head_u")
+    _docx(client.get(reverse("quarters:report_docx", args=["2024-q2"])))
+
+    cleaned: list[str] = []
+    before = dump_database(cleaned=cleaned)
+    assert cleaned == []  # every stored text was already clean
+    assert clean_text(SAMPLE).encode() in before
+    archive = tmp_path / "backup.tar.gz"
+    call_command("backup", output=archive, stdout=io.StringIO(), stderr=io.StringIO())
+    connection.check_constraints()
+    call_command("flush", interactive=False, verbosity=0)
+    call_command("restore", str(archive), stdout=io.StringIO())
+    assert dump_database() == before
