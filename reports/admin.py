@@ -16,6 +16,7 @@ from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from reports.fields import CleanCharFormField
 from reports.models import (
     Indicator,
     IndicatorValue,
@@ -260,6 +261,13 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
 
     search_fields = [*BaseUserAdmin.search_fields, "memberships__unit__search_text"]
     inlines = [UserMembershipInline]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        # Names are typed text like any other: cleaned (reports.fields), a NUL removed
+        # rather than refused, Word's Shift+Enter never stored to break a backup.
+        if db_field.name in ("first_name", "last_name"):
+            kwargs["form_class"] = CleanCharFormField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
 # ------------------------------------------------------- quarters, indicators

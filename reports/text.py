@@ -42,8 +42,12 @@ def search_text(*parts: object) -> str:
     """The folded text of ``parts`` that a model stores for diacritic-free search.
 
     Only missing parts (None, "") are skipped: a number 0 is still searchable.
+    Cleaned like the fields it is made from (a model computes it before they are
+    cleaned on save), so it never holds a NUL, which PostgreSQL refuses.
     """
-    return fold(" ".join(str(part) for part in parts if part is not None and part != ""))
+    return fold(
+        clean_text(" ".join(str(part) for part in parts if part is not None and part != ""))
+    )
 
 
 # What a picker's search reads at most (``search_words``): a longer text is no

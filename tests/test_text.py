@@ -170,3 +170,7 @@ def test_clean_text_keeps_ordinary_text_except_for_composition(text):
     assert clean_text(text) == unicodedata.normalize(
         "NFC", text.replace("\ufffe", "").replace("\uffff", "")
     )
+
+
+def test_search_text_never_holds_a_control_character():
+    assert search_text("Giao\x00ban", "Dân\x0bvận") == "giaoban dan van"
