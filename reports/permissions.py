@@ -24,6 +24,7 @@ def group_label(name: str) -> str:
     """What people see for a group: the translated role for the two role groups, else its name."""
     return str(ROLE_GROUP_LABELS.get(name, name))
 
+
 AnyUser = User | AnonymousUser
 
 

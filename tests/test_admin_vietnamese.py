@@ -39,7 +39,9 @@ def test_the_admin_index_has_no_english_left(admin_client_vi):
 
 
 def test_a_change_form_with_an_error_says_so_in_vietnamese(admin_client_vi):
-    response = admin_client_vi.post(reverse("admin:reports_quarter_add"), {"year": "", "number": ""})
+    response = admin_client_vi.post(
+        reverse("admin:reports_quarter_add"), {"year": "", "number": ""}
+    )
     assert english_in(response) == []
     assert "Vui lòng sửa lỗi bên dưới." in response.content.decode()
 
