@@ -309,6 +309,25 @@ def _move_media(source: Path) -> None:
         shutil.move(path, target)
 
 
+@contextlib.contextmanager
+def _scratch_directory(media_root: Path):
+    """A private scratch directory, beside MEDIA_ROOT if possible (moving files in is
+    then a rename on the same disk), else in the system's temporary directory."""
+    try:
+        media_root.mkdir(parents=True, exist_ok=True)
+        try:
+            scratch = tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-")
+        except OSError:
+            scratch = tempfile.TemporaryDirectory(prefix="danvan-restore-")
+    except OSError as error:
+        raise BackupError(
+            f"Cannot prepare MEDIA_ROOT ({media_root}) for the restore: {error}. "
+            "Nothing was changed."
+        ) from error
+    with scratch as name:
+        yield Path(name)
+
+
 def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
     """Load the backup into this (migrated) database and put its files back under MEDIA_ROOT.
 
@@ -326,10 +345,7 @@ def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
             "Nothing was changed."
         )
     media_root = Path(settings.MEDIA_ROOT)
-    media_root.mkdir(parents=True, exist_ok=True)
-    # Beside MEDIA_ROOT, so that moving the files in is a rename on the same disk.
-    with tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-") as scratch_name:
-        scratch = Path(scratch_name)
+    with _scratch_directory(media_root) as scratch:
         media_dir = scratch / "media"
         media_dir.mkdir()
         manifest, database, _files = _read_archive(archive_path, media_dir=media_dir)

@@ -39,7 +39,7 @@ def pages(world) -> list[str]:
         reverse("quarters:directives_xlsx", args=[slug]),
         reverse("quarters:notice_docx", args=[slug, meeting.pk]),
         reverse("directives:register"),
-        reverse("directives:register") + "?format=xlsx",
+        reverse("quarters:indicators_xlsx", args=[slug]),
         reverse("directives:dashboard"),
         reverse("directives:detail", args=[world.directive.pk]),
         reverse("home"),
@@ -54,8 +54,8 @@ def pages(world) -> list[str]:
 def test_no_page_fails_on_a_meeting_stored_at_an_odd_time(client, world, odd):
     Meeting.objects.filter(pk=world.meeting.pk).update(held_at=odd)
     login(client, world, "admin")
-    failures = {url: client.get(url).status_code for url in pages(world)}
-    assert {url: code for url, code in failures.items() if code >= 500} == {}
+    answers = {url: client.get(url).status_code for url in pages(world)}
+    assert {url: code for url, code in answers.items() if code != 200} == {}
 
 
 ODD_DAYS = [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)]
