@@ -117,11 +117,14 @@ def backup_create(*, output: Path) -> dict:
         raise BackupError(f"Cannot write the backup to {output}: {error}") from error
     partial = Path(partial_name)
     try:
-        with os.fdopen(descriptor, "wb") as raw, tarfile.open(fileobj=raw, mode="w:gz") as archive:
-            _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-            _add_bytes(archive, "db.xml", dump_database())
-            for path in media_files:
-                archive.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
+        with os.fdopen(descriptor, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz") as archive:
+                _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
+                _add_bytes(archive, "db.xml", dump_database())
+                for path in media_files:
+                    archive.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
+            raw.flush()
+            os.fsync(raw.fileno())  # on disk before it takes the final name
         partial.replace(output)
     except BaseException as error:
         partial.unlink(missing_ok=True)
