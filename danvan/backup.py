@@ -25,14 +25,18 @@ import contextlib
 import datetime
 import io
 import json
+import os
 import shutil
 import tarfile
 import tempfile
+import zlib
+from collections import Counter
 from pathlib import Path, PurePosixPath
 
 import django
 from django.apps import apps
 from django.conf import settings
+from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -40,6 +44,8 @@ from danvan import backup_xml
 
 FORMAT = 1
 EXCLUDED = ["contenttypes", "auth.permission", "sessions"]
+# Models a backup leaves out: migrate makes the first two, sessions are not kept.
+NOT_BACKED_UP = frozenset({"contenttypes.ContentType", "auth.Permission", "sessions.Session"})
 # Rows that say a database is in use (a migrated, empty database has none).
 IN_USE_MODELS = ("auth.User", "reports.Unit", "reports.Quarter", "directives.Meeting")
 
@@ -91,7 +97,12 @@ def dump_database(*, cleaned: list[str] | None = None) -> bytes:
 
 
 def backup_create(*, output: Path) -> dict:
-    """Write the backup archive to ``output``; return its manifest."""
+    """Write the backup archive to ``output``; return its manifest.
+
+    The archive is written to a private (0600) temporary file beside ``output``,
+    created so from its first byte, and renamed to ``output`` only once complete;
+    on any failure the temporary file is removed, so no partial archive is left.
+    """
     media_root = Path(settings.MEDIA_ROOT)
     media_files = (
         sorted(p for p in media_root.rglob("*") if p.is_file() and not p.is_symlink())
@@ -109,15 +120,32 @@ def backup_create(*, output: Path) -> dict:
         "media_files": len(media_files),
         "cleaned_texts": cleaned,
     }
-    output.parent.mkdir(parents=True, exist_ok=True)
-    partial = output.with_name(output.name + ".part")
-    with tarfile.open(partial, "w:gz") as archive:
-        _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
-        _add_bytes(archive, "db.xml", database)
-        for path in media_files:
-            archive.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
-    partial.chmod(0o600)
-    partial.replace(output)
+    try:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        # mkstemp opens with O_CREAT | O_EXCL and mode 0600: never readable by others.
+        descriptor, partial_name = tempfile.mkstemp(
+            dir=output.parent, prefix=f".{output.name}.", suffix=".part"
+        )
+    except OSError as error:
+        raise BackupError(f"Cannot write the backup to {output}: {error}") from error
+    partial = Path(partial_name)
+    try:
+        with os.fdopen(descriptor, "wb") as raw:
+            with tarfile.open(fileobj=raw, mode="w:gz") as archive:
+                _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())
+                _add_bytes(archive, "db.xml", database)
+                for path in media_files:
+                    archive.add(path, arcname=f"media/{path.relative_to(media_root).as_posix()}")
+            raw.flush()
+            os.fsync(raw.fileno())  # on disk before it takes the final name
+        partial.replace(output)
+    except BaseException as error:
+        partial.unlink(missing_ok=True)
+        if isinstance(error, Exception) and not isinstance(error, BackupError):
+            raise BackupError(
+                f"The backup failed and nothing was written to {output}: {error}"
+            ) from error
+        raise
     return manifest
 
 
@@ -138,37 +166,126 @@ def _open(archive_path: Path) -> tarfile.TarFile:
         raise BackupError(f"{archive_path} is not a backup archive: {error}") from error
 
 
-def _read_archive(archive_path: Path) -> tuple[dict, bytes]:
-    """The manifest and the database dump, after checking every entry is safe to extract."""
-    manifest = database = None
-    with _open(archive_path) as archive:
-        for member in archive.getmembers():
-            if member.name == "manifest.json" and member.isfile():
-                manifest = json.loads(archive.extractfile(member).read())
-            elif member.name == "db.xml" and member.isfile():
-                database = archive.extractfile(member).read()
-            elif _safe_member_path(member.name) is None or not (member.isfile() or member.isdir()):
-                raise BackupError(f"Refusing an unsafe entry in the archive: {member.name!r}")
-    if manifest is None or database is None:
-        raise BackupError(f"{archive_path} has no manifest.json or db.xml: not a Dân vận backup.")
+# What a damaged archive raises while it is read: a truncated gzip stream gives
+# EOFError, a corrupt one zlib.error or OSError, a damaged tar header TarError.
+UNREADABLE = (OSError, EOFError, zlib.error, tarfile.TarError)
+
+
+def _read_archive(archive_path: Path, *, media_dir: Path) -> tuple[dict, bytes, int]:
+    """The manifest, the database dump and the number of files, after reading every entry.
+
+    Every entry is read to its end (a truncated or corrupt archive fails here,
+    before anything is changed); the files under media/ are written into
+    ``media_dir``, a scratch directory, not into MEDIA_ROOT.
+    """
+    manifest_bytes = database = None
+    media_files = 0
+    try:
+        with _open(archive_path) as archive:
+            for member in archive:
+                if member.name == "manifest.json" and member.isfile():
+                    manifest_bytes = archive.extractfile(member).read()
+                elif member.name == "db.xml" and member.isfile():
+                    database = archive.extractfile(member).read()
+                else:
+                    relative = _safe_member_path(member.name)
+                    if relative is None or not (member.isfile() or member.isdir()):
+                        raise BackupError(
+                            f"Refusing an unsafe entry in the archive: {member.name!r}. "
+                            "Nothing was changed."
+                        )
+                    if member.isfile():
+                        target = media_dir / relative
+                        target.parent.mkdir(parents=True, exist_ok=True)
+                        with archive.extractfile(member) as source, target.open("wb") as copy:
+                            shutil.copyfileobj(source, copy)
+                        media_files += 1
+    except UNREADABLE as error:
+        raise BackupError(
+            f"{archive_path} cannot be read to its end (truncated or damaged?): {error}. "
+            "Nothing was changed."
+        ) from error
+    if manifest_bytes is None or database is None:
+        raise BackupError(
+            f"{archive_path} has no manifest.json or no db.xml: it is not a Dân vận backup. "
+            "Nothing was changed."
+        )
+    try:
+        manifest = json.loads(manifest_bytes)
+        if not isinstance(manifest, dict):
+            raise ValueError("the manifest is not a JSON object")
+    except ValueError as error:
+        raise BackupError(
+            f"The manifest of {archive_path} cannot be read: {error}. Nothing was changed."
+        ) from error
     if manifest.get("format") != FORMAT:
-        raise BackupError(f"Unknown backup format {manifest.get('format')!r}.")
-    return manifest, database
+        raise BackupError(f"Unknown backup format {manifest.get('format')!r}. Nothing was changed.")
+    rows = manifest.get("rows")
+    if not isinstance(rows, dict) or not all(
+        isinstance(label, str) and isinstance(count, int) for label, count in rows.items()
+    ):
+        raise BackupError("The manifest has no row counts. Nothing was changed.")
+    if manifest.get("media_files", media_files) != media_files:
+        raise BackupError(
+            f"The manifest lists {manifest.get('media_files')} files but the archive holds "
+            f"{media_files}. Nothing was changed."
+        )
+    return manifest, database, media_files
 
 
-def _restore_media(archive_path: Path) -> None:
-    media_root = Path(settings.MEDIA_ROOT).resolve()
-    with _open(archive_path) as archive:
-        for member in archive.getmembers():
-            relative = _safe_member_path(member.name)
-            if relative is None or not member.isfile():
-                continue
-            target = (media_root / relative).resolve()
-            if media_root not in target.parents:
-                raise BackupError(f"Refusing to write outside MEDIA_ROOT: {member.name!r}")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            with archive.extractfile(member) as source, target.open("wb") as destination:
-                shutil.copyfileobj(source, destination)
+def _expected_rows(manifest: dict) -> dict[str, int]:
+    """The manifest's row counts of the models a restore loads (not those migrate makes)."""
+    return {
+        label: rows
+        for label, rows in manifest["rows"].items()
+        if label not in NOT_BACKED_UP and (rows or _model_exists(label))
+    }
+
+
+def _model_exists(label: str) -> bool:
+    try:
+        apps.get_model(label)
+    except (LookupError, ValueError):
+        return False
+    return True
+
+
+def _count_mismatches(expected: dict[str, int], found: dict[str, int]) -> list[str]:
+    return [
+        f"{label}: {found.get(label, 0)} instead of {rows}"
+        for label, rows in sorted(expected.items())
+        if found.get(label, 0) != rows
+    ]
+
+
+def _check_dump(database: bytes, manifest: dict) -> None:
+    """Parse and deserialise the whole dump in memory; its objects must match the manifest.
+
+    Nothing is saved. Many-to-many rows are counted after loading, in the
+    transaction (their natural keys may name objects not loaded yet).
+    """
+    found: Counter[str] = Counter()
+    try:
+        for deserialized in serializers.deserialize(
+            "xml", io.BytesIO(database), handle_forward_references=True
+        ):
+            found[deserialized.object._meta.label] += 1
+    except Exception as error:  # any failure to parse or deserialise means a bad archive
+        raise BackupError(
+            f"The database dump in the archive cannot be read: {error}. Nothing was changed."
+        ) from error
+    expected = {
+        label: rows
+        for label, rows in _expected_rows(manifest).items()
+        if not _model_exists(label) or not apps.get_model(label)._meta.auto_created
+    }
+    mismatches = _count_mismatches(expected, found)
+    if mismatches:
+        raise BackupError(
+            "The database dump does not hold the rows its manifest lists ("
+            + "; ".join(mismatches[:10])
+            + "). Nothing was changed."
+        )
 
 
 @contextlib.contextmanager
@@ -182,23 +299,79 @@ def _history_off():
         settings.SIMPLE_HISTORY_ENABLED = previous
 
 
+def _load(database: bytes, manifest: dict, *, scratch: Path, erase: bool) -> None:
+    """Erase (if asked) and load, in one transaction; roll back unless every count matches."""
+    fixture = scratch / "db.xml"
+    fixture.write_bytes(database)
+    with transaction.atomic(), _history_off():
+        if erase:
+            call_command("flush", interactive=False, verbosity=0)
+        call_command("loaddata", str(fixture), verbosity=0)
+        mismatches = _count_mismatches(_expected_rows(manifest), model_row_counts())
+        if mismatches:
+            raise BackupError(
+                "After loading, the database does not hold the rows the manifest lists ("
+                + "; ".join(mismatches[:10])
+                + "). The restore was rolled back: nothing was changed."
+            )
+
+
+def _move_media(source: Path) -> None:
+    """Put the files read from the archive under MEDIA_ROOT, replacing those of the same name."""
+    media_root = Path(settings.MEDIA_ROOT)
+    for path in sorted(p for p in source.rglob("*") if p.is_file()):
+        target = media_root / path.relative_to(source)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.move(path, target)
+
+
+@contextlib.contextmanager
+def _scratch_directory(media_root: Path):
+    """A private scratch directory, beside MEDIA_ROOT if possible (moving files in is
+    then a rename on the same disk), else in the system's temporary directory."""
+    try:
+        media_root.mkdir(parents=True, exist_ok=True)
+        try:
+            scratch = tempfile.TemporaryDirectory(dir=media_root.parent, prefix=".restore-")
+        except OSError:
+            scratch = tempfile.TemporaryDirectory(prefix="danvan-restore-")
+    except OSError as error:
+        raise BackupError(
+            f"Cannot prepare MEDIA_ROOT ({media_root}) for the restore: {error}. "
+            "Nothing was changed."
+        ) from error
+    with scratch as name:
+        yield Path(name)
+
+
 def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
     """Load the backup into this (migrated) database and put its files back under MEDIA_ROOT.
 
-    Refuses a database already in use unless ``force``, which empties it first.
+    The archive is read and checked completely first (every entry, the
+    manifest, the whole dump deserialised and counted); only then is the
+    database erased (with ``force``) and loaded, in one transaction that rolls
+    back unless the loaded rows match the manifest. The files are read into a
+    scratch directory and moved under MEDIA_ROOT once the database is committed.
+    Refuses a database already in use unless ``force``.
     """
-    manifest, database = _read_archive(archive_path)
-    if database_in_use():
-        if not force:
+    if database_in_use() and not force:
+        raise BackupError(
+            "The database already has data (users, units, quarters or meetings). "
+            "Restore into an empty, migrated database, or pass --force to erase it first. "
+            "Nothing was changed."
+        )
+    media_root = Path(settings.MEDIA_ROOT)
+    with _scratch_directory(media_root) as scratch:
+        media_dir = scratch / "media"
+        media_dir.mkdir()
+        manifest, database, _files = _read_archive(archive_path, media_dir=media_dir)
+        _check_dump(database, manifest)
+        _load(database, manifest, scratch=scratch, erase=force)
+        try:
+            _move_media(media_dir)
+        except OSError as error:
             raise BackupError(
-                "The database already has data (users, units, quarters or meetings). "
-                "Restore into an empty, migrated database, or pass --force to erase it first."
-            )
-        call_command("flush", interactive=False, verbosity=0)
-    with tempfile.TemporaryDirectory() as scratch:
-        fixture = Path(scratch) / "db.xml"
-        fixture.write_bytes(database)
-        with transaction.atomic(), _history_off():
-            call_command("loaddata", str(fixture), verbosity=0)
-    _restore_media(archive_path)
+                f"The database was restored, but the files could not all be put under "
+                f"MEDIA_ROOT ({media_root}): {error}. Restore again once that is fixed."
+            ) from error
     return manifest

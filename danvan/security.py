@@ -8,6 +8,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 
 REFRESHED = "_danvan_refreshed"
 
@@ -82,4 +83,25 @@ class SessionRefreshMiddleware:
         now = int(time.time())
         if now - session.get(REFRESHED, 0) >= settings.SESSION_REFRESH_SECONDS:
             session[REFRESHED] = now
+        return response
+
+
+class PrivateCacheMiddleware:
+    """Nothing shown to a signed-in user is kept by a browser or a proxy cache.
+
+    Every response to a signed-in user (pages and downloads alike) gets
+    ``Cache-Control: private, no-store`` (and no-cache, max-age=0): a shared
+    computer's back button or disk cache must not keep a unit's reports.
+    Static files never get here (WhiteNoise answers them earlier) and pages for
+    anonymous visitors keep their own headers.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

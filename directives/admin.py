@@ -168,7 +168,8 @@ class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_select_related = ["quarter"]
     search_fields = ["search_text"]
     autocomplete_fields = ["attending_units"]
-    date_hierarchy = "held_at"
+    # No date_hierarchy: its year links convert every held_at to local time in the
+    # database, which fails for a date stored near year 1 or 9999; the quarter filter does that job.
     fieldsets = [
         (None, {"fields": ["quarter", "held_at", "title", "venue"]}),
         (_("Chair"), {"fields": ["chair_name", "chair_positions", "basis"]}),

@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from directives import rules
 from reports.fields import CleanCharField, CleanTextField
+from reports.dates import BoundedDateField, BoundedDateTimeField, safe_localtime
 from reports.models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,
@@ -22,6 +23,7 @@ from reports.models import (
     Unit,
     UnitReport,
 )
+from reports.rules import quarter_with_neighbours
 from reports.text import search_text
 
 # Limits of the typed texts: far beyond any real one (the longest demo text is
@@ -41,7 +43,7 @@ class Meeting(models.Model):
     quarter = models.ForeignKey(
         Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="meetings"
     )
-    held_at = models.DateTimeField(_("held at"))
+    held_at = BoundedDateTimeField(_("held at"))
     title = CleanCharField(_("title"), max_length=300)
     chair_name = CleanCharField(_("chaired by"), max_length=120)
     chair_positions = CleanCharField(_("chair's positions"), max_length=300, blank=True)
@@ -72,7 +74,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["quarter", "held_at"])]
 
     def __str__(self) -> str:
-        return f"{self.title} ({timezone.localtime(self.held_at):%d/%m/%Y})"
+        return f"{self.title} ({safe_localtime(self.held_at):%d/%m/%Y})"
 
     def save(self, *args, **kwargs):
         self.search_text = search_text(self.title, self.chair_name, self.venue)
@@ -80,7 +82,22 @@ class Meeting(models.Model):
 
     @property
     def held_on(self) -> datetime.date:
-        return timezone.localdate(self.held_at)
+        return safe_localtime(self.held_at).date()
+
+    def clean(self):
+        if self.held_at is None or self.quarter_id is None:
+            return
+        first, last = quarter_with_neighbours(self.quarter.year, self.quarter.number)
+        if not first <= self.held_on <= last:
+            raise ValidationError(
+                {
+                    "held_at": _(
+                        "A briefing is held near the quarter it reviews: choose a day "
+                        "between %(first)s and %(last)s."
+                    )
+                    % {"first": first.strftime("%d/%m/%Y"), "last": last.strftime("%d/%m/%Y")}
+                }
+            )
 
 
 class Topic(models.Model):
@@ -124,7 +141,7 @@ class Directive(models.Model):
         blank=True,
         related_name="directives",
     )
-    due_date = models.DateField(
+    due_date = BoundedDateField(
         _("due date"), null=True, blank=True, help_text=_("Leave empty for an ongoing directive.")
     )
     is_ongoing = models.BooleanField(
@@ -166,7 +183,7 @@ class Directive(models.Model):
         null=True,
         blank=True,
     )
-    target_date = models.DateField(_("target date"), null=True, blank=True)
+    target_date = BoundedDateField(_("target date"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords()
@@ -267,8 +284,8 @@ class Assignment(models.Model):
     role = models.CharField(
         _("role"), max_length=10, choices=AssignmentRole.choices, default=AssignmentRole.LEAD
     )
-    due_date = models.DateField(_("due date in force"), null=True, blank=True)
-    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    due_date = BoundedDateField(_("due date in force"), null=True, blank=True)
+    completed_on = BoundedDateField(_("completed on"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -354,7 +371,7 @@ class ProgressUpdate(models.Model):
         blank=True,
         related_name="+",
     )
-    reported_at = models.DateTimeField(_("reported at"), default=timezone.now)
+    reported_at = BoundedDateTimeField(_("reported at"), default=timezone.now)
     review_status = models.CharField(
         _("confirmation"),
         max_length=15,
@@ -369,7 +386,7 @@ class ProgressUpdate(models.Model):
         blank=True,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_at = BoundedDateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = CleanTextField(
         _("reviewer's comment"), max_length=COMMENT_MAX_LENGTH, blank=True
     )
@@ -411,8 +428,8 @@ class DeadlineChange(models.Model):
         on_delete=models.CASCADE,
         related_name="deadline_changes",
     )
-    old_date = models.DateField(_("deadline before the change"))
-    new_date = models.DateField(_("requested deadline"))
+    old_date = BoundedDateField(_("deadline before the change"))
+    new_date = BoundedDateField(_("requested deadline"))
     reason = CleanTextField(_("reason"), max_length=COMMENT_MAX_LENGTH)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -422,7 +439,7 @@ class DeadlineChange(models.Model):
         blank=True,
         related_name="+",
     )
-    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    requested_at = BoundedDateTimeField(_("requested at"), default=timezone.now)
     status = models.CharField(
         _("decision"),
         max_length=10,
@@ -437,7 +454,7 @@ class DeadlineChange(models.Model):
         blank=True,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = BoundedDateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = CleanTextField(
         _("decision comment"), max_length=COMMENT_MAX_LENGTH, blank=True
     )

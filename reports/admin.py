@@ -8,8 +8,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -27,6 +28,7 @@ from reports.models import (
     UnitKind,
     UnitReport,
 )
+from reports.permissions import ROLE_GROUP_LABELS
 from reports.text import fold
 
 # The column every searchable model fills with its folded names.
@@ -268,6 +270,21 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
         if db_field.name in ("first_name", "last_name"):
             kwargs["form_class"] = CleanCharFormField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(BaseGroupAdmin):
+    """Django's group admin; the role groups show their role and keep their code name."""
+
+    list_display = ["__str__"]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.name in ROLE_GROUP_LABELS:
+            return ["name"]  # the code the permissions read: renaming it would drop the role
+        return []
 
 
 # ------------------------------------------------------- quarters, indicators

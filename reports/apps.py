@@ -7,4 +7,11 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Quarterly reports")
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group
+
         from reports import signals  # noqa: F401  (connects the receivers)
+        from reports.permissions import group_label
+
+        # Group names are codes ("reviewers"); every place that shows a group
+        # (the admin's lists, filters, user form, history) shows its role instead.
+        Group.__str__ = lambda group: group_label(group.name)

@@ -18,6 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from reports import rules
 from reports.fields import CleanCharField, CleanTextField
+from reports.dates import BoundedDateField, BoundedDateTimeField
 from reports.text import search_text
 
 # The largest figure any indicator may carry: 12 digits before the point is
@@ -76,8 +77,8 @@ class Unit(models.Model):
         default=True,
         help_text=_("Untick for units that only group others and report nothing themselves."),
     )
-    valid_from = models.DateField(_("valid from"), null=True, blank=True)
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+    valid_from = BoundedDateField(_("valid from"), null=True, blank=True)
+    valid_to = BoundedDateField(_("valid to"), null=True, blank=True)
     successor = models.ForeignKey(
         "self",
         verbose_name=_("successor"),
@@ -197,7 +198,7 @@ class Quarter(models.Model):
     number = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    due_date = models.DateField(_("report due date"))
+    due_date = BoundedDateField(_("report due date"))
     closed = models.BooleanField(
         _("closed"),
         default=False,
@@ -389,8 +390,8 @@ class UnitReport(models.Model):
     review_comment = CleanTextField(
         _("reviewer's comment"), max_length=COMMENT_MAX_LENGTH, blank=True
     )
-    first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
-    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    first_submitted_at = BoundedDateTimeField(_("first submitted at"), null=True, blank=True)
+    submitted_at = BoundedDateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("submitted by"),
@@ -399,7 +400,7 @@ class UnitReport(models.Model):
         blank=True,
         related_name="+",
     )
-    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    reviewed_at = BoundedDateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("reviewed by"),
@@ -409,8 +410,8 @@ class UnitReport(models.Model):
         related_name="+",
     )
     version = models.PositiveIntegerField(_("version"), default=1)
-    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    created_at = BoundedDateTimeField(_("created at"), default=timezone.now, editable=False)
+    updated_at = BoundedDateTimeField(_("updated at"), auto_now=True)
 
     history = HistoricalRecords()
 
@@ -531,7 +532,7 @@ class ReminderLog(models.Model):
     quarter = models.ForeignKey(
         Quarter, verbose_name=_("quarter"), on_delete=models.CASCADE, related_name="reminders"
     )
-    sent_on = models.DateField(_("sent on"))
+    sent_on = BoundedDateField(_("sent on"))
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
 
     class Meta:

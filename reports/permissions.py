@@ -6,11 +6,24 @@ a page asks the database once per request however often it checks.
 """
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.utils.translation import gettext_lazy as _
 
 from reports.models import MembershipRole, ReportStatus
 
+# The groups' names are codes (kept in the database and in every backup);
+# people see ROLE_GROUP_LABELS instead (Group.__str__, set in ReportsConfig.ready).
 REVIEWERS = "reviewers"
 LEADERSHIP = "leadership"
+ROLE_GROUP_LABELS = {
+    REVIEWERS: _("Reviewers (mass mobilization commission)"),
+    LEADERSHIP: _("Leadership"),
+}
+
+
+def group_label(name: str) -> str:
+    """What people see for a group: the translated role for the two role groups, else its name."""
+    return str(ROLE_GROUP_LABELS.get(name, name))
+
 
 AnyUser = User | AnonymousUser
 

@@ -86,6 +86,14 @@ def quarter_bounds(year: int, number: int) -> tuple[datetime.date, datetime.date
     return first, last
 
 
+def quarter_with_neighbours(year: int, number: int) -> tuple[datetime.date, datetime.date]:
+    """First day of the quarter before and last day of the quarter after: where a
+    quarter's briefing may fall (it is held near the quarter it reviews)."""
+    before = (year - 1, 4) if number == 1 else (year, number - 1)
+    after = (year + 1, 1) if number == 4 else (year, number + 1)
+    return quarter_bounds(*before)[0], quarter_bounds(*after)[1]
+
+
 def rate(numerator: int, denominator: int) -> Decimal | None:
     """A percentage with one decimal, or None when there is nothing to divide by.
 

@@ -3,9 +3,9 @@
 import datetime
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
-from danvan.backup import backup_create
+from danvan.backup import BackupError, backup_create
 
 
 class Command(BaseCommand):
@@ -22,7 +22,10 @@ class Command(BaseCommand):
         if output is None:
             stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
             output = Path(f"danvan-backup-{stamp}.tar.gz")
-        manifest = backup_create(output=output)
+        try:
+            manifest = backup_create(output=output)
+        except BackupError as error:
+            raise CommandError(str(error)) from error
         for where in manifest["cleaned_texts"]:
             self.stderr.write(
                 self.style.WARNING(

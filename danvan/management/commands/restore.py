@@ -30,7 +30,7 @@ class Command(BaseCommand):
             raise CommandError(str(error)) from error
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored the backup of {manifest['created_at']} "
-                f"({manifest['media_files']} files)."
+                f"Restored the backup of {manifest['created_at']}: "
+                f"{sum(manifest['rows'].values())} rows and {manifest['media_files']} files."
             )
         )
