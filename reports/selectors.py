@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -26,6 +27,8 @@ from reports.models import (
     Membership,
     Quarter,
     ReportStatus,
+    ReportVersion,
+    ReviewEvent,
     Unit,
     UnitReport,
 )
@@ -54,6 +57,59 @@ def reports_visible_to(user) -> QuerySet[UnitReport]:
     if permissions.sees_all_units(user):
         return reports.filter(own | Q(status__in=FILED))
     return reports.filter(own)
+
+
+def reports_with_versions_visible_to(user) -> QuerySet[UnitReport]:
+    """Reports whose submitted versions the user may read (``can_view_submitted_versions``).
+
+    Own units' reports in any status; for reviewers and leadership every report
+    that was ever submitted; for the administrator everything.
+    """
+    reports = UnitReport.objects.select_related("unit", "quarter")
+    if not user.is_authenticated:
+        return reports.none()
+    if user.is_superuser:
+        return reports
+    own = Q(unit_id__in=list(permissions.unit_roles(user)))
+    if permissions.sees_all_units(user):
+        submitted = ~Q(status=ReportStatus.DRAFT) | Q(first_submitted_at__isnull=False)
+        return reports.filter(own | submitted)
+    return reports.filter(own)
+
+
+def report_versions(report: UnitReport) -> list[ReportVersion]:
+    """The report's submitted versions, newest first, each with its review decisions
+    (two queries)."""
+    return list(
+        report.versions.select_related("submitted_by").prefetch_related(
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by"))
+        )
+    )
+
+
+def report_version(report: UnitReport, number: int) -> ReportVersion | None:
+    """One submitted version with its values and review decisions, or None."""
+    return (
+        report.versions.select_related("submitted_by")
+        .prefetch_related(
+            "values",
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by")),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def get_submitted_report_for_user(user, pk: int) -> UnitReport | None:
+    """The report ``pk`` if the user may read what was submitted of it (else None: 404)."""
+    report = (
+        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None or not permissions.can_view_submitted_versions(user, report):
+        return None
+    return report
 
 
 def report_for(*, unit: Unit, quarter: Quarter) -> UnitReport | None:
