@@ -661,13 +661,13 @@ class ReviewEvent(models.Model):
     comment = models.TextField(_("comment"), blank=True)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
+        verbose_name=_("decided by"),
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
     )
-    at = models.DateTimeField(_("at"))
+    at = models.DateTimeField(_("decided at"))
 
     class Meta:
         verbose_name = _("review decision")
