@@ -6,7 +6,7 @@ version and leaves a history record saying who did what.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -241,6 +241,28 @@ def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
         for value in report.values.select_related("indicator")
     )
     return version
+
+
+@transaction.atomic
+def report_versions_fill(*, reports: Iterable[UnitReport]) -> int:
+    """Give filed reports made without the services (the demo, bulk imports) the version
+    their stored text is, and the review their reviewed_* fields record. Returns how
+    many versions were made; reports that have one are left alone."""
+    made = 0
+    for report in reports:
+        if not permissions.has_been_submitted(report) or report.versions.exists():
+            continue
+        version = _current_version(report)
+        made += 1
+        if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED) and report.reviewed_at:
+            ReviewEvent.objects.create(
+                version=version,
+                outcome=report.status,
+                comment=report.review_comment if report.status == ReportStatus.RETURNED else "",
+                by=report.reviewed_by,
+                at=report.reviewed_at,
+            )
+    return made
 
 
 def _current_version(report: UnitReport) -> ReportVersion:
