@@ -43,27 +43,11 @@ def memberships_of(user) -> QuerySet[Membership]:
 
 
 def reports_visible_to(user) -> QuerySet[UnitReport]:
-    """Every report the user may open: own units' in any status, others' once filed.
-
-    The administrator sees everything; reviewers and leadership see every unit's
-    submitted and accepted reports; nobody else sees another unit's report.
-    """
-    reports = UnitReport.objects.select_related("unit", "quarter")
-    if not user.is_authenticated:
-        return reports.none()
-    if user.is_superuser:
-        return reports
-    own = Q(unit_id__in=list(permissions.unit_roles(user)))
-    if permissions.sees_all_units(user):
-        return reports.filter(own | Q(status__in=FILED))
-    return reports.filter(own)
-
-
-def reports_with_versions_visible_to(user) -> QuerySet[UnitReport]:
-    """Reports whose submitted versions the user may read (``can_view_submitted_versions``).
+    """Every report the user may open: the twin of ``can_view_submitted_versions``.
 
     Own units' reports in any status; for reviewers and leadership every report
-    that was ever submitted; for the administrator everything.
+    that was ever submitted (of a returned one they read what was submitted);
+    for the administrator everything.
     """
     reports = UnitReport.objects.select_related("unit", "quarter")
     if not user.is_authenticated:
@@ -280,8 +264,8 @@ def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | Non
 def queue_reports(user, quarter: Quarter) -> QuerySet[UnitReport]:
     """The quarter's filed reports the user may list, waiting ones first.
 
-    Returned reports are listed for reviewers (they returned them) but stay
-    closed to them until the unit files them again.
+    Returned reports are listed for reviewers (they returned them); their row
+    opens on what the unit submitted, not on its edits since.
     """
     statuses = list(FILED)
     if permissions.can_review(user) or user.is_superuser:

@@ -39,7 +39,7 @@ def _to_page(report: UnitReport) -> HttpResponse:
 @require_GET
 def report_list(request: HttpRequest) -> HttpResponse:
     """The reports the user may open, newest quarter first."""
-    reports = selectors.reports_with_versions_visible_to(request.user).select_related(
+    reports = selectors.reports_visible_to(request.user).select_related(
         "submitted_by", "reviewed_by"
     )
     page = Paginator(reports, 50).get_page(request.GET.get("page"))

@@ -228,7 +228,7 @@ def test_the_permission_and_its_queryset_twin_agree(world):
     report = returned_and_edited(world)
     draft = f.UnitReportFactory(unit=world["users"]["other_reporter"].memberships.get().unit)
     for who, user in world["users"].items():
-        listed = set(selectors.reports_with_versions_visible_to(user))
+        listed = set(selectors.reports_visible_to(user))
         for candidate in (report, draft):
             allowed = permissions.can_view_submitted_versions(user, candidate)
             assert (candidate in listed) is allowed, (who, candidate)
