@@ -132,11 +132,11 @@ def _render_version(
     report that is back with its unit.
     """
     versions = selectors.report_versions(report)
-    if number is None:
-        number = versions[0].number if versions else 0
-    version = selectors.report_version(report, number)
-    if version is None and versions:
-        raise Http404
+    version = None
+    if number is not None or versions:
+        version = selectors.report_version(report, versions[0].number if number is None else number)
+        if version is None:
+            raise Http404
     context = {
         "unit": report.unit,
         "quarter": report.quarter,
