@@ -162,4 +162,3 @@ def test_submitted_versions_are_read_only_in_the_admin(client, admin_user, quart
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert client.post(change, {"results": "Sửa."}).status_code == 403
     assert ReportVersion.objects.get().results == report.results
-
