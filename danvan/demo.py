@@ -53,6 +53,7 @@ from reports.models import (
     UnitReport,
 )
 from reports.permissions import LEADERSHIP, REVIEWERS
+from reports.services import report_versions_fill
 
 DEFAULT_PASSWORD = "danvan2024"  # demo accounts only; the command prints it
 SAMPLE = "[Dữ liệu mẫu]"
@@ -1097,6 +1098,8 @@ class _Loader:
                 if created:
                     new_reports.append(report)
         self.add_values(new_reports)
+        # What each filed report sent, as reviewers read it (see ReportVersion).
+        report_versions_fill(reports=new_reports)
 
     def report_fields(
         self, demo: DemoUnit, index: int, year: int, number: int, due_date: datetime.date

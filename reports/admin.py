@@ -5,18 +5,22 @@ import operator
 from functools import reduce
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from reports import permissions, services
 from reports.fields import CleanCharFormField
 from reports.models import (
     Indicator,
@@ -24,6 +28,9 @@ from reports.models import (
     Membership,
     Quarter,
     ReminderLog,
+    ReportVersion,
+    ReportVersionValue,
+    ReviewEvent,
     Unit,
     UnitKind,
     UnitReport,
@@ -373,6 +380,11 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 # ----------------------------------------------------------- reports, values
 
 
+def _report_is_editable(report: UnitReport | None) -> bool:
+    """A draft or returned report of an open quarter (or one being added)."""
+    return report is None or (report.is_editable_status and not report.quarter.closed)
+
+
 class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
     model = IndicatorValue
     fields = ["indicator", "value", "note"]
@@ -381,6 +393,39 @@ class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
+
+    # A submitted or accepted report's figures are what the commission reviews.
+    def has_add_permission(self, request, obj=None):
+        return _report_is_editable(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return _report_is_editable(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return _report_is_editable(obj) and super().has_delete_permission(request, obj)
+
+
+class ReviewCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment for the units"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+        required=True,
+        error_messages={"required": _("Write the comment the units will read.")},
+    )
+
+
+# Submission and review are decided on the report pages, by the unit's head and the
+# reviewers; here they are read, and changed only through the same services.
+DECISION_FIELDS = [
+    "status",
+    "first_submitted_at",
+    "submitted_at",
+    "submitted_by",
+    "reviewed_at",
+    "reviewed_by",
+    "review_comment",
+    "version",
+]
 
 
 @admin.register(UnitReport)
@@ -399,7 +444,7 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_filter = ["quarter", "status", "unit__kind"]
     list_select_related = ["unit", "quarter"]
     search_fields = ["unit__code", "unit_name", "unit__search_text"]
-    autocomplete_fields = ["unit", "submitted_by", "reviewed_by"]
+    autocomplete_fields = ["unit"]
     fieldsets = [
         (None, {"fields": ["unit", "quarter", "unit_name", "status"]}),
         (_("Report"), {"fields": list(UnitReport.SECTIONS)}),
@@ -419,18 +464,26 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         ),
         (_("Record"), {"fields": ["version", "created_at", "updated_at"]}),
     ]
-    readonly_fields = [
-        "timeliness_display",
-        "first_submitted_at",
-        "version",
-        "created_at",
-        "updated_at",
-    ]
+    readonly_fields = ["timeliness_display", *DECISION_FIELDS, "created_at", "updated_at"]
     inlines = [IndicatorValueInline]
+    actions = ["accept_reports", "return_reports", "reopen_reports"]
 
     def get_queryset(self, request):
         # Labels read the unit and quarter, in lists and in autocompletes alike.
         return super().get_queryset(request).select_related("unit", "quarter")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not _report_is_editable(obj):
+            # Submitted, accepted or in a closed quarter: the text is on record.
+            fields += ["unit", "quarter", "unit_name", *UnitReport.SECTIONS]
+        return fields
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            # Like a save on the report page: a unit's form opened before is refused.
+            obj.version += 1
+        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("unit"), ordering="unit_name")
     def unit_label(self, obj: UnitReport) -> str:
@@ -441,6 +494,94 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         if obj.pk is None:
             return "-"
         return obj.timeliness.label
+
+    # --- Review through the services ---------------------------------------------------
+
+    def _refused_unless_reviewer(self, request) -> bool:
+        """DESIGN.md: return / accept are the reviewers', the administrator's too only
+        with the reviewer role. Says so and answers True when the user has not got it."""
+        if permissions.can_review(request.user):
+            return False
+        self.message_user(
+            request,
+            gettext(
+                "Refused: accepting, returning and reopening reports is for reviewers. "
+                "Add your account to the reviewers group to do it."
+            ),
+            messages.ERROR,
+        )
+        return True
+
+    def _review_each(self, request, queryset, decide, done: str) -> None:
+        """Call ``decide(report)`` on each report and say per row what happened."""
+        if self._refused_unless_reviewer(request):
+            return
+        for report in queryset.select_related("unit", "quarter"):
+            try:
+                decide(report)
+            except services.ReportError as error:
+                self.message_user(request, f"{report}: {error.message}", messages.WARNING)
+            except PermissionDenied:
+                self.message_user(
+                    request, gettext("%(report)s: refused.") % {"report": report}, messages.ERROR
+                )
+            else:
+                self.message_user(request, done % {"report": report}, messages.SUCCESS)
+
+    @admin.action(description=_("Accept the selected reports"))
+    def accept_reports(self, request, queryset):
+        self._review_each(
+            request,
+            queryset,
+            lambda report: services.report_accept(report=report, user=request.user),
+            gettext("%(report)s: accepted."),
+        )
+
+    def _with_comment(self, request, queryset, *, title: str, action: str, decide, done: str):
+        """Ask for the comment on an intermediate page, then decide each report with it."""
+        if self._refused_unless_reviewer(request):
+            return None
+        form = ReviewCommentForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            comment = form.cleaned_data["comment"]
+            self._review_each(request, queryset, lambda r: decide(r, comment), done)
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "opts": self.model._meta,
+            "form": form,
+            "reports": queryset.select_related("unit", "quarter"),
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/reports/unitreport/review_comment.html", context)
+
+    @admin.action(description=_("Return the selected reports to their units…"))
+    def return_reports(self, request, queryset):
+        return self._with_comment(
+            request,
+            queryset,
+            title=gettext("Return reports to their units"),
+            action="return_reports",
+            decide=lambda report, comment: services.report_return(
+                report=report, user=request.user, comment=comment
+            ),
+            done=gettext("%(report)s: returned to the unit."),
+        )
+
+    @admin.action(description=_("Reopen the selected accepted reports…"))
+    def reopen_reports(self, request, queryset):
+        return self._with_comment(
+            request,
+            queryset,
+            title=gettext("Reopen accepted reports"),
+            action="reopen_reports",
+            decide=lambda report, comment: services.report_reopen(
+                report=report, user=request.user, reason=comment
+            ),
+            done=gettext("%(report)s: reopened and sent back to the unit."),
+        )
 
 
 @admin.register(IndicatorValue)
@@ -478,4 +619,74 @@ class ReminderLogAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+
+# ------------------------------------------------------------ submitted versions
+
+
+class ReportVersionValueInline(admin.TabularInline):
+    model = ReportVersionValue
+    fields = ["indicator_code", "indicator_name", "measure", "value", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class ReviewEventInline(admin.TabularInline):
+    model = ReviewEvent
+    fields = ["outcome", "comment", "by", "at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("by")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ReportVersion)
+class ReportVersionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    """What each submission sent, frozen: read here, written only by ``report_submit``."""
+
+    list_display = ["unit_name", "quarter", "number", "submitted_at", "submitted_by"]
+    list_filter = ["report__quarter", "report__unit__kind"]
+    list_select_related = ["report__quarter", "submitted_by"]
+    search_fields = ["report__unit__code", "unit_name", "report__unit__search_text"]
+    fields = [
+        "report",
+        "number",
+        "unit_name",
+        *UnitReport.SECTIONS,
+        "submitted_at",
+        "submitted_by",
+    ]
+    readonly_fields = fields
+    inlines = [ReportVersionValueInline, ReviewEventInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("report__unit", "report__quarter")
+
+    @admin.display(description=_("quarter"), ordering="report__quarter")
+    def quarter(self, obj: ReportVersion) -> str:
+        return obj.report.quarter.label
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

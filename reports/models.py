@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
@@ -549,3 +550,163 @@ class ReminderLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit} · {self.quarter} · {self.sent_on:%d/%m/%Y}"
+
+
+class ReportVersion(models.Model):
+    """What a unit sent to the commission on one submission, frozen as it was.
+
+    Each submission adds the next number. Reviewers and leadership read these
+    (never the unit's working text while it is back with the unit); the review
+    of each submission is recorded against it as ``ReviewEvent`` rows.
+    """
+
+    report = models.ForeignKey(
+        UnitReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("submission number"))
+    unit_name = CleanCharField(_("unit name when filed"), max_length=200)
+    # Plain TextFields like the report's: the text cleaning and limits apply to both.
+    people_situation = CleanTextField(
+        _("people's situation"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    results = CleanTextField(_("results of the tasks"), max_length=SECTION_MAX_LENGTH, blank=True)
+    shortcomings = CleanTextField(
+        _("shortcomings and causes"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    next_plan = CleanTextField(
+        _("tasks for the next quarter"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    recommendations = CleanTextField(
+        _("recommendations and proposals"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+    submitted_at = BoundedDateTimeField(_("submitted at"))
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["report", "-number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "number"],
+                name="report_version_number_unique",
+                violation_error_message=_("This report already has a version with this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="report_version_number_positive",
+                violation_error_message=_("Versions are numbered from 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(report)s · submission %(number)s") % {
+            "report": self.report,
+            "number": self.number,
+        }
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "reports:version",
+            kwargs={
+                "unit_code": self.report.unit.code,
+                "quarter_slug": self.report.quarter.slug,
+                "number": self.number,
+            },
+        )
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        """(field name, translated title, text) of the five sections, as submitted."""
+        return [
+            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            for name in UnitReport.SECTIONS
+        ]
+
+
+class ReportVersionValue(models.Model):
+    """One indicator value as it was submitted in a version.
+
+    A row (not JSON on the version) so figures as submitted can be summed and
+    compared in the database like ``IndicatorValue``; the indicator's code,
+    name and measure are copied so the version reads as filed after renames.
+    """
+
+    version = models.ForeignKey(
+        ReportVersion, verbose_name=_("version"), on_delete=models.CASCADE, related_name="values"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    indicator_code = CleanCharField(_("indicator code"), max_length=40)
+    indicator_name = CleanCharField(_("indicator name"), max_length=255)
+    measure = CleanCharField(_("measure"), max_length=50)
+    display_order = models.PositiveIntegerField(_("display order"), default=0)
+    value = models.DecimalField(
+        _("value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
+    )
+    note = CleanCharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+
+    class Meta:
+        verbose_name = _("submitted value")
+        verbose_name_plural = _("submitted values")
+        ordering = ["version", "display_order", "indicator_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["version", "indicator"],
+                name="version_value_one_per_indicator",
+                violation_error_message=_("This version already has a value for this indicator."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_code}: {self.value}"
+
+
+class ReviewOutcome(models.TextChoices):
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+    REOPENED = "reopened", _("Reopened")
+
+
+class ReviewEvent(models.Model):
+    """A reviewer's decision on one submitted version, with its comment."""
+
+    version = models.ForeignKey(
+        ReportVersion,
+        verbose_name=_("version"),
+        on_delete=models.CASCADE,
+        related_name="review_events",
+    )
+    outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
+    comment = CleanTextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = BoundedDateTimeField(_("decided at"))
+
+    class Meta:
+        verbose_name = _("review decision")
+        verbose_name_plural = _("review decisions")
+        ordering = ["version", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(outcome__in=ReviewOutcome.values),
+                name="review_event_outcome_known",
+                violation_error_message=_("Unknown review outcome."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} · {self.at:%d/%m/%Y %H:%M}"

@@ -86,7 +86,9 @@ def _is_admin(user: AnyUser) -> bool:
 
 
 def can_view_report(user: AnyUser, report) -> bool:
-    """Members of the unit always; reviewers, leadership and admin once it is filed."""
+    """The report's current text: members of the unit always; reviewers, leadership
+    and admin while it is filed (submitted or accepted), when that text is what was
+    submitted. See ``can_view_submitted_versions`` for what was submitted before."""
     if not user.is_authenticated:
         return False
     if is_member_of(user, report.unit_id):
@@ -94,6 +96,25 @@ def can_view_report(user: AnyUser, report) -> bool:
     if report.is_editable_status:
         return _is_admin(user)
     return sees_all_units(user)
+
+
+def has_been_submitted(report) -> bool:
+    """Whether the unit ever sent the report, so submitted versions of it exist."""
+    return report.status != ReportStatus.DRAFT or report.first_submitted_at is not None
+
+
+def can_view_submitted_versions(user: AnyUser, report) -> bool:
+    """What the unit submitted, and the review of it, read-only.
+
+    Members of the unit and admin always; reviewers and leadership once the
+    report was first submitted, also while it is back with the unit (they read
+    what was submitted then, never the unit's unsubmitted edits).
+    """
+    if not user.is_authenticated:
+        return False
+    if is_member_of(user, report.unit_id) or _is_admin(user):
+        return True
+    return has_been_submitted(report) and sees_all_units(user)
 
 
 def can_start_report(user: AnyUser, unit, quarter) -> bool:

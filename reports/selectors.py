@@ -11,6 +11,7 @@ from django.db.models import (
     Exists,
     IntegerField,
     OuterRef,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -26,6 +27,8 @@ from reports.models import (
     Membership,
     Quarter,
     ReportStatus,
+    ReportVersion,
+    ReviewEvent,
     Unit,
     UnitReport,
 )
@@ -40,10 +43,11 @@ def memberships_of(user) -> QuerySet[Membership]:
 
 
 def reports_visible_to(user) -> QuerySet[UnitReport]:
-    """Every report the user may open: own units' in any status, others' once filed.
+    """Every report the user may open: the twin of ``can_view_submitted_versions``.
 
-    The administrator sees everything; reviewers and leadership see every unit's
-    submitted and accepted reports; nobody else sees another unit's report.
+    Own units' reports in any status; for reviewers and leadership every report
+    that was ever submitted (of a returned one they read what was submitted);
+    for the administrator everything.
     """
     reports = UnitReport.objects.select_related("unit", "quarter")
     if not user.is_authenticated:
@@ -52,8 +56,44 @@ def reports_visible_to(user) -> QuerySet[UnitReport]:
         return reports
     own = Q(unit_id__in=list(permissions.unit_roles(user)))
     if permissions.sees_all_units(user):
-        return reports.filter(own | Q(status__in=FILED))
+        submitted = ~Q(status=ReportStatus.DRAFT) | Q(first_submitted_at__isnull=False)
+        return reports.filter(own | submitted)
     return reports.filter(own)
+
+
+def report_versions(report: UnitReport) -> list[ReportVersion]:
+    """The report's submitted versions, newest first, each with its review decisions
+    (two queries)."""
+    return list(
+        report.versions.select_related("submitted_by").prefetch_related(
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by"))
+        )
+    )
+
+
+def report_version(report: UnitReport, number: int) -> ReportVersion | None:
+    """One submitted version with its values and review decisions, or None."""
+    return (
+        report.versions.select_related("submitted_by")
+        .prefetch_related(
+            "values",
+            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by")),
+        )
+        .filter(number=number)
+        .first()
+    )
+
+
+def get_submitted_report_for_user(user, pk: int) -> UnitReport | None:
+    """The report ``pk`` if the user may read what was submitted of it (else None: 404)."""
+    report = (
+        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if report is None or not permissions.can_view_submitted_versions(user, report):
+        return None
+    return report
 
 
 def report_for(*, unit: Unit, quarter: Quarter) -> UnitReport | None:
@@ -224,8 +264,8 @@ def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | Non
 def queue_reports(user, quarter: Quarter) -> QuerySet[UnitReport]:
     """The quarter's filed reports the user may list, waiting ones first.
 
-    Returned reports are listed for reviewers (they returned them) but stay
-    closed to them until the unit files them again.
+    Returned reports are listed for reviewers (they returned them); their row
+    opens on what the unit submitted, not on its edits since.
     """
     statuses = list(FILED)
     if permissions.can_review(user) or user.is_superuser:

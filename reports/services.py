@@ -6,7 +6,7 @@ version and leaves a history record saying who did what.
 """
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,6 +21,10 @@ from reports.models import (
     Quarter,
     ReminderLog,
     ReportStatus,
+    ReportVersion,
+    ReportVersionValue,
+    ReviewEvent,
+    ReviewOutcome,
     Unit,
     UnitReport,
 )
@@ -62,9 +66,13 @@ def _lock(report: UnitReport) -> UnitReport:
     )
 
 
+def _closed_message() -> str:
+    return _("The quarter is closed: its reports can no longer be changed.")
+
+
 def _check_open(report: UnitReport) -> None:
     if report.quarter.closed:
-        raise ReportLockedError(_("The quarter is closed: its reports can no longer be changed."))
+        raise ReportLockedError(_closed_message())
 
 
 def _claim_version(report: UnitReport, expected_version: int) -> None:
@@ -204,20 +212,126 @@ def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitRep
     if locked.first_submitted_at is None:
         locked.first_submitted_at = now
     _record(locked, user=user, reason="submitted")
+    _freeze_version(locked, user=user, at=now)
     return locked
 
 
+def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
+    """Copy the report's sections and values as they are now into its next version."""
+    last = report.versions.order_by("-number").values_list("number", flat=True).first()
+    version = ReportVersion.objects.create(
+        report=report,
+        number=(last or 0) + 1,
+        unit_name=report.unit_name,
+        submitted_at=at,
+        submitted_by=user,
+        **{name: getattr(report, name) for name in UnitReport.SECTIONS},
+    )
+    ReportVersionValue.objects.bulk_create(
+        ReportVersionValue(
+            version=version,
+            indicator=value.indicator,
+            indicator_code=value.indicator.code,
+            indicator_name=value.indicator.name,
+            measure=value.indicator.measure,
+            display_order=value.indicator.display_order,
+            value=value.value,
+            note=value.note,
+        )
+        for value in report.values.select_related("indicator")
+    )
+    return version
+
+
+@transaction.atomic
+def report_versions_fill(*, reports: Iterable[UnitReport]) -> int:
+    """Give filed reports made without the services (the demo, bulk imports) the version
+    their stored text is, and the review their reviewed_* fields record. Returns how
+    many versions were made; reports that have one are left alone."""
+    made = 0
+    for report in reports:
+        if not permissions.has_been_submitted(report) or report.versions.exists():
+            continue
+        version = _current_version(report)
+        made += 1
+        if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED) and report.reviewed_at:
+            ReviewEvent.objects.create(
+                version=version,
+                outcome=report.status,
+                comment=report.review_comment if report.status == ReportStatus.RETURNED else "",
+                by=report.reviewed_by,
+                at=report.reviewed_at,
+            )
+    return made
+
+
+def _current_version(report: UnitReport) -> ReportVersion:
+    """The version under review: the latest one.
+
+    A filed report created without the services (the demo, old imports) has
+    none yet; its stored text is then what was filed, so it is frozen now.
+    """
+    version = report.versions.order_by("-number").first()
+    if version is None:
+        version = _freeze_version(
+            report, user=report.submitted_by, at=report.submitted_at or timezone.now()
+        )
+    return version
+
+
+def review_refusal_message(report: UnitReport) -> str:
+    """Why a review action met a report in another state (a repeated or racing click)."""
+    if report.quarter.closed:
+        return _closed_message()
+    who = (
+        report.reviewed_by.get_full_name() or report.reviewed_by.username
+        if report.reviewed_by
+        else "—"
+    )
+    when = (
+        timezone.localtime(report.reviewed_at).strftime("%d/%m/%Y %H:%M")
+        if report.reviewed_at
+        else "—"
+    )
+    if report.status == ReportStatus.ACCEPTED:
+        return _(
+            "This report was already accepted (by %(who)s at %(when)s). Nothing was changed."
+        ) % {"who": who, "when": when}
+    if report.status == ReportStatus.RETURNED:
+        return _(
+            "This report was already sent back to the unit (by %(who)s at %(when)s). "
+            "Nothing was changed."
+        ) % {"who": who, "when": when}
+    if report.status == ReportStatus.SUBMITTED:
+        return _("This report is waiting for review, not accepted: there is nothing to reopen.")
+    return _("This report has not been submitted: there is nothing to review.")
+
+
 def _review(
-    report: UnitReport, *, user, allowed: Callable[[object, UnitReport], bool]
+    report: UnitReport,
+    *,
+    user,
+    allowed: Callable[[object, UnitReport], bool],
+    outcome: str,
+    comment: str = "",
 ) -> UnitReport:
+    """Check the report's state under the row lock, then record the decision.
+
+    A second click, or a reviewer racing another, finds the report already
+    decided and gets a ReportLockedError saying so, never a second decision.
+    """
     locked = _lock(report)
     _check_open(locked)
     if not allowed(user, locked):
         if permissions.can_review(user):
-            raise ReportLockedError(_("The report is no longer in a state that allows this."))
+            raise ReportLockedError(review_refusal_message(locked))
         raise PermissionDenied
     _claim_version(locked, locked.version)
-    locked.reviewed_at = timezone.now()
+    now = timezone.now()
+    ReviewEvent.objects.create(
+        version=_current_version(locked), outcome=outcome, comment=comment, by=user, at=now
+    )
+    locked.reviewed_at = now
     locked.reviewed_by = user
     return locked
 
@@ -233,7 +347,13 @@ def _required(text: str, message: str) -> str:
 def report_return(*, report: UnitReport, user, comment: str) -> UnitReport:
     """A reviewer sends a submitted report back to the unit with a comment."""
     comment = _required(comment, _("Say what the unit should change."))
-    locked = _review(report, user=user, allowed=permissions.can_review_report)
+    locked = _review(
+        report,
+        user=user,
+        allowed=permissions.can_review_report,
+        outcome=ReviewOutcome.RETURNED,
+        comment=comment,
+    )
     locked.status = ReportStatus.RETURNED
     locked.review_comment = comment
     _record(locked, user=user, reason=f"returned: {comment}")
@@ -243,7 +363,9 @@ def report_return(*, report: UnitReport, user, comment: str) -> UnitReport:
 @transaction.atomic
 def report_accept(*, report: UnitReport, user) -> UnitReport:
     """A reviewer accepts a submitted report; it becomes read-only."""
-    locked = _review(report, user=user, allowed=permissions.can_review_report)
+    locked = _review(
+        report, user=user, allowed=permissions.can_review_report, outcome=ReviewOutcome.ACCEPTED
+    )
     locked.status = ReportStatus.ACCEPTED
     locked.review_comment = ""
     _record(locked, user=user, reason="accepted")
@@ -254,7 +376,13 @@ def report_accept(*, report: UnitReport, user) -> UnitReport:
 def report_reopen(*, report: UnitReport, user, reason: str) -> UnitReport:
     """A reviewer reopens an accepted report: it goes back to the unit with the reason."""
     reason = _required(reason, _("Say why the report is reopened."))
-    locked = _review(report, user=user, allowed=permissions.can_reopen_report)
+    locked = _review(
+        report,
+        user=user,
+        allowed=permissions.can_reopen_report,
+        outcome=ReviewOutcome.REOPENED,
+        comment=reason,
+    )
     locked.status = ReportStatus.RETURNED
     locked.review_comment = reason
     _record(locked, user=user, reason=f"reopened: {reason}")

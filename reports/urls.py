@@ -14,4 +14,9 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
     path("units/search/", views.unit_search, name="unit_search"),
     path("<slug:unit_code>/<slug:quarter_slug>/", views.report_page, name="report"),
+    path(
+        "<slug:unit_code>/<slug:quarter_slug>/versions/<int:number>/",
+        views.report_version,
+        name="version",
+    ),
 ]

@@ -118,8 +118,37 @@ def _render_page(
         "days_left": days,
         "days_late": -days,
         "is_member": permissions.is_member_of(user, unit.id),
+        "versions": selectors.report_versions(report) if report else [],
     }
     return render(request, "reports/report_page.html", context, status=status)
+
+
+def _render_version(
+    request: HttpRequest, *, report: UnitReport, number: int | None = None
+) -> HttpResponse:
+    """A submitted version, read-only, with every version and its review decisions.
+
+    ``number`` None: the latest, which is what reviewers and leadership read of a
+    report that is back with its unit.
+    """
+    versions = selectors.report_versions(report)
+    version = None
+    if number is not None or versions:
+        version = selectors.report_version(report, versions[0].number if number is None else number)
+        if version is None:
+            raise Http404
+    context = {
+        "unit": report.unit,
+        "quarter": report.quarter,
+        "report": report,
+        "version": version,
+        "versions": versions,
+        "is_latest": bool(versions)
+        and version is not None
+        and version.number == versions[0].number,
+        "can_read_current": permissions.can_view_report(request.user, report),
+    }
+    return render(request, "reports/version_page.html", context)
 
 
 @login_required
@@ -136,7 +165,12 @@ def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> Http
     report = selectors.report_for(unit=unit, quarter=quarter)
     if report is not None:
         if not permissions.can_view_report(user, report):
-            raise Http404
+            if not permissions.can_view_submitted_versions(user, report):
+                raise Http404
+            if request.method == "POST":
+                raise PermissionDenied
+            # Back with the unit: reviewers and leadership read what it submitted.
+            return _render_version(request, report=report)
     elif not (permissions.is_member_of(user, unit.id) or user.is_superuser):
         raise Http404
     page = {"unit": unit, "quarter": quarter, "report": report}
@@ -184,6 +218,19 @@ def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> Http
         _("Draft saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
     )
     return redirect("reports:report", unit_code=unit.code, quarter_slug=quarter.slug)
+
+
+@login_required
+@require_GET
+def report_version(
+    request: HttpRequest, unit_code: str, quarter_slug: str, number: int
+) -> HttpResponse:
+    """One submitted version of a unit's report, as it was sent."""
+    unit = get_object_or_404(Unit, code=unit_code)
+    report = selectors.report_for(unit=unit, quarter=_quarter_or_404(quarter_slug))
+    if report is None or not permissions.can_view_submitted_versions(request.user, report):
+        raise Http404
+    return _render_version(request, report=report, number=number)
 
 
 def _submit(request: HttpRequest, report: UnitReport) -> HttpResponse:
@@ -237,14 +284,31 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     return _submit(request, report)
 
 
+def _report_to_review(request: HttpRequest, pk: int) -> UnitReport:
+    """The report a review action names: 404 if the user may not read it, 403 if not a
+    reviewer. Its state is checked by the service under the row lock, not here."""
+    report = selectors.get_submitted_report_for_user(request.user, pk)
+    if report is None:
+        raise Http404
+    if not permissions.can_review(request.user):
+        raise PermissionDenied
+    return report
+
+
+def _refused(request: HttpRequest, report: UnitReport, message: str) -> HttpResponse:
+    """A repeated or racing review click: say what happened, back on the report."""
+    messages.error(request, message)
+    return _to_page(report)
+
+
 @login_required
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_or_404(request, pk)
-    if not permissions.can_review_report(request.user, report):
-        raise PermissionDenied
+    report = _report_to_review(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
+        if not permissions.can_review_report(request.user, report):
+            return _refused(request, report, services.review_refusal_message(report))
         return _render_page(
             request,
             unit=report.unit,
@@ -253,7 +317,12 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
             return_form=form,
             status=400,
         )
-    services.report_return(report=report, user=request.user, comment=form.cleaned_data["comment"])
+    try:
+        services.report_return(
+            report=report, user=request.user, comment=form.cleaned_data["comment"]
+        )
+    except services.ReportError as error:
+        return _refused(request, report, error.message)
     messages.success(
         request, _("The report was returned to %(unit)s with your comment.") % {"unit": report.unit}
     )
@@ -263,10 +332,11 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_or_404(request, pk)
-    if not permissions.can_review_report(request.user, report):
-        raise PermissionDenied
-    services.report_accept(report=report, user=request.user)
+    report = _report_to_review(request, pk)
+    try:
+        services.report_accept(report=report, user=request.user)
+    except services.ReportError as error:
+        return _refused(request, report, error.message)
     messages.success(request, _("The report of %(unit)s was accepted.") % {"unit": report.unit})
     return redirect("reports:queue_quarter", quarter_slug=report.quarter.slug)
 
@@ -274,11 +344,11 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _report_or_404(request, pk)
-    if not permissions.can_reopen_report(request.user, report):
-        raise PermissionDenied
+    report = _report_to_review(request, pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
+        if not permissions.can_reopen_report(request.user, report):
+            return _refused(request, report, services.review_refusal_message(report))
         return _render_page(
             request,
             unit=report.unit,
@@ -287,7 +357,10 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
             reopen_form=form,
             status=400,
         )
-    services.report_reopen(report=report, user=request.user, reason=form.cleaned_data["reason"])
+    try:
+        services.report_reopen(report=report, user=request.user, reason=form.cleaned_data["reason"])
+    except services.ReportError as error:
+        return _refused(request, report, error.message)
     messages.success(
         request, _("The report was reopened and sent back to %(unit)s.") % {"unit": report.unit}
     )

@@ -142,6 +142,9 @@ def _one_of_each() -> dict:
         rm.Indicator: f.IndicatorFactory(unit_kinds=[rm.UnitKind.FRONT]),
         rm.UnitReport: report,
         rm.IndicatorValue: f.IndicatorValueFactory(report=report),
+        rm.ReportVersion: rm.ReportVersion.objects.create(
+            report=report, number=1, unit_name=report.unit_name, submitted_at=report.created_at
+        ),
         rm.ReminderLog: rm.ReminderLog.objects.create(
             unit=report.unit, quarter=report.quarter, sent_on=datetime.date(2024, 3, 10)
         ),
@@ -170,8 +173,8 @@ def test_every_registered_model_has_a_working_changelist_add_and_change_page(sta
             response = staff_client.get(url)
             assert response.status_code in (200, 403), url
             if response.status_code == 403:
-                # Read-only logs refuse an add page, and say so.
-                assert url == admin_url(rm.ReminderLog, "add")
+                # Read-only logs and records refuse an add page, and say so.
+                assert url in (admin_url(rm.ReminderLog, "add"), admin_url(rm.ReportVersion, "add"))
 
 
 def test_every_model_with_a_history_shows_its_history_page(staff_client):

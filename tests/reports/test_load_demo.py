@@ -196,6 +196,16 @@ class TestTheSeedBriefing:
         assert bdv.people_situation.startswith("Trong quý I/2024, tình hình nhân dân")
         assert q1.get(unit__code="congan").results.startswith("Lực lượng vũ trang tiếp tục")
 
+    def test_every_filed_report_has_its_submitted_version_and_review(self, demo_loaded):
+        filed = UnitReport.objects.exclude(status=ReportStatus.DRAFT)
+        assert filed.exists()
+        for report in filed:
+            version = report.versions.get()
+            assert version.results == report.results
+            assert version.values.count() == report.values.count()
+            outcomes = list(version.review_events.values_list("outcome", flat=True))
+            assert outcomes == ([] if report.status == ReportStatus.SUBMITTED else [report.status])
+
     def test_sample_data_is_labelled_as_such(self, demo_loaded):
         for report in UnitReport.objects.filter(quarter__year=2023):
             assert report.people_situation.startswith("[Dữ liệu mẫu]")

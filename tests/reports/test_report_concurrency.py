@@ -3,10 +3,12 @@
 import threading
 
 import pytest
+from django.contrib.auth.models import Group
 from django.db import connection
 
 from reports import services
-from reports.models import UnitReport
+from reports.models import ReviewEvent, UnitReport
+from reports.permissions import REVIEWERS
 from tests import factories as f
 
 
@@ -43,3 +45,45 @@ def test_simultaneous_saves_of_one_version_never_both_succeed():
         thread.join()
     assert sorted(outcomes) == ["refused", "saved"]
     assert UnitReport.objects.get().version == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_accept_racing_return_decides_once_and_refuses_the_other_with_a_message():
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL; SQLite serialises writers anyway")
+    unit = f.UnitFactory()
+    head = f.member(unit, role="head")
+    made = f.UnitReportFactory(unit=unit)
+    report = services.report_submit(report=made, user=head, expected_version=made.version)
+    Group.objects.get_or_create(name=REVIEWERS)  # a transactional test may have flushed it
+    reviewers = [f.reviewer(), f.reviewer()]
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def decide(user, action):
+        from django.db import connections
+
+        try:
+            barrier.wait()
+            if action == "accept":
+                services.report_accept(report=report, user=user)
+            else:
+                services.report_return(report=report, user=user, comment="Sửa lại.")
+            outcomes.append(action)
+        except services.ReportLockedError as error:
+            outcomes.append(f"refused: {error.message}")
+        finally:
+            connections.close_all()
+
+    threads = [
+        threading.Thread(target=decide, args=(reviewers[0], "accept")),
+        threading.Thread(target=decide, args=(reviewers[1], "return")),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    decided = [o for o in outcomes if not o.startswith("refused")]
+    assert len(decided) == 1 and len(outcomes) == 2, outcomes
+    assert UnitReport.objects.get().status == ("accepted" if decided == ["accept"] else "returned")
+    assert ReviewEvent.objects.count() == 1

@@ -80,6 +80,24 @@ GET_CASES = [
         codes(404, reporter_v=200, admin=200),
     ),
     (
+        "U's submitted version 1",
+        "reports:version",
+        lambda w: {"unit_code": "u", "quarter_slug": "2024-q1", "number": 1},
+        codes(200, reporter_v=404),
+    ),
+    (
+        "V's accepted version 1",
+        "reports:version",
+        lambda w: {"unit_code": "v", "quarter_slug": "2024-q1", "number": 1},
+        codes(200, reporter_u=404, head_u=404),
+    ),
+    (
+        "a version of V's draft (none: never submitted)",
+        "reports:version",
+        lambda w: {"unit_code": "v", "quarter_slug": "2024-q2", "number": 1},
+        codes(404),
+    ),
+    (
         "a report of a quarter that does not exist",
         "reports:report",
         lambda w: {"unit_code": "u", "quarter_slug": "2031-q1"},
@@ -326,6 +344,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:queue",
         "reports:queue_quarter",
         "reports:unit_search",
+        "reports:version",
         "directives:register",
         "directives:assignments",
         "directives:dashboard",
