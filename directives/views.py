@@ -205,7 +205,7 @@ def directive_edit(
         else:
             messages.success(request, _("The directive has been saved with its units."))
             if "add_another" in request.POST:
-                return redirect("meetings:directive_new", pk=meeting.pk)
+                return redirect("meetings:directive_new", meeting_pk=meeting.pk)
             return redirect("directives:detail", pk=directive.pk)
     return render(
         request,
