@@ -5,9 +5,24 @@ work, the admin through the services, and the smaller holes."""
 import datetime
 
 import pytest
+from django.contrib.messages import get_messages
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext
 
-from directives.models import Directive
+from directives import permissions, services
+from directives.models import (
+    ClaimedStatus,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Directive,
+    ProgressUpdate,
+    ReviewStatus,
+)
+from directives.rules import DirectiveStatus
+from directives.selectors import directive_assignments
+from tests import factories as f
 from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
@@ -62,3 +77,267 @@ def test_a_retried_save_and_add_another_does_not_record_the_directive_twice(clie
     retry = client.post(url, directive_data(world))
     assert retry.status_code == 200
     assert Directive.objects.filter(title="Xây dựng chi hội không ma túy").count() == 1
+
+
+# ------------------------------------------------------- races and repeats
+
+
+def claim(world, assignment=None, **kwargs):
+    kwargs.setdefault("finished_on", datetime.date(2024, 5, 15))
+    return f.ProgressUpdateFactory(
+        assignment=assignment or world.a_normal,
+        quarter=world.q2,
+        claimed_status=ClaimedStatus.DONE,
+        percent=100,
+        review_status=ReviewStatus.PENDING,
+        reported_by=world.reporter_a,
+        **kwargs,
+    )
+
+
+def confirmed_by(who: str) -> str:
+    return gettext("This claim has already been confirmed by %(who)s.") % {"who": who}
+
+
+def overdue(days: int) -> str:
+    return ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
+
+
+def said(response) -> str:
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+def test_confirming_a_claim_twice_says_it_is_already_confirmed(client, world):
+    update = claim(world)
+    client.force_login(world.reviewer)
+    url = reverse("directives:update_review", args=[update.pk])
+    client.post(url, {"decision": "yes"})
+    again = client.post(url, {"decision": "yes"})
+    assert again.status_code == 302
+    assert confirmed_by("reviewer") in said(again)
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.completed_on == datetime.date(2024, 5, 15)
+
+
+def test_a_reject_that_loses_the_race_to_a_confirm_is_told_and_changes_nothing(client, world):
+    update = claim(world)
+    client.force_login(world.reviewer)
+    url = reverse("directives:update_review", args=[update.pk])
+    client.post(url, {"decision": "yes"})
+    late = client.post(url, {"decision": "no", "comment": "Thiếu biên bản."})
+    assert late.status_code == 302
+    assert confirmed_by("reviewer") in said(late)
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.CONFIRMED
+    assert update.review_comment == ""
+
+
+def test_deciding_a_deadline_change_twice_says_it_is_already_decided(client, world):
+    change = f.DeadlineChangeFactory(assignment=world.a_normal)
+    client.force_login(world.reviewer)
+    url = reverse("directives:deadline_decide", args=[change.pk])
+    client.post(url, {"decision": "yes"})
+    again = client.post(url, {"decision": "no", "comment": "Không đồng ý."})
+    assert again.status_code == 302
+    assert gettext("This request has already been approved by %(who)s.") % {
+        "who": "reviewer"
+    } in said(again)
+    change.refresh_from_db()
+    assert change.status == DeadlineChangeStatus.APPROVED
+
+
+def test_a_second_done_claim_is_refused_while_one_awaits_confirmation(world):
+    claim(world)
+    with pytest.raises(ValidationError) as refused:
+        services.progress_post(
+            user=world.reporter_a,
+            assignment=world.a_normal,
+            quarter=world.q2,
+            claimed_status=ClaimedStatus.DONE,
+            percent=100,
+            description="Lần nữa.",
+            finished_on=datetime.date(2024, 5, 16),
+        )
+    assert str(permissions.CLAIM_PENDING) in refused.value.messages
+    assert world.a_normal.updates.count() == 1
+
+
+def test_the_database_holds_at_most_one_pending_claim_per_assignment(world):
+    claim(world)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ProgressUpdate.objects.create(
+            assignment=world.a_normal,
+            quarter=world.q2,
+            claimed_status=ClaimedStatus.DONE,
+            percent=100,
+            description="x",
+            review_status=ReviewStatus.PENDING,
+        )
+
+
+def test_a_racing_second_claim_that_meets_the_database_rule_gets_the_same_message(
+    world, monkeypatch
+):
+    claim(world)
+    real = permissions.progress_refusal
+    calls = []
+
+    def unlocked_first_look(assignment, **kwargs):
+        # As if the first look ran before the other claim was committed.
+        calls.append(1)
+        return None if len(calls) == 1 else real(assignment, **kwargs)
+
+    monkeypatch.setattr(permissions, "progress_refusal", unlocked_first_look)
+    with pytest.raises(ValidationError) as refused:
+        services.progress_post(
+            user=world.reporter_a,
+            assignment=world.a_normal,
+            quarter=world.q2,
+            claimed_status=ClaimedStatus.DONE,
+            percent=100,
+            description="Cùng lúc.",
+            finished_on=datetime.date(2024, 5, 16),
+        )
+    assert str(permissions.CLAIM_PENDING) in refused.value.messages
+    assert world.a_normal.updates.count() == 1
+
+
+def test_a_progress_post_while_a_claim_awaits_confirmation_is_refused_by_the_server(client, world):
+    claim(world)
+    client.force_login(world.reporter_a)
+    page = client.get(reverse("directives:detail", args=[world.normal.pk]))
+    assert reverse("directives:progress_new", args=[world.a_normal.pk]) not in page.text
+    url = reverse("directives:progress_new", args=[world.a_normal.pk])
+    response = client.post(
+        url, {"claimed_status": "in_progress", "percent": 40, "description": "Thêm."}
+    )
+    assert response.status_code == 200
+    assert response.context["refusal"] == permissions.CLAIM_PENDING
+    assert world.a_normal.updates.count() == 1
+    with pytest.raises(ValidationError):
+        services.progress_post(
+            user=world.reporter_a,
+            assignment=world.a_normal,
+            quarter=world.q2,
+            claimed_status=ClaimedStatus.IN_PROGRESS,
+            percent=40,
+            description="Thêm.",
+        )
+
+
+# ------------------------------------------------ completion dated by the work
+
+
+def test_a_done_claim_needs_the_day_the_work_was_finished(client, world):
+    client.force_login(world.reporter_a)
+    url = reverse("directives:progress_new", args=[world.a_normal.pk])
+    data = {"claimed_status": "done", "percent": 100, "description": "Xong."}
+    missing = client.post(url, data)
+    assert missing.context["form"].has_error("finished_on")
+    future = client.post(url, {**data, "finished_on": "2024-05-21"})
+    assert future.context["form"].errors["finished_on"] == [
+        gettext("The day the work was finished cannot be in the future.")
+    ]
+    before_meeting = client.post(url, {**data, "finished_on": "2024-03-01"})
+    assert "14/03/2024" in str(before_meeting.context["form"].errors["finished_on"])
+    assert not world.a_normal.updates.exists()
+    client.post(url, {**data, "finished_on": "2024-05-10"})
+    assert world.a_normal.updates.get().finished_on == datetime.date(2024, 5, 10)
+
+
+def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_time(
+    client, world, monkeypatch
+):
+    world.a_normal.due_date = datetime.date(2024, 9, 30)
+    world.a_normal.save()
+    update = claim(world, finished_on=datetime.date(2024, 9, 15))
+    freeze_today(monkeypatch, datetime.date(2024, 10, 10))
+    client.force_login(world.reviewer)
+    client.post(reverse("directives:update_review", args=[update.pk]), {"decision": "yes"})
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.completed_on == datetime.date(2024, 9, 15)
+    statuses = {a.pk: a.status for a in directive_assignments(world.normal, quarter=world.q2)}
+    assert statuses[world.a_normal.pk] == DirectiveStatus.DONE_ON_TIME
+
+
+def test_the_reviewer_corrects_the_finished_day_and_the_page_shows_the_days_late(
+    client, world, monkeypatch
+):
+    world.a_normal.due_date = datetime.date(2024, 9, 30)
+    world.a_normal.save()
+    update = claim(world, finished_on=datetime.date(2024, 9, 15))
+    freeze_today(monkeypatch, datetime.date(2024, 10, 10))
+    client.force_login(world.reviewer)
+    page = client.get(reverse("directives:detail", args=[world.normal.pk]))
+    assert 'name="finished_on"' in page.text and 'value="2024-09-15"' in page.text
+    client.post(
+        reverse("directives:update_review", args=[update.pk]),
+        {"decision": "yes", "finished_on": "2024-10-05"},
+    )
+    update.refresh_from_db()
+    world.a_normal.refresh_from_db()
+    assert update.finished_on == world.a_normal.completed_on == datetime.date(2024, 10, 5)
+    page = client.get(reverse("directives:detail", args=[world.normal.pk]))
+    assert ngettext("%(days)d day late", "%(days)d days late", 5) % {"days": 5} in page.text
+
+
+def test_a_reviewer_cannot_date_the_work_in_the_future(client, world):
+    update = claim(world)
+    client.force_login(world.reviewer)
+    response = client.post(
+        reverse("directives:update_review", args=[update.pk]),
+        {"decision": "yes", "finished_on": "2024-06-01"},
+    )
+    assert gettext("The day the work was finished cannot be in the future.") in said(response)
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.PENDING
+
+
+def test_pages_show_the_days_an_open_assignment_is_overdue(client, world):
+    # The confidential directive was due on 30/04/2024; today is 20/05/2024.
+    client.force_login(world.reporter_a)
+    for url in (
+        reverse("directives:detail", args=[world.confidential.pk]),
+        reverse("directives:my_work"),
+        reverse("directives:assignments"),
+    ):
+        assert overdue(20) in client.get(url).text, url
+    client.force_login(world.leader)
+    assert overdue(20) in client.get(reverse("directives:dashboard")).text
+
+
+# ------------------------------------------------------------- deadlines
+
+
+def test_a_deadline_request_for_a_day_already_past_is_refused(client, world):
+    # Due 30/04/2024, today 20/05/2024: 10/05 is after the deadline but already past.
+    client.force_login(world.reporter_a)
+    response = client.post(
+        reverse("directives:deadline_new", args=[world.a_secret.pk]),
+        {"new_date": "2024-05-10", "reason": "Chờ kinh phí."},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["new_date"] == [
+        gettext("The requested deadline (%(date)s) has already passed: choose a later day.")
+        % {"date": "10/05/2024"}
+    ]
+    with pytest.raises(ValidationError):
+        services.deadline_change_request(
+            user=world.reporter_a,
+            assignment=world.a_secret,
+            new_date=datetime.date(2024, 5, 10),
+            reason="Chờ kinh phí.",
+        )
+    assert not DeadlineChange.objects.exists()
+
+
+def test_the_extension_button_is_hidden_while_a_request_awaits_a_decision(client, world):
+    client.force_login(world.reporter_a)
+    detail = reverse("directives:detail", args=[world.normal.pk])
+    ask = reverse("directives:deadline_new", args=[world.a_normal.pk])
+    assert ask in client.get(detail).text
+    client.post(ask, {"new_date": "2024-09-30", "reason": "Chờ kinh phí."})
+    assert ask not in client.get(detail).text
+    page = client.get(ask)
+    assert page.context["refusal"] == permissions.CHANGE_PENDING
+    assert "new_date" not in page.text
