@@ -5,6 +5,8 @@ work, the admin through the services, and the smaller holes."""
 import datetime
 
 import pytest
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.contrib.auth.models import Group
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -341,3 +343,157 @@ def test_the_extension_button_is_hidden_while_a_request_awaits_a_decision(client
     page = client.get(ask)
     assert page.context["refusal"] == permissions.CHANGE_PENDING
     assert "new_date" not in page.text
+
+
+# ------------------------------------------------- the admin through the services
+
+
+@pytest.fixture
+def admin_client(client, world):
+    """An administrator who is also a reviewer: the services let reviewers decide."""
+    world.admin.groups.add(Group.objects.get(name="reviewers"))
+    client.force_login(world.admin)
+    return client
+
+
+def changelist(model) -> str:
+    return reverse(f"admin:directives_{model._meta.model_name}_changelist")
+
+
+def run_action(client, model, action, rows, **extra):
+    return client.post(
+        changelist(model),
+        {"action": action, ACTION_CHECKBOX_NAME: [r.pk for r in rows], **extra},
+        follow=True,
+    )
+
+
+def test_confirming_a_claim_in_the_admin_completes_the_assignment(admin_client, world):
+    update = claim(world, finished_on=datetime.date(2024, 5, 15))
+    response = run_action(admin_client, ProgressUpdate, "confirm_claims", [update])
+    assert response.status_code == 200
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.completed_on == datetime.date(2024, 5, 15)
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.CONFIRMED
+    assert update.reviewed_by == world.admin
+    # Confirming it again is reported for the row, not done twice.
+    again = run_action(admin_client, ProgressUpdate, "confirm_claims", [update])
+    assert confirmed_by("admin") in said(again)
+
+
+def test_rejecting_claims_in_the_admin_asks_for_a_comment_first(admin_client, world):
+    update = claim(world)
+    page = run_action(admin_client, ProgressUpdate, "reject_claims", [update])
+    assert page.status_code == 200
+    assert 'name="comment"' in page.text
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.PENDING
+    empty = run_action(admin_client, ProgressUpdate, "reject_claims", [update], apply="1")
+    assert empty.context["form"].errors
+    run_action(
+        admin_client,
+        ProgressUpdate,
+        "reject_claims",
+        [update],
+        apply="1",
+        comment="Chưa có biên bản.",
+    )
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.REJECTED
+    assert update.review_comment == "Chưa có biên bản."
+
+
+def test_approving_a_deadline_change_in_the_admin_moves_the_due_date(admin_client, world):
+    change = f.DeadlineChangeFactory(assignment=world.a_normal)
+    run_action(admin_client, DeadlineChange, "approve_changes", [change])
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.due_date == datetime.date(2024, 9, 30)
+    change.refresh_from_db()
+    assert change.status == DeadlineChangeStatus.APPROVED
+    assert change.decided_by == world.admin
+
+
+def test_refusing_a_deadline_change_in_the_admin_needs_a_comment(admin_client, world):
+    change = f.DeadlineChangeFactory(assignment=world.a_normal)
+    run_action(admin_client, DeadlineChange, "refuse_changes", [change], apply="1")
+    change.refresh_from_db()
+    assert change.status == DeadlineChangeStatus.PENDING
+    run_action(
+        admin_client, DeadlineChange, "refuse_changes", [change], apply="1", comment="Không."
+    )
+    change.refresh_from_db()
+    assert change.status == DeadlineChangeStatus.REFUSED
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.due_date == datetime.date(2024, 6, 30)
+
+
+def test_an_administrator_who_is_not_a_reviewer_is_told_per_row(client, world):
+    update = claim(world)
+    client.force_login(world.admin)
+    response = run_action(client, ProgressUpdate, "confirm_claims", [update])
+    assert gettext("%(row)s: only reviewers may decide this.") % {"row": update} in said(response)
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.PENDING
+
+
+def test_decision_fields_posted_to_the_admin_change_forms_are_ignored(admin_client, world):
+    update = claim(world)
+    change = f.DeadlineChangeFactory(assignment=world.b_normal)
+    saved = admin_client.post(
+        reverse("admin:directives_progressupdate_change", args=[update.pk]),
+        {
+            "assignment": world.a_normal.pk,
+            "quarter": world.q2.pk,
+            "claimed_status": "done",
+            "percent": 100,
+            "description": "Đã xong.",
+            "reported_at_0": "2024-05-15",
+            "reported_at_1": "08:00:00",
+            "review_status": ReviewStatus.CONFIRMED,
+            "reviewed_by": world.admin.pk,
+            "review_comment": "Sửa trộm.",
+            "finished_on": "2024-03-20",
+        },
+    )
+    assert saved.status_code == 302
+    update.refresh_from_db()
+    assert update.review_status == ReviewStatus.PENDING
+    assert update.review_comment == ""
+    assert update.finished_on == datetime.date(2024, 5, 15)
+    saved = admin_client.post(
+        reverse("admin:directives_deadlinechange_change", args=[change.pk]),
+        {
+            "assignment": world.b_normal.pk,
+            "old_date": "2024-06-30",
+            "new_date": "2024-09-30",
+            "reason": "Cần thêm thời gian.",
+            "requested_at_0": "2024-05-15",
+            "requested_at_1": "08:00:00",
+            "status": DeadlineChangeStatus.APPROVED,
+            "decision_comment": "Sửa trộm.",
+        },
+    )
+    assert saved.status_code == 302
+    change.refresh_from_db()
+    assert change.status == DeadlineChangeStatus.PENDING
+    assert change.decision_comment == ""
+    url = reverse("admin:directives_assignment_change", args=[world.b_normal.pk])
+    saved = admin_client.post(
+        url,
+        {
+            "directive": world.normal.pk,
+            "unit": world.unit_b.pk,
+            "role": "support",
+            "due_date": "2025-12-31",
+            "completed_on": "2024-05-01",
+            "updates-TOTAL_FORMS": "0",
+            "updates-INITIAL_FORMS": "0",
+            "deadline_changes-TOTAL_FORMS": "0",
+            "deadline_changes-INITIAL_FORMS": "0",
+        },
+    )
+    assert saved.status_code == 302
+    world.b_normal.refresh_from_db()
+    assert world.b_normal.due_date == datetime.date(2024, 6, 30)
+    assert world.b_normal.completed_on is None
