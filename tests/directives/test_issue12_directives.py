@@ -497,3 +497,28 @@ def test_decision_fields_posted_to_the_admin_change_forms_are_ignored(admin_clie
     world.b_normal.refresh_from_db()
     assert world.b_normal.due_date == datetime.date(2024, 6, 30)
     assert world.b_normal.completed_on is None
+
+
+# ------------------------------------------- a recommendation of a confidential directive
+
+
+def test_a_recommendation_led_only_to_a_confidential_directive_is_hidden_from_other_units(
+    client, world
+):
+    secret = f.RecommendationFactory(
+        meeting=world.meeting, text="Kiến nghị về quỹ.", response="Giao rà soát quỹ kín."
+    )
+    secret.directives.set([world.confidential])
+    open_one = f.RecommendationFactory(
+        meeting=world.meeting, text="Kiến nghị chung.", response="Đồng ý chung."
+    )
+    url = reverse("meetings:detail", args=[world.meeting.pk])
+    client.force_login(world.reporter_b)  # unit B is not assigned to the confidential one
+    page = client.get(url).text
+    assert "Giao rà soát quỹ kín." not in page
+    assert "Kiến nghị về quỹ." not in page
+    assert "Đồng ý chung." in page
+    client.force_login(world.reporter_a)  # unit A is
+    page = client.get(url).text
+    assert "Giao rà soát quỹ kín." in page
+    assert open_one.response in page
