@@ -193,7 +193,7 @@ def progress_post(
     """Post the unit's update for the current quarter. A "done" claim carries the day
     the work was finished and awaits a reviewer; while it does, nothing more is posted."""
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("directive__meeting")
         .get(pk=assignment.pk)
     )
@@ -251,7 +251,7 @@ def _locked_claim(update: ProgressUpdate) -> tuple[ProgressUpdate, Assignment]:
     for the other and then sees what it decided."""
     assignment_id = ProgressUpdate.objects.values_list("assignment_id", flat=True).get(pk=update.pk)
     assignment = (
-        Assignment.objects.select_for_update()
+        Assignment.objects.select_for_update(of=("self",))
         .select_related("directive__meeting")
         .get(pk=assignment_id)
     )
@@ -363,7 +363,9 @@ def deadline_change_decide(
     assignment_id = DeadlineChange.objects.values_list("assignment_id", flat=True).get(pk=change.pk)
     assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
     change = (
-        DeadlineChange.objects.select_for_update().select_related("decided_by").get(pk=change.pk)
+        DeadlineChange.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=change.pk)
     )
     if change.status != DeadlineChangeStatus.PENDING:
         raise ValidationError(_change_decided_message(change))
