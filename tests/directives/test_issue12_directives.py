@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, connections, transaction
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from directives import permissions, services
@@ -602,3 +603,20 @@ def test_confirm_racing_reject_one_wins_and_the_other_is_told(monkeypatch):
         assert told == gettext("This claim has already been rejected by %(who)s.") % {
             "who": "reviewer"
         }
+
+
+def test_the_data_migration_dates_stored_done_claims_by_their_report_day(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module(
+        "directives.migrations.0003_backfill_finished_on_and_single_pending_claim"
+    )
+    stored = claim(world, finished_on=None)
+    ProgressUpdate.objects.filter(pk=stored.pk).update(
+        reported_at=timezone.make_aware(datetime.datetime(2024, 5, 6, 23, 30))
+    )
+    migration.forwards(apps, None)
+    stored.refresh_from_db()
+    assert stored.finished_on == datetime.date(2024, 5, 6)
