@@ -677,6 +677,7 @@ class DemoUpdate:
     reported_at: datetime.datetime
     review: str = ReviewStatus.NOT_NEEDED
     reviewed_at: datetime.datetime | None = None
+    finished_on: datetime.date | None = None  # a "done" claim: the day the work was finished
 
 
 UPDATES = [
@@ -690,6 +691,7 @@ UPDATES = [
         _at(2024, 5, 6, 10, 0),
         ReviewStatus.CONFIRMED,
         _at(2024, 5, 8, 15, 0),
+        datetime.date(2024, 5, 3),
     ),
     DemoUpdate(
         17,
@@ -700,6 +702,8 @@ UPDATES = [
         " thị xã, thành phố.",
         _at(2024, 5, 7, 16, 30),
         ReviewStatus.PENDING,
+        None,
+        datetime.date(2024, 5, 5),
     ),
     DemoUpdate(
         20,
@@ -1313,6 +1317,7 @@ class _Loader:
                 {
                     "claimed_status": demo.status,
                     "percent": demo.percent,
+                    "finished_on": demo.finished_on,
                     "description": _sample(demo.description),
                     "reported_by": reporter,
                     "reported_at": demo.reported_at,
@@ -1324,8 +1329,8 @@ class _Loader:
                 at=demo.reviewed_at or demo.reported_at,
             )
             if created and confirmed and assignment.completed_on is None:
-                # A confirmed "done" completes the assignment on the day it was reported.
-                assignment.completed_on = demo.reported_at.astimezone(VN).date()
+                # A confirmed "done" completes the assignment on the day the work was finished.
+                assignment.completed_on = demo.finished_on
                 assignment._history_user = self.reviewer
                 assignment._history_date = demo.reviewed_at
                 assignment._change_reason = CHANGE_REASON

@@ -812,6 +812,9 @@ class _Generator:
                         claimed_status=claim,
                         percent=percent if claim != ClaimedStatus.DONE else 100,
                         description=f"{MARK} {rng.choice(UPDATE_TEXTS)}",
+                        finished_on=reported.astimezone(VN).date()
+                        if claim == ClaimedStatus.DONE
+                        else None,
                         reported_by=self.heads.get(assignment.unit_id),
                         reported_at=reported,
                         review_status=review,
@@ -827,6 +830,8 @@ class _Generator:
                     assignment.completed_on = reported.astimezone(VN).date()
                     completed.append(assignment)
                     break
+                if review == ReviewStatus.PENDING:
+                    break  # nothing more is posted while a claim awaits confirmation
                 if review == ReviewStatus.REJECTED:
                     percent = 80
         _bulk(DeadlineChange, changes)

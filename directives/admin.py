@@ -1,20 +1,33 @@
 """Django admin for meetings, directives, assignments and their follow-up.
 
+Decisions go through the same services as the pages (DESIGN.md: the admin
+never writes around a rule): the fields a decision sets are read-only here,
+and the actions "confirm / reject claims" and "approve / refuse deadline
+changes" call ``progress_confirm``, ``progress_reject`` and
+``deadline_change_decide`` row by row, reporting what happened to each.
+
 A directive's and an assignment's status are derived (directives.rules), so
 they are shown read-only; the querysets carry whether each assignment has any
 progress update and one in the current quarter, so a list page computes every
 row's status without a query per row.
 """
 
+from collections.abc import Callable
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from directives import services
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -60,13 +73,74 @@ def fill_due_date(assignment: Assignment, directive: Directive) -> None:
         assignment.due_date = directive.due_date
 
 
+# -------------------------------------------------------------------- decisions
+
+
+class DecisionCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Comment"),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
+        help_text=_("Say why, so the unit knows what to do next."),
+    )
+
+
+def decide_each(
+    modeladmin: admin.ModelAdmin,
+    request,
+    rows,
+    decide: Callable,
+    done_message: str,
+) -> None:
+    """Call ``decide(row)`` (a service) on every selected row, each in its own
+    transaction, and tell the user, row by row, what happened."""
+    for row in rows:
+        try:
+            decide(row)
+        except PermissionDenied:
+            modeladmin.message_user(
+                request,
+                gettext("%(row)s: only reviewers may decide this.") % {"row": row},
+                messages.ERROR,
+            )
+        except ValidationError as error:
+            modeladmin.message_user(
+                request,
+                gettext("%(row)s: %(reason)s") % {"row": row, "reason": " ".join(error.messages)},
+                messages.WARNING,
+            )
+        else:
+            modeladmin.message_user(request, done_message % {"row": row}, messages.SUCCESS)
+
+
+def ask_for_comment(modeladmin, request, queryset, action: str, title: str):
+    """The intermediate page of a refusal: the comment, or the page again with
+    an error. Returns the comment once given, or the page to show."""
+    form = DecisionCommentForm(request.POST if "apply" in request.POST else None)
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["comment"]
+    return TemplateResponse(
+        request,
+        "admin/directives/decision_comment.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+        },
+    )
+
+
 # -------------------------------------------------------------------- inlines
 
 
 class AssignmentInline(BoundedInlineMixin, admin.TabularInline):
     model = Assignment
     fields = ["unit", "role", "due_date", "completed_on", "status_display"]
-    readonly_fields = ["status_display"]
+    # The deadline moves by an approved change, completion by a confirmed claim.
+    readonly_fields = ["due_date", "completed_on", "status_display"]
     autocomplete_fields = ["unit"]
     extra = 1
     show_change_link = True
@@ -88,6 +162,7 @@ class ProgressUpdateInline(BoundedInlineMixin, admin.TabularInline):
         "quarter",
         "claimed_status",
         "percent",
+        "finished_on",
         "description",
         "review_status",
         "reported_by",
@@ -108,6 +183,7 @@ class ProgressUpdateInline(BoundedInlineMixin, admin.TabularInline):
 class DeadlineChangeInline(BoundedInlineMixin, admin.TabularInline):
     model = DeadlineChange
     fields = ["old_date", "new_date", "reason", "status", "decision_comment"]
+    readonly_fields = ["status", "decision_comment"]
     extra = 0
     show_change_link = True
 
@@ -261,6 +337,11 @@ class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         statuses = [assignment_status(a) for a in obj.lead_assignments]
         return combine_statuses(statuses).label
 
+    def save_model(self, request, obj, form, change):
+        if change:
+            obj.version += 1  # a reviewer's form opened before this edit is then refused
+        super().save_model(request, obj, form, change)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Assignment:
             for assignment_form in formset.forms:
@@ -277,7 +358,8 @@ class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     search_fields = ["unit__code", "directive__search_text", "unit__search_text"]
     autocomplete_fields = ["directive", "unit"]
     fields = ["directive", "unit", "role", "due_date", "completed_on", "status_display"]
-    readonly_fields = ["status_display"]
+    # The deadline moves by an approved change, completion by a confirmed claim.
+    readonly_fields = ["due_date", "completed_on", "status_display"]
     inlines = [ProgressUpdateInline, DeadlineChangeInline]
 
     def get_queryset(self, request):
@@ -312,12 +394,11 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "assignment__directive__search_text",
         "assignment__unit__search_text",
     ]
-    autocomplete_fields = ["assignment", "reported_by", "reviewed_by"]
+    autocomplete_fields = ["assignment", "reported_by"]
     # Evidence has no public URL (MEDIA_URL is None): Django's file widget asked the
     # file for one and answered 500 on every update that has evidence. A plain file
     # input, and a link to the permission-checked download.
     formfield_overrides = {models.FileField: {"widget": forms.FileInput}}
-    readonly_fields = ["evidence_download"]
     fieldsets = [
         (None, {"fields": ["assignment", "quarter"]}),
         (
@@ -326,6 +407,7 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
                 "fields": [
                     "claimed_status",
                     "percent",
+                    "finished_on",
                     "description",
                     "evidence_download",
                     "evidence",
@@ -339,6 +421,45 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             {"fields": ["review_status", "reviewed_by", "reviewed_at", "review_comment"]},
         ),
     ]
+    # A decision is made by the actions below, through the services; the day the
+    # work was finished is corrected by the reviewer on the directive's page.
+    readonly_fields = [
+        "evidence_download",
+        "finished_on",
+        "review_status",
+        "reviewed_by",
+        "reviewed_at",
+        "review_comment",
+    ]
+    actions = ["confirm_claims", "reject_claims"]
+
+    @admin.action(description=_("Confirm selected claims"))
+    def confirm_claims(self, request, queryset):
+        decide_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda update: services.progress_confirm(user=request.user, update=update),
+            gettext("%(row)s: confirmed; the assignment counts as done."),
+        )
+
+    @admin.action(description=_("Reject selected claims…"))
+    def reject_claims(self, request, queryset):
+        comment = ask_for_comment(
+            self, request, queryset, "reject_claims", gettext("Reject the selected claims")
+        )
+        if not isinstance(comment, str):
+            return comment
+        decide_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda update: services.progress_reject(
+                user=request.user, update=update, comment=comment
+            ),
+            gettext("%(row)s: rejected; the unit will see why."),
+        )
+        return None
 
     @admin.display(description=_("current evidence file"))
     def evidence_download(self, update: ProgressUpdate) -> str:
@@ -374,7 +495,7 @@ class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "assignment__directive__search_text",
         "assignment__unit__search_text",
     ]
-    autocomplete_fields = ["assignment", "requested_by", "decided_by"]
+    autocomplete_fields = ["assignment", "requested_by"]
     fieldsets = [
         (None, {"fields": ["assignment", "old_date", "new_date", "reason"]}),
         (_("Request"), {"fields": ["requested_by", "requested_at"]}),
@@ -383,6 +504,39 @@ class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             {"fields": ["status", "decided_by", "decided_at", "decision_comment"]},
         ),
     ]
+    # A decision is made by the actions below, through the service.
+    readonly_fields = ["status", "decided_by", "decided_at", "decision_comment"]
+    actions = ["approve_changes", "refuse_changes"]
+
+    @admin.action(description=_("Approve selected deadline changes"))
+    def approve_changes(self, request, queryset):
+        decide_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda change: services.deadline_change_decide(
+                user=request.user, change=change, approve=True
+            ),
+            gettext("%(row)s: approved; the new deadline is in force."),
+        )
+
+    @admin.action(description=_("Refuse selected deadline changes…"))
+    def refuse_changes(self, request, queryset):
+        comment = ask_for_comment(
+            self, request, queryset, "refuse_changes", gettext("Refuse the selected requests")
+        )
+        if not isinstance(comment, str):
+            return comment
+        decide_each(
+            self,
+            request,
+            queryset.order_by("pk"),
+            lambda change: services.deadline_change_decide(
+                user=request.user, change=change, approve=False, comment=comment
+            ),
+            gettext("%(row)s: refused."),
+        )
+        return None
 
 
 @admin.register(Recommendation)

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import Max
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from directives import rules
 from directives.models import (
     COMMENT_MAX_LENGTH,
     ClaimedStatus,
@@ -194,6 +196,8 @@ class DirectiveForm(forms.ModelForm):
         label=_("Supporting units"),
         help_text=_("Units that take part (phối hợp)."),
     )
+    # The version the form was opened on: a save over a newer one is refused.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Directive
@@ -226,6 +230,7 @@ class DirectiveForm(forms.ModelForm):
         self.fields["lead_units"].queryset = units
         self.fields["support_units"].queryset = units
         if self.instance.pk:
+            self.initial.setdefault("version", self.instance.version)
             assignments = list(self.instance.assignments.all())
             self.initial.setdefault(
                 "lead_units", [a.unit_id for a in assignments if a.role == "lead"]
@@ -304,12 +309,17 @@ class ProgressUpdateForm(forms.ModelForm):
 
     class Meta:
         model = ProgressUpdate
-        fields = ["claimed_status", "percent", "description", "evidence"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 5})}
+        fields = ["claimed_status", "percent", "finished_on", "description", "evidence"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 5}), "finished_on": DateInput()}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, assignment, **kwargs):
         super().__init__(*args, **kwargs)
+        self.assignment = assignment
         self.evidence_extension = ""
+        self.fields["finished_on"].help_text = _(
+            "Required for a task reported as done: the day the work was actually finished, "
+            "not the day of this report."
+        )
         limit = filesizeformat(evidence_max_bytes())
         self.fields["evidence"].help_text = _(
             "Optional. PDF, Word (.docx), Excel (.xlsx), JPG or PNG, at most %(limit)s."
@@ -338,6 +348,14 @@ class ProgressUpdateForm(forms.ModelForm):
             self.add_error(
                 "percent", _("A task reported as done is complete: give 100 as the percent done.")
             )
+        if cleaned.get("claimed_status") == ClaimedStatus.DONE and "finished_on" not in self.errors:
+            error = rules.finished_on_error(
+                cleaned.get("finished_on"),
+                meeting_day=self.assignment.directive.meeting.held_on,
+                today=timezone.localdate(),
+            )
+            if error:
+                self.add_error("finished_on", error)
         return cleaned
 
     def _post_clean(self):
@@ -357,11 +375,11 @@ class DeadlineChangeForm(forms.ModelForm):
 
     def clean_new_date(self):
         new_date = self.cleaned_data["new_date"]
-        if self.assignment.due_date and new_date <= self.assignment.due_date:
-            raise ValidationError(
-                _("The requested deadline must be after the current one (%(date)s).")
-                % {"date": self.assignment.due_date.strftime("%d/%m/%Y")}
-            )
+        error = rules.requested_deadline_error(
+            new_date, current=self.assignment.due_date, today=timezone.localdate()
+        )
+        if error:
+            raise ValidationError(error)
         return new_date
 
     def _post_clean(self):
@@ -379,6 +397,12 @@ class ReviewForm(forms.Form):
         required=False,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    finished_on = forms.DateField(
+        label=_("Finished on"),
+        required=False,
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        help_text=_("Correct the day the work was finished if the unit's date is wrong."),
     )
 
     def clean(self):

@@ -185,6 +185,9 @@ class Directive(models.Model):
     )
     target_date = BoundedDateField(_("target date"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
+    # Goes up on every save through directive_save, so a form opened on an older
+    # version is refused instead of overwriting what another reviewer saved.
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
 
@@ -267,8 +270,9 @@ class Assignment(models.Model):
 
     ``due_date`` is the deadline in force for this unit: the directive's, or
     the one a reviewer approved in a deadline change (the original stays on
-    the directive and in the change). ``completed_on`` is set when a reviewer
-    confirms the unit's "done" update. Both are stored, not recomputed, so that
+    the directive and in the change). ``completed_on`` is the day the work was
+    finished, set when a reviewer confirms the unit's "done" update (the date
+    the unit gave, or the reviewer's correction of it). Both are stored, not recomputed, so that
     registers and dashboards filter on them in SQL.
     """
 
@@ -362,6 +366,12 @@ class ProgressUpdate(models.Model):
         _("percent done"), validators=[MinValueValidator(0), MaxValueValidator(100)]
     )
     description = CleanTextField(_("what was done"), max_length=DESCRIPTION_MAX_LENGTH)
+    finished_on = BoundedDateField(
+        _("finished on"),
+        null=True,
+        blank=True,
+        help_text=_("For a task reported as done: the day the work was actually finished."),
+    )
     evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -402,6 +412,12 @@ class ProgressUpdate(models.Model):
                 condition=Q(percent__gte=0, percent__lte=100),
                 name="update_percent_0_to_100",
                 violation_error_message=_("The percent done must be between 0 and 100."),
+            ),
+            models.UniqueConstraint(
+                fields=["assignment"],
+                condition=Q(review_status="pending"),
+                name="update_one_pending_claim_per_assignment",
+                violation_error_message=rules.CLAIM_PENDING,
             ),
         ]
         indexes = [

@@ -4,7 +4,10 @@ Every view of the app asks here. Visibility of directives themselves (the
 confidential ones) is a queryset: ``selectors.directives_visible_to``.
 """
 
-from directives.models import Assignment, Directive
+from django.utils.translation import gettext_lazy as _
+
+from directives import rules
+from directives.models import Assignment, DeadlineChangeStatus, Directive, ReviewStatus
 from reports.permissions import (
     AnyUser,
     is_leadership,
@@ -68,6 +71,34 @@ def can_request_deadline_change(user: AnyUser, assignment: Assignment) -> bool:
     return can_post_progress(user, assignment) and assignment.due_date is not None
 
 
+CLAIM_PENDING = rules.CLAIM_PENDING
+CHANGE_PENDING = _("A deadline change for this assignment is already awaiting a decision.")
+
+
+def progress_refusal(assignment: Assignment, *, claim_pending: bool | None = None) -> str | None:
+    """Why the unit cannot post progress on ``assignment`` now, or None if it can.
+
+    While a "done" claim awaits confirmation the reviewer decides first: no
+    second claim, no other update. The page hides the button and the service
+    refuses with this message. ``claim_pending`` saves the query when the
+    caller already knows; the service asks the database under the row lock.
+    """
+    if claim_pending is None:
+        claim_pending = assignment.updates.filter(review_status=ReviewStatus.PENDING).exists()
+    return CLAIM_PENDING if claim_pending else None
+
+
+def deadline_request_refusal(
+    assignment: Assignment, *, change_pending: bool | None = None
+) -> str | None:
+    """Why the unit cannot ask for a new deadline now, or None: one request at a time."""
+    if change_pending is None:
+        change_pending = assignment.deadline_changes.filter(
+            status=DeadlineChangeStatus.PENDING
+        ).exists()
+    return CHANGE_PENDING if change_pending else None
+
+
 def can_see_dashboard(user: AnyUser) -> bool:
     return can_browse(user)
 
@@ -95,10 +126,12 @@ __all__ = [
     "can_see_directive",
     "can_see_evidence",
     "dashboard_unit_ids",
+    "deadline_request_refusal",
     "is_leadership",
     "is_member_of",
     "is_reviewer",
     "is_unit_staff",
+    "progress_refusal",
     "sees_all_directives",
     "unit_roles",
 ]

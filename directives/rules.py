@@ -23,6 +23,12 @@ class DirectiveStatus(models.TextChoices):
     ONGOING_STALE = "ongoing_stale", _("Ongoing, not updated")
 
 
+# One "done" claim at a time: said by the database constraint, the service and the page.
+CLAIM_PENDING = _(
+    "A claim that this task is done is already awaiting the commission's confirmation: "
+    "nothing more can be posted until it is confirmed or rejected."
+)
+
 DONE = frozenset({DirectiveStatus.DONE_ON_TIME, DirectiveStatus.DONE_LATE})
 # Bootstrap colours of the status badges; every badge also carries its text.
 BADGE = {
@@ -98,3 +104,55 @@ def combine_statuses(lead_statuses: Iterable[DirectiveStatus]) -> DirectiveStatu
                 return DirectiveStatus.IN_PROGRESS
             return status
     raise AssertionError(f"unhandled statuses {statuses}")  # pragma: no cover
+
+
+def days_past_deadline(
+    *, due_date: datetime.date | None, completed_on: datetime.date | None, today: datetime.date
+) -> int | None:
+    """Days overdue (open and past its deadline) or days late (done after it).
+
+    None when there is no deadline or it was not missed. The deadline day
+    counts in full, as in ``assignment_status``.
+    """
+    if due_date is None:
+        return None
+    end = completed_on if completed_on is not None else today
+    days = (end - due_date).days
+    return days if days > 0 else None
+
+
+def finished_on_error(
+    finished_on: datetime.date | None, *, meeting_day: datetime.date, today: datetime.date
+) -> str | None:
+    """Why ``finished_on`` cannot be the day a task was finished, or None.
+
+    Required for a "done" claim; not in the future; not before the meeting
+    that gave the directive. The form, the service and the reviewer's
+    correction all ask here.
+    """
+    if finished_on is None:
+        return _("Give the day the work was finished.")
+    if finished_on > today:
+        return _("The day the work was finished cannot be in the future.")
+    if finished_on < meeting_day:
+        return _(
+            "The day the work was finished cannot be before the meeting that gave the "
+            "directive (%(date)s)."
+        ) % {"date": meeting_day.strftime("%d/%m/%Y")}
+    return None
+
+
+def requested_deadline_error(
+    new_date: datetime.date, *, current: datetime.date | None, today: datetime.date
+) -> str | None:
+    """Why a unit cannot ask for ``new_date`` as its deadline, or None: it must be
+    after the deadline in force, and not a day already past."""
+    if new_date < today:
+        return _("The requested deadline (%(date)s) has already passed: choose a later day.") % {
+            "date": new_date.strftime("%d/%m/%Y")
+        }
+    if current is not None and new_date <= current:
+        return _("The requested deadline must be after the current one (%(date)s).") % {
+            "date": current.strftime("%d/%m/%Y")
+        }
+    return None

@@ -376,10 +376,30 @@ def meeting_directives(meeting: Meeting, user: AnyUser, *, quarter, today=None):
     ).order_by("number")
 
 
+def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
+    """Recommendations the user may read, with the chair's response.
+
+    One that led only to confidential directives is as confidential as they
+    are (DESIGN.md: seen by reviewers, leadership and the units assigned): it
+    is shown to whoever may see at least one of its directives. One that led
+    to no directive, or to a normal one, is seen by everyone who browses.
+    """
+    if not user.is_authenticated:
+        return Recommendation.objects.none()
+    if permissions.sees_all_directives(user):
+        return Recommendation.objects.all()
+    links = Recommendation.directives.through.objects.filter(recommendation=OuterRef("pk"))
+    visible_links = links.filter(directive__in=directives_visible_to(user))
+    return Recommendation.objects.filter(~Exists(links) | Exists(visible_links))
+
+
 def meeting_recommendations(meeting: Meeting, user: AnyUser) -> QuerySet[Recommendation]:
     visible = directives_visible_to(user).order_by("number")
-    return meeting.recommendations.select_related("raised_by").prefetch_related(
-        Prefetch("directives", queryset=visible)
+    return (
+        recommendations_visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("raised_by")
+        .prefetch_related(Prefetch("directives", queryset=visible))
     )
 
 

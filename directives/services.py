@@ -11,11 +11,11 @@ from collections.abc import Iterable
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import permissions
+from directives import permissions, rules
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -50,6 +50,21 @@ def meeting_save(*, user: User, meeting: Meeting, attending_units: Iterable[Unit
     return meeting
 
 
+class StaleDirectiveError(ValidationError):
+    """Someone saved the directive since the form was opened; ``current`` is what is on record."""
+
+    def __init__(self, current: Directive):
+        super().__init__(
+            _(
+                "Someone else saved this directive while you were editing it. Your changes "
+                "were not saved: they are still in the form below. Compare them with the "
+                "directive now on record, then save again."
+            ),
+            code="stale",
+        )
+        self.current = current
+
+
 @transaction.atomic
 def directive_save(
     *,
@@ -57,12 +72,14 @@ def directive_save(
     directive: Directive,
     lead_units: Iterable[Unit],
     support_units: Iterable[Unit],
+    expected_version: int | None = None,
 ) -> Directive:
     """Create or change a directive with its lead and supporting units in one go.
 
     A new unit gets the directive's deadline; a unit whose deadline was never
     moved follows a change of the directive's date. A unit that has already
-    posted progress cannot be removed.
+    posted progress cannot be removed. A change of a directive opened at
+    ``expected_version`` is refused if someone saved it since.
     """
     _require(permissions.can_record_meetings(user))
     lead_units, support_units = list(lead_units), list(support_units)
@@ -73,7 +90,14 @@ def directive_save(
         )
     old_due = None
     if directive.pk:
-        old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
+        old_due, version = (
+            Directive.objects.select_for_update()
+            .values_list("due_date", "version")
+            .get(pk=directive.pk)
+        )
+        if expected_version is not None and expected_version != version:
+            raise StaleDirectiveError(Directive.objects.get(pk=directive.pk))
+        directive.version = version + 1
     directive.full_clean()
     _by(directive, user).save()
 
@@ -135,6 +159,24 @@ def _safe_evidence_name(upload: UploadedFile, extension: str) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
 
 
+def _name(user: User | None) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _decided_message(update: ProgressUpdate) -> str:
+    """What a repeated or racing decision on a claim is told: who decided it already."""
+    who = _name(update.reviewed_by)
+    if update.review_status == ReviewStatus.CONFIRMED:
+        if who:
+            return _("This claim has already been confirmed by %(who)s.") % {"who": who}
+        return _("This claim has already been confirmed.")
+    if update.review_status == ReviewStatus.REJECTED:
+        if who:
+            return _("This claim has already been rejected by %(who)s.") % {"who": who}
+        return _("This claim has already been rejected.")
+    return _("This update is not a claim awaiting confirmation.")
+
+
 @transaction.atomic
 def progress_post(
     *,
@@ -143,31 +185,46 @@ def progress_post(
     claimed_status: str,
     percent: int,
     description: str,
+    finished_on: datetime.date | None = None,
     evidence: UploadedFile | None = None,
     evidence_extension: str = "",
     quarter: Quarter | None = None,
 ) -> ProgressUpdate:
-    """Post the unit's update for the current quarter. A "done" claim awaits a reviewer."""
-    assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
+    """Post the unit's update for the current quarter. A "done" claim carries the day
+    the work was finished and awaits a reviewer; while it does, nothing more is posted."""
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("directive__meeting")
+        .get(pk=assignment.pk)
+    )
     _require(permissions.can_post_progress(user, assignment))
+    refusal = permissions.progress_refusal(assignment)
+    if refusal:
+        raise ValidationError(refusal)
     quarter = quarter or Quarter.objects.current()
     if quarter is None:
         raise ValidationError(_("No quarter is open, so progress cannot be posted now."))
+    is_done = claimed_status == ClaimedStatus.DONE
+    if is_done:
+        error = rules.finished_on_error(
+            finished_on,
+            meeting_day=assignment.directive.meeting.held_on,
+            today=timezone.localdate(),
+        )
+        if error:
+            raise ValidationError({"finished_on": error})
     update = ProgressUpdate(
         assignment=assignment,
         quarter=quarter,
         claimed_status=claimed_status,
         percent=percent,
         description=description,
+        finished_on=finished_on if is_done else None,
         reported_by=user,
         reported_at=timezone.now(),
-        review_status=(
-            ReviewStatus.PENDING
-            if claimed_status == ClaimedStatus.DONE
-            else ReviewStatus.NOT_NEEDED
-        ),
+        review_status=ReviewStatus.PENDING if is_done else ReviewStatus.NOT_NEEDED,
     )
-    if claimed_status == ClaimedStatus.DONE and percent != 100:
+    if is_done and percent != 100:
         raise ValidationError(
             {"percent": _("A task reported as done is complete: give 100 as the percent done.")}
         )
@@ -176,25 +233,62 @@ def progress_post(
         update.evidence.save(
             _safe_evidence_name(evidence, evidence_extension), evidence, save=False
         )
-    _by(update, user).save()
+    try:
+        with transaction.atomic():
+            _by(update, user).save()
+    except IntegrityError:
+        # Where rows are not locked (SQLite), the database's one-pending-claim
+        # rule is what stops a racing second claim: it gets the same answer.
+        if permissions.progress_refusal(assignment):
+            raise ValidationError(permissions.CLAIM_PENDING) from None
+        raise
     return update
 
 
-@transaction.atomic
-def progress_confirm(*, user: User, update: ProgressUpdate) -> ProgressUpdate:
-    """Confirm a claimed "done": the assignment counts as done on the day it was reported."""
-    _require(permissions.can_review_progress(user))
-    update = (
-        ProgressUpdate.objects.select_for_update().select_related("assignment").get(pk=update.pk)
+def _locked_claim(update: ProgressUpdate) -> tuple[ProgressUpdate, Assignment]:
+    """The claim and its assignment, locked in the order every writer uses
+    (assignment first), so that a confirm racing a reject or a new post waits
+    for the other and then sees what it decided."""
+    assignment_id = ProgressUpdate.objects.values_list("assignment_id", flat=True).get(pk=update.pk)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("directive__meeting")
+        .get(pk=assignment_id)
     )
+    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    update.assignment = assignment
+    return update, assignment
+
+
+@transaction.atomic
+def progress_confirm(
+    *, user: User, update: ProgressUpdate, finished_on: datetime.date | None = None
+) -> ProgressUpdate:
+    """Confirm a claimed "done": the assignment counts as done on the day the work
+    was finished, the unit's date or the reviewer's correction of it (``finished_on``).
+
+    A repeated or racing decision is refused with a message saying who decided.
+    """
+    _require(permissions.can_review_progress(user))
+    update, assignment = _locked_claim(update)
     if update.review_status != ReviewStatus.PENDING:
-        raise ValidationError(_("This update is not awaiting confirmation."))
+        raise ValidationError(_decided_message(update))
+    if assignment.completed_on is not None:
+        raise ValidationError(_("This assignment is already confirmed done."))
+    finished_on = finished_on or update.finished_on or timezone.localdate(update.reported_at)
+    error = rules.finished_on_error(
+        finished_on,
+        meeting_day=assignment.directive.meeting.held_on,
+        today=timezone.localdate(),
+    )
+    if error:
+        raise ValidationError({"finished_on": error})
+    update.finished_on = finished_on
     update.review_status = ReviewStatus.CONFIRMED
     update.reviewed_by = user
     update.reviewed_at = timezone.now()
     _by(update, user).save()
-    assignment = update.assignment
-    assignment.completed_on = timezone.localdate(update.reported_at)
+    assignment.completed_on = finished_on
     _by(assignment, user).save()
     return update
 
@@ -205,9 +299,9 @@ def progress_reject(*, user: User, update: ProgressUpdate, comment: str) -> Prog
     _require(permissions.can_review_progress(user))
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the claim is rejected.")})
-    update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
+    update, _assignment = _locked_claim(update)
     if update.review_status != ReviewStatus.PENDING:
-        raise ValidationError(_("This update is not awaiting confirmation."))
+        raise ValidationError(_decided_message(update))
     update.review_status = ReviewStatus.REJECTED
     update.reviewed_by = user
     update.reviewed_at = timezone.now()
@@ -224,14 +318,14 @@ def deadline_change_request(
     _require(permissions.can_request_deadline_change(user, assignment))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the change.")})
-    if new_date <= assignment.due_date:
-        raise ValidationError(
-            {"new_date": _("The requested deadline must be after the current one.")}
-        )
-    if assignment.deadline_changes.filter(status=DeadlineChangeStatus.PENDING).exists():
-        raise ValidationError(
-            _("A deadline change for this assignment is already awaiting a decision.")
-        )
+    refusal = permissions.deadline_request_refusal(assignment)
+    if refusal:
+        raise ValidationError(refusal)
+    error = rules.requested_deadline_error(
+        new_date, current=assignment.due_date, today=timezone.localdate()
+    )
+    if error:
+        raise ValidationError({"new_date": error})
     change = DeadlineChange(
         assignment=assignment,
         old_date=assignment.due_date,
@@ -244,26 +338,44 @@ def deadline_change_request(
     return change
 
 
+def _change_decided_message(change: DeadlineChange) -> str:
+    who = _name(change.decided_by)
+    if change.status == DeadlineChangeStatus.APPROVED:
+        if who:
+            return _("This request has already been approved by %(who)s.") % {"who": who}
+        return _("This request has already been approved.")
+    if who:
+        return _("This request has already been refused by %(who)s.") % {"who": who}
+    return _("This request has already been refused.")
+
+
 @transaction.atomic
 def deadline_change_decide(
     *, user: User, change: DeadlineChange, approve: bool, comment: str = ""
 ) -> DeadlineChange:
-    """Approve (the unit's deadline moves; the old one stays on the change) or refuse."""
+    """Approve (the unit's deadline moves; the old one stays on the change) or refuse.
+
+    A repeated or racing decision is refused with a message saying who decided.
+    """
     _require(permissions.can_review_progress(user))
-    change = (
-        DeadlineChange.objects.select_for_update().select_related("assignment").get(pk=change.pk)
-    )
-    if change.status != DeadlineChangeStatus.PENDING:
-        raise ValidationError(_("This request has already been decided."))
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why the request is refused.")})
+    assignment_id = DeadlineChange.objects.values_list("assignment_id", flat=True).get(pk=change.pk)
+    assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
+    change = (
+        DeadlineChange.objects.select_for_update(of=("self",))
+        .select_related("decided_by")
+        .get(pk=change.pk)
+    )
+    if change.status != DeadlineChangeStatus.PENDING:
+        raise ValidationError(_change_decided_message(change))
     change.status = DeadlineChangeStatus.APPROVED if approve else DeadlineChangeStatus.REFUSED
     change.decided_by = user
     change.decided_at = timezone.now()
     change.decision_comment = comment.strip()
     _by(change, user).save()
     if approve:
-        assignment = change.assignment
         assignment.due_date = change.new_date
         _by(assignment, user).save()
+    change.assignment = assignment
     return change

@@ -32,6 +32,7 @@ from directives.models import (
     Assignment,
     AssignmentRole,
     DeadlineChange,
+    DeadlineChangeStatus,
     Directive,
     Meeting,
     ProgressUpdate,
@@ -199,13 +200,19 @@ def directive_edit(
                 directive=form.save(commit=False),
                 lead_units=form.cleaned_data["lead_units"],
                 support_units=form.cleaned_data["support_units"],
+                expected_version=form.cleaned_data.get("version"),
             )
+        except services.StaleDirectiveError as stale:
+            # The typed text stays; saving again means saving over the version now on record.
+            form.data = form.data.copy()
+            form.data["version"] = stale.current.version
+            form.add_error(None, stale)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The directive has been saved with its units."))
             if "add_another" in request.POST:
-                return redirect("meetings:directive_new", pk=meeting.pk)
+                return redirect("meetings:directive_new", meeting_pk=meeting.pk)
             return redirect("directives:detail", pk=directive.pk)
     return render(
         request,
@@ -301,17 +308,28 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         for event in timeline
         if event.kind == "update" and event.item.review_status == ReviewStatus.PENDING
     }
+    awaiting_decision = {
+        event.item.assignment_id
+        for event in timeline
+        if event.kind == "deadline" and event.item.status == DeadlineChangeStatus.PENDING
+    }
     my_units = set(permissions.unit_roles(request.user))
     for assignment in assignments:
         assignment.awaiting_confirmation = assignment.pk in awaiting_confirmation
+        assignment.awaiting_decision = assignment.pk in awaiting_decision
         assignment.can_post = (
             assignment.unit_id in my_units
             and permissions.can_post_progress(request.user, assignment)
-            and not assignment.awaiting_confirmation
+            and not permissions.progress_refusal(
+                assignment, claim_pending=assignment.awaiting_confirmation
+            )
         )
         assignment.can_move = (
             assignment.unit_id in my_units
             and permissions.can_request_deadline_change(request.user, assignment)
+            and not permissions.deadline_request_refusal(
+                assignment, change_pending=assignment.awaiting_decision
+            )
         )
     return render(
         request,
@@ -345,9 +363,13 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
     if assignment.completed_on is not None:
         messages.info(request, _("This assignment is already confirmed done."))
         return redirect("directives:detail", pk=assignment.directive_id)
+    # While a claim awaits confirmation the page says so instead of offering the form.
+    refusal = permissions.progress_refusal(assignment)
     quarter = selectors.current_quarter()
-    form = ProgressUpdateForm(request.POST or None, request.FILES or None)
-    if quarter is None:
+    form = ProgressUpdateForm(request.POST or None, request.FILES or None, assignment=assignment)
+    if refusal:
+        pass
+    elif quarter is None:
         messages.error(request, _("No quarter is open, so progress cannot be posted now."))
     elif request.method == "POST" and form.is_valid():
         try:
@@ -358,6 +380,7 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
                 claimed_status=form.cleaned_data["claimed_status"],
                 percent=form.cleaned_data["percent"],
                 description=form.cleaned_data["description"],
+                finished_on=form.cleaned_data.get("finished_on"),
                 evidence=form.cleaned_data.get("evidence") or None,
                 evidence_extension=form.evidence_extension,
             )
@@ -369,7 +392,7 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "directives/progress_form.html",
-        {"form": form, "assignment": assignment, "quarter": quarter},
+        {"form": form, "assignment": assignment, "quarter": quarter, "refusal": refusal},
     )
 
 
@@ -381,8 +404,10 @@ def deadline_change_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not permissions.can_request_deadline_change(request.user, assignment):
         messages.info(request, _("This assignment has no deadline to move, or is already done."))
         return redirect("directives:detail", pk=assignment.directive_id)
+    # While a request awaits a decision the page says so instead of offering the form.
+    refusal = permissions.deadline_request_refusal(assignment)
     form = DeadlineChangeForm(request.POST or None, assignment=assignment)
-    if request.method == "POST" and form.is_valid():
+    if not refusal and request.method == "POST" and form.is_valid():
         try:
             services.deadline_change_request(
                 user=request.user,
@@ -396,7 +421,9 @@ def deadline_change_new(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Your request has been sent to the commission."))
             return redirect("directives:detail", pk=assignment.directive_id)
     return render(
-        request, "directives/deadline_change_form.html", {"form": form, "assignment": assignment}
+        request,
+        "directives/deadline_change_form.html",
+        {"form": form, "assignment": assignment, "refusal": refusal},
     )
 
 
@@ -415,7 +442,11 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             if form.cleaned_data["decision"] == "yes":
-                services.progress_confirm(user=request.user, update=update)
+                services.progress_confirm(
+                    user=request.user,
+                    update=update,
+                    finished_on=form.cleaned_data.get("finished_on"),
+                )
                 messages.success(request, _("Confirmed: the assignment now counts as done."))
             else:
                 services.progress_reject(

@@ -4,9 +4,11 @@ from urllib.parse import urlencode
 
 from django import template
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import ngettext
 
-from directives.rules import BADGE, DirectiveStatus
+from directives.rules import BADGE, DirectiveStatus, days_past_deadline
 
 register = template.Library()
 
@@ -23,6 +25,24 @@ def status_badge(status: str):
     return format_html(
         '<span class="badge text-bg-{}{}">{}</span>', colour, text_class, status.label
     )
+
+
+@register.simple_tag
+def lateness(assignment):
+    """ "12 days overdue" under an open assignment past its deadline, "5 days late"
+    under one done after it; nothing otherwise. Reads ``due_date`` and ``completed_on``."""
+    days = days_past_deadline(
+        due_date=assignment.due_date,
+        completed_on=assignment.completed_on,
+        today=timezone.localdate(),
+    )
+    if days is None:
+        return ""
+    if assignment.completed_on is None:
+        text = ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
+        return format_html('<div class="small text-danger lateness">{}</div>', text)
+    text = ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
+    return format_html('<div class="small text-muted lateness">{}</div>', text)
 
 
 @register.simple_tag

@@ -218,7 +218,12 @@ def test_the_dashboard_numbers_change_when_a_done_is_confirmed(client, world):
     client.force_login(world.reporter_a)
     client.post(
         reverse("directives:progress_new", args=[world.a_normal.pk]),
-        {"claimed_status": "done", "percent": 100, "description": "Hoàn thành."},
+        {
+            "claimed_status": "done",
+            "percent": 100,
+            "finished_on": "2024-05-20",
+            "description": "Hoàn thành.",
+        },
     )
     client.force_login(world.reviewer)
     update = world.a_normal.updates.get()

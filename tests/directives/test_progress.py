@@ -135,7 +135,7 @@ def test_evidence_above_the_size_limit_is_refused(client, world, settings):
 
 def test_a_reviewer_confirms_a_done_and_the_assignment_counts_as_done(client, world):
     client.force_login(world.reporter_a)
-    post_update(client, world, claimed_status="done", percent=100)
+    post_update(client, world, claimed_status="done", percent=100, finished_on="2024-05-20")
     update = world.a_normal.updates.get()
     assert update.review_status == ReviewStatus.PENDING
     client.force_login(world.reviewer)

@@ -32,6 +32,8 @@ def test_a_unit_claims_done_and_the_reviewer_confirms_it(open_as, live_url):
     expect(reporter.locator("[aria-invalid=true]").first).to_be_visible()
 
     reporter.get_by_label(t("Percent done")).fill("100")
+    # A "done" claim carries the day the work was finished (the meeting was on 14/03/2024).
+    reporter.get_by_label(t("finished on")).fill("2024-06-20")
     reporter.get_by_role("button", name=t("Post the update")).click()
     expect(reporter.get_by_role("alert")).to_contain_text(t("Your update has been posted."))
     expect(reporter.get_by_role("heading", level=1)).to_contain_text(DIRECTIVE)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from directives.models import (
     Assignment,
     AssignmentRole,
+    ClaimedStatus,
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
@@ -223,7 +224,14 @@ class TestTheSeedBriefing:
         assert ReportStatus.ACCEPTED not in statuses
         assert statuses.count(ReportStatus.DRAFT) >= 2
         done = ProgressUpdate.objects.get(review_status=ReviewStatus.CONFIRMED)
-        assert done.assignment.completed_on == timezone.localdate(done.reported_at)
+        # Completed on the day the work was finished, which the claim carries.
+        assert done.finished_on is not None
+        assert done.finished_on <= timezone.localdate(done.reported_at)
+        assert done.assignment.completed_on == done.finished_on
+        assert all(
+            update.finished_on is not None
+            for update in ProgressUpdate.objects.filter(claimed_status=ClaimedStatus.DONE)
+        )
         assert ProgressUpdate.objects.filter(review_status=ReviewStatus.PENDING).count() == 1
         assert ProgressUpdate.objects.filter(claimed_status="blocked").count() == 1
         change = DeadlineChange.objects.get()

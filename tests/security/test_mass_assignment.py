@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from directives.models import (
     ClaimedStatus,
@@ -66,12 +67,15 @@ def test_a_reviewers_return_cannot_accept_through_an_extra_field(client, world):
 
 
 def test_the_progress_form_ignores_review_status_reviewer_and_assignment(client, world):
+    # U's earlier claim is decided first: nothing is posted while one awaits confirmation.
+    ProgressUpdate.objects.filter(pk=world.update_u.pk).update(review_status=ReviewStatus.REJECTED)
     login(client, world, "reporter_u")
     response = client.post(
         reverse("directives:progress_new", args=[world.assignment_u.pk]),
         {
             "claimed_status": ClaimedStatus.DONE,
             "percent": 100,
+            "finished_on": timezone.localdate().isoformat(),
             "description": "Đã xong.",
             "review_status": ReviewStatus.CONFIRMED,
             "reviewed_by": world.users["reviewer"].pk,

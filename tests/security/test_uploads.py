@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from directives.models import ClaimedStatus, ProgressUpdate
+from directives.models import ClaimedStatus, ProgressUpdate, ReviewStatus
 from tests.security.world import build_world, login
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,10 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
+    world = build_world()
+    # U's claim is decided first: nothing is posted while one awaits confirmation.
+    ProgressUpdate.objects.filter(pk=world.update_u.pk).update(review_status=ReviewStatus.REJECTED)
+    return world
 
 
 def post_evidence(client, world, upload):
