@@ -109,17 +109,6 @@ def backup_create(*, output: Path) -> dict:
         if media_root.is_dir()
         else []
     )
-    cleaned: list[str] = []
-    database = dump_database(cleaned=cleaned)
-    manifest = {
-        "format": FORMAT,
-        "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
-        "django": django.get_version(),
-        "database_vendor": connection.vendor,
-        "rows": model_row_counts(),
-        "media_files": len(media_files),
-        "cleaned_texts": cleaned,
-    }
     try:
         output.parent.mkdir(parents=True, exist_ok=True)
         # mkstemp opens with O_CREAT | O_EXCL and mode 0600: never readable by others.
@@ -130,6 +119,17 @@ def backup_create(*, output: Path) -> dict:
         raise BackupError(f"Cannot write the backup to {output}: {error}") from error
     partial = Path(partial_name)
     try:
+        cleaned: list[str] = []
+        database = dump_database(cleaned=cleaned)
+        manifest = {
+            "format": FORMAT,
+            "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
+            "django": django.get_version(),
+            "database_vendor": connection.vendor,
+            "rows": model_row_counts(),
+            "media_files": len(media_files),
+            "cleaned_texts": cleaned,
+        }
         with os.fdopen(descriptor, "wb") as raw:
             with tarfile.open(fileobj=raw, mode="w:gz") as archive:
                 _add_bytes(archive, "manifest.json", json.dumps(manifest, indent=2).encode())

@@ -158,7 +158,7 @@ def test_the_archive_is_private_from_its_first_byte_and_a_failed_backup_leaves_n
     folder.mkdir()
     seen_modes = []
 
-    def dump_that_fails_midway():
+    def dump_that_fails_midway(**options):
         seen_modes.extend(stat.S_IMODE(p.stat().st_mode) for p in folder.iterdir())
         raise OSError("disk full")
 
