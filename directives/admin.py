@@ -337,11 +337,6 @@ class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         statuses = [assignment_status(a) for a in obj.lead_assignments]
         return combine_statuses(statuses).label
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1  # a reviewer's form opened before this edit is then refused
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         if formset.model is Assignment:
             for assignment_form in formset.forms:

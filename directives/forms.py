@@ -196,8 +196,6 @@ class DirectiveForm(forms.ModelForm):
         label=_("Supporting units"),
         help_text=_("Units that take part (phối hợp)."),
     )
-    # The version the form was opened on: a save over a newer one is refused.
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     class Meta:
         model = Directive
@@ -230,7 +228,6 @@ class DirectiveForm(forms.ModelForm):
         self.fields["lead_units"].queryset = units
         self.fields["support_units"].queryset = units
         if self.instance.pk:
-            self.initial.setdefault("version", self.instance.version)
             assignments = list(self.instance.assignments.all())
             self.initial.setdefault(
                 "lead_units", [a.unit_id for a in assignments if a.role == "lead"]

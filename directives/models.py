@@ -185,9 +185,6 @@ class Directive(models.Model):
     )
     target_date = BoundedDateField(_("target date"), null=True, blank=True)
     search_text = models.TextField(editable=False, blank=True, default="")
-    # Goes up on every save through directive_save, so a form opened on an older
-    # version is refused instead of overwriting what another reviewer saved.
-    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
 
     history = HistoricalRecords()
 

@@ -50,21 +50,6 @@ def meeting_save(*, user: User, meeting: Meeting, attending_units: Iterable[Unit
     return meeting
 
 
-class StaleDirectiveError(ValidationError):
-    """Someone saved the directive since the form was opened; ``current`` is what is on record."""
-
-    def __init__(self, current: Directive):
-        super().__init__(
-            _(
-                "Someone else saved this directive while you were editing it. Your changes "
-                "were not saved: they are still in the form below. Compare them with the "
-                "directive now on record, then save again."
-            ),
-            code="stale",
-        )
-        self.current = current
-
-
 @transaction.atomic
 def directive_save(
     *,
@@ -72,14 +57,12 @@ def directive_save(
     directive: Directive,
     lead_units: Iterable[Unit],
     support_units: Iterable[Unit],
-    expected_version: int | None = None,
 ) -> Directive:
     """Create or change a directive with its lead and supporting units in one go.
 
     A new unit gets the directive's deadline; a unit whose deadline was never
     moved follows a change of the directive's date. A unit that has already
-    posted progress cannot be removed. A change of a directive opened at
-    ``expected_version`` is refused if someone saved it since.
+    posted progress cannot be removed.
     """
     _require(permissions.can_record_meetings(user))
     lead_units, support_units = list(lead_units), list(support_units)
@@ -90,14 +73,7 @@ def directive_save(
         )
     old_due = None
     if directive.pk:
-        old_due, version = (
-            Directive.objects.select_for_update()
-            .values_list("due_date", "version")
-            .get(pk=directive.pk)
-        )
-        if expected_version is not None and expected_version != version:
-            raise StaleDirectiveError(Directive.objects.get(pk=directive.pk))
-        directive.version = version + 1
+        old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
     directive.full_clean()
     _by(directive, user).save()
 

@@ -200,13 +200,7 @@ def directive_edit(
                 directive=form.save(commit=False),
                 lead_units=form.cleaned_data["lead_units"],
                 support_units=form.cleaned_data["support_units"],
-                expected_version=form.cleaned_data.get("version"),
             )
-        except services.StaleDirectiveError as stale:
-            # The typed text stays; saving again means saving over the version now on record.
-            form.data = form.data.copy()
-            form.data["version"] = stale.current.version
-            form.add_error(None, stale)
         except ValidationError as error:
             _add_errors(form, error)
         else:

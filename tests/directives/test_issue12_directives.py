@@ -526,33 +526,6 @@ def test_a_recommendation_led_only_to_a_confidential_directive_is_hidden_from_ot
     assert open_one.response in page
 
 
-# ------------------------------------------------------- a stale directive form
-
-
-def test_a_directive_form_opened_before_someone_else_saved_does_not_overwrite_it(client, world):
-    url = reverse("directives:edit", args=[world.normal.pk])
-    client.force_login(world.reviewer)
-    opened = client.get(url).context["form"].initial["version"]
-    base = directive_data(world, number=1, due_date="2024-06-30", lead_units=[world.unit_a.pk])
-    base.pop("add_another")
-    base["support_units"] = [world.unit_b.pk]
-    first = client.post(url, {**base, "title": "Bản của người thứ nhất", "version": opened})
-    assert first.status_code == 302
-    second = client.post(url, {**base, "title": "Bản của người thứ hai", "version": opened})
-    assert second.status_code == 200
-    world.normal.refresh_from_db()
-    assert world.normal.title == "Bản của người thứ nhất"
-    assert "Bản của người thứ hai" in second.text
-    assert str(second.context["form"]["version"].value()) == str(world.normal.version)
-    # Saving again, knowingly, over the version now on record works.
-    again = client.post(
-        url, {**base, "title": "Bản của người thứ hai", "version": world.normal.version}
-    )
-    assert again.status_code == 302
-    world.normal.refresh_from_db()
-    assert world.normal.title == "Bản của người thứ hai"
-
-
 # ------------------------------------------- a real race, on PostgreSQL's row locks
 
 
