@@ -13,8 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from directives import rules
-from reports.fields import CleanCharField, CleanTextField
 from reports.dates import BoundedDateField, BoundedDateTimeField, safe_localtime
+from reports.fields import CleanCharField, CleanTextField
 from reports.models import (
     VALUE_DECIMAL_PLACES,
     VALUE_MAX_DIGITS,

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from reports import rules
-from reports.fields import CleanCharField, CleanTextField
 from reports.dates import BoundedDateField, BoundedDateTimeField
+from reports.fields import CleanCharField, CleanTextField
 from reports.text import search_text
 
 # The largest figure any indicator may carry: 12 digits before the point is
