@@ -112,6 +112,34 @@ def test_a_directive_typed_before_the_session_expired_is_offered_back_after_sign
     expect(reviewer.locator("#id_due_date")).to_have_value("2024-12-31")
 
 
+def test_a_form_refused_by_the_csrf_check_says_the_text_is_safe_and_gives_it_back(
+    open_as, live_url, demo_database, tmp_path
+):
+    reporter = open_as("hnd-reporter")
+    form = live_url + _kept_forms(demo_database, "hnd-reporter")[0][1]
+    reporter.goto(form)
+    text = "Đã hoàn thiện dự thảo hương ước mẫu cho 12 chi hội."
+    reporter.get_by_label(t("what was done")).fill(text)
+    evidence = tmp_path / "bien-ban.pdf"
+    evidence.write_bytes(b"%PDF-1.4 minimal")
+    reporter.get_by_label(t("Evidence file")).set_input_files(evidence)
+
+    reporter.context.clear_cookies(name="csrftoken")  # as after signing in again elsewhere
+    reporter.get_by_role("button", name=t("Post the update")).click()
+
+    expect(reporter.get_by_role("heading", level=1)).to_have_text(t("Your form was not sent"))
+    expect(reporter.get_by_role("main")).to_contain_text(
+        t("What you typed is safe in this browser.")
+    )
+    reporter.get_by_role("link", name=t("Back to the form")).click()
+    expect(reporter).to_have_url(form)
+    expect(notice(reporter)).to_contain_text(OFFER)
+    # A chosen file cannot be kept by a browser: the notice says so, naming it.
+    expect(notice(reporter)).to_contain_text("bien-ban.pdf")
+    notice(reporter).get_by_role("button", name=t("Restore")).click()
+    expect(reporter.get_by_label(t("what was done"))).to_have_value(text)
+
+
 def test_discarding_the_offer_forgets_the_text(open_as, live_url):
     reviewer = open_as("reviewer")
     meeting_page(reviewer, live_url)
