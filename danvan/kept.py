@@ -1,5 +1,5 @@
 """A form sent when it cannot be saved (session expired, CSRF failure, not allowed)
-leads back to the page that showed it, where ``static/js/keep.js`` offers the text
+leads back to the page that showed it, where ``static/js/site.js`` offers the text
 that this browser kept."""
 
 from urllib.parse import parse_qs, urlsplit

@@ -49,7 +49,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form refused by the CSRF check (CSRF_FAILURE_VIEW): nothing was saved, but the
-    text is kept in this browser (static/js/keep.js) and offered again on the form's page."""
+    text is kept in this browser (static/js/site.js) and offered again on the form's page."""
     return render(
         request,
         "403_csrf.html",

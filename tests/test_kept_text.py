@@ -1,6 +1,6 @@
 """What a user typed is never lost to an expired session or a refused CSRF check:
 the answer leads back to the form's page, where the browser's copy is offered
-(static/js/keep.js; the browser side is proven in tests/e2e/test_kept_text.py)."""
+(static/js/site.js; the browser side is proven in tests/e2e/test_kept_text.py)."""
 
 from urllib.parse import parse_qs, urlsplit
 
@@ -69,7 +69,7 @@ def test_a_form_sent_on_an_expired_session_leads_through_sign_in_back_to_the_for
     assert page == url
     client.force_login(getattr(world, who))
     body = client.get(page).content.decode()
-    assert "data-keep=" in body  # the form's page, where keep.js offers the text back
+    assert "data-keep=" in body  # the form's page, where site.js offers the text back
     assert "data-keep-notice" in body
 
 

@@ -1,5 +1,5 @@
 // The report form: characters used in each section, so an over-long section is
-// seen before saving. Keeping the typed text is static/js/keep.js's, as for
+// seen before saving. Keeping the typed text is site.js's, as for
 // every form. No inline script (CSP).
 (function () {
   "use strict";

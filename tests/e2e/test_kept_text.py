@@ -1,5 +1,5 @@
 """What is typed into a form survives an expired session and a reload
-(static/js/keep.js): the form offers it back, and forgets it once saved.
+(static/js/site.js): the form offers it back, and forgets it once saved.
 
 Hội Nông dân (hnd) leads directive 5 of the demo briefing and has no update on
 it yet this quarter; the reviewer records meetings and directives.
@@ -99,6 +99,11 @@ def test_a_directive_typed_before_the_session_expired_is_offered_back_after_sign
     reviewer.get_by_label(t("short title")).fill(title)
     reviewer.get_by_label(t("full text")).fill(text)
     reviewer.locator("#id_due_date").fill("2024-12-31")
+    lead = reviewer.get_by_role("combobox", name=t("Lead units"))
+    lead.focus()
+    reviewer.keyboard.type("hoi nong dan")
+    expect(reviewer.get_by_role("option", name="Hội Nông dân tỉnh")).to_be_visible()
+    reviewer.keyboard.press("Enter")
 
     expire_the_session(reviewer)
     reviewer.get_by_role("button", name=t("Save"), exact=True).click()
@@ -110,6 +115,16 @@ def test_a_directive_typed_before_the_session_expired_is_offered_back_after_sign
     expect(reviewer.get_by_label(t("full text"))).to_have_value(text)
     expect(reviewer.get_by_label(t("short title"))).to_have_value(title)
     expect(reviewer.locator("#id_due_date")).to_have_value("2024-12-31")
+    # The unit chosen in the search picker is back too, though the page lists no other.
+    expect(reviewer.locator("select[name=lead_units] option:checked")).to_have_text(
+        ["Hội Nông dân tỉnh"]
+    )
+    expect(reviewer.locator(".ts-control", has_text="Hội Nông dân tỉnh")).to_be_visible()
+    reviewer.get_by_role("button", name=t("Save"), exact=True).click()
+    expect(reviewer.get_by_role("alert")).to_contain_text(
+        t("The directive has been saved with its units.")
+    )
+    expect(reviewer.get_by_role("heading", level=1)).to_contain_text(title)
 
 
 def test_a_form_refused_by_the_csrf_check_says_the_text_is_safe_and_gives_it_back(
