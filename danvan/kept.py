@@ -6,7 +6,9 @@ from urllib.parse import parse_qs, urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse
+from django.core.exceptions import SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 
@@ -31,11 +33,11 @@ def page_before(request: HttpRequest) -> str | None:
 def form_page(request: HttpRequest) -> str:
     """The page that showed the form of this POST: the form's ``next`` field, else the
     page the browser came from, else the URL posted to (a form that posts to its own page)."""
-    return (
-        _on_this_site(request, request.POST.get("next", ""))
-        or page_before(request)
-        or request.get_full_path()
-    )
+    try:
+        posted_next = request.POST.get("next", "")
+    except (SuspiciousOperation, MultiPartParserError, UnreadablePostError):
+        posted_next = ""  # a body too large or broken to read: the Referer will do
+    return _on_this_site(request, posted_next) or page_before(request) or request.get_full_path()
 
 
 class SignInReturnsToFormMiddleware:
