@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A form sent on an expired session: after signing in, back to the form's page.
+    "danvan.kept.SignInReturnsToFormMiddleware",
     "danvan.security.SessionRefreshMiddleware",
     "danvan.security.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -209,6 +211,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# A refused CSRF check answers in Vietnamese that the typed text is safe in the browser.
+CSRF_FAILURE_VIEW = "danvan.views.csrf_failure"
 # No script of ours reads the CSRF cookie (forms carry the token).
 CSRF_COOKIE_HTTPONLY = True
 # Sessions end after SESSION_COOKIE_AGE seconds without a request and when

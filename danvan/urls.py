@@ -17,3 +17,5 @@ urlpatterns = [
     path("directives/", include("directives.urls")),
     path("quarters/", include(quarters)),
 ]
+
+handler403 = "danvan.views.permission_denied"

@@ -3,10 +3,12 @@ reviewers and leadership, and who you are for everyone."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.templatetags.static import static
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_safe
 
+from danvan.kept import page_before
 from directives import selectors as directive_selectors
 from reports import permissions
 from reports.models import Quarter
@@ -43,3 +45,25 @@ def favicon(request: HttpRequest) -> HttpResponse:
     manifest that collectstatic writes, which does not exist at import time.
     """
     return redirect(static("img/favicon.svg"), permanent=True)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (CSRF_FAILURE_VIEW): nothing was saved, but the
+    text is kept in this browser (static/js/site.js) and offered again on the form's page."""
+    return render(
+        request,
+        "403_csrf.html",
+        {"back": page_before(request) or resolve_url("home")},
+        status=403,
+    )
+
+
+@requires_csrf_token
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """The 403 page (handler403), with the way back to the page the user came from."""
+    return render(
+        request,
+        "403.html",
+        {"back": page_before(request), "sent_a_form": request.method == "POST"},
+        status=403,
+    )

@@ -10,7 +10,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from directives import rules
+from directives import rules, selectors
 from directives.models import (
     COMMENT_MAX_LENGTH,
     ClaimedStatus,
@@ -141,11 +141,27 @@ class UnitChoices(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class VersionedForm(forms.ModelForm):
+    """A form that carries the version it was opened on (``selectors.edit_version``), so
+    that saving over a change made since is refused (``services.EditConflict``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("version", selectors.edit_version(self.instance))
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version posted (None when the form came without one: nothing to compare)."""
+        return self.cleaned_data.get("version")
+
+
 def _units():
     return Unit.objects.filter(valid_to__isnull=True).order_by("display_order", "name")
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(VersionedForm):
     attending_units = UnitChoices(
         queryset=Unit.objects.none(), required=False, label=_("Attending units")
     )
@@ -181,7 +197,7 @@ class MeetingForm(forms.ModelForm):
         ]
 
 
-class DirectiveForm(forms.ModelForm):
+class DirectiveForm(VersionedForm):
     """A directive and the units that carry it out, in one form."""
 
     lead_units = UnitChoices(
@@ -258,7 +274,7 @@ class DirectiveForm(forms.ModelForm):
         return cleaned
 
 
-class RecommendationForm(forms.ModelForm):
+class RecommendationForm(VersionedForm):
     class Meta:
         model = Recommendation
         fields = ["number", "raised_by", "text", "response", "directives"]

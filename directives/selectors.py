@@ -851,3 +851,19 @@ def dashboard_summary_context(user: AnyUser) -> dict:
     summary = dashboard_summary(user, quarter=current_quarter())
     base = {} if permissions.dashboard_unit_ids(user) is None else {"mine": "on"}
     return {"summary": summary, "summary_base": base}
+
+
+def last_change(obj):
+    """The latest history row of a meeting, directive or recommendation (None if unsaved).
+
+    Its ``history_id`` is the version a form is opened on (``edit_version``).
+    """
+    if obj.pk is None:
+        return None
+    return obj.history.select_related("history_user").order_by("-history_id").first()
+
+
+def edit_version(obj) -> int:
+    """The version a form carries: the id of the object's latest history row, 0 if new."""
+    latest = last_change(obj)
+    return latest.history_id if latest is not None else 0

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from directives import permissions, rules
+from directives import permissions, rules, selectors
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -41,10 +41,61 @@ def _require(allowed: bool) -> None:
         raise PermissionDenied
 
 
+class EditConflict(ValidationError):
+    """Someone saved the object after the form was opened; the typed text was not saved.
+
+    ``version`` is the one now on record (a form carrying it may save over it),
+    ``change`` the history row that made it (who, when).
+    """
+
+    def __init__(self, change):
+        super().__init__(
+            _(
+                "Someone else saved this while you were editing it (%(who)s, %(when)s). "
+                "Your text was not saved: it is still in the form below. Compare it with the "
+                "version on record, then save again to replace that version."
+            )
+            % {
+                "who": (
+                    (change.history_user.get_full_name() or change.history_user.username)
+                    if change.history_user
+                    else "—"
+                ),
+                "when": timezone.localtime(change.history_date).strftime("%H:%M %d/%m/%Y"),
+            },
+            code="conflict",
+        )
+        self.version = change.history_id
+        self.change = change
+
+
+def _require_version(obj, expected_version: int | None) -> None:
+    """Refuse to save over a change made since the form was opened at ``expected_version``.
+
+    The row is locked first, so of two saves from the same version only the first passes.
+    """
+    if expected_version is None or obj.pk is None:
+        return
+    type(obj).objects.select_for_update().filter(pk=obj.pk).exists()
+    latest = selectors.last_change(obj)
+    if latest is not None and latest.history_id != expected_version:
+        raise EditConflict(latest)
+
+
 @transaction.atomic
-def meeting_save(*, user: User, meeting: Meeting, attending_units: Iterable[Unit]) -> Meeting:
-    """Create or change a meeting and the units that attended."""
+def meeting_save(
+    *,
+    user: User,
+    meeting: Meeting,
+    attending_units: Iterable[Unit],
+    expected_version: int | None = None,
+) -> Meeting:
+    """Create or change a meeting and the units that attended.
+
+    ``expected_version``: the version the form was opened on (``selectors.edit_version``).
+    """
     _require(permissions.can_record_meetings(user))
+    _require_version(meeting, expected_version)
     _by(meeting, user).save()
     meeting.attending_units.set(attending_units)
     return meeting
@@ -57,14 +108,16 @@ def directive_save(
     directive: Directive,
     lead_units: Iterable[Unit],
     support_units: Iterable[Unit],
+    expected_version: int | None = None,
 ) -> Directive:
     """Create or change a directive with its lead and supporting units in one go.
 
     A new unit gets the directive's deadline; a unit whose deadline was never
     moved follows a change of the directive's date. A unit that has already
-    posted progress cannot be removed.
+    posted progress cannot be removed. ``expected_version``: as for ``meeting_save``.
     """
     _require(permissions.can_record_meetings(user))
+    _require_version(directive, expected_version)
     lead_units, support_units = list(lead_units), list(support_units)
     overlap = {u.pk for u in lead_units} & {u.pk for u in support_units}
     if overlap:
@@ -117,9 +170,15 @@ def directive_save(
 
 @transaction.atomic
 def recommendation_save(
-    *, user: User, recommendation: Recommendation, directives: Iterable[Directive]
+    *,
+    user: User,
+    recommendation: Recommendation,
+    directives: Iterable[Directive],
+    expected_version: int | None = None,
 ) -> Recommendation:
+    """Create or change a recommendation. ``expected_version``: as for ``meeting_save``."""
     _require(permissions.can_record_meetings(user))
+    _require_version(recommendation, expected_version)
     directives = list(directives)
     if any(d.meeting_id != recommendation.meeting_id for d in directives):
         raise ValidationError(

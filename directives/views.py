@@ -74,6 +74,15 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
+def _conflict(form, error: services.EditConflict) -> dict:
+    """The form as posted, now carrying the version on record so that saving it again is
+    a choice; the page says who saved in between (HTTP 409)."""
+    data = form.data.copy()
+    data["version"] = error.version
+    form.data = data
+    return {"conflict": error}
+
+
 def _directive_for(user, pk: int) -> Directive:
     """The directive if the user may see it; 404 otherwise (its existence is private)."""
     _require(permissions.can_browse(user))
@@ -157,19 +166,28 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     _require(permissions.can_record_meetings(request.user))
     meeting = _meeting_for(request.user, pk) if pk else None
     form = MeetingForm(request.POST or None, instance=meeting)
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
-            meeting = services.meeting_save(
+            saved = services.meeting_save(
                 user=request.user,
                 meeting=form.save(commit=False),
                 attending_units=form.cleaned_data["attending_units"],
+                expected_version=form.expected_version,
             )
+        except services.EditConflict as error:
+            conflict = _conflict(form, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
             messages.success(request, _("The meeting has been saved."))
-            return redirect("meetings:detail", pk=meeting.pk)
-    return render(request, "directives/meeting_form.html", {"form": form, "meeting": meeting})
+            return redirect("meetings:detail", pk=saved.pk)
+    return render(
+        request,
+        "directives/meeting_form.html",
+        {"form": form, "meeting": meeting, **conflict},
+        status=409 if conflict else 200,
+    )
 
 
 @login_required
@@ -193,6 +211,7 @@ def directive_edit(
         meeting = _meeting_for(request.user, meeting_pk)
         directive = Directive(meeting=meeting)
     form = DirectiveForm(request.POST or None, instance=directive, meeting=meeting)
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
             directive = services.directive_save(
@@ -200,7 +219,10 @@ def directive_edit(
                 directive=form.save(commit=False),
                 lead_units=form.cleaned_data["lead_units"],
                 support_units=form.cleaned_data["support_units"],
+                expected_version=form.expected_version,
             )
+        except services.EditConflict as error:
+            conflict = _conflict(form, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -211,7 +233,13 @@ def directive_edit(
     return render(
         request,
         "directives/directive_form.html",
-        {"form": form, "meeting": meeting, "directive": directive if directive.pk else None},
+        {
+            "form": form,
+            "meeting": meeting,
+            "directive": directive if directive.pk else None,
+            **conflict,
+        },
+        status=409 if conflict else 200,
     )
 
 
@@ -227,13 +255,17 @@ def recommendation_edit(
         meeting = _meeting_for(request.user, meeting_pk)
         recommendation = Recommendation(meeting=meeting)
     form = RecommendationForm(request.POST or None, instance=recommendation, meeting=meeting)
+    conflict = {}
     if request.method == "POST" and form.is_valid():
         try:
             services.recommendation_save(
                 user=request.user,
                 recommendation=form.save(commit=False),
                 directives=form.cleaned_data["directives"],
+                expected_version=form.expected_version,
             )
+        except services.EditConflict as error:
+            conflict = _conflict(form, error)
         except ValidationError as error:
             _add_errors(form, error)
         else:
@@ -242,7 +274,8 @@ def recommendation_edit(
     return render(
         request,
         "directives/recommendation_form.html",
-        {"form": form, "meeting": meeting, "recommendation": recommendation},
+        {"form": form, "meeting": meeting, "recommendation": recommendation, **conflict},
+        status=409 if conflict else 200,
     )
 
 

@@ -38,3 +38,321 @@ const firstInvalid = document.querySelector("main [aria-invalid='true']");
 if (firstInvalid && !document.querySelector("[autofocus]")) {
   firstInvalid.focus();
 }
+
+// Every form that carries typed text keeps it in this browser until the server
+// confirms the save, so an expired session, a CSRF failure, a conflict or a lost
+// connection loses nothing. A form opts in with data-keep="<key per form and
+// object>" and holds the notice of templates/_keep_notice.html; when the form
+// is shown again with text that never reached the server, the notice offers it
+// back. No inline script (CSP); every text shown comes from the page (translated).
+//
+// Saved: the page after a successful save carries [data-keep-saved] (a success
+// message, templates/base.html); the form submitted just before it in this tab
+// is then forgotten. Any other answer (sign-in page, error, 403, 409) keeps it.
+(function () {
+  "use strict";
+
+  const PREFIX = "danvan:";
+  const SUBMITTED = PREFIX + "submitted";
+  const SKIPPED = ["hidden", "file", "password", "submit", "button", "reset", "image"];
+
+  function storage(name) {
+    try {
+      return window[name];
+    } catch (error) {
+      return null; // storage disabled: the form still works, nothing is kept
+    }
+  }
+  const local = storage("localStorage");
+  const session = storage("sessionStorage");
+
+  function read(key) {
+    try {
+      return JSON.parse(local.getItem(key) || "null");
+    } catch (error) {
+      return null;
+    }
+  }
+
+  function forget(key) {
+    try {
+      local.removeItem(key);
+    } catch (error) {
+      // Nothing to forget.
+    }
+  }
+
+  // The form posted from this tab just before this page: forgotten if this page
+  // says it was saved. Read once: the next page is judged on its own submit.
+  function settleLastSubmit() {
+    let key = null;
+    try {
+      key = session.getItem(SUBMITTED);
+      session.removeItem(SUBMITTED);
+    } catch (error) {
+      return;
+    }
+    if (key && document.querySelector("[data-keep-saved]")) {
+      forget(key);
+    }
+  }
+
+  function keptFields(form) {
+    return Array.from(form.elements).filter(
+      (field) =>
+        field.name &&
+        !field.disabled &&
+        !SKIPPED.includes(field.type) &&
+        !("keepSkip" in field.dataset) &&
+        ["INPUT", "TEXTAREA", "SELECT"].includes(field.tagName),
+    );
+  }
+
+  // name -> text (text fields), [values] (checkboxes), value (radios),
+  // [[value, label]] (selects: a search picker lists only chosen options, so
+  // the label is kept to put an option back).
+  function snapshot(form) {
+    const values = {};
+    keptFields(form).forEach((field) => {
+      if (field.type === "checkbox") {
+        values[field.name] = values[field.name] || [];
+        if (field.checked) {
+          values[field.name].push(field.value);
+        }
+      } else if (field.type === "radio") {
+        if (!(field.name in values)) {
+          values[field.name] = "";
+        }
+        if (field.checked) {
+          values[field.name] = field.value;
+        }
+      } else if (field.tagName === "SELECT") {
+        values[field.name] = Array.from(field.selectedOptions)
+          .filter((option) => option.value !== "")
+          .map((option) => [option.value, option.textContent.trim()]);
+      } else {
+        values[field.name] = field.value;
+      }
+    });
+    return values;
+  }
+
+  function chosenFiles(form) {
+    return Array.from(form.querySelectorAll("input[type=file]")).flatMap((input) =>
+      Array.from(input.files || []).map((file) => file.name),
+    );
+  }
+
+  function sameValues(a, b) {
+    return Object.keys(a).every(
+      (name) => !(name in b) || JSON.stringify(a[name]) === JSON.stringify(b[name]),
+    );
+  }
+
+  function applySelect(select, chosen) {
+    const picker = select.tomselect;
+    if (picker) {
+      picker.clear(true);
+      chosen.forEach(([value, label]) => {
+        if (!picker.options[value]) {
+          picker.addOption({ id: value, text: label });
+        }
+        picker.addItem(value, true);
+      });
+      select.dispatchEvent(new Event("change"));
+      return;
+    }
+    const wanted = new Set(chosen.map(([value]) => value));
+    Array.from(select.options).forEach((option) => {
+      option.selected = wanted.has(option.value);
+      wanted.delete(option.value);
+    });
+    chosen.forEach(([value, label]) => {
+      if (wanted.has(value)) {
+        select.add(new Option(label, value, true, true));
+      }
+    });
+    if (!chosen.length && !select.multiple && select.options.length) {
+      select.selectedIndex = 0;
+    }
+    select.dispatchEvent(new Event("change"));
+  }
+
+  function apply(form, values) {
+    keptFields(form).forEach((field) => {
+      if (!Object.prototype.hasOwnProperty.call(values, field.name)) {
+        return;
+      }
+      const value = values[field.name];
+      if (field.type === "checkbox") {
+        field.checked = Array.isArray(value) && value.includes(field.value);
+      } else if (field.type === "radio") {
+        field.checked = field.value === value;
+      } else if (field.tagName === "SELECT") {
+        if (Array.isArray(value)) {
+          applySelect(field, value);
+        }
+        return;
+      } else {
+        field.value = value;
+      }
+      field.dispatchEvent(new Event("input", { bubbles: true }));
+    });
+  }
+
+  function when(iso) {
+    const date = new Date(iso);
+    if (Number.isNaN(date.getTime())) {
+      return "";
+    }
+    return date.toLocaleString(document.documentElement.lang || "vi", {
+      hour: "2-digit",
+      minute: "2-digit",
+      day: "2-digit",
+      month: "2-digit",
+      year: "numeric",
+    });
+  }
+
+  function setUp(form) {
+    const key = PREFIX + form.dataset.keep;
+    const user = form.dataset.keepUser || "";
+    const version = form.dataset.keepVersion;
+    const bound = form.dataset.keepBound === "1";
+    const notice = form.querySelector("[data-keep-notice]");
+    const status = form.querySelector("[data-keep-status]");
+    const initial = JSON.stringify(snapshot(form));
+    let submitting = false;
+    let discarded = false;
+    let timer = null;
+
+    function write() {
+      if (discarded) {
+        return;
+      }
+      try {
+        local.setItem(
+          key,
+          JSON.stringify({
+            version: version,
+            user: user,
+            savedAt: new Date().toISOString(),
+            values: snapshot(form),
+            files: chosenFiles(form),
+          }),
+        );
+        if (status) {
+          const time = new Date().toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+          status.textContent = (status.dataset.label || "✓") + " " + time;
+        }
+      } catch (error) {
+        // Storage full or disabled: the server copy is still saved by the button.
+      }
+    }
+
+    function show(message, stored, offer) {
+      if (!notice) {
+        return;
+      }
+      let text = message.replace("{time}", when(stored.savedAt));
+      if (stored.files && stored.files.length) {
+        text += " " + notice.dataset.textFiles.replace("{files}", stored.files.join(", "));
+      }
+      notice.querySelector("[data-keep-text]").textContent = text;
+      notice.querySelector("[data-keep-apply]").classList.toggle("d-none", !offer);
+      notice.classList.remove("d-none");
+      const folded = form.closest("details");
+      if (folded) {
+        folded.open = true; // a form folded away (reopening a report) shows its offer
+      }
+    }
+
+    const stored = read(key);
+    const mine = stored && stored.values && (!stored.user || !user || stored.user === user);
+    if (mine) {
+      const hasFiles = stored.files && stored.files.length;
+      if (sameValues(stored.values, snapshot(form)) && !hasFiles) {
+        if (!bound) {
+          forget(key); // the server has exactly this text: it was saved
+        }
+      } else if (bound) {
+        // The page shows what was just posted (an error or a conflict): keep the copy.
+      } else if (version !== undefined && String(stored.version) === String(version)) {
+        // Nobody saved since this text was typed on this version: put it back and say so.
+        apply(form, stored.values);
+        show(notice.dataset.textRestored, stored, false);
+      } else {
+        show(notice.dataset.textOffer, stored, true);
+      }
+    }
+
+    if (notice) {
+      notice.querySelector("[data-keep-apply]").addEventListener("click", () => {
+        apply(form, stored.values);
+        write();
+        show(notice.dataset.textRestored, stored, false);
+        const first = keptFields(form).find((field) => field.type !== "checkbox");
+        if (first) {
+          first.focus();
+        }
+      });
+      notice.querySelector("[data-keep-discard]").addEventListener("click", () => {
+        discarded = true; // no copy written by a pending timer while the page reloads
+        window.clearTimeout(timer);
+        forget(key);
+        window.location.reload(); // back to what the server has
+      });
+    }
+
+    const later = () => {
+      window.clearTimeout(timer);
+      timer = window.setTimeout(write, 400);
+    };
+    form.addEventListener("input", later);
+    form.addEventListener("change", later);
+    form.addEventListener("submit", () => {
+      window.clearTimeout(timer);
+      write(); // if the session has expired, this copy is what survives the sign-in
+      submitting = true;
+    });
+    if ("keepWarn" in form.dataset) {
+      window.addEventListener("beforeunload", (event) => {
+        if (!submitting && (bound || JSON.stringify(snapshot(form)) !== initial)) {
+          event.preventDefault();
+          event.returnValue = "";
+        }
+      });
+    }
+  }
+
+  // Every form posted from this tab is noted, kept or not, so that a success
+  // message is only ever taken for the form that was just sent.
+  document.addEventListener(
+    "submit",
+    (event) => {
+      const form = event.target;
+      try {
+        if (form.dataset && form.dataset.keep) {
+          session.setItem(SUBMITTED, PREFIX + form.dataset.keep);
+        } else {
+          session.removeItem(SUBMITTED);
+        }
+      } catch (error) {
+        // No session storage: the copy is forgotten when the form is seen unchanged.
+      }
+    },
+    true,
+  );
+
+  function start() {
+    settleLastSubmit();
+    document.querySelectorAll("form[data-keep]").forEach(setUp);
+  }
+
+  // After the deferred scripts (search pickers), so their options can be put back.
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

@@ -251,7 +251,7 @@ def test_the_form_carries_the_version_and_the_browser_copy_key(client, url, repo
     post(client, url)
     body = client.get(url).content.decode()
     assert 'name="version" value="2"' in body
-    assert 'data-storage-key="danvan:report:bdv:2024-q2"' in body
+    assert 'data-keep="report:bdv:2024-q2"' in body  # stored as danvan:report:bdv:2024-q2
     assert "js/report_form.js" in body
 
 
