@@ -293,6 +293,14 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("For example 100 for a percentage."),
     )
+    whole_numbers = models.BooleanField(
+        _("counted in whole units"),
+        default=True,
+        help_text=_(
+            "Ticked for things counted one by one (people, sessions, models): a value with "
+            "decimals is refused. Untick for percentages, money and rates."
+        ),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     display_order = models.PositiveIntegerField(_("display order"), default=0)
     search_text = models.TextField(editable=False, blank=True, default="")

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from reports import permissions, selectors, services
-from reports.forms import ReopenForm, ReportForm, ReturnForm, format_value
+from reports.forms import ReopenForm, ReportForm, ReturnForm
 from reports.models import Quarter, ReportStatus, Unit, UnitKind, UnitReport
 
 
@@ -87,9 +87,8 @@ def _render_page(
                 row.field = form[ReportForm.value_name(row.indicator)]
                 row.note_field = form[ReportForm.note_name(row.indicator)]
                 if conflict is not None:
-                    saved = format_value(row.value.value) if row.value else ""
-                    typed = (row.field.value() or "").strip()
-                    row.conflict = typed != saved
+                    saved = row.value.value if row.value else None
+                    row.conflict = form.typed_value(row.indicator) != saved
     timeline = selectors.report_timeline(report) if report else []
     conflict_sections = []
     if conflict is not None and form is not None:
