@@ -18,6 +18,7 @@ from directives.models import (
     Recommendation,
 )
 from reports.models import Unit
+from reports.numbers import FigureField
 from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -180,6 +181,12 @@ class MeetingForm(forms.ModelForm):
 class DirectiveForm(forms.ModelForm):
     """A directive and the units that carry it out, in one form."""
 
+    # Target figures are typed like report figures: "10,000" on a Vietnamese page is
+    # refused with both readings, never stored as 10.
+    target_baseline = FigureField(required=False, label=_("baseline"))
+    target_min = FigureField(required=False, label=_("target from"))
+    target_max = FigureField(required=False, label=_("target to"))
+
     lead_units = UnitChoices(
         queryset=Unit.objects.none(),
         label=_("Lead units"),
@@ -245,6 +252,18 @@ class DirectiveForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        indicator = cleaned.get("target_indicator")
+        if indicator is not None and indicator.whole_numbers:
+            for name in ("target_baseline", "target_min", "target_max"):
+                figure = cleaned.get(name)
+                if figure is not None and figure != figure.to_integral_value():
+                    self.add_error(
+                        name,
+                        _(
+                            "This is counted in whole units: enter a whole number, "
+                            "without decimals."
+                        ),
+                    )
         lead = {u.pk for u in cleaned.get("lead_units") or []}
         support = {u.pk for u in cleaned.get("support_units") or []}
         if lead & support:
@@ -292,12 +311,10 @@ class RecommendationForm(forms.ModelForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    percent = forms.IntegerField(
+    percent = FigureField(
         label=_("Percent done"),
-        error_messages={
-            "required": _("Give the percent done, from 0 to 100."),
-            "invalid": _("Give the percent done as a whole number from 0 to 100."),
-        },
+        whole=True,
+        error_messages={"required": _("Give the percent done, from 0 to 100.")},
     )
 
     class Meta:
@@ -313,13 +330,12 @@ class ProgressUpdateForm(forms.ModelForm):
             "Optional. PDF, Word (.docx), Excel (.xlsx), JPG or PNG, at most %(limit)s."
         ) % {"limit": limit}
         self.fields["evidence"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
-        self.fields["percent"].widget.attrs.update({"min": 0, "max": 100})
 
     def clean_percent(self):
         percent = self.cleaned_data["percent"]
         if not 0 <= percent <= 100:
             raise ValidationError(_("The percent done must be between 0 and 100."))
-        return percent
+        return int(percent)
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

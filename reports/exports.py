@@ -38,6 +38,7 @@ from reports.aggregation import (
     report_narrative,
 )
 from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
+from reports.numbers import format_figure
 from reports.rules import ROMAN
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -81,10 +82,7 @@ def quarter_title(year: int, number: int) -> str:
 
 def vn_number(value: Decimal | None) -> str:
     """1.234.567,5 — the Vietnamese way; empty for a missing figure."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return format_figure(value, language="vi")
 
 
 def vn_signed(value: Decimal | None) -> str:

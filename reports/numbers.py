@@ -13,7 +13,7 @@ treated like any other bad input, never a 500.
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django import forms
@@ -40,15 +40,20 @@ def page_language(language: str | None = None) -> str:
     return code if code in _LOCALES else "vi"
 
 
-def format_figure(value, *, language: str | None = None) -> str:
+def format_figure(value, *, language: str | None = None, places: int | None = 2) -> str:
     """A figure as pages print it and inputs show it: grouped, decimals only when any.
 
     1234.5 → "1.234,5" on a Vietnamese page, "1,234.5" on an English one;
-    12.00 → "12". `parse_figure` reads this text back to the same value.
+    12.00 → "12"; rounded to `places` decimals (None: as many as it has).
+    `parse_figure` reads this text back to the same value.
     """
     if value is None or value == "":
         return ""
-    value = Decimal(value)
+    value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
+    if not value.is_finite():
+        return str(value)
+    if places is not None:
+        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     return format_decimal(
         value,
         format="#,##0.##",
@@ -139,7 +144,7 @@ def parse_figure(
         candidates += [r for r in (loose, theirs) if _possible(r, places)]
         readings = sorted({r.normalize() + 0 for r in candidates})
         if len(readings) == 2:
-            first, second = (format_figure(r, language=language) for r in readings)
+            first, second = (format_figure(r, language=language, places=None) for r in readings)
             raise ValidationError(
                 _(
                     "“%(text)s” could mean %(first)s or %(second)s. Type it again as this "
