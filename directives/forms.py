@@ -18,7 +18,7 @@ from directives.models import (
     Recommendation,
 )
 from reports.models import Unit
-from reports.numbers import FigureField
+from reports.numbers import FigureField, whole_units_errors
 from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -252,18 +252,9 @@ class DirectiveForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        indicator = cleaned.get("target_indicator")
-        if indicator is not None and indicator.whole_numbers:
-            for name in ("target_baseline", "target_min", "target_max"):
-                figure = cleaned.get(name)
-                if figure is not None and figure != figure.to_integral_value():
-                    self.add_error(
-                        name,
-                        _(
-                            "This is counted in whole units: enter a whole number, "
-                            "without decimals."
-                        ),
-                    )
+        targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
+        for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
+            self.add_error(name, error)
         lead = {u.pk for u in cleaned.get("lead_units") or []}
         support = {u.pk for u in cleaned.get("support_units") or []}
         if lead & support:

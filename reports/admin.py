@@ -10,6 +10,7 @@ from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import User
+from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -26,6 +27,7 @@ from reports.models import (
     UnitKind,
     UnitReport,
 )
+from reports.numbers import FigureField
 from reports.text import fold
 
 # The column every searchable model fills with its folded names.
@@ -305,6 +307,7 @@ class IndicatorAdminForm(forms.ModelForm):
             "accumulation",
             "aggregation",
             "max_value",
+            "whole_numbers",
         ]
 
     def clean_unit_kinds(self) -> list[str]:
@@ -336,9 +339,10 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         (_("Who reports it"), {"fields": ["unit_kinds"]}),
         (
             _("How it adds up"),
-            {"fields": ["accumulation", "aggregation", "max_value"]},
+            {"fields": ["accumulation", "aggregation", "max_value", "whole_numbers"]},
         ),
     ]
+    formfield_overrides = {models.DecimalField: {"form_class": FigureField}}
 
     @admin.display(description=_("reported by"))
     def kinds(self, obj: Indicator) -> str:
@@ -348,8 +352,20 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 # ----------------------------------------------------------- reports, values
 
 
+class IndicatorValueAdminForm(forms.ModelForm):
+    """A value typed in admin is read like one typed in the report form
+    (whole units and the ceiling are checked by IndicatorValue.clean)."""
+
+    value = FigureField(label=_("value"))
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["report", "indicator", "value", "note"]
+
+
 class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
     model = IndicatorValue
+    form = IndicatorValueAdminForm
     fields = ["indicator", "value", "note"]
     shared_choice_fields = ("indicator",)
     extra = 0
@@ -420,6 +436,7 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    form = IndicatorValueAdminForm
     list_display = ["unit_label", "quarter", "indicator", "value", "note"]
     list_filter = ["report__quarter", "indicator", "report__unit__kind"]
     list_select_related = ["report__unit", "report__quarter", "indicator"]

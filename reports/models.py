@@ -502,6 +502,12 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.code}: {self.value}"
 
     def clean(self):
+        from reports.numbers import whole_units_errors
+
+        indicator = self.indicator if self.indicator_id else None
+        errors = whole_units_errors(indicator, value=self.value)
+        if errors:
+            raise ValidationError(errors)
         limit = self.indicator.max_value if self.indicator_id else None
         if limit is not None and self.value is not None and self.value > limit:
             raise ValidationError(

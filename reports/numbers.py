@@ -219,6 +219,11 @@ class FigureField(forms.Field):
         places: int = VALUE_DECIMAL_PLACES,
         **kwargs,
     ):
+        # As the form class of a model DecimalField (the admin's formfield_overrides).
+        kwargs.pop("max_digits", None)
+        places = kwargs.pop("decimal_places", None) or places
+        kwargs.pop("min_value", None)
+        kwargs.pop("localize", None)
         self.whole = whole
         self.max_value = None if max_value is None else Decimal(max_value)
         self.places = places
@@ -243,6 +248,24 @@ class FigureField(forms.Field):
         if isinstance(value, (Decimal, int)) and not isinstance(value, bool):
             return format_figure(value)
         return value
+
+
+def whole_units_errors(indicator, **figures) -> dict[str, ValidationError]:
+    """The figures (name → value) an indicator counted in whole units refuses: fractions.
+
+    The one rule for every form where the indicator is chosen beside the figure
+    (a directive's target, a value in admin).
+    """
+    if indicator is None or not indicator.whole_numbers:
+        return {}
+    return {
+        name: ValidationError(
+            _("This is counted in whole units: enter a whole number, without decimals."),
+            code="whole",
+        )
+        for name, value in figures.items()
+        if value is not None and Decimal(str(value)) % 1 != 0
+    }
 
 
 def query_int(

@@ -8,6 +8,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -245,3 +246,56 @@ def test_a_query_number_of_ascii_digits_is_read_within_bounds():
     assert query_int("12") == 12
     assert query_int("12", maximum=10, default=1) == 1
     assert query_int("0", minimum=1, default=1) == 1
+
+
+# --- The admin ----------------------------------------------------------------------------
+
+
+def admin_form(model, data, language="vi"):
+    from django.contrib import admin as django_admin
+    from django.test import RequestFactory
+
+    model_admin = django_admin.site._registry[model]
+    request = RequestFactory().get("/")
+    request.user = f.UserFactory(is_superuser=True, is_staff=True)
+    with translation.override(language):
+        form = model_admin.get_form(request)(data)
+        form.is_valid()
+        return form, {name: [str(e) for e in errors] for name, errors in form.errors.items()}
+
+
+@pytest.mark.django_db
+def test_the_admin_reads_a_directive_target_like_the_directive_form():
+    from directives.models import Directive
+
+    indicator = f.IndicatorFactory(measure="huyện")
+    data = {"target_indicator": indicator.pk, "target_min": "10,000", "target_max": "4,5"}
+    _form, errors = admin_form(Directive, data)
+    assert "10 hoặc 10.000" in errors["target_min"][0]
+    assert "số nguyên" in errors["target_max"][0]
+
+
+@pytest.mark.django_db
+def test_the_admin_reads_an_indicators_ceiling_and_offers_whole_units():
+    form, _errors = admin_form(Indicator, {"max_value": "1.000"})
+    assert form.cleaned_data["max_value"] == Decimal("1000")
+    assert "whole_numbers" in form.fields
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_a_fraction_of_a_whole_indicator_value():
+    from reports.admin import IndicatorValueAdminForm
+
+    people = f.IndicatorFactory(measure="người")
+    report = f.UnitReportFactory()
+    with translation.override("vi"):
+        form = IndicatorValueAdminForm(
+            {"indicator": people.pk, "value": "2,5"}, instance=IndicatorValue(report=report)
+        )
+        assert not form.is_valid()
+        assert "số nguyên" in str(form.errors["value"])
+        form = IndicatorValueAdminForm(
+            {"indicator": people.pk, "value": "1.500"}, instance=IndicatorValue(report=report)
+        )
+        assert form.is_valid(), form.errors
+        assert form.cleaned_data["value"] == Decimal("1500")
