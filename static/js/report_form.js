@@ -68,9 +68,32 @@
     }
   }
 
+  // A figure as the server reads it on this page, so "1234" typed and "1.234" shown
+  // after the save are the same figure (the server accepts only texts with one reading).
+  const vietnamese = (document.documentElement.lang || "vi").toLowerCase().startsWith("vi");
+  const figureNames = new Set(
+    Array.from(form.querySelectorAll("input[data-figure][name]")).map((field) => field.name)
+  );
+
+  function figureKey(text) {
+    let plain = String(text).replace(/[\s\u00a0\u202f]+/g, "");
+    plain = vietnamese ? plain.replace(/\./g, "").replace(",", ".") : plain.replace(/,/g, "");
+    const match = /^\+?(\d*)(?:\.(\d*))?$/.exec(plain);
+    if (!match || !/\d/.test(plain)) {
+      return "text:" + String(text).trim();
+    }
+    const whole = match[1].replace(/^0+(?=\d)/, "") || "0";
+    const fraction = (match[2] || "").replace(/0+$/, "");
+    return fraction ? whole + "." + fraction : whole;
+  }
+
+  function same(name, a, b) {
+    return figureNames.has(name) ? figureKey(a) === figureKey(b) : a === b;
+  }
+
   function differs(values) {
     const current = snapshot();
-    return Object.keys(values).some((name) => name in current && current[name] !== values[name]);
+    return Object.keys(values).some((name) => name in current && !same(name, current[name], values[name]));
   }
 
   function apply(values) {
