@@ -38,7 +38,7 @@ from reports.aggregation import (
     report_narrative,
 )
 from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
-from reports.numbers import format_figure
+from reports.numbers import format_figure, query_int
 from reports.rules import ROMAN
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -106,9 +106,8 @@ def document_number(raw: str | None) -> str | None:
     raw = (raw or "").strip()
     if not raw:
         return ""
-    if raw.isdigit() and len(raw) <= 6 and int(raw) > 0:
-        return str(int(raw))
-    return None
+    number = query_int(raw, minimum=1, maximum=999_999)
+    return None if number is None else str(number)
 
 
 def number_line(number: str, kind_code: str, issuer_code: str) -> str:

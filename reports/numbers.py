@@ -283,3 +283,11 @@ def query_int(
     if number < minimum or (maximum is not None and number > maximum):
         return default
     return number
+
+
+def page_number(query, name: str = "page") -> int:
+    """The page asked for in a query string (?page=3), 1 when absent or odd.
+
+    Past the last page, Paginator.get_page answers with the last page.
+    """
+    return query_int(query.get(name), default=1, minimum=1)
