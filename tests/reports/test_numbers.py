@@ -290,12 +290,14 @@ def test_the_admin_refuses_a_fraction_of_a_whole_indicator_value():
     report = f.UnitReportFactory()
     with translation.override("vi"):
         form = IndicatorValueAdminForm(
-            {"indicator": people.pk, "value": "2,5"}, instance=IndicatorValue(report=report)
+            {"report": report.pk, "indicator": people.pk, "value": "2,5"},
+            instance=IndicatorValue(report=report),
         )
         assert not form.is_valid()
         assert "số nguyên" in str(form.errors["value"])
         form = IndicatorValueAdminForm(
-            {"indicator": people.pk, "value": "1.500"}, instance=IndicatorValue(report=report)
+            {"report": report.pk, "indicator": people.pk, "value": "1.500"},
+            instance=IndicatorValue(report=report),
         )
         assert form.is_valid(), form.errors
         assert form.cleaned_data["value"] == Decimal("1500")
