@@ -13,7 +13,7 @@ treated like any other bad input, never a 500.
 """
 
 import re
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django import forms
@@ -52,14 +52,17 @@ def format_figure(value, *, language: str | None = None, places: int | None = 2)
     value = Decimal(str(value)) if isinstance(value, float) else Decimal(value)
     if not value.is_finite():
         return str(value)
-    if places is not None:
-        value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    return format_decimal(
-        value,
-        format="#,##0.##",
-        locale=_LOCALES[page_language(language)],
-        decimal_quantization=False,
-    )
+    # Enough precision for any figure's digits (the default 28 would fail on a huge one).
+    digits = len(value.as_tuple().digits) + abs(value.adjusted()) + (places or 0) + 4
+    with localcontext(prec=max(28, digits)):
+        if places is not None:
+            value = value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+        return format_decimal(
+            value,
+            format="#,##0.##",
+            locale=_LOCALES[page_language(language)],
+            decimal_quantization=False,
+        )
 
 
 def _written_places(value: Decimal) -> int:
@@ -104,7 +107,8 @@ def _not_a_number(language: str) -> ValidationError:
 
 
 def _possible(value: Decimal | None, places: int) -> bool:
-    return value is not None and _written_places(value) <= places
+    """Whether a reading could be a figure: within the column's range and decimals."""
+    return value is not None and abs(value) <= VALUE_MAX and _written_places(value) <= places
 
 
 def parse_figure(

@@ -301,3 +301,30 @@ def test_the_admin_refuses_a_fraction_of_a_whole_indicator_value():
         )
         assert form.is_valid(), form.errors
         assert form.cleaned_data["value"] == Decimal("1500")
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    text=st.one_of(
+        st.text(max_size=60),
+        st.text(alphabet="0123456789.,- \u00a0", max_size=60),
+        st.decimals(allow_nan=True, allow_infinity=True).map(str),
+        st.floats().map(str),
+    ),
+    language=st.sampled_from(["vi", "en"]),
+)
+def test_any_typed_text_is_a_figure_or_a_message_never_an_error(text, language):
+    try:
+        value = parse_figure(text, language=language)
+    except ValidationError as error:
+        assert error.messages[0]
+    else:
+        assert 0 <= value <= VALUE_MAX
+
+
+def test_a_very_long_run_of_digits_is_refused_with_a_message_not_an_error():
+    assert "quá lớn" in refusal("9" * 39, language="vi")
+    assert refusal("1." + "0" * 33, language="vi")
+    # Read with its group marks ignored this is a 33-digit number: still a message.
+    assert refusal("0.00000855214191251625725142561696", language="vi")
+    assert format_figure(Decimal("1E+40"), language="vi").startswith("10.000")
