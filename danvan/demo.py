@@ -1074,6 +1074,7 @@ class _Loader:
                     "accumulation": demo.accumulation,
                     "aggregation": demo.aggregation,
                     "max_value": Decimal(100) if demo.measure == "%" else None,
+                    "whole_numbers": demo.measure not in ("%", "triệu đồng"),
                     "display_order": order * 10,
                 },
                 by=self.admin,

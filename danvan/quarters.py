@@ -36,6 +36,7 @@ from reports.exports import (
     indicator_table_xlsx,
 )
 from reports.models import Quarter
+from reports.numbers import page_number
 
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 
@@ -94,7 +95,9 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
 def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
     quarter = _get_quarter(slug)
     scope = _scope_or_403(request.user)
-    summary = quarter_summary(quarter=quarter, scope=scope, units_page=request.GET.get("units"))
+    summary = quarter_summary(
+        quarter=quarter, scope=scope, units_page=page_number(request.GET, "units")
+    )
 
     drill_code = request.GET.get("indicator", "").strip()
     drill_indicator = None
@@ -114,12 +117,12 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
                 quarter=quarter,
                 scope=scope,
                 indicator=drill_indicator,
-                page=request.GET.get("drill_page"),
+                page=page_number(request.GET, "drill_page"),
             )
 
     narrative_page = Paginator(
         narrative_reports(quarter=quarter, scope=scope), NARRATIVE_PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    ).get_page(page_number(request.GET))
 
     current = Quarter.objects.current()
     user = request.user

@@ -544,6 +544,7 @@ class _Generator:
                     accumulation=Accumulation.STOCK if is_rate or i % 4 == 3 else Accumulation.FLOW,
                     aggregation=Aggregation.MEAN if is_rate else Aggregation.SUM,
                     max_value=100 if is_rate else None,
+                    whole_numbers=measure not in ("%", "triệu đồng"),
                     display_order=(i + 1) * 10,
                     search_text=search_text(code, full, group),
                 )

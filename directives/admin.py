@@ -41,6 +41,7 @@ from directives.models import (
 from directives.rules import DirectiveStatus, combine_statuses
 from reports.admin import BoundedInlineMixin, FoldedSearchMixin
 from reports.models import Quarter
+from reports.numbers import FigureField, whole_units_errors
 
 SMALL_TEXT = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
@@ -276,8 +277,21 @@ class TopicAdmin(admin.ModelAdmin):
         return obj.directive_total
 
 
+class DirectiveAdminForm(forms.ModelForm):
+    """Target figures read like those of the directive form (one parser, whole units)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
+        for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
+            self.add_error(name, error)
+        return cleaned
+
+
 @admin.register(Directive)
 class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    form = DirectiveAdminForm
+    formfield_overrides = {models.DecimalField: {"form_class": FigureField}}
     list_display = [
         "number",
         "title",

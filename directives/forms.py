@@ -22,6 +22,7 @@ from directives.models import (
 )
 from reports.fields import CleanCharFormField
 from reports.models import Unit
+from reports.numbers import FigureField, whole_units_errors
 from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
@@ -200,6 +201,12 @@ class MeetingForm(VersionedForm):
 class DirectiveForm(VersionedForm):
     """A directive and the units that carry it out, in one form."""
 
+    # Target figures are typed like report figures: "10,000" on a Vietnamese page is
+    # refused with both readings, never stored as 10.
+    target_baseline = FigureField(required=False, label=_("baseline"))
+    target_min = FigureField(required=False, label=_("target from"))
+    target_max = FigureField(required=False, label=_("target to"))
+
     lead_units = UnitChoices(
         queryset=Unit.objects.none(),
         label=_("Lead units"),
@@ -265,6 +272,9 @@ class DirectiveForm(VersionedForm):
 
     def clean(self):
         cleaned = super().clean()
+        targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
+        for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
+            self.add_error(name, error)
         lead = {u.pk for u in cleaned.get("lead_units") or []}
         support = {u.pk for u in cleaned.get("support_units") or []}
         if lead & support:
@@ -312,12 +322,10 @@ class RecommendationForm(VersionedForm):
 
 
 class ProgressUpdateForm(forms.ModelForm):
-    percent = forms.IntegerField(
+    percent = FigureField(
         label=_("Percent done"),
-        error_messages={
-            "required": _("Give the percent done, from 0 to 100."),
-            "invalid": _("Give the percent done as a whole number from 0 to 100."),
-        },
+        whole=True,
+        error_messages={"required": _("Give the percent done, from 0 to 100.")},
     )
 
     class Meta:
@@ -338,13 +346,12 @@ class ProgressUpdateForm(forms.ModelForm):
             "Optional. PDF, Word (.docx), Excel (.xlsx), JPG or PNG, at most %(limit)s."
         ) % {"limit": limit}
         self.fields["evidence"].widget.attrs["accept"] = ".pdf,.docx,.xlsx,.jpg,.jpeg,.png"
-        self.fields["percent"].widget.attrs.update({"min": 0, "max": 100})
 
     def clean_percent(self):
         percent = self.cleaned_data["percent"]
         if not 0 <= percent <= 100:
             raise ValidationError(_("The percent done must be between 0 and 100."))
-        return percent
+        return int(percent)
 
     def clean_evidence(self):
         upload = self.cleaned_data.get("evidence")

@@ -41,6 +41,7 @@ from directives.models import (
 )
 from directives.rules import combine_statuses
 from reports.models import Quarter
+from reports.numbers import page_number, query_int
 
 PAGE_SIZE = 25
 
@@ -118,7 +119,7 @@ def _assignment_for(user, pk: int) -> Assignment:
 def meeting_list(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_browse(request.user))
     meetings = selectors.meetings_visible_to(request.user)
-    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(meetings, PAGE_SIZE).get_page(page_number(request.GET))
     return render(
         request,
         "directives/meeting_list.html",
@@ -144,7 +145,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
     quarter = selectors.current_quarter()
     carried_over = selectors.carried_over(meeting, request.user, quarter=quarter)
-    carried_page = Paginator(carried_over, selectors.ROWS_SHOWN).get_page(request.GET.get("page"))
+    carried_page = Paginator(carried_over, selectors.ROWS_SHOWN).get_page(page_number(request.GET))
     return render(
         request,
         "directives/meeting_detail.html",
@@ -289,7 +290,7 @@ def register(request: HttpRequest) -> HttpResponse:
     directives = selectors.directives_with_status(request.user, quarter=quarter)
     filterset = DirectiveFilter(request.GET or None, queryset=directives, user=request.user)
     rows = selectors.with_units(filterset.qs)
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(rows, PAGE_SIZE).get_page(page_number(request.GET))
     return render(
         request,
         "directives/register.html",
@@ -310,7 +311,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         "unit__display_order", "unit__name", "due_date", "directive__number"
     )
     filterset = AssignmentFilter(request.GET or None, queryset=assignments, user=request.user)
-    page = Paginator(filterset.qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(filterset.qs, PAGE_SIZE).get_page(page_number(request.GET))
     return render(
         request,
         "directives/assignment_list.html",
@@ -527,8 +528,10 @@ def review_queue(request: HttpRequest) -> HttpResponse:
         request,
         "directives/review_queue.html",
         {
-            "updates": Paginator(updates, PAGE_SIZE).get_page(request.GET.get("page")),
-            "changes": Paginator(changes, PAGE_SIZE).get_page(request.GET.get("changes_page")),
+            "updates": Paginator(updates, PAGE_SIZE).get_page(page_number(request.GET)),
+            "changes": Paginator(changes, PAGE_SIZE).get_page(
+                page_number(request.GET, "changes_page")
+            ),
         },
     )
 
@@ -585,9 +588,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     _require(permissions.can_see_dashboard(request.user))
     quarter = selectors.current_quarter()
     meeting_quarter = None
-    scope_param = request.GET.get("quarter", "")
-    if scope_param.isdigit():
-        meeting_quarter = Quarter.objects.filter(pk=scope_param).first()
+    quarter_pk = query_int(request.GET.get("quarter"), minimum=1)
+    if quarter_pk is not None:
+        meeting_quarter = Quarter.objects.filter(pk=quarter_pk).first()
     data = selectors.follow_up_dashboard(
         request.user, quarter=quarter, meeting_quarter=meeting_quarter
     )

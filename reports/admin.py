@@ -12,6 +12,7 @@ from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -35,6 +36,7 @@ from reports.models import (
     UnitKind,
     UnitReport,
 )
+from reports.numbers import FigureField
 from reports.permissions import ROLE_GROUP_LABELS
 from reports.text import fold
 
@@ -337,6 +339,7 @@ class IndicatorAdminForm(forms.ModelForm):
             "accumulation",
             "aggregation",
             "max_value",
+            "whole_numbers",
         ]
 
     def clean_unit_kinds(self) -> list[str]:
@@ -368,9 +371,10 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         (_("Who reports it"), {"fields": ["unit_kinds"]}),
         (
             _("How it adds up"),
-            {"fields": ["accumulation", "aggregation", "max_value"]},
+            {"fields": ["accumulation", "aggregation", "max_value", "whole_numbers"]},
         ),
     ]
+    formfield_overrides = {models.DecimalField: {"form_class": FigureField}}
 
     @admin.display(description=_("reported by"))
     def kinds(self, obj: Indicator) -> str:
@@ -385,8 +389,20 @@ def _report_is_editable(report: UnitReport | None) -> bool:
     return report is None or (report.is_editable_status and not report.quarter.closed)
 
 
+class IndicatorValueAdminForm(forms.ModelForm):
+    """A value typed in admin is read like one typed in the report form
+    (whole units and the ceiling are checked by IndicatorValue.clean)."""
+
+    value = FigureField(label=_("value"))
+
+    class Meta:
+        model = IndicatorValue
+        fields = ["report", "indicator", "value", "note"]
+
+
 class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
     model = IndicatorValue
+    form = IndicatorValueAdminForm
     fields = ["indicator", "value", "note"]
     shared_choice_fields = ("indicator",)
     extra = 0
@@ -586,6 +602,7 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    form = IndicatorValueAdminForm
     list_display = ["unit_label", "quarter", "indicator", "value", "note"]
     list_filter = ["report__quarter", "indicator", "report__unit__kind"]
     list_select_related = ["report__unit", "report__quarter", "indicator"]

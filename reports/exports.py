@@ -38,6 +38,7 @@ from reports.aggregation import (
     report_narrative,
 )
 from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
+from reports.numbers import format_figure, query_int
 from reports.rules import ROMAN
 from reports.text import clean_text
 
@@ -82,10 +83,7 @@ def quarter_title(year: int, number: int) -> str:
 
 def vn_number(value: Decimal | None) -> str:
     """1.234.567,5 — the Vietnamese way; empty for a missing figure."""
-    if value is None:
-        return ""
-    text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+    return format_figure(value, language="vi")
 
 
 def vn_signed(value: Decimal | None) -> str:
@@ -109,9 +107,8 @@ def document_number(raw: str | None) -> str | None:
     raw = (raw or "").strip()
     if not raw:
         return ""
-    if raw.isdigit() and len(raw) <= 6 and int(raw) > 0:
-        return str(int(raw))
-    return None
+    number = query_int(raw, minimum=1, maximum=999_999)
+    return None if number is None else str(number)
 
 
 def number_line(number: str, kind_code: str, issuer_code: str) -> str:

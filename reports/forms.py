@@ -1,10 +1,8 @@
 """The report form (five sections and the indicator values) and the review forms."""
 
-import re
 from decimal import Decimal
 
 from django import forms
-from django.utils import formats, translation
 from django.utils.translation import gettext_lazy as _
 
 from reports.fields import CleanCharFormField
@@ -12,55 +10,15 @@ from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     SECTION_MAX_LENGTH,
-    VALUE_DECIMAL_PLACES,
-    VALUE_MAX,
     Indicator,
     UnitReport,
 )
-
-_SPACES = re.compile(r"[\s\u00a0\u202f]+")
-# "1.234.567,5" (Vietnamese grouping) or "1,234,567.5" (English grouping).
-_GROUPED_VI = re.compile(r"[1-9]\d{0,2}(\.\d{3})+(,\d+)?")
-_GROUPED_EN = re.compile(r"[1-9]\d{0,2}(,\d{3})+(\.\d+)?")
-_PLAIN = re.compile(r"\d+([.,]\d+)?")
-
-
-def parse_value(text: str) -> Decimal:
-    """A figure as a clerk types it: "12", "12,5", "1.234.567" (vi) or "1,234.5" (en).
-
-    Grouping follows the page's language, so "1.234" is a thousand and more in
-    Vietnamese and never silently a decimal. Raises ValueError with the message
-    to show next to the field.
-    """
-    text = _SPACES.sub("", text)
-    negative = text.startswith("-")
-    digits = text.lstrip("-+")
-    vietnamese = (translation.get_language() or "vi").startswith("vi")
-    grouped, group_mark = (_GROUPED_VI, ".") if vietnamese else (_GROUPED_EN, ",")
-    if grouped.fullmatch(digits):
-        normal = digits.replace(group_mark, "").replace(",", ".")
-    elif _PLAIN.fullmatch(digits):
-        normal = digits.replace(",", ".")
-    else:
-        raise ValueError(_("Enter a number, for example 12 or 12,5."))
-    value = Decimal(normal)
-    if negative and value != 0:
-        raise ValueError(_("A value cannot be negative."))
-    exponent = value.normalize().as_tuple().exponent
-    if isinstance(exponent, int) and exponent < -VALUE_DECIMAL_PLACES:
-        raise ValueError(_("Use at most two decimal places."))
-    if value > VALUE_MAX:
-        raise ValueError(_("This number is far too large; check it."))
-    return value.quantize(Decimal(1).scaleb(-VALUE_DECIMAL_PLACES))
+from reports.numbers import FigureField, format_figure
 
 
 def format_value(value: Decimal | None) -> str:
-    """A stored value as the input shows it: no grouping, decimals only when there are any."""
-    if value is None:
-        return ""
-    if value == value.to_integral_value():
-        return str(int(value))
-    return formats.number_format(value.normalize(), use_l10n=True)
+    """A stored value as the input shows it: grouped as the page writes numbers (1.234,5)."""
+    return format_figure(value)
 
 
 def section_label(name: str) -> str:
@@ -93,13 +51,11 @@ class ReportForm(forms.Form):
                 },
             )
         for indicator in self.indicators:
-            self.fields[self.value_name(indicator)] = forms.CharField(
+            self.fields[self.value_name(indicator)] = FigureField(
                 label=indicator.name,
                 required=False,
-                max_length=40,
-                widget=forms.TextInput(
-                    attrs={"inputmode": "decimal", "autocomplete": "off", "class": "text-end"}
-                ),
+                whole=indicator.whole_numbers,
+                max_value=indicator.max_value,
             )
             self.fields[self.note_name(indicator)] = CleanCharFormField(
                 label=_("Note on “%(name)s”") % {"name": indicator.name},
@@ -131,29 +87,19 @@ class ReportForm(forms.Form):
         self.parsed_values: dict[int, tuple[Decimal | None, str]] = {}
         for indicator in self.indicators:
             name = self.value_name(indicator)
-            text = (cleaned.get(name) or "").strip()
+            if name in self.errors:
+                continue
             note = cleaned.get(self.note_name(indicator)) or ""
-            if not text:
-                self.parsed_values[indicator.id] = (None, note)
-                continue
-            try:
-                value = parse_value(text)
-            except ValueError as error:
-                self.add_error(name, str(error.args[0]))
-                continue
-            if indicator.max_value is not None and value > indicator.max_value:
-                self.add_error(
-                    name,
-                    _("This indicator cannot be above %(limit)s.")
-                    % {
-                        "limit": formats.number_format(
-                            indicator.max_value.normalize(), use_l10n=True
-                        )
-                    },
-                )
-                continue
-            self.parsed_values[indicator.id] = (value, note)
+            self.parsed_values[indicator.id] = (cleaned.get(name), note)
         return cleaned
+
+    def typed_value(self, indicator: Indicator) -> Decimal | str | None:
+        """What was typed for an indicator: its figure, or the text when it is not one."""
+        field = self[self.value_name(indicator)]
+        try:
+            return field.field.clean(field.value())
+        except forms.ValidationError:
+            return field.value()
 
     def section_data(self) -> dict[str, str]:
         return {name: self.cleaned_data[name] for name in UnitReport.SECTIONS}

@@ -303,6 +303,14 @@ class Indicator(models.Model):
         blank=True,
         help_text=_("For example 100 for a percentage."),
     )
+    whole_numbers = models.BooleanField(
+        _("counted in whole units"),
+        default=True,
+        help_text=_(
+            "Ticked for things counted one by one (people, sessions, models): a value with "
+            "decimals is refused. Untick for percentages, money and rates."
+        ),
+    )
     is_active = models.BooleanField(_("in use"), default=True)
     display_order = models.PositiveIntegerField(_("display order"), default=0)
     search_text = models.TextField(editable=False, blank=True, default="")
@@ -514,6 +522,12 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.code}: {self.value}"
 
     def clean(self):
+        from reports.numbers import whole_units_errors
+
+        indicator = self.indicator if self.indicator_id else None
+        errors = whole_units_errors(indicator, value=self.value)
+        if errors:
+            raise ValidationError(errors)
         limit = self.indicator.max_value if self.indicator_id else None
         if limit is not None and self.value is not None and self.value > limit:
             raise ValidationError(

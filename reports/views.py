@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from reports import permissions, selectors, services
-from reports.forms import ReopenForm, ReportForm, ReturnForm, format_value
+from reports.forms import ReopenForm, ReportForm, ReturnForm
 from reports.models import Quarter, ReportStatus, Unit, UnitKind, UnitReport
+from reports.numbers import page_number, query_int
 
 
 def _quarter_or_404(slug: str) -> Quarter:
@@ -42,7 +43,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
     reports = selectors.reports_visible_to(request.user).select_related(
         "submitted_by", "reviewed_by"
     )
-    page = Paginator(reports, 50).get_page(request.GET.get("page"))
+    page = Paginator(reports, 50).get_page(page_number(request.GET))
     return render(
         request,
         "reports/report_list.html",
@@ -87,9 +88,8 @@ def _render_page(
                 row.field = form[ReportForm.value_name(row.indicator)]
                 row.note_field = form[ReportForm.note_name(row.indicator)]
                 if conflict is not None:
-                    saved = format_value(row.value.value) if row.value else ""
-                    typed = (row.field.value() or "").strip()
-                    row.conflict = typed != saved
+                    saved = row.value.value if row.value else None
+                    row.conflict = form.typed_value(row.indicator) != saved
     timeline = selectors.report_timeline(report) if report else []
     conflict_sections = []
     if conflict is not None and form is not None:
@@ -269,10 +269,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_or_404(request, pk)
     if not permissions.can_submit_report(request.user, report):
         raise PermissionDenied
-    try:
-        expected = int(request.POST.get("version", ""))
-    except ValueError:
-        expected = -1
+    expected = query_int(request.POST.get("version"), default=-1)
     if expected != report.version:
         messages.error(
             request,
@@ -426,7 +423,7 @@ def queue(request: HttpRequest, quarter_slug: str) -> HttpResponse:
     )
     kind = filters.form.data.get("kind", "") if filters.is_valid() else ""
     kind = kind if kind in UnitKind.values else ""
-    page = Paginator(filters.qs, 100).get_page(request.GET.get("page"))
+    page = Paginator(filters.qs, 100).get_page(page_number(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
     return render(

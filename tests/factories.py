@@ -76,6 +76,8 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"IND_{n}")
     name = factory.Sequence(lambda n: f"Chỉ tiêu {n}")
     measure = "cuộc"
+    # Counted one by one unless a percentage or money, as the data migration decides.
+    whole_numbers = factory.LazyAttribute(lambda o: o.measure not in ("%", "triệu đồng"))
 
 
 class UnitReportFactory(factory.django.DjangoModelFactory):

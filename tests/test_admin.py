@@ -478,7 +478,7 @@ def test_a_negative_indicator_value_is_a_form_error(staff_client):
     )
     response = staff_client.post(url, data)
     assert response.status_code == 200
-    assert "greater than or equal to 0" in errors_of(response)
+    assert "cannot be negative" in errors_of(response)
     assert not rm.IndicatorValue.objects.exists()
 
 
@@ -488,7 +488,7 @@ def test_a_negative_indicator_value_in_a_report_is_a_form_error(staff_client):
     data = form_data(staff_client.get(url), **{"values-0-value": "-1"})
     response = staff_client.post(url, data)
     assert response.status_code == 200
-    assert "greater than or equal to 0" in errors_of(response)
+    assert "cannot be negative" in errors_of(response)
     value.refresh_from_db()
     assert value.value == 5
 

@@ -421,7 +421,9 @@ def test_a_value_at_the_indicator_limit_is_accepted():
 
 def test_an_indicator_without_a_limit_takes_any_value():
     value = IndicatorValueFactory.build(
-        report=UnitReportFactory(), indicator=IndicatorFactory(), value=Decimal("999999999999.99")
+        report=UnitReportFactory(),
+        indicator=IndicatorFactory(whole_numbers=False),
+        value=Decimal("999999999999.99"),
     )
     value.full_clean()
 
