@@ -4,7 +4,7 @@ Listed here so that ``makemessages`` keeps them in our catalog, whose
 translations take precedence (LOCALE_PATHS). Never imported.
 """
 
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext_lazy
 
 # django-simple-history: the admin's history pages.
 SIMPLE_HISTORY = (
@@ -30,4 +30,41 @@ SIMPLE_HISTORY = (
     gettext_noop("Date/time"),
     gettext_noop("Object"),
     gettext_noop("Revert"),
+)
+
+
+# Django's admin: strings its Vietnamese catalog lacks (Django 5.x additions, and the
+# plural form of the error note, which that catalog has only in the singular).
+DJANGO_ADMIN = (
+    ngettext_lazy("Please correct the error below.", "Please correct the errors below.", 1),
+    gettext_noop("Show counts"),
+    gettext_noop("Hide counts"),
+    gettext_noop("Skip to main content"),
+    gettext_noop("Toggle theme (current theme: auto)"),
+    gettext_noop("Toggle theme (current theme: light)"),
+    gettext_noop("Toggle theme (current theme: dark)"),
+    gettext_noop("Breadcrumbs"),
+    gettext_noop("Sidebar"),
+    gettext_noop("Filter navigation items"),
+    gettext_noop("Model name"),
+    gettext_noop("Add link"),
+    gettext_noop("Change or view list link"),
+    gettext_noop("Select this object for an action - {}"),
+    gettext_noop("Select all objects on this page for an action"),
+    gettext_noop("View selected %(model)s"),
+    ngettext_lazy("entry", "entries", 1),
+    gettext_noop("Added:"),
+    gettext_noop("Changed:"),
+    gettext_noop("Deleted:"),
+    gettext_noop("Error:"),
+    gettext_noop("Set password"),
+    gettext_noop("After you’ve created a user, you’ll be able to edit more user options."),
+    gettext_noop(
+        "This action will <strong>enable</strong> password-based authentication for this user."
+    ),
+    gettext_noop("Disable password-based authentication"),
+    gettext_noop("Enable password-based authentication"),
+    gettext_noop("Forgotten your login credentials?"),
+    gettext_noop("In case you’ve forgotten, you are:"),
+    gettext_noop("LogEntry Object"),
 )
