@@ -26,7 +26,7 @@ from reports.models import (
     UnitKind,
     UnitReport,
 )
-from reports.text import fold
+from reports.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, fold, search_terms
 
 # The column every searchable model fills with its folded names.
 FOLDED_COLUMN = "search_text"
@@ -48,7 +48,7 @@ class FoldedSearchMixin:
     """
 
     def get_search_results(self, request, queryset, search_term):
-        words = search_term.split()
+        words = search_terms(search_term, max_length=QUERY_MAX_LENGTH, max_words=QUERY_MAX_WORDS)
         fields = list(self.get_search_fields(request))
         if not words or not fields:
             return queryset, False
