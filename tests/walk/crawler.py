@@ -340,7 +340,6 @@ class Walker:
                     body = b"".join(response.streaming_content)
                 else:
                     body = response.content
-                response.close()
                 transaction.set_rollback(True)
         finally:
             got_request_exception.disconnect(self._on_exception)

@@ -38,7 +38,7 @@ SIGNED_IN = (
     "leadership",
     "administrator",
 )
-MEETING_EDITORS = ("reviewer", "administrator")
+MEETING_EDITORS = ("reviewer",)  # only reviewers record meetings
 
 KNOWN_DEFECTS: list[KnownDefect] = [
     # Issue 12, "A meeting dated 01/01/0001" (item 3, dates with bounds): the
