@@ -317,6 +317,7 @@ class Walker:
         self.seen_url_names: Counter = Counter()
         self._exception: str = ""
         self.timings: list[tuple[float, str, str]] = []
+        self.log: list[tuple] = []  # every request checked, for reading a walk
 
     # -- requests --
 
@@ -359,6 +360,7 @@ class Walker:
     def _check(self, visit: Visit, *, method, url, referrer, button="", variant="") -> bool:
         """Record a finding if the visit failed; True when it did not."""
         status = visit.status
+        self.log.append((status, method.upper(), _short(url, 80), button, variant, visit.final_url))
         problem = ""
         if status >= 500:
             problem = visit.error or "server error"
@@ -475,6 +477,14 @@ class Walker:
             self.form_keys[key] += 1
             data = self._values(form, button, variant="")
             visit = self._send(method, target, data)
+            refused = visit.status == 400 or (
+                visit.status == 200 and urlsplit(visit.final_url).path == urlsplit(target).path
+            )
+            if method == "post" and refused:
+                # Refused as offered (a comment to write, a unit to pick): again, as a
+                # user would, with every empty field filled in.
+                data = self._values(form, button, variant="", fill_all=True)
+                visit = self._send(method, target, data)
             self._check(visit, method=method, url=target, referrer=base, button=label)
             # A search or filter form shows a page of its own: walk its links too.
             if method == "get" and visit.status == 200 and visit.body:
@@ -536,9 +546,12 @@ class Walker:
             return "09:00"
         return PLAUSIBLE_TEXT
 
-    def _values(self, form: Form, button: Control | None, *, variant: str) -> list:
+    def _values(
+        self, form: Form, button: Control | None, *, variant: str, fill_all: bool = False
+    ) -> list:
         """The form data a browser would send, with plausible or odd values."""
         data: list[tuple[str, object]] = []
+        searched = 0
         for control in form.controls:
             if not control.name or control.disabled:
                 continue
@@ -550,9 +563,11 @@ class Walker:
                 chosen = [v for v, selected in control.options if selected]
                 if not chosen and not control.multiple and control.options:
                     chosen = [control.options[0][0]]
-                if control.required and not any(chosen):
+                if (control.required or fill_all) and not any(chosen):
                     filled = [v for v, _ in control.options if v]
-                    chosen = filled[:1] or self._searched(control)
+                    # Each picker its own row: a unit cannot be both lead and support.
+                    chosen = filled[:1] or self._searched(control, index=searched)
+                    searched += 1
                 data.extend((control.name, v) for v in chosen)
                 continue
             if control.tag == "input" and control.type in ("checkbox", "radio"):
@@ -578,7 +593,7 @@ class Walker:
             visible = not (control.tag == "input" and control.type == "hidden")
             if variant and visible:
                 value = self._odd(control, variant)
-            elif visible and not value and control.required:
+            elif visible and not value and (control.required or fill_all):
                 value = self._plausible(control)
             data.append((control.name, value))
         return data
@@ -594,7 +609,7 @@ class Walker:
             return HOSTILE_TEXT if variant == "hostile" else LONG_TEXT
         return control.value
 
-    def _searched(self, control: Control) -> list[str]:
+    def _searched(self, control: Control, *, index: int = 0) -> list[str]:
         """A value for a required picker whose options come from a search."""
         url = control.attrs.get("data-search-url")
         if not url:
@@ -604,6 +619,6 @@ class Walker:
             response = self.client.get(url, {"q": q})
             if response.status_code == 200:
                 results = response.json().get("results", [])
-                if results:
-                    return [str(results[0]["id"])]
+                if len(results) > index:
+                    return [str(results[index]["id"])]
         return []

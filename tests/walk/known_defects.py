@@ -41,6 +41,15 @@ SIGNED_IN = (
 MEETING_EDITORS = ("reviewer",)  # only reviewers record meetings
 
 KNOWN_DEFECTS: list[KnownDefect] = [
+    # Issue 12, "500 on 'Lưu và thêm ý kiến khác'": the directive is saved, then 500.
+    KnownDefect(
+        "directive 'Lưu và thêm ý kiến khác' 500",
+        "meetings:directive_new",
+        ("reviewer",),
+        500,
+        button="add_another",
+        variant="",
+    ),
     # Issue 12, "A meeting dated 01/01/0001" (item 3, dates with bounds): the
     # meeting form accepts 0001-01-01 and saving it overflows (OverflowError).
     KnownDefect(
