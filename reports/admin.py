@@ -8,8 +8,9 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet
@@ -265,8 +266,16 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
 # ------------------------------------------------------- quarters, indicators
 
 
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(FoldedSearchMixin, BaseGroupAdmin):
+    """Django's, with the search that reads only a search's first words."""
+
+
 @admin.register(Quarter)
-class QuarterAdmin(SimpleHistoryAdmin):
+class QuarterAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["label", "year", "number", "due_date", "closed", "slug"]
     list_filter = ["year", "closed"]
     search_fields = ["year"]

@@ -121,4 +121,3 @@ def test_a_search_pasted_thousands_of_words_long_answers_with_a_page(client, wor
     client.force_login(world.leader)
     response = client.get(reverse(name), {"q": "dân vận khéo " * 4000})
     assert response.status_code == 200
-
