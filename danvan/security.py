@@ -4,13 +4,38 @@ import time
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.signals import user_logged_in
+from django.core.validators import MaxLengthValidator
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 
 REFRESHED = "_danvan_refreshed"
+
+
+class _UserNameLimit:
+    """Enforce the user name's length, which Django's sign-in form only shows.
+
+    Without it a pasted text of any length was tried as a user name, and
+    recording the failure for the lockout (255 characters) answered 500 on
+    PostgreSQL. No account has a longer name, so nothing is lost.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class SignInForm(_UserNameLimit, AuthenticationForm):
+    pass
+
+
+class AdminSignInForm(_UserNameLimit, AdminAuthenticationForm):
+    pass
 
 
 def client_ip(request: HttpRequest) -> str:

@@ -3,12 +3,19 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from danvan import health, quarters, views
+from danvan.security import AdminSignInForm, SignInForm
+
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(authentication_form=SignInForm),
+        name="login",
+    ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -264,7 +264,7 @@ class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = ["name", "display_order", "directive_count"]
     list_editable = ["display_order"]
     search_fields = ["name"]

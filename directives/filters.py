@@ -14,7 +14,7 @@ from directives.query import OPEN_VALUES
 from directives.rules import DirectiveStatus
 from reports.models import Quarter, Unit
 from reports.permissions import unit_roles
-from reports.text import fold
+from reports.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, search_words
 from reports.widgets import SearchSelect, UnitSearchSelect
 
 DEADLINE_CHOICES = [("yes", _("With a deadline")), ("no", _("Ongoing, no deadline"))]
@@ -62,7 +62,7 @@ class MeetingChoiceFilter(django_filters.ModelChoiceFilter):
 
 
 def _search(qs, prefix: str, value: str):
-    for word in fold(value).split():
+    for word in search_words(value, max_length=QUERY_MAX_LENGTH, max_words=QUERY_MAX_WORDS):
         qs = qs.filter(**{f"{prefix}search_text__icontains": word})
     return qs
 

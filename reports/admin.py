@@ -38,7 +38,7 @@ from reports.models import (
 )
 from reports.numbers import FigureField
 from reports.permissions import ROLE_GROUP_LABELS
-from reports.text import fold
+from reports.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, fold, search_terms
 
 # The column every searchable model fills with its folded names.
 FOLDED_COLUMN = "search_text"
@@ -60,7 +60,7 @@ class FoldedSearchMixin:
     """
 
     def get_search_results(self, request, queryset, search_term):
-        words = search_term.split()
+        words = search_terms(search_term, max_length=QUERY_MAX_LENGTH, max_words=QUERY_MAX_WORDS)
         fields = list(self.get_search_fields(request))
         if not words or not fields:
             return queryset, False
@@ -285,8 +285,9 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(BaseGroupAdmin):
-    """Django's group admin; the role groups show their role and keep their code name."""
+class GroupAdmin(FoldedSearchMixin, BaseGroupAdmin):
+    """Django's group admin, with the search that reads only a search's first words;
+    the role groups show their role and keep their code name."""
 
     list_display = ["__str__"]
 
@@ -300,7 +301,7 @@ class GroupAdmin(BaseGroupAdmin):
 
 
 @admin.register(Quarter)
-class QuarterAdmin(SimpleHistoryAdmin):
+class QuarterAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["label", "year", "number", "due_date", "closed", "slug"]
     list_filter = ["year", "closed"]
     search_fields = ["year"]

@@ -54,11 +54,26 @@ def search_text(*parts: object) -> str:
 # name or title, and the cut keeps the query cheap.
 SEARCH_MAX_LENGTH = 100
 SEARCH_MAX_WORDS = 8
+# What the register's, the assignments' and the admin's searches read at most: a
+# phrase pasted from a directive fits; thousands of words (one condition each)
+# would make the database refuse the query.
+QUERY_MAX_LENGTH = 300
+QUERY_MAX_WORDS = 20
 
 
-def search_words(text: str) -> list[str]:
-    """The folded words a picker searches for, cut short (``SEARCH_MAX_*``).
+def search_terms(
+    text: str, *, max_length: int = SEARCH_MAX_LENGTH, max_words: int = SEARCH_MAX_WORDS
+) -> list[str]:
+    """The words of a search as typed, cut short.
 
     A NUL character separates words: PostgreSQL refuses it in a query.
     """
-    return fold(text[:SEARCH_MAX_LENGTH].replace("\x00", " ")).split()[:SEARCH_MAX_WORDS]
+    return (text or "")[:max_length].replace("\x00", " ").split()[:max_words]
+
+
+def search_words(
+    text: str, *, max_length: int = SEARCH_MAX_LENGTH, max_words: int = SEARCH_MAX_WORDS
+) -> list[str]:
+    """The folded words a search looks for, cut short (``search_terms``)."""
+    words = (fold(word) for word in search_terms(text, max_length=max_length, max_words=max_words))
+    return [word for word in words if word]

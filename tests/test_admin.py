@@ -673,3 +673,18 @@ def test_inline_rows_show_their_current_choice(staff_client):
     assert f'<option value="{membership.user.pk}" selected>lan</option>' in (
         response.content.decode()
     )
+
+
+@pytest.mark.parametrize("model", [Group, dm.Topic, rm.Quarter])
+def test_every_admin_list_reads_only_the_first_words_of_a_search(staff_client, model):
+    """Groups, topics and quarters searched with Django's own search: one condition
+    per word, and a pasted text of thousands of words answered 500."""
+    response = staff_client.get(admin_url(model, "changelist"), {"q": "ban dan van " * 4000})
+    assert response.status_code == 200
+
+
+def test_an_admin_search_thousands_of_words_long_answers_with_a_page(staff_client, commission):
+    """One condition per word made SQLite refuse the query ("Expression tree is too
+    large"): the admin's search reads its first words only."""
+    response = staff_client.get(admin_url(rm.Unit, "changelist"), {"q": "ban dan van " * 4000})
+    assert list(response.context["cl"].result_list) == [commission]

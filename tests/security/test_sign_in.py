@@ -186,3 +186,14 @@ def test_changing_the_password_in_the_admin_keeps_only_that_session(admin_user):
     assert response.status_code == 302
     assert here.get(reverse("home")).status_code == 200
     assert elsewhere.get(reverse("home")).status_code == 302
+
+
+@pytest.mark.parametrize("url_name", ["login", "admin:login"])
+def test_a_user_name_longer_than_any_account_is_refused_before_it_is_tried(client, url_name):
+    """Django's sign-in form shows a length limit but does not enforce it: a pasted
+    text of thousands of characters was tried, and recording the failure
+    (django-axes, 255 characters) answered 500 on PostgreSQL."""
+    response = client.post(reverse(url_name), {"username": "a" * 5000, "password": "x"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["username"]
+    assert not AccessAttempt.objects.exists()
