@@ -472,7 +472,7 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("current evidence file"))
     def evidence_download(self, update: ProgressUpdate) -> str:
-        if not update.evidence:
+        if not update.evidence or update.pk is None:  # an add form sent back with a file
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
