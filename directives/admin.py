@@ -182,16 +182,18 @@ class ProgressUpdateInline(BoundedInlineMixin, admin.TabularInline):
 
 
 class DeadlineChangeInline(BoundedInlineMixin, admin.TabularInline):
+    """Requested by the unit on the directive's page; here it is read, and opened to be
+    decided."""
+
     model = DeadlineChange
     fields = ["old_date", "new_date", "reason", "status", "decision_comment"]
-    readonly_fields = ["status", "decision_comment"]
+    readonly_fields = fields
     extra = 0
+    can_delete = False
     show_change_link = True
 
-    def formfield_for_dbfield(self, db_field, request, **kwargs):
-        if db_field.name in ("reason", "decision_comment"):
-            kwargs.update(SMALL_TEXT)
-        return super().formfield_for_dbfield(db_field, request, **kwargs)
+    def has_add_permission(self, request, obj=None):
+        return False
 
 
 class DirectiveInline(BoundedInlineMixin, admin.TabularInline):
@@ -254,6 +256,21 @@ class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         (_("Conclusions"), {"fields": ["assessment", "shortcomings"]}),
     ]
     inlines = [DirectiveInline, RecommendationInline]
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Directive:
+            super().save_formset(request, form, formset, change)
+            return
+        moved = [
+            (directive_form.instance, directive_form.initial.get("due_date"))
+            for directive_form in formset.forms
+            if directive_form.instance.pk and "due_date" in directive_form.changed_data
+        ]
+        super().save_formset(request, form, formset, change)
+        for directive, old_due in moved:
+            services.directive_due_date_followed(
+                user=request.user, directive=directive, old_due=old_due
+            )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
@@ -351,6 +368,11 @@ class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         statuses = [assignment_status(a) for a in obj.lead_assignments]
         return combine_statuses(statuses).label
 
+    def save_model(self, request, obj, form, change):
+        old_due = form.initial.get("due_date") if change else None
+        super().save_model(request, obj, form, change)
+        services.directive_due_date_followed(user=request.user, directive=obj, old_due=old_due)
+
     def save_formset(self, request, form, formset, change):
         if formset.model is Assignment:
             for assignment_form in formset.forms:
@@ -430,17 +452,27 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             {"fields": ["review_status", "reviewed_by", "reviewed_at", "review_comment"]},
         ),
     ]
-    # A decision is made by the actions below, through the services; the day the
-    # work was finished is corrected by the reviewer on the directive's page.
+    # A claim is posted by its unit (progress_post); a decision is made by the actions
+    # below, through the services; the day the work was finished is corrected by the
+    # reviewer on the directive's page.
     readonly_fields = [
+        "assignment",
+        "quarter",
+        "claimed_status",
+        "percent",
         "evidence_download",
         "finished_on",
+        "reported_by",
+        "reported_at",
         "review_status",
         "reviewed_by",
         "reviewed_at",
         "review_comment",
     ]
     actions = ["confirm_claims", "reject_claims"]
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.action(description=_("Confirm selected claims"))
     def confirm_claims(self, request, queryset):
@@ -472,7 +504,7 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("current evidence file"))
     def evidence_download(self, update: ProgressUpdate) -> str:
-        if not update.evidence or update.pk is None:  # an add form sent back with a file
+        if not update.evidence:
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
@@ -513,8 +545,24 @@ class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             {"fields": ["status", "decided_by", "decided_at", "decision_comment"]},
         ),
     ]
-    # A decision is made by the actions below, through the service.
-    readonly_fields = ["status", "decided_by", "decided_at", "decision_comment"]
+    # A request is made by its unit (deadline_change_request), a decision by the
+    # actions below, through the service.
+    readonly_fields = [
+        "assignment",
+        "old_date",
+        "new_date",
+        "reason",
+        "requested_by",
+        "requested_at",
+        "status",
+        "decided_by",
+        "decided_at",
+        "decision_comment",
+    ]
+
+    def has_add_permission(self, request):
+        return False
+
     actions = ["approve_changes", "refuse_changes"]
 
     @admin.action(description=_("Approve selected deadline changes"))

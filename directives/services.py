@@ -156,16 +156,24 @@ def directive_save(
                 user,
             ).save()
             continue
-        changed = False
         if assignment.role != role:
             assignment.role = role
-            changed = True
-        if assignment.due_date == old_due and old_due != directive.due_date:
-            assignment.due_date = directive.due_date
-            changed = True
-        if changed:
             _by(assignment, user).save()
+    directive_due_date_followed(user=user, directive=directive, old_due=old_due)
     return directive
+
+
+@transaction.atomic
+def directive_due_date_followed(
+    *, user: User, directive: Directive, old_due: datetime.date | None
+) -> None:
+    """After the directive's due date moved from ``old_due``: the units whose deadline
+    was never moved (it is still ``old_due``) follow it; an approved change stays."""
+    if old_due is None or old_due == directive.due_date:
+        return
+    for assignment in directive.assignments.filter(due_date=old_due):
+        assignment.due_date = directive.due_date
+        _by(assignment, user).save()
 
 
 @transaction.atomic

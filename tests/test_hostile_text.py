@@ -279,11 +279,15 @@ ADMIN_EDITABLE_ROWS = {
 }
 
 
-def admin_edits(model) -> bool:
-    """Whether the admin offers any add or change form for ``model`` (some only show rows)."""
+def _superuser_request():
     request = RequestFactory().get("/")
     request.user = User(is_superuser=True, is_active=True)
-    model_admin = admin.site._registry[model]
+    return request
+
+
+def admin_edits(model) -> bool:
+    """Whether the admin offers any add or change form for ``model`` (some only show rows)."""
+    request, model_admin = _superuser_request(), admin.site._registry[model]
     return model_admin.has_add_permission(request) or model_admin.has_change_permission(request)
 
 
@@ -292,10 +296,11 @@ def admin_texts(model) -> dict[str, int]:
         return {}
     if model._meta.label in ADMIN_OTHER_TEXTS:
         return ADMIN_OTHER_TEXTS[model._meta.label]
+    shown_only = set(admin.site._registry[model].get_readonly_fields(_superuser_request()))
     return {
         f.name: f.max_length
         for f in model._meta.concrete_fields
-        if isinstance(f, (CleanCharField, CleanTextField))
+        if isinstance(f, (CleanCharField, CleanTextField)) and f.name not in shown_only
     }
 
 

@@ -4,7 +4,6 @@ public URL: it is served only through the permission-checked download)."""
 import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests import factories as f
@@ -24,16 +23,3 @@ def test_the_admin_opens_an_update_with_evidence_and_links_the_checked_download(
 
     assert response.status_code == 200
     assert reverse("directives:evidence", args=[update.pk]) in response.content.decode()
-
-
-def test_an_add_form_sent_back_with_a_file_shows_the_form_again(client, settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    client.force_login(User.objects.create_superuser("root", "root@example.test", "pw"))
-    upload = SimpleUploadedFile("bien-ban.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
-
-    response = client.post(
-        reverse("admin:directives_progressupdate_add"), {"evidence": upload, "percent": "x"}
-    )
-
-    assert response.status_code == 200
-    assert response.context["adminform"].form.errors

@@ -5,6 +5,7 @@ work, the admin through the services, and the smaller holes."""
 import datetime
 import threading
 
+import lxml.html
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.auth.models import Group
@@ -445,7 +446,7 @@ def test_decision_fields_posted_to_the_admin_change_forms_are_ignored(admin_clie
     saved = admin_client.post(
         reverse("admin:directives_progressupdate_change", args=[update.pk]),
         {
-            "assignment": world.a_normal.pk,
+            "assignment": world.b_normal.pk,
             "quarter": world.q2.pk,
             "claimed_status": "done",
             "percent": 100,
@@ -462,6 +463,7 @@ def test_decision_fields_posted_to_the_admin_change_forms_are_ignored(admin_clie
     update.refresh_from_db()
     assert update.review_status == ReviewStatus.PENDING
     assert update.review_comment == ""
+    assert update.assignment == world.a_normal
     assert update.finished_on == datetime.date(2024, 5, 15)
     saved = admin_client.post(
         reverse("admin:directives_deadlinechange_change", args=[change.pk]),
@@ -477,9 +479,11 @@ def test_decision_fields_posted_to_the_admin_change_forms_are_ignored(admin_clie
         },
     )
     assert saved.status_code == 302
+    requested = change.new_date
     change.refresh_from_db()
     assert change.status == DeadlineChangeStatus.PENDING
     assert change.decision_comment == ""
+    assert change.new_date == requested
     url = reverse("admin:directives_assignment_change", args=[world.b_normal.pk])
     saved = admin_client.post(
         url,
@@ -499,6 +503,51 @@ def test_decision_fields_posted_to_the_admin_change_forms_are_ignored(admin_clie
     world.b_normal.refresh_from_db()
     assert world.b_normal.due_date == datetime.date(2024, 6, 30)
     assert world.b_normal.completed_on is None
+
+
+def test_the_admin_adds_no_claims_and_no_deadline_requests(admin_client):
+    # Both are the unit's to make, through progress_post and deadline_change_request.
+    for model in ("progressupdate", "deadlinechange"):
+        assert admin_client.get(reverse(f"admin:directives_{model}_add")).status_code == 403
+
+
+def admin_form_data(client, url: str, form_id: str) -> dict[str, str]:
+    """What the admin page's form sends as it is (lxml reads it as a browser would)."""
+    form = lxml.html.fromstring(client.get(url).content).get_element_by_id(form_id)
+    return dict(form.form_values())
+
+
+def test_a_directive_date_moved_in_the_admin_moves_the_deadlines_that_followed_it(
+    admin_client, world
+):
+    world.b_normal.due_date = datetime.date(2024, 8, 31)  # moved by an approved change
+    world.b_normal.save()
+    url = reverse("admin:directives_directive_change", args=[world.normal.pk])
+    data = admin_form_data(admin_client, url, "directive_form")
+
+    saved = admin_client.post(url, {**data, "due_date": "31/07/2024"})
+
+    assert saved.status_code == 302
+    world.a_normal.refresh_from_db()
+    world.b_normal.refresh_from_db()
+    assert world.a_normal.due_date == datetime.date(2024, 7, 31)
+    assert world.b_normal.due_date == datetime.date(2024, 8, 31)
+
+
+def test_a_directive_date_moved_on_the_meetings_admin_page_moves_them_too(admin_client, world):
+    url = reverse("admin:directives_meeting_change", args=[world.normal.meeting_id])
+    data = admin_form_data(admin_client, url, "meeting_form")
+    row = next(
+        name.removesuffix("-id")
+        for name, value in data.items()
+        if name.startswith("directives-") and name.endswith("-id") and value == str(world.normal.pk)
+    )
+
+    saved = admin_client.post(url, {**data, f"{row}-due_date": "31/07/2024"})
+
+    assert saved.status_code == 302
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.due_date == datetime.date(2024, 7, 31)
 
 
 # ------------------------------------------- a recommendation of a confidential directive
