@@ -1,4 +1,5 @@
 import pytest
+from django.utils import translation
 
 
 @pytest.fixture(autouse=True)
@@ -10,3 +11,12 @@ def _fast_and_quiet(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Every test starts in the site's language: a request in another one (the walk
+    presses "English") leaves its language active in the thread it ran in."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
