@@ -16,11 +16,9 @@ from collections.abc import Callable
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin import helpers
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Prefetch, QuerySet, Subquery
-from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
@@ -29,6 +27,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from directives import services
 from directives.models import (
+    COMMENT_MAX_LENGTH,
     Assignment,
     AssignmentRole,
     DeadlineChange,
@@ -39,7 +38,7 @@ from directives.models import (
     Topic,
 )
 from directives.rules import DirectiveStatus, combine_statuses
-from reports.admin import BoundedInlineMixin, FoldedSearchMixin
+from reports.admin import BoundedInlineMixin, FoldedSearchMixin, ask_for_comment
 from reports.models import Quarter
 from reports.numbers import FigureField, whole_units_errors
 
@@ -77,14 +76,6 @@ def fill_due_date(assignment: Assignment, directive: Directive) -> None:
 # -------------------------------------------------------------------- decisions
 
 
-class DecisionCommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 60}),
-        help_text=_("Say why, so the unit knows what to do next."),
-    )
-
-
 def decide_each(
     modeladmin: admin.ModelAdmin,
     request,
@@ -111,27 +102,6 @@ def decide_each(
             )
         else:
             modeladmin.message_user(request, done_message % {"row": row}, messages.SUCCESS)
-
-
-def ask_for_comment(modeladmin, request, queryset, action: str, title: str):
-    """The intermediate page of a refusal: the comment, or the page again with
-    an error. Returns the comment once given, or the page to show."""
-    form = DecisionCommentForm(request.POST if "apply" in request.POST else None)
-    if form.is_bound and form.is_valid():
-        return form.cleaned_data["comment"]
-    return TemplateResponse(
-        request,
-        "admin/directives/decision_comment.html",
-        {
-            **modeladmin.admin_site.each_context(request),
-            "title": title,
-            "opts": modeladmin.model._meta,
-            "queryset": queryset,
-            "form": form,
-            "action": action,
-            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-        },
-    )
 
 
 # -------------------------------------------------------------------- inlines
@@ -487,7 +457,12 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Reject selected claims…"))
     def reject_claims(self, request, queryset):
         comment = ask_for_comment(
-            self, request, queryset, "reject_claims", gettext("Reject the selected claims")
+            self,
+            request,
+            queryset,
+            action="reject_claims",
+            title=gettext("Reject the selected claims"),
+            max_length=COMMENT_MAX_LENGTH,
         )
         if not isinstance(comment, str):
             return comment
@@ -580,7 +555,12 @@ class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     @admin.action(description=_("Refuse selected deadline changes…"))
     def refuse_changes(self, request, queryset):
         comment = ask_for_comment(
-            self, request, queryset, "refuse_changes", gettext("Refuse the selected requests")
+            self,
+            request,
+            queryset,
+            action="refuse_changes",
+            title=gettext("Refuse the selected requests"),
+            max_length=COMMENT_MAX_LENGTH,
         )
         if not isinstance(comment, str):
             return comment

@@ -24,6 +24,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from reports import permissions, services
 from reports.fields import CleanCharFormField
 from reports.models import (
+    COMMENT_MAX_LENGTH,
     Indicator,
     IndicatorValue,
     Membership,
@@ -422,12 +423,41 @@ class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
         return _report_is_editable(obj) and super().has_delete_permission(request, obj)
 
 
-class ReviewCommentForm(forms.Form):
-    comment = forms.CharField(
-        label=_("Comment for the units"),
-        widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
-        required=True,
-        error_messages={"required": _("Write the comment the units will read.")},
+class ActionCommentForm(forms.Form):
+    """The comment an admin action sends to the units with its decision."""
+
+    def __init__(self, *args, max_length: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["comment"] = CleanCharFormField(
+            label=_("Comment for the units"),
+            max_length=max_length,
+            widget=forms.Textarea(attrs={"rows": 4, "cols": 80}),
+            error_messages={"required": _("Write the comment the units will read.")},
+        )
+
+
+def ask_for_comment(
+    modeladmin: admin.ModelAdmin, request, queryset, *, action: str, title: str, max_length: int
+) -> str | TemplateResponse:
+    """The intermediate page of an action that needs a comment (return, reopen, reject,
+    refuse): the comment once given, else the page (again, with the error)."""
+    form = ActionCommentForm(
+        request.POST if "apply" in request.POST else None, max_length=max_length
+    )
+    if form.is_bound and form.is_valid():
+        return form.cleaned_data["comment"]
+    return TemplateResponse(
+        request,
+        "admin/action_comment.html",
+        {
+            **modeladmin.admin_site.each_context(request),
+            "title": title,
+            "opts": modeladmin.model._meta,
+            "queryset": queryset,
+            "form": form,
+            "action": action,
+            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+        },
     )
 
 
@@ -558,21 +588,18 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         """Ask for the comment on an intermediate page, then decide each report with it."""
         if self._refused_unless_reviewer(request):
             return None
-        form = ReviewCommentForm(request.POST if "apply" in request.POST else None)
-        if form.is_valid():
-            comment = form.cleaned_data["comment"]
-            self._review_each(request, queryset, lambda r: decide(r, comment), done)
-            return None
-        context = {
-            **self.admin_site.each_context(request),
-            "title": title,
-            "opts": self.model._meta,
-            "form": form,
-            "reports": queryset.select_related("unit", "quarter"),
-            "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
-        }
-        return TemplateResponse(request, "admin/reports/unitreport/review_comment.html", context)
+        comment = ask_for_comment(
+            self,
+            request,
+            queryset.select_related("unit", "quarter"),
+            action=action,
+            title=title,
+            max_length=COMMENT_MAX_LENGTH,
+        )
+        if not isinstance(comment, str):
+            return comment
+        self._review_each(request, queryset, lambda r: decide(r, comment), done)
+        return None
 
     @admin.action(description=_("Return the selected reports to their units…"))
     def return_reports(self, request, queryset):

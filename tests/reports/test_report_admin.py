@@ -9,7 +9,13 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 
 from reports import services
-from reports.models import ReportStatus, ReportVersion, ReviewEvent, UnitReport
+from reports.models import (
+    COMMENT_MAX_LENGTH,
+    ReportStatus,
+    ReportVersion,
+    ReviewEvent,
+    UnitReport,
+)
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -134,6 +140,21 @@ def test_the_return_action_asks_for_a_comment_first(client, admin_reviewer, quar
     report.refresh_from_db()
     assert (report.status, report.review_comment) == (ReportStatus.RETURNED, "Bổ sung số liệu.")
     assert ReviewEvent.objects.get().comment == "Bổ sung số liệu."
+
+
+def test_the_return_action_refuses_a_comment_longer_than_a_report_comment(
+    client, admin_reviewer, quarter
+):
+    report = submitted(quarter, "Đơn vị A")
+    too_long = "x" * (COMMENT_MAX_LENGTH + 1)
+
+    page = run_action(
+        client, admin_reviewer, "return_reports", [report], apply="1", comment=too_long
+    )
+
+    assert page.status_code == 200
+    assert page.context["form"].errors
+    assert UnitReport.objects.get().status == ReportStatus.SUBMITTED
 
 
 def test_the_reopen_action_reopens_only_accepted_reports(client, admin_reviewer, quarter):
