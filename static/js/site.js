@@ -344,9 +344,24 @@ if (firstInvalid && !document.querySelector("[autofocus]")) {
     true,
   );
 
+  // Signing out on purpose forgets every kept text, so the next person at this
+  // browser finds none (an expired session keeps it: that is what keeping is for).
+  function forgetAllOnSignOut(form) {
+    form.addEventListener("submit", () => {
+      try {
+        Object.keys(local)
+          .filter((key) => key.startsWith(PREFIX))
+          .forEach(forget);
+      } catch (error) {
+        // No storage: nothing was kept.
+      }
+    });
+  }
+
   function start() {
     settleLastSubmit();
     document.querySelectorAll("form[data-keep]").forEach(setUp);
+    document.querySelectorAll("form[data-sign-out]").forEach(forgetAllOnSignOut);
   }
 
   // After the deferred scripts (search pickers), so their options can be put back.

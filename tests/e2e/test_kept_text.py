@@ -170,6 +170,21 @@ def test_discarding_the_offer_forgets_the_text(open_as, live_url):
     expect(notice(reviewer)).to_be_hidden()
 
 
+def test_signing_out_forgets_every_kept_text(open_as, live_url):
+    reviewer = open_as("reviewer")
+    meeting_page(reviewer, live_url)
+    reviewer.get_by_role("link", name=t("Add a recommendation")).click()
+    reviewer.locator("[name=text]").fill("Kiến nghị chưa lưu.")
+    reviewer.wait_for_timeout(600)
+    kept = "Object.keys(localStorage).filter((key) => key.startsWith('danvan:')).length"
+    assert reviewer.evaluate(kept) > 0
+
+    reviewer.locator("form[data-sign-out] button").click()
+    reviewer.wait_for_load_state()
+
+    assert reviewer.evaluate(kept) == 0
+
+
 def _one(database, sql: str) -> int:
     with contextlib.closing(sqlite3.connect(database)) as connection:
         return connection.execute(sql).fetchone()[0]
