@@ -261,17 +261,15 @@ def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | Non
     )
 
 
-def queue_reports(user, quarter: Quarter) -> QuerySet[UnitReport]:
-    """The quarter's filed reports the user may list, waiting ones first.
+def queue_reports(quarter: Quarter) -> QuerySet[UnitReport]:
+    """The quarter's submitted, accepted and returned reports, waiting ones first.
 
-    Returned reports are listed for reviewers (they returned them); their row
-    opens on what the unit submitted, not on its edits since.
+    A returned report is listed too: whoever sees the queue (reviewers and
+    leadership) may read its submitted versions, and its row opens on what the
+    unit submitted, not on its edits since.
     """
-    statuses = list(FILED)
-    if permissions.can_review(user) or user.is_superuser:
-        statuses.append(ReportStatus.RETURNED)
     return (
-        UnitReport.objects.filter(quarter=quarter, status__in=statuses)
+        UnitReport.objects.filter(quarter=quarter, status__in=[*FILED, ReportStatus.RETURNED])
         .select_related("unit", "quarter", "submitted_by", "reviewed_by")
         .annotate(
             waiting=Case(

@@ -388,10 +388,8 @@ class QueueFilter(django_filters.FilterSet):
         model = UnitReport
         fields = ["kind", "status"]
 
-    def __init__(self, *args, statuses: int = 3, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        status = self.filters["status"]
-        status.extra["choices"] = status.extra["choices"][:statuses]
         for field in self.form.fields.values():
             field.widget.attrs.update({"class": "form-select", "data-autosubmit": ""})
 
@@ -415,12 +413,7 @@ def queue(request: HttpRequest, quarter_slug: str) -> HttpResponse:
     if not permissions.can_see_queue(user):
         raise PermissionDenied
     quarter = _quarter_or_404(quarter_slug)
-    sees_returned = permissions.can_review(user) or user.is_superuser
-    filters = QueueFilter(
-        request.GET,
-        queryset=selectors.queue_reports(user, quarter),
-        statuses=3 if sees_returned else 2,
-    )
+    filters = QueueFilter(request.GET, queryset=selectors.queue_reports(quarter))
     kind = filters.form.data.get("kind", "") if filters.is_valid() else ""
     kind = kind if kind in UnitKind.values else ""
     page = Paginator(filters.qs, 100).get_page(page_number(request.GET))
