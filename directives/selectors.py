@@ -158,7 +158,8 @@ def directive_timeline(directive: Directive) -> list[TimelineEvent]:
 
 
 def assignments_awaiting_update(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignment]:
-    """The user's units' open assignments without an update in ``quarter``."""
+    """The user's units' open assignments without an update in ``quarter``, each with
+    ``claim_pending`` (a "done" claim awaits confirmation: nothing can be posted)."""
     if quarter is None or not user.is_authenticated:
         return Assignment.objects.none()
     qs = query.annotate_assignment_status(
@@ -166,8 +167,12 @@ def assignments_awaiting_update(user: AnyUser, quarter: Quarter | None) -> Query
         quarter=quarter,
         today=timezone.localdate(),
     )
+    claim_pending = ProgressUpdate.objects.filter(
+        assignment=OuterRef("pk"), review_status=ReviewStatus.PENDING
+    )
     return (
         qs.filter(status__in=query.OPEN_VALUES, updated_this_quarter=False)
+        .annotate(claim_pending=Exists(claim_pending))
         .select_related("unit", "directive", "directive__meeting")
         .order_by(
             F("due_date").asc(nulls_last=True), "directive__meeting__held_at", "directive__number"

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from directives import permissions
 from directives.rules import BADGE, DirectiveStatus, days_past_deadline
 
 register = template.Library()
@@ -79,3 +80,10 @@ def percent(value) -> str:
 @register.filter
 def get(mapping: dict, key):
     return mapping.get(key) if mapping else None
+
+
+@register.simple_tag
+def progress_refusal(assignment) -> str | None:
+    """Why progress cannot be posted on ``assignment`` now (permissions.progress_refusal),
+    read from its ``claim_pending`` annotation (selectors.assignments_awaiting_update)."""
+    return permissions.progress_refusal(assignment, claim_pending=assignment.claim_pending)

@@ -89,9 +89,9 @@ def test_a_retried_save_and_add_another_does_not_record_the_directive_twice(clie
 
 def claim(world, assignment=None, **kwargs):
     kwargs.setdefault("finished_on", datetime.date(2024, 5, 15))
+    kwargs.setdefault("quarter", world.q2)
     return f.ProgressUpdateFactory(
         assignment=assignment or world.a_normal,
-        quarter=world.q2,
         claimed_status=ClaimedStatus.DONE,
         percent=100,
         review_status=ReviewStatus.PENDING,
@@ -228,6 +228,20 @@ def test_a_progress_post_while_a_claim_awaits_confirmation_is_refused_by_the_ser
             percent=40,
             description="Thêm.",
         )
+
+
+def test_a_claim_pending_since_an_earlier_quarter_offers_no_post_button_in_the_awaiting_list(
+    client, world
+):
+    claim(world, quarter=world.q1, finished_on=datetime.date(2024, 3, 20))
+    client.force_login(world.reporter_a)
+
+    page = client.get(reverse("directives:my_work"))
+
+    awaiting = page.context["awaiting_assignments"]
+    assert world.a_normal in list(awaiting)  # no update this quarter
+    assert reverse("directives:progress_new", args=[world.a_normal.pk]) not in page.text
+    assert gettext("Awaiting confirmation") in page.text
 
 
 # ------------------------------------------------ completion dated by the work
