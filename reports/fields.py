@@ -28,6 +28,11 @@ class CleanCharFormField(forms.CharField):
     def to_python(self, value):
         return super().to_python(_cleaned(value))
 
+    def bound_data(self, data, initial):
+        # A form shown again (an error, a conflict) shows the text as it would be
+        # saved: Word's Shift+Enter as a new line, not as an invisible box.
+        return _cleaned(data)
+
 
 class _CleanModelText:
     def to_python(self, value):

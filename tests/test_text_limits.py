@@ -65,6 +65,14 @@ def test_a_form_removes_a_nul_instead_of_refusing_the_text():
     assert form.cleaned_data["comment"] == "Thiếu biên bản\nký"
 
 
+def test_a_form_shown_again_shows_the_text_as_it_would_be_saved():
+    from reports.forms import ReturnForm
+
+    form = ReturnForm(data={"comment": "Bổ sung:\x0bđã rà soát" + "a" * 6_000})
+    assert not form.is_valid()  # too long: the form is shown again
+    assert form["comment"].value().startswith("Bổ sung:\nđã rà soát")
+
+
 def test_the_form_limit_counts_the_cleaned_text():
     from reports.forms import ReturnForm
 
