@@ -252,7 +252,7 @@ def test_a_saved_report_with_a_grouped_number_shows_no_unsaved_notice(open_as, l
     reporter = open_as("hnd-reporter")
     reporter.goto(f"{live_url}/reports/hnd/2024-q2/")
     reporter.locator("[name=people_situation]").fill("Nông dân phấn khởi.")
-    reporter.locator("form[data-keep] input[inputmode=decimal]").first.fill("12345")
+    reporter.locator("form[data-keep] input[data-figure]").first.fill("12345")
     reporter.get_by_role("button", name=t("Save draft")).click()
     expect(reporter.get_by_role("alert")).to_be_visible()
     # The server shows the figure grouped, unlike what was typed; it was saved all the

@@ -227,7 +227,7 @@ def test_a_report_is_drafted_and_saved_from_the_keyboard_alone(page, live_url):
 def test_invalid_fields_are_marked_and_explained(pages_by_user, live_url):
     page = pages_by_user("hnd-reporter")
     page.goto(f"{live_url}/reports/hnd/2024-q2/")
-    field = page.locator("input[inputmode=decimal]").first
+    field = page.locator("input[data-figure]").first
     field.fill("nhiều")
     page.get_by_role("button", name=t("Save draft")).click()
     invalid = page.locator("[aria-invalid=true]").first
