@@ -225,6 +225,12 @@ def _read_archive(archive_path: Path, *, media_dir: Path) -> tuple[dict, bytes, 
         isinstance(label, str) and isinstance(count, int) for label, count in rows.items()
     ):
         raise BackupError("The manifest has no row counts. Nothing was changed.")
+    unlisted = [label for label in IN_USE_MODELS if label not in rows]
+    if unlisted:
+        raise BackupError(
+            f"The manifest lists no rows of {', '.join(unlisted)}: it is not the manifest "
+            "of a whole Dân vận backup. Nothing was changed."
+        )
     if manifest.get("media_files", media_files) != media_files:
         raise BackupError(
             f"The manifest lists {manifest.get('media_files')} files but the archive holds "
@@ -365,6 +371,11 @@ def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
         media_dir = scratch / "media"
         media_dir.mkdir()
         manifest, database, _files = _read_archive(archive_path, media_dir=media_dir)
+        if force and not any(manifest["rows"][label] for label in IN_USE_MODELS):
+            raise BackupError(
+                "The archive holds no users, units, quarters or meetings: restoring it would "
+                "leave this database empty. Nothing was changed."
+            )
         _check_dump(database, manifest)
         _load(database, manifest, scratch=scratch, erase=force)
         try:

@@ -139,6 +139,27 @@ def test_an_archive_with_an_unreadable_manifest_changes_nothing(good_archive, si
     restore_is_refused(archive, site, "manifest .* cannot be read")
 
 
+def test_an_archive_of_nothing_does_not_empty_the_database(site, tmp_path):
+    # A manifest and a dump that agree, about no rows at all (found in review: the
+    # checks compared only what the manifest named, and it named nothing).
+    members = {
+        "manifest.json": json.dumps({"format": 1, "rows": {}, "media_files": 0}).encode(),
+        "db.xml": b'<?xml version="1.0" encoding="utf-8"?><django-objects version="1.0"/>',
+    }
+    archive = write_archive(tmp_path / "empty.tar.gz", members)
+    restore_is_refused(archive, site, "not the manifest of a whole")
+
+
+def test_an_archive_of_an_empty_site_does_not_empty_this_one(good_archive, site, tmp_path):
+    members = members_of(good_archive)
+    manifest = json.loads(members["manifest.json"])
+    manifest["rows"] = dict.fromkeys(manifest["rows"], 0)
+    members["manifest.json"] = json.dumps(manifest).encode()
+    members["db.xml"] = b'<?xml version="1.0" encoding="utf-8"?><django-objects version="1.0"/>'
+    archive = write_archive(tmp_path / "empty-site.tar.gz", members)
+    restore_is_refused(archive, site, "would leave this database empty")
+
+
 def test_a_good_archive_with_force_still_replaces_the_database_and_the_files(good_archive, site):
     counts = model_row_counts()
     f.UnitFactory(code="added-after-the-backup")

@@ -28,9 +28,10 @@ class Command(BaseCommand):
             manifest = backup_restore(archive_path=archive, force=force)
         except BackupError as error:
             raise CommandError(str(error)) from error
+        files = manifest.get("media_files", "?")
         self.stdout.write(
             self.style.SUCCESS(
-                f"Restored the backup of {manifest['created_at']}: "
-                f"{sum(manifest['rows'].values())} rows and {manifest['media_files']} files."
+                f"Restored the backup of {manifest.get('created_at', '?')}: "
+                f"{sum(manifest['rows'].values())} rows and {files} files."
             )
         )
