@@ -96,6 +96,22 @@ def dump_database(*, cleaned: list[str] | None = None) -> bytes:
     return out.getvalue().encode()
 
 
+def _snapshot(cleaned: list[str]) -> tuple[bytes, dict[str, int]]:
+    """The dump and the row counts of one moment, so that a save between the two
+    cannot make the manifest disagree with the dump (and the backup unrestorable).
+
+    One transaction; on PostgreSQL at REPEATABLE READ, which gives every query in it
+    the same snapshot. (SQLite's read transaction already does.) Inside a
+    transaction already begun (tests), its snapshot is the caller's.
+    """
+    outermost = not connection.in_atomic_block
+    with transaction.atomic():
+        if outermost and connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        return dump_database(cleaned=cleaned), model_row_counts()
+
+
 def backup_create(*, output: Path) -> dict:
     """Write the backup archive to ``output``; return its manifest.
 
@@ -120,13 +136,13 @@ def backup_create(*, output: Path) -> dict:
     partial = Path(partial_name)
     try:
         cleaned: list[str] = []
-        database = dump_database(cleaned=cleaned)
+        database, rows = _snapshot(cleaned)
         manifest = {
             "format": FORMAT,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(),
             "django": django.get_version(),
             "database_vendor": connection.vendor,
-            "rows": model_row_counts(),
+            "rows": rows,
             "media_files": len(media_files),
             "cleaned_texts": cleaned,
         }
