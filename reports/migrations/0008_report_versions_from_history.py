@@ -24,7 +24,9 @@ def _frozen_values(version, rows, indicators, ReportVersionValue):
     """Version value rows from (indicator id, value, note) tuples."""
     result = []
     for indicator_id, value, note in rows:
-        indicator = indicators[indicator_id]
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            continue  # deleted since (history rows keep ids without a constraint)
         result.append(
             ReportVersionValue(
                 version=version,
@@ -63,6 +65,12 @@ def create_versions(apps, schema_editor):
     ReviewEvent = apps.get_model("reports", "ReviewEvent")
 
     indicators = {i.pk: i for i in Indicator.objects.all()}
+    # History rows keep user ids without a constraint: a user deleted since is nobody.
+    users = set(apps.get_model("auth", "User").objects.values_list("pk", flat=True))
+
+    def user(pk):
+        return pk if pk in users else None
+
     sent = UnitReport.objects.exclude(status="draft", first_submitted_at__isnull=True)
     for report in sent.order_by("pk").iterator(chunk_size=500):
         if ReportVersion.objects.filter(report_id=report.pk).exists():
@@ -86,7 +94,7 @@ def create_versions(apps, schema_editor):
                     number=version.number + 1 if version else 1,
                     unit_name=record.unit_name or report.unit_name,
                     submitted_at=record.submitted_at or record.history_date,
-                    submitted_by_id=record.submitted_by_id or record.history_user_id,
+                    submitted_by_id=user(record.submitted_by_id or record.history_user_id),
                     **{name: getattr(record, name) for name in SECTIONS},
                 )
                 rows = (
@@ -101,7 +109,7 @@ def create_versions(apps, schema_editor):
                         version=version,
                         outcome=event,
                         comment=record.review_comment if event != "accepted" else "",
-                        by_id=record.history_user_id,
+                        by_id=user(record.history_user_id),
                         at=record.reviewed_at or record.history_date,
                     )
                 )
@@ -111,7 +119,7 @@ def create_versions(apps, schema_editor):
                 number=1,
                 unit_name=report.unit_name,
                 submitted_at=report.submitted_at or report.first_submitted_at or report.updated_at,
-                submitted_by_id=report.submitted_by_id,
+                submitted_by_id=user(report.submitted_by_id),
                 **{name: getattr(report, name) for name in SECTIONS},
             )
             values += _frozen_values(version, current_values, indicators, ReportVersionValue)
@@ -121,7 +129,7 @@ def create_versions(apps, schema_editor):
                         version=version,
                         outcome=report.status,
                         comment=report.review_comment if report.status == "returned" else "",
-                        by_id=report.reviewed_by_id,
+                        by_id=user(report.reviewed_by_id),
                         at=report.reviewed_at,
                     )
                 )

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib.auth.models import User
 from django.urls import reverse
 
 from reports import permissions, selectors, services
@@ -359,3 +360,19 @@ def test_the_migration_falls_back_to_the_stored_text_without_history(world):
     )
     assert version.review_events.get().outcome == ReviewOutcome.ACCEPTED
     assert not draft.versions.exists()
+
+
+def test_the_migration_names_nobody_for_a_user_deleted_since(world):
+    report = returned_and_edited(world)
+    ReportVersion.objects.all().delete()
+    # History keeps the ids of users deleted since, with no constraint to stop it.
+    gone = User.objects.create_user("da-nghi")
+    report.history.update(history_user_id=gone.pk)
+    report.history.model.objects.filter(id=report.pk).update(submitted_by_id=gone.pk)
+    User.objects.filter(pk=gone.pk).delete()
+
+    _migration().create_versions(apps, None)
+
+    version = ReportVersion.objects.get(report=report)
+    assert version.submitted_by is None
+    assert version.review_events.get().by is None
