@@ -132,7 +132,10 @@ def directive_save(
 
     wanted = {u.pk: AssignmentRole.LEAD for u in lead_units}
     wanted.update({u.pk: AssignmentRole.SUPPORT for u in support_units})
-    existing = {a.unit_id: a for a in directive.assignments.select_related("unit")}
+    # Locked like progress_post locks them, so no progress can arrive between the
+    # check below and the removal of a unit's assignment.
+    locked = directive.assignments.select_for_update(of=("self",)).select_related("unit")
+    existing = {a.unit_id: a for a in locked}
     removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
     blocked = [a.unit.label for a in removed if a.updates.exists()]
     if blocked:

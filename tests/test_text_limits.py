@@ -104,7 +104,7 @@ def migration(app: str, name: str):
     return importlib.import_module(f"{app}.migrations.{name}")
 
 
-def test_the_data_migrations_clean_stored_rows_and_history_and_cut_overlong_texts():
+def test_the_data_migrations_clean_stored_rows_and_history_and_keep_overlong_texts_whole():
     from directives.models import Directive, ProgressUpdate
     from reports.models import UnitReport
 
@@ -123,11 +123,11 @@ def test_the_data_migrations_clean_stored_rows_and_history_and_cut_overlong_text
     migration("directives", "0003_clean_stored_texts").clean_stored_texts(apps, None)
 
     assert read_raw(UnitReport, report.pk, "results") == "Dòng một\ndòng hai đúng hạn"
-    assert read_raw(UnitReport, report.pk, "review_comment") == "x" * 5_000
+    assert read_raw(UnitReport, report.pk, "review_comment") == "x" * 6_000
     assert read_raw(type(report_history), report_history.pk, "results") == (
         "Dòng một\ndòng hai đúng hạn"
     )
     assert read_raw(Directive, directive.pk, "title") == "Dân vận\n"
-    assert read_raw(ProgressUpdate, update.pk, "description") == "y" * 5_000
+    assert read_raw(ProgressUpdate, update.pk, "description") == "y" * 9_000
     assert read_raw(type(user), user.pk, "first_name") == "An\n"
     assert read_raw(type(user), user.pk, "last_name") == "Nguyễn"

@@ -1,14 +1,12 @@
 """Clean the texts stored before ``reports.fields`` cleaned them on the way in.
 
 Every text column of this app's models and of their history tables goes
-through ``clean_text`` (NFC, one kind of newline, no control characters), and
-a text longer than its field's limit is cut to the limit. Cutting is acceptable:
-no page limited these texts before, but a text above the new limits (a
-progress description of 5,000 characters, a directive of 10,000, a comment of
-2,000, ...) is a paste gone wrong, not a text anyone reads to the end; the
-history rows keep no longer copy either. Rows are read in batches by primary
-key and only changed rows are written. There is nothing to undo: the reverse
-does nothing.
+through ``clean_text`` (NFC, one kind of newline, no control characters). A text
+longer than its field's new limit is kept whole: it was typed before the limit
+existed, and cutting it would lose what a unit or the commission wrote (its
+history copies included); the form asks for it shorter at its next edit. Rows
+are read in batches by primary key and only changed rows are written. There is
+nothing to undo: the reverse does nothing.
 """
 
 from django.db import migrations, models
@@ -43,8 +41,6 @@ def clean_model_texts(model) -> None:
                 if not isinstance(value, str):
                     continue
                 cleaned = clean_text(value)
-                if field.max_length and len(cleaned) > field.max_length:
-                    cleaned = cleaned[: field.max_length]
                 if cleaned != value:
                     changes[field.attname] = cleaned
             if changes:

@@ -1,13 +1,12 @@
 """Clean the texts stored before ``reports.fields`` cleaned them on the way in.
 
 Every text column of this app's models and of their history tables goes
-through ``clean_text`` (NFC, one kind of newline, no control characters), and
-a text longer than its field's limit is cut to the limit. Cutting is acceptable:
-such texts could not be typed through the pages (the report form already
-refused a section above 20,000 characters) and only a paste into the admin or a
-script could store them. The user's first and last names (the admin's user
-form) are cleaned too. Rows are read in batches by primary key and only
-changed rows are written, so the migration is quick on clean data and safe to
+through ``clean_text`` (NFC, one kind of newline, no control characters). A text
+longer than its field's new limit is kept whole: it was typed before the limit
+existed, and cutting it would lose what a unit or the commission wrote (its
+history copies included); the form asks for it shorter at its next edit. The
+user's first and last names (the admin's user form) are cleaned too. Rows are
+read in batches by primary key and only changed rows are written, so the migration is quick on clean data and safe to
 run again. There is nothing to undo: the reverse does nothing.
 """
 
@@ -44,8 +43,6 @@ def clean_model_texts(model, fields=None) -> None:
                 if not isinstance(value, str):
                     continue
                 cleaned = clean_text(value)
-                if field.max_length and len(cleaned) > field.max_length:
-                    cleaned = cleaned[: field.max_length]
                 if cleaned != value:
                     changes[field.attname] = cleaned
             if changes:
