@@ -38,7 +38,12 @@ from directives.models import (
     Topic,
 )
 from directives.rules import DirectiveStatus, combine_statuses
-from reports.admin import BoundedInlineMixin, FoldedSearchMixin, ask_for_comment
+from reports.admin import (
+    BoundedInlineFormSet,
+    BoundedInlineMixin,
+    FoldedSearchMixin,
+    ask_for_comment,
+)
 from reports.models import Quarter
 from reports.numbers import FigureField, whole_units_errors
 
@@ -107,8 +112,27 @@ def decide_each(
 # -------------------------------------------------------------------- inlines
 
 
+class AssignmentFormSet(BoundedInlineFormSet):
+    """A unit that has reported progress keeps its assignment: neither removed nor
+    given to another unit (services.assignments_removal_refusal, as directive_save)."""
+
+    def clean(self):
+        super().clean()
+        leaving = [
+            form.instance
+            for form in self.initial_forms
+            if form in self.deleted_forms or "unit" in form.changed_data
+        ]
+        refusal = services.assignments_removal_refusal(
+            Assignment.objects.filter(pk__in=[a.pk for a in leaving]).select_related("unit")
+        )
+        if refusal:
+            raise ValidationError(refusal)
+
+
 class AssignmentInline(BoundedInlineMixin, admin.TabularInline):
     model = Assignment
+    formset = AssignmentFormSet
     fields = ["unit", "role", "due_date", "completed_on", "status_display"]
     # The deadline moves by an approved change, completion by a confirmed claim.
     readonly_fields = ["due_date", "completed_on", "status_display"]

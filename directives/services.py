@@ -101,6 +101,17 @@ def meeting_save(
     return meeting
 
 
+def assignments_removal_refusal(assignments: Iterable[Assignment]) -> str | None:
+    """Why these assignments cannot be removed (or given to another unit), or None:
+    a unit that has reported progress keeps its assignment, and the progress its unit."""
+    blocked = [a.unit.label for a in assignments if a.updates.exists()]
+    if not blocked:
+        return None
+    return _("These units have already reported progress and cannot be removed: %(units)s.") % {
+        "units": ", ".join(blocked)
+    }
+
+
 @transaction.atomic
 def directive_save(
     *,
@@ -137,16 +148,9 @@ def directive_save(
     locked = directive.assignments.select_for_update(of=("self",)).select_related("unit")
     existing = {a.unit_id: a for a in locked}
     removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
-    blocked = [a.unit.label for a in removed if a.updates.exists()]
-    if blocked:
-        raise ValidationError(
-            {
-                "lead_units": _(
-                    "These units have already reported progress and cannot be removed: %(units)s."
-                )
-                % {"units": ", ".join(blocked)}
-            }
-        )
+    refusal = assignments_removal_refusal(removed)
+    if refusal:
+        raise ValidationError({"lead_units": refusal})
     for assignment in removed:
         _by(assignment, user).delete()
     for unit_id, role in wanted.items():

@@ -401,6 +401,17 @@ class IndicatorValueAdminForm(forms.ModelForm):
         model = IndicatorValue
         fields = ["report", "indicator", "value", "note"]
 
+    def clean_report(self):
+        report = self.cleaned_data["report"]
+        if not _report_is_editable(report):
+            raise forms.ValidationError(
+                _(
+                    "This report has been submitted, accepted or belongs to a closed quarter: "
+                    "its figures are on record."
+                )
+            )
+        return report
+
 
 class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
     model = IndicatorValue
@@ -641,6 +652,15 @@ class IndicatorValueAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "indicator__search_text",
     ]
     autocomplete_fields = ["report", "indicator"]
+
+    # As on the report's own page: a filed report's figures are what the commission reviews.
+    def has_change_permission(self, request, obj=None):
+        editable = obj is None or _report_is_editable(obj.report)
+        return editable and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        editable = obj is None or _report_is_editable(obj.report)
+        return editable and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("unit"), ordering="report__unit_name")
     def unit_label(self, obj: IndicatorValue) -> str:

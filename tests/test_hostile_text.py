@@ -275,7 +275,12 @@ ADMIN_UNTOUCHED = {"auth.Group"}
 ADMIN_OTHER_TEXTS = {"auth.User": {"first_name": 150, "last_name": 150}}
 # The rows whose texts the admin lets one change (a filed report's text is read-only).
 ADMIN_EDITABLE_ROWS = {
-    "reports.UnitReport": lambda rows: rows.filter(status=ReportStatus.DRAFT, quarter__closed=False)
+    "reports.UnitReport": lambda rows: rows.filter(
+        status=ReportStatus.DRAFT, quarter__closed=False
+    ),
+    "reports.IndicatorValue": lambda rows: rows.filter(
+        report__status=ReportStatus.DRAFT, report__quarter__closed=False
+    ),
 }
 
 

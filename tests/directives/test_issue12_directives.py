@@ -548,6 +548,27 @@ def test_a_directive_date_moved_in_the_admin_moves_the_deadlines_that_followed_i
     assert world.b_normal.due_date == datetime.date(2024, 8, 31)
 
 
+def test_the_admin_keeps_an_assignment_that_has_progress(admin_client, world):
+    f.ProgressUpdateFactory(assignment=world.a_normal, quarter=world.q2)
+    url = reverse("admin:directives_directive_change", args=[world.normal.pk])
+    data = admin_form_data(admin_client, url, "directive_form")
+    row = next(
+        name.removesuffix("-id")
+        for name, value in data.items()
+        if name.startswith("assignments-")
+        and name.endswith("-id")
+        and value == str(world.a_normal.pk)
+    )
+
+    removed = admin_client.post(url, {**data, f"{row}-DELETE": "on"})
+    moved = admin_client.post(url, {**data, f"{row}-unit": str(world.unit_c.pk)})
+
+    assert removed.status_code == moved.status_code == 200  # the form again, with why
+    world.a_normal.refresh_from_db()
+    assert world.a_normal.unit == world.unit_a
+    assert world.a_normal.updates.count() == 1
+
+
 def test_a_directive_date_moved_on_the_meetings_admin_page_moves_them_too(admin_client, world):
     url = reverse("admin:directives_meeting_change", args=[world.normal.meeting_id])
     data = admin_form_data(admin_client, url, "meeting_form")

@@ -183,3 +183,24 @@ def test_submitted_versions_are_read_only_in_the_admin(client, admin_user, quart
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert client.post(change, {"results": "Sửa."}).status_code == 403
     assert ReportVersion.objects.get().results == report.results
+
+
+def test_a_filed_reports_figures_are_read_only_in_the_values_admin_too(client, admin_user, quarter):
+    report = submitted(quarter, "Đơn vị A")
+    value = f.IndicatorValueFactory(report=report, value=7)
+    client.force_login(admin_user)
+    change = reverse("admin:reports_indicatorvalue_change", args=[value.pk])
+
+    client.post(change, {"report": report.pk, "indicator": value.indicator_id, "value": "9"})
+    added = client.post(
+        reverse("admin:reports_indicatorvalue_add"),
+        {"report": report.pk, "indicator": f.IndicatorFactory().pk, "value": "3"},
+    )
+
+    value.refresh_from_db()
+    assert value.value == 7
+    assert added.status_code == 200
+    assert added.context["adminform"].form.errors["report"]
+    assert report.values.count() == 1
+    deleted = reverse("admin:reports_indicatorvalue_delete", args=[value.pk])
+    assert client.post(deleted, {"post": "yes"}).status_code == 403
