@@ -485,7 +485,8 @@ class Walker:
                 # user would, with every empty field filled in.
                 data = self._values(form, button, variant="", fill_all=True)
                 visit = self._send(method, target, data)
-            self._check(visit, method=method, url=target, referrer=base, button=label)
+            if self._check(visit, method=method, url=target, referrer=base, button=label):
+                self.seen_url_names[url_name_of(urlsplit(target).path)] += 1
             # A search or filter form shows a page of its own: walk its links too.
             if method == "get" and visit.status == 200 and visit.body:
                 for href in parse(visit.body).links:
