@@ -104,7 +104,13 @@ def meeting_save(
 def assignments_removal_refusal(assignments: Iterable[Assignment]) -> str | None:
     """Why these assignments cannot be removed (or given to another unit), or None:
     a unit that has reported progress keeps its assignment, and the progress its unit."""
-    blocked = [a.unit.label for a in assignments if a.updates.exists()]
+    assignments = list(assignments)
+    reported = set(
+        ProgressUpdate.objects.filter(assignment__in=assignments).values_list(
+            "assignment_id", flat=True
+        )
+    )
+    blocked = [a.unit.label for a in assignments if a.pk in reported]
     if not blocked:
         return None
     return _("These units have already reported progress and cannot be removed: %(units)s.") % {
