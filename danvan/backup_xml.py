@@ -2,7 +2,7 @@
 
 XML 1.0 cannot carry most control characters, and Django's XML serializer
 refuses a whole dump over one of them (U+000B, Word's Shift+Enter, in one
-history row was enough). The cleaning fields (``reports.fields``) and their
+history row was enough). The cleaning fields (``common.fields``) and their
 data migrations keep stored text clean; a row that is still dirty (a table
 outside our apps, a row written around Django) is written cleaned
 (``clean_text``), which is also what a restore would store, and named in
@@ -16,7 +16,7 @@ import contextvars
 from django.core import serializers
 from django.core.serializers import xml_serializer
 
-from reports.text import clean_text
+from common.text import clean_text
 
 FORMAT = "xml-clean"
 

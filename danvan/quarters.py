@@ -16,8 +16,11 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.documents.docx import DOCX_MIME, document_number
+from common.documents.xlsx import XLSX_MIME
+from common.numbers import page_number
 from directives import selectors as directive_selectors
-from directives.exports import conclusion_notice_docx, directive_register_xlsx
+from directives.documents import conclusion_notice_docx, directive_register_xlsx
 from directives.rules import BADGE, DirectiveStatus
 from reports.aggregation import (
     Scope,
@@ -28,15 +31,8 @@ from reports.aggregation import (
     scope_for,
     unit_figures_page,
 )
-from reports.exports import (
-    DOCX_MIME,
-    XLSX_MIME,
-    consolidated_report_docx,
-    document_number,
-    indicator_table_xlsx,
-)
+from reports.documents import consolidated_report_docx, indicator_table_xlsx
 from reports.models import Quarter
-from reports.numbers import page_number
 
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 

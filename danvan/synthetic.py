@@ -29,6 +29,7 @@ from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q
 
+from common.text import search_text
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -60,7 +61,6 @@ from reports.models import (
 )
 from reports.permissions import LEADERSHIP, REVIEWERS
 from reports.rules import ROMAN
-from reports.text import search_text
 
 MARK = "[Sinh tự động]"
 UNIT_PREFIX = "gen-"

@@ -25,6 +25,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from common.admin import (
+    BoundedInlineFormSet,
+    BoundedInlineMixin,
+    FoldedSearchMixin,
+    ask_for_comment,
+)
+from common.numbers import FigureField, whole_units_errors
 from directives import services
 from directives.models import (
     COMMENT_MAX_LENGTH,
@@ -38,14 +45,7 @@ from directives.models import (
     Topic,
 )
 from directives.rules import DirectiveStatus, combine_statuses
-from reports.admin import (
-    BoundedInlineFormSet,
-    BoundedInlineMixin,
-    FoldedSearchMixin,
-    ask_for_comment,
-)
 from reports.models import Quarter
-from reports.numbers import FigureField, whole_units_errors
 
 SMALL_TEXT = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 

@@ -9,13 +9,13 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from common.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, search_words
+from common.widgets import SearchSelect, UnitSearchSelect
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, ProgressUpdate, Topic
 from directives.query import OPEN_VALUES
 from directives.rules import DirectiveStatus
 from reports.models import Quarter, Unit
 from reports.permissions import unit_roles
-from reports.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, search_words
-from reports.widgets import SearchSelect, UnitSearchSelect
 
 DEADLINE_CHOICES = [("yes", _("With a deadline")), ("no", _("Ongoing, no deadline"))]
 SORT_CHOICES = [

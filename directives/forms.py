@@ -10,6 +10,9 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.fields import CleanCharFormField
+from common.numbers import FigureField, whole_units_errors
+from common.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from directives import rules, selectors
 from directives.models import (
     COMMENT_MAX_LENGTH,
@@ -20,10 +23,7 @@ from directives.models import (
     ProgressUpdate,
     Recommendation,
 )
-from reports.fields import CleanCharFormField
 from reports.models import Unit
-from reports.numbers import FigureField, whole_units_errors
-from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 
 DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
 

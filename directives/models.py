@@ -12,19 +12,18 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.dates import BoundedDateField, BoundedDateTimeField, safe_localtime
+from common.fields import CleanCharField, CleanTextField
+from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
+from common.text import search_text
 from directives import rules
-from reports.dates import BoundedDateField, BoundedDateTimeField, safe_localtime
-from reports.fields import CleanCharField, CleanTextField
 from reports.models import (
-    VALUE_DECIMAL_PLACES,
-    VALUE_MAX_DIGITS,
     Indicator,
     Quarter,
     Unit,
     UnitReport,
 )
 from reports.rules import quarter_with_neighbours
-from reports.text import search_text
 
 # Limits of the typed texts: far beyond any real one (the longest demo text is
 # well under a tenth), short enough that a pasted book is refused with a message

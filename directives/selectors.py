@@ -32,6 +32,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import search_words
 from directives import permissions, query
 from directives.models import (
     Assignment,
@@ -55,7 +56,6 @@ from reports.models import (
 )
 from reports.permissions import AnyUser, unit_roles
 from reports.rules import Timeliness, late_from, quarter_of, rate
-from reports.text import search_words
 
 S = DirectiveStatus
 

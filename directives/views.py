@@ -18,6 +18,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.numbers import page_number, query_int
 from directives import permissions, selectors, services
 from directives.filters import AssignmentFilter, DirectiveFilter
 from directives.forms import (
@@ -41,7 +42,6 @@ from directives.models import (
 )
 from directives.rules import combine_statuses
 from reports.models import Quarter
-from reports.numbers import page_number, query_int
 
 PAGE_SIZE = 25
 

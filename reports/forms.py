@@ -5,7 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from reports.fields import CleanCharFormField
+from common.fields import CleanCharFormField
+from common.numbers import FigureField, format_figure
 from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -13,7 +14,6 @@ from reports.models import (
     Indicator,
     UnitReport,
 )
-from reports.numbers import FigureField, format_figure
 
 
 def format_value(value: Decimal | None) -> str:

@@ -4,7 +4,6 @@ the units' quarterly reports and the indicator values they carry."""
 import datetime
 import re
 import uuid
-from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,16 +16,14 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from common.dates import BoundedDateField, BoundedDateTimeField
+from common.fields import CleanCharField, CleanTextField
+from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS
+from common.text import search_text
 from reports import rules
-from reports.dates import BoundedDateField, BoundedDateTimeField
-from reports.fields import CleanCharField, CleanTextField
-from reports.text import search_text
 
 # The largest figure any indicator may carry: 12 digits before the point is
 # already a thousand billion, far beyond any unit's quarter.
-VALUE_MAX_DIGITS = 14
-VALUE_DECIMAL_PLACES = 2
-VALUE_MAX = Decimal("999999999999.99")
 
 # Far longer than any real section (a long one runs to 5,000 characters), short
 # enough that a pasted book is refused with a message instead of stored.
@@ -522,7 +519,7 @@ class IndicatorValue(models.Model):
         return f"{self.indicator.code}: {self.value}"
 
     def clean(self):
-        from reports.numbers import whole_units_errors
+        from common.numbers import whole_units_errors
 
         indicator = self.indicator if self.indicator_id else None
         errors = whole_units_errors(indicator, value=self.value)

@@ -20,6 +20,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.text import search_words
 from reports import permissions, rules
 from reports.models import (
     Indicator,
@@ -32,7 +33,6 @@ from reports.models import (
     Unit,
     UnitReport,
 )
-from reports.text import search_words
 
 FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
 
@@ -331,7 +331,7 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
     return workspace
 
 
-# --- The unit pickers' search (reports.widgets, static/js/unit_picker.js) ------
+# --- The unit pickers' search (common.widgets, static/js/unit_picker.js) ------
 
 
 def units_matching(text: str, *, current_only: bool = False, limit: int = 20):

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common.numbers import page_number, query_int
 from reports import permissions, selectors, services
 from reports.forms import ReopenForm, ReportForm, ReturnForm
 from reports.models import Quarter, ReportStatus, Unit, UnitKind, UnitReport
-from reports.numbers import page_number, query_int
 
 
 def _quarter_or_404(slug: str) -> Quarter:

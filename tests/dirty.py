@@ -1,6 +1,6 @@
 """Text that got into the database around the cleaning fields (an old row, a raw script).
 
-``reports.fields`` cleans text on every write through Django, ``QuerySet.update``
+``common.fields`` cleans text on every write through Django, ``QuerySet.update``
 included, so a test that needs a dirty stored row writes it with raw SQL.
 """
 

@@ -13,11 +13,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from openpyxl import load_workbook
 
-from directives.models import AssignmentRole, Confidentiality
-from reports import aggregation
-from reports.aggregation import PROVINCE_SCOPE, quarter_narrative, report_narrative
-from reports.exports import (
-    consolidated_report_docx,
+from common.documents.docx import (
     date_line,
     document_number,
     number_line,
@@ -25,6 +21,10 @@ from reports.exports import (
     party_document,
     vn_number,
 )
+from directives.models import AssignmentRole, Confidentiality
+from reports import aggregation
+from reports.aggregation import PROVINCE_SCOPE, quarter_narrative, report_narrative
+from reports.documents import consolidated_report_docx
 from reports.models import Aggregation, IndicatorValue, ReportStatus, UnitKind, UnitLevel
 from tests import factories as f
 from tests.test_quarters import build_province

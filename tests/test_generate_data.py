@@ -4,6 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
+from common.text import search_text
 from danvan.synthetic import MARK, Plan, generate
 from directives.models import (
     Assignment,
@@ -25,7 +26,6 @@ from reports.models import (
     UnitLevel,
     UnitReport,
 )
-from reports.text import search_text
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

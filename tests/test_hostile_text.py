@@ -29,11 +29,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
+from common.fields import CleanCharField, CleanTextField
+from common.text import clean_text
 from danvan.backup import dump_database
 from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
-from reports.fields import CleanCharField, CleanTextField
 from reports.models import ReportStatus, UnitReport
-from reports.text import clean_text
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db

@@ -390,7 +390,7 @@ def test_every_page_runs_the_same_bounded_number_of_queries_at_two_sizes(client,
 
 def test_unit_fields_hold_only_the_chosen_units_at_the_larger_size(client):
     """Forms and filters never list every unit: their selects carry the chosen ones
-    and the browser searches the others (reports.widgets.UnitSearchSelect)."""
+    and the browser searches the others (common.widgets.UnitSearchSelect)."""
     world = build("large")
     client.force_login(world.reviewer)
     pages = [

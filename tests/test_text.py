@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.text import clean_text, fold, search_text
+from common.text import clean_text, fold, search_text
 
 
 @pytest.mark.parametrize(

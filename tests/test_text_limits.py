@@ -7,9 +7,9 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 
+from common.fields import CleanCharField, CleanTextField
 from danvan.demo import demo_load
 from danvan.synthetic import Plan, generate
-from reports.fields import CleanCharField, CleanTextField
 from tests import factories as f
 from tests.dirty import dirty, read_raw, write_raw
 

@@ -1,4 +1,4 @@
-"""Clean the texts stored before ``reports.fields`` cleaned them on the way in.
+"""Clean the texts stored before ``common.fields`` cleaned them on the way in.
 
 Every text column of this app's models and of their history tables goes
 through ``clean_text`` (NFC, one kind of newline, no control characters). A text
@@ -11,7 +11,7 @@ nothing to undo: the reverse does nothing.
 
 from django.db import migrations, models
 
-from reports.text import clean_text
+from common.text import clean_text
 
 BATCH = 2000
 

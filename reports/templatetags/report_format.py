@@ -2,7 +2,7 @@
 
 from django import template
 
-from reports.numbers import format_figure
+from common.numbers import format_figure
 
 register = template.Library()
 

@@ -12,8 +12,8 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reports.models import VALUE_MAX, Indicator, IndicatorValue, UnitKind, UnitReport
-from reports.numbers import FigureField, format_figure, parse_figure, query_int
+from common.numbers import VALUE_MAX, FigureField, format_figure, parse_figure, query_int
+from reports.models import Indicator, IndicatorValue, UnitKind, UnitReport
 from tests import factories as f
 
 

@@ -7,9 +7,9 @@ import pytest
 from django import forms
 from django.urls import reverse
 
+from common.text import search_words
+from common.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from reports.models import MembershipRole, Unit
-from reports.text import search_words
-from reports.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""Text fields that clean what is typed (``reports.text.clean_text``) at the boundary.
+"""Text fields that clean what is typed (``common.text.clean_text``) at the boundary.
 
 Every user-typed text of the models is a ``CleanCharField`` or a ``CleanTextField``,
 and every text field of a plain form a ``CleanCharFormField``: text is cleaned
@@ -15,7 +15,7 @@ from django import forms
 from django.core import validators
 from django.db import models
 
-from reports.text import clean_text
+from common.text import clean_text
 
 
 def _cleaned(value):

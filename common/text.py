@@ -17,7 +17,7 @@ _REMOVED = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
 def clean_text(value: str) -> str:
     """Typed or pasted text as it is stored: NFC, with one kind of line break, no controls.
 
-    The one cleaning every text goes through at the boundary (``reports.fields``)
+    The one cleaning every text goes through at the boundary (``common.fields``)
     and again on its way into a file (exports, backups). Idempotent:
     ``clean_text(clean_text(x)) == clean_text(x)``.
     """

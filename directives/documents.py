@@ -16,10 +16,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from directives import permissions, query, selectors
-from directives.models import Assignment, AssignmentRole, Directive, Meeting
-from directives.rules import DirectiveStatus
-from reports.exports import (
+from common.documents.docx import (
     grid_table,
     heading,
     paragraph,
@@ -28,8 +25,11 @@ from reports.exports import (
     signature_block,
     text_paragraphs,
     to_bytes,
-    xlsx_append,
 )
+from common.documents.xlsx import xlsx_append
+from directives import permissions, query, selectors
+from directives.models import Assignment, AssignmentRole, Directive, Meeting
+from directives.rules import DirectiveStatus
 from reports.models import Quarter
 
 # The notice is issued by the Provincial Party Committee, whose code its

@@ -21,7 +21,10 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from reports.models import VALUE_DECIMAL_PLACES, VALUE_MAX
+# Every stored figure: up to a trillion, two decimal places (DESIGN.md, "Numbers").
+VALUE_MAX_DIGITS = 14
+VALUE_DECIMAL_PLACES = 2
+VALUE_MAX = Decimal("999999999999.99")
 
 # The languages whose number writing the app knows; any other reads as Vietnamese.
 _LOCALES = {"vi": "vi", "en": "en"}

@@ -1,0 +1,378 @@
+"""The Party's document style (Hướng dẫn 36-HD/VPTW) in python-docx: the A4 page, the
+header blocks, numbered lines, body paragraphs, tables and the signature block.
+
+The documents are Vietnamese administrative papers whatever the interface language,
+so their fixed wording is Vietnamese.
+"""
+
+import datetime
+import io
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
+
+from common.numbers import format_figure, query_int
+from common.text import clean_text
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+FONT = "Times New Roman"
+BODY_PT = 14
+ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+# --- Vietnamese wording of numbers, dates and quarters ------------------------
+
+
+def quarter_title(year: int, number: int) -> str:
+    """ "quý I/2024", as written in a document's text."""
+    return f"quý {ROMAN_NUMERALS[number - 1]}/{year}"
+
+
+def vn_number(value: Decimal | None) -> str:
+    """1.234.567,5 — the Vietnamese way; empty for a missing figure."""
+    return format_figure(value, language="vi")
+
+
+def vn_signed(value: Decimal | None) -> str:
+    if value is None:
+        return ""
+    return ("+" if value > 0 else "") + vn_number(value)
+
+
+def date_line(place: str, day: datetime.date) -> str:
+    """ "Quảng Ninh, ngày 05 tháng 02 năm 2024": days below 10 and months 1–2 take a 0."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"{place}, ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def document_number(raw: str | None) -> str | None:
+    """The clerk's document number from a form or querystring: digits only, or None.
+
+    Returns "" when none was given (the number is left blank to be filled by
+    hand) and None when what was given is not a number.
+    """
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    number = query_int(raw, minimum=1, maximum=999_999)
+    return None if number is None else str(number)
+
+
+def number_line(number: str, kind_code: str, issuer_code: str) -> str:
+    """ "Số 12-BC/BDVTU", or "Số    -BC/BDVTU" with room for the number (no colon)."""
+    return f"Số {number or '    '}-{kind_code}/{issuer_code}"
+
+
+# --- python-docx helpers -------------------------------------------------------
+
+
+def _set_run_font(run, *, size: float | None = None, bold=None, italic=None, underline=None):
+    run.font.name = FONT
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    if size is not None:
+        run.font.size = Pt(size)
+    if bold is not None:
+        run.bold = bold
+    if italic is not None:
+        run.italic = italic
+    if underline is not None:
+        run.underline = underline
+    return run
+
+
+def paragraph(
+    container,
+    text: str = "",
+    *,
+    size: float = BODY_PT,
+    bold: bool = False,
+    italic: bool = False,
+    underline: bool = False,
+    align=WD_ALIGN_PARAGRAPH.JUSTIFY,
+    indent: bool = False,
+    space_after: float = 6,
+    keep_with_next: bool = False,
+):
+    """A paragraph with one run in the document's font, or an empty one.
+
+    Every text of a document passes here, cleaned (``clean_text``): a control
+    character stored before the fields cleaned text would make python-docx refuse
+    the whole document.
+    """
+    text = clean_text(text)
+    para = _add_paragraph(container)
+    para.alignment = align
+    fmt = para.paragraph_format
+    fmt.space_before = Pt(0)
+    fmt.space_after = Pt(space_after)
+    if indent:
+        fmt.first_line_indent = Mm(10)
+    if keep_with_next:
+        fmt.keep_with_next = True
+    if text:
+        _set_run_font(para.add_run(text), size=size, bold=bold, italic=italic, underline=underline)
+    return para
+
+
+def _add_paragraph(container) -> Paragraph:
+    """``container.add_paragraph()``, in constant time at the end of a document's body.
+
+    python-docx finds the place of a body paragraph (before the closing
+    ``w:sectPr``) by scanning the body's children, which made a document of n
+    paragraphs take O(n²) time; the sectPr is the body's last child, reached at once.
+    """
+    if not isinstance(container, DocxDocument):
+        return container.add_paragraph()  # a table cell: python-docx appends at once
+    body = container.element.body
+    para = OxmlElement("w:p")
+    try:
+        last = body[-1]
+    except IndexError:
+        last = None
+    if last is not None and last.tag == qn("w:sectPr"):
+        last.addprevious(para)
+    else:
+        body.append(para)
+    return Paragraph(para, container._body)
+
+
+def _cell_paragraph(cell, text: str = "", **kwargs):
+    """Write into a table cell, reusing the empty paragraph a new cell starts with."""
+    kwargs.setdefault("align", WD_ALIGN_PARAGRAPH.CENTER)
+    kwargs.setdefault("space_after", 0)
+    para = paragraph(cell, text, **kwargs)
+    first = cell.paragraphs[0]
+    if first is not para and not first.text and len(cell.paragraphs) == 2:
+        first._element.getparent().remove(first._element)
+    return para
+
+
+def _add_page_field(para) -> None:
+    """A PAGE field, so Word and LibreOffice number the pages themselves."""
+    run = _set_run_font(para.add_run(), size=BODY_PT)
+    for tag, text in (("begin", None), ("instr", "PAGE"), ("separate", None), ("end", None)):
+        if tag == "instr":
+            element = OxmlElement("w:instrText")
+            element.set(qn("xml:space"), "preserve")
+            element.text = text
+        else:
+            element = OxmlElement("w:fldChar")
+            element.set(qn("w:fldCharType"), tag)
+        run._r.append(element)
+        if tag == "separate":
+            text_el = OxmlElement("w:t")
+            text_el.text = "1"
+            run._r.append(text_el)
+
+
+def _borderless(table, *, cell_margin_mm: float | None = None) -> None:
+    """No borders (and, if given, narrow cell margins), in the schema's element order."""
+    tbl_pr = table._tbl.tblPr
+    borders = OxmlElement("w:tblBorders")
+    for edge in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        element = OxmlElement(f"w:{edge}")
+        element.set(qn("w:val"), "nil")
+        borders.append(element)
+    tbl_pr.insert_element_before(
+        borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption"
+    )
+    if cell_margin_mm is not None:
+        margins = OxmlElement("w:tblCellMar")
+        for edge in ("left", "right"):
+            element = OxmlElement(f"w:{edge}")
+            element.set(qn("w:w"), str(int(cell_margin_mm * 56.7)))
+            element.set(qn("w:type"), "dxa")
+            margins.append(element)
+        tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
+
+
+def _set_widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths, written both in the grid (LibreOffice) and the cells (Word)."""
+    table.autofit = False  # a fixed layout: the widths below are kept
+    for column, width in zip(table.columns, widths_mm, strict=False):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _keep_rows_whole(table) -> None:
+    for row in table.rows:
+        element = OxmlElement("w:cantSplit")
+        element.set(qn("w:val"), "true")
+        row._tr.get_or_add_trPr().insert_element_before(
+            element, "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc", "w:hidden"
+        )
+
+
+def _repeat_header(row) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    element = OxmlElement("w:tblHeader")
+    element.set(qn("w:val"), "true")
+    tr_pr.append(element)
+
+
+def party_document(
+    *,
+    kind_code: str,
+    number: str,
+    title: str,
+    subject: str,
+    day: datetime.date | None = None,
+    issuer_code: str | None = None,
+    draft: bool = False,
+):
+    """A new A4 document with the Party header blocks, the title and the subject.
+
+    Left: the Party committee (capitals, 14) over the issuing body (bold, 14),
+    a star and the number "Số 12-BC/BDVTU" (no colon). Right: "ĐẢNG CỘNG SẢN VIỆT
+    NAM" (bold, 15, underlined) and the place and date line in italics. Page
+    numbers are a PAGE field in the header from the second page on.
+    """
+    doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.header_distance = Mm(10)
+    section.footer_distance = Mm(10)
+    section.different_first_page_header_footer = True
+    normal = doc.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(BODY_PT)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.1
+
+    page = section.header.paragraphs[0]
+    page.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    _add_page_field(page)
+
+    if draft:
+        mark = paragraph(doc, "DỰ THẢO", bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT, space_after=4)
+        p_pr = mark._p.get_or_add_pPr()
+        border = OxmlElement("w:pBdr")
+        for edge in ("top", "left", "bottom", "right"):
+            element = OxmlElement(f"w:{edge}")
+            element.set(qn("w:val"), "single")
+            element.set(qn("w:sz"), "8")
+            element.set(qn("w:space"), "2")
+            border.append(element)
+        p_pr.insert_element_before(
+            border, "w:shd", "w:tabs", "w:suppressAutoHyphens", "w:spacing", "w:ind", "w:jc"
+        )
+        mark.paragraph_format.left_indent = Mm(135)
+
+    header = doc.add_table(rows=1, cols=2)
+    header.alignment = WD_TABLE_ALIGNMENT.CENTER
+    _borderless(header, cell_margin_mm=0.5)
+    _set_widths(header, [70, 95])
+    left, right = header.rows[0].cells
+    _cell_paragraph(left, settings.DOCUMENT_PARTY_COMMITTEE.upper(), size=14)
+    _cell_paragraph(left, settings.DOCUMENT_ISSUER.upper(), size=14, bold=True)
+    _cell_paragraph(left, "*", size=14)
+    _cell_paragraph(
+        left, number_line(number, kind_code, issuer_code or settings.DOCUMENT_ISSUER_CODE)
+    )
+    _cell_paragraph(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
+    _cell_paragraph(right, "", size=14)
+    _cell_paragraph(right, "", size=8)
+    _cell_paragraph(
+        right,
+        date_line(settings.DOCUMENT_PLACE, day or timezone.localdate()),
+        italic=True,
+    )
+
+    paragraph(doc, "", space_after=6)
+    paragraph(doc, title, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph(doc, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
+    return doc
+
+
+def heading(doc, text: str) -> None:
+    paragraph(doc, text, bold=True, indent=True, keep_with_next=True)
+
+
+def text_paragraphs(doc, text: str) -> None:
+    """The lines of a unit's text as body paragraphs (14, justified, indented)."""
+    for line in text.splitlines():
+        if line.strip():
+            paragraph(doc, line.strip(), indent=True)
+
+
+def signature_block(doc, *, recipients: list[str], signer_lines: list[str]) -> None:
+    """ "Nơi nhận:" on the left, the signer's title on the right, borderless."""
+    paragraph(doc, "", space_after=0, keep_with_next=True)
+    table = doc.add_table(rows=1, cols=2)
+    _borderless(table)
+    _set_widths(table, [80, 85])
+    _keep_rows_whole(table)
+    left, right = table.rows[0].cells
+    _cell_paragraph(
+        left,
+        "Nơi nhận:",
+        size=12,
+        bold=True,
+        italic=True,
+        underline=True,
+        align=WD_ALIGN_PARAGRAPH.LEFT,
+    )
+    for line in recipients:
+        _cell_paragraph(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in signer_lines:
+        _cell_paragraph(right, line, size=14, bold=True)
+    for _blank in range(4):
+        _cell_paragraph(right, "", size=14)
+
+
+def _shade(cell, fill: str = "E7E6E6") -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+_ALIGN = {
+    "l": WD_ALIGN_PARAGRAPH.LEFT,
+    "c": WD_ALIGN_PARAGRAPH.CENTER,
+    "r": WD_ALIGN_PARAGRAPH.RIGHT,
+}
+
+
+def grid_table(
+    doc, headers: list[str], rows: list[list[str]], widths_mm: list[float], aligns: str
+) -> None:
+    """A bordered table, its header row bold, shaded and repeated on every page.
+
+    ``aligns`` gives each column's alignment: "l", "c" or "r" (numbers to the right).
+    """
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        _cell_paragraph(cell, text, size=11, bold=True)
+        _shade(cell)
+    _repeat_header(table.rows[0])
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text, align in zip(cells, values, aligns, strict=True):
+            _cell_paragraph(cell, text, size=11, align=_ALIGN[align])
+    _set_widths(table, widths_mm)
+    _keep_rows_whole(table)
+
+
+def to_bytes(doc) -> bytes:
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()

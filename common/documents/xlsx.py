@@ -1,0 +1,112 @@
+"""Spreadsheets in openpyxl that open safely and print on A4: typed text never becomes
+a formula, control characters never break the workbook, large sheets are written row
+by row (write-only mode)."""
+
+from decimal import Decimal
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from common.text import clean_text
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_HEAD_FONT = Font(bold=True)
+_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_HEAD_ALIGN = Alignment(wrap_text=True, vertical="center", horizontal="center")
+NUMBER_FORMAT = "#,##0.##"
+CHANGE_FORMAT = "+#,##0.##;-#,##0.##;0"
+
+
+def cell_number(value: Decimal | None):
+    """A real number for the cell (int when whole), or None for an empty cell."""
+    if value is None:
+        return None
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
+def xlsx_append(ws, values: list) -> None:
+    """Append a row; typed text that starts with "=" stays text, never a formula.
+
+    openpyxl turns such strings into formulas, which Excel would run on
+    opening (formula injection from a title or a unit's name).
+    """
+    values = [xlsx_text(value) for value in values]
+    ws.append(values)
+    if any(isinstance(value, str) and value.startswith("=") for value in values):
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+
+
+def xlsx_text(value):
+    """A value as a sheet cell may hold it: text cleaned (``clean_text``), since openpyxl
+    refuses the whole workbook over one control character; anything else as it is."""
+    return clean_text(value) if isinstance(value, str) else value
+
+
+def text_cell(ws, value: str) -> WriteOnlyCell:
+    """A write-only sheet's text cell; text that starts with "=" stays text, never a
+    formula (see ``xlsx_append``)."""
+    cell = WriteOnlyCell(ws, xlsx_text(value))
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def safe_text(ws, value: str | None):
+    """The text itself, which a write-only sheet writes fastest, unless it starts with "="."""
+    value = xlsx_text(value)
+    if value and value.startswith("="):
+        return text_cell(ws, value)
+    return value
+
+
+def start_sheet(ws, headers: list[str], *, widths, first_number_col: int, height: float):
+    """Column widths, frozen header and name columns, A4 landscape, the header row.
+
+    A write-only sheet writes its columns and panes before its first row.
+    """
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = f"{get_column_letter(first_number_col)}2"
+    ws.row_dimensions[1].height = height
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToHeight = 0
+    header = []
+    for title in headers:
+        cell = text_cell(ws, title)
+        cell.font = _HEAD_FONT
+        cell.fill = _HEAD_FILL
+        cell.alignment = _HEAD_ALIGN
+        header.append(cell)
+    ws.append(header)
+
+
+def filter_all(ws, columns: int, rows: int) -> None:
+    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+
+
+def write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: int, widths):
+    """A short sheet: texts wrapped, numbers (from ``first_number_col`` on) formatted."""
+    start_sheet(ws, headers, widths=widths, first_number_col=first_number_col, height=45)
+    change_cols = {
+        index for index, title in enumerate(headers, start=1) if title.startswith("Tăng/giảm")
+    }
+    for values in rows:
+        cells = []
+        for column, value in enumerate(values, start=1):
+            if isinstance(value, str):
+                cell = text_cell(ws, value)
+                cell.alignment = _WRAP
+            else:
+                cell = WriteOnlyCell(ws, value)
+                if column >= first_number_col:
+                    cell.number_format = CHANGE_FORMAT if column in change_cols else NUMBER_FORMAT
+            cells.append(cell)
+        ws.append(cells)
+    filter_all(ws, len(headers), len(rows))

@@ -1,0 +1,439 @@
+"""The quarter's documents: the consolidated report (.docx) in the Party's
+document style (Hướng dẫn 36-HD/VPTW) and the indicator table (.xlsx).
+
+Both are built from a ``QuarterSummary`` (reports.aggregation), the very figures
+the quarter page shows, and two grouped reads each (the report's narrative, the
+units' values), so nothing here queries per row or per cell. At national scale
+the report prints the texts of ``NARRATIVE_UNIT_LIMIT`` units and counts the
+others, and the workbook is written row by row. The documents are Vietnamese
+administrative papers whatever the interface language, so their fixed wording
+is Vietnamese.
+"""
+
+import io
+
+from django.conf import settings
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+
+from common.documents.docx import (
+    ROMAN_NUMERALS,
+    grid_table,
+    heading,
+    paragraph,
+    party_document,
+    quarter_title,
+    signature_block,
+    text_paragraphs,
+    to_bytes,
+    vn_number,
+)
+from common.documents.xlsx import (
+    NUMBER_FORMAT,
+    cell_number,
+    filter_all,
+    safe_text,
+    start_sheet,
+    write_sheet,
+)
+from reports.aggregation import (
+    FigureTable,
+    QuarterSummary,
+    ReportNarrative,
+    quarter_unit_values,
+    report_narrative,
+)
+from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
+from reports.rules import ROMAN
+
+SECTION_TITLES = {
+    "people_situation": "Tình hình nhân dân",
+    "results": "Kết quả thực hiện nhiệm vụ",
+    "shortcomings": "Hạn chế, nguyên nhân",
+    "next_plan": "Phương hướng, nhiệm vụ quý tới",
+    "recommendations": "Kiến nghị, đề xuất",
+}
+YTD_TITLES = {2: "6 tháng", 3: "9 tháng", 4: "Cả năm"}
+KIND_TITLES = {
+    UnitKind.MASS_MOBILIZATION: "Ban Dân vận",
+    UnitKind.FRONT: "Mặt trận Tổ quốc",
+    UnitKind.MASS_ORG: "Tổ chức chính trị - xã hội",
+    UnitKind.ARMED_FORCES: "Lực lượng vũ trang",
+    UnitKind.GOVERNMENT: "Chính quyền",
+    UnitKind.PARTY_COMMITTEE: "Cấp ủy huyện, xã",
+}
+LEVEL_TITLES = {
+    UnitLevel.PROVINCE: "cấp tỉnh",
+    UnitLevel.DISTRICT: "cấp huyện",
+    UnitLevel.COMMUNE: "cấp xã",
+}
+# Where a reader finds the texts an abridged report leaves out.
+ELSEWHERE = "trên hệ thống (trang tổng hợp quý và báo cáo của từng đơn vị)"
+
+
+# --- The consolidated quarterly report ----------------------------------------
+
+
+def _indicator_table_rows(summary: QuarterSummary) -> tuple[list[str], list[list[str]]]:
+    quarter = summary.quarter
+    prev_year, prev_number = quarter.previous_key()
+    headers = [
+        "TT",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        f"Quý {ROMAN[quarter.number]}/{quarter.year}",
+        f"Quý {ROMAN[prev_number]}/{prev_year}",
+        f"Cùng kỳ {quarter.year - 1}",
+    ]
+    ytd = YTD_TITLES.get(quarter.number)
+    if ytd:
+        headers.append(f"{ytd} {quarter.year}")
+    rows = []
+    for index, row in enumerate(summary.figures.province.rows, start=1):
+        name = row.indicator.name
+        if row.indicator.aggregation == Aggregation.MEAN:
+            name += " (bình quân)"
+        values = [
+            str(index),
+            name,
+            row.indicator.measure,
+            vn_number(row.current),
+            vn_number(row.previous),
+            vn_number(row.last_year),
+        ]
+        if ytd:
+            values.append(vn_number(row.ytd))
+        rows.append(values)
+    return headers, rows
+
+
+def _completeness_sentence(summary: QuarterSummary) -> str:
+    counts = summary.completeness.total
+    label = quarter_title(summary.quarter.year, summary.quarter.number)
+    if not counts.expected:
+        return f"Trong {label}, chưa có đơn vị nào phải gửi báo cáo."
+    sentence = (
+        f"Trong {label}, {vn_number(counts.filed)}/{vn_number(counts.expected)} đơn vị đã gửi "
+        f"báo cáo ({vn_number(counts.on_time)} đúng hạn, {vn_number(counts.late)} chậm hạn)"
+    )
+    if counts.missing:
+        sentence += f"; {vn_number(counts.missing)} đơn vị chưa gửi báo cáo"
+    if counts.not_due:
+        sentence += f"; {vn_number(counts.not_due)} đơn vị chưa đến hạn gửi"
+    return (
+        sentence
+        + f"; {vn_number(counts.accepted)} báo cáo đã được tiếp nhận. Số liệu tổng hợp từ các "
+        "báo cáo đã gửi và đã tiếp nhận."
+    )
+
+
+def _completeness_table(doc, summary: QuarterSummary) -> None:
+    """The reports filed by kind of unit, with the total, when the scope has several kinds."""
+    by_kind = summary.completeness.by_kind
+    if not summary.scope.is_province or len(by_kind) < 2:
+        return
+    paragraph(doc, "Tình hình gửi báo cáo theo loại đơn vị:", indent=True, keep_with_next=True)
+    headers = [
+        "TT",
+        "Loại đơn vị",
+        "Phải gửi",
+        "Đã gửi",
+        "Đúng hạn",
+        "Chậm hạn",
+        "Chưa gửi",
+        "Đã tiếp nhận",
+    ]
+
+    def figures(counts) -> list[str]:
+        return [
+            vn_number(value)
+            for value in (
+                counts.expected,
+                counts.filed,
+                counts.on_time,
+                counts.late,
+                counts.missing + counts.not_due,
+                counts.accepted,
+            )
+        ]
+
+    rows = [
+        [str(index), KIND_TITLES.get(kind, label), *figures(counts)]
+        for index, (kind, label, counts) in enumerate(by_kind, start=1)
+    ]
+    rows.append(["", "Cộng", *figures(summary.completeness.total)])
+    grid_table(doc, headers, rows, [10, 47, 18, 18, 18, 18, 18, 18], "cl" + "r" * 6)
+    paragraph(doc, "", space_after=0)
+
+
+def _units_by_level(counts: list[tuple[str, int]]) -> str:
+    """ "1.100 đơn vị cấp huyện, 4.000 đơn vị cấp xã" """
+    return ", ".join(
+        f"{vn_number(count)} đơn vị {LEVEL_TITLES.get(level, level)}" for level, count in counts
+    )
+
+
+def _abridged_sentence(narrative: ReportNarrative) -> str:
+    last = ROMAN_NUMERALS[len(narrative.sections) - 1]
+    printed = f"{vn_number(narrative.printed)} đơn vị"
+    if len(narrative.printed_levels) == 1:
+        printed += f" {LEVEL_TITLES.get(narrative.printed_levels[0][0], '')}".rstrip()
+    else:
+        printed += f" ({_units_by_level(narrative.printed_levels)})"
+    return (
+        f"Quý này có {vn_number(narrative.reports)} báo cáo được tổng hợp; để báo cáo gọn, các "
+        f"phần từ I đến {last} dưới đây trích nội dung báo cáo của {printed}, theo thứ tự các "
+        f"đơn vị của Ban; nội dung báo cáo của "
+        f"{vn_number(narrative.reports - narrative.printed)} đơn vị còn lại xem {ELSEWHERE}."
+    )
+
+
+def _others_sentence(others: list[tuple[str, int]], *, after_entries: bool) -> str:
+    total = vn_number(sum(count for _level, count in others))
+    where = f"({_units_by_level(others)}) báo cáo nội dung này; xem chi tiết {ELSEWHERE}."
+    if after_entries:
+        return f"Ngoài ra, còn {total} đơn vị khác {where}"
+    return f"Có {total} đơn vị {where}"
+
+
+def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> bytes:
+    """The consolidated quarterly report: header, numbered sections compiled from
+    the units' texts, the indicator table, signature and page numbers."""
+    quarter = summary.quarter
+    label = quarter_title(quarter.year, quarter.number)
+    doc = party_document(
+        kind_code="BC",
+        number=number,
+        title="BÁO CÁO",
+        subject=f"Tình hình nhân dân và công tác dân vận {label}",
+    )
+    narrative = report_narrative(quarter=quarter, scope=summary.scope)
+    paragraph(doc, _completeness_sentence(summary), indent=True)
+    if not summary.scope.is_province:
+        paragraph(
+            doc,
+            "Báo cáo này chỉ gồm số liệu và nội dung của đơn vị người lập được phép xem.",
+            italic=True,
+            indent=True,
+        )
+    _completeness_table(doc, summary)
+    if narrative.is_abridged:
+        paragraph(doc, _abridged_sentence(narrative), italic=True, indent=True)
+
+    sections = narrative.sections
+    for index, section in enumerate(sections):
+        heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[section.name].upper()}")
+        if section.name == "results":
+            paragraph(
+                doc,
+                "Một số chỉ tiêu chủ yếu toàn tỉnh được tổng hợp tại bảng ở phần "
+                f"{ROMAN_NUMERALS[len(sections)]} của báo cáo này.",
+                indent=True,
+                italic=True,
+            )
+        others = narrative.others.get(section.name)
+        if not section.entries and not others:
+            paragraph(doc, "Chưa có đơn vị nào báo cáo nội dung này.", italic=True, indent=True)
+        for number_in_section, entry in enumerate(section.entries, start=1):
+            paragraph(
+                doc,
+                f"{number_in_section}. {entry.unit_name}",
+                bold=True,
+                italic=True,
+                indent=True,
+                keep_with_next=True,
+            )
+            text_paragraphs(doc, entry.text)
+        if others:
+            paragraph(
+                doc,
+                _others_sentence(others, after_entries=bool(section.entries)),
+                italic=True,
+                indent=True,
+            )
+
+    heading(doc, f"{ROMAN_NUMERALS[len(sections)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
+    headers, rows = _indicator_table_rows(summary)
+    if rows:
+        widths = [10, 60, 20, 19, 19, 19] + ([18] if len(headers) == 7 else [])
+        if len(headers) == 6:
+            widths[1] = 78
+        grid_table(doc, headers, rows, widths, "clc" + "r" * (len(headers) - 3))
+        paragraph(
+            doc,
+            "Ô để trống: không có đơn vị nào báo cáo số liệu. Chỉ tiêu tỷ lệ tính bình quân "
+            "của các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ.",
+            size=12,
+            italic=True,
+        )
+    else:
+        paragraph(doc, "Chưa có chỉ tiêu nào.", italic=True, indent=True)
+
+    paragraph(
+        doc,
+        f"Trên đây là báo cáo tình hình nhân dân và công tác dân vận {label}./.",
+        indent=True,
+        keep_with_next=True,
+    )
+    signature_block(
+        doc,
+        recipients=[
+            "- Thường trực Tỉnh ủy (để b/c),",
+            "- Các đơn vị khối dân vận,",
+            "- Lưu Văn phòng Ban.",
+        ],
+        # The signer's title; a setting where another body issues the report.
+        signer_lines=[getattr(settings, "DOCUMENT_SIGNER_TITLE", "TRƯỞNG BAN")],
+    )
+    return to_bytes(doc)
+
+
+# --- The indicator table as a spreadsheet -------------------------------------
+
+
+def _figure_headers(summary: QuarterSummary) -> list[str]:
+    quarter = summary.quarter
+    prev_year, prev_number = quarter.previous_key()
+    headers = [
+        f"Quý {ROMAN[quarter.number]}/{quarter.year}",
+        f"Quý {ROMAN[prev_number]}/{prev_year}",
+        "Tăng/giảm so quý trước",
+        f"Quý {ROMAN[quarter.number]}/{quarter.year - 1} (cùng kỳ)",
+        "Tăng/giảm so cùng kỳ",
+    ]
+    ytd = YTD_TITLES.get(quarter.number)
+    if ytd:
+        headers += [f"{ytd} {quarter.year}", f"{ytd} {quarter.year - 1}", "Tăng/giảm lũy kế"]
+    return headers
+
+
+def _figure_values(summary: QuarterSummary, row) -> list:
+    values = [
+        row.current,
+        row.previous,
+        row.change_previous,
+        row.last_year,
+        row.change_last_year,
+    ]
+    if YTD_TITLES.get(summary.quarter.number):
+        values += [row.ytd, row.ytd_last_year, row.change_ytd]
+    return values
+
+
+def _indicator_columns(indicator) -> list:
+    return [
+        indicator.code,
+        indicator.name,
+        indicator.measure,
+        "Lũy kế (cộng các quý)"
+        if indicator.accumulation == Accumulation.FLOW
+        else "Thời điểm (số cuối kỳ)",
+        "Bình quân các đơn vị" if indicator.aggregation == Aggregation.MEAN else "Cộng các đơn vị",
+    ]
+
+
+def _table_rows(summary: QuarterSummary, table: FigureTable, prefix: list) -> list[list]:
+    return [
+        [
+            *prefix,
+            *_indicator_columns(row.indicator),
+            row.reporting_units,
+            *[cell_number(value) for value in _figure_values(summary, row)],
+        ]
+        for row in table.rows
+    ]
+
+
+UNIT_COLUMNS = ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
+
+
+def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
+    """One row per unit with a counted report, one column per indicator: the unit's
+    value this quarter, the values the first sheet adds up.
+
+    Wide rather than one row per unit and indicator: at national scale that was
+    800,000 rows, near Excel's limit, and half a minute to write.
+    """
+    indicators = summary.figures.indicators
+    headers = UNIT_COLUMNS + [
+        f"{indicator.name} ({indicator.measure}) [{indicator.code}]" for indicator in indicators
+    ]
+    first_number_col = len(UNIT_COLUMNS) + 1
+    start_sheet(
+        ws,
+        headers,
+        widths=[40, 22, 10, 34] + [16] * len(indicators),
+        first_number_col=first_number_col,
+        height=90,
+    )
+    # One formatted cell per column, refilled row after row: a write-only sheet writes
+    # each row as it is appended, and a new styled cell per value would double the time.
+    number_cells = {}
+    for position, indicator in enumerate(indicators, start=len(UNIT_COLUMNS)):
+        cell = WriteOnlyCell(ws)
+        cell.number_format = NUMBER_FORMAT
+        number_cells[indicator.id] = (position, cell)
+    level_titles = {level: title.capitalize() for level, title in LEVEL_TITLES.items()}
+    empty = [None] * len(indicators)
+    rows = 0
+    for unit in quarter_unit_values(quarter=summary.quarter, scope=summary.scope):
+        row = [
+            safe_text(ws, unit.unit_name),
+            KIND_TITLES.get(unit.kind, unit.kind),
+            level_titles.get(unit.level, unit.level),
+            safe_text(ws, unit.parent_name),
+            *empty,
+        ]
+        for indicator_id, value in unit.values.items():
+            if (column := number_cells.get(indicator_id)) is not None:
+                position, cell = column
+                cell.value = int(value) if value.is_integer() else value
+                row[position] = cell
+        ws.append(row)
+        rows += 1
+    filter_all(ws, len(headers), rows)
+
+
+def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
+    """Three sheets — the province, by kind of unit, by unit — of real numbers.
+
+    Written in openpyxl's write-only mode, row by row, so that the by-unit sheet of
+    a national scope stays fast and small in memory.
+    """
+    workbook = Workbook(write_only=True)
+    indicator_headers = [
+        "Mã",
+        "Chỉ tiêu",
+        "Đơn vị tính",
+        "Cách tính lũy kế",
+        "Cách tổng hợp",
+        "Số đơn vị báo cáo",
+    ]
+    figure_headers = _figure_headers(summary)
+    figure_widths = [14] * len(figure_headers)
+
+    province = workbook.create_sheet("Toàn tỉnh" if summary.scope.is_province else "Đơn vị của tôi")
+    write_sheet(
+        province,
+        indicator_headers + figure_headers,
+        _table_rows(summary, summary.figures.province, []),
+        first_number_col=len(indicator_headers),
+        widths=[16, 50, 12, 18, 18, 10, *figure_widths],
+    )
+
+    by_kind = workbook.create_sheet("Theo loại đơn vị")
+    kind_rows = []
+    for table in summary.figures.tables[1:]:
+        kind_rows += _table_rows(summary, table, [KIND_TITLES.get(table.key, table.label)])
+    write_sheet(
+        by_kind,
+        ["Loại đơn vị", *indicator_headers, *figure_headers],
+        kind_rows,
+        first_number_col=len(indicator_headers) + 1,
+        widths=[24, 16, 50, 12, 18, 18, 10, *figure_widths],
+    )
+
+    _write_unit_sheet(workbook.create_sheet("Theo đơn vị"), summary)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
