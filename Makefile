@@ -59,17 +59,17 @@ check: install
 	$(PY) manage.py makemigrations --check --dry-run
 
 messages: install
-	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'bench/*'
+	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'tools/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles
 
-# The national-scale benchmark on PostgreSQL (bench/README.md): generates the
+# The national-scale benchmark on PostgreSQL (tools/bench/README.md): generates the
 # data set into its own database when missing, times the pages and exports,
-# runs gunicorn under simulated users, and writes bench/results.md.
+# runs gunicorn under simulated users, and writes tools/bench/results.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/danvan_bench
 BENCH_ARGS ?=
 .PHONY: bench
 bench: install
-	$(PY) bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)
+	$(PY) tools/bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)

@@ -65,6 +65,8 @@ INSTALLED_APPS = [
     "danvan",
     "reports",
     "directives",
+    "quarters",
+    "sampledata",
 ]
 
 MIDDLEWARE = [

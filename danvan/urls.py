@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from danvan import health, quarters, views
+from danvan import health, views
 from danvan.security import AdminSignInForm, SignInForm
 
 admin.site.login_form = AdminSignInForm
@@ -22,7 +22,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("meetings/", include("directives.urls_meetings")),
     path("directives/", include("directives.urls")),
-    path("quarters/", include(quarters)),
+    path("quarters/", include("quarters.urls")),
 ]
 
 handler403 = "danvan.views.permission_denied"

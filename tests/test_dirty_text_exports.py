@@ -9,9 +9,9 @@ from django.urls import reverse
 from docx import Document
 from openpyxl import load_workbook
 
-from danvan.demo import demo_load
 from directives.models import Directive, Meeting
 from reports.models import ReportStatus, Unit, UnitReport
+from sampledata.demo import demo_load
 from tests.dirty import dirty, write_raw
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,6 @@ from django.core.management import CommandError, call_command
 from django.db.models import Sum
 
 from common.text import search_text
-from danvan.synthetic import MARK, Plan, generate
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -26,6 +25,7 @@ from reports.models import (
     UnitLevel,
     UnitReport,
 )
+from sampledata.synthetic import MARK, Plan, generate
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -201,7 +201,7 @@ def test_a_national_quarter_page_pages_the_units_not_on_time_and_the_narrative(
     """Past the limits, the page lists only the units not on time, and both they and
     the narrative come a page at a time; every count stays complete."""
     monkeypatch.setattr("reports.aggregation.UNIT_LIST_LIMIT", 2)
-    monkeypatch.setattr("danvan.quarters.NARRATIVE_PAGE_SIZE", 1)
+    monkeypatch.setattr("quarters.views.NARRATIVE_PAGE_SIZE", 1)
     on_time = f.UnitFactory(name="Đơn vị đúng hạn", display_order=1)
     f.UnitReportFactory(
         unit=on_time,

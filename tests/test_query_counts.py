@@ -2,7 +2,7 @@
 small and on a five-times larger generated data set (generate_data), and no more
 than the number pinned here.
 
-The data comes from ``danvan.synthetic`` at two sizes; each page is requested
+The data comes from ``sampledata.synthetic`` at two sizes; each page is requested
 as the role that uses it. A page whose count grows with the data fails here.
 (Django admin pages are pinned in test_admin.py; the evidence download needs a
 stored file and is pinned in the directive tests.)
@@ -19,7 +19,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from danvan.synthetic import MARK, Plan, generate
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -41,6 +40,7 @@ from reports.models import (
     Unit,
     UnitReport,
 )
+from sampledata.synthetic import MARK, Plan, generate
 
 pytestmark = pytest.mark.django_db
 
@@ -141,7 +141,7 @@ def _search(url_name: str, text: str) -> str:
 
 
 # (name, role, url builder, pinned maximum). Every URL of danvan/urls.py,
-# reports/urls.py, directives/urls*.py and danvan/quarters.py that answers a GET.
+# reports/urls.py, directives/urls*.py and quarters/views.py that answers a GET.
 PAGES = [
     ("home (reviewer)", "reviewer", lambda w: reverse("home"), 9),
     ("home (head)", "head", lambda w: reverse("home"), 11),

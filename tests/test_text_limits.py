@@ -8,8 +8,8 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 
 from common.fields import CleanCharField, CleanTextField
-from danvan.demo import demo_load
-from danvan.synthetic import Plan, generate
+from sampledata.demo import demo_load
+from sampledata.synthetic import Plan, generate
 from tests import factories as f
 from tests.dirty import dirty, read_raw, write_raw
 

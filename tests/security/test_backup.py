@@ -15,9 +15,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from danvan.backup import EXCLUDED, backup_create, dump_database, model_row_counts
-from danvan.demo import demo_load
 from directives.models import ProgressUpdate
 from reports import services
+from sampledata.demo import demo_load
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

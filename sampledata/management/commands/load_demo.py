@@ -1,4 +1,4 @@
-"""``manage.py load_demo [--password PW]``: the demo data of danvan/demo.py.
+"""``manage.py load_demo [--password PW]``: the demo data of sampledata/demo.py.
 
 It lives in the project app because the demo builds both apps' data, and
 ``reports`` must not import ``directives``.
@@ -7,7 +7,7 @@ It lives in the project app because the demo builds both apps' data, and
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from danvan.demo import DEFAULT_PASSWORD, demo_load
+from sampledata.demo import DEFAULT_PASSWORD, demo_load
 
 
 class Command(BaseCommand):

@@ -1,6 +1,6 @@
 """The quarter: its page and its documents.
 
-It lives in ``danvan`` because it composes both apps: the units' reports
+It is an app of its own because it composes both apps: the units' reports
 (``reports``) and the meeting's directives (``directives``). Every view and
 export starts from the user's scope: the whole province for reviewers,
 leadership and administrators, their own units for unit staff.
@@ -12,7 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -218,14 +218,3 @@ def meeting_notice_docx(request: HttpRequest, slug: str, pk: int) -> HttpRespons
         f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}.docx",
         DOCX_MIME,
     )
-
-
-app_name = "quarters"
-urlpatterns = [
-    path("", quarter_list, name="list"),
-    path("<str:slug>/", quarter_detail, name="detail"),
-    path("<str:slug>/report.docx", quarter_report_docx, name="report_docx"),
-    path("<str:slug>/indicators.xlsx", quarter_indicators_xlsx, name="indicators_xlsx"),
-    path("<str:slug>/directives.xlsx", quarter_directives_xlsx, name="directives_xlsx"),
-    path("<str:slug>/meetings/<int:pk>/notice.docx", meeting_notice_docx, name="notice_docx"),
-]

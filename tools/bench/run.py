@@ -11,7 +11,7 @@
    tables.
 4. Runs the production server (gunicorn, 2 workers) under simulated users
    (threads on loopback, bounded in time): throughput, latency, errors.
-5. Writes everything, with the machine's description, to bench/results.md.
+5. Writes everything, with the machine's description, to tools/bench/results.md.
 """
 
 import argparse
@@ -32,7 +32,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlparse
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
 DEFAULT_DB = "postgres://postgres@127.0.0.1:5432/danvan_bench"
@@ -74,12 +74,12 @@ def parse_args():
         "--only", default="", help="Time only the pages whose name contains this text."
     )
     parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
-    parser.add_argument("--out", default=str(ROOT / "bench" / "results.md"))
+    parser.add_argument("--out", default=str(ROOT / "tools" / "bench" / "results.md"))
     parser.add_argument(
         "--report-only",
         action="store_true",
-        help="Rewrite the results file from the last run's figures (bench/last-run.json) and "
-        "bench/findings.md, without measuring.",
+        help="Rewrite the results file from the last run's figures (tools/bench/last-run.json) and "
+        "tools/bench/findings.md, without measuring.",
     )
     return parser.parse_args()
 
@@ -745,7 +745,7 @@ def write_results(path: str, info: dict) -> None:
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-LAST_RUN = ROOT / "bench" / "last-run.json"
+LAST_RUN = ROOT / "tools" / "bench" / "last-run.json"
 
 
 def _slim_row(row: dict) -> dict:
@@ -779,7 +779,7 @@ def save(info: dict) -> None:
 
 
 def with_notes(info: dict) -> dict:
-    notes = ROOT / "bench" / "findings.md"
+    notes = ROOT / "tools" / "bench" / "findings.md"
     if notes.exists():
         info["notes"] = notes.read_text(encoding="utf-8")
     return info

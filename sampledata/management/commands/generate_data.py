@@ -1,4 +1,4 @@
-"""``manage.py generate_data``: synthetic national-scale data (danvan/synthetic.py).
+"""``manage.py generate_data``: synthetic national-scale data (sampledata/synthetic.py).
 
 For load tests and benchmarks, never for production: every generated row is
 marked ("gen-" codes and user names, "GEN_" indicators, "[Sinh tự động]" in
@@ -11,7 +11,7 @@ import re
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
-from danvan.synthetic import GeneratedDataExists, Plan, generate, generated_delete
+from sampledata.synthetic import GeneratedDataExists, Plan, generate, generated_delete
 
 
 def _positive(text: str) -> int:
