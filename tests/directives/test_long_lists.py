@@ -34,7 +34,8 @@ def world(monkeypatch):
 @pytest.fixture
 def cap(monkeypatch):
     def lower(n: int) -> None:
-        monkeypatch.setattr(selectors, "ROWS_SHOWN", n)
+        for module in (selectors, selectors.visible, selectors.briefing, selectors.dashboard):
+            monkeypatch.setattr(module, "ROWS_SHOWN", n)
 
     return lower
 

@@ -1,0 +1,181 @@
+"""What a user may see: meetings, directives, assignments and recommendations, each
+narrowed to the user's scope, with their status; and the row limit of long lists.
+
+Every list, search, count, dashboard and export starts from ``directives_visible_to``
+(or ``assignments_visible_to``), so a confidential directive never leaks into a
+number or a row.
+"""
+
+import datetime
+
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from common.text import search_words
+from directives import permissions, query
+from directives.models import (
+    Assignment,
+    Confidentiality,
+    Directive,
+    Meeting,
+    Recommendation,
+)
+from directives.rules import DirectiveStatus
+from reports.models import (
+    Quarter,
+)
+from reports.permissions import AnyUser, unit_roles
+
+S = DirectiveStatus
+
+# The most rows a long list on the dashboard, the meeting page or the briefing
+# pack shows: a province's lists fit whole; at national scale the rows that need
+# attention come first and "N more" links to the full filtered list.
+ROWS_SHOWN = 50
+
+
+def current_quarter() -> Quarter | None:
+    return Quarter.objects.current()
+
+
+# ---------------------------------------------------------------- visibility
+
+
+def directives_visible_to(user: AnyUser) -> QuerySet[Directive]:
+    """Directives the user may know of: all for reviewers, leadership and admins;
+    for everyone else the normal ones plus confidential ones assigned to their units."""
+    if not user.is_authenticated:
+        return Directive.objects.none()
+    if permissions.sees_all_directives(user):
+        return Directive.objects.all()
+    assigned_to_mine = Exists(
+        Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=list(unit_roles(user)))
+    )
+    return Directive.objects.filter(Q(confidentiality=Confidentiality.NORMAL) | assigned_to_mine)
+
+
+def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
+    return Assignment.objects.filter(directive__in=directives_visible_to(user))
+
+
+def directives_with_status(
+    user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
+) -> QuerySet[Directive]:
+    """The visible directives with their derived ``status``, ready for the register."""
+    today = today or timezone.localdate()
+    return query.annotate_directive_status(
+        directives_visible_to(user), quarter=quarter, today=today
+    ).select_related("meeting", "meeting__quarter", "topic")
+
+
+def assignments_with_status(
+    user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
+) -> QuerySet[Assignment]:
+    today = today or timezone.localdate()
+    return query.annotate_assignment_status(
+        assignments_visible_to(user), quarter=quarter, today=today
+    ).select_related("unit", "directive", "directive__meeting", "directive__topic")
+
+
+def with_units(qs: QuerySet[Directive]) -> QuerySet[Directive]:
+    """Prefetch each directive's assignments and units (one extra query)."""
+    return qs.prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit").order_by(
+                "role", "unit__display_order", "unit__name"
+            ),
+        )
+    )
+
+
+# ------------------------------------------------------------ a directive
+
+
+def directive_assignments(
+    directive: Directive, *, quarter: Quarter | None, today: datetime.date | None = None
+) -> list[Assignment]:
+    """The directive's units, each with its own status and last update."""
+    today = today or timezone.localdate()
+    qs = query.annotate_assignment_status(
+        directive.assignments.select_related("unit"), quarter=quarter, today=today
+    ).order_by("role", "unit__display_order", "unit__name")
+    return list(qs)
+
+
+# ----------------------------------------------------------------- meetings
+
+
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+    """Meetings with the number of directives the user may see in each."""
+    if not permissions.can_browse(user):
+        return Meeting.objects.none()
+    visible = directives_visible_to(user).filter(meeting=OuterRef("pk"))
+    counted = visible.order_by().values("meeting").annotate(n=Count("pk")).values("n")
+    return Meeting.objects.select_related("quarter").annotate(
+        directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    )
+
+
+def meetings_matching(user: AnyUser, text: str, *, limit: int = 20) -> list[Meeting]:
+    """The meeting pickers' search: visible meetings whose folded title, chair or
+    venue holds every word of ``text``, newest first; at most ``limit``, one query.
+
+    ``search_text`` is already folded, so a plain LIKE ignores diacritics on
+    SQLite and PostgreSQL alike. An empty search finds nothing.
+    """
+    words = search_words(text)
+    if not words:
+        return []
+    meetings = meetings_visible_to(user).select_related(None).only("title", "held_at")
+    for word in words:
+        meetings = meetings.filter(search_text__contains=word)
+    return list(meetings.order_by("-held_at", "-pk")[:limit])
+
+
+def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
+    """Recommendations the user may read, with the chair's response.
+
+    One that led only to confidential directives is as confidential as they
+    are (DESIGN.md: seen by reviewers, leadership and the units assigned): it
+    is shown to whoever may see at least one of its directives. One that led
+    to no directive, or to a normal one, is seen by everyone who browses.
+    """
+    if not user.is_authenticated:
+        return Recommendation.objects.none()
+    if permissions.sees_all_directives(user):
+        return Recommendation.objects.all()
+    links = Recommendation.directives.through.objects.filter(recommendation=OuterRef("pk"))
+    visible_links = links.filter(directive__in=directives_visible_to(user))
+    return Recommendation.objects.filter(~Exists(links) | Exists(visible_links))
+
+
+def meeting_recommendations(meeting: Meeting, user: AnyUser) -> QuerySet[Recommendation]:
+    visible = directives_visible_to(user).order_by("number")
+    return (
+        recommendations_visible_to(user)
+        .filter(meeting=meeting)
+        .select_related("raised_by")
+        .prefetch_related(Prefetch("directives", queryset=visible))
+    )
+
+
+UNIT_FIELDS = ("unit", "unit__name", "unit__short_name", "unit__display_order")
+UNIT_ORDER = ("unit__display_order", "unit__name", "unit")
+
+
+def in_unit_order(rows: list[dict], total: int) -> list[dict]:
+    """Rows fetched worst first; when every row fits, back in the units' usual order."""
+    if total <= ROWS_SHOWN:
+        rows.sort(key=lambda row: tuple(row[field] for field in UNIT_ORDER))
+    return rows
