@@ -285,56 +285,31 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 # ----------------------------------------------------------- reports, values
 
 
-def _report_is_editable(report: UnitReport | None) -> bool:
-    """A draft or returned report of an open quarter (or one being added)."""
-    return report is None or (report.is_editable_status and not report.quarter.closed)
+class ReadOnlyRecordMixin:
+    """A record the admin reads and never writes: it is written by the unit on its
+    report page and decided by the review actions, through ``reports.services``."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
-class IndicatorValueAdminForm(forms.ModelForm):
-    """A value typed in admin is read like one typed in the report form
-    (whole units and the ceiling are checked by IndicatorValue.clean)."""
-
-    value = FigureField(label=_("value"))
-
-    class Meta:
-        model = IndicatorValue
-        fields = ["report", "indicator", "value", "note"]
-
-    def clean_report(self):
-        report = self.cleaned_data["report"]
-        if not _report_is_editable(report):
-            raise forms.ValidationError(
-                _(
-                    "This report has been submitted, accepted or belongs to a closed quarter: "
-                    "its figures are on record."
-                )
-            )
-        return report
-
-
-class IndicatorValueInline(BoundedInlineMixin, admin.TabularInline):
+class IndicatorValueInline(ReadOnlyRecordMixin, admin.TabularInline):
     model = IndicatorValue
-    form = IndicatorValueAdminForm
     fields = ["indicator", "value", "note"]
-    shared_choice_fields = ("indicator",)
     extra = 0
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("indicator")
 
-    # A submitted or accepted report's figures are what the commission reviews.
-    def has_add_permission(self, request, obj=None):
-        return _report_is_editable(obj) and super().has_add_permission(request, obj)
 
-    def has_change_permission(self, request, obj=None):
-        return _report_is_editable(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return _report_is_editable(obj) and super().has_delete_permission(request, obj)
-
-
-# Submission and review are decided on the report pages, by the unit's head and the
-# reviewers; here they are read, and changed only through the same services.
+# A report is written on its page by the unit's staff, submitted by its head and
+# decided by the reviewers; here it is read, and decided only through the same services.
 DECISION_FIELDS = [
     "status",
     "first_submitted_at",
@@ -348,7 +323,7 @@ DECISION_FIELDS = [
 
 
 @admin.register(UnitReport)
-class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "unit_label",
         "quarter",
@@ -390,19 +365,6 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     def get_queryset(self, request):
         # Labels read the unit and quarter, in lists and in autocompletes alike.
         return super().get_queryset(request).select_related("unit", "quarter")
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        if not _report_is_editable(obj):
-            # Submitted, accepted or in a closed quarter: the text is on record.
-            fields += ["unit", "quarter", "unit_name", *UnitReport.SECTIONS]
-        return fields
-
-    def save_model(self, request, obj, form, change):
-        if change:
-            # Like a save on the report page: a unit's form opened before is refused.
-            obj.version += 1
-        super().save_model(request, obj, form, change)
 
     @admin.display(description=_("unit"), ordering="unit_name")
     def unit_label(self, obj: UnitReport) -> str:
@@ -501,8 +463,7 @@ class UnitReportAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
-    form = IndicatorValueAdminForm
+class IndicatorValueAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = ["unit_label", "quarter", "indicator", "value", "note"]
     list_filter = ["report__quarter", "indicator", "report__unit__kind"]
     list_select_related = ["report__unit", "report__quarter", "indicator"]
@@ -513,15 +474,6 @@ class IndicatorValueAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         "indicator__search_text",
     ]
     autocomplete_fields = ["report", "indicator"]
-
-    # As on the report's own page: a filed report's figures are what the commission reviews.
-    def has_change_permission(self, request, obj=None):
-        editable = obj is None or _report_is_editable(obj.report)
-        return editable and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        editable = obj is None or _report_is_editable(obj.report)
-        return editable and super().has_delete_permission(request, obj)
 
     @admin.display(description=_("unit"), ordering="report__unit_name")
     def unit_label(self, obj: IndicatorValue) -> str:

@@ -282,27 +282,6 @@ def test_the_admin_reads_an_indicators_ceiling_and_offers_whole_units():
     assert "whole_numbers" in form.fields
 
 
-@pytest.mark.django_db
-def test_the_admin_refuses_a_fraction_of_a_whole_indicator_value():
-    from reports.admin import IndicatorValueAdminForm
-
-    people = f.IndicatorFactory(measure="người")
-    report = f.UnitReportFactory()
-    with translation.override("vi"):
-        form = IndicatorValueAdminForm(
-            {"report": report.pk, "indicator": people.pk, "value": "2,5"},
-            instance=IndicatorValue(report=report),
-        )
-        assert not form.is_valid()
-        assert "số nguyên" in str(form.errors["value"])
-        form = IndicatorValueAdminForm(
-            {"report": report.pk, "indicator": people.pk, "value": "1.500"},
-            instance=IndicatorValue(report=report),
-        )
-        assert form.is_valid(), form.errors
-        assert form.cleaned_data["value"] == Decimal("1500")
-
-
 @settings(max_examples=300, deadline=None)
 @given(
     text=st.one_of(

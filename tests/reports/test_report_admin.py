@@ -74,31 +74,6 @@ def test_decision_fields_cannot_be_edited_in_the_admin(client, admin_user, quart
         assert name not in form.fields, name
 
 
-def test_posting_a_status_in_the_admin_changes_nothing(client, admin_user, quarter):
-    report = f.UnitReportFactory(quarter=quarter)
-    client.force_login(admin_user)
-    url = reverse("admin:reports_unitreport_change", args=[report.pk])
-    data = {
-        "unit": report.unit.pk,
-        "quarter": quarter.pk,
-        "unit_name": report.unit_name,
-        "people_situation": "Sửa bởi quản trị.",
-        "results": report.results,
-        "shortcomings": report.shortcomings,
-        "next_plan": report.next_plan,
-        "recommendations": "",
-        "status": ReportStatus.ACCEPTED,
-        "values-TOTAL_FORMS": "0",
-        "values-INITIAL_FORMS": "0",
-    }
-    response = client.post(url, data)
-    assert response.status_code == 302
-    report.refresh_from_db()
-    assert report.people_situation == "Sửa bởi quản trị."  # admin may edit the draft
-    assert report.status == ReportStatus.DRAFT
-    assert report.version == 2  # a unit's form opened before is refused
-
-
 def test_the_accept_action_uses_the_service_and_reports_each_row(client, admin_reviewer, quarter):
     waiting = submitted(quarter, "Đơn vị chờ")
     done = services.report_accept(report=submitted(quarter, "Đơn vị xong"), user=admin_reviewer)
@@ -183,24 +158,3 @@ def test_submitted_versions_are_read_only_in_the_admin(client, admin_user, quart
     assert client.post(delete, {"post": "yes"}).status_code == 403
     assert client.post(change, {"results": "Sửa."}).status_code == 403
     assert ReportVersion.objects.get().results == report.results
-
-
-def test_a_filed_reports_figures_are_read_only_in_the_values_admin_too(client, admin_user, quarter):
-    report = submitted(quarter, "Đơn vị A")
-    value = f.IndicatorValueFactory(report=report, value=7)
-    client.force_login(admin_user)
-    change = reverse("admin:reports_indicatorvalue_change", args=[value.pk])
-
-    client.post(change, {"report": report.pk, "indicator": value.indicator_id, "value": "9"})
-    added = client.post(
-        reverse("admin:reports_indicatorvalue_add"),
-        {"report": report.pk, "indicator": f.IndicatorFactory().pk, "value": "3"},
-    )
-
-    value.refresh_from_db()
-    assert value.value == 7
-    assert added.status_code == 200
-    assert added.context["adminform"].form.errors["report"]
-    assert report.values.count() == 1
-    deleted = reverse("admin:reports_indicatorvalue_delete", args=[value.pk])
-    assert client.post(deleted, {"post": "yes"}).status_code == 403
