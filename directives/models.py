@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -78,6 +79,9 @@ class Meeting(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = search_text(self.title, self.chair_name, self.venue)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("meetings:detail", args=[self.pk])
 
     @property
     def held_on(self) -> datetime.date:
@@ -232,6 +236,9 @@ class Directive(models.Model):
     def save(self, *args, **kwargs):
         self.search_text = search_text(self.title, self.text)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directives:detail", args=[self.pk])
 
     def clean(self):
         errors = {}

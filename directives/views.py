@@ -182,7 +182,7 @@ def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             _add_errors(form, error)
         else:
             messages.success(request, _("The meeting has been saved."))
-            return redirect("meetings:detail", pk=saved.pk)
+            return redirect(saved)
     return render(
         request,
         "directives/meeting_form.html",
@@ -230,7 +230,7 @@ def directive_edit(
             messages.success(request, _("The directive has been saved with its units."))
             if "add_another" in request.POST:
                 return redirect("meetings:directive_new", meeting_pk=meeting.pk)
-            return redirect("directives:detail", pk=directive.pk)
+            return redirect(directive)
     return render(
         request,
         "directives/directive_form.html",
@@ -271,7 +271,7 @@ def recommendation_edit(
             _add_errors(form, error)
         else:
             messages.success(request, _("The recommendation has been saved."))
-            return redirect("meetings:detail", pk=meeting.pk)
+            return redirect(meeting)
     return render(
         request,
         "directives/recommendation_form.html",

@@ -12,7 +12,6 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
@@ -42,13 +41,6 @@ def _scope_or_403(user) -> Scope:
     if scope is None:
         raise PermissionDenied(_("You have no unit and no role that lets you see the quarters."))
     return scope
-
-
-def _get_quarter(slug: str) -> Quarter:
-    try:
-        return Quarter.objects.get_by_slug(slug)
-    except Quarter.DoesNotExist:
-        raise Http404(_("There is no such quarter.")) from None
 
 
 def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
@@ -88,8 +80,7 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    quarter = _get_quarter(slug)
+def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     scope = _scope_or_403(request.user)
     summary = quarter_summary(
         quarter=quarter, scope=scope, units_page=page_number(request.GET, "units")
@@ -155,8 +146,7 @@ def quarter_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def quarter_report_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    quarter = _get_quarter(slug)
+def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     scope = _scope_or_403(request.user)
     number = document_number(request.GET.get("number"))
     if number is None:
@@ -164,7 +154,7 @@ def quarter_report_docx(request: HttpRequest, slug: str) -> HttpResponse:
             request,
             _("The document number must be a whole number, such as 12, or left empty."),
         )
-        return redirect(reverse("quarters:detail", args=[quarter.slug]) + "#exports")
+        return redirect(quarter.get_absolute_url() + "#exports")
     summary = quarter_summary(quarter=quarter, scope=scope)
     return _download(
         consolidated_report_docx(summary=summary, number=number),
@@ -175,8 +165,7 @@ def quarter_report_docx(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def quarter_indicators_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    quarter = _get_quarter(slug)
+def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     scope = _scope_or_403(request.user)
     summary = quarter_summary(quarter=quarter, scope=scope)
     return _download(
@@ -186,8 +175,7 @@ def quarter_indicators_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def quarter_directives_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
-    quarter = _get_quarter(slug)
+def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     _scope_or_403(request.user)
     return _download(
         directive_register_xlsx(request.user, quarter=quarter),
@@ -198,8 +186,7 @@ def quarter_directives_xlsx(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def meeting_notice_docx(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
-    quarter = _get_quarter(slug)
+def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> HttpResponse:
     _scope_or_403(request.user)
     meeting = (
         directive_selectors.meetings_visible_to(request.user).filter(quarter=quarter, pk=pk).first()
@@ -212,7 +199,7 @@ def meeting_notice_docx(request: HttpRequest, slug: str, pk: int) -> HttpRespons
             request,
             _("The document number must be a whole number, such as 12, or left empty."),
         )
-        return redirect(reverse("quarters:detail", args=[quarter.slug]) + "#meetings")
+        return redirect(quarter.get_absolute_url() + "#meetings")
     return _download(
         conclusion_notice_docx(request.user, meeting=meeting, number=number),
         f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}.docx",

@@ -8,10 +8,14 @@ class ReportsConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib.auth.models import Group
+        from django.urls import register_converter
 
         from reports import signals  # noqa: F401  (connects the receivers)
+        from reports.converters import QuarterConverter
         from reports.permissions import group_label
 
         # Group names are codes ("reviewers"); every place that shows a group
         # (the admin's lists, filters, user form, history) shows its role instead.
         Group.__str__ = lambda group: group_label(group.name)
+        # Before any URLconf is read: every address with a quarter uses it.
+        register_converter(QuarterConverter, "quarter")

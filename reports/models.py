@@ -229,6 +229,9 @@ class Quarter(models.Model):
     def __str__(self) -> str:
         return self.label
 
+    def get_absolute_url(self) -> str:
+        return reverse("quarters:detail", kwargs={"quarter": self})
+
     @property
     def label(self) -> str:
         return _("Q%(roman)s/%(year)s") % {"roman": rules.ROMAN[self.number], "year": self.year}
@@ -452,6 +455,12 @@ class UnitReport(models.Model):
             self.unit_name = self.unit.name
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self) -> str:
+        """The report's page (reads ``unit`` and ``quarter``: select them with the report)."""
+        return reverse(
+            "reports:report", kwargs={"unit_code": self.unit.code, "quarter": self.quarter}
+        )
+
     @property
     def is_editable_status(self) -> bool:
         return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
@@ -628,7 +637,7 @@ class ReportVersion(models.Model):
             "reports:version",
             kwargs={
                 "unit_code": self.report.unit.code,
-                "quarter_slug": self.report.quarter.slug,
+                "quarter": self.report.quarter,
                 "number": self.number,
             },
         )

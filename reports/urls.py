@@ -7,15 +7,15 @@ app_name = "reports"
 urlpatterns = [
     path("", views.report_list, name="list"),
     path("queue/", views.queue_current, name="queue"),
-    path("queue/<slug:quarter_slug>/", views.queue, name="queue_quarter"),
+    path("queue/<quarter:quarter>/", views.queue, name="queue_quarter"),
     path("<int:pk>/submit/", views.report_submit, name="submit"),
     path("<int:pk>/return/", views.report_return, name="return"),
     path("<int:pk>/accept/", views.report_accept, name="accept"),
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
     path("units/search/", views.unit_search, name="unit_search"),
-    path("<slug:unit_code>/<slug:quarter_slug>/", views.report_page, name="report"),
+    path("<slug:unit_code>/<quarter:quarter>/", views.report_page, name="report"),
     path(
-        "<slug:unit_code>/<slug:quarter_slug>/versions/<int:number>/",
+        "<slug:unit_code>/<quarter:quarter>/versions/<int:number>/",
         views.report_version,
         name="version",
     ),

@@ -18,13 +18,6 @@ from reports.forms import ReopenForm, ReportForm, ReturnForm
 from reports.models import Quarter, ReportStatus, Unit, UnitKind, UnitReport
 
 
-def _quarter_or_404(slug: str) -> Quarter:
-    try:
-        return Quarter.objects.get_by_slug(slug)
-    except Quarter.DoesNotExist:
-        raise Http404 from None
-
-
 def _report_or_404(request: HttpRequest, pk: int) -> UnitReport:
     report = selectors.get_report_for_user(request.user, pk)
     if report is None:
@@ -33,7 +26,7 @@ def _report_or_404(request: HttpRequest, pk: int) -> UnitReport:
 
 
 def _to_page(report: UnitReport) -> HttpResponse:
-    return redirect("reports:report", unit_code=report.unit.code, quarter_slug=report.quarter.slug)
+    return redirect(report)
 
 
 @login_required
@@ -152,7 +145,7 @@ def _render_version(
 
 
 @login_required
-def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> HttpResponse:
+def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpResponse:
     """A unit's report for a quarter: read it, and edit it while it is a draft or returned.
 
     A GET never creates anything: the draft is started by the first save.
@@ -161,7 +154,6 @@ def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> Http
         return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
     user = request.user
     unit = get_object_or_404(Unit, code=unit_code)
-    quarter = _quarter_or_404(quarter_slug)
     report = selectors.report_for(unit=unit, quarter=quarter)
     if report is not None:
         if not permissions.can_view_report(user, report):
@@ -209,7 +201,7 @@ def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> Http
         return _render_page(request, **page, form=form, conflict=error.current, status=409)
     except services.ReportLockedError as error:
         messages.error(request, error.message)
-        return redirect("reports:report", unit_code=unit.code, quarter_slug=quarter.slug)
+        return redirect("reports:report", unit_code=unit.code, quarter=quarter)
 
     if request.POST.get("action") == "submit" and permissions.can_submit_report(user, report):
         return _submit(request, report)
@@ -217,26 +209,24 @@ def report_page(request: HttpRequest, unit_code: str, quarter_slug: str) -> Http
         request,
         _("Draft saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
     )
-    return redirect("reports:report", unit_code=unit.code, quarter_slug=quarter.slug)
+    return redirect("reports:report", unit_code=unit.code, quarter=quarter)
 
 
 @login_required
 @require_GET
 def report_version(
-    request: HttpRequest, unit_code: str, quarter_slug: str, number: int
+    request: HttpRequest, unit_code: str, quarter: Quarter, number: int
 ) -> HttpResponse:
     """One submitted version of a unit's report, as it was sent."""
     unit = get_object_or_404(Unit, code=unit_code)
-    report = selectors.report_for(unit=unit, quarter=_quarter_or_404(quarter_slug))
+    report = selectors.report_for(unit=unit, quarter=quarter)
     if report is None or not permissions.can_view_submitted_versions(request.user, report):
         raise Http404
     return _render_version(request, report=report, number=number)
 
 
 def _submit(request: HttpRequest, report: UnitReport) -> HttpResponse:
-    target = redirect(
-        "reports:report", unit_code=report.unit.code, quarter_slug=report.quarter.slug
-    )
+    target = redirect(report)
     try:
         report = services.report_submit(
             report=report, user=request.user, expected_version=report.version
@@ -275,9 +265,7 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
             request,
             _("The report changed since you opened it. Read it again, then submit."),
         )
-        return redirect(
-            "reports:report", unit_code=report.unit.code, quarter_slug=report.quarter.slug
-        )
+        return redirect(report)
     return _submit(request, report)
 
 
@@ -323,7 +311,7 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     messages.success(
         request, _("The report was returned to %(unit)s with your comment.") % {"unit": report.unit}
     )
-    return redirect("reports:queue_quarter", quarter_slug=report.quarter.slug)
+    return redirect("reports:queue_quarter", quarter=report.quarter)
 
 
 @login_required
@@ -335,7 +323,7 @@ def report_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ReportError as error:
         return _refused(request, report, error.message)
     messages.success(request, _("The report of %(unit)s was accepted.") % {"unit": report.unit})
-    return redirect("reports:queue_quarter", quarter_slug=report.quarter.slug)
+    return redirect("reports:queue_quarter", quarter=report.quarter)
 
 
 @login_required
@@ -402,17 +390,16 @@ def queue_current(request: HttpRequest) -> HttpResponse:
     quarter = Quarter.objects.current() or Quarter.objects.first()
     if quarter is None:
         raise Http404
-    return redirect("reports:queue_quarter", quarter_slug=quarter.slug)
+    return redirect("reports:queue_quarter", quarter=quarter)
 
 
 @login_required
 @require_GET
-def queue(request: HttpRequest, quarter_slug: str) -> HttpResponse:
+def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     """A quarter's reports for review, with on time / late / missing counts."""
     user = request.user
     if not permissions.can_see_queue(user):
         raise PermissionDenied
-    quarter = _quarter_or_404(quarter_slug)
     filters = QueueFilter(request.GET, queryset=selectors.queue_reports(quarter))
     kind = filters.form.data.get("kind", "") if filters.is_valid() else ""
     kind = kind if kind in UnitKind.values else ""

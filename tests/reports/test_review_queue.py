@@ -113,7 +113,8 @@ def test_a_bad_filter_value_is_not_an_error(client, quarter, reports):
 
 def test_an_unknown_quarter_is_not_found(client, quarter):
     client.force_login(f.reviewer())
-    assert client.get(reverse("reports:queue_quarter", args=["2024-q7"])).status_code == 404
+    assert client.get(reverse("reports:queue_quarter", args=["2031-q1"])).status_code == 404
+    assert client.get("/reports/queue/2024-q7/").status_code == 404
 
 
 @pytest.mark.parametrize("units", [3, 30])

@@ -65,7 +65,7 @@ HOSTILE = [
 FILTER_PAGES = [
     ("home", {}),
     ("reports:list", {}),
-    ("reports:queue_quarter", {"quarter_slug": "2024-q1"}),
+    ("reports:queue_quarter", {"quarter": "2024-q1"}),
     ("directives:register", {}),
     ("directives:assignments", {}),
     ("directives:dashboard", {}),
@@ -75,10 +75,10 @@ FILTER_PAGES = [
     ("meetings:search", {}),
     ("reports:unit_search", {}),
     ("quarters:list", {}),
-    ("quarters:detail", {"slug": "2024-q1"}),
-    ("quarters:report_docx", {"slug": "2024-q1"}),
-    ("quarters:indicators_xlsx", {"slug": "2024-q1"}),
-    ("quarters:directives_xlsx", {"slug": "2024-q1"}),
+    ("quarters:detail", {"quarter": "2024-q1"}),
+    ("quarters:report_docx", {"quarter": "2024-q1"}),
+    ("quarters:indicators_xlsx", {"quarter": "2024-q1"}),
+    ("quarters:directives_xlsx", {"quarter": "2024-q1"}),
 ]
 HOSTILE_PATHS = [
     "/reports/u/2024-q9/",

@@ -48,7 +48,7 @@ GET_CASES = [
     (
         "queue Q1",
         "reports:queue_quarter",
-        lambda w: {"quarter_slug": "2024-q1"},
+        lambda w: {"quarter": "2024-q1"},
         codes(403, **ALL_SEEING),
     ),
     ("submit", "reports:submit", lambda w: {"pk": w.u_draft.pk}, POST_ONLY),
@@ -58,50 +58,51 @@ GET_CASES = [
     (
         "U's draft",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter_slug": "2024-q2"},
+        lambda w: {"unit_code": "u", "quarter": "2024-q2"},
         codes(404, reporter_u=200, head_u=200, admin=200),
     ),
     (
         "U's submitted report",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter_slug": "2024-q1"},
+        lambda w: {"unit_code": "u", "quarter": "2024-q1"},
         codes(200, reporter_v=404),
     ),
     (
         "V's accepted report",
         "reports:report",
-        lambda w: {"unit_code": "v", "quarter_slug": "2024-q1"},
+        lambda w: {"unit_code": "v", "quarter": "2024-q1"},
         codes(200, reporter_u=404, head_u=404),
     ),
     (
         "V's draft",
         "reports:report",
-        lambda w: {"unit_code": "v", "quarter_slug": "2024-q2"},
+        lambda w: {"unit_code": "v", "quarter": "2024-q2"},
         codes(404, reporter_v=200, admin=200),
     ),
     (
         "U's submitted version 1",
         "reports:version",
-        lambda w: {"unit_code": "u", "quarter_slug": "2024-q1", "number": 1},
+        lambda w: {"unit_code": "u", "quarter": "2024-q1", "number": 1},
         codes(200, reporter_v=404),
     ),
     (
         "V's accepted version 1",
         "reports:version",
-        lambda w: {"unit_code": "v", "quarter_slug": "2024-q1", "number": 1},
+        lambda w: {"unit_code": "v", "quarter": "2024-q1", "number": 1},
         codes(200, reporter_u=404, head_u=404),
     ),
     (
         "a version of V's draft (none: never submitted)",
         "reports:version",
-        lambda w: {"unit_code": "v", "quarter_slug": "2024-q2", "number": 1},
+        lambda w: {"unit_code": "v", "quarter": "2024-q2", "number": 1},
         codes(404),
     ),
     (
+        # The address matches no page, so even an anonymous visitor is told so.
         "a report of a quarter that does not exist",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter_slug": "2031-q1"},
-        codes(404),
+        lambda w: {"unit_code": "u", "quarter": "2031-q1"},
+        codes(404, anonymous=404),
     ),
     # the unit pickers' search (JSON): whoever may open the register
     ("unit search", "reports:unit_search", None, codes(200)),
@@ -208,14 +209,19 @@ GET_CASES = [
     ),
     # quarters (unit staff see their own unit's view)
     ("quarters", "quarters:list", None, codes(200)),
-    ("quarter", "quarters:detail", lambda w: {"slug": "2024-q1"}, codes(200)),
-    ("quarter report", "quarters:report_docx", lambda w: {"slug": "2024-q1"}, codes(200)),
-    ("indicator table", "quarters:indicators_xlsx", lambda w: {"slug": "2024-q1"}, codes(200)),
-    ("directive register", "quarters:directives_xlsx", lambda w: {"slug": "2024-q1"}, codes(200)),
+    ("quarter", "quarters:detail", lambda w: {"quarter": "2024-q1"}, codes(200)),
+    ("quarter report", "quarters:report_docx", lambda w: {"quarter": "2024-q1"}, codes(200)),
+    ("indicator table", "quarters:indicators_xlsx", lambda w: {"quarter": "2024-q1"}, codes(200)),
+    (
+        "directive register",
+        "quarters:directives_xlsx",
+        lambda w: {"quarter": "2024-q1"},
+        codes(200),
+    ),
     (
         "conclusion notice",
         "quarters:notice_docx",
-        lambda w: {"slug": "2024-q1", "pk": w.meeting.pk},
+        lambda w: {"quarter": "2024-q1", "pk": w.meeting.pk},
         codes(200),
     ),
 ]
@@ -230,13 +236,13 @@ POST_CASES = [
     (
         "save U's draft",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter_slug": "2024-q2"},
+        lambda w: {"unit_code": "u", "quarter": "2024-q2"},
         codes(404, reporter_u=400, head_u=400, admin=400),
     ),
     (
         "save U's submitted report",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter_slug": "2024-q1"},
+        lambda w: {"unit_code": "u", "quarter": "2024-q1"},
         codes(403, reporter_v=404),
     ),
     (

@@ -111,7 +111,7 @@ def page(client, world, role, name, **kwargs) -> str:
         (
             "reporter_u",
             "reports:report",
-            {"unit_code": "u", "quarter_slug": "2024-q1"},
+            {"unit_code": "u", "quarter": "2024-q1"},
             [
                 "unit_name",
                 "people_situation",
@@ -124,7 +124,7 @@ def page(client, world, role, name, **kwargs) -> str:
                 "value_note",
             ],
         ),
-        ("reviewer", "reports:queue_quarter", {"quarter_slug": "2024-q2"}, ["unit_name"]),
+        ("reviewer", "reports:queue_quarter", {"quarter": "2024-q2"}, ["unit_name"]),
         (
             "reviewer",
             "meetings:detail",
@@ -202,10 +202,17 @@ def download(client, world, role, name, **kwargs) -> bytes:
 
 def test_the_word_documents_hold_the_literal_text(client, world):
     world.u_submitted.refresh_from_db()
-    report = docx_text(download(client, world, "reviewer", "quarters:report_docx", slug="2024-q1"))
+    report = docx_text(
+        download(client, world, "reviewer", "quarters:report_docx", quarter="2024-q1")
+    )
     notice = docx_text(
         download(
-            client, world, "reviewer", "quarters:notice_docx", slug="2024-q1", pk=world.meeting.pk
+            client,
+            world,
+            "reviewer",
+            "quarters:notice_docx",
+            quarter="2024-q1",
+            pk=world.meeting.pk,
         )
     )
     # Word XML escapes the text itself: the payload is characters, never markup.
@@ -218,10 +225,10 @@ def test_the_word_documents_hold_the_literal_text(client, world):
 
 def test_the_spreadsheets_hold_the_literal_text(client, world):
     indicators = xlsx_values(
-        download(client, world, "reviewer", "quarters:indicators_xlsx", slug="2024-q1")
+        download(client, world, "reviewer", "quarters:indicators_xlsx", quarter="2024-q1")
     )
     register = xlsx_values(
-        download(client, world, "reviewer", "quarters:directives_xlsx", slug="2024-q1")
+        download(client, world, "reviewer", "quarters:directives_xlsx", quarter="2024-q1")
     )
     assert tagged("indicator_name") in indicators
     assert tagged("directive_title") in register
@@ -241,7 +248,7 @@ def test_spreadsheet_cells_never_become_formulas(client, world, export):
     world.indicator.name = FORMULA
     world.indicator.save()
     book = openpyxl.load_workbook(
-        io.BytesIO(download(client, world, "reviewer", export, slug="2024-q1"))
+        io.BytesIO(download(client, world, "reviewer", export, quarter="2024-q1"))
     )
     formulas = [
         f"{sheet.title}!{cell.coordinate}: {cell.value}"

@@ -127,7 +127,7 @@ class Command(BaseCommand):
             raise CommandError(f"{failed} unit(s) could not be reminded; they will be retried.")
 
     def _messages(self, unit, quarter, recipients, days_left) -> list[EmailMessage]:
-        path = reverse("reports:report", args=[unit.code, quarter.slug])
+        path = reverse("reports:report", args=[unit.code, quarter])
         context = {
             "unit": unit,
             "quarter": quarter,
