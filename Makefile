@@ -52,7 +52,9 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
-	$(VENV)/bin/bandit -r danvan reports directives -ll -q
+	$(VENV)/bin/bandit -r common danvan directives quarters reports sampledata -ll -q
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture
 
 check: install
 	$(PY) manage.py check --fail-level WARNING
