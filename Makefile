@@ -19,12 +19,14 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# The developer's settings for the commands below that start the site; the
+# tests and the linters need no .env (pytest-env in pyproject.toml fills in).
 .env:
 	cp .env.example .env
 
-install: $(VENV)/.installed node_modules/.installed .env
+install: $(VENV)/.installed node_modules/.installed
 
-run: install
+run: install .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo --password $(DEMO_PASSWORD)
 	$(PY) manage.py runserver $(HOST)
@@ -32,7 +34,7 @@ run: install
 # Production serving: gunicorn, static files by WhiteNoise, DEBUG off. The
 # environment (or .env) must give SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 WORKERS ?= 2
-serve: install
+serve: install .env
 	DEBUG=0 $(PY) manage.py collectstatic --noinput --verbosity 0
 	DEBUG=0 $(PY) manage.py migrate --noinput
 	DEBUG=0 $(VENV)/bin/gunicorn danvan.wsgi --workers $(WORKERS) --bind $(HOST) \
@@ -52,13 +54,15 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
-	$(VENV)/bin/bandit -r danvan reports directives -ll -q
+	$(VENV)/bin/bandit -r common danvan directives quarters reports sampledata -ll -q
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/vulture
 
-check: install
+check: install .env
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-messages: install
+messages: install .env
 	$(PY) manage.py makemessages --locale vi --locale en --ignore '.venv/*' --ignore 'node_modules/*' --ignore 'tests/*' --ignore 'tools/*'
 	$(PY) manage.py compilemessages --ignore '.venv/*' --ignore 'node_modules/*'
 
@@ -71,5 +75,5 @@ clean:
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/danvan_bench
 BENCH_ARGS ?=
 .PHONY: bench
-bench: install
+bench: install .env
 	$(PY) tools/bench/run.py --database-url $(BENCH_DATABASE_URL) $(BENCH_ARGS)

@@ -313,7 +313,7 @@ def _check_dump(database: bytes, manifest: dict) -> None:
 @contextlib.contextmanager
 def _history_off():
     """History rows come from the backup: none may be added while it loads (m2m changes would)."""
-    previous = getattr(settings, "SIMPLE_HISTORY_ENABLED", True)
+    previous = settings.SIMPLE_HISTORY_ENABLED
     settings.SIMPLE_HISTORY_ENABLED = False
     try:
         yield

@@ -2,7 +2,11 @@
 
 Nothing needs to be set to run on a developer's machine with ``DEBUG=1``
 (``.env.example`` shows every variable); production refuses to start while a
-required value is missing rather than fall back to an unsafe default.
+required value is missing rather than fall back to an unsafe default. A value
+that cannot be read (``DEBUG=ture``, ``EMAIL_PORT=25a``) stops the start too,
+naming the variable, rather than quietly meaning something else. Every setting
+the code reads is declared here, and read without a fallback of the caller's own
+(tests/test_settings.py checks both, and that .env.example lists every variable).
 """
 
 import datetime
@@ -19,16 +23,44 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 load_dotenv(BASE_DIR / ".env", override=False)
 
 
-def envbool(name: str, default: str = "False") -> bool:
-    return os.getenv(name, default).strip().lower() in ("1", "true", "yes", "on")
+def envbool(name: str, default: bool = False) -> bool:
+    """1/0, true/false, yes/no, on/off in any case; unset or empty gives ``default``."""
+    value = os.getenv(name, "").strip().lower()
+    if not value:
+        return default
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.getenv(name)!r} is neither yes nor no: write 1 or 0 "
+        "(true/false, yes/no and on/off are read too)."
+    )
 
 
 def envint(name: str, default: int) -> int:
-    return int(os.getenv(name, str(default)))
+    """A whole number; unset or empty gives ``default``."""
+    value = os.getenv(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
 
 
 def envlist(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in os.getenv(name, default).split(",") if item.strip()]
+
+
+def envints(name: str, default: str) -> list[int]:
+    """Whole numbers separated by commas, such as 7,3,1."""
+    try:
+        return [int(item) for item in envlist(name, default)]
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name}={os.getenv(name)!r} is not a list of whole numbers such as 7,3,1."
+        ) from None
 
 
 DEBUG = envbool("DEBUG")
@@ -224,7 +256,7 @@ CSRF_COOKIE_HTTPONLY = True
 # sessions (Django's session auth hash).
 SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 30 * 60)
 SESSION_REFRESH_SECONDS = envint("SESSION_REFRESH_SECONDS", 60)
-SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", "1")
+SESSION_EXPIRE_AT_BROWSER_CLOSE = envbool("SESSION_EXPIRE_AT_BROWSER_CLOSE", True)
 
 # Content-Security-Policy (django-csp), in every environment so that a
 # violation shows during development: no inline scripts or styles, nothing
@@ -265,7 +297,7 @@ AXES_ENABLE_ADMIN = False
 # Where links in emails point to.
 SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 # Report reminders: days before the due date, then every N days after it.
-REMINDER_DAYS_BEFORE = [int(day) for day in envlist("REMINDER_DAYS_BEFORE", "7,3,1")]
+REMINDER_DAYS_BEFORE = envints("REMINDER_DAYS_BEFORE", "7,3,1")
 REMINDER_EVERY_DAYS_AFTER = envint("REMINDER_EVERY_DAYS_AFTER", 3)
 # Evidence attached to progress updates.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
@@ -276,10 +308,21 @@ DOCUMENT_PARTY_COMMITTEE = os.getenv("DOCUMENT_PARTY_COMMITTEE", "ĐẢNG BỘ T
 DOCUMENT_ISSUER = os.getenv("DOCUMENT_ISSUER", "BAN DÂN VẬN")
 DOCUMENT_ISSUER_CODE = os.getenv("DOCUMENT_ISSUER_CODE", "BDVTU")
 DOCUMENT_PLACE = os.getenv("DOCUMENT_PLACE", "Quảng Ninh")
+# Who signs the consolidated quarterly report.
+DOCUMENT_SIGNER_TITLE = os.getenv("DOCUMENT_SIGNER_TITLE", "TRƯỞNG BAN")
+# The conclusion notice of a briefing is issued by the Provincial Party Committee,
+# whose code its number carries (…-TB/TU); the commission only drafts it.
+DOCUMENT_NOTICE_ISSUER_CODE = os.getenv("DOCUMENT_NOTICE_ISSUER_CODE", "TU")
+
+# django-simple-history records every change; a restore (danvan.backup) switches it
+# off while it loads the archive's own history.
+SIMPLE_HISTORY_ENABLED = True
 
 # Logs go to stdout: readable lines in development, one JSON object per line
 # in production (LOG_FORMAT=json) for the log collector.
 LOG_FORMAT = os.getenv("LOG_FORMAT") or ("text" if DEBUG else "json")
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: write text or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

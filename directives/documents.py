@@ -32,10 +32,6 @@ from directives.models import Assignment, AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
 from reports.models import Quarter
 
-# The notice is issued by the Provincial Party Committee, whose code its
-# number carries; the commission only drafts it.
-NOTICE_ISSUER_CODE = getattr(settings, "DOCUMENT_NOTICE_ISSUER_CODE", "TU")
-
 STATUS_TITLES = {
     DirectiveStatus.DONE_ON_TIME: "Đã hoàn thành đúng hạn",
     DirectiveStatus.DONE_LATE: "Hoàn thành quá hạn",
@@ -190,7 +186,7 @@ def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes
     doc = party_document(
         kind_code="TB",
         number=number,
-        issuer_code=NOTICE_ISSUER_CODE,
+        issuer_code=settings.DOCUMENT_NOTICE_ISSUER_CODE,
         title="THÔNG BÁO",
         subject=f"Kết luận của đồng chí {meeting.chair_name} tại buổi giao ban "
         f"công tác dân vận {label}",

@@ -25,8 +25,6 @@ from directives.models import (
 )
 from reports.models import Unit
 
-DEFAULT_EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-
 # Allowed evidence: extension -> the first bytes its content must start with.
 EVIDENCE_SIGNATURES = {
     "pdf": (b"%PDF-",),
@@ -40,17 +38,13 @@ EVIDENCE_SIGNATURES = {
 OFFICE_FOLDER = {"docx": "word/", "xlsx": "xl/"}
 
 
-def evidence_max_bytes() -> int:
-    return getattr(settings, "EVIDENCE_MAX_BYTES", DEFAULT_EVIDENCE_MAX_BYTES)
-
-
 def evidence_extension(upload) -> str:
     """Check an uploaded evidence file and return its normalised extension.
 
     Refuses files above the size limit, outside the allow-list, or whose
     content is not what the extension says (whatever the browser claimed).
     """
-    limit = evidence_max_bytes()
+    limit = settings.EVIDENCE_MAX_BYTES
     if upload.size > limit:
         raise ValidationError(
             _("The file is too large (%(size)s); the limit is %(limit)s.")
@@ -341,7 +335,7 @@ class ProgressUpdateForm(forms.ModelForm):
             "Required for a task reported as done: the day the work was actually finished, "
             "not the day of this report."
         )
-        limit = filesizeformat(evidence_max_bytes())
+        limit = filesizeformat(settings.EVIDENCE_MAX_BYTES)
         self.fields["evidence"].help_text = _(
             "Optional. PDF, Word (.docx), Excel (.xlsx), JPG or PNG, at most %(limit)s."
         ) % {"limit": limit}

@@ -7,7 +7,7 @@ confidential ones) is a queryset: ``selectors.directives_visible_to``.
 from django.utils.translation import gettext_lazy as _
 
 from directives import rules
-from directives.models import Assignment, DeadlineChangeStatus, Directive, ReviewStatus
+from directives.models import Assignment, DeadlineChangeStatus, ReviewStatus
 from reports.permissions import (
     AnyUser,
     is_leadership,
@@ -22,20 +22,6 @@ from reports.permissions import (
 def sees_all_directives(user: AnyUser) -> bool:
     """Reviewers, leadership and administrators see every directive, confidential or not."""
     return sees_all_units(user)
-
-
-def can_see_directive(user: AnyUser, directive: Directive, assigned_unit_ids=None) -> bool:
-    """Whether ``user`` may know the directive exists (confidential ones: assigned units only).
-
-    ``assigned_unit_ids`` saves a query when the caller already has them.
-    """
-    if not user.is_authenticated:
-        return False
-    if not directive.is_confidential or sees_all_directives(user):
-        return True
-    if assigned_unit_ids is None:
-        assigned_unit_ids = directive.assignments.values_list("unit_id", flat=True)
-    return bool(set(assigned_unit_ids) & set(unit_roles(user)))
 
 
 def can_see_evidence(user: AnyUser, assigned_unit_ids) -> bool:
@@ -123,7 +109,6 @@ __all__ = [
     "can_review_progress",
     "can_see_briefing_pack",
     "can_see_dashboard",
-    "can_see_directive",
     "can_see_evidence",
     "dashboard_unit_ids",
     "deadline_request_refusal",

@@ -374,8 +374,7 @@ class UnitFigure:
 
 @dataclass
 class QuarterFigures:
-    quarter_keys: list[tuple[int, int]]  # the trend window, oldest first
-    quarter_labels: list[str]
+    quarter_labels: list[str]  # the trend window, oldest first
     indicators: list[Indicator]
     tables: list[FigureTable]  # the province first, then each kind that reported
 
@@ -534,7 +533,6 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
             ]
             tables.append(FigureTable(key=kind, label=str(label), rows=rows))
     return QuarterFigures(
-        quarter_keys=keys,
         quarter_labels=[_quarter_label(*key) for key in keys],
         indicators=indicators,
         tables=tables,

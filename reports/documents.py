@@ -282,8 +282,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
             "- Các đơn vị khối dân vận,",
             "- Lưu Văn phòng Ban.",
         ],
-        # The signer's title; a setting where another body issues the report.
-        signer_lines=[getattr(settings, "DOCUMENT_SIGNER_TITLE", "TRƯỞNG BAN")],
+        signer_lines=[settings.DOCUMENT_SIGNER_TITLE],
     )
     return to_bytes(doc)
 

@@ -71,8 +71,8 @@ class ReportForm(forms.Form):
     def note_name(indicator: Indicator) -> str:
         return f"note_{indicator.id}"
 
-    @classmethod
-    def initial_for(cls, report: UnitReport | None, values: dict) -> dict:
+    @staticmethod
+    def initial_for(report: UnitReport | None, values: dict) -> dict:
         """Initial data from the report on record and its {indicator id: IndicatorValue}."""
         initial = {"version": report.version if report else 0}
         if report is not None:

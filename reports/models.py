@@ -122,12 +122,6 @@ class Unit(models.Model):
     def label(self) -> str:
         return self.short_name or self.name
 
-    def is_active_on(self, day: datetime.date) -> bool:
-        """Whether the unit existed on ``day`` (open-ended validity counts)."""
-        starts_ok = self.valid_from is None or self.valid_from <= day
-        ends_ok = self.valid_to is None or day <= self.valid_to
-        return starts_ok and ends_ok
-
 
 class MembershipRole(models.TextChoices):
     REPORTER = "reporter", _("Reporter")

@@ -196,12 +196,6 @@ def report_timeline(report: UnitReport) -> list[TimelineEntry]:
     return entries
 
 
-def last_saved_by(report: UnitReport) -> TimelineEntry | None:
-    """The latest history entry: who saved the version on record and when."""
-    timeline = report_timeline(report)
-    return timeline[0] if timeline else None
-
-
 # --- The reviewer's queue ---------------------------------------------------
 
 
@@ -223,8 +217,6 @@ class QueueCounts:
     not_submitted: int
     missing: int
     submitted: int
-    accepted: int
-    returned: int
 
 
 def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | None = None):
@@ -249,8 +241,6 @@ def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | Non
         on_time=Count("id", filter=Q(first_submitted_at__lt=due_end)),
         late=Count("id", filter=Q(first_submitted_at__gte=due_end)),
         submitted=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
-        accepted=Count("id", filter=Q(status=ReportStatus.ACCEPTED)),
-        returned=Count("id", filter=Q(status=ReportStatus.RETURNED)),
     )
     not_submitted = unit_counts["expected"] - unit_counts["filed"]
     return QueueCounts(

@@ -392,10 +392,6 @@ def report_reopen(*, report: UnitReport, user, reason: str) -> UnitReport:
 # --- Reminders ------------------------------------------------------------------
 
 
-def reminder_already_sent(*, unit: Unit, quarter: Quarter, day: datetime.date) -> bool:
-    return ReminderLog.objects.filter(unit=unit, quarter=quarter, sent_on=day).exists()
-
-
 @transaction.atomic
 def reminder_record(
     *, unit: Unit, quarter: Quarter, day: datetime.date, recipients: int

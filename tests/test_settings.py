@@ -6,8 +6,10 @@ explicitly, and cases that need a variable to be truly unset also switch off
 the repository's .env, so no result depends on whether a developer has one.
 """
 
+import ast
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -15,7 +17,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
+
+import danvan.settings as project_settings
 
 REPO = Path(__file__).resolve().parent.parent
 # Variables the settings read; removed from the inherited environment so that
@@ -95,8 +99,8 @@ def test_production_refuses_to_start_with_no_secret_key_at_all():
     assert "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.parametrize("debug", ["0", "false", "no", "off", ""])
-def test_anything_but_a_yes_leaves_debug_off_and_the_secret_key_required(debug):
+@pytest.mark.parametrize("debug", ["0", "false", "no", "off", "OFF", "False", ""])
+def test_a_no_or_nothing_leaves_debug_off_and_the_secret_key_required(debug):
     result = run_settings({"DEBUG": debug, "SECRET_KEY": "", "ALLOWED_HOSTS": "example.gov.vn"})
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
@@ -147,6 +151,67 @@ def test_development_serves_localhost_by_default():
     values = loaded({"DEBUG": "1"}, use_dotenv=False)
     assert values["ALLOWED_HOSTS"] == ["127.0.0.1", "localhost"]
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+
+
+# --- a value that cannot be read stops the start, naming the variable ------------------
+
+
+def test_a_typo_in_debug_stops_the_start_rather_than_meaning_no():
+    result = run_settings({"DEBUG": "ture", "SECRET_KEY": "s3cret", "ALLOWED_HOSTS": "x.test"})
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "DEBUG='ture'" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("SECURE_SSL_REDIRECT", "ye"),
+        ("SESSION_COOKIE_SECURE", "2"),
+        ("EMAIL_USE_TLS", "enabled"),
+        ("EMAIL_PORT", "25a"),
+        ("SESSION_COOKIE_AGE", "30m"),
+        ("REMINDER_DAYS_BEFORE", "7;3;1"),
+        ("LOG_FORMAT", "xml"),
+    ],
+)
+def test_a_value_that_cannot_be_read_stops_the_start_naming_its_variable(name, value):
+    result = run_settings({"DEBUG": "1", name: value}, use_dotenv=False)
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert f"{name}=" in result.stderr
+
+
+SHOW_READ_VALUES = """
+import json
+from django.conf import settings
+print(json.dumps({
+    "SECURE_SSL_REDIRECT": settings.SECURE_SSL_REDIRECT,
+    "SESSION_EXPIRE_AT_BROWSER_CLOSE": settings.SESSION_EXPIRE_AT_BROWSER_CLOSE,
+    "EMAIL_PORT": settings.EMAIL_PORT,
+    "REMINDER_DAYS_BEFORE": settings.REMINDER_DAYS_BEFORE,
+}))
+"""
+
+
+def test_yes_and_no_are_read_in_any_case_and_empty_values_mean_the_defaults():
+    values = loaded(
+        {
+            "DEBUG": "On",
+            "SECURE_SSL_REDIRECT": "YES",
+            "SESSION_EXPIRE_AT_BROWSER_CLOSE": "",
+            "EMAIL_PORT": " ",
+            "REMINDER_DAYS_BEFORE": " 5, 2 ",
+        },
+        use_dotenv=False,
+        code=SHOW_READ_VALUES,
+    )
+    assert values == {
+        "SECURE_SSL_REDIRECT": True,
+        "SESSION_EXPIRE_AT_BROWSER_CLOSE": True,
+        "EMAIL_PORT": 25,
+        "REMINDER_DAYS_BEFORE": [5, 2],
+    }
 
 
 # --- the database -----------------------------------------------------------------------
@@ -298,3 +363,64 @@ def test_uploaded_evidence_is_not_served_as_static_files():
         static_dir = static_dir.resolve()
         assert media_root != static_dir
         assert static_dir not in media_root.parents
+
+
+# --- every setting the code reads is declared, and every variable documented ----------
+
+APP_PACKAGES = ("common", "danvan", "directives", "quarters", "reports", "sampledata")
+
+
+def app_sources() -> dict[Path, str]:
+    return {
+        path: path.read_text()
+        for package in APP_PACKAGES
+        for path in (REPO / package).rglob("*.py")
+        if "migrations" not in path.parts
+    }
+
+
+def variables_read_by_settings() -> set[str]:
+    """The first argument of every os.getenv, os.environ[...] and env* helper in settings.py."""
+    tree = ast.parse((REPO / "danvan" / "settings.py").read_text())
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and node.args:
+            func = node.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in ("getenv", "get") or called.startswith("env"):
+                first = node.args[0]
+                if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                    names.add(first.value)
+        elif isinstance(node, ast.Subscript) and "environ" in ast.unparse(node.value):
+            names.add(ast.literal_eval(node.slice))
+    return names
+
+
+def test_the_code_reads_settings_directly_never_with_a_fallback_of_its_own():
+    # getattr(settings, "X", default) hides a setting nobody declared behind a
+    # second default, which the operator cannot see in settings.py or .env.example.
+    found = [
+        f"{path.relative_to(REPO)}:{number}"
+        for path, text in app_sources().items()
+        for number, line in enumerate(text.splitlines(), start=1)
+        if re.search(r"getattr\(\s*(django_)?settings\s*,", line)
+    ]
+    assert found == []
+
+
+def test_every_setting_the_code_reads_is_declared_in_settings_py_or_by_django():
+    read = {
+        name
+        for text in app_sources().values()
+        for name in re.findall(r"\bsettings\.([A-Z][A-Z0-9_]*)\b", text)
+    }
+    declared = set(dir(project_settings)) | set(dir(global_settings))
+    assert read  # the scan found the reads
+    assert sorted(read - declared) == []
+
+
+def test_every_variable_the_settings_read_is_listed_in_env_example():
+    listed = set(re.findall(r"^#?\s*([A-Z][A-Z0-9_]*)=", (REPO / ".env.example").read_text(), re.M))
+    read = variables_read_by_settings()
+    assert {"DEBUG", "SECRET_KEY", "DOCUMENT_SIGNER_TITLE"} <= read  # the scan found the reads
+    assert sorted(read - listed) == []

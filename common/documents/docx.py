@@ -42,12 +42,6 @@ def vn_number(value: Decimal | None) -> str:
     return format_figure(value, language="vi")
 
 
-def vn_signed(value: Decimal | None) -> str:
-    if value is None:
-        return ""
-    return ("+" if value > 0 else "") + vn_number(value)
-
-
 def date_line(place: str, day: datetime.date) -> str:
     """ "Quảng Ninh, ngày 05 tháng 02 năm 2024": days below 10 and months 1–2 take a 0."""
     month = f"{day.month:02d}" if day.month < 3 else str(day.month)

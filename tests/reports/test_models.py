@@ -258,24 +258,6 @@ def test_a_report_given_a_unit_name_keeps_it():
 # --- Unit -------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("valid_from", "valid_to", "day", "active"),
-    [
-        (None, None, datetime.date(1990, 1, 1), True),
-        (datetime.date(2020, 1, 1), None, datetime.date(2019, 12, 31), False),
-        (datetime.date(2020, 1, 1), None, datetime.date(2020, 1, 1), True),
-        (None, datetime.date(2025, 6, 30), datetime.date(2025, 6, 30), True),
-        (None, datetime.date(2025, 6, 30), datetime.date(2025, 7, 1), False),
-        (datetime.date(2020, 1, 1), datetime.date(2025, 6, 30), datetime.date(2022, 5, 5), True),
-        (datetime.date(2020, 1, 1), datetime.date(2025, 6, 30), datetime.date(2030, 1, 1), False),
-        (datetime.date(2025, 7, 1), datetime.date(2025, 7, 1), datetime.date(2025, 7, 1), True),
-    ],
-)
-def test_a_unit_is_active_within_its_validity_dates_inclusive(valid_from, valid_to, day, active):
-    unit = Unit(valid_from=valid_from, valid_to=valid_to)
-    assert unit.is_active_on(day) is active
-
-
 def test_saving_a_unit_fills_its_search_text_without_diacritics():
     unit = UnitFactory(code="hlhpn", name="Hội Liên hiệp Phụ nữ tỉnh", short_name="Hội LHPN")
     assert unit.search_text == "hlhpn hoi lien hiep phu nu tinh hoi lhpn"
@@ -361,7 +343,7 @@ def test_a_unit_cannot_end_before_it_begins():
 
 def test_a_unit_may_exist_for_a_single_day():
     unit = UnitFactory(valid_from=datetime.date(2025, 7, 1), valid_to=datetime.date(2025, 7, 1))
-    assert unit.is_active_on(datetime.date(2025, 7, 1))
+    assert Unit.objects.filter(pk=unit.pk).exists()
 
 
 def test_a_unit_cannot_be_its_own_successor():

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reports.models import ReportStatus, UnitKind
-from reports.selectors import queue_counts
+from reports.selectors import expected_units, queue_counts
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,30 @@ def test_counts_say_who_was_on_time_late_and_missing(quarter, reports):
     assert counts.expected == 5  # not the unit that reports nothing, nor the dissolved one
     assert (counts.on_time, counts.late) == (2, 1)
     assert counts.missing == 2  # the draft and the unit that never started
-    assert (counts.submitted, counts.accepted, counts.returned) == (1, 1, 1)
+    assert counts.submitted == 1  # waiting for review: not the accepted or the returned one
+
+
+QUARTER_END = datetime.date(2024, 6, 30)
+ONE_DAY = datetime.timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("valid_from", "valid_to", "owes"),
+    [
+        (None, None, True),
+        (QUARTER_END, None, True),
+        (QUARTER_END + ONE_DAY, None, False),
+        (None, QUARTER_END, True),
+        (None, QUARTER_END - ONE_DAY, False),
+        (QUARTER_END, QUARTER_END, True),
+    ],
+)
+def test_a_unit_owes_the_report_of_a_quarter_it_exists_on_the_last_day_of(
+    quarter, valid_from, valid_to, owes
+):
+    unit = f.UnitFactory(valid_from=valid_from, valid_to=valid_to)
+    assert quarter.end_date == QUARTER_END
+    assert expected_units(quarter).filter(pk=unit.pk).exists() is owes
 
 
 def test_nobody_is_missing_before_the_due_date(quarter, reports):

@@ -46,15 +46,13 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument(
             "--days-before",
-            default=",".join(
-                str(day) for day in getattr(settings, "REMINDER_DAYS_BEFORE", [7, 3, 1])
-            ),
+            default=",".join(str(day) for day in settings.REMINDER_DAYS_BEFORE),
             help="Days before the due date on which to remind, e.g. 7,3,1 (0 = the due date).",
         )
         parser.add_argument(
             "--every-after",
             type=int,
-            default=getattr(settings, "REMINDER_EVERY_DAYS_AFTER", 3),
+            default=settings.REMINDER_EVERY_DAYS_AFTER,
             help="After the due date, remind every this many days (0 = never).",
         )
         parser.add_argument(
@@ -133,7 +131,7 @@ class Command(BaseCommand):
             "quarter": quarter,
             "days_left": days_left,
             "days_late": -days_left,
-            "url": getattr(settings, "SITE_URL", "http://127.0.0.1:8000").rstrip("/") + path,
+            "url": settings.SITE_URL.rstrip("/") + path,
         }
         if days_left >= 0:
             subject = _("Reminder: the %(quarter)s report of %(unit)s is due on %(due)s")

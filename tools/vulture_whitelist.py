@@ -1,0 +1,103 @@
+"""Names vulture cannot see used: read by a template, named in a string, or set for a library.
+
+Vulture reads Python only. What Django finds by name in any project (Meta,
+ModelAdmin options, clean_<field>, commands) is in ``ignore_names`` in
+pyproject.toml; this file lists the names of this project that are used where
+vulture does not look, with where. A name not used in one of these ways is dead
+code: delete it rather than add it here. Never imported or run.
+"""
+
+# ruff: noqa: B018
+from vulture.whitelist_utils import Whitelist
+
+_ = Whitelist()
+
+# --- Named by a dotted path in settings.py or urls.py ----------------------------
+_.navigation  # TEMPLATES context_processors
+_.SignInReturnsToFormMiddleware  # MIDDLEWARE
+_.SessionRefreshMiddleware  # MIDDLEWARE
+_.PrivateCacheMiddleware  # MIDDLEWARE
+_.LockoutBackend  # AUTHENTICATION_BACKENDS
+_.client_ip  # AXES_CLIENT_IP_CALLABLE
+_.lockout_response  # AXES_LOCKOUT_CALLABLE, called with these two arguments too:
+_.original_response
+_.credentials
+_.csrf_failure  # CSRF_FAILURE_VIEW
+_.permission_denied  # handler403
+_.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
+_.ReportsConfig
+
+# --- Set for Django, a library or the standard library, which reads it -------------
+_.login_form  # admin.site: the admin's sign-in form
+_.__str__  # Group.__str__, set in ReportsConfig.ready
+_.input_formats  # a form field's accepted date formats
+_.help_text  # a form field's help text
+_.mtime  # tarfile.TarInfo, in the backup archive
+_.mode
+# python-docx: paragraph and section formatting
+_.alignment
+_.space_before
+_.first_line_indent
+_.left_indent
+_.line_spacing
+_.autofit
+_.page_height
+_.page_width
+_.top_margin
+_.bottom_margin
+_.left_margin
+_.right_margin
+_.header_distance
+_.footer_distance
+_.different_first_page_header_footer
+# openpyxl: sheet and cell formatting
+_.freeze_panes
+_.fitToPage
+_.fitToHeight
+_.orientation
+_.paperSize
+_.number_format
+
+# --- django-filter: declared filters, and the methods named by method="..." ---------
+_.priority
+_.progress
+_.completed_in
+_.updated_in
+_.filter_noop
+_.filter_priority
+_.filter_q
+_.filter_sort
+_.filter_deadline
+_.filter_progress
+_.filter_completed_in
+_.filter_updated_in
+
+# --- Model and form fields used by name (ORM lookups, admin, forms, templates) -------
+_.valid_from  # reports.Unit: valid_from__lte lookups, the admin
+_.people_situation  # UnitReport.SECTIONS and ReportVersion: the report's sections
+_.next_plan
+_.updated_at  # reports/_workspace.html, the admin
+_.indicator_name  # reports/version_page.html, the admin
+_.target_baseline  # directives/directive_form.html, directive_detail.html
+_.reported_by  # directives/directive_detail.html, the admin
+_.requested_by  # the admin
+_.decided_at  # the admin
+_.decision_comment  # directives/directive_detail.html, the admin
+_.raised_by  # directives/meeting_detail.html, recommendation_form.html
+_.decision  # directives/_review_update.html: the reviewer's buttons
+_.successor_id  # sampledata.synthetic: set before bulk saving units
+
+# --- Read by templates ---------------------------------------------------------------
+_.can_post  # directives/directive_detail.html
+_.can_move  # directives/directive_detail.html
+_.note_field  # reports/_report_form.html
+_.section_fields  # reports/_report_form.html
+_.awaiting  # quarters/detail.html (completeness counts)
+_.filed_rate  # quarters/detail.html
+_.on_time_rate  # quarters/detail.html
+_.kind_label  # quarters/detail.html
+_.is_counted  # quarters/detail.html
+_.status_label  # quarters/detail.html
+_.previous_label  # quarters/_figure_table.html, quarters/detail.html
+_.last_year_label  # quarters/_figure_table.html
+_.has_reports  # quarters/detail.html
