@@ -28,6 +28,8 @@ _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
 _.ReportsConfig
 
 # --- Set for Django, a library or the standard library, which reads it -------------
+_.regex  # a path converter's pattern (reports/converters.py), read by django.urls
+_.to_url  # a path converter's reverse, called by django.urls
 _.login_form  # admin.site: the admin's sign-in form
 _.__str__  # Group.__str__, set in ReportsConfig.ready
 _.input_formats  # a form field's accepted date formats
