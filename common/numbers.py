@@ -4,7 +4,7 @@ Vietnamese pages write 1.234.567,5 and English pages 1,234,567.5, so "10,000"
 on a Vietnamese page is either ten (as written there) or ten thousand (as an
 English habit would have it). A figure 1,000× off in a Party report is worse
 than a question: a text that the two readings would give different figures for
-is refused with both readings shown, never guessed (DESIGN.md). Parsing is
+is refused with both readings shown, never guessed (docs/ARCHITECTURE.md, "Figures"). Parsing is
 Babel's strict decimal parsing, which checks the grouping (groups of three).
 
 Also the one reader of whole numbers from a query string (`query_int`): ASCII
@@ -21,7 +21,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-# Every stored figure: up to a trillion, two decimal places (DESIGN.md, "Numbers").
+# Every stored figure: up to a trillion, two decimal places (docs/ARCHITECTURE.md, "Figures").
 VALUE_MAX_DIGITS = 14
 VALUE_DECIMAL_PLACES = 2
 VALUE_MAX = Decimal("999999999999.99")

@@ -1,6 +1,6 @@
 """Django admin for meetings, directives, assignments and their follow-up.
 
-Decisions go through the same services as the pages (DESIGN.md: the admin
+Decisions go through the same services as the pages (docs/PERMISSIONS.md: the admin
 never writes around a rule): the fields a decision sets are read-only here,
 and the actions "confirm / reject claims" and "approve / refuse deadline
 changes" call ``progress_confirm``, ``progress_reject`` and

@@ -1,4 +1,4 @@
-"""Who may do what with meetings, directives and progress (DESIGN.md, "Who may do what").
+"""Who may do what with meetings, directives and progress (docs/PERMISSIONS.md).
 
 Every view of the app asks here. Visibility of directives themselves (the
 confidential ones) is a queryset: ``selectors.directives_visible_to``.

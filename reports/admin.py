@@ -379,7 +379,7 @@ class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
     # --- Review through the services ---------------------------------------------------
 
     def _refused_unless_reviewer(self, request) -> bool:
-        """DESIGN.md: return / accept are the reviewers', the administrator's too only
+        """docs/PERMISSIONS.md: return / accept are the reviewers', the administrator's too only
         with the reviewer role. Says so and answers True when the user has not got it."""
         if permissions.can_review(request.user):
             return False

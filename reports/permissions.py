@@ -1,4 +1,4 @@
-"""Who may do what with reports (DESIGN.md, "Who may do what").
+"""Who may do what with reports (docs/PERMISSIONS.md).
 
 Roles: reviewers and leadership are Django groups; unit staff hold a
 Membership (reporter or head). The lookups are cached on the user object, so

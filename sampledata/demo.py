@@ -1,4 +1,4 @@
-"""The demo data (DESIGN.md, "Demo data").
+"""The demo data (docs/ARCHITECTURE.md, "Sample data").
 
 It rebuilds the Quảng Ninh briefing of 14/03/2024 from the seed article
 (shared/seed/giao-ban-dan-van-quy-I-2024.txt): its units, Quý I/2024, the

@@ -147,7 +147,7 @@ def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
     """Recommendations the user may read, with the chair's response.
 
     One that led only to confidential directives is as confidential as they
-    are (DESIGN.md: seen by reviewers, leadership and the units assigned): it
+    are (docs/PERMISSIONS.md: seen by reviewers, leadership and the units assigned): it
     is shown to whoever may see at least one of its directives. One that led
     to no directive, or to a normal one, is seen by everyone who browses.
     """

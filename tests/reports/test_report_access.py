@@ -1,4 +1,4 @@
-"""Who may do what with reports, role by role, on every page and action (DESIGN.md)."""
+"""Who may do what with reports, role by role, on every page and action (docs/PERMISSIONS.md)."""
 
 import datetime
 

@@ -112,7 +112,7 @@ def test_the_queue_lists_filed_reports_and_hides_drafts(client, quarter, reports
 
 
 def test_leadership_sees_the_list_returned_reports_included(client, quarter, reports):
-    # Leadership reads every submitted version in scope (DESIGN.md), a returned one too.
+    # Leadership reads every submitted version in scope (docs/PERMISSIONS.md), a returned one too.
     client.force_login(f.leader())
     body = client.get(reverse("reports:queue_quarter", args=[quarter.slug])).content.decode()
     assert "Đúng hạn" in body

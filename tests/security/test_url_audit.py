@@ -1,4 +1,4 @@
-"""Every URL of the project, for every role, answers as DESIGN.md's "Who may do what" says.
+"""Every URL of the project, for every role, answers as docs/PERMISSIONS.md says.
 
 One table: a case per URL (several for object URLs: own unit, other unit,
 confidential), the status code each role gets. A URL added to the project
