@@ -3,14 +3,16 @@ grow with their rows, and the intermediate page of an action that needs a commen
 
 import operator
 from functools import reduce
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin import helpers
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 
@@ -20,8 +22,15 @@ from common.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, fold, search_terms
 # The column every searchable model fills with its folded names.
 FOLDED_COLUMN = "search_text"
 
+if TYPE_CHECKING:
+    # The mixins only ever come before the admin class whose methods they extend.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+    _InlineBase = admin.options.InlineModelAdmin[Any, Any]
+else:
+    _ModelAdminBase = _InlineBase = object
 
-class FoldedSearchMixin:
+
+class FoldedSearchMixin(_ModelAdminBase):
     """Admin search that ignores case and Vietnamese diacritics.
 
     Search fields whose column is ``search_text`` (``search_text``,
@@ -61,7 +70,7 @@ class KnownChoiceAutocompleteSelect(AutocompleteSelect):
         if self.known is None or selected != {self.known[0]}:
             return super().optgroups(name, value, attr)
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
-        options.append(self.create_option(name, *self.known, selected, len(options)))
+        options.append(self.create_option(name, *self.known, True, len(options)))
         return [(None, options, 0)]
 
 
@@ -69,7 +78,7 @@ class BoundedInlineFormSet(BaseInlineFormSet):
     """Rows reuse the parent object and their own select_related objects."""
 
     def _construct_form(self, i, **kwargs):
-        form = super()._construct_form(i, **kwargs)
+        form = super()._construct_form(i, **kwargs)  # type: ignore[misc]  # private, unstubbed
         if self.instance.pk is not None:
             setattr(form.instance, self.fk.name, self.instance)
         for name, field in form.fields.items():
@@ -83,7 +92,7 @@ class BoundedInlineFormSet(BaseInlineFormSet):
         return form
 
 
-class BoundedInlineMixin:
+class BoundedInlineMixin(_InlineBase):
     """An inline whose page runs the same number of queries for 3 rows or 300.
 
     Without it every row asks again for its parent (``show_change_link``
@@ -101,11 +110,12 @@ class BoundedInlineMixin:
                 db_field, self.admin_site, using=kwargs.get("using")
             )
         field = super().formfield_for_foreignkey(db_field, request, **kwargs)
-        if db_field.name in self.shared_choice_fields:
+        if field is not None and db_field.name in self.shared_choice_fields:
             cache = request.__dict__.setdefault("_admin_shared_choices", {})
             key = (db_field.model._meta.label, db_field.name)
             if key not in cache:
-                cache[key] = [(getattr(v, "value", v), label) for v, label in field.choices]
+                choices = cast(ModelChoiceIterator, field.choices)
+                cache[key] = [(getattr(v, "value", v), label) for v, label in choices]
             field.choices = cache[key]
         return field
 
@@ -143,6 +153,6 @@ def ask_for_comment(
             "queryset": queryset,
             "form": form,
             "action": action,
-            "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         },
     )

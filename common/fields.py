@@ -11,6 +11,8 @@ A ``CleanTextField`` must have a ``max_length`` and enforces it in the model as
 well as in the form (Django's ``TextField`` only passes it to the form).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.core import validators
 from django.db import models
@@ -34,7 +36,14 @@ class CleanCharFormField(forms.CharField):
         return _cleaned(data)
 
 
-class _CleanModelText:
+if TYPE_CHECKING:
+    # The mixin only ever comes before a model text field, whose methods it extends.
+    _ModelTextBase = models.Field[Any, Any]
+else:
+    _ModelTextBase = object
+
+
+class _CleanModelText(_ModelTextBase):
     def to_python(self, value):
         return _cleaned(super().to_python(value))
 
@@ -49,10 +58,12 @@ class _CleanModelText:
             setattr(model_instance, self.attname, cleaned)
         return cleaned
 
-    def formfield(self, **kwargs):
-        if self.choices:
-            return super().formfield(**kwargs)
-        return super().formfield(**{"form_class": CleanCharFormField, **kwargs})
+    def formfield(self, form_class=None, choices_form_class=None, **kwargs):
+        if form_class is None and not self.choices:
+            form_class = CleanCharFormField
+        return super().formfield(
+            form_class=form_class, choices_form_class=choices_form_class, **kwargs
+        )
 
 
 class CleanCharField(_CleanModelText, models.CharField):
@@ -66,5 +77,6 @@ class CleanTextField(_CleanModelText, models.TextField):
     def __init__(self, *args, max_length=None, **kwargs):
         if max_length is None:
             raise TypeError("CleanTextField needs a max_length: every text has a limit.")
-        super().__init__(*args, max_length=max_length, **kwargs)
+        kwargs["max_length"] = max_length
+        super().__init__(*args, **kwargs)
         self.validators.append(validators.MaxLengthValidator(self.max_length))

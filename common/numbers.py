@@ -14,6 +14,7 @@ treated like any other bad input, never a 500.
 
 import re
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
+from typing import TypeGuard, overload
 
 from babel.numbers import NumberFormatError, format_decimal, parse_decimal
 from django import forms
@@ -109,7 +110,7 @@ def _not_a_number(language: str) -> ValidationError:
     )
 
 
-def _possible(value: Decimal | None, places: int) -> bool:
+def _possible(value: Decimal | None, places: int) -> TypeGuard[Decimal]:
     """Whether a reading could be a figure: within the column's range and decimals."""
     return value is not None and abs(value) <= VALUE_MAX and _written_places(value) <= places
 
@@ -273,6 +274,16 @@ def whole_units_errors(indicator, **figures) -> dict[str, ValidationError]:
         for name, value in figures.items()
         if value is not None and Decimal(str(value)) % 1 != 0
     }
+
+
+@overload
+def query_int(raw, *, default: int, minimum: int = 0, maximum: int | None = None) -> int: ...
+
+
+@overload
+def query_int(
+    raw, *, default: None = None, minimum: int = 0, maximum: int | None = None
+) -> int | None: ...
 
 
 def query_int(

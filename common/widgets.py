@@ -1,7 +1,10 @@
 """Form widgets shared by the apps: pickers that stay small at any number of rows."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import ModelChoiceIterator
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -53,13 +56,15 @@ class SearchSelect(forms.Select):
         return forms.Widget.use_required_attribute(self, initial)
 
     def optgroups(self, name, value, attrs=None):
-        field = self.choices.field
+        # The widget of a ModelChoiceField, whose choices know their field and rows.
+        choices = cast(ModelChoiceIterator, self.choices)
+        field = choices.field
         options = []
         if not self.allow_multiple_selected:
-            options.append(self.create_option(name, "", field.empty_label or "", False, 0))
+            options.append(self.create_option(name, "", str(field.empty_label or ""), False, 0))
         chosen = {str(v) for v in value if str(v) not in field.empty_values}
         for chosen_row in self._chosen_rows(field, chosen):
-            option_value, label = self.choices.choice(chosen_row)
+            option_value, label = choices.choice(chosen_row)
             options.append(
                 self.create_option(
                     name,

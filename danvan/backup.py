@@ -32,6 +32,7 @@ import tempfile
 import zlib
 from collections import Counter
 from pathlib import Path, PurePosixPath
+from typing import IO
 
 import django
 from django.apps import apps
@@ -187,6 +188,15 @@ def _open(archive_path: Path) -> tarfile.TarFile:
 UNREADABLE = (OSError, EOFError, zlib.error, tarfile.TarError)
 
 
+def _member_file(archive: tarfile.TarFile, member: tarfile.TarInfo) -> IO[bytes]:
+    """The contents of a regular file of the archive (``extractfile`` answers None
+    only for other kinds of entry, which the caller has ruled out)."""
+    file = archive.extractfile(member)
+    if file is None:
+        raise tarfile.ReadError(f"{member.name!r} is not a regular file")
+    return file
+
+
 def _read_archive(archive_path: Path, *, media_dir: Path) -> tuple[dict, bytes, int]:
     """The manifest, the database dump and the number of files, after reading every entry.
 
@@ -200,9 +210,9 @@ def _read_archive(archive_path: Path, *, media_dir: Path) -> tuple[dict, bytes, 
         with _open(archive_path) as archive:
             for member in archive:
                 if member.name == "manifest.json" and member.isfile():
-                    manifest_bytes = archive.extractfile(member).read()
+                    manifest_bytes = _member_file(archive, member).read()
                 elif member.name == "db.xml" and member.isfile():
-                    database = archive.extractfile(member).read()
+                    database = _member_file(archive, member).read()
                 else:
                     relative = _safe_member_path(member.name)
                     if relative is None or not (member.isfile() or member.isdir()):
@@ -213,7 +223,7 @@ def _read_archive(archive_path: Path, *, media_dir: Path) -> tuple[dict, bytes, 
                     if member.isfile():
                         target = media_dir / relative
                         target.parent.mkdir(parents=True, exist_ok=True)
-                        with archive.extractfile(member) as source, target.open("wb") as copy:
+                        with _member_file(archive, member) as source, target.open("wb") as copy:
                             shutil.copyfileobj(source, copy)
                         media_files += 1
     except UNREADABLE as error:

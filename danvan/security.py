@@ -1,11 +1,12 @@
 """Small pieces of the sign-in protection that settings point to."""
 
 import time
+from typing import TYPE_CHECKING, cast
 
 from axes.backends import AxesStandaloneBackend
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.signals import user_logged_in
 from django.core.validators import MaxLengthValidator
 from django.dispatch import receiver
@@ -16,7 +17,14 @@ from django.utils.cache import add_never_cache_headers
 REFRESHED = "_danvan_refreshed"
 
 
-class _UserNameLimit:
+if TYPE_CHECKING:
+    # The mixin only ever comes before a sign-in form, whose fields it narrows.
+    _FormBase = AuthenticationForm
+else:
+    _FormBase = object
+
+
+class _UserNameLimit(_FormBase):
     """Enforce the user name's length, which Django's sign-in form only shows.
 
     Without it a pasted text of any length was tried as a user name, and
@@ -26,7 +34,7 @@ class _UserNameLimit:
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        field = self.fields["username"]
+        field = cast(UsernameField, self.fields["username"])
         field.validators.append(MaxLengthValidator(field.max_length))
 
 

@@ -1,6 +1,8 @@
 """The home page: the unit's workspace for unit staff, the follow-up summary for
 reviewers and leadership, and who you are for everyone."""
 
+from typing import Any
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -20,7 +22,7 @@ def home(request: HttpRequest) -> HttpResponse:
     user = request.user
     current_quarter = Quarter.objects.current()
     days_left = current_quarter.days_left() if current_quarter else 0
-    context = {
+    context: dict[str, Any] = {
         "memberships": memberships_of(user),
         "current_quarter": current_quarter,
         "days_left": days_left,

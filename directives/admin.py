@@ -13,6 +13,7 @@ row's status without a query per row.
 """
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django import forms
 from django.contrib import admin, messages
@@ -32,6 +33,7 @@ from common.admin import (
     ask_for_comment,
 )
 from common.numbers import FigureField, whole_units_errors
+from common.types import StrOrPromise
 from directives import services
 from directives.models import (
     COMMENT_MAX_LENGTH,
@@ -47,10 +49,26 @@ from directives.models import (
 from directives.rules import DirectiveStatus, combine_statuses
 from reports.models import Quarter
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 SMALL_TEXT = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
 
-def with_update_flags(assignments: QuerySet[Assignment]) -> QuerySet[Assignment]:
+class UpdateFlags(TypedDict):
+    """What ``with_update_flags`` adds to each assignment."""
+
+    has_update: bool
+    updated_this_quarter: bool
+
+
+class DirectiveTotal(TypedDict):
+    directive_total: int
+
+
+def with_update_flags(
+    assignments: QuerySet[Assignment],
+) -> "QuerySet[WithAnnotations[Assignment, UpdateFlags]]":
     """Annotate ``has_update`` and ``updated_this_quarter`` (the current quarter's) in SQL."""
     current_quarter = Quarter.objects.filter(closed=False).order_by("-year", "-number")
     updates = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
@@ -66,9 +84,10 @@ def assignment_status(assignment: Assignment) -> DirectiveStatus | None:
     """The status of an assignment annotated by ``with_update_flags``; None if unsaved."""
     if assignment.pk is None or not hasattr(assignment, "has_update"):
         return None
-    return assignment.status(
-        has_update=assignment.has_update,
-        updated_this_quarter=assignment.updated_this_quarter,
+    flagged = cast("WithAnnotations[Assignment, UpdateFlags]", assignment)
+    return flagged.derived_status(
+        has_update=flagged.has_update,
+        updated_this_quarter=flagged.updated_this_quarter,
     )
 
 
@@ -144,7 +163,7 @@ class AssignmentInline(BoundedInlineMixin, admin.TabularInline):
         return with_update_flags(super().get_queryset(request).select_related("unit"))
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: Assignment) -> str:
+    def status_display(self, obj: Assignment) -> StrOrPromise:
         status = assignment_status(obj)
         return status.label if status else "-"
 
@@ -153,7 +172,7 @@ class ProgressUpdateInline(BoundedInlineMixin, admin.TabularInline):
     """Progress is posted by the unit; here it is read, and opened to be confirmed."""
 
     model = ProgressUpdate
-    fields = [
+    fields = readonly_fields = (
         "quarter",
         "claimed_status",
         "percent",
@@ -162,8 +181,7 @@ class ProgressUpdateInline(BoundedInlineMixin, admin.TabularInline):
         "review_status",
         "reported_by",
         "reported_at",
-    ]
-    readonly_fields = fields
+    )
     extra = 0
     can_delete = False
     show_change_link = True
@@ -180,8 +198,7 @@ class DeadlineChangeInline(BoundedInlineMixin, admin.TabularInline):
     decided."""
 
     model = DeadlineChange
-    fields = ["old_date", "new_date", "reason", "status", "decision_comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("old_date", "new_date", "reason", "status", "decision_comment")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -270,7 +287,7 @@ class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
 
     @admin.display(description=_("directives"), ordering="directive_total")
-    def directive_count(self, obj: Meeting) -> int:
+    def directive_count(self, obj: "WithAnnotations[Meeting, DirectiveTotal]") -> int:
         return obj.directive_total
 
 
@@ -284,7 +301,7 @@ class TopicAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
 
     @admin.display(description=_("directives"), ordering="directive_total")
-    def directive_count(self, obj: Topic) -> int:
+    def directive_count(self, obj: "WithAnnotations[Topic, DirectiveTotal]") -> int:
         return obj.directive_total
 
 
@@ -292,7 +309,8 @@ class DirectiveAdminForm(forms.ModelForm):
     """Target figures read like those of the directive form (one parser, whole units)."""
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
         for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
             self.add_error(name, error)
@@ -356,11 +374,12 @@ class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         return f"{obj.due_date:%d/%m/%Y}" if obj.due_date else "-"
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: Directive) -> str:
+    def status_display(self, obj: Directive) -> StrOrPromise:
         if obj.pk is None or not hasattr(obj, "lead_assignments"):
             return "-"
+        # Saved and flagged (get_queryset): each has a status.
         statuses = [assignment_status(a) for a in obj.lead_assignments]
-        return combine_statuses(statuses).label
+        return combine_statuses(s for s in statuses if s is not None).label
 
     def save_model(self, request, obj, form, change):
         old_due = form.initial.get("due_date") if change else None
@@ -391,7 +410,7 @@ class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         return with_update_flags(super().get_queryset(request).select_related("directive", "unit"))
 
     @admin.display(description=_("status"))
-    def status_display(self, obj: Assignment) -> str:
+    def status_display(self, obj: Assignment) -> StrOrPromise:
         status = assignment_status(obj)
         return status.label if status else "-"
 
@@ -503,12 +522,13 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     @admin.display(description=_("current evidence file"))
     def evidence_download(self, update: ProgressUpdate) -> str:
-        if not update.evidence:
+        stored_name = update.evidence.name  # empty when no file was attached
+        if not stored_name:
             return "—"
         return format_html(
             '<a href="{}">{}</a>',
             reverse("directives:evidence", args=[update.pk]),
-            update.evidence.name.rsplit("/", 1)[-1],
+            stored_name.rsplit("/", 1)[-1],
         )
 
 

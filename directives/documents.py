@@ -7,6 +7,7 @@ see, statuses derived in SQL, units prefetched): no query per row.
 
 import datetime
 import io
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, QuerySet
@@ -32,7 +33,10 @@ from directives.models import Assignment, AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
 from reports.models import Quarter
 
-STATUS_TITLES = {
+if TYPE_CHECKING:
+    from directives.query import DirectiveWithStatus
+
+STATUS_TITLES: dict[str, str] = {  # by DirectiveStatus value
     DirectiveStatus.DONE_ON_TIME: "Đã hoàn thành đúng hạn",
     DirectiveStatus.DONE_LATE: "Hoàn thành quá hạn",
     DirectiveStatus.IN_PROGRESS: "Chưa hoàn thành, trong hạn",
@@ -43,7 +47,7 @@ STATUS_TITLES = {
 }
 
 
-def _scoped(user, directives: QuerySet[Directive]) -> QuerySet[Directive]:
+def _scoped(user, directives: "QuerySet[DirectiveWithStatus]") -> "QuerySet[DirectiveWithStatus]":
     """Unit staff see their own units' directives only, as on the quarter page."""
     unit_ids = permissions.dashboard_unit_ids(user)
     if unit_ids is None:
@@ -75,7 +79,7 @@ def _due(directive: Directive) -> str:
 
 def register_directives(
     user, *, quarter: Quarter, today: datetime.date | None = None
-) -> tuple[list[Directive], list[Directive]]:
+) -> "tuple[list[DirectiveWithStatus], list[DirectiveWithStatus]]":
     """The quarter's meetings' directives, and earlier ones still not done (2 queries each)."""
     current = Quarter.objects.current()
     base = _scoped(user, selectors.directives_with_status(user, quarter=current, today=today))
@@ -118,7 +122,7 @@ REGISTER_HEADERS = [
 REGISTER_WIDTHS = [14, 6, 60, 22, 30, 30, 14, 26, 8, 8]
 
 
-def _register_sheet(ws, directives: list[Directive]) -> None:
+def _register_sheet(ws, directives: "list[DirectiveWithStatus]") -> None:
     ws.append(REGISTER_HEADERS)
     for cell in ws[1]:
         cell.font = _HEAD_FONT
@@ -160,7 +164,7 @@ def directive_register_xlsx(user, *, quarter: Quarter, today: datetime.date | No
     """Two sheets: the quarter's directives, and earlier ones still open."""
     this_quarter, earlier = register_directives(user, quarter=quarter, today=today)
     workbook = Workbook()
-    first = workbook.active
+    first = workbook.worksheets[0]  # a new workbook's one sheet
     first.title = f"Quý {quarter.number}-{quarter.year}"
     _register_sheet(first, this_quarter)
     _register_sheet(workbook.create_sheet("Chưa xong từ trước"), earlier)

@@ -135,7 +135,7 @@ class DirectiveFilter(_Common):
 
     class Meta:
         model = Directive
-        fields = []
+        fields: list[str] = []
 
     def filter_deadline(self, qs, name, value):
         return qs.filter(is_ongoing=(value == "no"))
@@ -186,7 +186,7 @@ class AssignmentFilter(_Common):
 
     class Meta:
         model = Assignment
-        fields = []
+        fields: list[str] = []
 
     def filter_deadline(self, qs, name, value):
         return qs.filter(due_date__isnull=(value == "no"))

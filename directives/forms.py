@@ -1,6 +1,7 @@
 """Forms of the follow-up: meetings, a directive with its units, progress, reviews."""
 
 import zipfile
+from typing import cast
 
 from django import forms
 from django.conf import settings
@@ -133,7 +134,7 @@ class UnitChoices(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": pk},
                 ) from None
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, unstubbed
 
 
 class VersionedForm(forms.ModelForm):
@@ -184,8 +185,8 @@ class MeetingForm(VersionedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["attending_units"].queryset = _units()
-        self.fields["held_at"].input_formats = [
+        cast(forms.ModelChoiceField, self.fields["attending_units"]).queryset = _units()
+        cast(forms.DateTimeField, self.fields["held_at"]).input_formats = [
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d %H:%M",
             "%d/%m/%Y %H:%M",
@@ -242,8 +243,8 @@ class DirectiveForm(VersionedForm):
         self.meeting = meeting
         self.instance.meeting = meeting
         units = _units()
-        self.fields["lead_units"].queryset = units
-        self.fields["support_units"].queryset = units
+        cast(forms.ModelChoiceField, self.fields["lead_units"]).queryset = units
+        cast(forms.ModelChoiceField, self.fields["support_units"]).queryset = units
         if self.instance.pk:
             assignments = list(self.instance.assignments.all())
             self.initial.setdefault(
@@ -265,7 +266,8 @@ class DirectiveForm(VersionedForm):
         return number
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
         for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
             self.add_error(name, error)
@@ -300,8 +302,10 @@ class RecommendationForm(VersionedForm):
         super().__init__(*args, **kwargs)
         self.meeting = meeting
         self.instance.meeting = meeting
-        self.fields["directives"].queryset = meeting.directives.order_by("number")
-        self.fields["raised_by"].queryset = _units()
+        cast(
+            forms.ModelChoiceField, self.fields["directives"]
+        ).queryset = meeting.directives.order_by("number")
+        cast(forms.ModelChoiceField, self.fields["raised_by"]).queryset = _units()
         if not self.instance.pk:
             last = meeting.recommendations.aggregate(n=Max("number"))["n"] or 0
             if self.initial.get("number") is None:
@@ -354,7 +358,8 @@ class ProgressUpdateForm(forms.ModelForm):
         return upload
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("claimed_status") == ClaimedStatus.DONE and cleaned.get("percent") not in (
             None,
             100,
@@ -420,7 +425,8 @@ class ReviewForm(forms.Form):
     )
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if cleaned.get("decision") == "no" and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", _("Say why, so the unit knows what to do next."))
         return cleaned

@@ -316,7 +316,7 @@ class Assignment(models.Model):
     def __str__(self) -> str:
         return f"{self.directive} · {self.unit} ({self.get_role_display()})"
 
-    def status(
+    def derived_status(
         self,
         *,
         has_update: bool,

@@ -6,6 +6,7 @@ confidential ones) is a queryset: ``selectors.directives_visible_to``.
 
 from django.utils.translation import gettext_lazy as _
 
+from common.types import StrOrPromise
 from directives import rules
 from directives.models import Assignment, DeadlineChangeStatus, ReviewStatus
 from reports.permissions import (
@@ -61,7 +62,9 @@ CLAIM_PENDING = rules.CLAIM_PENDING
 CHANGE_PENDING = _("A deadline change for this assignment is already awaiting a decision.")
 
 
-def progress_refusal(assignment: Assignment, *, claim_pending: bool | None = None) -> str | None:
+def progress_refusal(
+    assignment: Assignment, *, claim_pending: bool | None = None
+) -> StrOrPromise | None:
     """Why the unit cannot post progress on ``assignment`` now, or None if it can.
 
     While a "done" claim awaits confirmation the reviewer decides first: no
@@ -76,7 +79,7 @@ def progress_refusal(assignment: Assignment, *, claim_pending: bool | None = Non
 
 def deadline_request_refusal(
     assignment: Assignment, *, change_pending: bool | None = None
-) -> str | None:
+) -> StrOrPromise | None:
     """Why the unit cannot ask for a new deadline now, or None: one request at a time."""
     if change_pending is None:
         change_pending = assignment.deadline_changes.filter(

@@ -10,6 +10,7 @@ status once per row, not once per counted column.
 """
 
 import datetime
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     BooleanField,
@@ -27,9 +28,12 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from directives.models import Assignment, AssignmentRole, ProgressUpdate
+from directives.models import Assignment, AssignmentRole, Directive, ProgressUpdate
 from directives.rules import DONE, DirectiveStatus
 from reports.models import Quarter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 S = DirectiveStatus
 
@@ -38,6 +42,25 @@ OPEN_VALUES = [status.value for status in S if status not in DONE]
 
 
 NEVER = Value(False, output_field=BooleanField())
+
+
+class AssignmentStatusFields(TypedDict):
+    """What ``annotate_assignment_status`` adds to each assignment."""
+
+    has_update: bool
+    updated_this_quarter: bool
+    status: str  # a DirectiveStatus value
+
+
+class DirectiveStatusFields(TypedDict):
+    """What ``annotate_directive_status`` adds to each directive."""
+
+    status: str  # a DirectiveStatus value
+
+
+if TYPE_CHECKING:
+    AssignmentWithStatus = WithAnnotations[Assignment, AssignmentStatusFields]
+    DirectiveWithStatus = WithAnnotations[Directive, DirectiveStatusFields]
 
 
 def _updates(ref: str) -> Exists:
@@ -95,7 +118,7 @@ def assignment_status_expression(*, quarter: Quarter | None, today: datetime.dat
 
 def annotate_assignment_status(
     qs: QuerySet[Assignment], *, quarter: Quarter | None, today: datetime.date
-) -> QuerySet[Assignment]:
+) -> "QuerySet[AssignmentWithStatus]":
     """Annotate ``has_update``, ``updated_this_quarter`` and ``status`` on assignments.
 
     ``quarter`` is the current quarter (None when none is open: nothing is then
@@ -149,6 +172,8 @@ def directive_status_subquery(*, quarter: Quarter | None, today: datetime.date) 
     )
 
 
-def annotate_directive_status(qs, *, quarter: Quarter | None, today: datetime.date):
+def annotate_directive_status(
+    qs: QuerySet[Directive], *, quarter: Quarter | None, today: datetime.date
+) -> "QuerySet[DirectiveWithStatus]":
     """Annotate ``status`` on a Directive queryset (one subquery per row)."""
     return qs.annotate(status=directive_status_subquery(quarter=quarter, today=today))

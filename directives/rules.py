@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from common.types import StrOrPromise
+
 
 class DirectiveStatus(models.TextChoices):
     DONE_ON_TIME = "done_on_time", _("Done on time")
@@ -82,8 +84,8 @@ _URGENCY = (
 )
 
 
-def combine_statuses(lead_statuses: Iterable[DirectiveStatus]) -> DirectiveStatus:
-    """A directive's status from its lead units' statuses.
+def combine_statuses(lead_statuses: Iterable[str]) -> DirectiveStatus:
+    """A directive's status from its lead units' statuses (DirectiveStatus values).
 
     It is done only when every lead unit is done (late if any was late);
     otherwise the most urgent unfinished status wins, except that a directive
@@ -123,7 +125,7 @@ def days_past_deadline(
 
 def finished_on_error(
     finished_on: datetime.date | None, *, meeting_day: datetime.date, today: datetime.date
-) -> str | None:
+) -> StrOrPromise | None:
     """Why ``finished_on`` cannot be the day a task was finished, or None.
 
     Required for a "done" claim; not in the future; not before the meeting

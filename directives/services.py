@@ -160,8 +160,8 @@ def directive_save(
     for assignment in removed:
         _by(assignment, user).delete()
     for unit_id, role in wanted.items():
-        assignment = existing.get(unit_id)
-        if assignment is None:
+        kept = existing.get(unit_id)
+        if kept is None:
             _by(
                 Assignment(
                     directive=directive, unit_id=unit_id, role=role, due_date=directive.due_date
@@ -169,9 +169,9 @@ def directive_save(
                 user,
             ).save()
             continue
-        if assignment.role != role:
-            assignment.role = role
-            _by(assignment, user).save()
+        if kept.role != role:
+            kept.role = role
+            _by(kept, user).save()
     directive_due_date_followed(user=user, directive=directive, old_due=old_due)
     return directive
 
@@ -382,9 +382,11 @@ def deadline_change_request(
     )
     if error:
         raise ValidationError({"new_date": error})
+    old_date = assignment.due_date
+    assert old_date is not None  # can_request_deadline_change: only with a deadline
     change = DeadlineChange(
         assignment=assignment,
-        old_date=assignment.due_date,
+        old_date=old_date,
         new_date=new_date,
         reason=reason.strip(),
         requested_by=user,

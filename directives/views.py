@@ -6,6 +6,7 @@ Views stay thin: check permission (``directives.permissions``), read through
 
 import mimetypes
 from pathlib import PurePath
+from typing import TYPE_CHECKING, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.numbers import page_number, query_int
+from common.types import AuthenticatedHttpRequest
 from directives import permissions, selectors, services
 from directives.filters import AssignmentFilter, DirectiveFilter
 from directives.forms import (
@@ -40,8 +42,12 @@ from directives.models import (
     Recommendation,
     ReviewStatus,
 )
+from directives.query import AssignmentStatusFields
 from directives.rules import combine_statuses
 from reports.models import Quarter
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 25
 
@@ -95,7 +101,7 @@ def _directive_for(user, pk: int) -> Directive:
     )
 
 
-def _meeting_for(user, pk: int) -> Meeting:
+def _meeting_for(user, pk: int | None) -> Meeting:
     _require(permissions.can_browse(user))
     return get_object_or_404(Meeting.objects.select_related("quarter"), pk=pk)
 
@@ -163,7 +169,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def meeting_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     _require(permissions.can_record_meetings(request.user))
     meeting = _meeting_for(request.user, pk) if pk else None
     form = MeetingForm(request.POST or None, instance=meeting)
@@ -201,7 +207,7 @@ def briefing_pack(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def directive_edit(
-    request: HttpRequest, meeting_pk: int | None = None, pk: int | None = None
+    request: AuthenticatedHttpRequest, meeting_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     """Record a directive with its lead and supporting units, or change one."""
     _require(permissions.can_record_meetings(request.user))
@@ -246,7 +252,7 @@ def directive_edit(
 
 @login_required
 def recommendation_edit(
-    request: HttpRequest, meeting_pk: int | None = None, pk: int | None = None
+    request: AuthenticatedHttpRequest, meeting_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     _require(permissions.can_record_meetings(request.user))
     if pk:
@@ -324,22 +330,36 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+class _AssignmentOnPage(AssignmentStatusFields):
+    """What ``directive_detail`` sets on each assignment for its template."""
+
+    awaiting_confirmation: bool
+    awaiting_decision: bool
+    can_post: bool
+    can_move: bool
+
+
 @login_required
 def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directive = _directive_for(request.user, pk)
     quarter = selectors.current_quarter()
-    assignments = selectors.directive_assignments(directive, quarter=quarter)
+    assignments = cast(
+        "list[WithAnnotations[Assignment, _AssignmentOnPage]]",
+        selectors.directive_assignments(directive, quarter=quarter),
+    )
     leads = [a.status for a in assignments if a.role == AssignmentRole.LEAD]
     timeline = selectors.directive_timeline(directive)
     awaiting_confirmation = {
         event.item.assignment_id
         for event in timeline
-        if event.kind == "update" and event.item.review_status == ReviewStatus.PENDING
+        if isinstance(event.item, ProgressUpdate)
+        and event.item.review_status == ReviewStatus.PENDING
     }
     awaiting_decision = {
         event.item.assignment_id
         for event in timeline
-        if event.kind == "deadline" and event.item.status == DeadlineChangeStatus.PENDING
+        if isinstance(event.item, DeadlineChange)
+        and event.item.status == DeadlineChangeStatus.PENDING
     }
     my_units = set(permissions.unit_roles(request.user))
     for assignment in assignments:
@@ -383,7 +403,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
+def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A unit posts its quarterly update on one of its assignments."""
     assignment = _assignment_for(request.user, pk)
     if not permissions.is_member_of(request.user, assignment.unit_id):
@@ -425,7 +445,7 @@ def progress_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def deadline_change_new(request: HttpRequest, pk: int) -> HttpResponse:
+def deadline_change_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     assignment = _assignment_for(request.user, pk)
     if not permissions.is_member_of(request.user, assignment.unit_id):
         raise PermissionDenied
@@ -457,7 +477,7 @@ def deadline_change_new(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def update_review(request: HttpRequest, pk: int) -> HttpResponse:
+def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A reviewer confirms or rejects a claimed "done"."""
     _require(permissions.can_review_progress(request.user))
     update = get_object_or_404(
@@ -484,13 +504,13 @@ def update_review(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(_safe_next(request, "directives:review"))
 
 
 @login_required
 @require_POST
-def deadline_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
+def deadline_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_review_progress(request.user))
     change = get_object_or_404(
         DeadlineChange.objects.filter(
@@ -515,7 +535,7 @@ def deadline_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(_safe_next(request, "directives:review"))
 
 
@@ -564,7 +584,8 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         pk=pk,
     )
     assigned = Assignment.objects.filter(directive_id=update.assignment.directive_id)
-    if not update.evidence or not permissions.can_see_evidence(
+    stored_name = update.evidence.name  # empty when no file was attached
+    if not stored_name or not permissions.can_see_evidence(
         request.user, assigned.values_list("unit_id", flat=True)
     ):
         raise Http404
@@ -572,7 +593,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
         handle = update.evidence.open("rb")
     except FileNotFoundError as missing:
         raise Http404 from missing
-    name = PurePath(update.evidence.name).name
+    name = PurePath(stored_name).name
     content_type = mimetypes.guess_type(name)[0] or "application/octet-stream"
     response = FileResponse(handle, as_attachment=True, filename=f"minh-chung-{update.pk}-{name}")
     response["Content-Type"] = content_type
@@ -594,7 +615,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     data = selectors.follow_up_dashboard(
         request.user, quarter=quarter, meeting_quarter=meeting_quarter
     )
-    base = {}
+    base: dict[str, int | str] = {}
     if meeting_quarter is not None:
         base["quarter"] = meeting_quarter.pk
     own_units = permissions.dashboard_unit_ids(request.user) is not None

@@ -23,6 +23,7 @@ from directives.documents import conclusion_notice_docx, directive_register_xlsx
 from directives.rules import BADGE, DirectiveStatus
 from reports.aggregation import (
     Scope,
+    UnitFigure,
     narrative_reports,
     narrative_sections,
     quarter_summary,
@@ -88,7 +89,7 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 
     drill_code = request.GET.get("indicator", "").strip()
     drill_indicator = None
-    drill_rows = []
+    drill_rows: list[UnitFigure] = []
     drill_page = None
     drill_error = ""
     if drill_code:

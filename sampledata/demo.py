@@ -18,6 +18,7 @@ import datetime
 import random
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
@@ -25,6 +26,7 @@ from django.contrib.auth.models import Group, User
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
+from common.history import note_history
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -76,7 +78,7 @@ class DemoUnit:
     code: str
     name: str
     short_name: str
-    kind: str
+    kind: UnitKind
     level: str = UnitLevel.PROVINCE
     parent: str | None = None
     submits_reports: bool = True
@@ -791,7 +793,7 @@ Q2_DRAFTS = {"mttq": "all", "hlhpn": "half", "congan": "all", "bcsd-ubnd": "none
 # of which ~722 recognised, ~59,000 Tết gift packages and ~420 "Đại đoàn kết"
 # houses a year, ~4,131 self-managed security groups.
 
-UNIT_SCALE = {
+UNIT_SCALE: dict[str, float] = {
     "bdv": 0.6,
     "mttq": 1.5,
     "hlhpn": 1.3,
@@ -808,7 +810,7 @@ UNIT_SCALE = {
     "tu-uongbi": 1.0,
 }
 # (indicator, unit): (level in Quý I/2023, typical rise per quarter)
-STOCK_START = {
+STOCK_START: dict[tuple[str, str], tuple[float, float]] = {
     ("MEM_TOTAL", "hlhpn"): (318_000, 1_300),
     ("MEM_TOTAL", "tinhdoan"): (96_000, 600),
     ("MEM_TOTAL", "hnd"): (152_000, 700),
@@ -829,14 +831,14 @@ STOCK_START = {
     ("OCOP_SHOPS", "bcsd-ubnd"): (310, 8),
 }
 # Hand-set series, one figure per sample quarter (2023 Q1 … 2024 Q2).
-FIXED_SERIES = {
+FIXED_SERIES: dict[tuple[str, str], list[int | str]] = {
     ("DISTRICT_NODRUG", "bdv"): [1, 1, 2, 2, 2, 3],
     ("CASES_TO_BOARD", "bdv"): [9, 8, 10, 7, 6, 5],
     ("TTHC_ONTIME", "bcsd-ubnd"): ["98.6", "98.9", "99.1", "99.3", "99.4", "99.5"],
 }
 # Every kind reports these: (base per quarter, seasonal factors Q1–Q4), scaled
 # by the unit's size (UNIT_SCALE).
-FLOW_BASE = {
+FLOW_BASE: dict[str, tuple[float, tuple[float, ...]]] = {
     "DVK_REG": (34, (0.9, 1.0, 1.0, 1.1)),
     "TT_SESS": (120, (1.1, 0.9, 0.9, 1.1)),
     "DT_RECV": (30, (1.0, 1.0, 1.0, 1.0)),
@@ -934,6 +936,9 @@ def _series(
 # --- Loading ------------------------------------------------------------------------
 
 
+M = TypeVar("M", bound=models.Model)
+
+
 @dataclass(frozen=True)
 class DemoAccount:
     username: str
@@ -961,23 +966,19 @@ class _Loader:
 
     @staticmethod
     def ensure(
-        model: type[models.Model],
+        model: type[M],
         lookup: dict,
         defaults: dict | None = None,
         *,
         by: User | None = None,
         at: datetime.datetime | None = None,
-    ) -> tuple[models.Model, bool]:
+    ) -> tuple[M, bool]:
         """get_or_create that records who created the row, and when, in its history."""
         existing = model._default_manager.filter(**lookup).first()
         if existing is not None:
             return existing, False
         obj = model(**lookup, **(defaults or {}))
-        if by is not None:
-            obj._history_user = by
-        if at is not None:
-            obj._history_date = at
-        obj._change_reason = CHANGE_REASON
+        note_history(obj, by=by, at=at, reason=CHANGE_REASON)
         obj.save()
         return obj, True
 
@@ -1216,8 +1217,11 @@ class _Loader:
                     value=figures[code],
                     note=VALUE_NOTE,
                 )
-                value._history_user = report.submitted_by or self.reporters[report.unit.code]
-                value._history_date = report.submitted_at or report.created_at
+                note_history(
+                    value,
+                    by=report.submitted_by or self.reporters[report.unit.code],
+                    at=report.submitted_at or report.created_at,
+                )
                 values.append(value)
             # updated_at is auto_now; set it to the report's own last event.
             UnitReport.objects.filter(pk=report.pk).update(
@@ -1332,9 +1336,9 @@ class _Loader:
             if created and confirmed and assignment.completed_on is None:
                 # A confirmed "done" completes the assignment on the day the work was finished.
                 assignment.completed_on = demo.finished_on
-                assignment._history_user = self.reviewer
-                assignment._history_date = demo.reviewed_at
-                assignment._change_reason = CHANGE_REASON
+                note_history(
+                    assignment, by=self.reviewer, at=demo.reviewed_at, reason=CHANGE_REASON
+                )
                 assignment.save(update_fields=["completed_on"])
 
         number, unit, new_date, reason, requested_at = DEADLINE_CHANGE

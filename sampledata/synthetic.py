@@ -22,12 +22,13 @@ import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group, User
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, Model, OuterRef, Q
 
 from common.text import search_text
 from directives.models import (
@@ -293,13 +294,16 @@ def _due_date(year: int, number: int) -> datetime.date:
     return datetime.date(year, number * 3, 10)
 
 
+M = TypeVar("M", bound=Model)
+
+
 def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
     return datetime.datetime.combine(
         day, datetime.time(rng.randint(7, 17), rng.randint(0, 59)), tzinfo=VN
     )
 
 
-def _bulk(model, rows: list, log=None) -> list:
+def _bulk(model, rows: list[M], log=None) -> list[M]:
     """bulk_create in batches; the rows come back with their ids."""
     created = []
     for start in range(0, len(rows), BATCH):
@@ -451,7 +455,7 @@ class _Generator:
             plans.append((prov, bodies, districts, communes))
         second = _bulk(Unit, second)
         position = 0
-        third = []
+        third, third_provs = [], []
         for prov, bodies, districts, communes in plans:
             prov.bodies = second[position : position + bodies]
             position += bodies
@@ -462,6 +466,7 @@ class _Generator:
                 district = prov.districts[c % len(prov.districts)]
                 kind, name, _share = self.rng.choices(COMMUNE_BODIES, weights)[0]
                 number = c // len(prov.districts) + 1
+                third_provs.append(prov)
                 third.append(
                     unit(
                         f"{district.code}-c{number:03d}",
@@ -475,11 +480,8 @@ class _Generator:
         third = _bulk(Unit, third)
         # Communes go back to their provinces; one in a hundred was merged into a
         # neighbour at the last reorganisation (valid_to, successor).
-        by_root = {prov.root.id: prov for prov in self.provinces}
-        district_root = {d.id: d.parent_id for prov in self.provinces for d in prov.districts}
         merged = []
-        for commune in third:
-            prov = by_root[district_root[commune.parent_id]]
+        for commune, prov in zip(third, third_provs, strict=True):
             prov.communes.append(commune)
         end_day = self.quarters[-1].start_date - datetime.timedelta(days=1)
         for prov in self.provinces:
@@ -654,7 +656,7 @@ class _Generator:
             topics.append(topic)
         per_quarter = max(0, self.plan.directives)
         n_meetings = min(len(self.provinces), per_quarter)
-        meetings = []
+        meetings, meeting_provs = [], []
         for quarter in self.quarters:
             for prov in rng.sample(self.provinces, n_meetings):
                 held = _moment(quarter.due_date + datetime.timedelta(days=4), rng)
@@ -676,14 +678,15 @@ class _Generator:
                     shortcomings=f"{MARK} Một số nơi báo cáo còn chậm.",
                     search_text=search_text(title, chair, venue),
                 )
-                meeting._prov = prov
                 meetings.append(meeting)
+                meeting_provs.append(prov)
         meetings = _bulk(Meeting, meetings)
-        # bulk_create returns the same objects, so _prov is still there.
+        # bulk_create returns the same objects, in order.
+        prov_of = {m.id: prov for m, prov in zip(meetings, meeting_provs, strict=True)}
         attending = [
             Meeting.attending_units.through(meeting_id=m.id, unit_id=u.id)
             for m in meetings
-            for u in m._prov.bodies
+            for u in prov_of[m.id].bodies
         ]
         _bulk(Meeting.attending_units.through, attending)
 
@@ -699,7 +702,7 @@ class _Generator:
                 obj = rng.choice(DIRECTIVE_OBJECTS)
                 title = f"{verb} {obj}"
                 text = (
-                    f"{MARK} {title} trên địa bàn tỉnh số {meeting._prov.index:03d}; "
+                    f"{MARK} {title} trên địa bàn tỉnh số {prov_of[meeting.id].index:03d}; "
                     "báo cáo kết quả về Ban Dân vận."
                 )
                 ongoing = rng.random() < 0.2
@@ -732,13 +735,12 @@ class _Generator:
                     search_text=search_text(title, text),
                     **target,
                 )
-                directive._meeting = meeting
                 directives.append(directive)
         directives = _bulk(Directive, directives)
 
         assignments = []
         for directive in directives:
-            prov = directive._meeting._prov
+            prov = prov_of[directive.meeting.id]
             pool = prov.bodies + prov.districts
             chosen = rng.sample(pool, min(len(pool), rng.randint(1, 5)))
             leads = rng.randint(1, min(2, len(chosen))) if chosen else 0
@@ -749,15 +751,14 @@ class _Generator:
                     role=AssignmentRole.LEAD if position < leads else AssignmentRole.SUPPORT,
                     due_date=directive.due_date,
                 )
-                assignment._directive = directive
                 assignments.append(assignment)
         assignments = _bulk(Assignment, assignments)
 
         qindex = {q.id: i for i, q in enumerate(self.quarters)}
         updates, changes, completed = [], [], []
         for assignment in assignments:
-            directive = assignment._directive
-            start = qindex[directive._meeting.quarter_id]
+            directive = assignment.directive
+            start = qindex[directive.meeting.quarter_id]
             percent = 0
             if assignment.due_date and rng.random() < 0.03:
                 new_date = assignment.due_date + datetime.timedelta(days=90)
@@ -789,7 +790,7 @@ class _Generator:
                 reported = self.clamp(
                     _moment(quarter.start_date + datetime.timedelta(days=rng.randint(20, 80)), rng)
                 )
-                if reported < directive._meeting.held_at:
+                if reported < directive.meeting.held_at:
                     continue
                 percent = min(100, percent + rng.randint(10, 50))
                 claim = ClaimedStatus.IN_PROGRESS
@@ -846,21 +847,20 @@ class _Generator:
         recommendations, links = [], []
         by_meeting: dict[int, list[Directive]] = {}
         for directive in directives:
-            by_meeting.setdefault(directive._meeting.id, []).append(directive)
+            by_meeting.setdefault(directive.meeting_id, []).append(directive)
         for meeting in meetings:
             for number in (1, 2):
                 recommendation = Recommendation(
                     meeting=meeting,
                     number=number,
-                    raised_by=rng.choice(meeting._prov.reporting),
+                    raised_by=rng.choice(prov_of[meeting.id].reporting),
                     text=f"{MARK} Đề nghị hỗ trợ kinh phí cho mô hình “Dân vận khéo” ở cơ sở.",
                     response=f"{MARK} Giao Ban Dân vận Tỉnh ủy nghiên cứu, tham mưu.",
                 )
-                recommendation._meeting = meeting
                 recommendations.append(recommendation)
         recommendations = _bulk(Recommendation, recommendations)
         for recommendation in recommendations:
-            candidates = by_meeting.get(recommendation._meeting.id, [])
+            candidates = by_meeting.get(recommendation.meeting_id, [])
             if candidates and rng.random() < 0.5:
                 links.append(
                     Recommendation.directives.through(

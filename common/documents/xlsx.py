@@ -4,7 +4,7 @@ by row (write-only mode)."""
 
 from decimal import Decimal
 
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -47,7 +47,7 @@ def xlsx_text(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
-def text_cell(ws, value: str) -> WriteOnlyCell:
+def text_cell(ws, value: str) -> Cell:
     """A write-only sheet's text cell; text that starts with "=" stays text, never a
     formula (see ``xlsx_append``)."""
     cell = WriteOnlyCell(ws, xlsx_text(value))

@@ -2,6 +2,7 @@
 over from earlier meetings, report completeness and open work per unit."""
 
 import datetime
+from typing import TYPE_CHECKING
 
 from django.db.models import (
     Case,
@@ -16,7 +17,6 @@ from django.utils import timezone
 
 from directives import query
 from directives.models import (
-    Assignment,
     Meeting,
 )
 from directives.selectors.visible import (
@@ -35,6 +35,9 @@ from reports.models import (
 )
 from reports.permissions import AnyUser
 from reports.rules import Timeliness, late_from
+
+if TYPE_CHECKING:
+    from directives.query import AssignmentWithStatus
 
 
 def meeting_directives(meeting: Meeting, user: AnyUser, *, quarter, today=None):
@@ -133,7 +136,7 @@ def _open_per_unit(user: AnyUser, *, quarter, today: datetime.date) -> dict:
         .order_by("-n_overdue", "-n_open", *UNIT_ORDER)[:ROWS_SHOWN]
     )
     per_unit = in_unit_order(per_unit, totals["units"])
-    listed: dict[int, list[Assignment]] = {row["unit"]: [] for row in per_unit}
+    listed: dict[int, list[AssignmentWithStatus]] = {row["unit"]: [] for row in per_unit}
     assignments = (
         query.annotate_assignment_status(
             assignments_visible_to(user).filter(unit_id__in=list(listed)),

@@ -132,9 +132,11 @@ def dashboard_summary(
     directives, assignments = _scoped(user, meeting_quarter)
     d = query.annotate_directive_status(directives, quarter=quarter, today=today)
     a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
-    d = (_directive_tallies(d) or [_empty_tally()])[0]
-    a = (_assignment_tallies(a) or [_empty_tally()])[0]
-    return {"directives": d, "assignments": a, "quarter": quarter}
+    return {
+        "directives": (_directive_tallies(d) or [_empty_tally()])[0],
+        "assignments": (_assignment_tallies(a) or [_empty_tally()])[0],
+        "quarter": quarter,
+    }
 
 
 OVERDUE_SHOWN = 15
@@ -255,12 +257,12 @@ def follow_up_dashboard(
 
 def _trend(directives, assignments, *, quarter: Quarter | None, count: int) -> list[dict]:
     """Per quarter: directives issued, assignments confirmed done, assignments updated."""
-    quarters = Quarter.objects.all()
+    upto = Quarter.objects.all()
     if quarter is not None:
-        quarters = quarters.filter(
+        upto = upto.filter(
             Q(year__lt=quarter.year) | Q(year=quarter.year, number__lte=quarter.number)
         )
-    quarters = list(reversed(quarters.order_by("-year", "-number")[:count]))
+    quarters = list(reversed(upto.order_by("-year", "-number")[:count]))
     if not quarters:
         return []
     issued = dict(

@@ -85,10 +85,10 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
     the target; a stock indicator is compared as it stands each quarter.
     One query.
     """
-    if not directive.has_target:
+    indicator = directive.target_indicator  # None, without a query, when it has no target
+    if indicator is None:
         return None
     today = today or timezone.localdate()
-    indicator = directive.target_indicator
     start = directive.meeting.quarter
     agg = Avg("value") if indicator.aggregation == Aggregation.MEAN else Sum("value")
     rows = (

@@ -7,6 +7,7 @@ number or a row.
 """
 
 import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from django.db.models import (
     Count,
@@ -36,7 +37,11 @@ from reports.models import (
 )
 from reports.permissions import AnyUser, unit_roles
 
+if TYPE_CHECKING:
+    from directives.query import AssignmentWithStatus, DirectiveWithStatus
+
 S = DirectiveStatus
+D = TypeVar("D", bound=Directive)
 
 # The most rows a long list on the dashboard, the meeting page or the briefing
 # pack shows: a province's lists fit whole; at national scale the rows that need
@@ -70,7 +75,7 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
 
 def directives_with_status(
     user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
-) -> QuerySet[Directive]:
+) -> "QuerySet[DirectiveWithStatus]":
     """The visible directives with their derived ``status``, ready for the register."""
     today = today or timezone.localdate()
     return query.annotate_directive_status(
@@ -80,14 +85,14 @@ def directives_with_status(
 
 def assignments_with_status(
     user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
-) -> QuerySet[Assignment]:
+) -> "QuerySet[AssignmentWithStatus]":
     today = today or timezone.localdate()
     return query.annotate_assignment_status(
         assignments_visible_to(user), quarter=quarter, today=today
     ).select_related("unit", "directive", "directive__meeting", "directive__topic")
 
 
-def with_units(qs: QuerySet[Directive]) -> QuerySet[Directive]:
+def with_units(qs: QuerySet[D]) -> QuerySet[D]:
     """Prefetch each directive's assignments and units (one extra query)."""
     return qs.prefetch_related(
         Prefetch(
@@ -104,7 +109,7 @@ def with_units(qs: QuerySet[Directive]) -> QuerySet[Directive]:
 
 def directive_assignments(
     directive: Directive, *, quarter: Quarter | None, today: datetime.date | None = None
-) -> list[Assignment]:
+) -> "list[AssignmentWithStatus]":
     """The directive's units, each with its own status and last update."""
     today = today or timezone.localdate()
     qs = query.annotate_assignment_status(

@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import ngettext
 
+from common.types import StrOrPromise
 from directives import permissions
 from directives.rules import BADGE, DirectiveStatus, days_past_deadline
 
@@ -53,7 +54,7 @@ def list_url(view_name: str, base: dict | None = None, **params) -> str:
     A list, or a string with commas, becomes a repeated parameter
     (status=a&status=b).
     """
-    query = []
+    query: list[tuple[str, str]] = []
     merged = {**(base or {}), **params}
     for key, value in merged.items():
         if value is None or value == "":
@@ -83,7 +84,7 @@ def get(mapping: dict, key):
 
 
 @register.simple_tag
-def progress_refusal(assignment) -> str | None:
+def progress_refusal(assignment) -> StrOrPromise | None:
     """Why progress cannot be posted on ``assignment`` now (permissions.progress_refusal),
     read from its ``claim_pending`` annotation (selectors.assignments_awaiting_update)."""
     return permissions.progress_refusal(assignment, claim_pending=assignment.claim_pending)

@@ -190,7 +190,7 @@ def test_saving_a_meeting_fills_its_search_text():
 def test_an_assignment_status_reads_its_own_deadline_in_force():
     assignment = AssignmentFactory(due_date=datetime.date(2024, 9, 30))  # moved from 30/06
     after_first_deadline = datetime.date(2024, 7, 15)
-    status = assignment.status(
+    status = assignment.derived_status(
         has_update=True, updated_this_quarter=True, today=after_first_deadline
     )
     assert status == DirectiveStatus.IN_PROGRESS
@@ -198,7 +198,7 @@ def test_an_assignment_status_reads_its_own_deadline_in_force():
 
 def test_an_assignment_completed_on_its_deadline_is_done_on_time():
     assignment = AssignmentFactory(completed_on=datetime.date(2024, 6, 30))
-    status = assignment.status(
+    status = assignment.derived_status(
         has_update=True, updated_this_quarter=False, today=datetime.date(2025, 1, 1)
     )
     assert status == DirectiveStatus.DONE_ON_TIME
@@ -206,7 +206,7 @@ def test_an_assignment_completed_on_its_deadline_is_done_on_time():
 
 def test_an_assignment_status_defaults_to_today():
     assignment = AssignmentFactory(due_date=timezone.localdate() - datetime.timedelta(days=1))
-    assert assignment.status(has_update=False, updated_this_quarter=False) == (
+    assert assignment.derived_status(has_update=False, updated_this_quarter=False) == (
         DirectiveStatus.OVERDUE
     )
 
@@ -215,7 +215,7 @@ def test_an_ongoing_assignment_is_never_overdue():
     directive = DirectiveFactory(due_date=None, is_ongoing=True)
     assignment = AssignmentFactory(directive=directive)
     assert assignment.due_date is None
-    assert assignment.status(has_update=True, updated_this_quarter=False) == (
+    assert assignment.derived_status(has_update=True, updated_this_quarter=False) == (
         DirectiveStatus.ONGOING_STALE
     )
 

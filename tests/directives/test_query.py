@@ -44,7 +44,7 @@ def make_assignment(status: S, quarters, directive=None, role=AssignmentRole.LEA
 
 def pure_status(assignment: Assignment, current) -> S:
     updates = list(assignment.updates.all())
-    return assignment.status(
+    return assignment.derived_status(
         has_update=bool(updates),
         updated_this_quarter=any(u.quarter_id == current.pk for u in updates),
         today=TODAY,
