@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import M, note_history
 from directives import permissions, rules, selectors
 from directives.models import (
     Assignment,
@@ -31,9 +32,8 @@ from directives.models import (
 from reports.models import Quarter, Unit
 
 
-def _by(obj, user: User):
-    obj._history_user = user
-    return obj
+def _by(obj: M, user: User) -> M:
+    return note_history(obj, by=user)
 
 
 def _require(allowed: bool) -> None:

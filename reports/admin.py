@@ -15,6 +15,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin import BoundedInlineMixin, FoldedSearchMixin, ask_for_comment
 from common.fields import CleanCharFormField
 from common.numbers import FigureField
+from common.types import StrOrPromise
 from reports import permissions, services
 from reports.models import (
     COMMENT_MAX_LENGTH,
@@ -69,8 +70,7 @@ class ChildUnitInline(BoundedInlineMixin, admin.TabularInline):
     fk_name = "parent"
     verbose_name = _("unit under this one")
     verbose_name_plural = _("units under this one")
-    fields = ["code", "name", "kind", "level", "submits_reports", "valid_to"]
-    readonly_fields = fields
+    fields = readonly_fields = ("code", "name", "kind", "level", "submits_reports", "valid_to")
     extra = 0
     show_change_link = True
     can_delete = False
@@ -97,7 +97,8 @@ class UnitAdminForm(forms.ModelForm):
         ]
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         # The database refuses a unit as its own successor; the form's constraint
         # check cannot see the id, so say it here instead of failing on save.
         successor = cleaned.get("successor")
@@ -371,7 +372,7 @@ class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
         return obj.unit_name or obj.unit.name
 
     @admin.display(description=_("timeliness"))
-    def timeliness_display(self, obj: UnitReport) -> str:
+    def timeliness_display(self, obj: UnitReport) -> StrOrPromise:
         if obj.pk is None:
             return "-"
         return obj.timeliness.label
@@ -505,8 +506,7 @@ class ReminderLogAdmin(FoldedSearchMixin, admin.ModelAdmin):
 
 class ReportVersionValueInline(admin.TabularInline):
     model = ReportVersionValue
-    fields = ["indicator_code", "indicator_name", "measure", "value", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("indicator_code", "indicator_name", "measure", "value", "note")
     extra = 0
     can_delete = False
 
@@ -519,8 +519,7 @@ class ReportVersionValueInline(admin.TabularInline):
 
 class ReviewEventInline(admin.TabularInline):
     model = ReviewEvent
-    fields = ["outcome", "comment", "by", "at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("outcome", "comment", "by", "at")
     extra = 0
     can_delete = False
 
@@ -542,15 +541,14 @@ class ReportVersionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_filter = ["report__quarter", "report__unit__kind"]
     list_select_related = ["report__quarter", "submitted_by"]
     search_fields = ["report__unit__code", "unit_name", "report__unit__search_text"]
-    fields = [
+    fields = readonly_fields = (
         "report",
         "number",
         "unit_name",
         *UnitReport.SECTIONS,
         "submitted_at",
         "submitted_by",
-    ]
-    readonly_fields = fields
+    )
     inlines = [ReportVersionValueInline, ReviewEventInline]
 
     def get_queryset(self, request):

@@ -16,6 +16,9 @@ class ReportsConfig(AppConfig):
 
         # Group names are codes ("reviewers"); every place that shows a group
         # (the admin's lists, filters, user form, history) shows its role instead.
-        Group.__str__ = lambda group: group_label(group.name)
+        def group_str(group) -> str:
+            return group_label(group.name)
+
+        Group.__str__ = group_str  # type: ignore[method-assign]  # on purpose, see above
         # Before any URLconf is read: every address with a quarter uses it.
         register_converter(QuarterConverter, "quarter")

@@ -54,7 +54,7 @@ SECTION_TITLES = {
     "recommendations": "Kiến nghị, đề xuất",
 }
 YTD_TITLES = {2: "6 tháng", 3: "9 tháng", 4: "Cả năm"}
-KIND_TITLES = {
+KIND_TITLES: dict[str, str] = {  # by UnitKind value
     UnitKind.MASS_MOBILIZATION: "Ban Dân vận",
     UnitKind.FRONT: "Mặt trận Tổ quốc",
     UnitKind.MASS_ORG: "Tổ chức chính trị - xã hội",
@@ -62,7 +62,7 @@ KIND_TITLES = {
     UnitKind.GOVERNMENT: "Chính quyền",
     UnitKind.PARTY_COMMITTEE: "Cấp ủy huyện, xã",
 }
-LEVEL_TITLES = {
+LEVEL_TITLES: dict[str, str] = {  # by UnitLevel value
     UnitLevel.PROVINCE: "cấp tỉnh",
     UnitLevel.DISTRICT: "cấp huyện",
     UnitLevel.COMMUNE: "cấp xã",

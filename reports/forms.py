@@ -1,5 +1,6 @@
 """The report form (five sections and the indicator values) and the review forms."""
 
+from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
@@ -7,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, format_figure
+from common.types import StrOrPromise
 from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -21,8 +23,8 @@ def format_value(value: Decimal | None) -> str:
     return format_figure(value)
 
 
-def section_label(name: str) -> str:
-    return UnitReport._meta.get_field(name).verbose_name
+def section_label(name: str) -> StrOrPromise:
+    return UnitReport.section_title(name)
 
 
 class ReportForm(forms.Form):
@@ -33,7 +35,7 @@ class ReportForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
 
-    def __init__(self, *args, indicators: list[Indicator] = (), **kwargs):
+    def __init__(self, *args, indicators: Iterable[Indicator] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for name in UnitReport.SECTIONS:
@@ -74,7 +76,7 @@ class ReportForm(forms.Form):
     @staticmethod
     def initial_for(report: UnitReport | None, values: dict) -> dict:
         """Initial data from the report on record and its {indicator id: IndicatorValue}."""
-        initial = {"version": report.version if report else 0}
+        initial: dict[str, object] = {"version": report.version if report else 0}
         if report is not None:
             initial.update({name: getattr(report, name) for name in UnitReport.SECTIONS})
         for indicator_id, value in values.items():
@@ -83,7 +85,8 @@ class ReportForm(forms.Form):
         return initial
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         self.parsed_values: dict[int, tuple[Decimal | None, str]] = {}
         for indicator in self.indicators:
             name = self.value_name(indicator)

@@ -4,6 +4,7 @@ the units' quarterly reports and the indicator values they carry."""
 import datetime
 import re
 import uuid
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -20,6 +21,7 @@ from common.dates import BoundedDateField, BoundedDateTimeField
 from common.fields import CleanCharField, CleanTextField
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS
 from common.text import search_text
+from common.types import StrOrPromise
 from reports import rules
 
 # The largest figure any indicator may carry: 12 digits before the point is
@@ -164,7 +166,7 @@ class Membership(models.Model):
 SLUG_PATTERN = re.compile(r"(?P<year>\d{4})-q(?P<number>[1-4])", re.ASCII)
 
 
-class QuarterQuerySet(models.QuerySet):
+class QuarterQuerySet(models.QuerySet["Quarter"]):
     def get_by_slug(self, slug: str) -> "Quarter":
         """The quarter of a slug like ``2024-q1``; raises DoesNotExist for anything else."""
         match = SLUG_PATTERN.fullmatch(slug)
@@ -473,12 +475,14 @@ class UnitReport(models.Model):
         """Whether it first reached the commission after the quarter's due date."""
         return self.timeliness == rules.Timeliness.LATE
 
-    def sections(self) -> list[tuple[str, str, str]]:
+    @classmethod
+    def section_title(cls, name: str) -> StrOrPromise:
+        """The translated title of one of the ``SECTIONS`` (its field's verbose name)."""
+        return cast(models.Field, cls._meta.get_field(name)).verbose_name
+
+    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
         """(field name, translated title, text) of the five sections, in order."""
-        return [
-            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
-            for name in self.SECTIONS
-        ]
+        return [(name, self.section_title(name), getattr(self, name)) for name in self.SECTIONS]
 
 
 class IndicatorValue(models.Model):
@@ -636,10 +640,10 @@ class ReportVersion(models.Model):
             },
         )
 
-    def sections(self) -> list[tuple[str, str, str]]:
+    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
         """(field name, translated title, text) of the five sections, as submitted."""
         return [
-            (name, self._meta.get_field(name).verbose_name, getattr(self, name))
+            (name, cast(models.Field, self._meta.get_field(name)).verbose_name, getattr(self, name))
             for name in UnitReport.SECTIONS
         ]
 

@@ -32,18 +32,20 @@ def _group_names(user: AnyUser) -> frozenset[str]:
     """The user's group names (one query per request, then cached on the user)."""
     if not user.is_authenticated:
         return frozenset()
-    if not hasattr(user, "_danvan_groups"):
-        user._danvan_groups = frozenset(user.groups.values_list("name", flat=True))
-    return user._danvan_groups
+    cache = user.__dict__
+    if "_danvan_groups" not in cache:
+        cache["_danvan_groups"] = frozenset(user.groups.values_list("name", flat=True))
+    return cache["_danvan_groups"]
 
 
 def unit_roles(user: AnyUser) -> dict[int, str]:
     """{unit id: role} of the user's memberships (one query, then cached)."""
     if not user.is_authenticated:
         return {}
-    if not hasattr(user, "_danvan_unit_roles"):
-        user._danvan_unit_roles = dict(user.memberships.values_list("unit_id", "role"))
-    return user._danvan_unit_roles
+    cache = user.__dict__
+    if "_danvan_unit_roles" not in cache:
+        cache["_danvan_unit_roles"] = dict(user.memberships.values_list("unit_id", "role"))
+    return cache["_danvan_unit_roles"]
 
 
 def is_reviewer(user: AnyUser) -> bool:

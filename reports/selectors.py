@@ -17,6 +17,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -121,6 +122,11 @@ def get_report_for_user(user, pk: int) -> UnitReport | None:
 class IndicatorRow:
     indicator: Indicator
     previous: Decimal | None = None
+    # What the report page (reports.views) adds for its template.
+    value: IndicatorValue | None = None
+    field: BoundField | None = None
+    note_field: BoundField | None = None
+    conflict: bool = False
 
 
 @dataclass

@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.history import note_history
 from reports import permissions
 from reports.models import (
     IndicatorValue,
@@ -89,8 +90,7 @@ def _claim_version(report: UnitReport, expected_version: int) -> None:
 
 def _record(report: UnitReport, *, user, reason: str) -> None:
     """Save with the history saying who and what (simple_history's reason: 100 chars)."""
-    report._history_user = user
-    report._change_reason = reason[:100]
+    note_history(report, by=user, reason=reason[:100])
     report.save()
 
 
@@ -106,8 +106,7 @@ def report_get_or_create_draft(*, unit: Unit, quarter: Quarter, user) -> tuple[U
     if existing is not None:
         return existing, False
     report = UnitReport(unit=unit, quarter=quarter, unit_name=unit.name)
-    report._history_user = user
-    report._change_reason = "created"
+    note_history(report, by=user, reason="created")
     try:
         with transaction.atomic():
             report.save()
@@ -122,7 +121,7 @@ def _value_changes(
 ) -> list[tuple[int, IndicatorValue | None, Decimal | None, str]]:
     """(indicator id, stored row, new value, new note) of each value that differs."""
     existing = {v.indicator_id: v for v in report.values.all()}
-    changes = []
+    changes: list[tuple[int, IndicatorValue | None, Decimal | None, str]] = []
     for indicator_id, (value, note) in values.items():
         note = (note or "").strip()
         current = existing.get(indicator_id)
@@ -138,15 +137,13 @@ def _save_values(report: UnitReport, changes, *, user) -> None:
     """Create, change or delete (empty value) the report's indicator values."""
     for indicator_id, current, value, note in changes:
         if value is None:
-            current._history_user = user
-            current.delete()
+            note_history(current, by=user).delete()
             continue
         if current is None:
             current = IndicatorValue(report=report, indicator_id=indicator_id)
         current.value = value
         current.note = note
-        current._history_user = user
-        current.save()
+        note_history(current, by=user).save()
 
 
 @transaction.atomic
@@ -311,7 +308,7 @@ def _review(
     report: UnitReport,
     *,
     user,
-    allowed: Callable[[object, UnitReport], bool],
+    allowed: Callable[[permissions.AnyUser, UnitReport], bool],
     outcome: str,
     comment: str = "",
 ) -> UnitReport:

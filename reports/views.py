@@ -1,5 +1,7 @@
 """Report pages: the unit's list, the report (read and form), review, the queue."""
 
+from typing import TypedDict
+
 import django_filters
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -46,6 +48,14 @@ def report_list(request: HttpRequest) -> HttpResponse:
             "current_quarter": Quarter.objects.current(),
         },
     )
+
+
+class _Page(TypedDict):
+    """What every rendering of the report page is given."""
+
+    unit: Unit
+    quarter: Quarter
+    report: UnitReport | None
 
 
 def _render_page(
@@ -165,7 +175,7 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
             return _render_version(request, report=report)
     elif not (permissions.is_member_of(user, unit.id) or user.is_superuser):
         raise Http404
-    page = {"unit": unit, "quarter": quarter, "report": report}
+    page: _Page = {"unit": unit, "quarter": quarter, "report": report}
     if request.method != "POST":
         return _render_page(request, **page)
 
@@ -232,9 +242,7 @@ def _submit(request: HttpRequest, report: UnitReport) -> HttpResponse:
             report=report, user=request.user, expected_version=report.version
         )
     except ValidationError as error:
-        names = ", ".join(
-            str(UnitReport._meta.get_field(name).verbose_name) for name in error.message_dict
-        )
+        names = ", ".join(str(UnitReport.section_title(name)) for name in error.message_dict)
         messages.error(
             request,
             _("The report cannot be submitted yet; write these sections first: %(names)s.")

@@ -7,6 +7,7 @@ so their fixed wording is Vietnamese.
 
 import datetime
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 from django.conf import settings
@@ -37,7 +38,7 @@ def quarter_title(year: int, number: int) -> str:
     return f"quý {ROMAN_NUMERALS[number - 1]}/{year}"
 
 
-def vn_number(value: Decimal | None) -> str:
+def vn_number(value: Decimal | int | None) -> str:
     """1.234.567,5 — the Vietnamese way; empty for a missing figure."""
     return format_figure(value, language="vi")
 
@@ -189,7 +190,7 @@ def _borderless(table, *, cell_margin_mm: float | None = None) -> None:
         tbl_pr.insert_element_before(margins, "w:tblLook", "w:tblCaption")
 
 
-def _set_widths(table, widths_mm: list[float]) -> None:
+def _set_widths(table, widths_mm: Sequence[float]) -> None:
     """Fixed column widths, written both in the grid (LibreOffice) and the cells (Word)."""
     table.autofit = False  # a fixed layout: the widths below are kept
     for column, width in zip(table.columns, widths_mm, strict=False):
@@ -345,7 +346,7 @@ _ALIGN = {
 
 
 def grid_table(
-    doc, headers: list[str], rows: list[list[str]], widths_mm: list[float], aligns: str
+    doc, headers: list[str], rows: list[list[str]], widths_mm: Sequence[float], aligns: str
 ) -> None:
     """A bordered table, its header row bold, shaded and repeated on every page.
 
