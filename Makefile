@@ -57,6 +57,7 @@ lint: install
 	$(VENV)/bin/bandit -r common danvan directives quarters reports sampledata -ll -q
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/vulture
+	$(VENV)/bin/mypy
 
 check: install .env
 	$(PY) manage.py check --fail-level WARNING
