@@ -13,6 +13,7 @@ reports".
 
 import datetime
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -36,6 +37,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.types import StrOrPromise
 from reports import permissions, rules
 from reports.models import (
     Accumulation,
@@ -107,7 +109,7 @@ def quarter_keys_back(year: int, number: int, count: int) -> list[tuple[int, int
     return keys[::-1]
 
 
-def ytd_label(number: int) -> str | None:
+def ytd_label(number: int) -> StrOrPromise | None:
     """The year-to-date column of a quarter: none for Q1, "6 months" for Q2…"""
     return {2: _("6 months"), 3: _("9 months"), 4: _("Full year")}.get(number)
 
@@ -154,7 +156,7 @@ class UnitStanding:
     timeliness: rules.Timeliness
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> StrOrPromise:
         return UnitKind(self.kind).label
 
     @property
@@ -162,7 +164,7 @@ class UnitStanding:
         return self.status in COUNTED_STATUSES
 
     @property
-    def status_label(self) -> str:
+    def status_label(self) -> StrOrPromise:
         return ReportStatus(self.status).label if self.status else ""
 
 
@@ -174,7 +176,7 @@ class Completeness:
 
     units: list[UnitStanding]
     total: Counts
-    by_kind: list[tuple[str, str, Counts]]  # (kind, label, counts) in the kinds' order
+    by_kind: list[tuple[str, StrOrPromise, Counts]]  # (kind, label, counts) in the kinds' order
     units_page: Page | None = None  # the exceptions' page, when they are paged
 
     @property
@@ -240,7 +242,7 @@ def quarter_completeness(
         by_kind_counts[row["kind"]] = counts
         for name in ("expected", "on_time", "late", "missing", "not_due", "accepted", "awaiting"):
             setattr(total, name, getattr(total, name) + getattr(counts, name))
-    by_kind = [
+    by_kind: list[tuple[str, StrOrPromise, Counts]] = [
         (kind, label, by_kind_counts[kind])
         for kind, label in UnitKind.choices
         if kind in by_kind_counts
@@ -368,7 +370,7 @@ class UnitFigure:
     ytd: Decimal | None
 
     @property
-    def kind_label(self) -> str:
+    def kind_label(self) -> StrOrPromise:
         return UnitKind(self.kind).label
 
 
@@ -482,7 +484,7 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
 
     kinds_present = {kind for kind in cells if kind != PROVINCE}
     scope_kinds = kinds_present
-    if not scope.is_province:
+    if scope.unit_ids is not None:  # not the whole province
         scope_kinds = scope_kinds | set(
             Unit.objects.filter(id__in=scope.unit_ids).values_list("kind", flat=True)
         )
@@ -526,12 +528,12 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     ]
     for kind, label in UnitKind.choices:
         if kind in kinds_present:
-            rows = [
+            kind_rows = [
                 figures(kind, indicator)
                 for indicator in indicators
                 if indicator.applies_to(kind) or indicator.id in cells[kind]
             ]
-            tables.append(FigureTable(key=kind, label=str(label), rows=rows))
+            tables.append(FigureTable(key=kind, label=str(label), rows=kind_rows))
     return QuarterFigures(
         quarter_labels=[_quarter_label(*key) for key in keys],
         indicators=indicators,
@@ -660,7 +662,7 @@ def narrative_reports(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitReport]
     )
 
 
-def narrative_sections(reports: list[UnitReport]) -> list[NarrativeSection]:
+def narrative_sections(reports: Sequence[UnitReport]) -> list[NarrativeSection]:
     """The five sections, each with the texts of ``reports`` that wrote on it."""
     sections = []
     for name in UnitReport.SECTIONS:
@@ -669,7 +671,7 @@ def narrative_sections(reports: list[UnitReport]) -> list[NarrativeSection]:
             for report in reports
             if (text := getattr(report, name) or "").strip()
         ]
-        title = UnitReport._meta.get_field(name).verbose_name
+        title = UnitReport.section_title(name)
         sections.append(NarrativeSection(name=name, title=str(title), entries=entries))
     return sections
 
@@ -685,7 +687,7 @@ class QuarterSummary:
     figures: QuarterFigures
 
     @property
-    def ytd_label(self) -> str | None:
+    def ytd_label(self) -> StrOrPromise | None:
         return ytd_label(self.quarter.number)
 
     @property

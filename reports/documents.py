@@ -158,7 +158,7 @@ def _completeness_table(doc, summary: QuarterSummary) -> None:
         ]
 
     rows = [
-        [str(index), KIND_TITLES.get(kind, label), *figures(counts)]
+        [str(index), KIND_TITLES.get(kind, str(label)), *figures(counts)]
         for index, (kind, label, counts) in enumerate(by_kind, start=1)
     ]
     rows.append(["", "Cộng", *figures(summary.completeness.total)])
