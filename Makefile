@@ -50,6 +50,7 @@ e2e: install
 	command -v java >/dev/null || (apt-get update -qq && apt-get install -y -qq default-jre-headless)
 	$(PY) -m pytest tests/e2e -m e2e -p no:xdist
 
+# mypy loads the settings (django-stubs' plugin): with DEBUG=1 they need no .env.
 lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -57,7 +58,7 @@ lint: install
 	$(VENV)/bin/bandit -r common danvan directives quarters reports sampledata -ll -q
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/vulture
-	$(VENV)/bin/mypy
+	DEBUG=1 $(VENV)/bin/mypy
 
 check: install .env
 	$(PY) manage.py check --fail-level WARNING
