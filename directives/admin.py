@@ -12,8 +12,10 @@ progress update and one in the current quarter, so a list page computes every
 row's status without a query per row.
 """
 
+from __future__ import annotations
+
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypedDict, cast
+from typing import TYPE_CHECKING, TypedDict, TypeGuard
 
 from django import forms
 from django.contrib import admin, messages
@@ -68,7 +70,7 @@ class DirectiveTotal(TypedDict):
 
 def with_update_flags(
     assignments: QuerySet[Assignment],
-) -> "QuerySet[WithAnnotations[Assignment, UpdateFlags]]":
+) -> QuerySet[WithAnnotations[Assignment, UpdateFlags]]:
     """Annotate ``has_update`` and ``updated_this_quarter`` (the current quarter's) in SQL."""
     current_quarter = Quarter.objects.filter(closed=False).order_by("-year", "-number")
     updates = ProgressUpdate.objects.filter(assignment=OuterRef("pk"))
@@ -80,14 +82,17 @@ def with_update_flags(
     )
 
 
+def _flagged(assignment: Assignment) -> TypeGuard[WithAnnotations[Assignment, UpdateFlags]]:
+    return hasattr(assignment, "has_update")
+
+
 def assignment_status(assignment: Assignment) -> DirectiveStatus | None:
     """The status of an assignment annotated by ``with_update_flags``; None if unsaved."""
-    if assignment.pk is None or not hasattr(assignment, "has_update"):
+    if assignment.pk is None or not _flagged(assignment):
         return None
-    flagged = cast("WithAnnotations[Assignment, UpdateFlags]", assignment)
-    return flagged.derived_status(
-        has_update=flagged.has_update,
-        updated_this_quarter=flagged.updated_this_quarter,
+    return assignment.derived_status(
+        has_update=assignment.has_update,
+        updated_this_quarter=assignment.updated_this_quarter,
     )
 
 
@@ -287,7 +292,7 @@ class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
 
     @admin.display(description=_("directives"), ordering="directive_total")
-    def directive_count(self, obj: "WithAnnotations[Meeting, DirectiveTotal]") -> int:
+    def directive_count(self, obj: WithAnnotations[Meeting, DirectiveTotal]) -> int:
         return obj.directive_total
 
 
@@ -301,7 +306,7 @@ class TopicAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
 
     @admin.display(description=_("directives"), ordering="directive_total")
-    def directive_count(self, obj: "WithAnnotations[Topic, DirectiveTotal]") -> int:
+    def directive_count(self, obj: WithAnnotations[Topic, DirectiveTotal]) -> int:
         return obj.directive_total
 
 

@@ -5,6 +5,8 @@ Rows come from ``directives.selectors`` (already narrowed to what the user may
 see, statuses derived in SQL, units prefetched): no query per row.
 """
 
+from __future__ import annotations
+
 import datetime
 import io
 from typing import TYPE_CHECKING
@@ -47,7 +49,7 @@ STATUS_TITLES: dict[str, str] = {  # by DirectiveStatus value
 }
 
 
-def _scoped(user, directives: "QuerySet[DirectiveWithStatus]") -> "QuerySet[DirectiveWithStatus]":
+def _scoped(user, directives: QuerySet[DirectiveWithStatus]) -> QuerySet[DirectiveWithStatus]:
     """Unit staff see their own units' directives only, as on the quarter page."""
     unit_ids = permissions.dashboard_unit_ids(user)
     if unit_ids is None:
@@ -79,7 +81,7 @@ def _due(directive: Directive) -> str:
 
 def register_directives(
     user, *, quarter: Quarter, today: datetime.date | None = None
-) -> "tuple[list[DirectiveWithStatus], list[DirectiveWithStatus]]":
+) -> tuple[list[DirectiveWithStatus], list[DirectiveWithStatus]]:
     """The quarter's meetings' directives, and earlier ones still not done (2 queries each)."""
     current = Quarter.objects.current()
     base = _scoped(user, selectors.directives_with_status(user, quarter=current, today=today))
@@ -122,7 +124,7 @@ REGISTER_HEADERS = [
 REGISTER_WIDTHS = [14, 6, 60, 22, 30, 30, 14, 26, 8, 8]
 
 
-def _register_sheet(ws, directives: "list[DirectiveWithStatus]") -> None:
+def _register_sheet(ws, directives: list[DirectiveWithStatus]) -> None:
     ws.append(REGISTER_HEADERS)
     for cell in ws[1]:
         cell.font = _HEAD_FONT

@@ -9,6 +9,8 @@ done with GROUP BY status (see ``selectors``), so the database evaluates the
 status once per row, not once per counted column.
 """
 
+from __future__ import annotations
+
 import datetime
 from typing import TYPE_CHECKING, TypedDict
 
@@ -118,7 +120,7 @@ def assignment_status_expression(*, quarter: Quarter | None, today: datetime.dat
 
 def annotate_assignment_status(
     qs: QuerySet[Assignment], *, quarter: Quarter | None, today: datetime.date
-) -> "QuerySet[AssignmentWithStatus]":
+) -> QuerySet[AssignmentWithStatus]:
     """Annotate ``has_update``, ``updated_this_quarter`` and ``status`` on assignments.
 
     ``quarter`` is the current quarter (None when none is open: nothing is then
@@ -174,6 +176,6 @@ def directive_status_subquery(*, quarter: Quarter | None, today: datetime.date) 
 
 def annotate_directive_status(
     qs: QuerySet[Directive], *, quarter: Quarter | None, today: datetime.date
-) -> "QuerySet[DirectiveWithStatus]":
+) -> QuerySet[DirectiveWithStatus]:
     """Annotate ``status`` on a Directive queryset (one subquery per row)."""
     return qs.annotate(status=directive_status_subquery(quarter=quarter, today=today))

@@ -103,3 +103,6 @@ _.status_label  # quarters/detail.html
 _.previous_label  # quarters/_figure_table.html, quarters/detail.html
 _.last_year_label  # quarters/_figure_table.html
 _.has_reports  # quarters/detail.html
+
+# --- Named only in a string for the type checker (cast("…")) ------------------------
+_._AssignmentOnPage  # directives.views.directive_detail

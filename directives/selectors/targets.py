@@ -85,10 +85,11 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
     the target; a stock indicator is compared as it stands each quarter.
     One query.
     """
-    indicator = directive.target_indicator  # None, without a query, when it has no target
-    if indicator is None:
+    if not directive.has_target:
         return None
     today = today or timezone.localdate()
+    indicator = directive.target_indicator
+    assert indicator is not None  # has_target
     start = directive.meeting.quarter
     agg = Avg("value") if indicator.aggregation == Aggregation.MEAN else Sum("value")
     rows = (

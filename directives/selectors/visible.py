@@ -6,6 +6,8 @@ Every list, search, count, dashboard and export starts from ``directives_visible
 number or a row.
 """
 
+from __future__ import annotations
+
 import datetime
 from typing import TYPE_CHECKING, TypeVar
 
@@ -75,7 +77,7 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
 
 def directives_with_status(
     user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
-) -> "QuerySet[DirectiveWithStatus]":
+) -> QuerySet[DirectiveWithStatus]:
     """The visible directives with their derived ``status``, ready for the register."""
     today = today or timezone.localdate()
     return query.annotate_directive_status(
@@ -85,7 +87,7 @@ def directives_with_status(
 
 def assignments_with_status(
     user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
-) -> "QuerySet[AssignmentWithStatus]":
+) -> QuerySet[AssignmentWithStatus]:
     today = today or timezone.localdate()
     return query.annotate_assignment_status(
         assignments_visible_to(user), quarter=quarter, today=today
@@ -109,7 +111,7 @@ def with_units(qs: QuerySet[D]) -> QuerySet[D]:
 
 def directive_assignments(
     directive: Directive, *, quarter: Quarter | None, today: datetime.date | None = None
-) -> "list[AssignmentWithStatus]":
+) -> list[AssignmentWithStatus]:
     """The directive's units, each with its own status and last update."""
     today = today or timezone.localdate()
     qs = query.annotate_assignment_status(
