@@ -24,6 +24,19 @@ def notice(page):
     return page.locator("[data-keep-notice]")
 
 
+KEPT = "Object.keys(localStorage).filter((key) => key.startsWith('danvan:')).length"
+
+
+def wait_until_kept(page, text: str) -> None:
+    """Until the browser holds a kept copy of ``text`` (written 0,4 s after the last
+    key, later on a busy machine): waiting for it, not for a fixed time."""
+    page.wait_for_function(
+        """(text) => Object.keys(localStorage).some(
+            (key) => key.startsWith('danvan:') && localStorage.getItem(key).includes(text))""",
+        arg=text,
+    )
+
+
 def sign_in_here(page, username: str) -> None:
     """Sign in on the sign-in page the browser was sent to (keeping its "next")."""
     expect(page.get_by_label("Tên đăng nhập")).to_be_visible()
@@ -160,7 +173,7 @@ def test_discarding_the_offer_forgets_the_text(open_as, live_url):
     meeting_page(reviewer, live_url)
     reviewer.get_by_role("link", name=t("Add a recommendation")).click()
     reviewer.locator("[name=text]").fill("Kiến nghị sẽ bỏ đi.")
-    reviewer.wait_for_timeout(600)
+    wait_until_kept(reviewer, "Kiến nghị sẽ bỏ đi.")
     reviewer.reload()
     notice(reviewer).get_by_role("button", name=t("Discard")).click()
     reviewer.wait_for_load_state()
@@ -175,14 +188,12 @@ def test_signing_out_forgets_every_kept_text(open_as, live_url):
     meeting_page(reviewer, live_url)
     reviewer.get_by_role("link", name=t("Add a recommendation")).click()
     reviewer.locator("[name=text]").fill("Kiến nghị chưa lưu.")
-    reviewer.wait_for_timeout(600)
-    kept = "Object.keys(localStorage).filter((key) => key.startsWith('danvan:')).length"
-    assert reviewer.evaluate(kept) > 0
+    wait_until_kept(reviewer, "Kiến nghị chưa lưu.")
 
     reviewer.locator("form[data-sign-out] button").click()
     reviewer.wait_for_load_state()
 
-    assert reviewer.evaluate(kept) == 0
+    assert reviewer.evaluate(KEPT) == 0
 
 
 def _one(database, sql: str) -> int:
@@ -231,7 +242,7 @@ def test_each_kept_form_offers_its_unsaved_text_after_a_reload(
         typed = f"Chưa lưu ({name}): nội dung thử."
         saved = field.input_value()
         field.fill(typed)
-        page.wait_for_timeout(600)  # the copy is written 0,4 s after the last key
+        wait_until_kept(page, typed)
         page.reload()
         expect(notice(page), name).to_be_visible()
         if name == "report":
