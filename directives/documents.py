@@ -12,7 +12,7 @@ import io
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
@@ -31,9 +31,10 @@ from common.documents.docx import (
 )
 from common.documents.xlsx import xlsx_append
 from directives import permissions, query, selectors
-from directives.models import Assignment, AssignmentRole, Directive, Meeting
+from directives.models import AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
 from reports.models import Quarter
+from reports.permissions import NO_UNITS
 
 if TYPE_CHECKING:
     from directives.query import DirectiveWithStatus
@@ -51,11 +52,7 @@ STATUS_TITLES: dict[str, str] = {  # by DirectiveStatus value
 
 def _scoped(user, directives: QuerySet[DirectiveWithStatus]) -> QuerySet[DirectiveWithStatus]:
     """Unit staff see their own units' directives only, as on the quarter page."""
-    unit_ids = permissions.dashboard_unit_ids(user)
-    if unit_ids is None:
-        return directives
-    mine = Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=unit_ids)
-    return directives.filter(Exists(mine))
+    return selectors.directives_in_scope(directives, permissions.scope_for(user) or NO_UNITS)
 
 
 def _units(directive: Directive, role: str) -> str:

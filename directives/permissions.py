@@ -1,28 +1,41 @@
 """Who may do what with meetings, directives and progress (docs/PERMISSIONS.md).
 
-Every view of the app asks here. Visibility of directives themselves (the
-confidential ones) is a queryset: ``selectors.directives_visible_to``.
+Every view of the app asks here. Who may browse at all (``may_browse``), who sees
+every unit (``sees_all_units``) and whose figures a user sees (``scope_for``) are
+the reporting cycle's answers, re-exported from ``reports.permissions``.
 """
 
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from common.types import StrOrPromise
 from directives import rules
-from directives.models import Assignment, DeadlineChangeStatus, ReviewStatus
+from directives.models import Assignment, Confidentiality, DeadlineChangeStatus, ReviewStatus
 from reports.permissions import (
     AnyUser,
     is_leadership,
     is_member_of,
     is_reviewer,
     is_unit_staff,
+    may_browse,
+    scope_for,
     sees_all_units,
     unit_roles,
 )
 
 
-def sees_all_directives(user: AnyUser) -> bool:
-    """Reviewers, leadership and administrators see every directive, confidential or not."""
-    return sees_all_units(user)
+def directive_visibility(user: AnyUser) -> Q | None:
+    """Which directives ``user`` may know exist, as a condition on Directive: None for
+    all of them (reviewers, leadership, administrators); else the normal ones and the
+    confidential ones assigned to the user's units. Every page, count and export
+    reads it through ``selectors.directives_visible_to``; a single directive is
+    fetched from that queryset too (404 when it is not there)."""
+    if sees_all_units(user):
+        return None
+    assigned_to_mine = Exists(
+        Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=list(unit_roles(user)))
+    )
+    return Q(confidentiality=Confidentiality.NORMAL) | Q(assigned_to_mine)
 
 
 def can_see_evidence(user: AnyUser, assigned_unit_ids) -> bool:
@@ -30,12 +43,7 @@ def can_see_evidence(user: AnyUser, assigned_unit_ids) -> bool:
     administrators and the units assigned to the directive may open them."""
     if not user.is_authenticated:
         return False
-    return sees_all_directives(user) or bool(set(assigned_unit_ids) & set(unit_roles(user)))
-
-
-def can_browse(user: AnyUser) -> bool:
-    """Meetings, the register and directive pages: anyone with a role."""
-    return user.is_authenticated and (sees_all_directives(user) or is_unit_staff(user))
+    return sees_all_units(user) or bool(set(assigned_unit_ids) & set(unit_roles(user)))
 
 
 def can_record_meetings(user: AnyUser) -> bool:
@@ -88,38 +96,27 @@ def deadline_request_refusal(
     return CHANGE_PENDING if change_pending else None
 
 
-def can_see_dashboard(user: AnyUser) -> bool:
-    return can_browse(user)
-
-
-def dashboard_unit_ids(user: AnyUser) -> list[int] | None:
-    """The units a dashboard is narrowed to: None means the whole province."""
-    if sees_all_directives(user):
-        return None
-    return sorted(unit_roles(user))
-
-
 def can_see_briefing_pack(user: AnyUser) -> bool:
     """The briefing pack compares every unit: reviewers, leadership and administrators."""
-    return sees_all_directives(user)
+    return sees_all_units(user)
 
 
 __all__ = [
-    "can_browse",
     "can_post_progress",
     "can_record_meetings",
     "can_request_deadline_change",
     "can_review_progress",
     "can_see_briefing_pack",
-    "can_see_dashboard",
     "can_see_evidence",
-    "dashboard_unit_ids",
     "deadline_request_refusal",
+    "directive_visibility",
     "is_leadership",
     "is_member_of",
     "is_reviewer",
     "is_unit_staff",
+    "may_browse",
     "progress_refusal",
-    "sees_all_directives",
+    "scope_for",
+    "sees_all_units",
     "unit_roles",
 ]

@@ -92,7 +92,7 @@ def _conflict(form, error: services.EditConflict) -> dict:
 
 def _directive_for(user, pk: int) -> Directive:
     """The directive if the user may see it; 404 otherwise (its existence is private)."""
-    _require(permissions.can_browse(user))
+    _require(permissions.may_browse(user))
     return get_object_or_404(
         selectors.directives_visible_to(user).select_related(
             "meeting", "meeting__quarter", "topic", "target_indicator"
@@ -102,13 +102,13 @@ def _directive_for(user, pk: int) -> Directive:
 
 
 def _meeting_for(user, pk: int | None) -> Meeting:
-    _require(permissions.can_browse(user))
+    _require(permissions.may_browse(user))
     return get_object_or_404(Meeting.objects.select_related("quarter"), pk=pk)
 
 
 def _assignment_for(user, pk: int) -> Assignment:
     """An assignment of a visible directive (404 otherwise); posting needs membership (403)."""
-    _require(permissions.can_browse(user))
+    _require(permissions.may_browse(user))
     assignment = get_object_or_404(
         selectors.assignments_visible_to(user).select_related(
             "directive", "directive__meeting", "unit"
@@ -123,7 +123,7 @@ def _assignment_for(user, pk: int) -> Assignment:
 
 @login_required
 def meeting_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_browse(request.user))
+    _require(permissions.may_browse(request.user))
     meetings = selectors.meetings_visible_to(request.user)
     page = Paginator(meetings, PAGE_SIZE).get_page(page_number(request.GET))
     return render(
@@ -141,7 +141,7 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 def meeting_search(request: HttpRequest) -> JsonResponse:
     """The meeting pickers' search: ``{"results": [{"id": …, "text": label}, …]}``
     for ``?q=``, newest first, labelled as the meeting filter shows them."""
-    _require(permissions.can_browse(request.user))
+    _require(permissions.may_browse(request.user))
     meetings = selectors.meetings_matching(request.user, request.GET.get("q", ""))
     return JsonResponse({"results": [{"id": m.pk, "text": str(m)} for m in meetings]})
 
@@ -291,7 +291,7 @@ def recommendation_edit(
 
 @login_required
 def register(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_browse(request.user))
+    _require(permissions.may_browse(request.user))
     quarter = selectors.current_quarter()
     directives = selectors.directives_with_status(request.user, quarter=quarter)
     filterset = DirectiveFilter(request.GET or None, queryset=directives, user=request.user)
@@ -311,7 +311,7 @@ def register(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def assignment_list(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_browse(request.user))
+    _require(permissions.may_browse(request.user))
     quarter = selectors.current_quarter()
     assignments = selectors.assignments_with_status(request.user, quarter=quarter).order_by(
         "unit__display_order", "unit__name", "due_date", "directive__number"
@@ -361,23 +361,18 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
         if isinstance(event.item, DeadlineChange)
         and event.item.status == DeadlineChangeStatus.PENDING
     }
-    my_units = set(permissions.unit_roles(request.user))
     for assignment in assignments:
         assignment.awaiting_confirmation = assignment.pk in awaiting_confirmation
         assignment.awaiting_decision = assignment.pk in awaiting_decision
-        assignment.can_post = (
-            assignment.unit_id in my_units
-            and permissions.can_post_progress(request.user, assignment)
-            and not permissions.progress_refusal(
-                assignment, claim_pending=assignment.awaiting_confirmation
-            )
+        assignment.can_post = permissions.can_post_progress(
+            request.user, assignment
+        ) and not permissions.progress_refusal(
+            assignment, claim_pending=assignment.awaiting_confirmation
         )
-        assignment.can_move = (
-            assignment.unit_id in my_units
-            and permissions.can_request_deadline_change(request.user, assignment)
-            and not permissions.deadline_request_refusal(
-                assignment, change_pending=assignment.awaiting_decision
-            )
+        assignment.can_move = permissions.can_request_deadline_change(
+            request.user, assignment
+        ) and not permissions.deadline_request_refusal(
+            assignment, change_pending=assignment.awaiting_decision
         )
     return render(
         request,
@@ -576,7 +571,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
 def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
     """The evidence file: only to the units assigned to the directive, the
     commission, leadership and administrators; 404 for everyone else."""
-    _require(permissions.can_browse(request.user))
+    _require(permissions.may_browse(request.user))
     update = get_object_or_404(
         ProgressUpdate.objects.filter(
             assignment__directive__in=selectors.directives_visible_to(request.user)
@@ -606,7 +601,7 @@ def evidence_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    _require(permissions.can_see_dashboard(request.user))
+    _require(permissions.may_browse(request.user))
     quarter = selectors.current_quarter()
     meeting_quarter = None
     quarter_pk = query_int(request.GET.get("quarter"), minimum=1)
@@ -618,7 +613,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     base: dict[str, int | str] = {}
     if meeting_quarter is not None:
         base["quarter"] = meeting_quarter.pk
-    own_units = permissions.dashboard_unit_ids(request.user) is not None
+    scope = permissions.scope_for(request.user)
+    own_units = scope is None or not scope.is_province
     if own_units:
         base["mine"] = "on"
     return render(

@@ -22,17 +22,16 @@ from directives import selectors as directive_selectors
 from directives.documents import conclusion_notice_docx, directive_register_xlsx
 from directives.rules import BADGE, DirectiveStatus
 from reports.aggregation import (
-    Scope,
     UnitFigure,
     narrative_reports,
     narrative_sections,
     quarter_summary,
     quarters_with_counts,
-    scope_for,
     unit_figures_page,
 )
 from reports.documents import consolidated_report_docx, indicator_table_xlsx
 from reports.models import Quarter
+from reports.permissions import Scope, scope_for
 
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 

@@ -10,7 +10,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -48,6 +49,20 @@ class UnitLevel(models.TextChoices):
     PROVINCE = "province", _("Province")
     DISTRICT = "district", _("District")
     COMMUNE = "commune", _("Commune")
+
+
+class UnitQuerySet(models.QuerySet):
+    def active_on(self, day: datetime.date) -> "UnitQuerySet":
+        """Units that exist on ``day``: the SQL twin of ``Unit.is_active_on``."""
+        return self.filter(
+            Q(valid_from__isnull=True) | Q(valid_from__lte=day),
+            Q(valid_to__isnull=True) | Q(valid_to__gte=day),
+        )
+
+    def owing_report_for(self, quarter: "Quarter") -> "UnitQuerySet":
+        """Units that owe (and may start) a report for ``quarter``: the SQL twin of
+        ``Unit.owes_report_for``, read through ``reports.aggregation.expected_units``."""
+        return self.filter(submits_reports=True).active_on(quarter.end_date)
 
 
 class Unit(models.Model):
@@ -92,6 +107,7 @@ class Unit(models.Model):
     search_text = models.TextField(editable=False, blank=True, default="")
 
     history = HistoricalRecords()
+    objects = UnitQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("unit")
@@ -123,6 +139,24 @@ class Unit(models.Model):
     @property
     def label(self) -> str:
         return self.short_name or self.name
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        """Whether the unit existed on ``day`` (open-ended validity counts)."""
+        starts_ok = self.valid_from is None or self.valid_from <= day
+        ends_ok = self.valid_to is None or day <= self.valid_to
+        return starts_ok and ends_ok
+
+    def owes_report_for(self, quarter: "Quarter") -> bool:
+        """Whether the unit owes (and may start) a report for ``quarter``.
+
+        It does when it files reports and exists on the quarter's *last* day: the
+        unit that carries the work at the end of the quarter reports the whole
+        quarter. A unit that ended during the quarter handed its work to its
+        successor and owes nothing; a unit that ends on the last day still reports;
+        a unit that began during the quarter reports it. The SQL twin is
+        ``Unit.objects.owing_report_for``.
+        """
+        return self.submits_reports and self.is_active_on(quarter.end_date)
 
 
 class MembershipRole(models.TextChoices):
@@ -349,6 +383,68 @@ class ReportStatus(models.TextChoices):
     ACCEPTED = "accepted", _("Accepted")
 
 
+# A report counts as filed while it is submitted or accepted: its texts and values
+# count in every figure, and its unit is not reminded. A returned report is back
+# with the unit, which must file it again. ``UnitReport.is_filed`` and ``filed_q``.
+FILED_STATUSES = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+
+
+def filed_q(prefix: str = "") -> Q:
+    """The SQL twin of ``UnitReport.is_filed``; ``prefix`` is the path to the report
+    ("report__", "reports__") when the query starts elsewhere."""
+    return Q(**{f"{prefix}status__in": FILED_STATUSES})
+
+
+def filed_at_expression(prefix: str = "") -> Case:
+    """The SQL twin of ``UnitReport.filed_at``: the first submission of a filed report."""
+    return Case(
+        When(
+            filed_q(prefix),
+            then=Coalesce(f"{prefix}first_submitted_at", f"{prefix}submitted_at"),
+        ),
+        default=Value(None),
+        output_field=models.DateTimeField(),
+    )
+
+
+class UnitReportQuerySet(models.QuerySet):
+    def filed(self) -> "UnitReportQuerySet":
+        """Reports that count as filed (``UnitReport.is_filed``)."""
+        return self.filter(filed_q())
+
+
+class ReportEvent(models.TextChoices):
+    """What happened to a report, as its history records it (with the comment, for a
+    return or a reopening, in the historical row's ``review_comment``)."""
+
+    CREATED = "created", _("Started the report")
+    SAVED = "saved", _("Saved the draft")
+    SUBMITTED = "submitted", _("Submitted to the commission")
+    RETURNED = "returned", _("Returned for changes")
+    ACCEPTED = "accepted", _("Accepted")
+    REOPENED = "reopened", _("Reopened")
+
+    @property
+    def has_comment(self) -> bool:
+        """A return and a reopening carry the reviewer's reason."""
+        return self in (ReportEvent.RETURNED, ReportEvent.REOPENED)
+
+
+class ReportHistory(models.Model):
+    """What a report's history rows carry beside the snapshot: the event, typed.
+
+    Set from ``report._history_event`` when the row is written (reports.signals),
+    never parsed back from a sentence.
+    """
+
+    event = models.CharField(
+        _("event"), max_length=10, choices=ReportEvent.choices, blank=True, default=""
+    )
+
+    class Meta:
+        abstract = True
+
+
 class UnitReport(models.Model):
     """A unit's quarterly report: five narrative sections and indicator values.
 
@@ -418,7 +514,11 @@ class UnitReport(models.Model):
     created_at = BoundedDateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = BoundedDateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(bases=[ReportHistory])
+    objects = UnitReportQuerySet.as_manager()
+    # What happened, for the next history row (set by reports.services, written and
+    # cleared by reports.signals.report_event): not a column of the report.
+    _history_event: ReportEvent
 
     class Meta:
         verbose_name = _("unit report")
@@ -459,15 +559,41 @@ class UnitReport(models.Model):
 
     @property
     def is_editable_status(self) -> bool:
-        return self.status in (ReportStatus.DRAFT, ReportStatus.RETURNED)
+        """A draft or a returned report: with its unit, not filed (``is_filed``)."""
+        return not self.is_filed
+
+    @property
+    def accepts_edits(self) -> bool:
+        """A draft or returned report of an open quarter: its text and figures may still
+        change (by whom: ``permissions.can_edit_report``). Reads ``quarter``."""
+        return self.is_editable_status and not self.quarter.closed
+
+    @property
+    def is_filed(self) -> bool:
+        """Whether the report counts as filed: submitted or accepted (``FILED_STATUSES``).
+
+        A returned report does not: the unit must file it again.
+        """
+        return self.status in FILED_STATUSES
+
+    @property
+    def filed_at(self) -> datetime.datetime | None:
+        """When a filed report was first submitted, which judges its timeliness (the last
+        submission where an old record lacks the first); None while it is not filed.
+        The SQL twin is ``filed_at_expression``."""
+        if not self.is_filed:
+            return None
+        return self.first_submitted_at or self.submitted_at
 
     @cached_property
     def timeliness(self) -> rules.Timeliness:
-        """On time / late by the first submission, or missing / not due. Reads ``quarter``."""
+        """On time / late by the first submission while filed, else missing / not yet due.
+        Reads ``quarter``."""
         return rules.report_timeliness(
             due_date=self.quarter.due_date,
-            submitted_at=self.first_submitted_at,
+            submitted_at=self.filed_at,
             today=timezone.localdate(),
+            filed=self.is_filed,
         )
 
     @property

@@ -1,13 +1,19 @@
-"""Who may do what with reports (docs/PERMISSIONS.md).
+"""Who may do what with reports (docs/PERMISSIONS.md), and whose figures a
+user sees (``Scope``), for both apps.
 
 Roles: reviewers and leadership are Django groups; unit staff hold a
-Membership (reporter or head). The lookups are cached on the user object, so
-a page asks the database once per request however often it checks.
+Membership (reporter or head); the administrator is ``is_admin``. The lookups
+are cached on the user object, so a page asks the database once per request
+however often it checks.
 """
 
+from dataclasses import dataclass
+
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from common.types import StrOrPromise
 from reports.models import MembershipRole, ReportStatus
 
 # The groups' names are codes (kept in the database and in every backup);
@@ -68,9 +74,70 @@ def is_member_of(user: AnyUser, unit_id: int) -> bool:
     return unit_id in unit_roles(user)
 
 
+# The report permission that makes an administrator: who may change units' reports in
+# the Django admin may do what the administrator does on the pages too.
+ADMIN_PERMISSION = "reports.change_unitreport"
+
+
+def is_admin(user: AnyUser) -> bool:
+    """The administrator of docs/PERMISSIONS.md: an active user who may open the Django
+    admin (``is_staff``) and holds the report permissions there (a superuser holds
+    them all). The navigation's "Administration" link asks here too."""
+    return (
+        user.is_authenticated
+        and user.is_active
+        and user.is_staff
+        and user.has_perm(ADMIN_PERMISSION)
+    )
+
+
 def sees_all_units(user: AnyUser) -> bool:
     """Reviewers, leadership and administrators see every unit's filed work."""
-    return user.is_authenticated and (user.is_superuser or is_reviewer(user) or is_leadership(user))
+    return user.is_authenticated and (is_reviewer(user) or is_leadership(user) or is_admin(user))
+
+
+def may_browse(user: AnyUser) -> bool:
+    """Reports, quarters, meetings, the register and the dashboards: anyone with a role
+    or a unit. Those without one see only the home page, which says whom to ask."""
+    return sees_all_units(user) or is_unit_staff(user)
+
+
+# --- Whose figures a user sees -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The units a user's aggregates, dashboards and exports are made of: every unit
+    (``unit_ids`` None) or their own."""
+
+    unit_ids: frozenset[int] | None
+
+    @property
+    def is_province(self) -> bool:
+        return self.unit_ids is None
+
+    def filter(self, queryset: QuerySet, unit_field: str = "unit_id") -> QuerySet:
+        """``queryset`` narrowed to rows whose ``unit_field`` is a unit of the scope."""
+        if self.unit_ids is None:
+            return queryset
+        return queryset.filter(**{f"{unit_field}__in": self.unit_ids})
+
+
+PROVINCE_SCOPE = Scope(unit_ids=None)
+NO_UNITS = Scope(unit_ids=frozenset())
+
+
+def scope_for(user: AnyUser) -> Scope | None:
+    """Reviewers, leadership and administrators: the province; unit staff: their units.
+
+    None when the user may see no aggregate at all (signed in without a role).
+    """
+    if sees_all_units(user):
+        return PROVINCE_SCOPE
+    unit_ids = frozenset(unit_roles(user))
+    if unit_ids:
+        return Scope(unit_ids=unit_ids)
+    return None
 
 
 # --- Unit reports ---------------------------------------------------------
@@ -80,11 +147,13 @@ def sees_all_units(user: AnyUser) -> bool:
 
 def can_search_units(user: AnyUser) -> bool:
     """The unit pickers' search: anyone with a role or a unit (who may open the register)."""
-    return sees_all_units(user) or is_unit_staff(user)
+    return may_browse(user)
 
 
-def _is_admin(user: AnyUser) -> bool:
-    return user.is_authenticated and user.is_superuser
+def can_work_on_unit_reports(user: AnyUser, unit_id: int) -> bool:
+    """A unit's unsubmitted work (its drafts, a returned report, the page of a report
+    not yet started): its members and the administrator."""
+    return is_member_of(user, unit_id) or is_admin(user)
 
 
 def can_view_report(user: AnyUser, report) -> bool:
@@ -93,16 +162,33 @@ def can_view_report(user: AnyUser, report) -> bool:
     submitted. See ``can_view_submitted_versions`` for what was submitted before."""
     if not user.is_authenticated:
         return False
-    if is_member_of(user, report.unit_id):
-        return True
     if report.is_editable_status:
-        return _is_admin(user)
-    return sees_all_units(user)
+        return can_work_on_unit_reports(user, report.unit_id)
+    return is_member_of(user, report.unit_id) or sees_all_units(user)
+
+
+# Every status a report the unit has sent can be in: a returned one too.
+SENT_STATUSES = tuple(status for status in ReportStatus if status != ReportStatus.DRAFT)
 
 
 def has_been_submitted(report) -> bool:
-    """Whether the unit ever sent the report, so submitted versions of it exist."""
-    return report.status != ReportStatus.DRAFT or report.first_submitted_at is not None
+    """Whether the unit ever sent the report, so submitted versions of it exist.
+    The SQL twin is ``submitted_once_q``."""
+    return report.status in SENT_STATUSES or report.first_submitted_at is not None
+
+
+def submitted_once_q(prefix: str = "") -> Q:
+    """The SQL twin of ``has_been_submitted`` (``prefix``: the path to the report)."""
+    return Q(**{f"{prefix}status__in": SENT_STATUSES}) | Q(
+        **{f"{prefix}first_submitted_at__isnull": False}
+    )
+
+
+def queue_status_choices() -> list[tuple[str, StrOrPromise]]:
+    """The statuses the quarter's queue filters by: those of reports once submitted.
+    Reviewers and leadership see returned reports too: they read what the unit
+    submitted (``can_view_submitted_versions``), never its edits since."""
+    return [(status.value, status.label) for status in SENT_STATUSES]
 
 
 def can_view_submitted_versions(user: AnyUser, report) -> bool:
@@ -114,28 +200,29 @@ def can_view_submitted_versions(user: AnyUser, report) -> bool:
     """
     if not user.is_authenticated:
         return False
-    if is_member_of(user, report.unit_id) or _is_admin(user):
+    if can_work_on_unit_reports(user, report.unit_id):
         return True
     return has_been_submitted(report) and sees_all_units(user)
 
 
 def can_start_report(user: AnyUser, unit, quarter) -> bool:
-    """Whether the user may create the unit's report for the quarter (on first save)."""
-    if quarter.closed or not unit.submits_reports:
+    """Whether the user may create the unit's report for the quarter (on first save):
+    the quarter is open and the unit owes that report (``Unit.owes_report_for``)."""
+    if quarter.closed or not unit.owes_report_for(quarter):
         return False
-    return is_member_of(user, unit.id) or _is_admin(user)
+    return can_work_on_unit_reports(user, unit.id)
 
 
 def can_edit_report(user: AnyUser, report) -> bool:
     """Members of the unit (and admin) while it is a draft or returned, in an open quarter."""
-    if report.quarter.closed or not report.is_editable_status:
+    if not report.accepts_edits:
         return False
-    return is_member_of(user, report.unit_id) or _is_admin(user)
+    return can_work_on_unit_reports(user, report.unit_id)
 
 
 def can_submit_report(user: AnyUser, report) -> bool:
     """Only the unit's head submits, and only an editable report of an open quarter."""
-    if report.quarter.closed or not report.is_editable_status:
+    if not report.accepts_edits:
         return False
     return is_head_of(user, report.unit_id)
 

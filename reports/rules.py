@@ -55,10 +55,19 @@ def report_timeliness(
     due_date: datetime.date,
     submitted_at: datetime.datetime | None,
     today: datetime.date,
+    filed: bool | None = None,
 ) -> Timeliness:
-    """On time, late, missing (past due, never submitted) or not yet due."""
-    if submitted_at is not None:
-        if is_late(due_date=due_date, submitted_at=submitted_at):
+    """On time or late while the report is filed, judged by ``submitted_at`` (its first
+    submission); missing (past due) or not yet due while it is not.
+
+    ``filed`` says whether the report counts as filed (``UnitReport.is_filed``); by
+    default, whether it has a submission. A filed report with no submission time on
+    record cannot be shown late: it is on time.
+    """
+    if filed is None:
+        filed = submitted_at is not None
+    if filed:
+        if submitted_at is not None and is_late(due_date=due_date, submitted_at=submitted_at):
             return Timeliness.LATE
         return Timeliness.ON_TIME
     if today > due_date:

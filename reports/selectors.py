@@ -7,10 +7,7 @@ from itertools import groupby
 
 from django.db.models import (
     Case,
-    Count,
-    Exists,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -18,24 +15,23 @@ from django.db.models import (
     When,
 )
 from django.forms import BoundField
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.text import search_words
-from reports import permissions, rules
+from reports import permissions
 from reports.models import (
     Indicator,
     IndicatorValue,
     Membership,
     Quarter,
+    ReportEvent,
     ReportStatus,
     ReportVersion,
     ReviewEvent,
     Unit,
     UnitReport,
 )
-
-FILED = (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
+from reports.permissions import Scope
 
 
 def memberships_of(user) -> QuerySet[Membership]:
@@ -53,12 +49,11 @@ def reports_visible_to(user) -> QuerySet[UnitReport]:
     reports = UnitReport.objects.select_related("unit", "quarter")
     if not user.is_authenticated:
         return reports.none()
-    if user.is_superuser:
+    if permissions.is_admin(user):
         return reports
     own = Q(unit_id__in=list(permissions.unit_roles(user)))
     if permissions.sees_all_units(user):
-        submitted = ~Q(status=ReportStatus.DRAFT) | Q(first_submitted_at__isnull=False)
-        return reports.filter(own | submitted)
+        return reports.filter(own | permissions.submitted_once_q())
     return reports.filter(own)
 
 
@@ -168,22 +163,12 @@ def indicator_groups(
 class TimelineEntry:
     when: datetime.datetime
     who: str
-    event: str
+    event: str  # a ReportEvent, or "" for a change no service named
     comment: str = ""
 
     @property
     def label(self) -> str:
-        return str(EVENT_LABELS.get(self.event, _("Changed")))
-
-
-EVENT_LABELS = {
-    "created": _("Started the report"),
-    "saved": _("Saved the draft"),
-    "submitted": _("Submitted to the commission"),
-    "returned": _("Returned for changes"),
-    "accepted": _("Accepted"),
-    "reopened": _("Reopened"),
-}
+        return str(ReportEvent(self.event).label if self.event else _("Changed"))
 
 
 def report_timeline(report: UnitReport) -> list[TimelineEntry]:
@@ -191,13 +176,12 @@ def report_timeline(report: UnitReport) -> list[TimelineEntry]:
     entries = []
     records = report.history.select_related("history_user").order_by("-history_date")[:200]
     for record in records:
-        reason = record.history_change_reason or ("created" if record.history_type == "+" else "")
-        event = reason.split(":", 1)[0]
+        event = ReportEvent(record.event) if record.event else None
         user = record.history_user
         who = (user.get_full_name() or user.username) if user else ""
-        comment = record.review_comment if event in ("returned", "reopened") else ""
+        comment = record.review_comment if event and event.has_comment else ""
         entries.append(
-            TimelineEntry(when=record.history_date, who=who, event=event, comment=comment)
+            TimelineEntry(when=record.history_date, who=who, event=event or "", comment=comment)
         )
     return entries
 
@@ -205,67 +189,15 @@ def report_timeline(report: UnitReport) -> list[TimelineEntry]:
 # --- The reviewer's queue ---------------------------------------------------
 
 
-def expected_units(quarter: Quarter) -> QuerySet[Unit]:
-    """Units that owe a report for the quarter: reporting units active on its last day."""
-    end = quarter.end_date
-    return Unit.objects.filter(
-        Q(valid_from__isnull=True) | Q(valid_from__lte=end),
-        Q(valid_to__isnull=True) | Q(valid_to__gte=end),
-        submits_reports=True,
-    )
-
-
-@dataclass
-class QueueCounts:
-    expected: int
-    on_time: int
-    late: int
-    not_submitted: int
-    missing: int
-    submitted: int
-
-
-def queue_counts(quarter: Quarter, *, kind: str = "", today: datetime.date | None = None):
-    """On time / late / missing for the quarter (two queries whatever the number of units)."""
-    today = today or timezone.localdate()
-    units = expected_units(quarter)
-    reports = UnitReport.objects.filter(quarter=quarter)
-    if kind:
-        units = units.filter(kind=kind)
-        reports = reports.filter(unit__kind=kind)
-    due_end = rules.late_from(quarter.due_date)
-    # EXISTS per unit reads one row through the (unit, quarter) unique index,
-    # where a join would read every report of every quarter.
-    filed_this_quarter = UnitReport.objects.filter(
-        unit=OuterRef("pk"), quarter=quarter, first_submitted_at__isnull=False
-    )
-    unit_counts = units.aggregate(
-        expected=Count("id"),
-        filed=Count("id", filter=Q(Exists(filed_this_quarter))),
-    )
-    report_counts = reports.aggregate(
-        on_time=Count("id", filter=Q(first_submitted_at__lt=due_end)),
-        late=Count("id", filter=Q(first_submitted_at__gte=due_end)),
-        submitted=Count("id", filter=Q(status=ReportStatus.SUBMITTED)),
-    )
-    not_submitted = unit_counts["expected"] - unit_counts["filed"]
-    return QueueCounts(
-        expected=unit_counts["expected"],
-        not_submitted=not_submitted,
-        missing=not_submitted if today > quarter.due_date else 0,
-        **report_counts,
-    )
-
-
-def queue_reports(quarter: Quarter) -> QuerySet[UnitReport]:
-    """The quarter's submitted, accepted and returned reports, waiting ones first.
+def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
+    """The quarter's reports in ``scope`` that were ever submitted, waiting ones first.
 
     A returned report is listed too: whoever sees the queue (reviewers and
-    leadership) may read its submitted versions, and its row opens on what the
-    unit submitted, not on its edits since.
+    leadership) may read its submitted versions (``permissions.submitted_once_q``),
+    and its row opens on what the unit submitted, not on its edits since.
     """
     return (
-        UnitReport.objects.filter(quarter=quarter, status__in=[*FILED, ReportStatus.RETURNED])
+        scope.filter(UnitReport.objects.filter(permissions.submitted_once_q(), quarter=quarter))
         .select_related("unit", "quarter", "submitted_by", "reviewed_by")
         .annotate(
             waiting=Case(
@@ -278,15 +210,6 @@ def queue_reports(quarter: Quarter) -> QuerySet[UnitReport]:
     )
 
 
-def units_without_report(quarter: Quarter, *, kind: str = "") -> QuerySet[Unit]:
-    """Expected units that have not filed the quarter's report (one query)."""
-    filed = UnitReport.objects.filter(quarter=quarter, first_submitted_at__isnull=False)
-    units = expected_units(quarter).exclude(id__in=filed.values("unit_id"))
-    if kind:
-        units = units.filter(kind=kind)
-    return units.order_by("display_order", "name")
-
-
 # --- The unit's workspace ----------------------------------------------------
 
 
@@ -295,6 +218,7 @@ class WorkspaceUnit:
     membership: Membership
     current: UnitReport | None
     earlier: list[UnitReport]
+    submits: bool  # the user submits the unit's reports (``permissions.is_head_of``)
 
     @property
     def unit(self) -> Unit:
@@ -323,7 +247,14 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
             (r for r in own if current_quarter and r.quarter_id == current_quarter.id), None
         )
         earlier = [r for r in own if r is not current][:earlier_limit]
-        workspace.append(WorkspaceUnit(membership=membership, current=current, earlier=earlier))
+        workspace.append(
+            WorkspaceUnit(
+                membership=membership,
+                current=current,
+                earlier=earlier,
+                submits=permissions.is_head_of(user, membership.unit_id),
+            )
+        )
     return workspace
 
 

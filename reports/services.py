@@ -21,6 +21,7 @@ from reports.models import (
     IndicatorValue,
     Quarter,
     ReminderLog,
+    ReportEvent,
     ReportStatus,
     ReportVersion,
     ReportVersionValue,
@@ -88,9 +89,11 @@ def _claim_version(report: UnitReport, expected_version: int) -> None:
     report.version = expected_version + 1
 
 
-def _record(report: UnitReport, *, user, reason: str) -> None:
-    """Save with the history saying who and what (simple_history's reason: 100 chars)."""
-    note_history(report, by=user, reason=reason[:100])
+def _record(report: UnitReport, *, user, event: ReportEvent) -> None:
+    """Save with the history saying who and what happened (a return's or reopening's
+    comment is the row's ``review_comment``)."""
+    note_history(report, by=user)
+    report._history_event = event
     report.save()
 
 
@@ -106,7 +109,8 @@ def report_get_or_create_draft(*, unit: Unit, quarter: Quarter, user) -> tuple[U
     if existing is not None:
         return existing, False
     report = UnitReport(unit=unit, quarter=quarter, unit_name=unit.name)
-    note_history(report, by=user, reason="created")
+    note_history(report, by=user)
+    report._history_event = ReportEvent.CREATED
     try:
         with transaction.atomic():
             report.save()
@@ -162,7 +166,7 @@ def report_save_draft(
     locked = _lock(report)
     _check_open(locked)
     if not permissions.can_edit_report(user, locked):
-        if locked.status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED):
+        if locked.is_filed:
             raise ReportLockedError(
                 _("The report has been submitted; it can no longer be changed.")
             )
@@ -178,7 +182,7 @@ def report_save_draft(
     _claim_version(locked, expected_version)
     for name, text in changed_sections.items():
         setattr(locked, name, text)
-    _record(locked, user=user, reason="saved")
+    _record(locked, user=user, event=ReportEvent.SAVED)
     _save_values(locked, value_changes, user=user)
     return locked
 
@@ -208,7 +212,7 @@ def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitRep
     locked.submitted_by = user
     if locked.first_submitted_at is None:
         locked.first_submitted_at = now
-    _record(locked, user=user, reason="submitted")
+    _record(locked, user=user, event=ReportEvent.SUBMITTED)
     _freeze_version(locked, user=user, at=now)
     return locked
 
@@ -353,7 +357,7 @@ def report_return(*, report: UnitReport, user, comment: str) -> UnitReport:
     )
     locked.status = ReportStatus.RETURNED
     locked.review_comment = comment
-    _record(locked, user=user, reason=f"returned: {comment}")
+    _record(locked, user=user, event=ReportEvent.RETURNED)
     return locked
 
 
@@ -365,7 +369,7 @@ def report_accept(*, report: UnitReport, user) -> UnitReport:
     )
     locked.status = ReportStatus.ACCEPTED
     locked.review_comment = ""
-    _record(locked, user=user, reason="accepted")
+    _record(locked, user=user, event=ReportEvent.ACCEPTED)
     return locked
 
 
@@ -382,7 +386,7 @@ def report_reopen(*, report: UnitReport, user, reason: str) -> UnitReport:
     )
     locked.status = ReportStatus.RETURNED
     locked.review_comment = reason
-    _record(locked, user=user, reason=f"reopened: {reason}")
+    _record(locked, user=user, event=ReportEvent.REOPENED)
     return locked
 
 

@@ -12,13 +12,16 @@ saves of one quarter's reports take turns for that moment (milliseconds). The
 services lock the report before the quarter. Only an admin deleting a report
 while its unit submits it locks them the other way round; PostgreSQL then rolls
 one of the two back with an error, and nothing is half written.
+
+A report's history rows also get their typed event here (``report_event``), so that
+every writer, the admin included, leaves one.
 """
 
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from simple_history.signals import pre_create_historical_record
 
-from reports.aggregation import COUNTED_STATUSES
-from reports.models import IndicatorValue, Quarter, Unit, UnitReport
+from reports.models import IndicatorValue, Quarter, ReportEvent, Unit, UnitReport
 
 
 @receiver([post_save, post_delete], sender=UnitReport, dispatch_uid="reports.report_figures")
@@ -35,7 +38,7 @@ def value_changed(sender, instance: IndicatorValue, raw: bool = False, **kwargs)
     # Values of drafts count nowhere: skip them when the report is at hand (the
     # services' and admin's case); otherwise let the database decide, in one query.
     if IndicatorValue.report.is_cached(instance):
-        if instance.report.status in COUNTED_STATUSES:
+        if instance.report.is_filed:
             Quarter.objects.filter(pk=instance.report.quarter_id).figures_changed()
     else:
         Quarter.objects.filter(reports__id=instance.report_id).figures_changed()
@@ -48,3 +51,16 @@ def unit_changed(sender, instance: Unit, created: bool, raw: bool = False, **kwa
     if raw or created:
         return
     Quarter.objects.figures_changed()
+
+
+@receiver(pre_create_historical_record, dispatch_uid="reports.report_event")
+def report_event(sender, instance, history_instance, **kwargs) -> None:
+    """Write the event the services named (``report._history_event``) on the report's
+    history row, once: the next save of the same object names its own. A report made
+    elsewhere (the admin, the demo) was started; any other save just changed it."""
+    if not isinstance(instance, UnitReport):
+        return
+    event = instance.__dict__.pop("_history_event", "")
+    if not event and history_instance.history_type == "+":
+        event = ReportEvent.CREATED
+    history_instance.event = event

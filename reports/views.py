@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from common.numbers import page_number, query_int
-from reports import permissions, selectors, services
+from reports import aggregation, permissions, selectors, services
 from reports.forms import ReopenForm, ReportForm, ReturnForm
-from reports.models import Quarter, ReportStatus, Unit, UnitKind, UnitReport
+from reports.models import Quarter, Unit, UnitKind, UnitReport
 
 
 def _report_or_404(request: HttpRequest, pk: int) -> UnitReport:
@@ -121,6 +121,12 @@ def _render_page(
         "days_left": days,
         "days_late": -days,
         "is_member": permissions.is_member_of(user, unit.id),
+        "seen_as_admin": (
+            report is not None
+            and report.is_editable_status
+            and not permissions.is_member_of(user, unit.id)
+            and permissions.is_admin(user)
+        ),
         "versions": selectors.report_versions(report) if report else [],
     }
     return render(request, "reports/report_page.html", context, status=status)
@@ -173,7 +179,7 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
                 raise PermissionDenied
             # Back with the unit: reviewers and leadership read what it submitted.
             return _render_version(request, report=report)
-    elif not (permissions.is_member_of(user, unit.id) or user.is_superuser):
+    elif not permissions.can_work_on_unit_reports(user, unit.id):
         raise Http404
     page: _Page = {"unit": unit, "quarter": quarter, "report": report}
     if request.method != "POST":
@@ -371,11 +377,7 @@ class QueueFilter(django_filters.FilterSet):
         empty_label=gettext_lazy("All kinds"),
     )
     status = django_filters.ChoiceFilter(
-        choices=[
-            (ReportStatus.SUBMITTED, ReportStatus.SUBMITTED.label),
-            (ReportStatus.ACCEPTED, ReportStatus.ACCEPTED.label),
-            (ReportStatus.RETURNED, ReportStatus.RETURNED.label),
-        ],
+        choices=permissions.queue_status_choices,
         label=gettext_lazy("Status"),
         empty_label=gettext_lazy("All statuses"),
     )
@@ -408,7 +410,8 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     user = request.user
     if not permissions.can_see_queue(user):
         raise PermissionDenied
-    filters = QueueFilter(request.GET, queryset=selectors.queue_reports(quarter))
+    scope = permissions.scope_for(user) or permissions.NO_UNITS
+    filters = QueueFilter(request.GET, queryset=selectors.queue_reports(quarter, scope=scope))
     kind = filters.form.data.get("kind", "") if filters.is_valid() else ""
     kind = kind if kind in UnitKind.values else ""
     page = Paginator(filters.qs, 100).get_page(page_number(request.GET))
@@ -422,8 +425,8 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "quarters": Quarter.objects.all()[:12],
             "filters": filters,
             "page": page,
-            "counts": selectors.queue_counts(quarter, kind=kind),
-            "unfiled": selectors.units_without_report(quarter, kind=kind)[:300],
+            "counts": aggregation.completeness_counts(quarter=quarter, scope=scope, kind=kind),
+            "unfiled": aggregation.units_not_filed(quarter=quarter, scope=scope, kind=kind)[:300],
             "can_review": permissions.can_review(user),
             "past_due": timezone.localdate() > quarter.due_date,
             "querystring": query.urlencode(),

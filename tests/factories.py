@@ -35,6 +35,11 @@ def leader(**kwargs) -> User:
     return user_in_group(LEADERSHIP, **kwargs)
 
 
+def admin(**kwargs) -> User:
+    """The administrator (``permissions.is_admin``): staff holding every permission."""
+    return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+
+
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = rm.Unit

@@ -25,7 +25,14 @@ from directives.models import AssignmentRole, Confidentiality
 from reports import aggregation
 from reports.aggregation import PROVINCE_SCOPE, quarter_narrative, report_narrative
 from reports.documents import consolidated_report_docx
-from reports.models import Aggregation, IndicatorValue, ReportStatus, UnitKind, UnitLevel
+from reports.models import (
+    FILED_STATUSES,
+    Aggregation,
+    IndicatorValue,
+    ReportStatus,
+    UnitKind,
+    UnitLevel,
+)
 from tests import factories as f
 from tests.test_quarters import build_province
 
@@ -303,7 +310,7 @@ def test_beyond_the_limit_the_higher_levels_are_printed_and_the_others_counted(
 def test_an_abridged_report_says_how_many_units_it_leaves_out_and_where_to_read_them(
     client, monkeypatch
 ):
-    monkeypatch.setattr(aggregation, "NARRATIVE_UNIT_LIMIT", 3)
+    monkeypatch.setattr(aggregation.narrative, "NARRATIVE_UNIT_LIMIT", 3)
     quarter = f.QuarterFactory(year=2024, number=2)
     units = _units_reporting(quarter, LEVELS)
     client.force_login(f.reviewer())
@@ -394,7 +401,7 @@ def test_exports_run_a_bounded_number_of_queries(
     client, django_assert_max_num_queries, monkeypatch, units, indicators, quarters
 ):
     # 40 units make an abridged report, 3 a complete one: the same number of queries.
-    monkeypatch.setattr(aggregation, "NARRATIVE_UNIT_LIMIT", 10)
+    monkeypatch.setattr(aggregation.narrative, "NARRATIVE_UNIT_LIMIT", 10)
     quarter, *_ = build_province(units=units, indicators=indicators, quarters=quarters)
     client.force_login(f.reviewer())
     for name in ("report_docx", "indicators_xlsx", "directives_xlsx"):
@@ -414,7 +421,7 @@ def test_the_by_unit_sheet_holds_each_units_own_values_as_in_the_database(client
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert draft_unit.name not in rows  # drafts count nowhere
     counted = IndicatorValue.objects.filter(
-        report__quarter=quarter, report__status__in=aggregation.COUNTED_STATUSES
+        report__quarter=quarter, report__status__in=FILED_STATUSES
     )
     province_rows = {
         row[0]: row for row in book["Toàn tỉnh"].iter_rows(min_row=2, values_only=True)

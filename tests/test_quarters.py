@@ -200,7 +200,7 @@ def test_a_national_quarter_page_pages_the_units_not_on_time_and_the_narrative(
 ):
     """Past the limits, the page lists only the units not on time, and both they and
     the narrative come a page at a time; every count stays complete."""
-    monkeypatch.setattr("reports.aggregation.UNIT_LIST_LIMIT", 2)
+    monkeypatch.setattr("reports.aggregation.completeness.UNIT_LIST_LIMIT", 2)
     monkeypatch.setattr("quarters.views.NARRATIVE_PAGE_SIZE", 1)
     on_time = f.UnitFactory(name="Đơn vị đúng hạn", display_order=1)
     f.UnitReportFactory(
@@ -242,7 +242,7 @@ def test_a_national_quarter_page_pages_the_units_not_on_time_and_the_narrative(
 def test_the_drill_down_comes_a_page_at_a_time_and_the_pages_add_up_to_the_total(
     client, monkeypatch
 ):
-    monkeypatch.setattr("reports.aggregation.DRILL_PAGE_SIZE", 2)
+    monkeypatch.setattr("reports.aggregation.figures.DRILL_PAGE_SIZE", 2)
     quarter, units, indicators = build_province(units=5, indicators=2, quarters=2)
     silent = units[2].reports.get(quarter=quarter)
     silent.values.filter(indicator=indicators[1]).delete()  # gave no value this quarter

@@ -32,6 +32,7 @@ _.regex  # a path converter's pattern (reports/converters.py), read by django.ur
 _.to_url  # a path converter's reverse, called by django.urls
 _.login_form  # admin.site: the admin's sign-in form
 _.__str__  # Group.__str__, set in ReportsConfig.ready
+_._history_event  # set on a report by reports.services, read by reports.signals.report_event
 _.input_formats  # a form field's accepted date formats
 _.help_text  # a form field's help text
 _.mtime  # tarfile.TarInfo, in the backup archive
@@ -95,10 +96,12 @@ _.can_move  # directives/directive_detail.html
 _.note_field  # reports/_report_form.html
 _.section_fields  # reports/_report_form.html
 _.awaiting  # quarters/detail.html (completeness counts)
+_.not_filed  # reports/queue.html (completeness counts)
+_.submits  # reports/_workspace.html: the head's hint to submit
 _.filed_rate  # quarters/detail.html
 _.on_time_rate  # quarters/detail.html
 _.kind_label  # quarters/detail.html
-_.is_counted  # quarters/detail.html
+_.submitted_once  # quarters/detail.html (what the unit submitted may be opened)
 _.status_label  # quarters/detail.html
 _.previous_label  # quarters/_figure_table.html, quarters/detail.html
 _.last_year_label  # quarters/_figure_table.html

@@ -15,6 +15,7 @@ from directives.selectors.dashboard import (
 )
 from directives.selectors.history import (
     TimelineEvent,
+    TimelineKind,
     directive_timeline,
     edit_version,
     last_change,
@@ -33,6 +34,7 @@ from directives.selectors.visible import (
     assignments_with_status,
     current_quarter,
     directive_assignments,
+    directives_in_scope,
     directives_visible_to,
     directives_with_status,
     in_unit_order,
@@ -57,6 +59,7 @@ __all__ = [
     "S",
     "TargetStanding",
     "TimelineEvent",
+    "TimelineKind",
     "assignments_awaiting_update",
     "assignments_visible_to",
     "assignments_with_status",
@@ -68,6 +71,7 @@ __all__ = [
     "dashboard_summary_context",
     "directive_assignments",
     "directive_timeline",
+    "directives_in_scope",
     "directives_visible_to",
     "directives_with_status",
     "edit_version",

@@ -8,7 +8,6 @@ from django.db.models import (
     Case,
     Count,
     F,
-    FilteredRelation,
     Q,
     Value,
     When,
@@ -29,12 +28,10 @@ from directives.selectors.visible import (
     in_unit_order,
     with_units,
 )
-from reports.models import (
-    ReportStatus,
-    Unit,
-)
-from reports.permissions import AnyUser
-from reports.rules import Timeliness, late_from
+from reports import aggregation
+from reports.models import ReportStatus
+from reports.permissions import NO_UNITS, AnyUser, Scope, scope_for
+from reports.rules import Timeliness, report_timeliness
 
 if TYPE_CHECKING:
     from directives.query import AssignmentWithStatus
@@ -59,43 +56,22 @@ def carried_over(meeting: Meeting, user: AnyUser, *, quarter, today=None):
     )
 
 
-def _report_completeness(meeting: Meeting, *, today: datetime.date) -> dict:
+def _report_completeness(meeting: Meeting, *, scope: Scope, today: datetime.date) -> dict:
     """The meeting quarter's report counts by timeliness, and the units to show:
-    every unit when they fit in ``ROWS_SHOWN``, otherwise the ones without a
-    report on time (unfiled first, then late). Two queries."""
+    every expected unit when they fit in ``ROWS_SHOWN``, otherwise the ones without a
+    report on time (unfiled first, then late). Two queries.
+
+    Who is expected, what counts as filed and what is late are the quarter page's
+    answers (``reports.aggregation.completeness``), so the pack and the page agree.
+    """
     mq = meeting.quarter
-    cutoff = late_from(mq.due_date)
-    past_due = today > mq.due_date
-    units = (
-        Unit.objects.filter(submits_reports=True)
-        .filter(Q(valid_from__isnull=True) | Q(valid_from__lte=mq.end_date))
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=mq.start_date))
-        .annotate(report=FilteredRelation("reports", condition=Q(reports__quarter=mq)))
-        .annotate(filed_at=F("report__first_submitted_at"))
+    counts = aggregation.completeness_counts(quarter=mq, scope=scope, today=today)
+    unfiled = Q(is_filed=False)
+    late = aggregation.filed_late(mq)
+    shown = aggregation.units_with_standing(quarter=mq, scope=scope).only(
+        "id", "name", "display_order"
     )
-    unfiled, late = Q(filed_at__isnull=True), Q(filed_at__gte=cutoff)
-    totals = units.aggregate(
-        total=Count("pk"),
-        on_time=Count("pk", filter=Q(filed_at__lt=cutoff)),
-        late=Count("pk", filter=late),
-        unfiled=Count("pk", filter=unfiled),
-    )
-    counts = {
-        Timeliness.ON_TIME: totals["on_time"],
-        Timeliness.LATE: totals["late"],
-        Timeliness.MISSING: totals["unfiled"] if past_due else 0,
-        Timeliness.NOT_DUE: 0 if past_due else totals["unfiled"],
-    }
-    unfiled_as = Timeliness.MISSING if past_due else Timeliness.NOT_DUE
-    shown = units.annotate(
-        timeliness=Case(
-            When(unfiled, then=Value(unfiled_as.value)),
-            When(late, then=Value(Timeliness.LATE.value)),
-            default=Value(Timeliness.ON_TIME.value),
-        ),
-        report_status=F("report__status"),
-    ).only("id", "name", "display_order")
-    capped = totals["total"] > ROWS_SHOWN
+    capped = counts.expected > ROWS_SHOWN
     if capped:
         attention = Case(When(unfiled, then=Value(0)), default=Value(1))
         shown = shown.filter(unfiled | late).order_by(attention, "display_order", "name", "pk")
@@ -104,7 +80,12 @@ def _report_completeness(meeting: Meeting, *, today: datetime.date) -> dict:
     rows = [
         {
             "unit": unit,
-            "timeliness": Timeliness(unit.timeliness),
+            "timeliness": report_timeliness(
+                due_date=mq.due_date,
+                submitted_at=unit.filed_at,
+                today=today,
+                filed=unit.is_filed,
+            ),
             "status_label": ReportStatus(unit.report_status).label if unit.report_status else "",
             "submitted_at": unit.filed_at,
         }
@@ -112,9 +93,14 @@ def _report_completeness(meeting: Meeting, *, today: datetime.date) -> dict:
     ]
     return {
         "completeness": rows,
-        "completeness_counts": counts,
+        "completeness_counts": {
+            Timeliness.ON_TIME: counts.on_time,
+            Timeliness.LATE: counts.late,
+            Timeliness.MISSING: counts.missing,
+            Timeliness.NOT_DUE: counts.not_due,
+        },
         "completeness_capped": capped,
-        "completeness_more": totals["total"] - len(rows),
+        "completeness_more": counts.expected - len(rows),
     }
 
 
@@ -170,8 +156,9 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
     ``ROWS_SHOWN`` of each) and the meeting's own directives, all of them.
     A fixed number of queries."""
     today = today or timezone.localdate()
+    scope = scope_for(user) or NO_UNITS
     return {
-        **_report_completeness(meeting, today=today),
+        **_report_completeness(meeting, scope=scope, today=today),
         **_open_per_unit(user, quarter=quarter, today=today),
         "new_directives": meeting_directives(meeting, user, quarter=quarter, today=today),
     }

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from directives import permissions, query
 from directives.models import (
-    Assignment,
     Meeting,
     ProgressUpdate,
 )
@@ -27,13 +26,14 @@ from directives.selectors.visible import (
     S,
     assignments_visible_to,
     current_quarter,
+    directives_in_scope,
     directives_visible_to,
     in_unit_order,
 )
 from reports.models import (
     Quarter,
 )
-from reports.permissions import AnyUser
+from reports.permissions import NO_UNITS, AnyUser
 from reports.rules import rate
 
 # ---------------------------------------------------------------- dashboard
@@ -110,14 +110,11 @@ def _empty_tally() -> dict:
 
 
 def _scoped(user: AnyUser, meeting_quarter: Quarter | None):
-    directives = directives_visible_to(user)
-    assignments = assignments_visible_to(user)
-    unit_ids = permissions.dashboard_unit_ids(user)
-    if unit_ids is not None:
-        directives = directives.filter(
-            Exists(Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=unit_ids))
-        )
-        assignments = assignments.filter(unit_id__in=unit_ids)
+    """What the user's dashboard counts: the visible directives and assignments of the
+    user's scope (``permissions.scope_for``), of one meeting quarter if given."""
+    scope = permissions.scope_for(user) or NO_UNITS
+    directives = directives_in_scope(directives_visible_to(user), scope)
+    assignments = scope.filter(assignments_visible_to(user))
     if meeting_quarter is not None:
         directives = directives.filter(meeting__quarter=meeting_quarter)
         assignments = assignments.filter(directive__meeting__quarter=meeting_quarter)
@@ -342,5 +339,6 @@ _CHART_COLOURS = {
 def dashboard_summary_context(user: AnyUser) -> dict:
     """What ``directives/_dashboard_summary.html`` needs, for the home page (three queries)."""
     summary = dashboard_summary(user, quarter=current_quarter())
-    base = {} if permissions.dashboard_unit_ids(user) is None else {"mine": "on"}
+    scope = permissions.scope_for(user)
+    base = {} if scope is not None and scope.is_province else {"mine": "on"}
     return {"summary": summary, "summary_base": base}

@@ -3,6 +3,8 @@
 import datetime
 from dataclasses import dataclass
 
+from django.db import models
+
 from directives.models import (
     DeadlineChange,
     Directive,
@@ -10,10 +12,17 @@ from directives.models import (
 )
 
 
+class TimelineKind(models.TextChoices):
+    """What a directive's timeline entry is; the page draws each kind its own way."""
+
+    UPDATE = "update"
+    DEADLINE = "deadline"
+
+
 @dataclass
 class TimelineEvent:
     when: datetime.datetime
-    kind: str  # "update" or "deadline"
+    kind: TimelineKind
     item: ProgressUpdate | DeadlineChange
 
 
@@ -25,8 +34,8 @@ def directive_timeline(directive: Directive) -> list[TimelineEvent]:
     changes = DeadlineChange.objects.filter(assignment__directive=directive).select_related(
         "assignment__unit", "requested_by", "decided_by"
     )
-    events = [TimelineEvent(u.reported_at, "update", u) for u in updates]
-    events += [TimelineEvent(c.requested_at, "deadline", c) for c in changes]
+    events = [TimelineEvent(u.reported_at, TimelineKind.UPDATE, u) for u in updates]
+    events += [TimelineEvent(c.requested_at, TimelineKind.DEADLINE, c) for c in changes]
     return sorted(events, key=lambda e: e.when, reverse=True)
 
 

@@ -20,7 +20,7 @@ from reports.models import (
     Aggregation,
     IndicatorValue,
     Quarter,
-    ReportStatus,
+    filed_q,
 )
 from reports.rules import quarter_of
 
@@ -93,10 +93,7 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
     start = directive.meeting.quarter
     agg = Avg("value") if indicator.aggregation == Aggregation.MEAN else Sum("value")
     rows = (
-        IndicatorValue.objects.filter(
-            indicator=indicator,
-            report__status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED],
-        )
+        IndicatorValue.objects.filter(filed_q("report__"), indicator=indicator)
         .filter(
             Q(report__quarter__year__gt=start.year)
             | Q(report__quarter__year=start.year, report__quarter__number__gte=start.number)

@@ -17,7 +17,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -28,7 +27,6 @@ from common.text import search_words
 from directives import permissions, query
 from directives.models import (
     Assignment,
-    Confidentiality,
     Directive,
     Meeting,
     Recommendation,
@@ -37,7 +35,7 @@ from directives.rules import DirectiveStatus
 from reports.models import (
     Quarter,
 )
-from reports.permissions import AnyUser, unit_roles
+from reports.permissions import AnyUser, Scope
 
 if TYPE_CHECKING:
     from directives.query import AssignmentWithStatus, DirectiveWithStatus
@@ -63,16 +61,23 @@ def directives_visible_to(user: AnyUser) -> QuerySet[Directive]:
     for everyone else the normal ones plus confidential ones assigned to their units."""
     if not user.is_authenticated:
         return Directive.objects.none()
-    if permissions.sees_all_directives(user):
+    condition = permissions.directive_visibility(user)
+    if condition is None:
         return Directive.objects.all()
-    assigned_to_mine = Exists(
-        Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=list(unit_roles(user)))
-    )
-    return Directive.objects.filter(Q(confidentiality=Confidentiality.NORMAL) | assigned_to_mine)
+    return Directive.objects.filter(condition)
 
 
 def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
     return Assignment.objects.filter(directive__in=directives_visible_to(user))
+
+
+def directives_in_scope(directives: QuerySet[D], scope: Scope) -> QuerySet[D]:
+    """``directives`` assigned to a unit of ``scope`` (all of them for the province):
+    what a dashboard or register export counts for unit staff."""
+    if scope.is_province:
+        return directives
+    mine = scope.filter(Assignment.objects.filter(directive=OuterRef("pk")))
+    return directives.filter(Exists(mine))
 
 
 def directives_with_status(
@@ -125,7 +130,7 @@ def directive_assignments(
 
 def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
     """Meetings with the number of directives the user may see in each."""
-    if not permissions.can_browse(user):
+    if not permissions.may_browse(user):
         return Meeting.objects.none()
     visible = directives_visible_to(user).filter(meeting=OuterRef("pk"))
     counted = visible.order_by().values("meeting").annotate(n=Count("pk")).values("n")
@@ -160,7 +165,7 @@ def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
     """
     if not user.is_authenticated:
         return Recommendation.objects.none()
-    if permissions.sees_all_directives(user):
+    if permissions.sees_all_units(user):
         return Recommendation.objects.all()
     links = Recommendation.directives.through.objects.filter(recommendation=OuterRef("pk"))
     visible_links = links.filter(directive__in=directives_visible_to(user))

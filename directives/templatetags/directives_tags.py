@@ -10,6 +10,7 @@ from django.utils.translation import ngettext
 
 from common.types import StrOrPromise
 from directives import permissions
+from directives.query import DONE_VALUES
 from directives.rules import BADGE, DirectiveStatus, days_past_deadline
 
 register = template.Library()
@@ -67,6 +68,13 @@ def list_url(view_name: str, base: dict | None = None, **params) -> str:
             query.append((key, str(value)))
     url = reverse(view_name)
     return f"{url}?{urlencode(query)}" if query else url
+
+
+@register.simple_tag
+def done_statuses() -> list[str]:
+    """The statuses that count as done (``rules.DONE``), for the links to done
+    directives: ``{% done_statuses as done %}…{% list_url … status=done %}``."""
+    return DONE_VALUES
 
 
 @register.filter

@@ -12,7 +12,6 @@ from django.db.models import Avg, Sum
 from django.utils import timezone
 
 from reports.aggregation import (
-    COUNTED_STATUSES,
     PROVINCE,
     PROVINCE_SCOPE,
     Scope,
@@ -25,6 +24,7 @@ from reports.aggregation import (
     unit_figures,
 )
 from reports.models import (
+    FILED_STATUSES,
     Accumulation,
     Aggregation,
     IndicatorValue,
@@ -132,7 +132,7 @@ def _row(figures, indicator, table=PROVINCE):
 def db_values(quarters, indicator, **filters):
     return IndicatorValue.objects.filter(
         report__quarter__in=quarters,
-        report__status__in=COUNTED_STATUSES,
+        report__status__in=FILED_STATUSES,
         indicator=indicator,
         **filters,
     )
@@ -330,7 +330,7 @@ def test_reviewers_leadership_and_superusers_see_the_province_unit_staff_their_u
     unit = f.UnitFactory()
     assert scope_for(f.reviewer()).is_province
     assert scope_for(f.leader()).is_province
-    assert scope_for(f.UserFactory(is_superuser=True)).is_province
+    assert scope_for(f.admin()).is_province
     assert scope_for(f.member(unit)) == Scope(unit_ids=frozenset({unit.id}))
     assert scope_for(f.UserFactory()) is None
 

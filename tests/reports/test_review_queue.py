@@ -6,13 +6,20 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from reports import aggregation
 from reports.models import ReportStatus, UnitKind
-from reports.selectors import expected_units, queue_counts
+from reports.permissions import PROVINCE_SCOPE
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
 DUE = datetime.date(2024, 7, 10)
+
+
+def queue_counts(quarter, *, today, kind=""):
+    return aggregation.completeness_counts(
+        quarter=quarter, scope=PROVINCE_SCOPE, today=today, kind=kind
+    )
 
 
 def at(day: datetime.date, hour: int = 10) -> datetime.datetime:
@@ -59,9 +66,11 @@ def reports(quarter):
 def test_counts_say_who_was_on_time_late_and_missing(quarter, reports):
     counts = queue_counts(quarter, today=DUE + datetime.timedelta(days=5))
     assert counts.expected == 5  # not the unit that reports nothing, nor the dissolved one
-    assert (counts.on_time, counts.late) == (2, 1)
-    assert counts.missing == 2  # the draft and the unit that never started
-    assert counts.submitted == 1  # waiting for review: not the accepted or the returned one
+    assert (counts.on_time, counts.late) == (1, 1)
+    # the draft, the unit that never started, and the returned report: back with its
+    # unit, it must be filed again
+    assert counts.missing == 3
+    assert (counts.awaiting, counts.accepted) == (1, 1)  # waiting: not the returned one
 
 
 QUARTER_END = datetime.date(2024, 6, 30)
@@ -84,13 +93,14 @@ def test_a_unit_owes_the_report_of_a_quarter_it_exists_on_the_last_day_of(
 ):
     unit = f.UnitFactory(valid_from=valid_from, valid_to=valid_to)
     assert quarter.end_date == QUARTER_END
-    assert expected_units(quarter).filter(pk=unit.pk).exists() is owes
+    expected = aggregation.expected_units(quarter=quarter, scope=PROVINCE_SCOPE)
+    assert expected.filter(pk=unit.pk).exists() is owes
 
 
 def test_nobody_is_missing_before_the_due_date(quarter, reports):
     counts = queue_counts(quarter, today=DUE)
     assert counts.missing == 0
-    assert counts.not_submitted == 2
+    assert counts.not_filed == 3
 
 
 def test_a_submission_at_midnight_hanoi_time_after_the_due_date_is_late(quarter):
@@ -156,12 +166,10 @@ def test_the_queue_runs_a_bounded_number_of_queries(
 
 
 def test_a_unit_with_a_draft_now_and_filed_reports_before_is_listed_as_not_filed(quarter):
-    from reports.selectors import units_without_report
-
     unit = f.UnitFactory(name="Có nháp")
     filed(unit, f.QuarterFactory(year=2024, number=1))
     f.UnitReportFactory(unit=unit, quarter=quarter)
-    assert list(units_without_report(quarter)) == [unit]
+    assert list(aggregation.units_not_filed(quarter=quarter, scope=PROVINCE_SCOPE)) == [unit]
     assert queue_counts(quarter, today=DUE + datetime.timedelta(days=1)).missing == 1
 
 

@@ -114,6 +114,27 @@ def test_report_timeliness_covers_every_case(submitted_at, today, expected):
     assert isinstance(result, Timeliness)
 
 
+def test_a_report_not_filed_is_missing_whatever_it_was_once_submitted():
+    # A returned report: sent on time once, back with its unit past the due date.
+    first = hanoi(2024, 3, 5, 9, 0)
+    after_due = datetime.date(2024, 3, 20)
+    assert (
+        report_timeliness(due_date=DUE, submitted_at=first, today=after_due, filed=False)
+        == Timeliness.MISSING
+    )
+    assert (
+        report_timeliness(due_date=DUE, submitted_at=first, today=after_due, filed=True)
+        == Timeliness.ON_TIME
+    )
+
+
+def test_a_filed_report_with_no_submission_time_on_record_is_on_time():
+    assert (
+        report_timeliness(due_date=DUE, submitted_at=None, today=DUE, filed=True)
+        == Timeliness.ON_TIME
+    )
+
+
 def test_every_timeliness_value_is_reachable():
     reached = {
         report_timeliness(due_date=DUE, submitted_at=hanoi(2024, 3, 9, 8), today=DUE),

@@ -306,10 +306,15 @@ def test_the_report_list_opens_returned_reports_for_reviewers(client, world):
 # --- The data migration -----------------------------------------------------------------------
 
 
-def _migration():
+def _migration(name: str = "report_versions_from_history"):
     folder = Path(__file__).resolve().parents[2] / "reports" / "migrations"
-    (path,) = folder.glob("*_report_versions_from_history.py")
+    (path,) = folder.glob(f"*_{name}.py")
     return importlib.import_module(f"reports.migrations.{path.stem}")
+
+
+def _history_as_before_typed_events() -> None:
+    """The history rows as they were when this migration ran: events as change reasons."""
+    _migration("report_history_event_from_reasons").events_to_reasons(apps, None)
 
 
 def test_the_migration_rebuilds_versions_from_history_exactly(world):
@@ -322,6 +327,7 @@ def test_the_migration_rebuilds_versions_from_history_exactly(world):
     )
     expected_events = list(ReviewEvent.objects.values_list("version__number", "outcome", "comment"))
     ReportVersion.objects.all().delete()
+    _history_as_before_typed_events()
 
     _migration().create_versions(apps, None)
 
@@ -370,6 +376,7 @@ def test_the_migration_names_nobody_for_a_user_deleted_since(world):
     report.history.update(history_user_id=gone.pk)
     report.history.model.objects.filter(id=report.pk).update(submitted_by_id=gone.pk)
     User.objects.filter(pk=gone.pk).delete()
+    _history_as_before_typed_events()
 
     _migration().create_versions(apps, None)
 

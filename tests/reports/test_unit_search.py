@@ -111,7 +111,7 @@ def test_a_nul_character_separates_words(client, units):
         lambda unit: f.leader(),
         lambda unit: f.member(unit),
         lambda unit: f.member(unit, MembershipRole.HEAD),
-        lambda unit: f.UserFactory(is_superuser=True),
+        lambda unit: f.admin(),
     ],
     ids=["reviewer", "leader", "reporter", "head", "admin"],
 )

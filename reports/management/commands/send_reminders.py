@@ -1,4 +1,5 @@
-"""Email the members of every unit whose report for the current quarter is not submitted.
+"""Email the members of every unit that owes the current quarter's report and has not
+filed it (``aggregation.units_not_filed``: a returned report must be filed again).
 
 Reminders go out on the days before the due date listed in ``--days-before``
 and every ``--every-after`` days once it has passed. A unit gets at most one
@@ -17,8 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from reports import services
-from reports.models import Membership, Quarter, ReportStatus, UnitReport
-from reports.selectors import expected_units
+from reports.aggregation import units_not_filed
+from reports.models import Membership, Quarter
+from reports.permissions import PROVINCE_SCOPE
 
 
 def _day_list(text: str) -> list[int]:
@@ -79,12 +81,7 @@ class Command(BaseCommand):
             self.stdout.write(f"{today:%d/%m/%Y} is not a reminder day for {quarter.slug}.")
             return
 
-        filed = UnitReport.objects.filter(
-            quarter=quarter, status__in=[ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
-        ).values("unit_id")
-        units = list(
-            expected_units(quarter).exclude(id__in=filed).order_by("display_order", "name")
-        )
+        units = list(units_not_filed(quarter=quarter, scope=PROVINCE_SCOPE))
         already = set(
             quarter.reminders.filter(sent_on=today, unit__in=units).values_list(
                 "unit_id", flat=True

@@ -1,0 +1,302 @@
+"""Which units owe the quarter's report, which reports are filed, and who filed on time.
+
+Every page, export and command that counts reports asks here (docs/ARCHITECTURE.md):
+the quarter page and its documents, the review queue, the reminders and the
+briefing pack.
+
+- A unit owes (and may start) a report for a quarter when it files reports and
+  exists on the quarter's last day: ``Unit.owes_report_for``, in SQL
+  ``expected_units``.
+- A report is filed while it is submitted or accepted: ``UnitReport.is_filed``, in
+  SQL ``reports.models.filed_q``. A returned report is not: the unit must file again.
+- A filed report is on time or late by its first submission: ``UnitReport.timeliness``
+  and ``rules.report_timeliness``, in SQL ``filed_at_expression`` against
+  ``rules.late_from``.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict
+
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    F,
+    FilteredRelation,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.utils import timezone
+
+from common.types import StrOrPromise
+from reports import rules
+from reports.models import (
+    Quarter,
+    ReportStatus,
+    Unit,
+    UnitKind,
+    UnitReport,
+    filed_at_expression,
+    filed_q,
+)
+from reports.permissions import Scope, submitted_once_q
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+UNIT_LIST_LIMIT = 100  # a province lists every unit; a national scope, the exceptions
+
+
+class StandingFields(TypedDict):
+    """What ``units_with_standing`` adds to each unit."""
+
+    report_id: int | None
+    report_status: str | None
+    is_filed: bool
+    filed_at: datetime.datetime | None
+    submitted_once: bool
+
+
+if TYPE_CHECKING:
+    UnitWithStanding = WithAnnotations[Unit, StandingFields]
+
+
+@dataclass
+class Counts:
+    expected: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0  # not filed, past the due date
+    not_due: int = 0  # not filed, before the due date
+    accepted: int = 0
+    awaiting: int = 0  # filed but not (yet) accepted
+
+    @property
+    def filed(self) -> int:
+        return self.on_time + self.late
+
+    @property
+    def not_filed(self) -> int:
+        return self.missing + self.not_due
+
+    @property
+    def filed_rate(self) -> Decimal | None:
+        return rules.rate(self.filed, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rules.rate(self.on_time, self.expected)
+
+    def add(self, other: Counts) -> None:
+        for name in (f.name for f in fields(self)):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
+
+
+@dataclass
+class UnitStanding:
+    unit_id: int
+    code: str
+    name: str
+    kind: str
+    report_id: int | None
+    status: str | None
+    filed_at: datetime.datetime | None
+    submitted_once: bool  # what the unit submitted may be read (``has_been_submitted``)
+    timeliness: rules.Timeliness
+
+    @property
+    def kind_label(self) -> StrOrPromise:
+        return UnitKind(self.kind).label
+
+    @property
+    def status_label(self) -> StrOrPromise:
+        return ReportStatus(self.status).label if self.status else ""
+
+
+@dataclass
+class Completeness:
+    """The counts, complete, and the units listed: every expected unit, or, when there
+    are more than a page can show, only those not on time (late, missing, not yet
+    filed), ``UNIT_LIST_LIMIT`` to a page."""
+
+    units: list[UnitStanding]
+    total: Counts
+    by_kind: list[tuple[str, StrOrPromise, Counts]]  # (kind, label, counts) in the kinds' order
+    units_page: Page | None = None  # the exceptions' page, when they are paged
+
+    @property
+    def exceptions_only(self) -> bool:
+        return self.units_page is not None
+
+
+def expected_units(*, quarter: Quarter, scope: Scope) -> QuerySet[Unit]:
+    """The units of ``scope`` that owe a report for the quarter.
+
+    A unit owes (and may start) a quarter's report when it files reports and is
+    active on the quarter's last day (``Unit.owes_report_for``): the unit that
+    carries the work at the end of the quarter reports the whole quarter, so a unit
+    that ended during the quarter (its work handed to its successor) is not
+    expected, a unit that ended on the last day is, and so is a unit that began
+    during the quarter.
+    """
+    return scope.filter(Unit.objects.owing_report_for(quarter), "id")
+
+
+def counted_reports(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitReport]:
+    """The quarter's reports whose texts and values count: the filed ones in scope."""
+    return scope.filter(UnitReport.objects.filed().filter(quarter=quarter))
+
+
+def _flag(condition: Q) -> Case:
+    true, false = Value(True), Value(False)
+    return Case(When(condition, then=true), default=false, output_field=BooleanField())
+
+
+def units_with_standing(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitWithStanding]:
+    """The expected units, each with its report of the quarter: ``report_id``,
+    ``report_status``, ``is_filed``, ``filed_at`` (the first submission of a filed
+    report, else None) and ``submitted_once`` (what it submitted may be read)."""
+    return (
+        expected_units(quarter=quarter, scope=scope)
+        .annotate(qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
+        .annotate(
+            report_id=F("qr__id"),
+            report_status=F("qr__status"),
+            is_filed=_flag(filed_q("qr__")),
+            filed_at=filed_at_expression("qr__"),
+            submitted_once=_flag(submitted_once_q("qr__")),
+        )
+    )
+
+
+def filed_late(quarter: Quarter) -> Q:
+    """Filed after the due date (``rules.is_late``), over ``units_with_standing``."""
+    return Q(filed_at__gte=rules.late_from(quarter.due_date))
+
+
+def _count_columns(quarter: Quarter) -> dict:
+    """The aggregates of ``Counts`` over ``units_with_standing``."""
+    filed, late = Q(is_filed=True), filed_late(quarter)
+    return {
+        "expected": Count("id"),
+        # a filed report with no submission time on record cannot be late
+        "on_time": Count("id", filter=filed & (Q(filed_at__isnull=True) | ~late)),
+        "late": Count("id", filter=filed & late),
+        "unfiled": Count("id", filter=Q(is_filed=False)),
+        "accepted": Count("id", filter=Q(report_status=ReportStatus.ACCEPTED)),
+        "awaiting": Count("id", filter=Q(report_status=ReportStatus.SUBMITTED)),
+    }
+
+
+def _counts(row: Mapping[str, Any], *, past_due: bool) -> Counts:
+    return Counts(
+        expected=row["expected"],
+        on_time=row["on_time"],
+        late=row["late"],
+        missing=row["unfiled"] if past_due else 0,
+        not_due=0 if past_due else row["unfiled"],
+        accepted=row["accepted"],
+        awaiting=row["awaiting"],
+    )
+
+
+def completeness_counts(
+    *, quarter: Quarter, scope: Scope, today: datetime.date | None = None, kind: str = ""
+) -> Counts:
+    """Expected, on time, late, missing… for the quarter in ``scope``, of one kind of
+    unit if ``kind`` is given (1 query whatever the number of units)."""
+    today = today or timezone.localdate()
+    units = units_with_standing(quarter=quarter, scope=scope)
+    if kind:
+        units = units.filter(kind=kind)
+    row = units.aggregate(**_count_columns(quarter))
+    return _counts(row, past_due=today > quarter.due_date)
+
+
+def units_not_filed(*, quarter: Quarter, scope: Scope, kind: str = "") -> QuerySet[Unit]:
+    """Expected units without a filed report for the quarter (1 query): those the queue
+    lists as missing and the reminders are sent to. A returned report is not filed."""
+    filed = UnitReport.objects.filed().filter(unit=OuterRef("pk"), quarter=quarter)
+    units = expected_units(quarter=quarter, scope=scope).filter(~Exists(filed))
+    if kind:
+        units = units.filter(kind=kind)
+    return units.order_by("display_order", "name")
+
+
+def quarter_completeness(
+    *,
+    quarter: Quarter,
+    scope: Scope,
+    today: datetime.date | None = None,
+    limit: int | None = None,
+    page: str | int | None = None,
+) -> Completeness:
+    """The counts by kind and the units listed with their report's standing (2
+    queries; 3 when the units not on time are paged, ``page`` being the page's number)."""
+    today = today or timezone.localdate()
+    limit = limit or UNIT_LIST_LIMIT
+    units = units_with_standing(quarter=quarter, scope=scope)
+    past_due = today > quarter.due_date
+    grouped = units.values("kind").annotate(**_count_columns(quarter)).order_by("kind")
+    by_kind_counts = {}
+    total = Counts()
+    for row in grouped:
+        counts = _counts(row, past_due=past_due)
+        by_kind_counts[row["kind"]] = counts
+        total.add(counts)
+    by_kind: list[tuple[str, StrOrPromise, Counts]] = [
+        (kind, label, by_kind_counts[kind])
+        for kind, label in UnitKind.choices
+        if kind in by_kind_counts
+    ]
+
+    exceptions_only = total.expected > limit
+    not_on_time = Q(is_filed=False) | filed_late(quarter)
+    listed = units.filter(not_on_time) if exceptions_only else units
+    rows = listed.values(
+        "id",
+        "code",
+        "name",
+        "kind",
+        "report_id",
+        "report_status",
+        "is_filed",
+        "filed_at",
+        "submitted_once",
+    ).order_by("display_order", "name", "id")
+    units_page = Paginator(rows, limit).get_page(page) if exceptions_only else None
+    standings = [
+        UnitStanding(
+            unit_id=row["id"],
+            code=row["code"],
+            name=row["name"],
+            kind=row["kind"],
+            report_id=row["report_id"],
+            status=row["report_status"],
+            filed_at=row["filed_at"],
+            submitted_once=row["submitted_once"],
+            timeliness=rules.report_timeliness(
+                due_date=quarter.due_date,
+                submitted_at=row["filed_at"],
+                today=today,
+                filed=row["is_filed"],
+            ),
+        )
+        for row in (units_page.object_list if units_page else rows)
+    ]
+    return Completeness(
+        units=standings,
+        total=total,
+        by_kind=by_kind,
+        units_page=units_page,
+    )

@@ -1,0 +1,423 @@
+"""Indicator figures of a quarter: totals for the province and each kind of unit with
+the previous quarter, the same quarter last year, year-to-date and the trend; each
+unit's values (the drill-down and the workbook's unit sheet).
+
+Every figure is grouped and summed in the database; Python only arranges the
+grouped rows (a handful of queries whatever the number of units, indicators and
+quarters). Only filed reports count (``completeness.counted_reports``).
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from common.types import StrOrPromise
+from reports.aggregation.completeness import counted_reports
+from reports.aggregation.quarters import quarter_keys_back, quarter_label
+from reports.models import (
+    Accumulation,
+    Aggregation,
+    Indicator,
+    IndicatorValue,
+    Quarter,
+    Unit,
+    UnitKind,
+    filed_q,
+)
+from reports.permissions import Scope
+
+TREND_QUARTERS = 8
+DRILL_PAGE_SIZE = 50  # units a drill-down shows at once
+MAIN_INDICATORS = 6
+FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _grouped_values)
+PROVINCE = "province"
+_CENT = Decimal("0.01")
+
+
+def _round(value: Decimal) -> Decimal:
+    return value.quantize(_CENT, ROUND_HALF_UP)
+
+
+@dataclass
+class Cell:
+    """The grouped figures of one indicator in one quarter: the sum and how many values."""
+
+    total: Decimal = Decimal(0)
+    count: int = 0
+
+    def add(self, total: Decimal | None, count: int) -> None:
+        self.total += total or Decimal(0)
+        self.count += count
+
+
+def _combine(indicator: Indicator, cells: list[Cell | None]) -> Decimal | None:
+    """Units' values combined: the sum, or the mean of the reporting units (never summed).
+
+    Empty (None) when no unit reported a value: an indicator nobody reported is
+    shown empty, not as zero.
+    """
+    total = sum((cell.total for cell in cells if cell), Decimal(0))
+    count = sum(cell.count for cell in cells if cell)
+    if count == 0:
+        return None
+    if indicator.aggregation == Aggregation.MEAN:
+        return _round(total / count)
+    return total
+
+
+def _change(current: Decimal | None, before: Decimal | None) -> Decimal | None:
+    if current is None or before is None:
+        return None
+    return current - before
+
+
+@dataclass
+class IndicatorFigures:
+    """One indicator's figures in one scope (the province or a kind of unit)."""
+
+    indicator: Indicator
+    current: Decimal | None
+    previous: Decimal | None
+    last_year: Decimal | None
+    ytd: Decimal | None
+    ytd_last_year: Decimal | None
+    reporting_units: int
+    trend: list[Decimal | None] = field(default_factory=list)
+
+    @property
+    def change_previous(self) -> Decimal | None:
+        return _change(self.current, self.previous)
+
+    @property
+    def change_last_year(self) -> Decimal | None:
+        return _change(self.current, self.last_year)
+
+    @property
+    def change_ytd(self) -> Decimal | None:
+        return _change(self.ytd, self.ytd_last_year)
+
+    @property
+    def is_empty(self) -> bool:
+        return all(value is None for value in self.trend)
+
+
+@dataclass
+class FigureTable:
+    key: str  # PROVINCE or a unit kind
+    label: str
+    rows: list[IndicatorFigures]
+
+
+@dataclass
+class UnitFigure:
+    """One unit's value of one indicator: this quarter, the previous one, year-to-date."""
+
+    indicator_id: int
+    unit_id: int
+    unit_name: str
+    kind: str
+    display_order: int
+    current: Decimal | None
+    previous: Decimal | None
+    ytd: Decimal | None
+
+    @property
+    def kind_label(self) -> StrOrPromise:
+        return UnitKind(self.kind).label
+
+
+@dataclass
+class QuarterFigures:
+    quarter_labels: list[str]  # the trend window, oldest first
+    indicators: list[Indicator]
+    tables: list[FigureTable]  # the province first, then each kind that reported
+
+    @property
+    def province(self) -> FigureTable:
+        return self.tables[0]
+
+    @property
+    def has_values(self) -> bool:
+        return any(row.reporting_units for row in self.province.rows)
+
+    def main_trends(self) -> list[IndicatorFigures]:
+        """The first few summed indicators with values in the window, for the charts."""
+        chosen = [
+            row
+            for row in self.province.rows
+            if row.indicator.aggregation == Aggregation.SUM and not row.is_empty
+        ]
+        return chosen[:MAIN_INDICATORS]
+
+
+def _counted_values(*, scope: Scope) -> QuerySet[IndicatorValue]:
+    values = IndicatorValue.objects.filter(filed_q("report__"))
+    return scope.filter(values, "report__unit_id")
+
+
+def _grouped_values(
+    quarters: list[Quarter], scope: Scope
+) -> dict[int, list[tuple[int, str, Decimal | None, int]]]:
+    """Each quarter's counted values summed by indicator and kind of unit (1 query at most):
+    ``{quarter id: [(indicator id, kind, total, count), …]}``.
+
+    The province's sums are the expensive part at national scale (every value of
+    eight quarters), so they are cached per quarter under its ``figures_token``,
+    which changes in the same transaction as any report or value of the quarter
+    (reports.signals): a cached entry is never stale, whatever the cache backend
+    or the number of server processes, and only a changed quarter is summed again.
+    """
+    keys = {q.id: f"quarter-figures:{q.id}:{q.figures_token}" for q in quarters}
+    cached = cache.get_many(keys.values()) if scope.is_province else {}
+    grouped = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
+    missing = [quarter_id for quarter_id in keys if quarter_id not in grouped]
+    if not missing:
+        return grouped
+    fetched: dict[int, list] = {quarter_id: [] for quarter_id in missing}
+    rows = (
+        _counted_values(scope=scope)
+        .filter(report__quarter_id__in=missing)
+        .values("report__quarter_id", "indicator_id", "report__unit__kind")
+        .annotate(total=Sum("value"), count=Count("id"))
+        .order_by()
+    )
+    for row in rows:
+        fetched[row["report__quarter_id"]].append(
+            (row["indicator_id"], row["report__unit__kind"], row["total"], row["count"])
+        )
+    if scope.is_province:
+        cache.set_many(
+            {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
+        )
+    grouped.update(fetched)
+    return grouped
+
+
+def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> list[Indicator]:
+    """Active indicators (those of the scope's kinds for unit staff) and any with values."""
+
+    def shown(indicator: Indicator) -> bool:
+        if indicator.id in with_values:
+            return True
+        applies = scope.is_province or any(indicator.applies_to(kind) for kind in kinds)
+        return indicator.is_active and applies
+
+    return [i for i in Indicator.objects.order_by("display_order", "code") if shown(i)]
+
+
+def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
+    """Indicator figures for the province and each kind of unit (3 queries; 2 when the
+    province's sums are cached).
+
+    Columns: this quarter, the previous quarter, the same quarter last year,
+    year-to-date and the same period last year. Year-to-date respects the
+    indicator's accumulation: a flow adds the year's quarters up to this one
+    (a mean indicator averages all their values: rates are never summed); a
+    stock is the level at the end of this quarter.
+    """
+    keys = quarter_keys_back(quarter.year, quarter.number, TREND_QUARTERS)
+    key_set = set(keys)
+    quarters = [
+        q
+        for q in Quarter.objects.filter(year__gte=keys[0][0], year__lte=keys[-1][0])
+        if (q.year, q.number) in key_set
+    ]
+    key_of = {q.id: (q.year, q.number) for q in quarters}
+    # cells[scope key][indicator id][(year, number)]
+    cells: dict[str, dict[int, dict[tuple[int, int], Cell]]] = defaultdict(
+        lambda: defaultdict(dict)
+    )
+    for quarter_id, rows in _grouped_values(quarters, scope).items():
+        key = key_of[quarter_id]
+        for indicator_id, kind, total, count in rows:
+            for table_key in (PROVINCE, kind):
+                cell = cells[table_key][indicator_id].setdefault(key, Cell())
+                cell.add(total, count)
+
+    kinds_present = {kind for kind in cells if kind != PROVINCE}
+    scope_kinds = kinds_present
+    if scope.unit_ids is not None:  # not the whole province
+        scope_kinds = scope_kinds | set(
+            Unit.objects.filter(id__in=scope.unit_ids).values_list("kind", flat=True)
+        )
+    indicators = _indicators_for(scope, scope_kinds, set(cells[PROVINCE]))
+
+    year, number = quarter.year, quarter.number
+    previous_key = quarter.previous_key()
+    last_year_key = (year - 1, number)
+    ytd_keys = [(year, n) for n in range(1, number + 1)]
+    ytd_last_keys = [(year - 1, n) for n in range(1, number + 1)]
+
+    def figures(table_key: str, indicator: Indicator) -> IndicatorFigures:
+        by_quarter = cells[table_key].get(indicator.id, {})
+
+        def at(key):
+            return _combine(indicator, [by_quarter.get(key)])
+
+        def to_date(period_keys, end_key):
+            if indicator.accumulation == Accumulation.STOCK:
+                return at(end_key)
+            return _combine(indicator, [by_quarter.get(key) for key in period_keys])
+
+        current_cell = by_quarter.get((year, number))
+        return IndicatorFigures(
+            indicator=indicator,
+            current=at((year, number)),
+            previous=at(previous_key),
+            last_year=at(last_year_key),
+            ytd=to_date(ytd_keys, (year, number)),
+            ytd_last_year=to_date(ytd_last_keys, last_year_key),
+            reporting_units=current_cell.count if current_cell else 0,
+            trend=[at(key) for key in keys],
+        )
+
+    tables = [
+        FigureTable(
+            key=PROVINCE,
+            label=str(_("Whole province")) if scope.is_province else str(_("Your units")),
+            rows=[figures(PROVINCE, indicator) for indicator in indicators],
+        )
+    ]
+    for kind, label in UnitKind.choices:
+        if kind in kinds_present:
+            kind_rows = [
+                figures(kind, indicator)
+                for indicator in indicators
+                if indicator.applies_to(kind) or indicator.id in cells[kind]
+            ]
+            tables.append(FigureTable(key=kind, label=str(label), rows=kind_rows))
+    return QuarterFigures(
+        quarter_labels=[quarter_label(*key) for key in keys],
+        indicators=indicators,
+        tables=tables,
+    )
+
+
+def unit_figures(
+    *, quarter: Quarter, scope: Scope, indicator_id: int | None = None
+) -> list[UnitFigure]:
+    """Each unit's values that make up the totals (1 query): one indicator's, or all.
+
+    Year-to-date follows the same rule as the totals: a flow adds the unit's
+    quarters of the year, a stock is this quarter's level.
+    """
+    ytd_q = Q(report__quarter__year=quarter.year, report__quarter__number__lte=quarter.number)
+    prev_year, prev_number = quarter.previous_key()
+    previous_q = Q(report__quarter__year=prev_year, report__quarter__number=prev_number)
+    current_q = Q(report__quarter_id=quarter.id)
+    values = _counted_values(scope=scope).filter(ytd_q | previous_q)
+    if indicator_id is not None:
+        values = values.filter(indicator_id=indicator_id)
+    rows = (
+        values.values(
+            "indicator_id",
+            "report__unit_id",
+            "report__unit__name",
+            "report__unit__kind",
+            "report__unit__display_order",
+            "indicator__accumulation",
+            "indicator__aggregation",
+        )
+        .annotate(
+            current=Sum("value", filter=current_q),
+            previous=Sum("value", filter=previous_q),
+            ytd_total=Sum("value", filter=ytd_q),
+            ytd_count=Count("id", filter=ytd_q),
+        )
+        .order_by("report__unit__display_order", "report__unit__name", "indicator_id")
+    )
+    result = []
+    for row in rows:
+        if row["indicator__accumulation"] == Accumulation.STOCK:
+            ytd = row["current"]
+        elif not row["ytd_count"]:
+            ytd = None
+        elif row["indicator__aggregation"] == Aggregation.MEAN:
+            ytd = _round(row["ytd_total"] / row["ytd_count"])
+        else:
+            ytd = row["ytd_total"]
+        result.append(
+            UnitFigure(
+                indicator_id=row["indicator_id"],
+                unit_id=row["report__unit_id"],
+                unit_name=row["report__unit__name"],
+                kind=row["report__unit__kind"],
+                display_order=row["report__unit__display_order"],
+                current=row["current"],
+                previous=row["previous"],
+                ytd=ytd,
+            )
+        )
+    return result
+
+
+def unit_figures_page(
+    *,
+    quarter: Quarter,
+    scope: Scope,
+    indicator: Indicator,
+    page: str | int | None = None,
+    per_page: int | None = None,
+) -> tuple[Page, list[UnitFigure]]:
+    """One indicator's values unit by unit, a page at a time (3 queries whatever the
+    number of units): the units whose counted report of the quarter gives a value,
+    in the commission's order, so the pages add up to the quarter's total."""
+    with_value = IndicatorValue.objects.filter(report=OuterRef("pk"), indicator=indicator)
+    unit_ids = (
+        counted_reports(quarter=quarter, scope=scope)
+        .filter(Exists(with_value))
+        .order_by("unit__display_order", "unit__name", "pk")
+        .values_list("unit_id", flat=True)
+    )
+    units_page = Paginator(unit_ids, per_page or DRILL_PAGE_SIZE).get_page(page)
+    shown = frozenset(units_page.object_list)
+    if not shown:
+        return units_page, []
+    rows = unit_figures(quarter=quarter, scope=Scope(unit_ids=shown), indicator_id=indicator.id)
+    return units_page, rows
+
+
+@dataclass
+class UnitValues:
+    """A unit's counted report of the quarter and its values, as floats by indicator id."""
+
+    unit_name: str
+    kind: str
+    level: str
+    parent_name: str | None
+    values: dict[int, float]
+
+
+def quarter_unit_values(*, quarter: Quarter, scope: Scope) -> list[UnitValues]:
+    """Every unit with a counted report for the quarter, in the commission's order, and
+    its values (2 queries): the values ``quarter_figures`` adds up for this quarter.
+
+    Cast to float in the database: a spreadsheet's numbers are floats, and at
+    national scale there are hundreds of thousands of them.
+    """
+    reports = counted_reports(quarter=quarter, scope=scope).order_by(
+        "unit__display_order", "unit__name", "pk"
+    )
+    units = {
+        report_id: UnitValues(
+            unit_name=name, kind=kind, level=level, parent_name=parent_name, values={}
+        )
+        for report_id, name, kind, level, parent_name in reports.values_list(
+            "id", "unit__name", "unit__kind", "unit__level", "unit__parent__name"
+        )
+    }
+    values = (
+        _counted_values(scope=scope)
+        .filter(report__quarter_id=quarter.id)
+        .values_list("report_id", "indicator_id", Cast("value", FloatField()))
+        .order_by()
+    )
+    for report_id, indicator_id, value in values.iterator(chunk_size=20000):
+        units[report_id].values[indicator_id] = value
+    return list(units.values())
