@@ -219,6 +219,7 @@ class WorkspaceUnit:
     current: UnitReport | None
     earlier: list[UnitReport]
     submits: bool  # the user submits the unit's reports (``permissions.is_head_of``)
+    may_start: bool  # no report yet and the user may start it (``permissions.can_start_report``)
 
     @property
     def unit(self) -> Unit:
@@ -253,6 +254,9 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
                 current=current,
                 earlier=earlier,
                 submits=permissions.is_head_of(user, membership.unit_id),
+                may_start=current is None
+                and current_quarter is not None
+                and permissions.can_start_report(user, membership.unit, current_quarter),
             )
         )
     return workspace

@@ -31,6 +31,18 @@ def test_a_reporter_sees_the_current_report_to_start_and_the_days_left(client, u
     assert "5" in body and quarter.due_date.strftime("%d/%m/%Y") in body
 
 
+def test_a_unit_that_ended_before_the_quarters_last_day_is_not_offered_the_report(
+    client, unit, quarter
+):
+    unit.valid_to = quarter.end_date - datetime.timedelta(days=10)
+    unit.save()
+    client.force_login(f.member(unit))
+    body = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("reports:report", args=["bdv", quarter.slug]) not in body
+    assert "Start the report" not in body
+    assert "The unit does not report for" in body
+
+
 def test_the_head_is_told_a_draft_waits_to_be_submitted(client, unit, quarter):
     head = f.member(unit, role="head")
     f.UnitReportFactory(unit=unit, quarter=quarter)
