@@ -5,8 +5,9 @@ Views stay thin: check permission (``directives.permissions``), read through
 """
 
 import mimetypes
+from collections.abc import Callable
 from pathlib import PurePath
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, TypeVar, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -50,6 +51,8 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 PAGE_SIZE = 25
+# What a form's service saves and returns: a meeting, a directive, a recommendation.
+Saved = TypeVar("Saved")
 
 
 def _require(allowed: bool) -> None:
@@ -81,13 +84,34 @@ def _add_errors(form, error: ValidationError) -> None:
         form.add_error(None, error)
 
 
-def _conflict(form, error: services.EditConflict) -> dict:
-    """The form as posted, now carrying the version on record so that saving it again is
-    a choice; the page says who saved in between (HTTP 409)."""
-    data = form.data.copy()
-    data["version"] = error.version
-    form.data = data
-    return {"conflict": error}
+def _save_posted(
+    request: HttpRequest, form, save: Callable[[], Saved]
+) -> tuple[Saved | None, dict]:
+    """Save a posted, valid versioned form through ``save`` (its service): the saved object,
+    or None with the errors on the form.
+
+    When someone saved in between (``services.EditConflict``) the form, as posted, now
+    carries the version on record so that saving it again is a choice, and the context
+    ``{"conflict": error}`` lets the page say who saved (HTTP 409)."""
+    if request.method != "POST" or not form.is_valid():
+        return None, {}
+    try:
+        return save(), {}
+    except services.EditConflict as error:
+        data = form.data.copy()
+        data["version"] = error.version
+        form.data = data
+        return None, {"conflict": error}
+    except ValidationError as error:
+        _add_errors(form, error)
+        return None, {}
+
+
+def _versioned_form_page(
+    request: HttpRequest, template: str, context: dict, conflict: dict
+) -> HttpResponse:
+    """The form again: with the conflict, HTTP 409."""
+    return render(request, template, {**context, **conflict}, status=409 if conflict else 200)
 
 
 def _directive_for(user, pk: int) -> Directive:
@@ -173,27 +197,21 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Ht
     _require(permissions.can_record_meetings(request.user))
     meeting = _meeting_for(request.user, pk) if pk else None
     form = MeetingForm(request.POST or None, instance=meeting)
-    conflict = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            saved = services.meeting_save(
-                user=request.user,
-                meeting=form.save(commit=False),
-                attending_units=form.cleaned_data["attending_units"],
-                expected_version=form.expected_version,
-            )
-        except services.EditConflict as error:
-            conflict = _conflict(form, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The meeting has been saved."))
-            return redirect(saved)
-    return render(
+    saved, conflict = _save_posted(
         request,
-        "directives/meeting_form.html",
-        {"form": form, "meeting": meeting, **conflict},
-        status=409 if conflict else 200,
+        form,
+        lambda: services.meeting_save(
+            user=request.user,
+            meeting=form.save(commit=False),
+            attending_units=form.cleaned_data["attending_units"],
+            expected_version=form.expected_version,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The meeting has been saved."))
+        return redirect(saved)
+    return _versioned_form_page(
+        request, "directives/meeting_form.html", {"form": form, "meeting": meeting}, conflict
     )
 
 
@@ -218,35 +236,27 @@ def directive_edit(
         meeting = _meeting_for(request.user, meeting_pk)
         directive = Directive(meeting=meeting)
     form = DirectiveForm(request.POST or None, instance=directive, meeting=meeting)
-    conflict = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            directive = services.directive_save(
-                user=request.user,
-                directive=form.save(commit=False),
-                lead_units=form.cleaned_data["lead_units"],
-                support_units=form.cleaned_data["support_units"],
-                expected_version=form.expected_version,
-            )
-        except services.EditConflict as error:
-            conflict = _conflict(form, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The directive has been saved with its units."))
-            if "add_another" in request.POST:
-                return redirect("meetings:directive_new", meeting_pk=meeting.pk)
-            return redirect(directive)
-    return render(
+    saved, conflict = _save_posted(
+        request,
+        form,
+        lambda: services.directive_save(
+            user=request.user,
+            directive=form.save(commit=False),
+            lead_units=form.cleaned_data["lead_units"],
+            support_units=form.cleaned_data["support_units"],
+            expected_version=form.expected_version,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The directive has been saved with its units."))
+        if "add_another" in request.POST:
+            return redirect("meetings:directive_new", meeting_pk=meeting.pk)
+        return redirect(saved)
+    return _versioned_form_page(
         request,
         "directives/directive_form.html",
-        {
-            "form": form,
-            "meeting": meeting,
-            "directive": directive if directive.pk else None,
-            **conflict,
-        },
-        status=409 if conflict else 200,
+        {"form": form, "meeting": meeting, "directive": directive if directive.pk else None},
+        conflict,
     )
 
 
@@ -262,27 +272,24 @@ def recommendation_edit(
         meeting = _meeting_for(request.user, meeting_pk)
         recommendation = Recommendation(meeting=meeting)
     form = RecommendationForm(request.POST or None, instance=recommendation, meeting=meeting)
-    conflict = {}
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.recommendation_save(
-                user=request.user,
-                recommendation=form.save(commit=False),
-                directives=form.cleaned_data["directives"],
-                expected_version=form.expected_version,
-            )
-        except services.EditConflict as error:
-            conflict = _conflict(form, error)
-        except ValidationError as error:
-            _add_errors(form, error)
-        else:
-            messages.success(request, _("The recommendation has been saved."))
-            return redirect(meeting)
-    return render(
+    saved, conflict = _save_posted(
+        request,
+        form,
+        lambda: services.recommendation_save(
+            user=request.user,
+            recommendation=form.save(commit=False),
+            directives=form.cleaned_data["directives"],
+            expected_version=form.expected_version,
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("The recommendation has been saved."))
+        return redirect(meeting)
+    return _versioned_form_page(
         request,
         "directives/recommendation_form.html",
-        {"form": form, "meeting": meeting, "recommendation": recommendation, **conflict},
-        status=409 if conflict else 200,
+        {"form": form, "meeting": meeting, "recommendation": recommendation},
+        conflict,
     )
 
 
