@@ -300,21 +300,30 @@ def _refused(request: HttpRequest, report: UnitReport, message: str) -> HttpResp
     return _to_page(report)
 
 
+def _review_form_refused(
+    request: HttpRequest, report: UnitReport, *, allowed: bool, **form
+) -> HttpResponse:
+    """A return or reopening posted without its comment (``form``: ``return_form=`` or
+    ``reopen_form=``): if the report has moved on meanwhile (``allowed`` is False), say
+    so; else the page again with the form's errors (HTTP 400)."""
+    if not allowed:
+        return _refused(request, report, services.review_refusal_message(report))
+    return _render_page(
+        request, unit=report.unit, quarter=report.quarter, report=report, status=400, **form
+    )
+
+
 @login_required
 @require_POST
 def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_to_review(request, pk)
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        if not permissions.can_review_report(request.user, report):
-            return _refused(request, report, services.review_refusal_message(report))
-        return _render_page(
+        return _review_form_refused(
             request,
-            unit=report.unit,
-            quarter=report.quarter,
-            report=report,
+            report,
+            allowed=permissions.can_review_report(request.user, report),
             return_form=form,
-            status=400,
         )
     try:
         services.report_return(
@@ -346,15 +355,11 @@ def report_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report_to_review(request, pk)
     form = ReopenForm(request.POST)
     if not form.is_valid():
-        if not permissions.can_reopen_report(request.user, report):
-            return _refused(request, report, services.review_refusal_message(report))
-        return _render_page(
+        return _review_form_refused(
             request,
-            unit=report.unit,
-            quarter=report.quarter,
-            report=report,
+            report,
+            allowed=permissions.can_reopen_report(request.user, report),
             reopen_form=form,
-            status=400,
         )
     try:
         services.report_reopen(report=report, user=request.user, reason=form.cleaned_data["reason"])
