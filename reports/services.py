@@ -314,9 +314,13 @@ def _review(
     user,
     allowed: Callable[[permissions.AnyUser, UnitReport], bool],
     outcome: str,
+    status: str,
     comment: str = "",
+    event: ReportEvent,
 ) -> UnitReport:
-    """Check the report's state under the row lock, then record the decision.
+    """Check the report's state under the row lock, then record the decision: the
+    review event, the report's new ``status`` with the ``comment``, and the history row
+    of the ``event``.
 
     A second click, or a reviewer racing another, finds the report already
     decided and gets a ReportLockedError saying so, never a second decision.
@@ -334,6 +338,9 @@ def _review(
     )
     locked.reviewed_at = now
     locked.reviewed_by = user
+    locked.status = status
+    locked.review_comment = comment
+    _record(locked, user=user, event=event)
     return locked
 
 
@@ -347,47 +354,42 @@ def _required(text: str, message: str) -> str:
 @transaction.atomic
 def report_return(*, report: UnitReport, user, comment: str) -> UnitReport:
     """A reviewer sends a submitted report back to the unit with a comment."""
-    comment = _required(comment, _("Say what the unit should change."))
-    locked = _review(
+    return _review(
         report,
         user=user,
         allowed=permissions.can_review_report,
         outcome=ReviewOutcome.RETURNED,
-        comment=comment,
+        status=ReportStatus.RETURNED,
+        comment=_required(comment, _("Say what the unit should change.")),
+        event=ReportEvent.RETURNED,
     )
-    locked.status = ReportStatus.RETURNED
-    locked.review_comment = comment
-    _record(locked, user=user, event=ReportEvent.RETURNED)
-    return locked
 
 
 @transaction.atomic
 def report_accept(*, report: UnitReport, user) -> UnitReport:
     """A reviewer accepts a submitted report; it becomes read-only."""
-    locked = _review(
-        report, user=user, allowed=permissions.can_review_report, outcome=ReviewOutcome.ACCEPTED
+    return _review(
+        report,
+        user=user,
+        allowed=permissions.can_review_report,
+        outcome=ReviewOutcome.ACCEPTED,
+        status=ReportStatus.ACCEPTED,
+        event=ReportEvent.ACCEPTED,
     )
-    locked.status = ReportStatus.ACCEPTED
-    locked.review_comment = ""
-    _record(locked, user=user, event=ReportEvent.ACCEPTED)
-    return locked
 
 
 @transaction.atomic
 def report_reopen(*, report: UnitReport, user, reason: str) -> UnitReport:
     """A reviewer reopens an accepted report: it goes back to the unit with the reason."""
-    reason = _required(reason, _("Say why the report is reopened."))
-    locked = _review(
+    return _review(
         report,
         user=user,
         allowed=permissions.can_reopen_report,
         outcome=ReviewOutcome.REOPENED,
-        comment=reason,
+        status=ReportStatus.RETURNED,
+        comment=_required(reason, _("Say why the report is reopened.")),
+        event=ReportEvent.REOPENED,
     )
-    locked.status = ReportStatus.RETURNED
-    locked.review_comment = reason
-    _record(locked, user=user, event=ReportEvent.REOPENED)
-    return locked
 
 
 # --- Reminders ------------------------------------------------------------------
