@@ -1,7 +1,8 @@
 """Admin pieces both apps use: folded search, inlines whose query count does not
-grow with their rows, and the intermediate page of an action that needs a comment."""
+grow with their rows, and actions that decide rows, some after asking for a comment."""
 
 import operator
+from collections.abc import Callable
 from functools import reduce
 from typing import TYPE_CHECKING, Any, cast
 
@@ -156,3 +157,37 @@ def ask_for_comment(
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
         },
     )
+
+
+class DecisionActionsMixin(_ModelAdminBase):
+    """Admin actions that decide the selected rows one by one through a service; those
+    that need the units' comment (return, reopen, reject, refuse) ask for it first.
+
+    The admin gives ``comment_max_length`` and ``decide_each``: how its rows are
+    decided and what is said about each.
+    """
+
+    comment_max_length: int
+
+    def decide_each(self, request, queryset, decide: Callable, done: str) -> None:
+        """Call ``decide(row)`` on each row and tell the user, row by row, what happened
+        (``done``: the message of a row decided)."""
+        raise NotImplementedError
+
+    def decide_with_comment(
+        self, request, queryset, *, action: str, title: str, decide: Callable, done: str
+    ) -> TemplateResponse | None:
+        """Ask for the comment on the intermediate page, then ``decide(row, comment)``
+        on each row: the page until a comment is given, None once the rows are decided."""
+        comment = ask_for_comment(
+            self,
+            request,
+            queryset,
+            action=action,
+            title=title,
+            max_length=self.comment_max_length,
+        )
+        if not isinstance(comment, str):
+            return comment
+        self.decide_each(request, queryset, lambda row: decide(row, comment), done)
+        return None

@@ -31,8 +31,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from common.admin import (
     BoundedInlineFormSet,
     BoundedInlineMixin,
+    DecisionActionsMixin,
     FoldedSearchMixin,
-    ask_for_comment,
 )
 from common.numbers import FigureField, whole_units_errors
 from common.types import StrOrPromise
@@ -105,32 +105,30 @@ def fill_due_date(assignment: Assignment, directive: Directive) -> None:
 # -------------------------------------------------------------------- decisions
 
 
-def decide_each(
-    modeladmin: admin.ModelAdmin,
-    request,
-    rows,
-    decide: Callable,
-    done_message: str,
-) -> None:
-    """Call ``decide(row)`` (a service) on every selected row, each in its own
-    transaction, and tell the user, row by row, what happened."""
-    for row in rows:
-        try:
-            decide(row)
-        except PermissionDenied:
-            modeladmin.message_user(
-                request,
-                gettext("%(row)s: only reviewers may decide this.") % {"row": row},
-                messages.ERROR,
-            )
-        except ValidationError as error:
-            modeladmin.message_user(
-                request,
-                gettext("%(row)s: %(reason)s") % {"row": row, "reason": " ".join(error.messages)},
-                messages.WARNING,
-            )
-        else:
-            modeladmin.message_user(request, done_message % {"row": row}, messages.SUCCESS)
+class ReviewDecisionsMixin(DecisionActionsMixin):
+    """Decisions on the units' claims and requests, each row in its own transaction."""
+
+    comment_max_length = COMMENT_MAX_LENGTH
+
+    def decide_each(self, request, queryset, decide: Callable, done: str) -> None:
+        for row in queryset.order_by("pk"):
+            try:
+                decide(row)
+            except PermissionDenied:
+                self.message_user(
+                    request,
+                    gettext("%(row)s: only reviewers may decide this.") % {"row": row},
+                    messages.ERROR,
+                )
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    gettext("%(row)s: %(reason)s")
+                    % {"row": row, "reason": " ".join(error.messages)},
+                    messages.WARNING,
+                )
+            else:
+                self.message_user(request, done % {"row": row}, messages.SUCCESS)
 
 
 # -------------------------------------------------------------------- inlines
@@ -425,7 +423,7 @@ class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class ProgressUpdateAdmin(ReviewDecisionsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "assignment",
         "quarter",
@@ -494,36 +492,25 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Confirm selected claims"))
     def confirm_claims(self, request, queryset):
-        decide_each(
-            self,
+        self.decide_each(
             request,
-            queryset.order_by("pk"),
+            queryset,
             lambda update: services.progress_confirm(user=request.user, update=update),
             gettext("%(row)s: confirmed; the assignment counts as done."),
         )
 
     @admin.action(description=_("Reject selected claims…"))
     def reject_claims(self, request, queryset):
-        comment = ask_for_comment(
-            self,
+        return self.decide_with_comment(
             request,
             queryset,
             action="reject_claims",
             title=gettext("Reject the selected claims"),
-            max_length=COMMENT_MAX_LENGTH,
-        )
-        if not isinstance(comment, str):
-            return comment
-        decide_each(
-            self,
-            request,
-            queryset.order_by("pk"),
-            lambda update: services.progress_reject(
+            decide=lambda update, comment: services.progress_reject(
                 user=request.user, update=update, comment=comment
             ),
-            gettext("%(row)s: rejected; the unit will see why."),
+            done=gettext("%(row)s: rejected; the unit will see why."),
         )
-        return None
 
     @admin.display(description=_("current evidence file"))
     def evidence_download(self, update: ProgressUpdate) -> str:
@@ -538,7 +525,7 @@ class ProgressUpdateAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 
 @admin.register(DeadlineChange)
-class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class DeadlineChangeAdmin(ReviewDecisionsMixin, FoldedSearchMixin, SimpleHistoryAdmin):
     list_display = [
         "assignment",
         "old_date",
@@ -591,10 +578,9 @@ class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Approve selected deadline changes"))
     def approve_changes(self, request, queryset):
-        decide_each(
-            self,
+        self.decide_each(
             request,
-            queryset.order_by("pk"),
+            queryset,
             lambda change: services.deadline_change_decide(
                 user=request.user, change=change, approve=True
             ),
@@ -603,26 +589,16 @@ class DeadlineChangeAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     @admin.action(description=_("Refuse selected deadline changes…"))
     def refuse_changes(self, request, queryset):
-        comment = ask_for_comment(
-            self,
+        return self.decide_with_comment(
             request,
             queryset,
             action="refuse_changes",
             title=gettext("Refuse the selected requests"),
-            max_length=COMMENT_MAX_LENGTH,
-        )
-        if not isinstance(comment, str):
-            return comment
-        decide_each(
-            self,
-            request,
-            queryset.order_by("pk"),
-            lambda change: services.deadline_change_decide(
+            decide=lambda change, comment: services.deadline_change_decide(
                 user=request.user, change=change, approve=False, comment=comment
             ),
-            gettext("%(row)s: refused."),
+            done=gettext("%(row)s: refused."),
         )
-        return None
 
 
 @admin.register(Recommendation)

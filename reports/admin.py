@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import BoundedInlineMixin, FoldedSearchMixin, ask_for_comment
+from common.admin import BoundedInlineMixin, DecisionActionsMixin, FoldedSearchMixin
 from common.fields import CleanCharFormField
 from common.numbers import FigureField
 from common.types import StrOrPromise
@@ -324,7 +324,9 @@ DECISION_FIELDS = [
 
 
 @admin.register(UnitReport)
-class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+class UnitReportAdmin(
+    DecisionActionsMixin, ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     list_display = [
         "unit_label",
         "quarter",
@@ -379,6 +381,8 @@ class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
     # --- Review through the services ---------------------------------------------------
 
+    comment_max_length = COMMENT_MAX_LENGTH
+
     def _refused_unless_reviewer(self, request) -> bool:
         """docs/PERMISSIONS.md: return / accept are the reviewers', the administrator's too only
         with the reviewer role. Says so and answers True when the user has not got it."""
@@ -394,8 +398,7 @@ class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
         )
         return True
 
-    def _review_each(self, request, queryset, decide, done: str) -> None:
-        """Call ``decide(report)`` on each report and say per row what happened."""
+    def decide_each(self, request, queryset, decide, done: str) -> None:
         if self._refused_unless_reviewer(request):
             return
         for report in queryset.select_related("unit", "quarter"):
@@ -410,39 +413,30 @@ class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
             else:
                 self.message_user(request, done % {"report": report}, messages.SUCCESS)
 
+    def decide_with_comment(self, request, queryset, **action):
+        """Reviewers only, before the comment is asked for."""
+        if self._refused_unless_reviewer(request):
+            return None
+        return super().decide_with_comment(
+            request, queryset.select_related("unit", "quarter"), **action
+        )
+
     @admin.action(description=_("Accept the selected reports"))
     def accept_reports(self, request, queryset):
-        self._review_each(
+        self.decide_each(
             request,
             queryset,
             lambda report: services.report_accept(report=report, user=request.user),
             gettext("%(report)s: accepted."),
         )
 
-    def _with_comment(self, request, queryset, *, title: str, action: str, decide, done: str):
-        """Ask for the comment on an intermediate page, then decide each report with it."""
-        if self._refused_unless_reviewer(request):
-            return None
-        comment = ask_for_comment(
-            self,
-            request,
-            queryset.select_related("unit", "quarter"),
-            action=action,
-            title=title,
-            max_length=COMMENT_MAX_LENGTH,
-        )
-        if not isinstance(comment, str):
-            return comment
-        self._review_each(request, queryset, lambda r: decide(r, comment), done)
-        return None
-
     @admin.action(description=_("Return the selected reports to their units…"))
     def return_reports(self, request, queryset):
-        return self._with_comment(
+        return self.decide_with_comment(
             request,
             queryset,
-            title=gettext("Return reports to their units"),
             action="return_reports",
+            title=gettext("Return reports to their units"),
             decide=lambda report, comment: services.report_return(
                 report=report, user=request.user, comment=comment
             ),
@@ -451,11 +445,11 @@ class UnitReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
 
     @admin.action(description=_("Reopen the selected accepted reports…"))
     def reopen_reports(self, request, queryset):
-        return self._with_comment(
+        return self.decide_with_comment(
             request,
             queryset,
-            title=gettext("Reopen accepted reports"),
             action="reopen_reports",
+            title=gettext("Reopen accepted reports"),
             decide=lambda report, comment: services.report_reopen(
                 report=report, user=request.user, reason=comment
             ),
