@@ -37,6 +37,7 @@ from common.admin import (
 from common.numbers import FigureField, whole_units_errors
 from common.types import StrOrPromise
 from directives import services
+from directives.forms import DIRECTIVE_FIELDS, TARGET_FIELDS
 from directives.models import (
     COMMENT_MAX_LENGTH,
     Assignment,
@@ -212,16 +213,7 @@ class DeadlineChangeInline(BoundedInlineMixin, admin.TabularInline):
 
 class DirectiveInline(BoundedInlineMixin, admin.TabularInline):
     model = Directive
-    fields = [
-        "number",
-        "title",
-        "text",
-        "topic",
-        "due_date",
-        "is_ongoing",
-        "is_priority",
-        "confidentiality",
-    ]
+    fields = DIRECTIVE_FIELDS
     shared_choice_fields = ("topic",)
     extra = 0
     show_change_link = True
@@ -346,18 +338,7 @@ class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
             {"fields": ["due_date", "is_ongoing", "is_priority", "confidentiality"]},
         ),
         (_("Status"), {"fields": ["status_display"]}),
-        (
-            _("Measurable target"),
-            {
-                "fields": [
-                    "target_indicator",
-                    "target_baseline",
-                    "target_min",
-                    "target_max",
-                    "target_date",
-                ]
-            },
-        ),
+        (_("Measurable target"), {"fields": TARGET_FIELDS}),
     ]
     readonly_fields = ["status_display"]
     inlines = [AssignmentInline]

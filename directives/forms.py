@@ -37,6 +37,19 @@ EVIDENCE_SIGNATURES = {
 }
 # An Office file is a zip; it is the one it claims only if it holds this folder.
 OFFICE_FOLDER = {"docx": "word/", "xlsx": "xl/"}
+# A directive as the meeting records it (the meeting's rows in the admin too), and its
+# optional measurable target.
+DIRECTIVE_FIELDS = (
+    "number",
+    "title",
+    "text",
+    "topic",
+    "due_date",
+    "is_ongoing",
+    "is_priority",
+    "confidentiality",
+)
+TARGET_FIELDS = ("target_indicator", "target_baseline", "target_min", "target_max", "target_date")
 
 
 def evidence_extension(upload) -> str:
@@ -217,21 +230,7 @@ class DirectiveForm(VersionedForm):
 
     class Meta:
         model = Directive
-        fields = [
-            "number",
-            "title",
-            "text",
-            "topic",
-            "due_date",
-            "is_ongoing",
-            "is_priority",
-            "confidentiality",
-            "target_indicator",
-            "target_baseline",
-            "target_min",
-            "target_max",
-            "target_date",
-        ]
+        fields = [*DIRECTIVE_FIELDS, *TARGET_FIELDS]
         widgets = {
             "due_date": DateInput(),
             "target_date": DateInput(),
