@@ -72,9 +72,7 @@ def populate(world, size: int) -> None:
 
 
 @pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    world = build_world()
+def world(world):
     populate(world, 24)
     return world
 

@@ -3,15 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from tests.directives.world import build_world, freeze_today
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    return build_world()
 
 
 def get(client, user, url):

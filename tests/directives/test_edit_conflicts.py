@@ -11,15 +11,8 @@ from directives import services
 from directives.models import Directive, Meeting, Recommendation
 from directives.selectors import edit_version
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    return build_world()
 
 
 def version_in(body: str) -> str:

@@ -33,12 +33,6 @@ from tests.directives.world import build_world, freeze_today
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    return build_world()
-
-
 def directive_data(world, **overrides):
     data = {
         "number": 4,

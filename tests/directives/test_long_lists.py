@@ -18,15 +18,13 @@ from directives.models import Assignment, Directive
 from reports.models import ReportStatus
 from tests import factories as f
 from tests.directives.test_dashboard import populate
-from tests.directives.world import TODAY, build_world, freeze_today
+from tests.directives.world import TODAY
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    world = build_world()
+def world(world):
     populate(world, 24)
     return world
 

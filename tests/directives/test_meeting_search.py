@@ -10,7 +10,6 @@ from django.utils import timezone
 
 from directives.models import Confidentiality, Meeting
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -23,9 +22,7 @@ def held(day: datetime.date) -> datetime.datetime:
 
 
 @pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    world = build_world()
+def world(world):
     world.june = f.MeetingFactory(
         quarter=world.q2,
         held_at=held(datetime.date(2024, 6, 14)),

@@ -12,15 +12,8 @@ from django.utils.translation import gettext
 from directives.models import Assignment, Directive, Meeting, Recommendation
 from reports.models import ReportStatus
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    return build_world()
 
 
 def directive_data(world, **overrides):

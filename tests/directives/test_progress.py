@@ -13,7 +13,7 @@ from directives.models import DeadlineChange, ProgressUpdate, ReviewStatus
 from directives.rules import DirectiveStatus
 from directives.selectors import assignments_awaiting_update, directive_assignments
 from tests import factories as f
-from tests.directives.world import TODAY, build_world, freeze_today
+from tests.directives.world import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ def docx_bytes() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w:document/>")
     return buffer.getvalue()
-
-
-@pytest.fixture
-def world(monkeypatch, settings, tmp_path):
-    freeze_today(monkeypatch)
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def post_update(client, world, assignment=None, **data):

@@ -7,15 +7,8 @@ from django.urls import reverse
 
 from directives.models import AssignmentRole
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    return build_world()
 
 
 def titles(response) -> list[str]:

@@ -10,7 +10,6 @@ from django.urls import reverse
 from directives.selectors import TargetStanding, target_progress, target_standing
 from reports.models import Accumulation, ReportStatus
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -40,12 +39,6 @@ def test_the_standing_rule(values, today, quarters_left, expected):
         )
         == expected
     )
-
-
-@pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    return build_world()
 
 
 def report_value(unit, quarter, indicator, value, status=ReportStatus.SUBMITTED):

@@ -11,16 +11,8 @@ from django.utils import translation
 from directives.forms import DirectiveForm
 from directives.models import ProgressUpdate
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(monkeypatch, settings, tmp_path):
-    freeze_today(monkeypatch)
-    settings.MEDIA_ROOT = tmp_path
-    return build_world()
 
 
 def directive_form(world, indicator, **targets):

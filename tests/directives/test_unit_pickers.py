@@ -10,7 +10,6 @@ from django.utils import translation
 
 from directives.models import Directive, Meeting, Recommendation
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
 
 pytestmark = pytest.mark.django_db
 
@@ -18,9 +17,7 @@ SEARCH = reverse("reports:unit_search")
 
 
 @pytest.fixture
-def world(monkeypatch):
-    freeze_today(monkeypatch)
-    world = build_world()
+def world(world):
     # Many more units than any page may list.
     for number in range(60):
         f.UnitFactory(code=f"xa-{number}", name=f"Đảng ủy xã số {number}")

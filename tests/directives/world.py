@@ -1,5 +1,5 @@
-"""A small follow-up world shared by the directive page tests (not a conftest, so
-other engineers' test files in this folder are unaffected)."""
+"""A small follow-up world shared by the directive page tests: this folder's conftest
+gives it as the ``world`` fixture; tests elsewhere build it with ``build_world``."""
 
 import datetime
 from types import SimpleNamespace
