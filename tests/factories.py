@@ -97,6 +97,25 @@ class UnitReportFactory(factory.django.DjangoModelFactory):
     next_plan = "Phương hướng quý tới."
 
 
+# The four required sections of a report, as a unit types them into the report form.
+REPORT_SECTIONS = {
+    "people_situation": "Tình hình ổn định.",
+    "results": "Kết quả tốt.",
+    "shortcomings": "Hạn chế nhỏ.",
+    "next_plan": "Kế hoạch quý III.",
+}
+
+
+def report_form_data(report: rm.UnitReport | None = None, **fields) -> dict:
+    """What the report form posts to save a draft of ``report`` (None: not started yet)."""
+    return {
+        "version": report.version if report else 0,
+        **REPORT_SECTIONS,
+        "action": "save",
+        **fields,
+    }
+
+
 class IndicatorValueFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = rm.IndicatorValue

@@ -12,13 +12,6 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = {
-    "people_situation": "Tình hình ổn định.",
-    "results": "Kết quả tốt.",
-    "shortcomings": "Hạn chế nhỏ.",
-    "next_plan": "Kế hoạch quý III.",
-}
-
 
 @pytest.fixture
 def world():
@@ -38,7 +31,7 @@ def world():
 
 
 def make_report(world, status=ReportStatus.DRAFT):
-    report = f.UnitReportFactory(unit=world["unit"], quarter=world["quarter"], **SECTIONS)
+    report = f.UnitReportFactory(unit=world["unit"], quarter=world["quarter"], **f.REPORT_SECTIONS)
     users = world["users"]
     if status != ReportStatus.DRAFT:
         report = services.report_submit(report=report, user=users["head"], expected_version=1)
@@ -56,12 +49,6 @@ def page_url(world):
 def login(client, world, who):
     if who != "anonymous":
         client.force_login(world["users"][who])
-
-
-def form_data(report=None, **overrides):
-    data = {"version": report.version if report else 0, **SECTIONS, "action": "save"}
-    data.update(overrides)
-    return data
 
 
 # --- Reading the report page ---------------------------------------------------------------
@@ -172,7 +159,7 @@ def test_unknown_units_and_quarters_are_not_found(client, world):
 def test_the_unit_and_admin_save_a_draft(client, world, who):
     report = make_report(world)
     login(client, world, who)
-    response = client.post(page_url(world), form_data(report, results="Mới."))
+    response = client.post(page_url(world), f.report_form_data(report, results="Mới."))
     assert response.status_code == 302
     report.refresh_from_db()
     assert report.results == "Mới."
@@ -181,7 +168,7 @@ def test_the_unit_and_admin_save_a_draft(client, world, who):
 
 def test_the_first_save_starts_the_report(client, world):
     client.force_login(world["users"]["reporter"])
-    response = client.post(page_url(world), form_data(results="Bắt đầu."))
+    response = client.post(page_url(world), f.report_form_data(results="Bắt đầu."))
     assert response.status_code == 302
     report = UnitReport.objects.get()
     assert (report.unit, report.status, report.results) == (
@@ -195,32 +182,32 @@ def test_the_first_save_starts_the_report(client, world):
 def test_outsiders_cannot_save_a_draft(client, world, who, code):
     report = make_report(world)
     login(client, world, who)
-    assert client.post(page_url(world), form_data(report, results="X")).status_code == code
+    assert client.post(page_url(world), f.report_form_data(report, results="X")).status_code == code
     report.refresh_from_db()
-    assert report.results == SECTIONS["results"]
+    assert report.results == f.REPORT_SECTIONS["results"]
 
 
 @pytest.mark.parametrize("who", ["reporter", "head", "reviewer", "leader", "admin"])
 def test_nobody_edits_a_submitted_report(client, world, who):
     report = make_report(world, ReportStatus.SUBMITTED)
     login(client, world, who)
-    assert client.post(page_url(world), form_data(report, results="X")).status_code == 403
+    assert client.post(page_url(world), f.report_form_data(report, results="X")).status_code == 403
     report.refresh_from_db()
-    assert report.results == SECTIONS["results"]
+    assert report.results == f.REPORT_SECTIONS["results"]
 
 
 def test_anonymous_posts_change_nothing(client, world):
     report = make_report(world)
-    response = client.post(page_url(world), form_data(report, results="X"))
+    response = client.post(page_url(world), f.report_form_data(report, results="X"))
     assert response.status_code == 302
     report.refresh_from_db()
-    assert report.results == SECTIONS["results"]
+    assert report.results == f.REPORT_SECTIONS["results"]
 
 
 def test_posting_fields_the_form_does_not_offer_changes_nothing(client, world):
     report = make_report(world)
     client.force_login(world["users"]["reporter"])
-    data = form_data(
+    data = f.report_form_data(
         report,
         results="Đã sửa.",
         status=ReportStatus.ACCEPTED,
@@ -243,7 +230,7 @@ def test_posting_fields_the_form_does_not_offer_changes_nothing(client, world):
 def test_a_reporter_pressing_submit_only_saves(client, world):
     report = make_report(world)
     client.force_login(world["users"]["reporter"])
-    client.post(page_url(world), form_data(report, action="submit"))
+    client.post(page_url(world), f.report_form_data(report, action="submit"))
     report.refresh_from_db()
     assert report.status == ReportStatus.DRAFT
 
@@ -251,7 +238,7 @@ def test_a_reporter_pressing_submit_only_saves(client, world):
 def test_the_head_saves_and_submits_in_one_step(client, world):
     report = make_report(world)
     client.force_login(world["users"]["head"])
-    client.post(page_url(world), form_data(report, results="Bản cuối.", action="submit"))
+    client.post(page_url(world), f.report_form_data(report, results="Bản cuối.", action="submit"))
     report.refresh_from_db()
     assert (report.status, report.results) == (ReportStatus.SUBMITTED, "Bản cuối.")
 
@@ -400,7 +387,7 @@ def test_a_closed_quarter_offers_no_form_for_a_report_never_started(client, worl
     client.force_login(world["users"]["reporter"])
     body = client.get(page_url(world)).content.decode()
     assert 'name="people_situation"' not in body
-    assert client.post(page_url(world), form_data()).status_code == 403
+    assert client.post(page_url(world), f.report_form_data()).status_code == 403
     assert not UnitReport.objects.exists()
 
 

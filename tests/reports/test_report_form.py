@@ -12,13 +12,6 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-SECTIONS = {
-    "people_situation": "Tình hình ổn định.",
-    "results": "Kết quả tốt.",
-    "shortcomings": "Hạn chế nhỏ.",
-    "next_plan": "Kế hoạch quý III.",
-}
-
 
 @pytest.fixture
 def unit():
@@ -54,9 +47,7 @@ def url(unit, quarter):
 
 
 def post(client, url, report=None, **fields):
-    data = {"version": report.version if report else 0, **SECTIONS, "action": "save"}
-    data.update(fields)
-    return client.post(url, data)
+    return client.post(url, f.report_form_data(report, **fields))
 
 
 # --- The form page ----------------------------------------------------------------------
@@ -149,7 +140,7 @@ def test_the_read_view_escapes_html_and_keeps_line_breaks(client, unit, quarter,
     report = f.UnitReportFactory(
         unit=unit,
         quarter=quarter,
-        **{**SECTIONS, "results": "<img src=x onerror=alert(1)>\nDòng 2"},
+        **{**f.REPORT_SECTIONS, "results": "<img src=x onerror=alert(1)>\nDòng 2"},
     )
     services.report_submit(report=report, user=head, expected_version=report.version)
     client.force_login(f.reviewer(username="reviewer"))
@@ -173,7 +164,7 @@ def test_a_stale_save_is_refused_and_both_versions_are_shown(
     client.force_login(reporter)
     response = client.post(
         url,
-        {"version": opened_version, **SECTIONS, "results": "Bản của người báo cáo"},
+        {"version": opened_version, **f.REPORT_SECTIONS, "results": "Bản của người báo cáo"},
     )
     assert response.status_code == 409
     body = response.content.decode()
@@ -237,7 +228,7 @@ def test_a_stale_save_shows_the_indicator_values_on_record_too(
     post(client, url, report, **{f"value_{indicator.id}": "1.500"})
     client.force_login(reporter)
     response = client.post(
-        url, {"version": opened_version, **SECTIONS, f"value_{indicator.id}": "7"}
+        url, {"version": opened_version, **f.REPORT_SECTIONS, f"value_{indicator.id}": "7"}
     )
     assert response.status_code == 409
     body = response.content.decode()
