@@ -176,6 +176,14 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     percent = 50
     description = "Đã triển khai."
 
+    class Params:
+        # The unit says the work is done; it awaits the reviewer's confirmation.
+        done_claim = factory.Trait(
+            claimed_status=dm.ClaimedStatus.DONE,
+            percent=100,
+            review_status=dm.ReviewStatus.PENDING,
+        )
+
 
 class DeadlineChangeFactory(factory.django.DjangoModelFactory):
     class Meta:

@@ -122,9 +122,7 @@ def test_confirming_a_done_is_refused_to_everyone_but_reviewers(client, world, w
     update = f.ProgressUpdateFactory(
         assignment=world.a_normal,
         quarter=world.q2,
-        claimed_status="done",
-        percent=100,
-        review_status="pending",
+        done_claim=True,
     )
     client.force_login(getattr(world, who))
     response = client.post(

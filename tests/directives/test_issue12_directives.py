@@ -86,9 +86,7 @@ def claim(world, assignment=None, **kwargs):
     kwargs.setdefault("quarter", world.q2)
     return f.ProgressUpdateFactory(
         assignment=assignment or world.a_normal,
-        claimed_status=ClaimedStatus.DONE,
-        percent=100,
-        review_status=ReviewStatus.PENDING,
+        done_claim=True,
         reported_by=world.reporter_a,
         **kwargs,
     )

@@ -155,9 +155,7 @@ def test_rejecting_a_done_needs_a_comment_and_leaves_the_assignment_open(client,
     update = f.ProgressUpdateFactory(
         assignment=world.a_normal,
         quarter=world.q2,
-        claimed_status="done",
-        percent=100,
-        review_status=ReviewStatus.PENDING,
+        done_claim=True,
     )
     client.force_login(world.reviewer)
     url = reverse("directives:update_review", args=[update.pk])
@@ -233,9 +231,7 @@ def test_the_directive_page_shows_the_timeline_with_review_buttons(client, world
     f.ProgressUpdateFactory(
         assignment=world.a_normal,
         quarter=world.q2,
-        claimed_status="done",
-        percent=100,
-        review_status=ReviewStatus.PENDING,
+        done_claim=True,
         description="Đã tổ chức 12 buổi.",
     )
     f.DeadlineChangeFactory(assignment=world.b_normal, reason="Chờ hướng dẫn.")
@@ -250,9 +246,7 @@ def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
     update = f.ProgressUpdateFactory(
         assignment=world.a_normal,
         quarter=world.q2,
-        claimed_status="done",
-        percent=100,
-        review_status=ReviewStatus.PENDING,
+        done_claim=True,
     )
     client.force_login(world.reviewer)
     response = client.post(
@@ -268,9 +262,7 @@ def test_the_review_queue_comes_a_page_at_a_time(client, world, monkeypatch):
         f.ProgressUpdateFactory(
             assignment=assignment,
             quarter=world.q2,
-            claimed_status="done",
-            percent=100,
-            review_status=ReviewStatus.PENDING,
+            done_claim=True,
         )
         for assignment in (world.a_normal, world.b_normal, world.b_ongoing)
     ]
