@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from directives.models import AssignmentRole, ClaimedStatus, Confidentiality, ReviewStatus
+from directives.models import AssignmentRole, Confidentiality
 from reports import services
 from reports.models import MembershipRole, ReportStatus, UnitKind
 from tests import factories as f
@@ -115,11 +115,9 @@ def build_world(**texts) -> SimpleNamespace:
         made = f.ProgressUpdateFactory(
             assignment=assignment,
             quarter=q2,
-            claimed_status=ClaimedStatus.DONE,
-            percent=100,
+            done_claim=True,
             description=texts.get("progress_description", "Đã hoàn thành."),
             reported_by=reporter,
-            review_status=ReviewStatus.PENDING,
         )
         made.evidence.save("bien-ban.pdf", ContentFile(PDF))
         return made
