@@ -28,23 +28,14 @@ from directives.models import (
 from directives.rules import DirectiveStatus
 from directives.selectors import directive_assignments
 from tests import factories as f
-from tests.directives.world import build_world, freeze_today
+from tests.directives.world import build_world, freeze_today, new_directive_data
 
 pytestmark = pytest.mark.django_db
 
 
 def directive_data(world, **overrides):
-    data = {
-        "number": 4,
-        "title": "Xây dựng chi hội không ma túy",
-        "text": "MTTQ và các tổ chức chính trị - xã hội xây dựng chi hội không ma túy.",
-        "due_date": "2024-12-31",
-        "confidentiality": "normal",
-        "lead_units": [world.unit_a.pk],
-        "add_another": "1",
-    }
-    data.update(overrides)
-    return data
+    """Saved with "Save and add another"."""
+    return new_directive_data(world, **{"add_another": "1", **overrides})
 
 
 # ------------------------------------------------- save and add another

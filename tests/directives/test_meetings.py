@@ -12,22 +12,15 @@ from django.utils.translation import gettext
 from directives.models import Assignment, Directive, Meeting, Recommendation
 from reports.models import ReportStatus
 from tests import factories as f
+from tests.directives.world import new_directive_data
 
 pytestmark = pytest.mark.django_db
 
 
 def directive_data(world, **overrides):
-    data = {
-        "number": 4,
-        "title": "Xây dựng chi hội không ma túy",
-        "text": "MTTQ và các tổ chức chính trị - xã hội xây dựng chi hội không ma túy.",
-        "due_date": "2024-12-31",
-        "confidentiality": "normal",
-        "lead_units": [world.unit_a.pk, world.unit_b.pk],
-        "support_units": [world.unit_c.pk],
-    }
-    data.update(overrides)
-    return data
+    """Led by units A and B, supported by C."""
+    units = {"lead_units": [world.unit_a.pk, world.unit_b.pk], "support_units": [world.unit_c.pk]}
+    return new_directive_data(world, **{**units, **overrides})
 
 
 def test_a_reviewer_records_a_meeting_with_its_attending_units(client, world):

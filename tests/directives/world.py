@@ -73,6 +73,19 @@ def build_world() -> SimpleNamespace:
     )
 
 
+def new_directive_data(world: SimpleNamespace, **fields) -> dict:
+    """What the directive form posts for a new directive 4 of the meeting, led by unit A."""
+    return {
+        "number": 4,
+        "title": "Xây dựng chi hội không ma túy",
+        "text": "MTTQ và các tổ chức chính trị - xã hội xây dựng chi hội không ma túy.",
+        "due_date": "2024-12-31",
+        "confidentiality": "normal",
+        "lead_units": [world.unit_a.pk],
+        **fields,
+    }
+
+
 def freeze_today(monkeypatch, day: datetime.date = TODAY) -> None:
     """Make timezone.localdate() (and now()) answer ``day`` at 10:00 local time."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
