@@ -34,10 +34,10 @@ from common.admin import (
     DecisionActionsMixin,
     FoldedSearchMixin,
 )
-from common.numbers import FigureField, whole_units_errors
+from common.numbers import FigureField
 from common.types import StrOrPromise
 from directives import services
-from directives.forms import DIRECTIVE_FIELDS, TARGET_FIELDS
+from directives.forms import DIRECTIVE_FIELDS, TARGET_FIELDS, add_target_errors
 from directives.models import (
     COMMENT_MAX_LENGTH,
     Assignment,
@@ -305,11 +305,8 @@ class DirectiveAdminForm(forms.ModelForm):
 
     def clean(self):
         super().clean()
-        cleaned = self.cleaned_data
-        targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
-        for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
-            self.add_error(name, error)
-        return cleaned
+        add_target_errors(self)
+        return self.cleaned_data
 
 
 @admin.register(Directive)

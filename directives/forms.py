@@ -206,6 +206,15 @@ class MeetingForm(VersionedForm):
         ]
 
 
+def add_target_errors(form: forms.BaseForm) -> None:
+    """Refuse target figures in parts of a unit when the target's indicator counts whole
+    units: the directive form's rule, and the admin's."""
+    cleaned = form.cleaned_data
+    targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
+    for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
+        form.add_error(name, error)
+
+
 class DirectiveForm(VersionedForm):
     """A directive and the units that carry it out, in one form."""
 
@@ -267,9 +276,7 @@ class DirectiveForm(VersionedForm):
     def clean(self):
         super().clean()
         cleaned = self.cleaned_data
-        targets = {n: cleaned.get(n) for n in ("target_baseline", "target_min", "target_max")}
-        for name, error in whole_units_errors(cleaned.get("target_indicator"), **targets).items():
-            self.add_error(name, error)
+        add_target_errors(self)
         lead = {u.pk for u in cleaned.get("lead_units") or []}
         support = {u.pk for u in cleaned.get("support_units") or []}
         if lead & support:
