@@ -39,7 +39,8 @@ if TYPE_CHECKING:
 
 S = DirectiveStatus
 
-DONE_VALUES = [status.value for status in DONE]
+# In the order of DirectiveStatus, so pages and links are the same in every process.
+DONE_VALUES = [status.value for status in DirectiveStatus if status in DONE]
 OPEN_VALUES = [status.value for status in S if status not in DONE]
 
 

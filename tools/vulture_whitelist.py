@@ -98,6 +98,7 @@ _.section_fields  # reports/_report_form.html
 _.awaiting  # quarters/detail.html (completeness counts)
 _.not_filed  # reports/queue.html (completeness counts)
 _.submits  # reports/_workspace.html: the head's hint to submit
+_.may_start  # reports/_workspace.html: "Start the report" only for a unit that owes it
 _.filed_rate  # quarters/detail.html
 _.on_time_rate  # quarters/detail.html
 _.kind_label  # quarters/detail.html
