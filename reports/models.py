@@ -287,6 +287,10 @@ class Quarter(models.Model):
     def days_left(self, today: datetime.date | None = None) -> int:
         return rules.days_left(due_date=self.due_date, today=today or timezone.localdate())
 
+    def is_past_due(self, today: datetime.date | None = None) -> bool:
+        """Whether the reports' due date has passed (``rules.is_past_due``)."""
+        return rules.is_past_due(due_date=self.due_date, today=today or timezone.localdate())
+
 
 class Accumulation(models.TextChoices):
     FLOW = "flow", _("Flow (added up over the quarters)")

@@ -50,6 +50,11 @@ def late_from(due_date: datetime.date) -> datetime.datetime:
     )
 
 
+def is_past_due(*, due_date: datetime.date, today: datetime.date) -> bool:
+    """Whether the due date has passed: the due date itself counts in full."""
+    return today > due_date
+
+
 def report_timeliness(
     *,
     due_date: datetime.date,
@@ -70,7 +75,7 @@ def report_timeliness(
         if submitted_at is not None and is_late(due_date=due_date, submitted_at=submitted_at):
             return Timeliness.LATE
         return Timeliness.ON_TIME
-    if today > due_date:
+    if is_past_due(due_date=due_date, today=today):
         return Timeliness.MISSING
     return Timeliness.NOT_DUE
 

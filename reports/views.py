@@ -433,7 +433,7 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "counts": aggregation.completeness_counts(quarter=quarter, scope=scope, kind=kind),
             "unfiled": aggregation.units_not_filed(quarter=quarter, scope=scope, kind=kind)[:300],
             "can_review": permissions.can_review(user),
-            "past_due": timezone.localdate() > quarter.due_date,
+            "past_due": quarter.is_past_due(),
             "querystring": query.urlencode(),
         },
     )

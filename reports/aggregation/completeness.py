@@ -220,7 +220,7 @@ def completeness_counts(
     if kind:
         units = units.filter(kind=kind)
     row = units.aggregate(**_count_columns(quarter))
-    return _counts(row, past_due=today > quarter.due_date)
+    return _counts(row, past_due=quarter.is_past_due(today))
 
 
 def units_not_filed(*, quarter: Quarter, scope: Scope, kind: str = "") -> QuerySet[Unit]:
@@ -246,7 +246,7 @@ def quarter_completeness(
     today = today or timezone.localdate()
     limit = limit or UNIT_LIST_LIMIT
     units = units_with_standing(quarter=quarter, scope=scope)
-    past_due = today > quarter.due_date
+    past_due = quarter.is_past_due(today)
     grouped = units.values("kind").annotate(**_count_columns(quarter)).order_by("kind")
     by_kind_counts = {}
     total = Counts()

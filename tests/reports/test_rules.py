@@ -13,6 +13,7 @@ from reports.rules import (
     Timeliness,
     days_left,
     is_late,
+    is_past_due,
     late_from,
     local_date,
     quarter_bounds,
@@ -283,3 +284,9 @@ def test_late_from_is_the_first_moment_is_late_calls_late():
     cutoff = late_from(DUE)
     assert not is_late(due_date=DUE, submitted_at=cutoff - datetime.timedelta(seconds=1))
     assert is_late(due_date=DUE, submitted_at=cutoff)
+
+
+def test_the_due_date_itself_is_not_past_due():
+    due = datetime.date(2024, 4, 10)
+    assert not is_past_due(due_date=due, today=due)
+    assert is_past_due(due_date=due, today=due + datetime.timedelta(days=1))
