@@ -106,6 +106,7 @@ def test_a_directive_typed_before_the_session_expired_is_offered_back_after_sign
     reviewer = open_as("reviewer")
     meeting_page(reviewer, live_url)
     reviewer.get_by_role("link", name=t("Add a directive")).click()
+    reviewer.wait_for_load_state()
     form = reviewer.url
     title = "Tổ chức đối thoại với nông dân về chuyển đổi số"
     text = "Hội Nông dân chủ trì, phối hợp Tỉnh đoàn tổ chức 9 buổi đối thoại."
@@ -172,6 +173,8 @@ def test_discarding_the_offer_forgets_the_text(open_as, live_url):
     reviewer = open_as("reviewer")
     meeting_page(reviewer, live_url)
     reviewer.get_by_role("link", name=t("Add a recommendation")).click()
+    # Typed after site.js has started: a click only waits for the next page to begin.
+    reviewer.wait_for_load_state()
     reviewer.locator("[name=text]").fill("Kiến nghị sẽ bỏ đi.")
     wait_until_kept(reviewer, "Kiến nghị sẽ bỏ đi.")
     reviewer.reload()
@@ -187,6 +190,8 @@ def test_signing_out_forgets_every_kept_text(open_as, live_url):
     reviewer = open_as("reviewer")
     meeting_page(reviewer, live_url)
     reviewer.get_by_role("link", name=t("Add a recommendation")).click()
+    # Typed after site.js has started: a click only waits for the next page to begin.
+    reviewer.wait_for_load_state()
     reviewer.locator("[name=text]").fill("Kiến nghị chưa lưu.")
     wait_until_kept(reviewer, "Kiến nghị chưa lưu.")
 
