@@ -7,10 +7,19 @@ something the app showed it, and on a redirect to the sign-in page; all its
 failures are listed at once. Defects issue 12 already lists, which other
 branches fix, are in tests/walk/known_defects.py: they are expected, and an
 entry that no longer occurs fails the walk so the list cannot rot.
+
+Each role is walked once per test session, by whichever test needs it first
+(its own test, or the one that checks what all the walks reached), and kept in
+the session's temporary directory, which pytest-xdist's workers share.
 """
 
 import datetime
+import fcntl
+import os
+import pickle
+from dataclasses import dataclass
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
@@ -44,7 +53,17 @@ def demo(settings, tmp_path):
     call_command("load_demo", stdout=StringIO())
 
 
-def walk_as(role: str) -> list:
+@dataclass
+class Walk:
+    """What one role's walk found and reached."""
+
+    findings: list
+    requests: int
+    seen_url_names: set[str]
+    timings: list[tuple[float, str, str]]
+
+
+def walk_as(role: str) -> Walk:
     client = Client(raise_request_exception=False)
     username = ROLES[role]
     if username:
@@ -57,20 +76,52 @@ def walk_as(role: str) -> list:
         budget=BUDGET,
         plausible_date=quarter.start_date + datetime.timedelta(days=45),
     )
-    return walker.walk("/"), walker
+    findings = walker.walk("/")
+    return Walk(findings, walker.requests, set(walker.seen_url_names), walker.timings)
+
+
+@pytest.fixture(scope="session")
+def walks_dir(tmp_path_factory) -> Path:
+    """This session's walks, shared by pytest-xdist's workers (each has its own
+    directory under the session's)."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent
+    path = base / "walks"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+@pytest.fixture
+def walked(request, walks_dir, untracked_templates):
+    """A role's walk, walked once per session by whichever test (on whichever
+    worker) asks first: a walk is hundreds of requests, and the test that checks
+    what all the walks reached needs every role's."""
+
+    def walked(role: str) -> Walk:
+        kept = walks_dir / f"{role}.pickle"
+        with open(walks_dir / f"{role}.lock", "w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be walking it now
+            if not kept.exists():
+                request.getfixturevalue("demo")
+                kept.write_bytes(pickle.dumps(walk_as(role)))
+            return pickle.loads(kept.read_bytes())  # noqa: S301 - written just above
+
+    return walked
 
 
 @pytest.mark.parametrize("role", list(ROLES))
-def test_every_link_and_button_the_app_shows_works(role, demo):
-    findings, walker = walk_as(role)
+def test_every_link_and_button_the_app_shows_works(role, walked):
+    walk = walked(role)
+    findings = walk.findings
 
     expected = [d for d in KNOWN_DEFECTS if role in d.roles]
     known = [f for f in findings if any(d.matches(f) for d in expected)]
     new = [f for f in findings if f not in known]
     gone = [d for d in expected if not any(d.matches(f) for f in findings)]
-    summary = f"{walker.requests} requests, {len(walker.seen_url_names)} views"
-    slowest = sorted(walker.timings, reverse=True)[:8]
-    print(summary, f"{sum(t for t, _, _ in walker.timings):.1f} s in requests; slowest:")
+    summary = f"{walk.requests} requests, {len(walk.seen_url_names)} views"
+    slowest = sorted(walk.timings, reverse=True)[:8]
+    print(summary, f"{sum(t for t, _, _ in walk.timings):.1f} s in requests; slowest:")
     print("\n".join(f"  {t:.2f} s {method.upper()} {url}" for t, method, url in slowest))
     problems = []
     if new:
@@ -112,10 +163,9 @@ NOT_LINKED = {"healthz", "favicon", "directives:evidence"}
 NOT_REACHED = {"reports:submit", "reports:reopen"}
 
 
-def test_the_walk_reaches_every_page_and_button_of_the_app(demo):
+def test_the_walk_reaches_every_page_and_button_of_the_app(walked):
     # A page or form added later joins the walk, or this says which one it missed.
     seen = set()
     for role in ROLES:
-        _findings, walker = walk_as(role)
-        seen |= set(walker.seen_url_names)
+        seen |= walked(role).seen_url_names
     assert app_url_names() - NOT_LINKED - NOT_REACHED - seen == set()
