@@ -8,7 +8,8 @@ from django.urls import reverse
 from tests import factories as f
 from tests.directives.world import build_world, freeze_today
 
-pytestmark = pytest.mark.django_db
+# Many requests, none reading response.context: rendered as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("untracked_templates")]
 
 ODD = ["²", "٣", "1e9", "-1", "99999999999999999999", "", "abc", "0", "1.5", " 2"]
 

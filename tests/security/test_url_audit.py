@@ -15,7 +15,8 @@ from django.urls import reverse
 
 from tests.security.world import ROLES, build_world, login, project_url_names
 
-pytestmark = pytest.mark.django_db
+# Many requests, none reading response.context: rendered as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("untracked_templates")]
 
 A, RU, HU, RV, REV, LEAD, ADM = ROLES
 

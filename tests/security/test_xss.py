@@ -18,7 +18,8 @@ from reports import services as report_services
 from tests.security.test_url_audit import GET_CASES, url_of
 from tests.security.world import build_world, login
 
-pytestmark = pytest.mark.django_db
+# Many requests, none reading response.context: rendered as in production.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("untracked_templates")]
 
 PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)>"
 ESCAPED = "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"
