@@ -3,6 +3,37 @@ from django.template import Template
 from django.utils import translation
 
 
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    if marker and (marker.args[:1] == (True,) or marker.kwargs.get("transaction")):
+        return True
+    return bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked ``slow`` first, so that none starts late and leaves one worker of
+    ``-n`` running alone at the end. Transactional tests stay where pytest-django puts
+    them, after the others: they empty the database when they finish."""
+    items.sort(key=lambda item: not (item.get_closest_marker("slow") and not _transactional(item)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """With ``-n``, each worker takes the next test when it has finished one, rather
+    than batches of a hundred fixed in advance (``--maxschedchunk=1``): the slow
+    tests, first, spread over the workers, which then finish together. The order
+    each worker runs its tests in stays the collection's, so transactional tests
+    still come after the others on every worker (xdist's ``worksteal`` breaks that).
+    """
+    if config.getvalue("dist") == "load" and config.getvalue("maxschedchunk") is None:
+        from xdist.scheduler import LoadScheduling
+
+        scheduler = LoadScheduling(config, log)
+        scheduler.maxschedchunk = 1
+        return scheduler
+    return None
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     """Fast hashing and in-memory mail in every test; English-free Vietnamese UI."""

@@ -476,6 +476,7 @@ def _xlsx(response):
     return load_workbook(io.BytesIO(response.content))
 
 
+@pytest.mark.slow
 def test_hostile_text_goes_through_to_the_end(client, world, tmp_path):
     for case in CASES + [admin_case(model) for model in admin_models()]:
         if not case.fields:

@@ -61,6 +61,7 @@ def test_no_page_fails_on_a_meeting_stored_at_an_odd_time(client, world, odd):
 ODD_DAYS = [datetime.date(1, 1, 1), datetime.date(9999, 12, 31)]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("odd", ODD_DAYS, ids=["year-1", "year-9999"])
 def test_no_page_fails_on_odd_dates_stored_anywhere(client, world, odd, untracked_templates):
     Meeting.objects.filter(pk=world.meeting.pk).update(

@@ -110,6 +110,7 @@ def direct_counts(world, visible: "Q | None" = None, unit_ids=None) -> dict:
     }
 
 
+@pytest.mark.slow
 def test_every_province_number_equals_a_direct_count(client, world):
     client.force_login(world.leader)
     context = client.get(reverse("directives:dashboard")).context

@@ -57,6 +57,7 @@ def settle_constraints() -> None:
     connection.check_constraints()
 
 
+@pytest.mark.slow
 def test_a_round_trip_loses_nothing(tmp_path, settings):
     update = build_site()
     evidence = Path(settings.MEDIA_ROOT) / update.evidence.name
@@ -102,6 +103,7 @@ def test_restore_refuses_a_database_already_in_use(tmp_path):
         call_command("restore", str(archive), stdout=io.StringIO())
 
 
+@pytest.mark.slow
 def test_restore_with_force_replaces_what_is_there(tmp_path):
     build_site()
     archive = tmp_path / "b.tar.gz"
@@ -142,6 +144,7 @@ def test_sessions_content_types_and_permissions_are_left_to_migrate():
     assert set(EXCLUDED) == {"contenttypes", "auth.permission", "sessions"}
 
 
+@pytest.mark.slow
 def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
     """From one SQLite file to another, through the command line, as an operator would."""
     repo = Path(__file__).resolve().parents[2]

@@ -109,6 +109,7 @@ def requests_for(value: str):
     yield [(name, value) for name in PARAMETERS] + [(name, "1") for name in PARAMETERS]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", ["reporter_u", "reviewer"])
 def test_hostile_query_strings_never_give_a_500_nor_change_data(world, role, untracked_templates):
     client = login(Client(raise_request_exception=False), world, role)

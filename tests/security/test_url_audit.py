@@ -373,6 +373,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
     assert project_url_names() - read_only == posted
 
 
+@pytest.mark.slow
 def test_every_role_gets_the_expected_answer_on_every_url(client, world):
     wrong = []
     for case, name, kwargs, expected in GET_CASES:

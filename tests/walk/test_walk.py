@@ -110,6 +110,7 @@ def walked(request, walks_dir, untracked_templates):
     return walked
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_link_and_button_the_app_shows_works(role, walked):
     walk = walked(role)
@@ -165,6 +166,7 @@ NOT_REACHED = {"reports:submit", "reports:reopen"}
 
 def test_the_walk_reaches_every_page_and_button_of_the_app(walked):
     # A page or form added later joins the walk, or this says which one it missed.
+    # Not marked slow: it runs late, when the roles' own tests have walked them.
     seen = set()
     for role in ROLES:
         seen |= walked(role).seen_url_names
