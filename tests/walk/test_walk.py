@@ -24,7 +24,8 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver
 
 from reports.models import Quarter
@@ -47,10 +48,22 @@ ROLES = {
 BUDGET = 450
 
 
-@pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", stdout=StringIO())
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo, loaded once for the module's walks and rolled back after them: every
+    request of a walk is rolled back, so each walk starts from the demo as loaded.
+
+    Module-scoped, so it runs before conftest's per-test settings: it sets the fast
+    password hasher itself.
+    """
+    walk_settings = override_settings(
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    )
+    with django_db_blocker.unblock(), walk_settings, transaction.atomic():
+        call_command("load_demo", stdout=StringIO())
+        yield
+        transaction.set_rollback(True)
 
 
 @dataclass
@@ -93,7 +106,7 @@ def walks_dir(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def walked(request, walks_dir, untracked_templates):
+def walked(demo, walks_dir, untracked_templates):
     """A role's walk, walked once per session by whichever test (on whichever
     worker) asks first: a walk is hundreds of requests, and the test that checks
     what all the walks reached needs every role's."""
@@ -103,7 +116,6 @@ def walked(request, walks_dir, untracked_templates):
         with open(walks_dir / f"{role}.lock", "w") as lock:
             fcntl.flock(lock, fcntl.LOCK_EX)  # another worker may be walking it now
             if not kept.exists():
-                request.getfixturevalue("demo")
                 kept.write_bytes(pickle.dumps(walk_as(role)))
             return pickle.loads(kept.read_bytes())  # noqa: S301 - written just above
 
