@@ -4,6 +4,7 @@ import difflib
 import io
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tarfile
@@ -172,9 +173,11 @@ def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
 
     archive = tmp_path / "site.tar.gz"
     manage("old.sqlite3", "migrate", "--noinput")
+    # The fresh database: a copy of the old one just migrated, exactly what
+    # `migrate` makes of an empty file, without its seconds of CPU a second time.
+    shutil.copyfile(tmp_path / "old.sqlite3", tmp_path / "new.sqlite3")
     manage("old.sqlite3", "load_demo", "--password", "danvan2024-backup")
     manage("old.sqlite3", "backup", "--output", str(archive))
-    manage("new.sqlite3", "migrate", "--noinput")
     manage("new.sqlite3", "restore", str(archive))
     dump = ["dumpdata", "--format", "xml", "--natural-foreign", "--natural-primary"]
     dump += ["--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions"]
