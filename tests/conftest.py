@@ -1,6 +1,15 @@
+import os
+
 import pytest
 from django.template import Template
 from django.utils import translation
+from hypothesis import settings as hypothesis_settings
+
+# Property-based tests ask for a multiple of the profile's number of examples: of
+# Hypothesis's default 100, or of 1000 with HYPOTHESIS_PROFILE=thorough. Loaded here,
+# before the test modules make their settings from it.
+hypothesis_settings.register_profile("thorough", max_examples=1000)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 
 def _transactional(item: pytest.Item) -> bool:

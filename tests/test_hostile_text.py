@@ -413,8 +413,10 @@ def texts_for(case: Case, draw_text, overlong: str | None) -> dict[str, str]:
     return texts
 
 
+# Each example posts a form and opens the pages that show it: 4 (25 with
+# HYPOTHESIS_PROFILE=thorough).
 HYPOTHESIS = settings(
-    max_examples=4,
+    max_examples=max(4, settings.default.max_examples // 40),
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],

@@ -153,7 +153,7 @@ hostile_text = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None, derandomize=True)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None, derandomize=True)
 @given(hostile_text)
 def test_cleaned_text_is_nfc_free_of_controls_and_stable(text):
     cleaned = clean_text(text)
@@ -164,7 +164,7 @@ def test_cleaned_text_is_nfc_free_of_controls_and_stable(text):
     cleaned.encode("utf-8")
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@settings(max_examples=2 * settings.default.max_examples, deadline=None, derandomize=True)
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp"))))
 def test_clean_text_keeps_ordinary_text_except_for_composition(text):
     assert clean_text(text) == unicodedata.normalize(

@@ -126,13 +126,13 @@ def test_figures_are_printed_grouped_with_decimals_only_when_any():
 figures = st.decimals(min_value=0, max_value=VALUE_MAX, places=2, allow_nan=False)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)
 @given(value=figures, language=st.sampled_from(["vi", "en"]))
 def test_a_printed_figure_reads_back_as_the_same_figure(value, language):
     assert parse_figure(format_figure(value, language=language), language=language) == value
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=settings.default.max_examples, deadline=None)
 @given(value=st.integers(min_value=0, max_value=int(VALUE_MAX)))
 def test_a_printed_whole_figure_reads_back_as_whole(value):
     text = format_figure(value, language="vi")
@@ -282,7 +282,7 @@ def test_the_admin_reads_an_indicators_ceiling_and_offers_whole_units():
     assert "whole_numbers" in form.fields
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=3 * settings.default.max_examples, deadline=None)
 @given(
     text=st.one_of(
         st.text(max_size=60),
