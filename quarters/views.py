@@ -63,6 +63,14 @@ def _chart_data(summary) -> dict:
     }
 
 
+def _number_refused(request: HttpRequest, quarter: Quarter, *, anchor: str) -> HttpResponse:
+    """Back to the quarter's form a document number was typed in, saying why."""
+    messages.error(
+        request, _("The document number must be a whole number, such as 12, or left empty.")
+    )
+    return redirect(quarter.get_absolute_url() + anchor)
+
+
 @login_required
 @require_GET
 def quarter_list(request: HttpRequest) -> HttpResponse:
@@ -150,11 +158,7 @@ def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     scope = _scope_or_403(request.user)
     number = document_number(request.GET.get("number"))
     if number is None:
-        messages.error(
-            request,
-            _("The document number must be a whole number, such as 12, or left empty."),
-        )
-        return redirect(quarter.get_absolute_url() + "#exports")
+        return _number_refused(request, quarter, anchor="#exports")
     summary = quarter_summary(quarter=quarter, scope=scope)
     return _download(
         consolidated_report_docx(summary=summary, number=number),
@@ -195,11 +199,7 @@ def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> Http
         raise Http404(_("There is no such meeting in this quarter."))
     number = document_number(request.GET.get("number"))
     if number is None:
-        messages.error(
-            request,
-            _("The document number must be a whole number, such as 12, or left empty."),
-        )
-        return redirect(quarter.get_absolute_url() + "#meetings")
+        return _number_refused(request, quarter, anchor="#meetings")
     return _download(
         conclusion_notice_docx(request.user, meeting=meeting, number=number),
         f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}.docx",
