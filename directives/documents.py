@@ -30,11 +30,11 @@ from common.documents.docx import (
     to_bytes,
 )
 from common.documents.xlsx import xlsx_append
-from directives import permissions, query, selectors
+from directives import query, selectors
 from directives.models import AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
 from reports.models import Quarter
-from reports.permissions import NO_UNITS
+from reports.permissions import scope_of_reads
 
 if TYPE_CHECKING:
     from directives.query import DirectiveWithStatus
@@ -52,7 +52,7 @@ STATUS_TITLES: dict[str, str] = {  # by DirectiveStatus value
 
 def _scoped(user, directives: QuerySet[DirectiveWithStatus]) -> QuerySet[DirectiveWithStatus]:
     """Unit staff see their own units' directives only, as on the quarter page."""
-    return selectors.directives_in_scope(directives, permissions.scope_for(user) or NO_UNITS)
+    return selectors.directives_in_scope(directives, scope_of_reads(user))
 
 
 def _units(directive: Directive, role: str) -> str:

@@ -140,6 +140,12 @@ def scope_for(user: AnyUser) -> Scope | None:
     return None
 
 
+def scope_of_reads(user: AnyUser) -> Scope:
+    """``scope_for``, or no unit at all for a user without one: for reads a permission
+    already guards, which then simply find nothing."""
+    return scope_for(user) or NO_UNITS
+
+
 # --- Unit reports ---------------------------------------------------------
 # A report's "existence is private" while it is a draft or returned: only its
 # unit (and the administrator) may know of it, so everyone else gets a 404.

@@ -415,7 +415,7 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     user = request.user
     if not permissions.can_see_queue(user):
         raise PermissionDenied
-    scope = permissions.scope_for(user) or permissions.NO_UNITS
+    scope = permissions.scope_of_reads(user)
     filters = QueueFilter(request.GET, queryset=selectors.queue_reports(quarter, scope=scope))
     kind = filters.form.data.get("kind", "") if filters.is_valid() else ""
     kind = kind if kind in UnitKind.values else ""

@@ -30,7 +30,7 @@ from directives.selectors.visible import (
 )
 from reports import aggregation
 from reports.models import ReportStatus
-from reports.permissions import NO_UNITS, AnyUser, Scope, scope_for
+from reports.permissions import AnyUser, Scope, scope_of_reads
 from reports.rules import Timeliness, report_timeliness
 
 if TYPE_CHECKING:
@@ -156,7 +156,7 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
     ``ROWS_SHOWN`` of each) and the meeting's own directives, all of them.
     A fixed number of queries."""
     today = today or timezone.localdate()
-    scope = scope_for(user) or NO_UNITS
+    scope = scope_of_reads(user)
     return {
         **_report_completeness(meeting, scope=scope, today=today),
         **_open_per_unit(user, quarter=quarter, today=today),

@@ -33,7 +33,7 @@ from directives.selectors.visible import (
 from reports.models import (
     Quarter,
 )
-from reports.permissions import NO_UNITS, AnyUser
+from reports.permissions import AnyUser, scope_of_reads
 from reports.rules import rate
 
 # ---------------------------------------------------------------- dashboard
@@ -112,7 +112,7 @@ def _empty_tally() -> dict:
 def _scoped(user: AnyUser, meeting_quarter: Quarter | None):
     """What the user's dashboard counts: the visible directives and assignments of the
     user's scope (``permissions.scope_for``), of one meeting quarter if given."""
-    scope = permissions.scope_for(user) or NO_UNITS
+    scope = scope_of_reads(user)
     directives = directives_in_scope(directives_visible_to(user), scope)
     assignments = scope.filter(assignments_visible_to(user))
     if meeting_quarter is not None:
