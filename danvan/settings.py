@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "reports",
     "directives",
     "quarters",
+    "structure",
     "sampledata",
 ]
 

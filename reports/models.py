@@ -146,6 +146,14 @@ class Unit(models.Model):
         ends_ok = self.valid_to is None or day <= self.valid_to
         return starts_ok and ends_ok
 
+    def name_on(self, day: datetime.date) -> str:
+        """The name the unit's documents carry on ``day``: the first former name still
+        in use then, else today's (renamings are recorded as ``UnitName``)."""
+        for former in sorted(self.former_names.all(), key=lambda f: f.used_until):
+            if day <= former.used_until:
+                return former.name
+        return self.name
+
     def owes_report_for(self, quarter: "Quarter") -> bool:
         """Whether the unit owes (and may start) a report for ``quarter``.
 
@@ -157,6 +165,128 @@ class Unit(models.Model):
         ``Unit.objects.owing_report_for``.
         """
         return self.submits_reports and self.is_active_on(quarter.end_date)
+
+
+class ReorganisationKind(models.TextChoices):
+    MERGE = "merge", _("Merger")
+    SPLIT = "split", _("Split")
+    RENAME = "rename", _("Renaming")
+    MOVE = "move", _("Move to another parent")
+    DISSOLVE = "dissolve", _("Dissolution")
+
+
+class Reorganisation(models.Model):
+    """A change of the structure, as decided: what, from when, and by which document.
+
+    Carried out only by ``structure.services`` (the admin's wizard and the
+    ``reorganise`` command), which sets the units' validity, successors, names and
+    parents, records the ``UnitLink``s and ``UnitName``s, and hands over what was
+    open (``structure.models.Handover``) in the same transaction.
+    """
+
+    kind = models.CharField(_("kind"), max_length=10, choices=ReorganisationKind.choices)
+    effective_on = BoundedDateField(_("effective from"))
+    decision_number = CleanCharField(_("decision number"), max_length=100)
+    decision_date = BoundedDateField(_("decision date"))
+    summary = CleanTextField(_("summary"), max_length=NOTE_MAX_LENGTH * 4, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("reorganisation")
+        verbose_name_plural = _("reorganisations")
+        ordering = ["-effective_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.effective_on:%d/%m/%Y} · {self.decision_number}"
+
+
+class UnitLink(models.Model):
+    """A predecessor's work (and its figures, by ``share``) carried on by a successor.
+
+    A merger links each old unit to the new one with share 1; a split links the old
+    unit to each new one with the share of its figures the decision gave it.
+    Comparisons across quarters read these links (``reports.aggregation.lineage``).
+    """
+
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("reorganisation"),
+        on_delete=models.PROTECT,
+        related_name="links",
+    )
+    predecessor = models.ForeignKey(
+        Unit,
+        verbose_name=_("predecessor"),
+        on_delete=models.PROTECT,
+        related_name="successor_links",
+    )
+    successor = models.ForeignKey(
+        Unit,
+        verbose_name=_("successor"),
+        on_delete=models.PROTECT,
+        related_name="predecessor_links",
+    )
+    share = models.DecimalField(
+        _("share of figures"),
+        max_digits=5,
+        decimal_places=4,
+        default=1,
+        validators=[MinValueValidator(0), MaxValueValidator(1)],
+    )
+
+    class Meta:
+        verbose_name = _("unit link")
+        verbose_name_plural = _("unit links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["predecessor", "successor"], name="unit_link_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=Q(share__gt=0) & Q(share__lte=1), name="unit_link_share_0_to_1"
+            ),
+            models.CheckConstraint(
+                condition=~Q(predecessor=F("successor")), name="unit_link_not_to_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.share:%})"
+
+
+class UnitName(models.Model):
+    """A name a unit carried until a renaming: documents dated before ``used_until``
+    (inclusive) carry it (``Unit.name_on``)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="former_names"
+    )
+    name = CleanCharField(_("name"), max_length=200)
+    short_name = CleanCharField(_("short name"), max_length=80, blank=True)
+    used_until = BoundedDateField(_("used until"))
+    reorganisation = models.ForeignKey(
+        Reorganisation,
+        verbose_name=_("reorganisation"),
+        on_delete=models.PROTECT,
+        related_name="former_names",
+    )
+
+    class Meta:
+        verbose_name = _("former name")
+        verbose_name_plural = _("former names")
+        ordering = ["unit", "used_until"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "used_until"], name="unit_name_once_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} (→ {self.used_until:%d/%m/%Y})"
 
 
 class MembershipRole(models.TextChoices):
@@ -211,6 +341,14 @@ class QuarterQuerySet(models.QuerySet["Quarter"]):
     def current(self) -> "Quarter | None":
         """The quarter units are working on: the latest one not yet closed."""
         return self.filter(closed=False).order_by("-year", "-number").first()
+
+    def ending_after(self, day: datetime.date) -> "QuarterQuerySet":
+        """Quarters whose last day is after ``day``: the one holding ``day`` (unless
+        ``day`` is its last) and every later one."""
+        number = (day.month - 1) // 3 + 1
+        if day == rules.quarter_bounds(day.year, number)[1]:
+            return self.filter(Q(year__gt=day.year) | Q(year=day.year, number__gt=number))
+        return self.filter(Q(year__gt=day.year) | Q(year=day.year, number__gte=number))
 
     def figures_changed(self) -> int:
         """Mark these quarters' indicator figures as changed (see ``Quarter.figures_token``)."""
