@@ -13,12 +13,27 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, FloatField, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    FloatField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
+from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.types import StrOrPromise
 from reports.aggregation.completeness import counted_reports
+from reports.aggregation.lineage import NO_LINEAGE, Lineage, lineage_of
 from reports.aggregation.quarters import quarter_keys_back, quarter_label
 from reports.models import (
     Accumulation,
@@ -137,6 +152,8 @@ class QuarterFigures:
     quarter_labels: list[str]  # the trend window, oldest first
     indicators: list[Indicator]
     tables: list[FigureTable]  # the province first, then each kind that reported
+    # The predecessors whose figures the earlier quarters include ("gồm số liệu của …").
+    includes: list[str] = field(default_factory=list)
 
     @property
     def province(self) -> FigureTable:
@@ -161,11 +178,38 @@ def _counted_values(*, scope: Scope) -> QuerySet[IndicatorValue]:
     return scope.filter(values, "report__unit_id")
 
 
+def _weighted_sum(lineage: Lineage) -> Sum:
+    """The sum of the values, a predecessor's taken by the share its successor carries
+    on (``lineage``); rates and percentages (mean indicators) are never weighted."""
+    if not lineage:
+        return Sum("value")
+    by_weight: dict[Decimal, list[int]] = defaultdict(list)
+    for unit_id, weight in lineage.weights.items():
+        by_weight[weight].append(unit_id)
+    decimal = DecimalField(max_digits=VALUE_MAX_DIGITS + 5, decimal_places=VALUE_DECIMAL_PLACES)
+    weighted = Case(
+        *(
+            When(report__unit_id__in=unit_ids, then=F("value") * Value(weight))
+            for weight, unit_ids in by_weight.items()
+            if weight != 1
+        ),
+        default=F("value"),
+        output_field=decimal,
+    )
+    value = Case(
+        When(indicator__aggregation=Aggregation.MEAN, then=F("value")),
+        default=weighted,
+        output_field=decimal,
+    )
+    return Sum(value)
+
+
 def _grouped_values(
-    quarters: list[Quarter], scope: Scope
+    quarters: list[Quarter], scope: Scope, lineage: Lineage = NO_LINEAGE
 ) -> dict[int, list[tuple[int, str, Decimal | None, int]]]:
     """Each quarter's counted values summed by indicator and kind of unit (1 query at most):
-    ``{quarter id: [(indicator id, kind, total, count), …]}``.
+    ``{quarter id: [(indicator id, kind, total, count), …]}``; with the scope's
+    predecessors' values (``lineage``) where it has any.
 
     The province's sums are the expensive part at national scale (every value of
     eight quarters), so they are cached per quarter under its ``figures_token``,
@@ -180,16 +224,21 @@ def _grouped_values(
     if not missing:
         return grouped
     fetched: dict[int, list] = {quarter_id: [] for quarter_id in missing}
+    if lineage:
+        scope = Scope(unit_ids=frozenset(scope.unit_ids or ()) | frozenset(lineage.weights))
     rows = (
         _counted_values(scope=scope)
         .filter(report__quarter_id__in=missing)
         .values("report__quarter_id", "indicator_id", "report__unit__kind")
-        .annotate(total=Sum("value"), count=Count("id"))
+        .annotate(total=_weighted_sum(lineage), count=Count("id"))
         .order_by()
     )
     for row in rows:
+        total = row["total"]
+        if lineage and total is not None:
+            total = _round(Decimal(total))
         fetched[row["report__quarter_id"]].append(
-            (row["indicator_id"], row["report__unit__kind"], row["total"], row["count"])
+            (row["indicator_id"], row["report__unit__kind"], total, row["count"])
         )
     if scope.is_province:
         cache.set_many(
@@ -213,7 +262,8 @@ def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> lis
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     """Indicator figures for the province and each kind of unit (3 queries; 2 when the
-    province's sums are cached).
+    province's sums are cached; for units that carry on predecessors' work, one more
+    a generation of them, ``lineage_of``).
 
     Columns: this quarter, the previous quarter, the same quarter last year,
     year-to-date and the same period last year. Year-to-date respects the
@@ -229,11 +279,12 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         if (q.year, q.number) in key_set
     ]
     key_of = {q.id: (q.year, q.number) for q in quarters}
+    lineage = lineage_of(scope)
     # cells[scope key][indicator id][(year, number)]
     cells: dict[str, dict[int, dict[tuple[int, int], Cell]]] = defaultdict(
         lambda: defaultdict(dict)
     )
-    for quarter_id, rows in _grouped_values(quarters, scope).items():
+    for quarter_id, rows in _grouped_values(quarters, scope, lineage).items():
         key = key_of[quarter_id]
         for indicator_id, kind, total, count in rows:
             for table_key in (PROVINCE, kind):
@@ -296,6 +347,7 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         quarter_labels=[quarter_label(*key) for key in keys],
         indicators=indicators,
         tables=tables,
+        includes=lineage.names() if lineage else [],
     )
 
 

@@ -1,0 +1,106 @@
+"""A successor's earlier quarters include its predecessors' counted values, through
+the chain of reorganisations and by a split's share, and the page says so."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from reports import aggregation
+from reports.models import Accumulation, Aggregation, ReportStatus, UnitKind
+from reports.permissions import Scope
+from structure import services
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _decision(day):
+    return services.Decision(number="QĐ sample", date=day, effective_on=day)
+
+
+@pytest.fixture
+def history():
+    """Q2/2025 filed by two units that merge on 01/07/2025; Q3/2025 by their successor."""
+    q2 = f.QuarterFactory(year=2025, number=2)
+    q3 = f.QuarterFactory(year=2025, number=3)
+    flow = f.IndicatorFactory(code="MEETINGS", accumulation=Accumulation.FLOW)
+    rate = f.IndicatorFactory(code="RATE", measure="%", aggregation=Aggregation.MEAN)
+    old_a = f.UnitFactory(code="a", name="Thành ủy A", kind=UnitKind.PARTY_COMMITTEE)
+    old_b = f.UnitFactory(code="b", name="Huyện ủy B", kind=UnitKind.PARTY_COMMITTEE)
+    for unit, meetings, percent in ((old_a, 30, 80), (old_b, 12, 90)):
+        report = f.UnitReportFactory(unit=unit, quarter=q2, status=ReportStatus.ACCEPTED)
+        f.IndicatorValueFactory(report=report, indicator=flow, value=meetings)
+        f.IndicatorValueFactory(report=report, indicator=rate, value=percent)
+    outcome = services.merge_units(
+        units=[old_a, old_b],
+        into=services.NewUnit(code="ab", name="Đảng ủy phường AB", kind=UnitKind.PARTY_COMMITTEE),
+        decision=_decision(datetime.date(2025, 7, 1)),
+        user=None,
+    )
+    successor = outcome.created_units[0]
+    report = f.UnitReportFactory(unit=successor, quarter=q3, status=ReportStatus.SUBMITTED)
+    f.IndicatorValueFactory(report=report, indicator=flow, value=50)
+    f.IndicatorValueFactory(report=report, indicator=rate, value=70)
+    return {"q3": q3, "flow": flow, "rate": rate, "successor": successor}
+
+
+def _row(figures, indicator):
+    return next(row for row in figures.province.rows if row.indicator == indicator)
+
+
+def test_the_successors_previous_quarter_includes_its_predecessors(history):
+    scope = Scope(unit_ids=frozenset({history["successor"].id}))
+    figures = aggregation.quarter_figures(quarter=history["q3"], scope=scope)
+
+    meetings = _row(figures, history["flow"])
+    assert meetings.current == 50
+    assert meetings.previous == 42  # 30 + 12, filed by the two old units
+    assert meetings.change_previous == 8
+    assert meetings.ytd == 92  # the year so far: the old units' Q2 and the successor's Q3
+    assert _row(figures, history["rate"]).previous == Decimal("85.00")  # a mean, never weighted
+    assert set(figures.includes) == {"Thành ủy A", "Huyện ủy B"}
+
+
+def test_a_split_carries_its_share_and_a_later_merger_the_whole_chain(history):
+    successor = history["successor"]
+    parts = [
+        services.SplitPart(
+            unit=services.NewUnit(code="c", name="Phường C", kind=UnitKind.PARTY_COMMITTEE),
+            share=Decimal("0.25"),
+        ),
+        services.SplitPart(
+            unit=services.NewUnit(code="d", name="Phường D", kind=UnitKind.PARTY_COMMITTEE),
+            share=Decimal("0.75"),
+        ),
+    ]
+    q4 = f.QuarterFactory(year=2025, number=4)
+    outcome = services.split_unit(
+        unit=successor,
+        parts=parts,
+        assignment_parts={},
+        decision=_decision(datetime.date(2025, 10, 1)),
+        user=None,
+    )
+    c = outcome.created_units[0]
+    figures = aggregation.quarter_figures(quarter=q4, scope=Scope(unit_ids=frozenset({c.id})))
+
+    meetings = _row(figures, history["flow"])
+    assert meetings.previous == Decimal("12.50")  # a quarter of the successor's 50
+    assert meetings.trend[-3] == Decimal("10.50")  # Q2/2025: a quarter of 30 + 12
+    assert "Đảng ủy phường AB (25%)" in figures.includes
+
+
+def test_the_whole_province_counts_every_value_once(history):
+    figures = aggregation.quarter_figures(quarter=history["q3"], scope=aggregation.PROVINCE_SCOPE)
+    assert _row(figures, history["flow"]).previous == 42
+    assert figures.includes == []
+
+
+def test_the_quarter_page_says_whose_figures_it_includes(client, history):
+    client.force_login(f.member(history["successor"]))
+    response = client.get(history["q3"].get_absolute_url())
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "data-lineage" in page
+    assert "Thành ủy A" in page and "Huyện ủy B" in page
