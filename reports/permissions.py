@@ -14,6 +14,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from common.types import StrOrPromise
+from reports.lineage import predecessor_weights
 from reports.models import MembershipRole, ReportStatus
 
 # The groups' names are codes (kept in the database and in every backup);
@@ -52,6 +53,24 @@ def unit_roles(user: AnyUser) -> dict[int, str]:
     if "_danvan_unit_roles" not in cache:
         cache["_danvan_unit_roles"] = dict(user.memberships.values_list("unit_id", "role"))
     return cache["_danvan_unit_roles"]
+
+
+def inherited_unit_ids(user: AnyUser) -> frozenset[int]:
+    """The predecessors of the user's units (through every reorganisation): their filed
+    reports are the history of the user's units (one query a generation, then cached)."""
+    if not user.is_authenticated:
+        return frozenset()
+    cache = user.__dict__
+    if "_danvan_inherited" not in cache:
+        own = unit_roles(user)
+        cache["_danvan_inherited"] = frozenset(predecessor_weights(own)) if own else frozenset()
+    return cache["_danvan_inherited"]
+
+
+def inherits_from(user: AnyUser, unit_id: int) -> bool:
+    """Whether one of the user's units carries on ``unit_id``'s work after a
+    reorganisation (merged into it, split into it, through any chain)."""
+    return unit_id in inherited_unit_ids(user)
 
 
 def is_reviewer(user: AnyUser) -> bool:
@@ -163,14 +182,19 @@ def can_work_on_unit_reports(user: AnyUser, unit_id: int) -> bool:
 
 
 def can_view_report(user: AnyUser, report) -> bool:
-    """The report's current text: members of the unit always; reviewers, leadership
-    and admin while it is filed (submitted or accepted), when that text is what was
-    submitted. See ``can_view_submitted_versions`` for what was submitted before."""
+    """The report's current text: members of the unit always; reviewers, leadership,
+    admin and the members of a successor unit (``inherits_from``) while it is filed
+    (submitted or accepted), when that text is what was submitted. See
+    ``can_view_submitted_versions`` for what was submitted before."""
     if not user.is_authenticated:
         return False
     if report.is_editable_status:
         return can_work_on_unit_reports(user, report.unit_id)
-    return is_member_of(user, report.unit_id) or sees_all_units(user)
+    return (
+        is_member_of(user, report.unit_id)
+        or inherits_from(user, report.unit_id)
+        or sees_all_units(user)
+    )
 
 
 # Every status a report the unit has sent can be in: a returned one too.
@@ -200,15 +224,18 @@ def queue_status_choices() -> list[tuple[str, StrOrPromise]]:
 def can_view_submitted_versions(user: AnyUser, report) -> bool:
     """What the unit submitted, and the review of it, read-only.
 
-    Members of the unit and admin always; reviewers and leadership once the
-    report was first submitted, also while it is back with the unit (they read
-    what was submitted then, never the unit's unsubmitted edits).
+    Members of the unit and admin always; reviewers, leadership and the members
+    of a successor unit (``inherits_from``) once the report was first submitted,
+    also while it is back with the unit (they read what was submitted then, never
+    the unit's unsubmitted edits).
     """
     if not user.is_authenticated:
         return False
     if can_work_on_unit_reports(user, report.unit_id):
         return True
-    return has_been_submitted(report) and sees_all_units(user)
+    return has_been_submitted(report) and (
+        sees_all_units(user) or inherits_from(user, report.unit_id)
+    )
 
 
 def can_start_report(user: AnyUser, unit, quarter) -> bool:

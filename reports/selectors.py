@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.text import search_words
 from reports import permissions
+from reports.lineage import predecessor_weights
 from reports.models import (
     Indicator,
     IndicatorValue,
@@ -42,7 +43,8 @@ def memberships_of(user) -> QuerySet[Membership]:
 def reports_visible_to(user) -> QuerySet[UnitReport]:
     """Every report the user may open: the twin of ``can_view_submitted_versions``.
 
-    Own units' reports in any status; for reviewers and leadership every report
+    Own units' reports in any status, and those the units' predecessors submitted
+    (``permissions.inherits_from``); for reviewers and leadership every report
     that was ever submitted (of a returned one they read what was submitted);
     for the administrator everything.
     """
@@ -54,7 +56,8 @@ def reports_visible_to(user) -> QuerySet[UnitReport]:
     own = Q(unit_id__in=list(permissions.unit_roles(user)))
     if permissions.sees_all_units(user):
         return reports.filter(own | permissions.submitted_once_q())
-    return reports.filter(own)
+    inherited = Q(unit_id__in=list(permissions.inherited_unit_ids(user)))
+    return reports.filter(own | (inherited & permissions.submitted_once_q()))
 
 
 def report_versions(report: UnitReport) -> list[ReportVersion]:
@@ -227,13 +230,21 @@ class WorkspaceUnit:
 
 
 def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int = 8):
-    """For each of the user's units: the current report, earlier ones, what waits (2 queries)."""
+    """For each of the user's units: the current report, earlier ones (its predecessors'
+    filed reports among them), what waits (2 queries, and one a generation of
+    predecessors for each unit)."""
     memberships = list(memberships_of(user))
     if not memberships:
         return []
+    # A unit's history includes what its predecessors filed (under their own names).
+    carried_on = {m.unit_id: set(predecessor_weights([m.unit_id])) for m in memberships}
+    predecessors = set().union(*carried_on.values())
     reports = (
-        UnitReport.objects.filter(unit__in=[m.unit_id for m in memberships])
-        .select_related("quarter", "submitted_by", "reviewed_by")
+        UnitReport.objects.filter(
+            Q(unit__in=[m.unit_id for m in memberships])
+            | Q(unit__in=predecessors) & permissions.submitted_once_q()
+        )
+        .select_related("quarter", "unit", "submitted_by", "reviewed_by")
         .order_by("-quarter__year", "-quarter__number")
     )
     by_unit: dict[int, list[UnitReport]] = {}
@@ -247,7 +258,11 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
         current = next(
             (r for r in own if current_quarter and r.quarter_id == current_quarter.id), None
         )
-        earlier = [r for r in own if r is not current][:earlier_limit]
+        history = [r for r in own if r is not current] + [
+            r for unit_id in carried_on[membership.unit_id] for r in by_unit.get(unit_id, [])
+        ]
+        history.sort(key=lambda r: (r.quarter.year, r.quarter.number), reverse=True)
+        earlier = history[:earlier_limit]
         workspace.append(
             WorkspaceUnit(
                 membership=membership,

@@ -385,7 +385,8 @@ def _copy_assignment(rec: _Recorder, assignment: Assignment, to: Unit) -> None:
     )
 
 
-ROLE_WEIGHT = {MembershipRole.HEAD: 2, MembershipRole.REPORTER: 1}
+# When a user holds a role in both units, the stronger one is kept.
+ROLE_WEIGHT: dict[str, int] = {MembershipRole.HEAD: 2, MembershipRole.REPORTER: 1}
 
 
 def _hand_over_memberships(rec: _Recorder, source: Unit, to: Unit) -> None:

@@ -12,12 +12,9 @@ province needs none of this: every unit is in it already.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from reports.models import Unit, UnitLink
+from reports.lineage import predecessor_weights
+from reports.models import Unit
 from reports.permissions import Scope
-
-# Reorganisations follow one another a few times a decade; the walk stops at this
-# depth whatever the links say, so a page's queries stay bounded.
-MAX_GENERATIONS = 10
 
 
 @dataclass(frozen=True)
@@ -48,22 +45,4 @@ def lineage_of(scope: Scope) -> Lineage:
     whole province)."""
     if scope.unit_ids is None or not scope.unit_ids:
         return NO_LINEAGE
-    weights: dict[int, Decimal] = {}
-    frontier = {unit_id: Decimal(1) for unit_id in scope.unit_ids}
-    for _generation in range(MAX_GENERATIONS):
-        links = UnitLink.objects.filter(successor_id__in=frontier).values_list(
-            "predecessor_id", "successor_id", "share"
-        )
-        found: dict[int, Decimal] = {}
-        for predecessor_id, successor_id, share in links:
-            if predecessor_id in scope.unit_ids:
-                continue
-            found[predecessor_id] = found.get(predecessor_id, Decimal(0)) + (
-                frontier[successor_id] * share
-            )
-        if not found:
-            break
-        for unit_id, weight in found.items():
-            weights[unit_id] = weights.get(unit_id, Decimal(0)) + weight
-        frontier = found
-    return Lineage(weights=weights)
+    return Lineage(weights=predecessor_weights(scope.unit_ids))

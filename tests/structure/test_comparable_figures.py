@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from reports import aggregation
-from reports.models import Accumulation, Aggregation, ReportStatus, UnitKind
+from reports.models import Accumulation, Aggregation, ReportStatus, UnitKind, UnitReport
 from reports.permissions import Scope
 from structure import services
 from tests import factories as f
@@ -104,3 +104,22 @@ def test_the_quarter_page_says_whose_figures_it_includes(client, history):
     page = response.content.decode()
     assert "data-lineage" in page
     assert "Thành ủy A" in page and "Huyện ủy B" in page
+
+
+def test_a_successors_members_read_what_its_predecessors_filed_under_their_names(client, history):
+    old_report = UnitReport.objects.get(unit__code="a", quarter__year=2025, quarter__number=2)
+    draft = f.UnitReportFactory(unit=old_report.unit, quarter=f.QuarterFactory(year=2025, number=1))
+    client.force_login(f.member(history["successor"]))
+
+    home = client.get("/").content.decode()
+    assert "Thành ủy A" in home and "data-predecessor" in home
+    assert client.get("/reports/").content.decode().count("Thành ủy A") >= 1
+    assert client.get(old_report.get_absolute_url()).status_code == 200
+    assert client.get(draft.get_absolute_url()).status_code == 404
+
+
+def test_a_member_of_another_unit_reads_none_of_it(client, history):
+    old_report = UnitReport.objects.get(unit__code="a", quarter__year=2025, quarter__number=2)
+    client.force_login(f.member(f.UnitFactory(code="other")))
+    assert client.get(old_report.get_absolute_url()).status_code in (403, 404)
+    assert "Thành ủy A" not in client.get("/reports/").content.decode()
