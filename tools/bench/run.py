@@ -487,9 +487,6 @@ def session_for(user) -> str:
 def load_test(args, env: dict, t: dict, log) -> dict:
     """gunicorn with 2 workers; ``load_users`` threads, each a signed-in user browsing
     the usual pages with a think time of 0.5–1.5 s, for ``load_seconds``."""
-    from django.core.management import call_command
-
-    call_command("collectstatic", interactive=False, verbosity=0)
     q = t["previous"].slug
     staff_pages = [
         "/",
@@ -800,8 +797,12 @@ def main() -> None:
     import django
 
     django.setup()
+    from django.core.management import call_command
     from django.test import Client
 
+    # DEBUG is off, so pages name their static files from the manifest: collect them
+    # first, or a fresh clone fails on "Missing staticfiles manifest entry".
+    call_command("collectstatic", interactive=False, verbosity=0)
     generated = ensure_data(args, log)
     t = targets()
     info = {
