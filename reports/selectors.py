@@ -21,6 +21,7 @@ from common.text import search_words
 from reports import permissions
 from reports.lineage import predecessor_weights
 from reports.models import (
+    Aggregation,
     Indicator,
     IndicatorValue,
     Membership,
@@ -31,6 +32,7 @@ from reports.models import (
     ReviewEvent,
     Unit,
     UnitReport,
+    filed_q,
 )
 from reports.permissions import Scope
 
@@ -139,13 +141,32 @@ def indicators_for_kind(kind: str) -> list[Indicator]:
 
 
 def previous_quarter_values(*, unit: Unit, quarter: Quarter) -> dict[int, Decimal]:
-    """{indicator id: value} of the unit's report for the quarter before (one query)."""
+    """{indicator id: value} of the unit's report for the quarter before, shown beside
+    each field; for a unit's first quarter after a reorganisation, what its
+    predecessors filed then (by the share it carries on; rates are averaged, never
+    weighted). Two queries, and one a generation of predecessors."""
     year, number = quarter.previous_key()
-    return dict(
-        IndicatorValue.objects.filter(
-            report__unit=unit, report__quarter__year=year, report__quarter__number=number
-        ).values_list("indicator_id", "value")
-    )
+    weights = {unit.id: Decimal(1), **predecessor_weights([unit.id])}
+    own_or_filed = Q(report__unit=unit) | filed_q("report__")
+    rows = IndicatorValue.objects.filter(
+        own_or_filed,
+        report__unit_id__in=weights,
+        report__quarter__year=year,
+        report__quarter__number=number,
+    ).values_list("report__unit_id", "indicator_id", "value", "indicator__aggregation")
+    totals: dict[int, Decimal] = {}
+    counts: dict[int, int] = {}
+    means: set[int] = set()
+    for unit_id, indicator_id, value, aggregation in rows:
+        if aggregation == Aggregation.MEAN:
+            means.add(indicator_id)
+        else:
+            value = value * weights[unit_id]
+        totals[indicator_id] = totals.get(indicator_id, Decimal(0)) + value
+        counts[indicator_id] = counts.get(indicator_id, 0) + 1
+    for indicator_id in means:
+        totals[indicator_id] = totals[indicator_id] / counts[indicator_id]
+    return {i: total.quantize(Decimal("0.01")) for i, total in totals.items()}
 
 
 def indicator_groups(

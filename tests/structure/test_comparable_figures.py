@@ -2,6 +2,7 @@
 the chain of reorganisations and by a split's share, and the page says so."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -123,3 +124,16 @@ def test_a_member_of_another_unit_reads_none_of_it(client, history):
     client.force_login(f.member(f.UnitFactory(code="other")))
     assert client.get(old_report.get_absolute_url()).status_code in (403, 404)
     assert "Thành ủy A" not in client.get("/reports/").content.decode()
+
+
+def test_the_report_form_shows_the_predecessors_figures_as_last_quarter(client, history):
+    successor = history["successor"]
+    q3_report = UnitReport.objects.get(unit=successor, quarter=history["q3"])
+    UnitReport.objects.filter(pk=q3_report.pk).update(status=ReportStatus.DRAFT)
+    client.force_login(f.member(successor))
+
+    page = client.get(q3_report.get_absolute_url()).content.decode()
+
+    # Last quarter's column: what the two old units filed in Q2 (30 + 12; 80 and 90 averaged).
+    cells = re.findall(r'<td class="text-end text-muted">([^<]*)</td>', page)
+    assert "42" in cells and "85" in cells
