@@ -1,5 +1,6 @@
 """Admin pieces both apps use: folded search, inlines whose query count does not
-grow with their rows, and actions that decide rows, some after asking for a comment."""
+grow with their rows, actions that decide rows (some after asking for a comment),
+and change pages that save through a service."""
 
 import operator
 from collections.abc import Callable
@@ -11,6 +12,7 @@ from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
@@ -191,3 +193,78 @@ class DecisionActionsMixin(_ModelAdminBase):
             return comment
         self.decide_each(request, queryset, lambda row: decide(row, comment), done)
         return None
+
+
+class ServiceRefused(Exception):
+    """A service refused an admin save: raised out of the change page's transaction,
+    so nothing the save wrote before the refusal is kept."""
+
+    def __init__(self, error: ValidationError):
+        super().__init__(error)
+        self.error = error
+
+
+# Where the second pass of a refused save finds the refusal (see ServiceSavesMixin).
+_REFUSAL = "_admin_service_refusal"
+
+
+def _form_refusing(form_class: type[forms.ModelForm], error: ValidationError):
+    """``form_class``, whose validation also reports ``error`` (as the page's errors)."""
+
+    class RefusedForm(form_class):  # type: ignore[valid-type,misc]  # a class made at run time
+        def clean(self):
+            cleaned_data = super().clean()
+            self.add_error(None, error.messages)
+            return cleaned_data
+
+    return RefusedForm
+
+
+class ServiceSavesMixin(_ModelAdminBase):
+    """A change page that saves its object and its inlines' rows through services
+    (``save_by_service``): what a service refuses comes back on the page as the
+    form's errors, with what was typed, and nothing of the save is kept. An
+    unchanged form saves nothing, not even a history row saying so."""
+
+    def save_by_service(self, request, form, formsets) -> None:
+        """Save ``form.instance`` and the new, changed and deleted rows of ``formsets``."""
+        raise NotImplementedError
+
+    def save_model(self, request, obj, form, change):
+        """Saved with its inlines' rows, by ``save_related``."""
+
+    def save_related(self, request, form, formsets, change):
+        for formset in formsets:
+            formset.save(commit=False)  # sorts the rows into new, changed, deleted; writes nothing
+        if change and not form.has_changed() and not any(f.has_changed() for f in formsets):
+            return
+        try:
+            self.save_by_service(request, form, formsets)
+        except ValidationError as error:
+            raise ServiceRefused(error) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ServiceRefused as refused:
+            # The first pass was rolled back; the second validates the same data
+            # again, this time with the refusal, and shows the form.
+            setattr(request, _REFUSAL, refused.error)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, _REFUSAL, None)
+        return form_class if refusal is None else _form_refusing(form_class, refusal)
+
+    # django-simple-history's "Revert" saves an old version as it was, past the
+    # service: its page only shows the version, which the change page can save again.
+    def revert_disabled(self, request, obj=None):
+        return True
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(  # type: ignore[misc]  # SimpleHistoryAdmin's
+            request, object_id, version_id, extra_context
+        )

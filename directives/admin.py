@@ -1,10 +1,14 @@
 """Django admin for meetings, directives, assignments and their follow-up.
 
-Decisions go through the same services as the pages (docs/PERMISSIONS.md: the admin
-never writes around a rule): the fields a decision sets are read-only here,
-and the actions "confirm / reject claims" and "approve / refuse deadline
-changes" call ``progress_confirm``, ``progress_reject`` and
-``deadline_change_decide`` row by row, reporting what happened to each.
+Everything goes through the same services as the pages (docs/PERMISSIONS.md: the
+admin never writes around a rule). A meeting, a directive with its units and a
+recommendation are saved by ``meeting_save``, ``directive_save`` and
+``recommendation_save``, so only reviewers change them (to other staff their
+pages only read) and a refusal comes back on the form; assignments are given on
+their directive. The fields a decision sets are read-only here, and the actions
+"confirm / reject claims" and "approve / refuse deadline changes" call
+``progress_confirm``, ``progress_reject`` and ``deadline_change_decide`` row by
+row, reporting what happened to each.
 
 A directive's and an assignment's status are derived (directives.rules), so
 they are shown read-only; the querysets carry whether each assignment has any
@@ -15,7 +19,7 @@ row's status without a query per row.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, TypedDict, TypeGuard
+from typing import TYPE_CHECKING, Any, TypedDict, TypeGuard
 
 from django import forms
 from django.contrib import admin, messages
@@ -29,14 +33,15 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from common.admin import (
-    BoundedInlineFormSet,
     BoundedInlineMixin,
     DecisionActionsMixin,
     FoldedSearchMixin,
+    ServiceSavesMixin,
 )
+from common.history import note_history
 from common.numbers import FigureField
 from common.types import StrOrPromise
-from directives import services
+from directives import permissions, services
 from directives.forms import DIRECTIVE_FIELDS, TARGET_FIELDS, add_target_errors
 from directives.models import (
     COMMENT_MAX_LENGTH,
@@ -50,10 +55,15 @@ from directives.models import (
     Topic,
 )
 from directives.rules import DirectiveStatus, combine_statuses
-from reports.models import Quarter
+from reports.models import Quarter, Unit
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    # The mixin below only ever comes before the admin class whose methods it extends.
+    _ModelAdminBase = admin.ModelAdmin[Any]
+else:
+    _ModelAdminBase = object
 
 SMALL_TEXT = {"widget": forms.Textarea(attrs={"rows": 2, "cols": 40})}
 
@@ -97,10 +107,54 @@ def assignment_status(assignment: Assignment) -> DirectiveStatus | None:
     )
 
 
-def fill_due_date(assignment: Assignment, directive: Directive) -> None:
-    """A new assignment left without a deadline takes its directive's."""
-    if assignment.pk is None and assignment.due_date is None:
-        assignment.due_date = directive.due_date
+def units_by_role(
+    directive: Directive, formsets: list[forms.BaseInlineFormSet]
+) -> tuple[list[Unit], list[Unit]]:
+    """The lead and the supporting units of ``directive`` as its assignments' inline
+    leaves them; as they are, where the page has no such inline."""
+    for formset in formsets:
+        if formset.model is Assignment:
+            kept = [form.cleaned_data for form in formset.forms if form.cleaned_data]
+            rows = [(row["unit"], row["role"]) for row in kept if not row.get("DELETE")]
+            break
+    else:
+        assignments = directive.assignments.select_related("unit") if directive.pk else []
+        rows = [(a.unit, a.role) for a in assignments]
+    lead = [unit for unit, role in rows if role == AssignmentRole.LEAD]
+    return lead, [unit for unit, role in rows if role == AssignmentRole.SUPPORT]
+
+
+class RecordedByReviewersMixin(_ModelAdminBase):
+    """Recorded by reviewers (``permissions.can_record_meetings``), as on the pages:
+    to other staff these admin pages only read."""
+
+    def has_add_permission(self, request, *args):
+        return permissions.can_record_meetings(request.user) and super().has_add_permission(
+            request, *args
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return permissions.can_record_meetings(request.user) and super().has_change_permission(
+            request, obj
+        )
+
+    def has_delete_permission(self, request, obj=None):
+        return permissions.can_record_meetings(request.user) and super().has_delete_permission(
+            request, obj
+        )
+
+
+def save_row(user, row: Directive | Recommendation, formsets=()) -> None:
+    """Save a directive (with its units, as ``formsets`` leave them) or a recommendation
+    through its service, keeping what the admin page does not show."""
+    if isinstance(row, Directive):
+        lead_units, support_units = units_by_role(row, list(formsets))
+        services.directive_save(
+            user=user, directive=row, lead_units=lead_units, support_units=support_units
+        )
+    else:
+        directives = list(row.directives.all()) if row.pk else []
+        services.recommendation_save(user=user, recommendation=row, directives=directives)
 
 
 # -------------------------------------------------------------------- decisions
@@ -135,27 +189,12 @@ class ReviewDecisionsMixin(DecisionActionsMixin):
 # -------------------------------------------------------------------- inlines
 
 
-class AssignmentFormSet(BoundedInlineFormSet):
-    """A unit that has reported progress keeps its assignment: neither removed nor
-    given to another unit (services.assignments_removal_refusal, as directive_save)."""
-
-    def clean(self):
-        super().clean()
-        leaving = [
-            form.instance
-            for form in self.initial_forms
-            if form in self.deleted_forms or "unit" in form.changed_data
-        ]
-        refusal = services.assignments_removal_refusal(
-            Assignment.objects.filter(pk__in=[a.pk for a in leaving]).select_related("unit")
-        )
-        if refusal:
-            raise ValidationError(refusal)
-
-
 class AssignmentInline(BoundedInlineMixin, admin.TabularInline):
+    """Saved with the directive by ``directive_save``: a new unit takes the directive's
+    deadline, and a unit that has reported progress is neither removed nor given to
+    another unit."""
+
     model = Assignment
-    formset = AssignmentFormSet
     fields = ["unit", "role", "due_date", "completed_on", "status_display"]
     # The deadline moves by an approved change, completion by a confirmed claim.
     readonly_fields = ["due_date", "completed_on", "status_display"]
@@ -247,7 +286,9 @@ class RecommendationInline(BoundedInlineMixin, admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class MeetingAdmin(
+    ServiceSavesMixin, RecordedByReviewersMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     list_display = ["title", "held_at", "quarter", "chair_name", "venue", "directive_count"]
     list_filter = ["quarter"]
     list_select_related = ["quarter"]
@@ -263,20 +304,18 @@ class MeetingAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     ]
     inlines = [DirectiveInline, RecommendationInline]
 
-    def save_formset(self, request, form, formset, change):
-        if formset.model is not Directive:
-            super().save_formset(request, form, formset, change)
-            return
-        moved = [
-            (directive_form.instance, directive_form.initial.get("due_date"))
-            for directive_form in formset.forms
-            if directive_form.instance.pk and "due_date" in directive_form.changed_data
-        ]
-        super().save_formset(request, form, formset, change)
-        for directive, old_due in moved:
-            services.directive_due_date_followed(
-                user=request.user, directive=directive, old_due=old_due
+    def save_by_service(self, request, form, formsets):
+        if form.has_changed() or form.instance.pk is None:
+            services.meeting_save(
+                user=request.user,
+                meeting=form.instance,
+                attending_units=form.cleaned_data["attending_units"],
             )
+        for formset in formsets:
+            for row in formset.new_objects + [row for row, _fields in formset.changed_objects]:
+                save_row(request.user, row)
+            for row in formset.deleted_objects:
+                note_history(row, by=request.user).delete()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
@@ -310,7 +349,9 @@ class DirectiveAdminForm(forms.ModelForm):
 
 
 @admin.register(Directive)
-class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class DirectiveAdmin(
+    ServiceSavesMixin, RecordedByReviewersMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     form = DirectiveAdminForm
     formfield_overrides = {models.DecimalField: {"form_class": FigureField}}
     list_display = [
@@ -362,17 +403,8 @@ class DirectiveAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         statuses = [assignment_status(a) for a in obj.lead_assignments]
         return combine_statuses(s for s in statuses if s is not None).label
 
-    def save_model(self, request, obj, form, change):
-        old_due = form.initial.get("due_date") if change else None
-        super().save_model(request, obj, form, change)
-        services.directive_due_date_followed(user=request.user, directive=obj, old_due=old_due)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Assignment:
-            for assignment_form in formset.forms:
-                if assignment_form.has_changed() and not assignment_form.cleaned_data.get("DELETE"):
-                    fill_due_date(assignment_form.instance, form.instance)
-        super().save_formset(request, form, formset, change)
+    def save_by_service(self, request, form, formsets):
+        save_row(request.user, form.instance, formsets)
 
 
 @admin.register(Assignment)
@@ -381,10 +413,8 @@ class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     list_filter = ["role", "unit__kind", "directive__meeting"]
     list_select_related = ["directive__meeting", "unit"]
     search_fields = ["unit__code", "directive__search_text", "unit__search_text"]
-    autocomplete_fields = ["directive", "unit"]
     fields = ["directive", "unit", "role", "due_date", "completed_on", "status_display"]
-    # The deadline moves by an approved change, completion by a confirmed claim.
-    readonly_fields = ["due_date", "completed_on", "status_display"]
+    readonly_fields = ["status_display"]
     inlines = [ProgressUpdateInline, DeadlineChangeInline]
 
     def get_queryset(self, request):
@@ -395,9 +425,16 @@ class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
         status = assignment_status(obj)
         return status.label if status else "-"
 
-    def save_model(self, request, obj, form, change):
-        fill_due_date(obj, obj.directive)
-        super().save_model(request, obj, form, change)
+    # Given, moved to another unit and removed on their directive (directive_save); the
+    # deadline moves by an approved change, completion by a confirmed claim.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(ProgressUpdate)
@@ -580,7 +617,9 @@ class DeadlineChangeAdmin(ReviewDecisionsMixin, FoldedSearchMixin, SimpleHistory
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class RecommendationAdmin(
+    ServiceSavesMixin, RecordedByReviewersMixin, FoldedSearchMixin, SimpleHistoryAdmin
+):
     list_display = ["number", "short_text", "meeting", "raised_by", "has_response"]
     list_display_links = ["number", "short_text"]
     list_filter = ["meeting"]
@@ -590,6 +629,13 @@ class RecommendationAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("meeting", "raised_by")
+
+    def save_by_service(self, request, form, formsets):
+        services.recommendation_save(
+            user=request.user,
+            recommendation=form.instance,
+            directives=form.cleaned_data["directives"],
+        )
 
     @admin.display(description=_("recommendation"))
     def short_text(self, obj: Recommendation) -> str:

@@ -15,6 +15,7 @@ from django.utils.html import escape
 from directives import models as dm
 from reports import models as rm
 from reports import services
+from reports.permissions import REVIEWERS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -119,7 +120,10 @@ def errors_of(response) -> str:
 
 @pytest.fixture
 def superuser():
-    return f.UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    """An administrator who is also a reviewer: reviewers record meetings and directives."""
+    user = f.UserFactory(username="quantri", is_staff=True, is_superuser=True)
+    user.groups.add(Group.objects.get(name=REVIEWERS))
+    return user
 
 
 @pytest.fixture
@@ -175,13 +179,15 @@ def test_every_registered_model_has_a_working_changelist_add_and_change_page(sta
             response = staff_client.get(url)
             assert response.status_code in (200, 403), url
             if response.status_code == 403:
-                # Read-only logs and records, and what only a unit makes (a claim, a
-                # deadline request), refuse an add page, and say so.
+                # Read-only logs and records, what only a unit makes (a claim, a
+                # deadline request) and an assignment (given on its directive) refuse
+                # an add page, and say so.
                 assert url in (
                     admin_url(rm.UnitReport, "add"),
                     admin_url(rm.IndicatorValue, "add"),
                     admin_url(rm.ReminderLog, "add"),
                     admin_url(rm.ReportVersion, "add"),
+                    admin_url(dm.Assignment, "add"),
                     admin_url(dm.ProgressUpdate, "add"),
                     admin_url(dm.DeadlineChange, "add"),
                 )
@@ -378,12 +384,13 @@ def test_an_ongoing_assignment_updated_this_quarter_reads_as_current(staff_clien
     assert '<td class="field-status_display">Ongoing, updated</td>' in (response.content.decode())
 
 
-def test_an_assignment_added_without_a_deadline_takes_the_directives(staff_client):
+def test_an_assignment_added_on_its_directive_takes_the_directives_deadline(staff_client):
     directive = f.DirectiveFactory(due_date=datetime.date(2024, 6, 30))
     unit = f.UnitFactory()
-    url = admin_url(dm.Assignment, "add")
+    url = admin_url(dm.Directive, "change", directive.pk)
     data = form_data(
-        staff_client.get(url), directive=str(directive.pk), unit=str(unit.pk), role="lead"
+        staff_client.get(url),
+        **{"assignments-0-unit": str(unit.pk), "assignments-0-role": "lead"},
     )
     response = staff_client.post(url, data)
     assert response.status_code == 302, errors_of(response)

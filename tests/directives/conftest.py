@@ -1,5 +1,7 @@
 import pytest
+from django.contrib.auth.models import Group
 
+from reports.permissions import REVIEWERS
 from tests.directives.world import build_world, freeze_today
 
 
@@ -10,3 +12,12 @@ def world(monkeypatch, settings, tmp_path):
     freeze_today(monkeypatch)
     settings.MEDIA_ROOT = tmp_path
     return build_world()
+
+
+@pytest.fixture
+def admin_client(client, world):
+    """The world's administrator, also a reviewer: the services let reviewers record
+    and decide, in the admin as on the pages."""
+    world.admin.groups.add(Group.objects.get(name=REVIEWERS))
+    client.force_login(world.admin)
+    return client

@@ -4,6 +4,7 @@ gives it as the ``world`` fixture; tests elsewhere build it with ``build_world``
 import datetime
 from types import SimpleNamespace
 
+import lxml.html
 from django.contrib.auth.models import User
 from django.utils import timezone
 
@@ -90,3 +91,14 @@ def freeze_today(monkeypatch, day: datetime.date = TODAY) -> None:
     """Make timezone.localdate() (and now()) answer ``day`` at 10:00 local time."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
     monkeypatch.setattr(timezone, "now", lambda: moment)
+
+
+def admin_form_data(client, url: str, form_id: str) -> dict[str, str]:
+    """What the admin page's form sends as it is (lxml reads it as a browser would)."""
+    page = lxml.html.fromstring(client.get(url).content.decode())
+    form = page.get_element_by_id(form_id)
+    data = dict(form.form_values())
+    for textarea in form.xpath(".//textarea[@name]"):
+        # Browsers drop the newline that follows <textarea>.
+        data[textarea.name] = textarea.value.removeprefix("\n")
+    return data
