@@ -14,6 +14,8 @@ well as in the form (Django's ``TextField`` only passes it to the form).
 from typing import TYPE_CHECKING, Any
 
 from django import forms
+from django.conf import settings
+from django.contrib.auth.models import User
 from django.core import validators
 from django.db import models
 
@@ -80,3 +82,16 @@ class CleanTextField(_CleanModelText, models.TextField):
         kwargs["max_length"] = max_length
         super().__init__(*args, **kwargs)
         self.validators.append(validators.MaxLengthValidator(self.max_length))
+
+
+def actor_field(verbose_name: Any) -> "models.ForeignKey[User | None, User | None]":
+    """The user who did something to the row (reported, reviewed, decided it): kept on
+    the row, emptied if the user is deleted, and never followed back from the user."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=verbose_name,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )

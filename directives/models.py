@@ -3,7 +3,6 @@ how far they have got."""
 
 import datetime
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -14,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.dates import BoundedDateField, BoundedDateTimeField, safe_localtime
-from common.fields import CleanCharField, CleanTextField
+from common.fields import CleanCharField, CleanTextField, actor_field
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.text import search_text
 from directives import rules
@@ -376,14 +375,7 @@ class ProgressUpdate(models.Model):
         help_text=_("For a task reported as done: the day the work was actually finished."),
     )
     evidence = models.FileField(_("evidence file"), upload_to=evidence_path, blank=True)
-    reported_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reported by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reported_by = actor_field(_("reported by"))
     reported_at = BoundedDateTimeField(_("reported at"), default=timezone.now)
     review_status = models.CharField(
         _("confirmation"),
@@ -391,14 +383,7 @@ class ProgressUpdate(models.Model):
         choices=ReviewStatus.choices,
         default=ReviewStatus.NOT_NEEDED,
     )
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = actor_field(_("reviewed by"))
     reviewed_at = BoundedDateTimeField(_("reviewed at"), null=True, blank=True)
     review_comment = CleanTextField(
         _("reviewer's comment"), max_length=COMMENT_MAX_LENGTH, blank=True
@@ -450,14 +435,7 @@ class DeadlineChange(models.Model):
     old_date = BoundedDateField(_("deadline before the change"))
     new_date = BoundedDateField(_("requested deadline"))
     reason = CleanTextField(_("reason"), max_length=COMMENT_MAX_LENGTH)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("requested by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    requested_by = actor_field(_("requested by"))
     requested_at = BoundedDateTimeField(_("requested at"), default=timezone.now)
     status = models.CharField(
         _("decision"),
@@ -465,14 +443,7 @@ class DeadlineChange(models.Model):
         choices=DeadlineChangeStatus.choices,
         default=DeadlineChangeStatus.PENDING,
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    decided_by = actor_field(_("decided by"))
     decided_at = BoundedDateTimeField(_("decided at"), null=True, blank=True)
     decision_comment = CleanTextField(
         _("decision comment"), max_length=COMMENT_MAX_LENGTH, blank=True

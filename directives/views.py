@@ -107,10 +107,23 @@ def _save_posted(
         return None, {}
 
 
-def _versioned_form_page(
-    request: HttpRequest, template: str, context: dict, conflict: dict
+def _edit_page(
+    request: HttpRequest,
+    form,
+    save: Callable[[], Saved],
+    *,
+    saved_message: str,
+    next_page: Callable[[Saved], HttpResponse],
+    template: str,
+    context: dict,
 ) -> HttpResponse:
-    """The form again: with the conflict, HTTP 409."""
+    """A versioned form's page: posted and saved through ``save`` (``_save_posted``), it
+    says ``saved_message`` and goes to ``next_page``; else the form again, HTTP 409 with
+    a conflict."""
+    saved, conflict = _save_posted(request, form, save)
+    if saved is not None:
+        messages.success(request, saved_message)
+        return next_page(saved)
     return render(request, template, {**context, **conflict}, status=409 if conflict else 200)
 
 
@@ -197,7 +210,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Ht
     _require(permissions.can_record_meetings(request.user))
     meeting = _meeting_for(request.user, pk) if pk else None
     form = MeetingForm(request.POST or None, instance=meeting)
-    saved, conflict = _save_posted(
+    return _edit_page(
         request,
         form,
         lambda: services.meeting_save(
@@ -206,12 +219,10 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Ht
             attending_units=form.cleaned_data["attending_units"],
             expected_version=form.expected_version,
         ),
-    )
-    if saved is not None:
-        messages.success(request, _("The meeting has been saved."))
-        return redirect(saved)
-    return _versioned_form_page(
-        request, "directives/meeting_form.html", {"form": form, "meeting": meeting}, conflict
+        saved_message=_("The meeting has been saved."),
+        next_page=redirect,
+        template="directives/meeting_form.html",
+        context={"form": form, "meeting": meeting},
     )
 
 
@@ -236,7 +247,7 @@ def directive_edit(
         meeting = _meeting_for(request.user, meeting_pk)
         directive = Directive(meeting=meeting)
     form = DirectiveForm(request.POST or None, instance=directive, meeting=meeting)
-    saved, conflict = _save_posted(
+    return _edit_page(
         request,
         form,
         lambda: services.directive_save(
@@ -246,17 +257,18 @@ def directive_edit(
             support_units=form.cleaned_data["support_units"],
             expected_version=form.expected_version,
         ),
-    )
-    if saved is not None:
-        messages.success(request, _("The directive has been saved with its units."))
-        if "add_another" in request.POST:
-            return redirect("meetings:directive_new", meeting_pk=meeting.pk)
-        return redirect(saved)
-    return _versioned_form_page(
-        request,
-        "directives/directive_form.html",
-        {"form": form, "meeting": meeting, "directive": directive if directive.pk else None},
-        conflict,
+        saved_message=_("The directive has been saved with its units."),
+        next_page=lambda saved: (
+            redirect("meetings:directive_new", meeting_pk=meeting.pk)
+            if "add_another" in request.POST
+            else redirect(saved)
+        ),
+        template="directives/directive_form.html",
+        context={
+            "form": form,
+            "meeting": meeting,
+            "directive": directive if directive.pk else None,
+        },
     )
 
 
@@ -272,7 +284,7 @@ def recommendation_edit(
         meeting = _meeting_for(request.user, meeting_pk)
         recommendation = Recommendation(meeting=meeting)
     form = RecommendationForm(request.POST or None, instance=recommendation, meeting=meeting)
-    saved, conflict = _save_posted(
+    return _edit_page(
         request,
         form,
         lambda: services.recommendation_save(
@@ -281,15 +293,10 @@ def recommendation_edit(
             directives=form.cleaned_data["directives"],
             expected_version=form.expected_version,
         ),
-    )
-    if saved is not None:
-        messages.success(request, _("The recommendation has been saved."))
-        return redirect(meeting)
-    return _versioned_form_page(
-        request,
-        "directives/recommendation_form.html",
-        {"form": form, "meeting": meeting, "recommendation": recommendation},
-        conflict,
+        saved_message=_("The recommendation has been saved."),
+        next_page=lambda _saved: redirect(meeting),
+        template="directives/recommendation_form.html",
+        context={"form": form, "meeting": meeting, "recommendation": recommendation},
     )
 
 

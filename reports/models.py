@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from common.dates import BoundedDateField, BoundedDateTimeField
-from common.fields import CleanCharField, CleanTextField
+from common.fields import CleanCharField, CleanTextField, actor_field
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS
 from common.text import search_text
 from common.types import StrOrPromise
@@ -635,23 +635,9 @@ class UnitReport(models.Model):
     )
     first_submitted_at = BoundedDateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = BoundedDateTimeField(_("submitted at"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = actor_field(_("submitted by"))
     reviewed_at = BoundedDateTimeField(_("reviewed at"), null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("reviewed by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    reviewed_by = actor_field(_("reviewed by"))
     version = models.PositiveIntegerField(_("version"), default=1)
     created_at = BoundedDateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = BoundedDateTimeField(_("updated at"), auto_now=True)
@@ -866,14 +852,7 @@ class ReportVersion(models.Model):
         _("recommendations and proposals"), max_length=SECTION_MAX_LENGTH, blank=True
     )
     submitted_at = BoundedDateTimeField(_("submitted at"))
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("submitted by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    submitted_by = actor_field(_("submitted by"))
 
     class Meta:
         verbose_name = _("submitted version")
@@ -972,14 +951,7 @@ class ReviewEvent(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=10, choices=ReviewOutcome.choices)
     comment = CleanTextField(_("comment"), max_length=COMMENT_MAX_LENGTH, blank=True)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("decided by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    by = actor_field(_("decided by"))
     at = BoundedDateTimeField(_("decided at"))
 
     class Meta:
