@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
@@ -34,6 +34,7 @@ from common.text import clean_text
 from danvan.backup import dump_database
 from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
 from reports.models import ReportStatus, UnitReport
+from reports.permissions import REVIEWERS
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -286,7 +287,7 @@ ADMIN_EDITABLE_ROWS = {
 
 def _superuser_request():
     request = RequestFactory().get("/")
-    request.user = User(is_superuser=True, is_active=True)
+    request.user = User.objects.get(username="admin")  # the world's administrator
     return request
 
 
@@ -345,7 +346,11 @@ def admin_case(model) -> Case:
 @pytest.fixture
 def world(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
+    world = build_world()
+    # Meetings, directives and recommendations are recorded by reviewers, in the admin
+    # too: this administrator is one, so that every admin form is typed into.
+    world.users["admin"].groups.add(Group.objects.get(name=REVIEWERS))
+    return world
 
 
 def login(client, world, role):
