@@ -81,6 +81,22 @@ def claim(world, assignment=None, **kwargs):
     )
 
 
+def assert_second_claim_refused(world) -> None:
+    """A second "done" on unit A's assignment is refused: one claim awaits already."""
+    with pytest.raises(ValidationError) as refused:
+        services.progress_post(
+            user=world.reporter_a,
+            assignment=world.a_normal,
+            quarter=world.q2,
+            claimed_status=ClaimedStatus.DONE,
+            percent=100,
+            description="Lần nữa.",
+            finished_on=datetime.date(2024, 5, 16),
+        )
+    assert str(permissions.CLAIM_PENDING) in refused.value.messages
+    assert world.a_normal.updates.count() == 1
+
+
 def confirmed_by(who: str) -> str:
     return gettext("This claim has already been confirmed by %(who)s.") % {"who": who}
 
@@ -134,18 +150,7 @@ def test_deciding_a_deadline_change_twice_says_it_is_already_decided(client, wor
 
 def test_a_second_done_claim_is_refused_while_one_awaits_confirmation(world):
     claim(world)
-    with pytest.raises(ValidationError) as refused:
-        services.progress_post(
-            user=world.reporter_a,
-            assignment=world.a_normal,
-            quarter=world.q2,
-            claimed_status=ClaimedStatus.DONE,
-            percent=100,
-            description="Lần nữa.",
-            finished_on=datetime.date(2024, 5, 16),
-        )
-    assert str(permissions.CLAIM_PENDING) in refused.value.messages
-    assert world.a_normal.updates.count() == 1
+    assert_second_claim_refused(world)
 
 
 def test_the_database_holds_at_most_one_pending_claim_per_assignment(world):
@@ -174,18 +179,7 @@ def test_a_racing_second_claim_that_meets_the_database_rule_gets_the_same_messag
         return None if len(calls) == 1 else real(assignment, **kwargs)
 
     monkeypatch.setattr(permissions, "progress_refusal", unlocked_first_look)
-    with pytest.raises(ValidationError) as refused:
-        services.progress_post(
-            user=world.reporter_a,
-            assignment=world.a_normal,
-            quarter=world.q2,
-            claimed_status=ClaimedStatus.DONE,
-            percent=100,
-            description="Cùng lúc.",
-            finished_on=datetime.date(2024, 5, 16),
-        )
-    assert str(permissions.CLAIM_PENDING) in refused.value.messages
-    assert world.a_normal.updates.count() == 1
+    assert_second_claim_refused(world)
 
 
 def test_a_progress_post_while_a_claim_awaits_confirmation_is_refused_by_the_server(client, world):
