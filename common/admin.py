@@ -62,6 +62,20 @@ class FoldedSearchMixin(_ModelAdminBase):
         return queryset.filter(condition), may_have_duplicates
 
 
+class ReadOnlyRecordMixin:
+    """A record the admin reads and never writes: its services write it, on the pages
+    and through the admin's actions."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class KnownChoiceAutocompleteSelect(AutocompleteSelect):
     """An autocomplete that labels the row's current choice without a query
     when the row already holds the related object (see ``BoundedInlineMixin``)."""

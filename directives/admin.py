@@ -36,6 +36,7 @@ from common.admin import (
     BoundedInlineMixin,
     DecisionActionsMixin,
     FoldedSearchMixin,
+    ReadOnlyRecordMixin,
     ServiceSavesMixin,
 )
 from common.history import note_history
@@ -408,7 +409,10 @@ class DirectiveAdmin(
 
 
 @admin.register(Assignment)
-class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+class AssignmentAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    """Given, moved to another unit and removed on their directive (``directive_save``);
+    the deadline moves by an approved change, completion by a confirmed claim."""
+
     list_display = ["directive", "unit", "role", "due_date", "completed_on", "status_display"]
     list_filter = ["role", "unit__kind", "directive__meeting"]
     list_select_related = ["directive__meeting", "unit"]
@@ -424,17 +428,6 @@ class AssignmentAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     def status_display(self, obj: Assignment) -> StrOrPromise:
         status = assignment_status(obj)
         return status.label if status else "-"
-
-    # Given, moved to another unit and removed on their directive (directive_save); the
-    # deadline moves by an approved change, completion by a confirmed claim.
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ProgressUpdate)

@@ -12,7 +12,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from common.admin import BoundedInlineMixin, DecisionActionsMixin, FoldedSearchMixin
+from common.admin import (
+    BoundedInlineMixin,
+    DecisionActionsMixin,
+    FoldedSearchMixin,
+    ReadOnlyRecordMixin,
+)
 from common.fields import CleanCharFormField
 from common.numbers import FigureField
 from common.types import StrOrPromise
@@ -286,20 +291,6 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 # ----------------------------------------------------------- reports, values
 
 
-class ReadOnlyRecordMixin:
-    """A record the admin reads and never writes: it is written by the unit on its
-    report page and decided by the review actions, through ``reports.services``."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
 class IndicatorValueInline(ReadOnlyRecordMixin, admin.TabularInline):
     model = IndicatorValue
     fields = ["indicator", "value", "note"]
@@ -528,7 +519,7 @@ class ReviewEventInline(admin.TabularInline):
 
 
 @admin.register(ReportVersion)
-class ReportVersionAdmin(FoldedSearchMixin, admin.ModelAdmin):
+class ReportVersionAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, admin.ModelAdmin):
     """What each submission sent, frozen: read here, written only by ``report_submit``."""
 
     list_display = ["unit_name", "quarter", "number", "submitted_at", "submitted_by"]
@@ -551,12 +542,3 @@ class ReportVersionAdmin(FoldedSearchMixin, admin.ModelAdmin):
     @admin.display(description=_("quarter"), ordering="report__quarter")
     def quarter(self, obj: ReportVersion) -> str:
         return obj.report.quarter.label
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

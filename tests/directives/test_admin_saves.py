@@ -10,22 +10,13 @@ from django.utils.translation import gettext
 from directives import services
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
 from tests import factories as f
-from tests.directives.world import admin_form_data
+from tests.directives.world import admin_form_data, inline_row
 
 pytestmark = pytest.mark.django_db
 
 
 def directive_page(world) -> str:
     return reverse("admin:directives_directive_change", args=[world.normal.pk])
-
-
-def assignment_row(data: dict[str, str], assignment: Assignment) -> str:
-    """The prefix of the inline row of ``assignment`` ("assignments-0")."""
-    return next(
-        name.removesuffix("-id")
-        for name, value in data.items()
-        if name.startswith("assignments-") and name.endswith("-id") and value == str(assignment.pk)
-    )
 
 
 def history_count() -> int:
@@ -43,7 +34,7 @@ def test_the_admin_refuses_to_take_an_assignment_with_progress_and_says_why(
 ):
     f.ProgressUpdateFactory(assignment=world.a_normal, quarter=world.q2)
     data = admin_form_data(admin_client, directive_page(world), "directive_form")
-    row = assignment_row(data, world.a_normal)
+    row = inline_row(data, "assignments", world.a_normal)
     edit = {f"{row}-DELETE": "on"} if change == "remove" else {f"{row}-unit": str(world.unit_c.pk)}
 
     response = admin_client.post(directive_page(world), {**data, "title": "Tên mới", **edit})
@@ -63,7 +54,7 @@ def test_the_admin_refuses_to_take_an_assignment_with_progress_and_says_why(
 
 def test_a_directive_saved_in_the_admin_is_on_record_as_the_admin_users_change(admin_client, world):
     data = admin_form_data(admin_client, directive_page(world), "directive_form")
-    row = assignment_row(data, world.b_normal)
+    row = inline_row(data, "assignments", world.b_normal)
 
     response = admin_client.post(
         directive_page(world),
@@ -101,11 +92,7 @@ def test_a_directive_changed_on_the_meetings_admin_page_is_saved_by_the_service(
 ):
     url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
     data = admin_form_data(admin_client, url, "meeting_form")
-    row = next(
-        name.removesuffix("-id")
-        for name, value in data.items()
-        if name.startswith("directives-") and name.endswith("-id") and value == str(world.normal.pk)
-    )
+    row = inline_row(data, "directives", world.normal)
     meeting_versions = world.meeting.history.count()
 
     response = admin_client.post(url, {**data, f"{row}-title": "Tên mới"})

@@ -26,7 +26,13 @@ from directives.models import (
 from directives.rules import DirectiveStatus
 from directives.selectors import directive_assignments
 from tests import factories as f
-from tests.directives.world import admin_form_data, build_world, freeze_today, new_directive_data
+from tests.directives.world import (
+    admin_form_data,
+    build_world,
+    freeze_today,
+    inline_row,
+    new_directive_data,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -81,18 +87,25 @@ def claim(world, assignment=None, **kwargs):
     )
 
 
+def post_progress(world, **fields):
+    """Unit A's reporter posts on its assignment of the normal directive: by default a
+    second "done"."""
+    fields = {
+        "claimed_status": ClaimedStatus.DONE,
+        "percent": 100,
+        "description": "Lần nữa.",
+        "finished_on": datetime.date(2024, 5, 16),
+        **fields,
+    }
+    return services.progress_post(
+        user=world.reporter_a, assignment=world.a_normal, quarter=world.q2, **fields
+    )
+
+
 def assert_second_claim_refused(world) -> None:
     """A second "done" on unit A's assignment is refused: one claim awaits already."""
     with pytest.raises(ValidationError) as refused:
-        services.progress_post(
-            user=world.reporter_a,
-            assignment=world.a_normal,
-            quarter=world.q2,
-            claimed_status=ClaimedStatus.DONE,
-            percent=100,
-            description="Lần nữa.",
-            finished_on=datetime.date(2024, 5, 16),
-        )
+        post_progress(world)
     assert str(permissions.CLAIM_PENDING) in refused.value.messages
     assert world.a_normal.updates.count() == 1
 
@@ -195,13 +208,12 @@ def test_a_progress_post_while_a_claim_awaits_confirmation_is_refused_by_the_ser
     assert response.context["refusal"] == permissions.CLAIM_PENDING
     assert world.a_normal.updates.count() == 1
     with pytest.raises(ValidationError):
-        services.progress_post(
-            user=world.reporter_a,
-            assignment=world.a_normal,
-            quarter=world.q2,
+        post_progress(
+            world,
             claimed_status=ClaimedStatus.IN_PROGRESS,
             percent=40,
             description="Thêm.",
+            finished_on=None,
         )
 
 
@@ -515,13 +527,7 @@ def test_the_admin_keeps_an_assignment_that_has_progress(admin_client, world):
     f.ProgressUpdateFactory(assignment=world.a_normal, quarter=world.q2)
     url = reverse("admin:directives_directive_change", args=[world.normal.pk])
     data = admin_form_data(admin_client, url, "directive_form")
-    row = next(
-        name.removesuffix("-id")
-        for name, value in data.items()
-        if name.startswith("assignments-")
-        and name.endswith("-id")
-        and value == str(world.a_normal.pk)
-    )
+    row = inline_row(data, "assignments", world.a_normal)
 
     removed = admin_client.post(url, {**data, f"{row}-DELETE": "on"})
     moved = admin_client.post(url, {**data, f"{row}-unit": str(world.unit_c.pk)})
@@ -535,11 +541,7 @@ def test_the_admin_keeps_an_assignment_that_has_progress(admin_client, world):
 def test_a_directive_date_moved_on_the_meetings_admin_page_moves_them_too(admin_client, world):
     url = reverse("admin:directives_meeting_change", args=[world.normal.meeting_id])
     data = admin_form_data(admin_client, url, "meeting_form")
-    row = next(
-        name.removesuffix("-id")
-        for name, value in data.items()
-        if name.startswith("directives-") and name.endswith("-id") and value == str(world.normal.pk)
-    )
+    row = inline_row(data, "directives", world.normal)
 
     saved = admin_client.post(url, {**data, f"{row}-due_date": "31/07/2024"})
 

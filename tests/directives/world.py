@@ -102,3 +102,12 @@ def admin_form_data(client, url: str, form_id: str) -> dict[str, str]:
         # Browsers drop the newline that follows <textarea>.
         data[textarea.name] = textarea.value.removeprefix("\n")
     return data
+
+
+def inline_row(data: dict[str, str], prefix: str, obj) -> str:
+    """The prefix of ``obj``'s row in the admin inline ``prefix`` ("assignments-0")."""
+    return next(
+        name.removesuffix("-id")
+        for name, value in data.items()
+        if name.startswith(f"{prefix}-") and name.endswith("-id") and value == str(obj.pk)
+    )
