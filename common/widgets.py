@@ -1,6 +1,7 @@
 """Form widgets shared by the apps: pickers that stay small at any number of rows."""
 
 from typing import cast
+from urllib.parse import urlencode
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -101,7 +102,9 @@ class UnitSearchSelect(SearchSelect):
     """A unit, found by name, short name or code (``reports:unit_search``).
 
     ``current_only``: the search offers only units still in existence, for
-    fields whose queryset excludes ended units.
+    fields whose queryset excludes ended units; ``within``: only the units of this
+    unit's subtree (a meeting's directives go there). The search finds only units
+    of the user's scope in any case.
     """
 
     search_url_name = "reports:unit_search"
@@ -116,9 +119,13 @@ class UnitSearchSelect(SearchSelect):
     def __init__(self, attrs=None, *, current_only: bool = False):
         super().__init__(attrs)
         self.current_only = current_only
+        self.within: int | None = None
 
     def search_url(self) -> str:
-        return super().search_url() + ("?current=1" if self.current_only else "")
+        query = {"current": 1} if self.current_only else {}
+        if self.within is not None:
+            query["within"] = self.within
+        return super().search_url() + (f"?{urlencode(query)}" if query else "")
 
 
 class UnitSearchSelectMultiple(UnitSearchSelect, forms.SelectMultiple):

@@ -34,7 +34,7 @@ def home(request: HttpRequest) -> HttpResponse:
         context["awaiting_assignments"] = directive_selectors.assignments_awaiting_update(
             user, current_quarter
         )
-    if permissions.sees_all_units(user):
+    if permissions.oversees(user):
         context.update(directive_selectors.dashboard_summary_context(user))
     return render(request, "home.html", context)
 

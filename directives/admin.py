@@ -126,23 +126,24 @@ def units_by_role(
 
 
 class RecordedByReviewersMixin(_ModelAdminBase):
-    """Recorded by reviewers (``permissions.can_record_meetings``), as on the pages:
+    """Recorded by reviewers (``permissions.can_record_meetings``), as on the pages, and
+    a meeting's rows by the reviewers of its unit (``permissions.can_edit_meeting``):
     to other staff these admin pages only read."""
 
+    def _may_record(self, request, obj=None) -> bool:
+        if obj is None:
+            return permissions.can_record_meetings(request.user)
+        meeting = obj if isinstance(obj, Meeting) else obj.meeting
+        return permissions.can_edit_meeting(request.user, meeting)
+
     def has_add_permission(self, request, *args):
-        return permissions.can_record_meetings(request.user) and super().has_add_permission(
-            request, *args
-        )
+        return self._may_record(request) and super().has_add_permission(request, *args)
 
     def has_change_permission(self, request, obj=None):
-        return permissions.can_record_meetings(request.user) and super().has_change_permission(
-            request, obj
-        )
+        return self._may_record(request, obj) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        return permissions.can_record_meetings(request.user) and super().has_delete_permission(
-            request, obj
-        )
+        return self._may_record(request, obj) and super().has_delete_permission(request, obj)
 
 
 def save_row(user, row: Directive | Recommendation, formsets=()) -> None:
@@ -290,15 +291,23 @@ class RecommendationInline(BoundedInlineMixin, admin.TabularInline):
 class MeetingAdmin(
     ServiceSavesMixin, RecordedByReviewersMixin, FoldedSearchMixin, SimpleHistoryAdmin
 ):
-    list_display = ["title", "held_at", "quarter", "chair_name", "venue", "directive_count"]
+    list_display = [
+        "title",
+        "held_at",
+        "quarter",
+        "unit",
+        "chair_name",
+        "venue",
+        "directive_count",
+    ]
     list_filter = ["quarter"]
-    list_select_related = ["quarter"]
+    list_select_related = ["quarter", "unit"]
     search_fields = ["search_text"]
-    autocomplete_fields = ["attending_units"]
+    autocomplete_fields = ["unit", "attending_units"]
     # No date_hierarchy: its year links convert every held_at to local time in the
     # database, which fails for a date stored near year 1 or 9999; the quarter filter does that job.
     fieldsets = [
-        (None, {"fields": ["quarter", "held_at", "title", "venue"]}),
+        (None, {"fields": ["unit", "quarter", "held_at", "title", "venue"]}),
         (_("Chair"), {"fields": ["chair_name", "chair_positions", "basis"]}),
         (_("Attending"), {"fields": ["attending_units"]}),
         (_("Conclusions"), {"fields": ["assessment", "shortcomings"]}),

@@ -4,6 +4,8 @@ Both run on querysets already narrowed to what the user may see and
 annotated with ``status`` (see ``directives.query``); every filter is SQL.
 """
 
+from typing import cast
+
 import django_filters
 from django import forms
 from django.db.models import Exists, F, OuterRef, Q
@@ -14,8 +16,9 @@ from common.widgets import SearchSelect, UnitSearchSelect
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, ProgressUpdate, Topic
 from directives.query import OPEN_VALUES
 from directives.rules import DirectiveStatus
+from directives.selectors.visible import visible_meetings
 from reports.models import Quarter, Unit
-from reports.permissions import unit_roles
+from reports.permissions import scope_of_reads, unit_roles
 
 DEADLINE_CHOICES = [("yes", _("With a deadline")), ("no", _("Ongoing, no deadline"))]
 SORT_CHOICES = [
@@ -101,6 +104,12 @@ class _Common(django_filters.FilterSet):
     def __init__(self, *args, user=None, **kwargs):
         self.user = user
         super().__init__(*args, **kwargs)
+        # A unit or meeting outside the user's scope is not offered, nor named when its
+        # id is typed into the address: the filter refuses it like an unknown one.
+        units = cast(django_filters.ModelChoiceFilter, self.filters["unit"])
+        units.queryset = scope_of_reads(user).filter(units.queryset, "id")
+        meetings = cast(django_filters.ModelChoiceFilter, self.filters["meeting"])
+        meetings.queryset = visible_meetings(user)
 
     def filter_noop(self, qs, name, value):
         return qs

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, whole_units_errors
 from common.widgets import UnitSearchSelect, UnitSearchSelectMultiple
-from directives import rules, selectors
+from directives import permissions, rules, selectors
 from directives.models import (
     COMMENT_MAX_LENGTH,
     ClaimedStatus,
@@ -171,6 +171,8 @@ def _units():
 
 
 class MeetingForm(VersionedForm):
+    """A meeting, held by a unit the user reviews (``permissions.can_record_meeting_of``)."""
+
     attending_units = UnitChoices(
         queryset=Unit.objects.none(), required=False, label=_("Attending units")
     )
@@ -178,6 +180,7 @@ class MeetingForm(VersionedForm):
     class Meta:
         model = Meeting
         fields = [
+            "unit",
             "quarter",
             "held_at",
             "title",
@@ -190,14 +193,26 @@ class MeetingForm(VersionedForm):
             "shortcomings",
         ]
         widgets = {
+            "unit": UnitSearchSelect(current_only=True),
             "held_at": DateTimeInput(),
             "basis": forms.Textarea(attrs={"rows": 3}),
             "assessment": forms.Textarea(attrs={"rows": 5}),
             "shortcomings": forms.Textarea(attrs={"rows": 5}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        reviewed = permissions.reviewed_units(user)
+        held_by = _units() if reviewed is None else _units().filter(pk__in=reviewed)
+        if self.instance.unit_id is not None:  # kept when it has ended since
+            held_by = held_by | Unit.objects.filter(pk=self.instance.unit_id)
+        unit_field = cast(forms.ModelChoiceField, self.fields["unit"])
+        unit_field.queryset = held_by
+        unit_field.error_messages["invalid_choice"] = _(
+            "Choose a unit you review: type part of its name and pick it from the list."
+        )
+        if self.instance.pk is None and self.initial.get("unit") is None:
+            self.initial["unit"] = permissions.only_reviewed_unit(user)
         cast(forms.ModelChoiceField, self.fields["attending_units"]).queryset = _units()
         cast(forms.DateTimeField, self.fields["held_at"]).input_formats = [
             "%Y-%m-%dT%H:%M",
@@ -251,8 +266,11 @@ class DirectiveForm(VersionedForm):
         self.meeting = meeting
         self.instance.meeting = meeting
         units = _units()
-        cast(forms.ModelChoiceField, self.fields["lead_units"]).queryset = units
-        cast(forms.ModelChoiceField, self.fields["support_units"]).queryset = units
+        for name in ("lead_units", "support_units"):
+            field = cast(forms.ModelChoiceField, self.fields[name])
+            field.queryset = units
+            # The picker offers the meeting unit's subtree; the service says why another fails.
+            cast(UnitSearchSelect, field.widget).within = meeting.unit_id
         if self.instance.pk:
             assignments = list(self.instance.assignments.all())
             self.initial.setdefault(

@@ -37,8 +37,19 @@ COMMENT_MAX_LENGTH = 2_000
 
 
 class Meeting(models.Model):
-    """A quarterly briefing (buổi giao ban) of the Standing Board."""
+    """A quarterly briefing (buổi giao ban) of the Standing Board of a unit: its
+    directives go to units of that unit's subtree (``directives.permissions``)."""
 
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("held by"),
+        on_delete=models.PROTECT,
+        related_name="meetings_held",
+        help_text=_(
+            "The unit whose Standing Board holds the meeting; its directives go to that "
+            "unit and the units under it."
+        ),
+    )
     quarter = models.ForeignKey(
         Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="meetings"
     )

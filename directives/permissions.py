@@ -1,16 +1,30 @@
 """Who may do what with meetings, directives and progress (docs/PERMISSIONS.md).
 
-Every view of the app asks here. Who may browse at all (``may_browse``), who sees
-every unit (``sees_all_units``) and whose figures a user sees (``scope_for``) are
-the reporting cycle's answers, re-exported from ``reports.permissions``.
+Every view of the app asks here. Who may browse at all (``may_browse``), whose
+units a user oversees (``oversees_unit``, ``reviews_unit``) and whose figures a
+user sees (``scope_for``) are the reporting cycle's answers, re-exported from
+``reports.permissions``.
+
+A meeting belongs to a unit (``Meeting.unit``): its reviewers are those whose
+subtree holds that unit, and its directives go to units of that unit's subtree.
 """
 
+from collections.abc import Iterable
+
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from common.types import StrOrPromise
 from directives import rules
-from directives.models import Assignment, Confidentiality, DeadlineChangeStatus, ReviewStatus
+from directives.models import (
+    Assignment,
+    Confidentiality,
+    DeadlineChangeStatus,
+    Meeting,
+    ReviewStatus,
+)
+from reports.models import Unit
 from reports.permissions import (
     AnyUser,
     is_leadership,
@@ -18,42 +32,124 @@ from reports.permissions import (
     is_reviewer,
     is_unit_staff,
     may_browse,
+    only_reviewed_unit,
+    overseen_units,
+    oversees,
+    oversees_unit,
+    reviewed_units,
+    reviews_unit,
     scope_for,
-    sees_all_units,
     unit_roles,
+    units_above,
 )
 
 
-def directive_visibility(user: AnyUser) -> Q | None:
-    """Which directives ``user`` may know exist, as a condition on Directive: None for
-    all of them (reviewers, leadership, administrators); else the normal ones and the
-    confidential ones assigned to the user's units. Every page, count and export
-    reads it through ``selectors.directives_visible_to``; a single directive is
-    fetched from that queryset too (404 when it is not there)."""
-    if sees_all_units(user):
+def _units_of(user: AnyUser) -> frozenset[int] | None:
+    """The units whose assignments are the user's concern: those they work in and
+    those they oversee (None: every unit)."""
+    overseen = overseen_units(user) if oversees(user) else frozenset()
+    if overseen is None:
         return None
-    assigned_to_mine = Exists(
-        Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=list(unit_roles(user)))
+    return overseen | frozenset(unit_roles(user))
+
+
+def directive_visibility(user: AnyUser) -> Q | None:
+    """Which directives ``user`` may know exist, as a condition on Directive.
+
+    None for all of them: the administrator, and reviewers and leadership whose
+    roles cover every root. Otherwise: the directives of meetings held by a unit
+    they oversee, those assigned to a unit they work in or oversee, and the normal
+    (not confidential) directives of meetings held by their units or a unit above
+    them. A reviewer of another subtree sees none of these. Every page, count
+    and export reads it through ``selectors.directives_visible_to``; a single
+    directive is fetched from that queryset too (404 when it is not there)."""
+    mine = _units_of(user)
+    if mine is None:
+        return None
+    overseen = overseen_units(user) if oversees(user) else frozenset()
+    assigned_to_mine = Exists(Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=mine))
+    return (
+        Q(meeting__unit_id__in=overseen or ())
+        | Q(assigned_to_mine)
+        | Q(confidentiality=Confidentiality.NORMAL, meeting__unit_id__in=units_above(user))
     )
-    return Q(confidentiality=Confidentiality.NORMAL) | Q(assigned_to_mine)
+
+
+def meeting_visibility(user: AnyUser) -> Q | None:
+    """Which meetings ``user`` may know exist, as a condition on Meeting: None for all
+    (as ``directive_visibility``); else those held by a unit they oversee or by
+    their units or a unit above them, and any with a directive assigned to a unit
+    they work in or oversee."""
+    mine = _units_of(user)
+    if mine is None:
+        return None
+    overseen = overseen_units(user) if oversees(user) else frozenset()
+    assigned_to_mine = Exists(
+        Assignment.objects.filter(directive__meeting=OuterRef("pk"), unit_id__in=mine)
+    )
+    return Q(unit_id__in=(overseen or frozenset()) | units_above(user)) | Q(assigned_to_mine)
 
 
 def can_see_evidence(user: AnyUser, assigned_unit_ids) -> bool:
-    """Evidence files are the units' own documents: the commission, leadership,
-    administrators and the units assigned to the directive may open them."""
+    """Evidence files are the units' own documents: the units assigned to the
+    directive, and the reviewers, leadership and administrators who oversee one
+    of them, may open them."""
     if not user.is_authenticated:
         return False
-    return sees_all_units(user) or bool(set(assigned_unit_ids) & set(unit_roles(user)))
+    return any(
+        is_member_of(user, unit_id) or oversees_unit(user, unit_id)
+        for unit_id in set(assigned_unit_ids)
+    )
 
 
 def can_record_meetings(user: AnyUser) -> bool:
-    """Record meetings, directives, assignments and recommendations: reviewers only."""
+    """Record meetings, directives, assignments and recommendations: reviewers (of
+    some unit; which meetings: ``can_record_meeting_of``)."""
     return is_reviewer(user)
+
+
+def can_record_meeting_of(user: AnyUser, unit_id: int | None) -> bool:
+    """Record a meeting held by the unit, and its directives, assignments and
+    recommendations: a reviewer of a subtree holding the unit."""
+    return reviews_unit(user, unit_id)
+
+
+def can_edit_meeting(user: AnyUser, meeting: Meeting) -> bool:
+    """Change the meeting, or add to it: ``can_record_meeting_of`` its unit."""
+    return can_record_meeting_of(user, meeting.unit_id)
 
 
 def can_review_progress(user: AnyUser) -> bool:
-    """Confirm or reject a claimed "done", decide deadline changes: reviewers only."""
+    """Confirm or reject a claimed "done", decide deadline changes: reviewers (of some
+    unit; which directives' claims: ``can_review_progress_of``)."""
     return is_reviewer(user)
+
+
+def can_review_progress_of(user: AnyUser, meeting: Meeting) -> bool:
+    """Decide the claims and deadline requests on the directives of ``meeting``: the
+    reviewers who may record it (those of a subtree holding its unit)."""
+    return can_edit_meeting(user, meeting)
+
+
+def meeting_units(meeting: Meeting) -> frozenset[int]:
+    """The units a meeting's directives may go to: its unit's subtree (one query)."""
+    return Unit.objects.subtree_ids([meeting.unit_id])
+
+
+def assignment_unit_refusal(meeting: Meeting, units: Iterable[Unit]) -> str | None:
+    """Why these units cannot carry out a directive of ``meeting``, or None: a
+    meeting's directives go to the unit that holds it and the units under it."""
+    allowed = meeting_units(meeting)
+    outside = [unit for unit in units if unit.pk not in allowed]
+    if not outside:
+        return None
+    return gettext(
+        "%(units)s: not %(meeting_unit)s or a unit under it. A meeting's directives go "
+        "only to the unit that holds the meeting and the units under it."
+    ) % {
+        "units": ", ".join(unit.label for unit in outside),
+        "meeting_unit": meeting.unit.label,
+    }
 
 
 def can_post_progress(user: AnyUser, assignment: Assignment) -> bool:
@@ -96,16 +192,21 @@ def deadline_request_refusal(
     return CHANGE_PENDING if change_pending else None
 
 
-def can_see_briefing_pack(user: AnyUser) -> bool:
-    """The briefing pack compares every unit: reviewers, leadership and administrators."""
-    return sees_all_units(user)
+def can_see_briefing_pack(user: AnyUser, meeting: Meeting) -> bool:
+    """The briefing pack compares the units of the meeting: the reviewers, leadership and
+    administrators who oversee the unit holding it."""
+    return oversees_unit(user, meeting.unit_id)
 
 
 __all__ = [
+    "assignment_unit_refusal",
+    "can_edit_meeting",
     "can_post_progress",
+    "can_record_meeting_of",
     "can_record_meetings",
     "can_request_deadline_change",
     "can_review_progress",
+    "can_review_progress_of",
     "can_see_briefing_pack",
     "can_see_evidence",
     "deadline_request_refusal",
@@ -115,8 +216,13 @@ __all__ = [
     "is_reviewer",
     "is_unit_staff",
     "may_browse",
+    "meeting_units",
+    "meeting_visibility",
+    "only_reviewed_unit",
+    "oversees",
+    "oversees_unit",
     "progress_refusal",
+    "reviewed_units",
     "scope_for",
-    "sees_all_units",
     "unit_roles",
 ]

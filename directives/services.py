@@ -92,9 +92,13 @@ def meeting_save(
 ) -> Meeting:
     """Create or change a meeting and the units that attended.
 
+    The user reviews the unit holding it (and, for a change, the one that held it).
     ``expected_version``: the version the form was opened on (``selectors.edit_version``).
     """
-    _require(permissions.can_record_meetings(user))
+    _require(permissions.can_record_meeting_of(user, meeting.unit_id))
+    if meeting.pk:
+        held_by = Meeting.objects.values_list("unit_id", flat=True).get(pk=meeting.pk)
+        _require(permissions.can_record_meeting_of(user, held_by))
     _require_version(meeting, expected_version)
     _by(meeting, user).save()
     meeting.attending_units.set(attending_units)
@@ -131,9 +135,11 @@ def directive_save(
 
     A new unit gets the directive's deadline; a unit whose deadline was never
     moved follows a change of the directive's date. A unit that has already
-    posted progress cannot be removed. ``expected_version``: as for ``meeting_save``.
+    posted progress cannot be removed. The units are the meeting unit's or under
+    it (``permissions.assignment_unit_refusal``). ``expected_version``: as for
+    ``meeting_save``.
     """
-    _require(permissions.can_record_meetings(user))
+    _require(permissions.can_edit_meeting(user, directive.meeting))
     _require_version(directive, expected_version)
     lead_units, support_units = list(lead_units), list(support_units)
     overlap = {u.pk for u in lead_units} & {u.pk for u in support_units}
@@ -141,6 +147,12 @@ def directive_save(
         raise ValidationError(
             {"support_units": _("A unit cannot be both lead and supporting for a directive.")}
         )
+    refusals = {
+        field: permissions.assignment_unit_refusal(directive.meeting, units)
+        for field, units in (("lead_units", lead_units), ("support_units", support_units))
+    }
+    if any(refusals.values()):
+        raise ValidationError({field: error for field, error in refusals.items() if error})
     old_due = None
     if directive.pk:
         old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
@@ -198,7 +210,7 @@ def recommendation_save(
     expected_version: int | None = None,
 ) -> Recommendation:
     """Create or change a recommendation. ``expected_version``: as for ``meeting_save``."""
-    _require(permissions.can_record_meetings(user))
+    _require(permissions.can_edit_meeting(user, recommendation.meeting))
     _require_version(recommendation, expected_version)
     directives = list(directives)
     if any(d.meeting_id != recommendation.meeting_id for d in directives):
@@ -327,6 +339,7 @@ def progress_confirm(
     """
     _require(permissions.can_review_progress(user))
     update, assignment = _locked_claim(update)
+    _require(permissions.can_review_progress_of(user, assignment.directive.meeting))
     if update.review_status != ReviewStatus.PENDING:
         raise ValidationError(_decided_message(update))
     if assignment.completed_on is not None:
@@ -355,7 +368,8 @@ def progress_reject(*, user: User, update: ProgressUpdate, comment: str) -> Prog
     _require(permissions.can_review_progress(user))
     if not comment.strip():
         raise ValidationError({"comment": _("Say why the claim is rejected.")})
-    update, _assignment = _locked_claim(update)
+    update, assignment = _locked_claim(update)
+    _require(permissions.can_review_progress_of(user, assignment.directive.meeting))
     if update.review_status != ReviewStatus.PENDING:
         raise ValidationError(_decided_message(update))
     update.review_status = ReviewStatus.REJECTED
@@ -419,7 +433,12 @@ def deadline_change_decide(
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why the request is refused.")})
     assignment_id = DeadlineChange.objects.values_list("assignment_id", flat=True).get(pk=change.pk)
-    assignment = Assignment.objects.select_for_update().get(pk=assignment_id)
+    assignment = (
+        Assignment.objects.select_for_update(of=("self",))
+        .select_related("directive__meeting")
+        .get(pk=assignment_id)
+    )
+    _require(permissions.can_review_progress_of(user, assignment.directive.meeting))
     change = (
         DeadlineChange.objects.select_for_update(of=("self",))
         .select_related("decided_by")

@@ -139,8 +139,11 @@ def _directive_for(user, pk: int) -> Directive:
 
 
 def _meeting_for(user, pk: int | None) -> Meeting:
+    """The meeting if the user may see it; 404 otherwise (another subtree's)."""
     _require(permissions.may_browse(user))
-    return get_object_or_404(Meeting.objects.select_related("quarter"), pk=pk)
+    return get_object_or_404(
+        selectors.visible_meetings(user).select_related("quarter", "unit"), pk=pk
+    )
 
 
 def _assignment_for(user, pk: int) -> Assignment:
@@ -199,8 +202,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "recommendations": selectors.meeting_recommendations(meeting, request.user),
             "carried_over": carried_page,
             "querystring": _querystring_without_page(request),
-            "can_record": permissions.can_record_meetings(request.user),
-            "can_see_pack": permissions.can_see_briefing_pack(request.user),
+            "can_record": permissions.can_edit_meeting(request.user, meeting),
+            "can_see_pack": permissions.can_see_briefing_pack(request.user, meeting),
         },
     )
 
@@ -209,7 +212,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> HttpResponse:
     _require(permissions.can_record_meetings(request.user))
     meeting = _meeting_for(request.user, pk) if pk else None
-    form = MeetingForm(request.POST or None, instance=meeting)
+    _require(meeting is None or permissions.can_edit_meeting(request.user, meeting))
+    form = MeetingForm(request.POST or None, instance=meeting, user=request.user)
     return _edit_page(
         request,
         form,
@@ -229,7 +233,7 @@ def meeting_edit(request: AuthenticatedHttpRequest, pk: int | None = None) -> Ht
 @login_required
 def briefing_pack(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    _require(permissions.can_see_briefing_pack(request.user))
+    _require(permissions.can_see_briefing_pack(request.user, meeting))
     pack = selectors.briefing_pack(meeting, request.user, quarter=selectors.current_quarter())
     return render(request, "directives/briefing_pack.html", {"meeting": meeting, **pack})
 
@@ -246,6 +250,7 @@ def directive_edit(
     else:
         meeting = _meeting_for(request.user, meeting_pk)
         directive = Directive(meeting=meeting)
+    _require(permissions.can_edit_meeting(request.user, meeting))
     form = DirectiveForm(request.POST or None, instance=directive, meeting=meeting)
     return _edit_page(
         request,
@@ -278,11 +283,14 @@ def recommendation_edit(
 ) -> HttpResponse:
     _require(permissions.can_record_meetings(request.user))
     if pk:
-        recommendation = get_object_or_404(Recommendation.objects.select_related("meeting"), pk=pk)
+        recommendation = get_object_or_404(
+            selectors.recommendations_visible_to(request.user).select_related("meeting"), pk=pk
+        )
         meeting = recommendation.meeting
     else:
         meeting = _meeting_for(request.user, meeting_pk)
         recommendation = Recommendation(meeting=meeting)
+    _require(permissions.can_edit_meeting(request.user, meeting))
     form = RecommendationForm(request.POST or None, instance=recommendation, meeting=meeting)
     return _edit_page(
         request,
@@ -398,8 +406,8 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline,
             "target": selectors.target_progress(directive),
             "recommendations": directive.recommendations.all(),
-            "can_record": permissions.can_record_meetings(request.user),
-            "can_review": permissions.can_review_progress(request.user),
+            "can_record": permissions.can_edit_meeting(request.user, directive.meeting),
+            "can_review": permissions.can_review_progress_of(request.user, directive.meeting),
             "can_see_evidence": permissions.can_see_evidence(
                 request.user, [a.unit_id for a in assignments]
             ),
@@ -492,9 +500,10 @@ def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     update = get_object_or_404(
         ProgressUpdate.objects.filter(
             assignment__directive__in=selectors.directives_visible_to(request.user)
-        ).select_related("assignment"),
+        ).select_related("assignment__directive__meeting"),
         pk=pk,
     )
+    _require(permissions.can_review_progress_of(request.user, update.assignment.directive.meeting))
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -524,9 +533,10 @@ def deadline_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpRe
     change = get_object_or_404(
         DeadlineChange.objects.filter(
             assignment__directive__in=selectors.directives_visible_to(request.user)
-        ),
+        ).select_related("assignment__directive__meeting"),
         pk=pk,
     )
+    _require(permissions.can_review_progress_of(request.user, change.assignment.directive.meeting))
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
@@ -628,7 +638,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if meeting_quarter is not None:
         base["quarter"] = meeting_quarter.pk
     scope = permissions.scope_for(request.user)
-    own_units = scope is None or not scope.is_province
+    own_units = scope is None or not scope.oversees
     if own_units:
         base["mine"] = "on"
     return render(

@@ -36,7 +36,6 @@ from reports.models import (
     UnitKind,
     UnitReport,
 )
-from reports.permissions import ROLE_GROUP_LABELS
 
 admin.site.site_header = _("Mass mobilization administration")
 admin.site.site_title = _("Mass mobilization administration")
@@ -152,6 +151,9 @@ class UnitAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
 
 @admin.register(Membership)
 class MembershipAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    """Who holds which role on which unit: reporter and head act for the unit,
+    reviewer and leadership on the unit and every unit under it."""
+
     list_display = ["user", "user_full_name", "unit", "role"]
     list_filter = ["role", "unit__kind"]
     list_select_related = ["user", "unit"]
@@ -174,7 +176,8 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
-    """Django's user admin, with the units each user works in."""
+    """Django's user admin, with the user's roles on units (reporter, head, reviewer,
+    leadership) in its inline."""
 
     search_fields = [*BaseUserAdmin.search_fields, "memberships__unit__search_text"]
     inlines = [UserMembershipInline]
@@ -192,15 +195,8 @@ admin.site.unregister(Group)
 
 @admin.register(Group)
 class GroupAdmin(FoldedSearchMixin, BaseGroupAdmin):
-    """Django's group admin, with the search that reads only a search's first words;
-    the role groups show their role and keep their code name."""
-
-    list_display = ["__str__"]
-
-    def get_readonly_fields(self, request, obj=None):
-        if obj is not None and obj.name in ROLE_GROUP_LABELS:
-            return ["name"]  # the code the permissions read: renaming it would drop the role
-        return []
+    """Django's group admin, with the search that reads only a search's first words.
+    No role comes from a group: reviewers and leadership hold a membership of a unit."""
 
 
 # ------------------------------------------------------- quarters, indicators
@@ -383,7 +379,7 @@ class UnitReportAdmin(
             request,
             gettext(
                 "Refused: accepting, returning and reopening reports is for reviewers. "
-                "Add your account to the reviewers group to do it."
+                "Give your account the reviewer role on a unit (a membership) to do it."
             ),
             messages.ERROR,
         )

@@ -44,6 +44,7 @@ from reports.aggregation import (
     report_narrative,
 )
 from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
+from reports.permissions import Scope
 from reports.rules import ROMAN
 
 SECTION_TITLES = {
@@ -130,7 +131,7 @@ def _completeness_sentence(summary: QuarterSummary) -> str:
 def _completeness_table(doc, summary: QuarterSummary) -> None:
     """The reports filed by kind of unit, with the total, when the scope has several kinds."""
     by_kind = summary.completeness.by_kind
-    if not summary.scope.is_province or len(by_kind) < 2:
+    if not summary.scope.oversees or len(by_kind) < 2:
         return
     paragraph(doc, "Tình hình gửi báo cáo theo loại đơn vị:", indent=True, keep_with_next=True)
     headers = [
@@ -209,7 +210,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
     )
     narrative = report_narrative(quarter=quarter, scope=summary.scope)
     paragraph(doc, _completeness_sentence(summary), indent=True)
-    if not summary.scope.is_province:
+    if not summary.scope.oversees:
         paragraph(
             doc,
             "Báo cáo này chỉ gồm số liệu và nội dung của đơn vị người lập được phép xem.",
@@ -393,6 +394,13 @@ def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
     filter_all(ws, len(headers), rows)
 
 
+def _sheet_name(scope: Scope) -> str:
+    """The first sheet: the province, the subtrees a user oversees, or their own units."""
+    if scope.is_everything:
+        return "Toàn tỉnh"
+    return "Phạm vi theo dõi" if scope.oversees else "Đơn vị của tôi"
+
+
 def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     """Three sheets — the province, by kind of unit, by unit — of real numbers.
 
@@ -411,7 +419,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     figure_headers = _figure_headers(summary)
     figure_widths = [14] * len(figure_headers)
 
-    province = workbook.create_sheet("Toàn tỉnh" if summary.scope.is_province else "Đơn vị của tôi")
+    province = workbook.create_sheet(_sheet_name(summary.scope))
     write_sheet(
         province,
         indicator_headers + figure_headers,

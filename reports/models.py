@@ -4,12 +4,13 @@ the units' quarterly reports and the indicator values they carry."""
 import datetime
 import re
 import uuid
+from collections.abc import Iterable
 from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Case, F, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -63,6 +64,44 @@ class UnitQuerySet(models.QuerySet):
         """Units that owe (and may start) a report for ``quarter``: the SQL twin of
         ``Unit.owes_report_for``, read through ``reports.aggregation.expected_units``."""
         return self.filter(submits_reports=True).active_on(quarter.end_date)
+
+    def root_ids(self) -> frozenset[int]:
+        """The units without a parent: the tops of the trees (one query)."""
+        return frozenset(self.filter(parent__isnull=True).values_list("id", flat=True))
+
+    def subtree_ids(self, unit_ids: Iterable[int]) -> frozenset[int]:
+        """``unit_ids`` and every unit under them through ``parent``, however deep.
+
+        One query, a recursive CTE read by the database's own index on ``parent``:
+        it visits only the subtrees asked for, so it costs a province's few hundred
+        rows at national scale, not the 20,000 of the whole tree. ``UNION`` (not
+        ``UNION ALL``) drops a row already found, so a loop in ``parent`` (which a
+        reorganisation could make by mistake) ends instead of running forever.
+        """
+        return self._walk(unit_ids, down=True)
+
+    def ancestor_ids(self, unit_ids: Iterable[int]) -> frozenset[int]:
+        """``unit_ids`` and every unit above them up to their roots (one query)."""
+        return self._walk(unit_ids, down=False)
+
+    def _walk(self, unit_ids: Iterable[int], *, down: bool) -> frozenset[int]:
+        ids = sorted({int(unit_id) for unit_id in unit_ids})
+        if not ids:
+            return frozenset()
+        connection = connections[self.db]
+        quote = connection.ops.quote_name
+        table = quote(self.model._meta.db_table)
+        # Down: a unit whose parent is in the walk; up: the parent of a unit in it.
+        join = "u.parent_id = walk.id" if down else "u.id = walk.parent_id"
+        sql = (
+            f"WITH RECURSIVE walk(id, parent_id) AS ("  # noqa: S608 - names quoted, ids bound
+            f" SELECT id, parent_id FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})"
+            f" UNION SELECT u.id, u.parent_id FROM {table} u JOIN walk ON {join}"
+            f") SELECT id FROM walk"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, ids)
+            return frozenset(row[0] for row in cursor.fetchall())
 
 
 class Unit(models.Model):
@@ -292,10 +331,18 @@ class UnitName(models.Model):
 class MembershipRole(models.TextChoices):
     REPORTER = "reporter", _("Reporter")
     HEAD = "head", _("Head of unit")
+    REVIEWER = "reviewer", _("Reviewer (of the unit and the units under it)")
+    LEADERSHIP = "leadership", _("Leadership (of the unit and the units under it)")
+
+
+# The roles that act for the unit itself, and those that act on its whole subtree.
+STAFF_ROLES = (MembershipRole.REPORTER, MembershipRole.HEAD)
+OVERSIGHT_ROLES = (MembershipRole.REVIEWER, MembershipRole.LEADERSHIP)
 
 
 class Membership(models.Model):
-    """A user working in a unit, as reporter (drafts) or head (also submits)."""
+    """A user's role on a unit: reporter (drafts) or head (also submits) act for the
+    unit; reviewer or leadership act on the unit and every unit under it."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,

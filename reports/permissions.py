@@ -1,58 +1,54 @@
 """Who may do what with reports (docs/PERMISSIONS.md), and whose figures a
 user sees (``Scope``), for both apps.
 
-Roles: reviewers and leadership are Django groups; unit staff hold a
-Membership (reporter or head); the administrator is ``is_admin``. The lookups
-are cached on the user object, so a page asks the database once per request
-however often it checks.
+Roles are memberships of a unit: a reporter or head acts for the unit itself; a
+reviewer or leadership acts on the unit and every unit under it (its subtree,
+through ``Unit.parent``); the administrator is ``is_admin``. The lookups are
+cached on the user object, so a page asks the database once per request (the
+memberships; for a reviewer or leader also the roots and, unless the roles cover
+every root, the subtree) however often it checks.
 """
 
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext_lazy as _
 
 from common.types import StrOrPromise
 from reports.lineage import predecessor_weights
-from reports.models import MembershipRole, ReportStatus
-
-# The groups' names are codes (kept in the database and in every backup);
-# people see ROLE_GROUP_LABELS instead (Group.__str__, set in ReportsConfig.ready).
-REVIEWERS = "reviewers"
-LEADERSHIP = "leadership"
-ROLE_GROUP_LABELS = {
-    REVIEWERS: _("Reviewers (mass mobilization commission)"),
-    LEADERSHIP: _("Leadership"),
-}
-
-
-def group_label(name: str) -> str:
-    """What people see for a group: the translated role for the two role groups, else its name."""
-    return str(ROLE_GROUP_LABELS.get(name, name))
-
+from reports.models import (
+    OVERSIGHT_ROLES,
+    STAFF_ROLES,
+    MembershipRole,
+    ReportStatus,
+    Unit,
+)
 
 AnyUser = User | AnonymousUser
+# A set of units: their ids, or None for every unit (a role held on every root).
+UnitIds = frozenset[int] | None
 
 
-def _group_names(user: AnyUser) -> frozenset[str]:
-    """The user's group names (one query per request, then cached on the user)."""
-    if not user.is_authenticated:
-        return frozenset()
+def _cached(user: AnyUser, key: str, compute):
+    """``compute()``, once per user object (that is, per request)."""
     cache = user.__dict__
-    if "_danvan_groups" not in cache:
-        cache["_danvan_groups"] = frozenset(user.groups.values_list("name", flat=True))
-    return cache["_danvan_groups"]
+    if key not in cache:
+        cache[key] = compute()
+    return cache[key]
+
+
+def _roles(user: AnyUser) -> dict[int, str]:
+    """{unit id: role} of all the user's memberships (one query, then cached)."""
+    if not user.is_authenticated:
+        return {}
+    return _cached(
+        user, "_danvan_roles", lambda: dict(user.memberships.values_list("unit_id", "role"))
+    )
 
 
 def unit_roles(user: AnyUser) -> dict[int, str]:
-    """{unit id: role} of the user's memberships (one query, then cached)."""
-    if not user.is_authenticated:
-        return {}
-    cache = user.__dict__
-    if "_danvan_unit_roles" not in cache:
-        cache["_danvan_unit_roles"] = dict(user.memberships.values_list("unit_id", "role"))
-    return cache["_danvan_unit_roles"]
+    """{unit id: role} of the units the user works in as reporter or head."""
+    return {unit_id: role for unit_id, role in _roles(user).items() if role in STAFF_ROLES}
 
 
 def inherited_unit_ids(user: AnyUser) -> frozenset[int]:
@@ -73,12 +69,64 @@ def inherits_from(user: AnyUser, unit_id: int) -> bool:
     return unit_id in inherited_unit_ids(user)
 
 
+def _held(user: AnyUser, *roles: str) -> frozenset[int]:
+    """The units on which the user holds one of ``roles``."""
+    return frozenset(unit_id for unit_id, role in _roles(user).items() if role in roles)
+
+
+def _subtrees(user: AnyUser, held: frozenset[int]) -> UnitIds:
+    """The units ``held`` and all units under them; None (every unit) when they hold
+    every root. Cached per set of units: a reviewer's and their scope's are one."""
+    if not held:
+        return frozenset()
+
+    def compute() -> UnitIds:
+        roots = _cached(user, "_danvan_roots", Unit.objects.root_ids)
+        if roots and roots <= held:
+            return None
+        return Unit.objects.subtree_ids(held)
+
+    return _cached(user, f"_danvan_subtree_{sorted(held)}", compute)
+
+
+def reviewed_units(user: AnyUser) -> UnitIds:
+    """The units the user reviews: the subtrees of the units they hold ``reviewer`` on."""
+    return _subtrees(user, _held(user, MembershipRole.REVIEWER))
+
+
+def overseen_units(user: AnyUser) -> UnitIds:
+    """The units whose filed work the user reads as the commission does: the subtrees
+    of their reviewer and leadership roles; every unit for the administrator."""
+    if is_admin(user):
+        return None
+    return _subtrees(user, _held(user, *OVERSIGHT_ROLES))
+
+
+def _includes(units: UnitIds, unit_id: int | None) -> bool:
+    return units is None or unit_id in units
+
+
+def units_above(user: AnyUser) -> frozenset[int]:
+    """The units the user works in or holds a role on, and every unit above them: the
+    units whose meetings concern the user (one query, then cached)."""
+    own = frozenset(_roles(user))
+    return _cached(user, "_danvan_units_above", lambda: Unit.objects.ancestor_ids(own))
+
+
 def is_reviewer(user: AnyUser) -> bool:
-    return REVIEWERS in _group_names(user)
+    """Holds the reviewer role on some unit (what it covers: ``reviewed_units``)."""
+    return bool(_held(user, MembershipRole.REVIEWER))
+
+
+def only_reviewed_unit(user: AnyUser) -> int | None:
+    """The unit the user holds the reviewer role on, when there is exactly one."""
+    held = _held(user, MembershipRole.REVIEWER)
+    return next(iter(held)) if len(held) == 1 else None
 
 
 def is_leadership(user: AnyUser) -> bool:
-    return LEADERSHIP in _group_names(user)
+    """Holds the leadership role on some unit."""
+    return bool(_held(user, MembershipRole.LEADERSHIP))
 
 
 def is_unit_staff(user: AnyUser) -> bool:
@@ -90,6 +138,7 @@ def is_head_of(user: AnyUser, unit_id: int) -> bool:
 
 
 def is_member_of(user: AnyUser, unit_id: int) -> bool:
+    """Works in the unit as reporter or head (a reviewer or leader of it does not)."""
     return unit_id in unit_roles(user)
 
 
@@ -110,15 +159,27 @@ def is_admin(user: AnyUser) -> bool:
     )
 
 
-def sees_all_units(user: AnyUser) -> bool:
-    """Reviewers, leadership and administrators see every unit's filed work."""
-    return user.is_authenticated and (is_reviewer(user) or is_leadership(user) or is_admin(user))
+def oversees(user: AnyUser) -> bool:
+    """Reviewers, leadership (of any unit) and administrators: the commission's view,
+    over the units of their scope."""
+    return user.is_authenticated and (is_admin(user) or bool(_held(user, *OVERSIGHT_ROLES)))
+
+
+def oversees_unit(user: AnyUser, unit_id: int | None) -> bool:
+    """Whether the unit is in the subtree of the user's reviewer or leadership roles
+    (every unit for the administrator)."""
+    return oversees(user) and _includes(overseen_units(user), unit_id)
+
+
+def reviews_unit(user: AnyUser, unit_id: int | None) -> bool:
+    """Whether the unit is in the subtree of one of the user's reviewer roles."""
+    return is_reviewer(user) and _includes(reviewed_units(user), unit_id)
 
 
 def may_browse(user: AnyUser) -> bool:
     """Reports, quarters, meetings, the register and the dashboards: anyone with a role
     or a unit. Those without one see only the home page, which says whom to ask."""
-    return sees_all_units(user) or is_unit_staff(user)
+    return oversees(user) or is_unit_staff(user)
 
 
 # --- Whose figures a user sees -------------------------------------------------
@@ -126,14 +187,22 @@ def may_browse(user: AnyUser) -> bool:
 
 @dataclass(frozen=True)
 class Scope:
-    """The units a user's aggregates, dashboards and exports are made of: every unit
-    (``unit_ids`` None) or their own."""
+    """The units a user's aggregates, dashboards, lists and exports are made of.
+
+    ``unit_ids``: every unit (None) or these; ``oversees``: the commission's view of
+    them (reviewers, leadership, the administrator) rather than a unit's view of its
+    own (unit staff).
+    """
 
     unit_ids: frozenset[int] | None
+    oversees: bool = False
 
     @property
-    def is_province(self) -> bool:
+    def is_everything(self) -> bool:
         return self.unit_ids is None
+
+    def includes(self, unit_id: int | None) -> bool:
+        return _includes(self.unit_ids, unit_id)
 
     def filter(self, queryset: QuerySet, unit_field: str = "unit_id") -> QuerySet:
         """``queryset`` narrowed to rows whose ``unit_field`` is a unit of the scope."""
@@ -142,20 +211,23 @@ class Scope:
         return queryset.filter(**{f"{unit_field}__in": self.unit_ids})
 
 
-PROVINCE_SCOPE = Scope(unit_ids=None)
+EVERY_UNIT = Scope(unit_ids=None, oversees=True)
 NO_UNITS = Scope(unit_ids=frozenset())
 
 
 def scope_for(user: AnyUser) -> Scope | None:
-    """Reviewers, leadership and administrators: the province; unit staff: their units.
+    """Reviewers and leadership: the subtrees of the units they hold the role on, with
+    the units they work in (every unit when their roles cover every root, and for the
+    administrator); unit staff: their units.
 
     None when the user may see no aggregate at all (signed in without a role).
     """
-    if sees_all_units(user):
-        return PROVINCE_SCOPE
-    unit_ids = frozenset(unit_roles(user))
-    if unit_ids:
-        return Scope(unit_ids=unit_ids)
+    own = frozenset(unit_roles(user))
+    if oversees(user):
+        overseen = overseen_units(user)
+        return EVERY_UNIT if overseen is None else Scope(overseen | own, oversees=True)
+    if own:
+        return Scope(unit_ids=own)
     return None
 
 
@@ -171,7 +243,8 @@ def scope_of_reads(user: AnyUser) -> Scope:
 
 
 def can_search_units(user: AnyUser) -> bool:
-    """The unit pickers' search: anyone with a role or a unit (who may open the register)."""
+    """The unit pickers' search: anyone with a role or a unit (who may open the
+    register); it finds the units of their scope only (``scope_of_reads``)."""
     return may_browse(user)
 
 
@@ -182,10 +255,11 @@ def can_work_on_unit_reports(user: AnyUser, unit_id: int) -> bool:
 
 
 def can_view_report(user: AnyUser, report) -> bool:
-    """The report's current text: members of the unit always; reviewers, leadership,
-    admin and the members of a successor unit (``inherits_from``) while it is filed
-    (submitted or accepted), when that text is what was submitted. See
-    ``can_view_submitted_versions`` for what was submitted before."""
+    """The report's current text: members of the unit always; reviewers and leadership
+    of a subtree holding the unit, admin, and the members of a successor unit
+    (``inherits_from``) while it is filed (submitted or accepted), when that text is
+    what was submitted. See ``can_view_submitted_versions`` for what was submitted
+    before."""
     if not user.is_authenticated:
         return False
     if report.is_editable_status:
@@ -193,7 +267,7 @@ def can_view_report(user: AnyUser, report) -> bool:
     return (
         is_member_of(user, report.unit_id)
         or inherits_from(user, report.unit_id)
-        or sees_all_units(user)
+        or oversees_unit(user, report.unit_id)
     )
 
 
@@ -224,17 +298,17 @@ def queue_status_choices() -> list[tuple[str, StrOrPromise]]:
 def can_view_submitted_versions(user: AnyUser, report) -> bool:
     """What the unit submitted, and the review of it, read-only.
 
-    Members of the unit and admin always; reviewers, leadership and the members
-    of a successor unit (``inherits_from``) once the report was first submitted,
-    also while it is back with the unit (they read what was submitted then, never
-    the unit's unsubmitted edits).
+    Members of the unit and admin always; reviewers and leadership of a subtree
+    holding the unit, and the members of a successor unit (``inherits_from``), once
+    the report was first submitted, also while it is back with the unit (they read
+    what was submitted then, never the unit's unsubmitted edits).
     """
     if not user.is_authenticated:
         return False
     if can_work_on_unit_reports(user, report.unit_id):
         return True
     return has_been_submitted(report) and (
-        sees_all_units(user) or inherits_from(user, report.unit_id)
+        oversees_unit(user, report.unit_id) or inherits_from(user, report.unit_id)
     )
 
 
@@ -261,22 +335,32 @@ def can_submit_report(user: AnyUser, report) -> bool:
 
 
 def can_review(user: AnyUser) -> bool:
-    """Return, accept and reopen are the reviewers' (not leadership's, not admin's)."""
+    """Return, accept and reopen are the reviewers' (not leadership's, not admin's):
+    whether the user reviews any unit (which: ``can_review_report``)."""
     return is_reviewer(user)
 
 
 def can_review_report(user: AnyUser, report) -> bool:
-    """A reviewer may return or accept a submitted report of an open quarter."""
+    """A reviewer of a subtree holding the unit may return or accept its submitted
+    report of an open quarter."""
     return (
-        can_review(user) and not report.quarter.closed and report.status == ReportStatus.SUBMITTED
+        reviews_unit(user, report.unit_id)
+        and not report.quarter.closed
+        and report.status == ReportStatus.SUBMITTED
     )
 
 
 def can_reopen_report(user: AnyUser, report) -> bool:
-    """A reviewer may reopen an accepted report of an open quarter (with a reason)."""
-    return can_review(user) and not report.quarter.closed and report.status == ReportStatus.ACCEPTED
+    """A reviewer of a subtree holding the unit may reopen its accepted report of an
+    open quarter (with a reason)."""
+    return (
+        reviews_unit(user, report.unit_id)
+        and not report.quarter.closed
+        and report.status == ReportStatus.ACCEPTED
+    )
 
 
 def can_see_queue(user: AnyUser) -> bool:
-    """The quarter's queue: reviewers act on it; leadership and admin read it."""
-    return sees_all_units(user)
+    """The quarter's queue, of the units in the user's scope: reviewers act on it;
+    leadership and admin read it."""
+    return oversees(user)

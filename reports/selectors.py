@@ -22,6 +22,7 @@ from reports import permissions
 from reports.lineage import predecessor_weights
 from reports.models import (
     Aggregation,
+    STAFF_ROLES,
     Indicator,
     IndicatorValue,
     Membership,
@@ -38,17 +39,22 @@ from reports.permissions import Scope
 
 
 def memberships_of(user) -> QuerySet[Membership]:
-    """The user's memberships with their units, for the home page and the workspace."""
+    """The user's memberships (every role) with their units, for the home page."""
     return Membership.objects.filter(user=user).select_related("unit")
+
+
+def staff_memberships_of(user) -> QuerySet[Membership]:
+    """The units the user works in, as reporter or head: their workspace."""
+    return memberships_of(user).filter(role__in=STAFF_ROLES)
 
 
 def reports_visible_to(user) -> QuerySet[UnitReport]:
     """Every report the user may open: the twin of ``can_view_submitted_versions``.
 
     Own units' reports in any status, and those the units' predecessors submitted
-    (``permissions.inherits_from``); for reviewers and leadership every report
-    that was ever submitted (of a returned one they read what was submitted);
-    for the administrator everything.
+    (``permissions.inherits_from``); for reviewers and leadership every report of
+    their subtrees that was ever submitted (of a returned one they read what was
+    submitted); for the administrator everything.
     """
     reports = UnitReport.objects.select_related("unit", "quarter")
     if not user.is_authenticated:
@@ -56,10 +62,13 @@ def reports_visible_to(user) -> QuerySet[UnitReport]:
     if permissions.is_admin(user):
         return reports
     own = Q(unit_id__in=list(permissions.unit_roles(user)))
-    if permissions.sees_all_units(user):
-        return reports.filter(own | permissions.submitted_once_q())
     inherited = Q(unit_id__in=list(permissions.inherited_unit_ids(user)))
-    return reports.filter(own | (inherited & permissions.submitted_once_q()))
+    filed_in = own | (inherited & permissions.submitted_once_q())
+    if permissions.oversees(user):
+        overseen = permissions.overseen_units(user)
+        in_scope = Q() if overseen is None else Q(unit_id__in=overseen)
+        return reports.filter(filed_in | (in_scope & permissions.submitted_once_q()))
+    return reports.filter(filed_in)
 
 
 def report_versions(report: UnitReport) -> list[ReportVersion]:
@@ -254,7 +263,7 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
     """For each of the user's units: the current report, earlier ones (its predecessors'
     filed reports among them), what waits (2 queries, and one a generation of
     predecessors for each unit)."""
-    memberships = list(memberships_of(user))
+    memberships = list(staff_memberships_of(user))
     if not memberships:
         return []
     # A unit's history includes what its predecessors filed (under their own names).
@@ -301,17 +310,28 @@ def workspace_for(user, current_quarter: Quarter | None, *, earlier_limit: int =
 # --- The unit pickers' search (common.widgets, static/js/unit_picker.js) ------
 
 
-def units_matching(text: str, *, current_only: bool = False, limit: int = 20):
-    """Units whose folded code, name or short name holds every word of ``text``.
+def units_matching(
+    text: str,
+    *,
+    scope: Scope,
+    current_only: bool = False,
+    within: int | None = None,
+    limit: int = 20,
+):
+    """Units of ``scope`` whose folded code, name or short name holds every word of
+    ``text``; with ``within``, of that unit's subtree only.
 
-    One query; at most ``limit`` units, as (id, name) dicts, closest first, then
-    in the usual unit order. ``search_text`` is already folded, so a plain LIKE
-    is exact on SQLite and PostgreSQL alike. An empty search finds nothing.
+    One query (two with ``within``); at most ``limit`` units, as (id, name) dicts,
+    closest first, then in the usual unit order. ``search_text`` is already folded,
+    so a plain LIKE is exact on SQLite and PostgreSQL alike. An empty search finds
+    nothing.
     """
     words = search_words(text)
     if not words:
         return []
-    units = Unit.objects.all()
+    units = scope.filter(Unit.objects.all(), "id")
+    if within is not None:
+        units = units.filter(id__in=Unit.objects.subtree_ids([within]))
     if current_only:
         units = units.filter(valid_to__isnull=True)
     for word in words:

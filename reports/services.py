@@ -328,7 +328,7 @@ def _review(
     locked = _lock(report)
     _check_open(locked)
     if not allowed(user, locked):
-        if permissions.can_review(user):
+        if permissions.reviews_unit(user, locked.unit_id):
             raise ReportLockedError(review_refusal_message(locked))
         raise PermissionDenied
     _claim_version(locked, locked.version)

@@ -44,7 +44,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "reports/report_list.html",
         {
             "page": page,
-            "memberships": selectors.memberships_of(request.user),
+            "memberships": selectors.staff_memberships_of(request.user),
             "current_quarter": Quarter.objects.current(),
         },
     )
@@ -285,11 +285,11 @@ def report_submit(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _report_to_review(request: HttpRequest, pk: int) -> UnitReport:
     """The report a review action names: 404 if the user may not read it, 403 if not a
-    reviewer. Its state is checked by the service under the row lock, not here."""
+    reviewer of its unit. Its state is checked by the service under the row lock, not here."""
     report = selectors.get_submitted_report_for_user(request.user, pk)
     if report is None:
         raise Http404
-    if not permissions.can_review(request.user):
+    if not permissions.reviews_unit(request.user, report.unit_id):
         raise PermissionDenied
     return report
 
@@ -443,11 +443,15 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 @require_GET
 def unit_search(request: HttpRequest) -> JsonResponse:
     """The unit pickers' search: ``{"results": [{"id": …, "text": name}, …]}`` for
-    ``?q=``; ``current=1``: units still in existence only (what the directive and
-    meeting forms accept)."""
+    ``?q=``, of the units in the user's scope; ``current=1``: units still in existence
+    only (what the directive and meeting forms accept); ``within=<unit id>``: that
+    unit's subtree only (a meeting's directives go there)."""
     if not permissions.can_search_units(request.user):
         raise PermissionDenied
     units = selectors.units_matching(
-        request.GET.get("q", ""), current_only=request.GET.get("current") == "1"
+        request.GET.get("q", ""),
+        scope=permissions.scope_of_reads(request.user),
+        current_only=request.GET.get("current") == "1",
+        within=query_int(request.GET.get("within"), minimum=1),
     )
     return JsonResponse({"results": [{"id": u["id"], "text": u["name"]} for u in units]})

@@ -22,7 +22,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history
 
@@ -54,7 +54,6 @@ from reports.models import (
     UnitLevel,
     UnitReport,
 )
-from reports.permissions import LEADERSHIP, REVIEWERS
 from reports.services import report_versions_fill
 
 DEFAULT_PASSWORD = "danvan2024"  # demo accounts only; the command prints it
@@ -85,18 +84,30 @@ class DemoUnit:
 
 
 UNITS = [
-    DemoUnit("bdv", "Ban Dân vận Tỉnh ủy", "Ban Dân vận", UnitKind.MASS_MOBILIZATION),
-    DemoUnit("mttq", "Ủy ban MTTQ Việt Nam tỉnh", "MTTQ tỉnh", UnitKind.FRONT),
-    DemoUnit("hlhpn", "Hội Liên hiệp Phụ nữ tỉnh", "Hội LHPN tỉnh", UnitKind.MASS_ORG),
-    DemoUnit("tinhdoan", "Tỉnh đoàn", "Tỉnh đoàn", UnitKind.MASS_ORG),
-    DemoUnit("hnd", "Hội Nông dân tỉnh", "Hội Nông dân tỉnh", UnitKind.MASS_ORG),
-    DemoUnit("hccb", "Hội Cựu chiến binh tỉnh", "Hội CCB tỉnh", UnitKind.MASS_ORG),
-    DemoUnit("ldld", "Liên đoàn Lao động tỉnh", "LĐLĐ tỉnh", UnitKind.MASS_ORG),
-    DemoUnit("bchqs", "Bộ Chỉ huy Quân sự tỉnh", "Bộ CHQS tỉnh", UnitKind.ARMED_FORCES),
-    DemoUnit("congan", "Công an tỉnh", "Công an tỉnh", UnitKind.ARMED_FORCES),
-    DemoUnit("bdbp", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "BĐBP tỉnh", UnitKind.ARMED_FORCES),
-    DemoUnit("bcsd-ubnd", "Ban Cán sự Đảng UBND tỉnh", "BCS Đảng UBND tỉnh", UnitKind.GOVERNMENT),
-    DemoUnit("dd-hdnd", "Đảng đoàn HĐND tỉnh", "Đảng đoàn HĐND tỉnh", UnitKind.GOVERNMENT),
+    DemoUnit("bdv", "Ban Dân vận Tỉnh ủy", "Ban Dân vận", UnitKind.MASS_MOBILIZATION, parent="tu"),
+    DemoUnit("mttq", "Ủy ban MTTQ Việt Nam tỉnh", "MTTQ tỉnh", UnitKind.FRONT, parent="tu"),
+    DemoUnit("hlhpn", "Hội Liên hiệp Phụ nữ tỉnh", "Hội LHPN tỉnh", UnitKind.MASS_ORG, parent="tu"),
+    DemoUnit("tinhdoan", "Tỉnh đoàn", "Tỉnh đoàn", UnitKind.MASS_ORG, parent="tu"),
+    DemoUnit("hnd", "Hội Nông dân tỉnh", "Hội Nông dân tỉnh", UnitKind.MASS_ORG, parent="tu"),
+    DemoUnit("hccb", "Hội Cựu chiến binh tỉnh", "Hội CCB tỉnh", UnitKind.MASS_ORG, parent="tu"),
+    DemoUnit("ldld", "Liên đoàn Lao động tỉnh", "LĐLĐ tỉnh", UnitKind.MASS_ORG, parent="tu"),
+    DemoUnit(
+        "bchqs", "Bộ Chỉ huy Quân sự tỉnh", "Bộ CHQS tỉnh", UnitKind.ARMED_FORCES, parent="tu"
+    ),
+    DemoUnit("congan", "Công an tỉnh", "Công an tỉnh", UnitKind.ARMED_FORCES, parent="tu"),
+    DemoUnit(
+        "bdbp", "Bộ Chỉ huy Bộ đội Biên phòng tỉnh", "BĐBP tỉnh", UnitKind.ARMED_FORCES, parent="tu"
+    ),
+    DemoUnit(
+        "bcsd-ubnd",
+        "Ban Cán sự Đảng UBND tỉnh",
+        "BCS Đảng UBND tỉnh",
+        UnitKind.GOVERNMENT,
+        parent="tu",
+    ),
+    DemoUnit(
+        "dd-hdnd", "Đảng đoàn HĐND tỉnh", "Đảng đoàn HĐND tỉnh", UnitKind.GOVERNMENT, parent="tu"
+    ),
     DemoUnit(
         "tu", "Tỉnh ủy Quảng Ninh", "Tỉnh ủy", UnitKind.PARTY_COMMITTEE, submits_reports=False
     ),
@@ -118,6 +129,7 @@ UNITS = [
     ),
 ]
 REPORTING_UNITS = [unit for unit in UNITS if unit.submits_reports]
+PROVINCE = "tu"  # the root: its Standing Board holds the briefing; the roles are held on it
 
 MASS_ORGS = ("hlhpn", "tinhdoan", "hnd", "hccb", "ldld")
 FRONT_AND_ORGS = ("mttq", *MASS_ORGS)
@@ -1014,18 +1026,16 @@ class _Loader:
         self.admin, _ = self.account(
             "admin", "Quản trị", "hệ thống", "Quản trị", is_superuser=True, is_staff=True
         )
-        self.reviewer, created = self.account(
-            "reviewer", "Chuyên viên", "Ban Dân vận", "Thẩm định (reviewers)"
+        self.reviewer, _ = self.account(
+            "reviewer", "Chuyên viên", "Ban Dân vận", "Thẩm định (reviewer)", "Tỉnh ủy"
         )
-        if created:
-            self.reviewer.groups.add(Group.objects.get_or_create(name=REVIEWERS)[0])
-        self.leader, created = self.account(
-            "leader", "Thường trực", "Tỉnh ủy", "Lãnh đạo (leadership)"
+        self.leader, _ = self.account(
+            "leader", "Thường trực", "Tỉnh ủy", "Lãnh đạo (leadership)", "Tỉnh ủy"
         )
-        if created:
-            self.leader.groups.add(Group.objects.get_or_create(name=LEADERSHIP)[0])
 
-        for order, demo in enumerate(UNITS, start=1):
+        # Parents first (the province), each unit keeping its place in the usual order.
+        ordered = sorted(enumerate(UNITS, start=1), key=lambda pair: pair[1].parent is not None)
+        for order, demo in ordered:
             unit, _ = self.ensure(
                 Unit,
                 {"code": demo.code},
@@ -1052,6 +1062,18 @@ class _Loader:
                 )
                 self.ensure(Membership, {"user": user, "unit": unit}, {"role": role}, by=self.admin)
                 users[demo.code] = user
+        # The commission's reviewer and the Standing Board hold their roles on the
+        # province's Party committee: every unit of the demo is under it.
+        for user, role in (
+            (self.reviewer, MembershipRole.REVIEWER),
+            (self.leader, MembershipRole.LEADERSHIP),
+        ):
+            self.ensure(
+                Membership,
+                {"user": user, "unit": self.units[PROVINCE]},
+                {"role": role},
+                by=self.admin,
+            )
 
     # Quarters, indicators, topics --------------------------------------------------
 
@@ -1239,6 +1261,7 @@ class _Loader:
             Meeting,
             {"quarter": self.quarters[SEED_QUARTER], "held_at": MEETING_HELD_AT},
             {
+                "unit": self.units[PROVINCE],
                 "title": MEETING_TITLE,
                 "chair_name": CHAIR_NAME,
                 "chair_positions": CHAIR_POSITIONS,

@@ -26,7 +26,7 @@ from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import connection, transaction
 from django.db.models import Exists, Model, OuterRef, Q
 
@@ -60,7 +60,6 @@ from reports.models import (
     UnitLevel,
     UnitReport,
 )
-from reports.permissions import LEADERSHIP, REVIEWERS
 from reports.rules import ROMAN
 
 MARK = "[Sinh tự động]"
@@ -498,7 +497,8 @@ class _Generator:
 
     def make_users(self) -> None:
         """A head for every reporting unit, a reporter for one in ten, one reviewer and
-        one leader; all share one password (hashed once)."""
+        one leader holding their roles on every province's root; all share one
+        password (hashed once)."""
         password = make_password(self.plan.password)
         users = [
             User(username=REVIEWER_USERNAME, password=password, first_name="Chuyên viên"),
@@ -513,13 +513,20 @@ class _Generator:
                 roles.append((unit, MembershipRole.REPORTER))
         users = _bulk(User, users)
         self.reviewer, self.leader = users[0], users[1]
-        self.reviewer.groups.add(Group.objects.get(name=REVIEWERS))
-        self.leader.groups.add(Group.objects.get(name=LEADERSHIP))
         memberships = [
             Membership(user=user, unit=unit, role=role)
             for user, (unit, role) in zip(users[2:], roles, strict=True)
         ]
-        _bulk(Membership, memberships)
+        # The reviewer and the leader hold their roles on every generated province.
+        oversight = [
+            Membership(user=user, unit=prov.root, role=role)
+            for user, role in (
+                (self.reviewer, MembershipRole.REVIEWER),
+                (self.leader, MembershipRole.LEADERSHIP),
+            )
+            for prov in self.provinces
+        ]
+        _bulk(Membership, memberships + oversight)
         self.heads = {m.unit.id: m.user for m in memberships if m.role == MembershipRole.HEAD}
         self.counts["users"] = len(users)
         self.counts["memberships"] = len(memberships)
@@ -667,6 +674,7 @@ class _Generator:
                 chair = f"Bí thư Tỉnh ủy tỉnh số {prov.index:03d}"
                 venue = f"Hội trường Tỉnh ủy tỉnh số {prov.index:03d}"
                 meeting = Meeting(
+                    unit=prov.root,
                     quarter=quarter,
                     held_at=self.clamp(held),
                     title=title,

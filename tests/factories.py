@@ -3,12 +3,11 @@
 import datetime
 
 import factory
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.utils import timezone
 
 from directives import models as dm
 from reports import models as rm
-from reports.permissions import LEADERSHIP, REVIEWERS
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -21,18 +20,40 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("pw")
 
 
-def user_in_group(group_name: str, **kwargs) -> User:
+ROOT_CODE = "tinh"
+
+
+def root_unit() -> rm.Unit:
+    """The test province: the parent of every unit a factory makes unless told
+    otherwise, so that a reviewer or leader of it (the default) sees every unit, as
+    the province's commission does. It groups the others and files no report."""
+    root, _created = rm.Unit.objects.get_or_create(
+        code=ROOT_CODE,
+        defaults={
+            "name": "Tỉnh ủy (thử nghiệm)",
+            "kind": rm.UnitKind.PARTY_COMMITTEE,
+            "submits_reports": False,
+        },
+    )
+    return root
+
+
+def holder_of(role: str, unit: rm.Unit | None = None, **kwargs) -> User:
+    """A user holding ``role`` (reviewer or leadership) on ``unit`` (the test province
+    when None): the role covers the unit and every unit under it."""
     user = UserFactory(**kwargs)
-    user.groups.add(Group.objects.get(name=group_name))
+    rm.Membership.objects.create(user=user, unit=unit or root_unit(), role=role)
     return user
 
 
-def reviewer(**kwargs) -> User:
-    return user_in_group(REVIEWERS, **kwargs)
+def reviewer(unit: rm.Unit | None = None, **kwargs) -> User:
+    """A reviewer of ``unit``'s subtree (of the whole test province by default)."""
+    return holder_of(rm.MembershipRole.REVIEWER, unit, **kwargs)
 
 
-def leader(**kwargs) -> User:
-    return user_in_group(LEADERSHIP, **kwargs)
+def leader(unit: rm.Unit | None = None, **kwargs) -> User:
+    """Leadership of ``unit``'s subtree (of the whole test province by default)."""
+    return holder_of(rm.MembershipRole.LEADERSHIP, unit, **kwargs)
 
 
 def admin(**kwargs) -> User:
@@ -47,6 +68,7 @@ class UnitFactory(factory.django.DjangoModelFactory):
     code = factory.Sequence(lambda n: f"unit-{n}")
     name = factory.Sequence(lambda n: f"Đơn vị {n}")
     kind = rm.UnitKind.MASS_ORG
+    parent = factory.LazyFunction(root_unit)
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -129,6 +151,7 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = dm.Meeting
 
+    unit = factory.LazyFunction(root_unit)
     quarter = factory.SubFactory(QuarterFactory)
     held_at = factory.LazyFunction(
         lambda: timezone.make_aware(datetime.datetime(2024, 3, 14, 14, 0))

@@ -23,7 +23,7 @@ from common.documents.docx import (
 )
 from directives.models import AssignmentRole, Confidentiality
 from reports import aggregation
-from reports.aggregation import PROVINCE_SCOPE, quarter_narrative, report_narrative
+from reports.aggregation import EVERY_UNIT, quarter_narrative, report_narrative
 from reports.documents import consolidated_report_docx
 from reports.models import (
     FILED_STATUSES,
@@ -270,10 +270,10 @@ def test_a_province_of_sixty_units_gets_every_units_text(django_assert_num_queri
     quarter = f.QuarterFactory(year=2024, number=2)
     _units_reporting(quarter, [UnitLevel.COMMUNE, UnitLevel.DISTRICT, UnitLevel.PROVINCE] * 20)
     with django_assert_num_queries(2):
-        narrative = report_narrative(quarter=quarter, scope=PROVINCE_SCOPE)
+        narrative = report_narrative(quarter=quarter, scope=EVERY_UNIT)
     assert not narrative.is_abridged
     assert narrative.reports == narrative.printed == 60
-    assert narrative.sections == quarter_narrative(quarter=quarter, scope=PROVINCE_SCOPE)
+    assert narrative.sections == quarter_narrative(quarter=quarter, scope=EVERY_UNIT)
 
 
 def test_beyond_the_limit_the_higher_levels_are_printed_and_the_others_counted(
@@ -281,12 +281,12 @@ def test_beyond_the_limit_the_higher_levels_are_printed_and_the_others_counted(
 ):
     quarter = f.QuarterFactory(year=2024, number=2)
     units = _units_reporting(quarter, LEVELS)
-    at_limit = report_narrative(quarter=quarter, scope=PROVINCE_SCOPE, unit_limit=5)
+    at_limit = report_narrative(quarter=quarter, scope=EVERY_UNIT, unit_limit=5)
     assert not at_limit.is_abridged
-    assert at_limit.sections == quarter_narrative(quarter=quarter, scope=PROVINCE_SCOPE)
+    assert at_limit.sections == quarter_narrative(quarter=quarter, scope=EVERY_UNIT)
 
     with django_assert_num_queries(2):
-        narrative = report_narrative(quarter=quarter, scope=PROVINCE_SCOPE, unit_limit=3)
+        narrative = report_narrative(quarter=quarter, scope=EVERY_UNIT, unit_limit=3)
     assert narrative.is_abridged
     assert (narrative.reports, narrative.printed) == (5, 3)
     # The provinces in the commission's order, then the district; the communes are counted.
@@ -337,7 +337,7 @@ def test_an_abridged_report_says_how_many_units_it_leaves_out_and_where_to_read_
 def test_the_report_builds_without_the_view_from_a_summary():
     quarter = f.QuarterFactory(year=2024, number=2)
     _units_reporting(quarter, LEVELS)
-    summary = aggregation.quarter_summary(quarter=quarter, scope=PROVINCE_SCOPE)
+    summary = aggregation.quarter_summary(quarter=quarter, scope=EVERY_UNIT)
     doc = Document(io.BytesIO(consolidated_report_docx(summary=summary, number="7")))
     assert "Số 7-BC/" in _text(doc)
 

@@ -71,7 +71,7 @@ def world(monkeypatch):
 def test_one_scope_narrows_the_quarter_and_the_dashboards(world):
     scope = permissions.scope_for(world.reporter_b)
     assert scope == permissions.Scope(unit_ids=frozenset({world.unit_b.id}))
-    assert permissions.scope_for(world.reviewer) is permissions.PROVINCE_SCOPE
+    assert permissions.scope_for(world.reviewer) is permissions.EVERY_UNIT
     assert permissions.scope_for(world.nobody) is None
     summary = directive_selectors.dashboard_summary(world.reporter_b, quarter=world.q2)
     visible = directive_selectors.directives_visible_to(world.reporter_b)

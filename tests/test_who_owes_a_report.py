@@ -96,7 +96,7 @@ def test_a_unit_owes_the_report_when_it_exists_on_the_quarters_last_day(
 ):
     unit = f.UnitFactory(valid_from=valid_from, valid_to=valid_to)
     assert unit.owes_report_for(quarter) is owes
-    expected = aggregation.expected_units(quarter=quarter, scope=permissions.PROVINCE_SCOPE)
+    expected = aggregation.expected_units(quarter=quarter, scope=permissions.EVERY_UNIT)
     assert (unit in expected) is owes  # the SQL twin agrees
 
 

@@ -42,6 +42,7 @@ from directives.selectors.visible import (
     meetings_matching,
     meetings_visible_to,
     recommendations_visible_to,
+    visible_meetings,
     with_units,
 )
 from directives.selectors.work import (
@@ -88,5 +89,6 @@ __all__ = [
     "recommendations_visible_to",
     "target_progress",
     "target_standing",
+    "visible_meetings",
     "with_units",
 ]

@@ -340,5 +340,5 @@ def dashboard_summary_context(user: AnyUser) -> dict:
     """What ``directives/_dashboard_summary.html`` needs, for the home page (three queries)."""
     summary = dashboard_summary(user, quarter=current_quarter())
     scope = permissions.scope_for(user)
-    base = {} if scope is not None and scope.is_province else {"mine": "on"}
+    base = {} if scope is not None and scope.oversees else {"mine": "on"}
     return {"summary": summary, "summary_base": base}

@@ -17,6 +17,7 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
+    Q,
     QuerySet,
     Subquery,
 )
@@ -57,8 +58,9 @@ def current_quarter() -> Quarter | None:
 
 
 def directives_visible_to(user: AnyUser) -> QuerySet[Directive]:
-    """Directives the user may know of: all for reviewers, leadership and admins;
-    for everyone else the normal ones plus confidential ones assigned to their units."""
+    """Directives the user may know of (``permissions.directive_visibility``): all for
+    the administrator and whoever oversees every unit; the others see their
+    subtrees', their units' and, of the normal ones, those of the meetings above."""
     if not user.is_authenticated:
         return Directive.objects.none()
     condition = permissions.directive_visibility(user)
@@ -72,12 +74,15 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
 
 
 def directives_in_scope(directives: QuerySet[D], scope: Scope) -> QuerySet[D]:
-    """``directives`` assigned to a unit of ``scope`` (all of them for the province):
-    what a dashboard or register export counts for unit staff."""
-    if scope.is_province:
+    """``directives`` assigned to a unit of ``scope``, or (for those who oversee it) of a
+    meeting held by one; all of them for every unit: what a dashboard or register
+    export counts."""
+    if scope.is_everything:
         return directives
-    mine = scope.filter(Assignment.objects.filter(directive=OuterRef("pk")))
-    return directives.filter(Exists(mine))
+    mine = Q(Exists(scope.filter(Assignment.objects.filter(directive=OuterRef("pk")))))
+    if scope.oversees:
+        mine |= Q(meeting__unit_id__in=scope.unit_ids)
+    return directives.filter(mine)
 
 
 def directives_with_status(
@@ -128,14 +133,22 @@ def directive_assignments(
 # ----------------------------------------------------------------- meetings
 
 
-def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
-    """Meetings with the number of directives the user may see in each."""
+def visible_meetings(user: AnyUser) -> QuerySet[Meeting]:
+    """Meetings the user may know of (``permissions.meeting_visibility``); 404 for others."""
     if not permissions.may_browse(user):
         return Meeting.objects.none()
+    condition = permissions.meeting_visibility(user)
+    return Meeting.objects.all() if condition is None else Meeting.objects.filter(condition)
+
+
+def meetings_visible_to(user: AnyUser) -> QuerySet[Meeting]:
+    """Visible meetings with the number of directives the user may see in each."""
     visible = directives_visible_to(user).filter(meeting=OuterRef("pk"))
     counted = visible.order_by().values("meeting").annotate(n=Count("pk")).values("n")
-    return Meeting.objects.select_related("quarter").annotate(
-        directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+    return (
+        visible_meetings(user)
+        .select_related("quarter", "unit")
+        .annotate(directive_count=Coalesce(Subquery(counted, output_field=IntegerField()), 0))
     )
 
 
@@ -161,15 +174,17 @@ def recommendations_visible_to(user: AnyUser) -> QuerySet[Recommendation]:
     One that led only to confidential directives is as confidential as they
     are (docs/PERMISSIONS.md: seen by reviewers, leadership and the units assigned): it
     is shown to whoever may see at least one of its directives. One that led
-    to no directive, or to a normal one, is seen by everyone who browses.
+    to no directive, or to a normal one, is seen by everyone who sees its meeting.
     """
     if not user.is_authenticated:
         return Recommendation.objects.none()
-    if permissions.sees_all_units(user):
+    if permissions.meeting_visibility(user) is None:
         return Recommendation.objects.all()
     links = Recommendation.directives.through.objects.filter(recommendation=OuterRef("pk"))
     visible_links = links.filter(directive__in=directives_visible_to(user))
-    return Recommendation.objects.filter(~Exists(links) | Exists(visible_links))
+    return Recommendation.objects.filter(
+        ~Exists(links) | Exists(visible_links), meeting__in=visible_meetings(user)
+    )
 
 
 def meeting_recommendations(meeting: Meeting, user: AnyUser) -> QuerySet[Recommendation]:

@@ -1,6 +1,8 @@
 """The work waiting for someone: assignments awaiting an update, a unit's own
 assignments, claims and deadline requests awaiting a decision."""
 
+from typing import TypeVar
+
 from django.db.models import (
     Exists,
     F,
@@ -21,7 +23,9 @@ from directives.selectors.visible import directives_visible_to
 from reports.models import (
     Quarter,
 )
-from reports.permissions import AnyUser, unit_roles
+from reports.permissions import AnyUser, reviewed_units, unit_roles
+
+R = TypeVar("R", ProgressUpdate, DeadlineChange)
 
 # ------------------------------------------------------------- unit staff
 
@@ -66,23 +70,29 @@ def my_assignments(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignmen
 # ---------------------------------------------------------------- reviewers
 
 
+def _reviewed(queryset: QuerySet[R], user: AnyUser) -> QuerySet[R]:
+    """Rows of the directives whose claims and deadline requests the user decides:
+    those of meetings held by a unit they review (``permissions.can_review_progress_of``)."""
+    reviewed = reviewed_units(user)
+    queryset = queryset.filter(assignment__directive__in=directives_visible_to(user))
+    if reviewed is None:
+        return queryset
+    return queryset.filter(assignment__directive__meeting__unit_id__in=reviewed)
+
+
 def pending_confirmations(user: AnyUser) -> QuerySet[ProgressUpdate]:
+    """The "done" claims awaiting the user's confirmation."""
     return (
-        ProgressUpdate.objects.filter(
-            review_status=ReviewStatus.PENDING,
-            assignment__directive__in=directives_visible_to(user),
-        )
+        _reviewed(ProgressUpdate.objects.filter(review_status=ReviewStatus.PENDING), user)
         .select_related("assignment__unit", "assignment__directive", "quarter", "reported_by")
         .order_by("reported_at")
     )
 
 
 def pending_deadline_changes(user: AnyUser) -> QuerySet[DeadlineChange]:
+    """The deadline requests awaiting the user's decision."""
     return (
-        DeadlineChange.objects.filter(
-            status=DeadlineChangeStatus.PENDING,
-            assignment__directive__in=directives_visible_to(user),
-        )
+        _reviewed(DeadlineChange.objects.filter(status=DeadlineChangeStatus.PENDING), user)
         .select_related("assignment__unit", "assignment__directive", "requested_by")
         .order_by("requested_at")
     )

@@ -55,15 +55,15 @@ from reports.aggregation.narrative import (
 )
 from reports.aggregation.quarters import quarter_keys_back, ytd_label
 from reports.aggregation.summary import QuarterSummary, quarter_summary, quarters_with_counts
-from reports.permissions import PROVINCE_SCOPE, Scope, scope_for
+from reports.permissions import EVERY_UNIT, Scope, scope_for
 
 __all__ = [
     "DRILL_PAGE_SIZE",
+    "EVERY_UNIT",
     "FIGURES_CACHE_SECONDS",
     "MAIN_INDICATORS",
     "NARRATIVE_UNIT_LIMIT",
     "PROVINCE",
-    "PROVINCE_SCOPE",
     "TREND_QUARTERS",
     "UNIT_LIST_LIMIT",
     "Cell",

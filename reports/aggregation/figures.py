@@ -218,7 +218,7 @@ def _grouped_values(
     or the number of server processes, and only a changed quarter is summed again.
     """
     keys = {q.id: f"quarter-figures:{q.id}:{q.figures_token}" for q in quarters}
-    cached = cache.get_many(keys.values()) if scope.is_province else {}
+    cached = cache.get_many(keys.values()) if scope.is_everything else {}
     grouped = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
     missing = [quarter_id for quarter_id in keys if quarter_id not in grouped]
     if not missing:
@@ -240,7 +240,7 @@ def _grouped_values(
         fetched[row["report__quarter_id"]].append(
             (row["indicator_id"], row["report__unit__kind"], total, row["count"])
         )
-    if scope.is_province:
+    if scope.is_everything:
         cache.set_many(
             {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
         )
@@ -254,10 +254,17 @@ def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> lis
     def shown(indicator: Indicator) -> bool:
         if indicator.id in with_values:
             return True
-        applies = scope.is_province or any(indicator.applies_to(kind) for kind in kinds)
+        applies = scope.oversees or any(indicator.applies_to(kind) for kind in kinds)
         return indicator.is_active and applies
 
     return [i for i in Indicator.objects.order_by("display_order", "code") if shown(i)]
+
+
+def _scope_label(scope: Scope) -> str:
+    """What the scope's total row is called: the province, a subtree, a unit's own."""
+    if scope.is_everything:
+        return str(_("Whole province"))
+    return str(_("Units in your scope")) if scope.oversees else str(_("Your units"))
 
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
@@ -331,7 +338,7 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     tables = [
         FigureTable(
             key=PROVINCE,
-            label=str(_("Whole province")) if scope.is_province else str(_("Your units")),
+            label=_scope_label(scope),
             rows=[figures(PROVINCE, indicator) for indicator in indicators],
         )
     ]

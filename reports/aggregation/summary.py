@@ -58,7 +58,7 @@ def quarter_summary(
 def quarters_with_counts(*, scope: Scope) -> QuerySet[Quarter]:
     """Every quarter, newest first, with its counted and accepted reports in scope (1 query)."""
     counted = filed_q("reports__")
-    if not scope.is_province:
+    if scope.unit_ids is not None:
         counted &= Q(reports__unit_id__in=scope.unit_ids)
     return Quarter.objects.annotate(
         filed_reports=Count("reports", filter=counted),

@@ -12,8 +12,8 @@ from django.db.models import Avg, Sum
 from django.utils import timezone
 
 from reports.aggregation import (
+    EVERY_UNIT,
     PROVINCE,
-    PROVINCE_SCOPE,
     Scope,
     quarter_completeness,
     quarter_figures,
@@ -140,7 +140,7 @@ def db_values(quarters, indicator, **filters):
 
 def test_flow_totals_equal_sums_made_directly_in_the_database(data):
     q = data["quarters"]
-    figures = quarter_figures(quarter=q[(2024, 2)], scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=q[(2024, 2)], scope=EVERY_UNIT)
     row = _row(figures, data["flow"])
 
     def total(*keys):
@@ -157,7 +157,7 @@ def test_flow_totals_equal_sums_made_directly_in_the_database(data):
 
 def test_stock_year_to_date_is_the_latest_level_not_a_sum(data):
     q = data["quarters"]
-    figures = quarter_figures(quarter=q[(2024, 2)], scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=q[(2024, 2)], scope=EVERY_UNIT)
     row = _row(figures, data["stock"])
     level = db_values([q[(2024, 2)]], data["stock"]).aggregate(s=Sum("value"))["s"]
     assert row.current == level
@@ -170,7 +170,7 @@ def test_stock_year_to_date_is_the_latest_level_not_a_sum(data):
 
 def test_rates_are_the_mean_of_the_reporting_units_never_summed(data):
     q = data["quarters"]
-    figures = quarter_figures(quarter=q[(2024, 2)], scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=q[(2024, 2)], scope=EVERY_UNIT)
     row = _row(figures, data["rate"])
     mean = db_values([q[(2024, 2)]], data["rate"]).aggregate(m=Avg("value"))["m"]
     assert row.current == Decimal(mean).quantize(Decimal("0.01"))
@@ -184,7 +184,7 @@ def test_rates_are_the_mean_of_the_reporting_units_never_summed(data):
 
 def test_totals_by_kind_equal_database_sums_and_add_up_to_the_province(data):
     q1 = data["quarters"][(2024, 1)]
-    figures = quarter_figures(quarter=q1, scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=q1, scope=EVERY_UNIT)
     kinds = [table.key for table in figures.tables[1:]]
     assert kinds == [UnitKind.FRONT, UnitKind.MASS_ORG, UnitKind.ARMED_FORCES]
     by_kind = {kind: _row(figures, data["flow"], kind).current for kind in kinds}
@@ -198,26 +198,26 @@ def test_totals_by_kind_equal_database_sums_and_add_up_to_the_province(data):
 
 def test_drafts_and_returned_reports_are_not_counted(data):
     q1 = data["quarters"][(2024, 1)]
-    row = _row(quarter_figures(quarter=q1, scope=PROVINCE_SCOPE), data["flow"])
+    row = _row(quarter_figures(quarter=q1, scope=EVERY_UNIT), data["flow"])
     assert row.current == sum(index * 10 + 1 + 100 for index in range(1, 5))
     assert row.reporting_units == 4
 
 
 def test_first_quarter_year_to_date_is_the_quarter_itself(data):
     q1 = data["quarters"][(2024, 1)]
-    row = _row(quarter_figures(quarter=q1, scope=PROVINCE_SCOPE), data["flow"])
+    row = _row(quarter_figures(quarter=q1, scope=EVERY_UNIT), data["flow"])
     assert row.ytd == row.current
     assert (
         row.previous
         == _row(
-            quarter_figures(quarter=data["quarters"][(2023, 4)], scope=PROVINCE_SCOPE), data["flow"]
+            quarter_figures(quarter=data["quarters"][(2023, 4)], scope=EVERY_UNIT), data["flow"]
         ).current
     )
 
 
 def test_an_indicator_nobody_reported_is_empty_not_zero(data):
     q1 = data["quarters"][(2024, 1)]
-    row = _row(quarter_figures(quarter=q1, scope=PROVINCE_SCOPE), data["unused"])
+    row = _row(quarter_figures(quarter=q1, scope=EVERY_UNIT), data["unused"])
     assert row.current is None
     assert row.ytd is None
     assert row.change_previous is None
@@ -226,16 +226,16 @@ def test_an_indicator_nobody_reported_is_empty_not_zero(data):
 
 def test_a_future_quarter_without_reports_has_empty_figures(data):
     q3 = data["quarters"][(2024, 3)]
-    figures = quarter_figures(quarter=q3, scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=q3, scope=EVERY_UNIT)
     row = _row(figures, data["flow"])
     assert row.current is None
     assert row.previous is not None
-    assert not quarter_summary(quarter=q3, scope=PROVINCE_SCOPE).has_reports
+    assert not quarter_summary(quarter=q3, scope=EVERY_UNIT).has_reports
 
 
 def test_the_trend_covers_eight_quarters_oldest_first(data):
     q2 = data["quarters"][(2024, 2)]
-    figures = quarter_figures(quarter=q2, scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=q2, scope=EVERY_UNIT)
     window = quarter_keys_back(2024, 2, 8)
     assert window[0] == (2022, 3)
     assert figures.quarter_labels == [Quarter(year=y, number=n).label for y, n in window]
@@ -259,12 +259,12 @@ def test_a_unit_scope_adds_up_its_own_units_only(data):
 
 def test_unit_figures_show_which_units_make_up_a_total(data):
     q2 = data["quarters"][(2024, 2)]
-    rows = unit_figures(quarter=q2, scope=PROVINCE_SCOPE, indicator_id=data["flow"].id)
+    rows = unit_figures(quarter=q2, scope=EVERY_UNIT, indicator_id=data["flow"].id)
     assert [row.unit_name for row in rows] == [u.name for u in data["units"]]
-    total = _row(quarter_figures(quarter=q2, scope=PROVINCE_SCOPE), data["flow"])
+    total = _row(quarter_figures(quarter=q2, scope=EVERY_UNIT), data["flow"])
     assert sum(row.current for row in rows) == total.current
     assert sum(row.ytd for row in rows) == total.ytd
-    stock_rows = unit_figures(quarter=q2, scope=PROVINCE_SCOPE, indicator_id=data["stock"].id)
+    stock_rows = unit_figures(quarter=q2, scope=EVERY_UNIT, indicator_id=data["stock"].id)
     assert all(row.ytd == row.current for row in stock_rows)
 
 
@@ -285,7 +285,7 @@ def test_completeness_sorts_every_expected_unit_by_timeliness():
     f.UnitFactory(display_order=8, kind=UnitKind.FRONT, valid_from=datetime.date(2024, 3, 1))
 
     result = quarter_completeness(
-        quarter=quarter, scope=PROVINCE_SCOPE, today=datetime.date(2024, 4, 1)
+        quarter=quarter, scope=EVERY_UNIT, today=datetime.date(2024, 4, 1)
     )
     assert [u.timeliness for u in result.units] == [
         Timeliness.ON_TIME,
@@ -304,14 +304,14 @@ def test_completeness_sorts_every_expected_unit_by_timeliness():
     ]
 
     before_due = quarter_completeness(
-        quarter=quarter, scope=PROVINCE_SCOPE, today=datetime.date(2024, 3, 5)
+        quarter=quarter, scope=EVERY_UNIT, today=datetime.date(2024, 3, 5)
     )
     assert (before_due.total.missing, before_due.total.not_due) == (0, 3)
 
 
 def test_the_narrative_is_compiled_by_section_in_the_commissions_order(data):
     q1 = data["quarters"][(2024, 1)]
-    sections = quarter_narrative(quarter=q1, scope=PROVINCE_SCOPE)
+    sections = quarter_narrative(quarter=q1, scope=EVERY_UNIT)
     assert [s.name for s in sections] == [
         "people_situation",
         "results",
@@ -341,7 +341,7 @@ def test_on_the_demo_data_every_total_equals_the_database_sums():
     q1, q2 = Quarter.objects.get_by_slug("2024-q1"), Quarter.objects.get_by_slug("2024-q2")
     checked = set()
     for quarter, period in ((q1, [q1]), (q2, [q1, q2])):
-        figures = quarter_figures(quarter=quarter, scope=PROVINCE_SCOPE)
+        figures = quarter_figures(quarter=quarter, scope=EVERY_UNIT)
         for table in figures.tables:
             extra = {} if table.key == PROVINCE else {"report__unit__kind": table.key}
             for row in table.rows:
@@ -368,5 +368,5 @@ def test_on_the_demo_data_every_total_equals_the_database_sums():
         (Accumulation.STOCK, Aggregation.SUM),
         (Accumulation.STOCK, Aggregation.MEAN),
     }
-    q1_total = quarter_completeness(quarter=q1, scope=PROVINCE_SCOPE).total
+    q1_total = quarter_completeness(quarter=q1, scope=EVERY_UNIT).total
     assert q1_total.expected == 14  # every unit but the Provincial Committee itself

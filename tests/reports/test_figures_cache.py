@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from reports import services
-from reports.aggregation import PROVINCE_SCOPE, Scope, quarter_completeness, quarter_figures
+from reports.aggregation import EVERY_UNIT, Scope, quarter_completeness, quarter_figures
 from reports.models import Quarter, ReportStatus, UnitKind
 from tests import factories as f
 from tests.reports.test_aggregation import filed, hanoi
@@ -36,7 +36,7 @@ def flow():
     return f.IndicatorFactory(code="TT_SESS", name="Buổi tuyên truyền")
 
 
-def current(quarter, indicator, scope=PROVINCE_SCOPE, table=0):
+def current(quarter, indicator, scope=EVERY_UNIT, table=0):
     figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=scope)
     row = next(r for r in figures.tables[table].rows if r.indicator == indicator)
     return row.current
@@ -116,12 +116,12 @@ def test_a_draft_value_saved_does_not_touch_the_quarter(quarter, flow):
 def test_a_unit_moved_to_another_kind_moves_its_figures(quarter, flow):
     unit = f.UnitFactory(kind=UnitKind.FRONT)
     filed(unit, quarter, values={flow: 12})
-    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=EVERY_UNIT)
     assert [table.key for table in figures.tables[1:]] == [UnitKind.FRONT]
 
     unit.kind = UnitKind.MASS_ORG
     unit.save()
-    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=PROVINCE_SCOPE)
+    figures = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=EVERY_UNIT)
     assert [table.key for table in figures.tables[1:]] == [UnitKind.MASS_ORG]
 
 
@@ -134,20 +134,20 @@ def test_a_long_completeness_list_shows_only_the_units_not_on_time(quarter):
     missing = [f.UnitFactory(display_order=n) for n in (5, 6)]
     after_due = datetime.date(2024, 4, 1)
 
-    everyone = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due)
+    everyone = quarter_completeness(quarter=quarter, scope=EVERY_UNIT, today=after_due)
     assert not everyone.exceptions_only
     assert len(everyone.units) == 6
 
-    short = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=5)
+    short = quarter_completeness(quarter=quarter, scope=EVERY_UNIT, today=after_due, limit=5)
     assert short.exceptions_only
     assert [u.unit_id for u in short.units] == [late.id, *(u.id for u in missing)]
     assert not short.units_page.has_other_pages()
     assert (short.total.expected, short.total.on_time) == (6, 3)  # counts stay complete
 
-    first = quarter_completeness(quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=2)
+    first = quarter_completeness(quarter=quarter, scope=EVERY_UNIT, today=after_due, limit=2)
     assert [u.unit_id for u in first.units] == [late.id, missing[0].id]
     second = quarter_completeness(
-        quarter=quarter, scope=PROVINCE_SCOPE, today=after_due, limit=2, page=2
+        quarter=quarter, scope=EVERY_UNIT, today=after_due, limit=2, page=2
     )
     assert [u.unit_id for u in second.units] == [missing[1].id]
     assert second.units_page.paginator.count == 3

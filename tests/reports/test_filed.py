@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from reports import aggregation
 from reports.models import FILED_STATUSES, ReportStatus, UnitReport
-from reports.permissions import PROVINCE_SCOPE
+from reports.permissions import EVERY_UNIT
 from reports.rules import Timeliness
 from tests import factories as f
 
@@ -97,9 +97,7 @@ def test_a_returned_report_is_not_filed_on_any_page(client, quarter):
     assert seen["page"]["units"]["Bị trả lại"] == Timeliness.MISSING
     assert seen["pack"]["units"]["Bị trả lại"] == Timeliness.MISSING
     assert returned.timeliness == Timeliness.MISSING
-    assert list(aggregation.units_not_filed(quarter=quarter, scope=PROVINCE_SCOPE)) == [
-        returned.unit
-    ]
+    assert list(aggregation.units_not_filed(quarter=quarter, scope=EVERY_UNIT)) == [returned.unit]
 
 
 def test_a_report_filed_again_after_the_due_date_is_on_time_by_its_first_submission(

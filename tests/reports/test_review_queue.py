@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from reports import aggregation
 from reports.models import ReportStatus, UnitKind
-from reports.permissions import PROVINCE_SCOPE
+from reports.permissions import EVERY_UNIT
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ DUE = datetime.date(2024, 7, 10)
 
 def queue_counts(quarter, *, today, kind=""):
     return aggregation.completeness_counts(
-        quarter=quarter, scope=PROVINCE_SCOPE, today=today, kind=kind
+        quarter=quarter, scope=EVERY_UNIT, today=today, kind=kind
     )
 
 
@@ -93,7 +93,7 @@ def test_a_unit_owes_the_report_of_a_quarter_it_exists_on_the_last_day_of(
 ):
     unit = f.UnitFactory(valid_from=valid_from, valid_to=valid_to)
     assert quarter.end_date == QUARTER_END
-    expected = aggregation.expected_units(quarter=quarter, scope=PROVINCE_SCOPE)
+    expected = aggregation.expected_units(quarter=quarter, scope=EVERY_UNIT)
     assert expected.filter(pk=unit.pk).exists() is owes
 
 
@@ -169,7 +169,7 @@ def test_a_unit_with_a_draft_now_and_filed_reports_before_is_listed_as_not_filed
     unit = f.UnitFactory(name="Có nháp")
     filed(unit, f.QuarterFactory(year=2024, number=1))
     f.UnitReportFactory(unit=unit, quarter=quarter)
-    assert list(aggregation.units_not_filed(quarter=quarter, scope=PROVINCE_SCOPE)) == [unit]
+    assert list(aggregation.units_not_filed(quarter=quarter, scope=EVERY_UNIT)) == [unit]
     assert queue_counts(quarter, today=DUE + datetime.timedelta(days=1)).missing == 1
 
 

@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 
 from reports import services
 from reports.aggregation import units_not_filed
-from reports.models import Membership, Quarter
-from reports.permissions import PROVINCE_SCOPE
+from reports.models import STAFF_ROLES, Membership, Quarter
+from reports.permissions import EVERY_UNIT
 
 
 def _day_list(text: str) -> list[int]:
@@ -81,14 +81,14 @@ class Command(BaseCommand):
             self.stdout.write(f"{today:%d/%m/%Y} is not a reminder day for {quarter.slug}.")
             return
 
-        units = list(units_not_filed(quarter=quarter, scope=PROVINCE_SCOPE))
+        units = list(units_not_filed(quarter=quarter, scope=EVERY_UNIT))
         already = set(
             quarter.reminders.filter(sent_on=today, unit__in=units).values_list(
                 "unit_id", flat=True
             )
         )
         members = (
-            Membership.objects.filter(unit__in=units, user__is_active=True)
+            Membership.objects.filter(unit__in=units, role__in=STAFF_ROLES, user__is_active=True)
             .exclude(user__email="")
             .select_related("user")
         )
