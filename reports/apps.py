@@ -7,10 +7,19 @@ class ReportsConfig(AppConfig):
     verbose_name = _("Quarterly reports")
 
     def ready(self) -> None:
+        from django.contrib.auth.models import Group
         from django.urls import register_converter
 
         from reports import signals  # noqa: F401  (connects the receivers)
         from reports.converters import QuarterConverter
+        from reports.models import RETIRED_ROLE_GROUPS
+
+        # The retired role groups say so wherever a group is shown (the admin's lists,
+        # filters, the user form, history); other groups show their name.
+        def group_str(group) -> str:
+            return str(RETIRED_ROLE_GROUPS.get(group.name, group.name))
+
+        Group.__str__ = group_str  # type: ignore[method-assign]  # on purpose, see above
 
         # Before any URLconf is read: every address with a quarter uses it.
         register_converter(QuarterConverter, "quarter")

@@ -335,6 +335,14 @@ class MembershipRole(models.TextChoices):
     LEADERSHIP = "leadership", _("Leadership (of the unit and the units under it)")
 
 
+# The Django groups the roles were read from before they were held on units (migration
+# reports 0013). Their rows stay, for older backups; no code reads them. People see
+# that they are no longer used (Group.__str__, set in ReportsConfig.ready).
+RETIRED_ROLE_GROUPS = {
+    "reviewers": _("Reviewers (group no longer used: the role is held on a unit)"),
+    "leadership": _("Leadership (group no longer used: the role is held on a unit)"),
+}
+
 # The roles that act for the unit itself, and those that act on its whole subtree.
 STAFF_ROLES = (MembershipRole.REPORTER, MembershipRole.HEAD)
 OVERSIGHT_ROLES = (MembershipRole.REVIEWER, MembershipRole.LEADERSHIP)

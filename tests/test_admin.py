@@ -15,7 +15,6 @@ from django.utils.html import escape
 from directives import models as dm
 from reports import models as rm
 from reports import services
-from reports.permissions import REVIEWERS
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -122,7 +121,7 @@ def errors_of(response) -> str:
 def superuser():
     """An administrator who is also a reviewer: reviewers record meetings and directives."""
     user = f.UserFactory(username="quantri", is_staff=True, is_superuser=True)
-    user.groups.add(Group.objects.get(name=REVIEWERS))
+    rm.Membership.objects.create(user=user, unit=f.root_unit(), role=rm.MembershipRole.REVIEWER)
     return user
 
 

@@ -3,8 +3,10 @@
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
 
-from reports.permissions import LEADERSHIP, REVIEWERS
+from reports.models import RETIRED_ROLE_GROUPS, MembershipRole
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -53,25 +55,30 @@ def test_a_list_with_filters_offers_its_counts_in_vietnamese(admin_client_vi):
     assert "Hiện số lượng" in response.content.decode()
 
 
-def test_the_role_groups_show_their_role_and_keep_their_code(admin_client_vi):
+def test_the_retired_role_groups_say_they_are_no_longer_used(admin_client_vi):
     response = admin_client_vi.get(reverse("admin:auth_group_changelist"))
     assert english_in(response) == []
     html = response.content.decode()
-    assert "Chuyên viên thẩm định (Ban Dân vận)" in html
-    assert "Lãnh đạo" in html
-    assert set(Group.objects.values_list("name", flat=True)) >= {REVIEWERS, LEADERSHIP}
+    with translation.override("vi"):
+        for label in RETIRED_ROLE_GROUPS.values():
+            assert escape(str(label)) in html
+    assert set(Group.objects.values_list("name", flat=True)) >= {"reviewers", "leadership"}
 
 
-def test_a_users_groups_are_shown_by_role(admin_client_vi):
-    user = f.reviewer(username="tham-dinh")
+def test_a_users_roles_on_units_are_listed_on_the_user_page(admin_client_vi):
+    unit = f.UnitFactory(name="Thành ủy Hạ Long")
+    user = f.reviewer(unit, username="tham-dinh")
     response = admin_client_vi.get(reverse("admin:auth_user_change", args=[user.pk]))
     assert english_in(response) == []
-    assert "Chuyên viên thẩm định (Ban Dân vận)" in response.content.decode()
+    html = response.content.decode()
+    assert "Thành ủy Hạ Long" in html
+    assert 'value="reviewer" selected' in html
 
 
-def test_a_role_groups_code_cannot_be_renamed_in_the_admin(admin_client_vi):
-    group = Group.objects.get(name=REVIEWERS)
-    url = reverse("admin:auth_group_change", args=[group.pk])
-    admin_client_vi.post(url, {"name": "renamed", "permissions": []})
-    group.refresh_from_db()
-    assert group.name == REVIEWERS
+def test_the_membership_admin_offers_the_four_roles_in_vietnamese(admin_client_vi):
+    response = admin_client_vi.get(reverse("admin:reports_membership_add"))
+    assert english_in(response) == []
+    html = response.content.decode()
+    with translation.override("vi"):
+        for role in MembershipRole:
+            assert f'<option value="{role.value}">{escape(str(role.label))}</option>' in html

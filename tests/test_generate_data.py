@@ -132,9 +132,11 @@ def test_generated_accounts_are_a_head_per_unit_a_reviewer_and_a_leader():
     reporting = Unit.objects.filter(code__startswith="gen-", submits_reports=True)
     heads = Membership.objects.filter(unit__in=reporting, role=MembershipRole.HEAD)
     assert heads.count() == reporting.count()
-    assert f.UserFactory._meta.model.objects.get(username="gen-reviewer").groups.filter(
-        name="reviewers"
-    )
+    roots = set(Unit.objects.filter(code__startswith="gen-", parent__isnull=True))
+    for username, role in (("gen-reviewer", "reviewer"), ("gen-leader", "leadership")):
+        held = Membership.objects.filter(user__username=username)
+        assert {m.unit for m in held} == roots
+        assert {m.role for m in held} == {role}
     assert heads.first().user.check_password("danvan2024")
 
 
@@ -178,7 +180,7 @@ def test_replace_and_delete_leave_data_that_was_not_generated_alone():
     assert not Indicator.objects.filter(code__startswith="GEN_").exists()
     assert not Meeting.objects.filter(title__startswith=MARK).exists()
     assert not UnitReport.objects.filter(unit_name__startswith=MARK).exists()
-    assert list(Unit.objects.all()) == [unit]
+    assert set(Unit.objects.all()) == {unit, unit.parent}
     assert IndicatorValue.objects.get() == value
     assert Directive.objects.get() == directive
     assert Assignment.objects.get().unit == unit

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import lxml.html
 import pytest
 from django.contrib import admin
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.db import connection
 from django.test import RequestFactory
@@ -33,8 +33,8 @@ from common.fields import CleanCharField, CleanTextField
 from common.text import clean_text
 from danvan.backup import dump_database
 from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
-from reports.models import ReportStatus, UnitReport
-from reports.permissions import REVIEWERS
+from reports.models import Membership, MembershipRole, ReportStatus, UnitReport
+from tests import factories as f
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -349,7 +349,9 @@ def world(settings, tmp_path):
     world = build_world()
     # Meetings, directives and recommendations are recorded by reviewers, in the admin
     # too: this administrator is one, so that every admin form is typed into.
-    world.users["admin"].groups.add(Group.objects.get(name=REVIEWERS))
+    Membership.objects.create(
+        user=world.users["admin"], unit=f.root_unit(), role=MembershipRole.REVIEWER
+    )
     return world
 
 

@@ -92,6 +92,7 @@ def test_no_page_fails_on_odd_dates_stored_anywhere(client, world, odd, untracke
 
 def meeting_post(world, **changes) -> dict:
     data = {
+        "unit": world.meeting.unit_id,
         "quarter": world.meeting.quarter_id,
         "held_at": "2024-04-05T08:00",
         "title": "Giao ban quý",
@@ -199,7 +200,10 @@ def test_the_admin_can_repair_an_odd_date(client, world):
     page = client.get(url)
     assert page.status_code == 200
     form = page.context["adminform"].form
-    data = {name: form[name].value() or "" for name in ("quarter", "title", "chair_name", "venue")}
+    data = {
+        name: form[name].value() or ""
+        for name in ("unit", "quarter", "title", "chair_name", "venue")
+    }
     data.update(
         {
             "held_at_0": f"{world.meeting.quarter.start_date:%d/%m/%Y}",

@@ -42,7 +42,7 @@ def staff_with(*codenames: str, **kwargs):
 def test_the_administrator_is_staff_holding_the_report_permissions(make, is_admin):
     user = make()
     assert permissions.is_admin(user) is is_admin
-    assert permissions.sees_all_units(user) is (is_admin or permissions.is_reviewer(user))
+    assert permissions.oversees(user) is (is_admin or permissions.is_reviewer(user))
 
 
 def test_only_the_administrator_reads_a_units_draft_and_sees_the_admin_link(client):

@@ -162,7 +162,7 @@ def test_unit_staff_get_their_own_units_view_and_no_other_units_data(client):
     response = client.get(reverse("quarters:detail", args=[quarter.slug]))
     assert response.status_code == 200
     summary = response.context["summary"]
-    assert not summary.scope.is_province
+    assert not summary.scope.oversees
     assert [u.unit_id for u in summary.completeness.units] == [mine.id]
     assert summary.figures.province.rows[1].current == 2  # only their own value
     assert mine.name in response.text

@@ -112,7 +112,8 @@ def test_an_archive_whose_manifest_counts_disagree_changes_nothing(good_archive,
     manifest["rows"]["reports.Unit"] += 1
     members["manifest.json"] = json.dumps(manifest).encode()
     archive = write_archive(tmp_path / "counts.tar.gz", members)
-    restore_is_refused(archive, site, r"reports\.Unit: 1 instead of 2")
+    # The site's unit and its test province (factories.root_unit).
+    restore_is_refused(archive, site, r"reports\.Unit: 2 instead of 3")
 
 
 def test_a_disagreement_found_only_after_loading_is_rolled_back(good_archive, site, tmp_path):

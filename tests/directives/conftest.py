@@ -1,7 +1,7 @@
 import pytest
-from django.contrib.auth.models import Group
 
-from reports.permissions import REVIEWERS
+from reports.models import Membership, MembershipRole
+from tests import factories as f
 from tests.directives.world import build_world, freeze_today
 
 
@@ -18,6 +18,6 @@ def world(monkeypatch, settings, tmp_path):
 def admin_client(client, world):
     """The world's administrator, also a reviewer: the services let reviewers record
     and decide, in the admin as on the pages."""
-    world.admin.groups.add(Group.objects.get(name=REVIEWERS))
+    Membership.objects.create(user=world.admin, unit=f.root_unit(), role=MembershipRole.REVIEWER)
     client.force_login(world.admin)
     return client

@@ -93,6 +93,7 @@ def test_a_stale_meeting_edit_is_refused_with_the_typed_text_kept(client, world)
         url,
         {
             "version": opened,
+            "unit": world.meeting.unit_id,
             "quarter": world.q1.pk,
             "held_at": "2024-03-14T14:00",
             "title": "Giao ban quý I/2024",

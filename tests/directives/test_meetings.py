@@ -28,6 +28,7 @@ def test_a_reviewer_records_a_meeting_with_its_attending_units(client, world):
     response = client.post(
         reverse("meetings:new"),
         {
+            "unit": f.root_unit().pk,
             "quarter": world.q2.pk,
             "held_at": "2024-06-14T14:00",
             "title": "Giao ban quý II/2024",

@@ -82,7 +82,8 @@ def test_the_directive_form_lists_only_its_units(client, world):
     assert options(lead) == ["Hội Liên hiệp Phụ nữ tỉnh"]
     assert options(support) == ["Tỉnh đoàn"]
     assert "multiple" in lead
-    assert f'data-search-url="{SEARCH}?current=1"' in lead
+    # The picker offers the units of the meeting unit's subtree only.
+    assert f'data-search-url="{SEARCH}?current=1&amp;within={world.meeting.unit_id}"' in lead
     assert "Đảng ủy xã số" not in html
     assert "js/unit_picker.js" in html
 
@@ -149,6 +150,7 @@ def test_a_meeting_with_an_unknown_attending_unit_is_refused(client, world):
     response = client.post(
         reverse("meetings:new"),
         {
+            "unit": world.meeting.unit_id,
             "quarter": world.q2.pk,
             "held_at": "2024-06-14T14:00",
             "title": "Giao ban quý II/2024",

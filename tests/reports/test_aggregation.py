@@ -328,9 +328,9 @@ def test_the_narrative_is_compiled_by_section_in_the_commissions_order(data):
 
 def test_reviewers_leadership_and_superusers_see_the_province_unit_staff_their_units():
     unit = f.UnitFactory()
-    assert scope_for(f.reviewer()).is_province
-    assert scope_for(f.leader()).is_province
-    assert scope_for(f.admin()).is_province
+    assert scope_for(f.reviewer()) == EVERY_UNIT
+    assert scope_for(f.leader()) == EVERY_UNIT
+    assert scope_for(f.admin()) == EVERY_UNIT
     assert scope_for(f.member(unit)) == Scope(unit_ids=frozenset({unit.id}))
     assert scope_for(f.UserFactory()) is None
 

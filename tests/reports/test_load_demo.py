@@ -27,7 +27,6 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import Indicator, IndicatorValue, Quarter, ReportStatus, Unit, UnitReport
-from reports.permissions import LEADERSHIP, REVIEWERS
 from tests.factories import QuarterFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -255,12 +254,22 @@ class TestTheSeedBriefing:
             assert username in demo_loaded
         assert "danvan2024" in demo_loaded
         assert User.objects.get(username="admin").is_superuser
-        assert User.objects.get(username="reviewer").groups.filter(name=REVIEWERS).exists()
-        assert User.objects.get(username="leader").groups.filter(name=LEADERSHIP).exists()
+        for username, role in (("reviewer", "reviewer"), ("leader", "leadership")):
+            held = User.objects.get(username=username).memberships.get()
+            assert (held.unit.code, held.role) == ("tu", role)
         head = User.objects.get(username="bdv-head").memberships.get()
         assert (head.unit.code, head.role) == ("bdv", "head")
         reporting = Unit.objects.filter(submits_reports=True).count()
-        assert User.objects.filter(memberships__isnull=False).distinct().count() == 2 * reporting
+        assert (
+            User.objects.filter(memberships__isnull=False).distinct().count() == 2 * reporting + 2
+        )
+
+    def test_every_demo_unit_is_under_the_provinces_party_committee(self, demo_loaded):
+        """So that the reviewer and the leader, whose roles are held on it, see them all."""
+        assert list(Unit.objects.filter(parent__isnull=True).values_list("code", flat=True)) == [
+            "tu"
+        ]
+        assert Unit.objects.filter(parent__code="tu").count() == Unit.objects.count() - 1
 
 
 def test_the_password_option_sets_the_password_of_the_accounts():
@@ -300,4 +309,4 @@ def test_it_adds_the_demo_beside_existing_data_without_touching_it():
     assert user.first_name == "Người dùng"
     assert not user.memberships.exists()
     assert Meeting.objects.count() == 1
-    assert Unit.objects.count() == 16
+    assert Unit.objects.count() == 17  # the 15 of the demo, Sở Nội vụ and its test province

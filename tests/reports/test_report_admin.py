@@ -7,6 +7,8 @@ import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 
 from reports import services
 from reports.models import (
@@ -93,7 +95,12 @@ def test_an_administrator_who_is_not_a_reviewer_is_refused_with_a_reason(
     report = submitted(quarter, "Đơn vị A")
     response = run_action(client, admin_user, "accept_reports", [report])
     assert response.status_code == 302
-    assert any("chỉ cán bộ thẩm định" in m for m in said(response))
+    with translation.override("vi"):
+        reason = gettext(
+            "Refused: accepting, returning and reopening reports is for reviewers. "
+            "Give your account the reviewer role on a unit (a membership) to do it."
+        )
+    assert reason in said(response)
     assert UnitReport.objects.get().status == ReportStatus.SUBMITTED
 
 

@@ -3,12 +3,10 @@
 import threading
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 
 from reports import services
 from reports.models import ReviewEvent, UnitReport
-from reports.permissions import REVIEWERS
 from tests import factories as f
 
 
@@ -55,7 +53,6 @@ def test_accept_racing_return_decides_once_and_refuses_the_other_with_a_message(
     head = f.member(unit, role="head")
     made = f.UnitReportFactory(unit=unit)
     report = services.report_submit(report=made, user=head, expected_version=made.version)
-    Group.objects.get_or_create(name=REVIEWERS)  # a transactional test may have flushed it
     reviewers = [f.reviewer(), f.reviewer()]
     barrier = threading.Barrier(2)
     outcomes: list[str] = []

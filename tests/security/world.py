@@ -2,6 +2,14 @@
 
 Shared by the security tests (URL × role audit, CSRF, IDOR, XSS). Quarters:
 Q1/2024 open (reports submitted) and Q2/2024 open and current (drafts).
+
+U and V are units of the test province (``factories.root_unit``), whose reviewer
+and leader are ``reviewer`` and ``leader``. Another root, X (another province),
+has its own unit W with a submitted report, a meeting, a directive assigned to W
+with progress, a deadline request and a recommendation; ``reviewer_x`` and
+``leader_x`` hold their roles on X and must see none of the first province, as
+its reviewer and leader must see none of X (``FIRST_PROVINCE`` / ``OTHER_PROVINCE``:
+texts only that side's pages may show).
 """
 
 import datetime
@@ -18,7 +26,35 @@ from reports import services
 from reports.models import MembershipRole, ReportStatus, UnitKind
 from tests import factories as f
 
-ROLES = ("anonymous", "reporter_u", "head_u", "reporter_v", "reviewer", "leader", "admin")
+ROLES = (
+    "anonymous",
+    "reporter_u",
+    "head_u",
+    "reporter_v",
+    "reviewer",
+    "leader",
+    "admin",
+    "reviewer_x",
+    "leader_x",
+)
+# Texts of each province that nobody of the other may read, on any page or export.
+FIRST_PROVINCE = (
+    "Tỉnh ủy (thử nghiệm)",
+    "Đơn vị U",
+    "Đơn vị V",
+    "Giao ban công tác dân vận Quý I",
+    "Chỉ đạo thường",
+    "Chỉ đạo mật",
+    "Kiến nghị tăng kinh phí",
+)
+OTHER_PROVINCE = (
+    "Tỉnh ủy tỉnh khác",
+    "Đơn vị W",
+    "Giao ban của tỉnh khác",
+    "Chủ trương riêng của tỉnh khác",
+    "Kiến nghị riêng của tỉnh khác",
+    "Tình hình riêng của tỉnh khác",
+)
 PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
 
 
@@ -148,7 +184,9 @@ def build_world(**texts) -> SimpleNamespace:
         text=texts.get("recommendation_text", "Kiến nghị tăng kinh phí."),
         response=texts.get("recommendation_response", "Đồng ý."),
     )
+    other = _other_province(q1, q2, indicator, users, update)
     return SimpleNamespace(
+        **other,
         q1=q1,
         q2=q2,
         indicator=indicator,
@@ -178,6 +216,63 @@ def build_world(**texts) -> SimpleNamespace:
         change_v=change_v,
         recommendation=recommendation,
     )
+
+
+def _other_province(q1, q2, indicator, users, update) -> dict:
+    """Province X, another root: its unit W with a submitted report, its meeting with a
+    directive for W (progress, a deadline request), a recommendation, and its reviewer
+    and leader (added to ``users``)."""
+    root_x = f.UnitFactory(
+        code="x",
+        name="Tỉnh ủy tỉnh khác",
+        kind=UnitKind.PARTY_COMMITTEE,
+        submits_reports=False,
+        parent=None,
+    )
+    unit_w = f.UnitFactory(code="w", name="Đơn vị W", short_name="W", parent=root_x)
+    users["reporter_w"] = f.member(unit_w, user__username="w-reporter")
+    users["head_w"] = f.member(unit_w, MembershipRole.HEAD, user__username="w-head")
+    users["reviewer_x"] = f.reviewer(root_x, username="reviewer-x")
+    users["leader_x"] = f.leader(root_x, username="leader-x")
+    w_submitted = f.UnitReportFactory(
+        unit=unit_w, quarter=q1, people_situation="Tình hình riêng của tỉnh khác."
+    )
+    f.IndicatorValueFactory(report=w_submitted, indicator=indicator, value=5)
+    w_submitted = services.report_submit(
+        report=w_submitted, user=users["head_w"], expected_version=w_submitted.version
+    )
+    meeting_x = f.MeetingFactory(unit=root_x, quarter=q1, title="Giao ban của tỉnh khác")
+    meeting_x.attending_units.set([unit_w])
+    directive_x = f.DirectiveFactory(
+        meeting=meeting_x,
+        number=1,
+        title="Chủ trương riêng của tỉnh khác",
+        text="Chủ trương riêng của tỉnh khác.",
+        due_date=datetime.date(2030, 6, 30),
+    )
+    assignment_w = f.AssignmentFactory(directive=directive_x, unit=unit_w)
+    update_w = update(assignment_w, users["reporter_w"])
+    change_w = f.DeadlineChangeFactory(
+        assignment=assignment_w,
+        old_date=datetime.date(2030, 6, 30),
+        new_date=datetime.date(2030, 9, 30),
+        reason="Chờ kinh phí của tỉnh khác.",
+        requested_by=users["reporter_w"],
+    )
+    recommendation_x = f.RecommendationFactory(
+        meeting=meeting_x, number=1, raised_by=unit_w, text="Kiến nghị riêng của tỉnh khác."
+    )
+    return {
+        "root_x": root_x,
+        "unit_w": unit_w,
+        "w_submitted": w_submitted,
+        "meeting_x": meeting_x,
+        "directive_x": directive_x,
+        "assignment_w": assignment_w,
+        "update_w": update_w,
+        "change_w": change_w,
+        "recommendation_x": recommendation_x,
+    }
 
 
 def login(client, world, role: str):
