@@ -33,6 +33,29 @@ def progress_form():
     }
 
 
+def meeting_form(world, unit, **extra):
+    return {
+        "unit": unit.pk,
+        "quarter": world.q1.pk,
+        "held_at": "2024-03-20T08:00",
+        "title": "Giao ban chen ngang",
+        "chair_name": "Người lạ",
+        **extra,
+    }
+
+
+def directive_form(unit, **extra):
+    return {
+        "number": 9,
+        "title": "Chỉ đạo chen ngang",
+        "text": "Nội dung chen ngang.",
+        "due_date": "2030-12-31",
+        "confidentiality": "normal",
+        "lead_units": [unit.pk],
+        **extra,
+    }
+
+
 ATTEMPTS = [
     # (who, url name, args from the world, form data from the world, expected code)
     (
@@ -128,6 +151,89 @@ ATTEMPTS = [
         lambda w: {},
         403,
     ),
+    # The reviewer and the leader of another province (issue 14): the first province's
+    # objects do not exist for them, and what they record stays in their province.
+    ("reviewer_x", "reports:accept", lambda w: [w.u_submitted.pk], lambda w: {}, 404),
+    (
+        "reviewer_x",
+        "reports:return",
+        lambda w: [w.u_submitted.pk],
+        lambda w: {"comment": "Trả lại"},
+        404,
+    ),
+    (
+        "reviewer_x",
+        "reports:reopen",
+        lambda w: [w.v_accepted.pk],
+        lambda w: {"comment": "Mở lại"},
+        404,
+    ),
+    ("leader_x", "reports:accept", lambda w: [w.u_submitted.pk], lambda w: {}, 404),
+    (
+        "reviewer_x",
+        "directives:update_review",
+        lambda w: [w.update_u.pk],
+        lambda w: {"decision": "yes"},
+        404,
+    ),
+    (
+        "reviewer_x",
+        "directives:deadline_decide",
+        lambda w: [w.change_u.pk],
+        lambda w: {"decision": "yes"},
+        404,
+    ),
+    (
+        "reviewer_x",
+        "meetings:edit",
+        lambda w: [w.meeting.pk],
+        lambda w: meeting_form(w, w.root_x),
+        404,
+    ),
+    (
+        "reviewer_x",
+        "directives:edit",
+        lambda w: [w.directive.pk],
+        lambda w: directive_form(w.unit_w),
+        404,
+    ),
+    (
+        "reviewer_x",
+        "meetings:directive_new",
+        lambda w: [w.meeting.pk],
+        lambda w: directive_form(w.unit_w),
+        404,
+    ),
+    (
+        "reviewer",
+        "meetings:directive_new",
+        lambda w: [w.meeting_x.pk],
+        lambda w: directive_form(w.unit_u),
+        404,
+    ),
+    (
+        # A meeting for a unit the reviewer does not review: the form refuses the unit.
+        "reviewer_x",
+        "meetings:new",
+        lambda w: [],
+        lambda w: meeting_form(w, w.unit_u.parent),
+        200,
+    ),
+    (
+        # X's own meeting, a directive for a unit of the first province: refused, saying why.
+        "reviewer_x",
+        "meetings:directive_new",
+        lambda w: [w.meeting_x.pk],
+        lambda w: directive_form(w.unit_u),
+        200,
+    ),
+    (
+        "reviewer_x",
+        "meetings:recommendation_edit",
+        lambda w: [w.recommendation.pk],
+        lambda w: {"number": 1, "text": "Sửa trộm."},
+        404,
+    ),
 ]
 
 
@@ -160,6 +266,25 @@ def test_another_units_evidence_cannot_be_downloaded(client, world, who, update)
     login(client, world, who)
     response = client.get(reverse("directives:evidence", args=[getattr(world, update).pk]))
     assert response.status_code == 404
+
+
+def test_a_directive_of_one_province_cannot_be_given_to_a_unit_of_another(client, world):
+    login(client, world, "reviewer_x")
+    url = reverse("meetings:directive_new", args=[world.meeting_x.pk])
+    response = client.post(url, directive_form(world.unit_u, support_units=[world.unit_w.pk]))
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["lead_units"][0].startswith("U: ")  # the unit refused, by its short name
+    assert "support_units" not in errors
+    assert not world.meeting_x.directives.filter(number=9).exists()
+
+
+@pytest.mark.parametrize("who", ["reviewer_x", "leader_x"])
+def test_another_provinces_evidence_cannot_be_downloaded(client, world, who):
+    login(client, world, who)
+    for update in (world.update_u, world.update_v, world.update_v_normal):
+        response = client.get(reverse("directives:evidence", args=[update.pk]))
+        assert response.status_code == 404
 
 
 def test_a_report_id_of_another_unit_never_reveals_it_in_the_list(client, world):

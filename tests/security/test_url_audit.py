@@ -8,17 +8,27 @@ Codes: 200 page; 302 redirect (anonymous: to the sign-in page); 403 the role
 may not; 404 the object's existence is private to the role; 405 wrong method.
 """
 
+import io
+import zipfile
+
 import pytest
 from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
-from tests.security.world import ROLES, build_world, login, project_url_names
+from tests.security.world import (
+    FIRST_PROVINCE,
+    OTHER_PROVINCE,
+    ROLES,
+    build_world,
+    login,
+    project_url_names,
+)
 
 # Many requests, none reading response.context: rendered as in production.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("untracked_templates")]
 
-A, RU, HU, RV, REV, LEAD, ADM = ROLES
+A, RU, HU, RV, REV, LEAD, ADM, REV_X, LEAD_X = ROLES
 
 
 def codes(default: int, anonymous: int = 302, **by_role: int) -> dict[str, int]:
@@ -31,7 +41,12 @@ def codes(default: int, anonymous: int = 302, **by_role: int) -> dict[str, int]:
 
 STAFF_ONLY = {"reporter_u": 200, "head_u": 200, "reporter_v": 200}
 ALL_SEEING = {"reviewer": 200, "leader": 200, "admin": 200}
-REVIEWER_ONLY = codes(403, reviewer=200)
+# The reviewer and the leader of province X: the first province's objects do not exist
+# for them (404), as X's do not for the first province's people.
+UNSEEN_BY_X = {"reviewer_x": 404, "leader_x": 404}
+REVIEWER_ONLY = codes(403, reviewer=200, reviewer_x=200)
+# A reviewer may record meetings, but not those of the other province.
+MEETING_REVIEWER_ONLY = codes(403, reviewer=200, reviewer_x=404)
 POST_ONLY = codes(405)
 
 # (case, url name, kwargs from the world, {role: code}) — GET requests.
@@ -45,12 +60,17 @@ GET_CASES = [
     ("admin", "admin:index", None, codes(302, admin=200)),
     # reports
     ("report list", "reports:list", None, codes(200)),
-    ("queue (current)", "reports:queue", None, codes(403, reviewer=302, leader=302, admin=302)),
+    (
+        "queue (current)",
+        "reports:queue",
+        None,
+        codes(403, reviewer=302, leader=302, admin=302, reviewer_x=302, leader_x=302),
+    ),
     (
         "queue Q1",
         "reports:queue_quarter",
         lambda w: {"quarter": "2024-q1"},
-        codes(403, **ALL_SEEING),
+        codes(403, **ALL_SEEING, reviewer_x=200, leader_x=200),
     ),
     ("submit", "reports:submit", lambda w: {"pk": w.u_draft.pk}, POST_ONLY),
     ("return", "reports:return", lambda w: {"pk": w.u_submitted.pk}, POST_ONLY),
@@ -66,13 +86,19 @@ GET_CASES = [
         "U's submitted report",
         "reports:report",
         lambda w: {"unit_code": "u", "quarter": "2024-q1"},
-        codes(200, reporter_v=404),
+        codes(200, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "V's accepted report",
         "reports:report",
         lambda w: {"unit_code": "v", "quarter": "2024-q1"},
-        codes(200, reporter_u=404, head_u=404),
+        codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
+    ),
+    (
+        "W's submitted report (province X)",
+        "reports:report",
+        lambda w: {"unit_code": "w", "quarter": "2024-q1"},
+        codes(404, reviewer_x=200, leader_x=200, admin=200),
     ),
     (
         "V's draft",
@@ -84,13 +110,19 @@ GET_CASES = [
         "U's submitted version 1",
         "reports:version",
         lambda w: {"unit_code": "u", "quarter": "2024-q1", "number": 1},
-        codes(200, reporter_v=404),
+        codes(200, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "V's accepted version 1",
         "reports:version",
         lambda w: {"unit_code": "v", "quarter": "2024-q1", "number": 1},
-        codes(200, reporter_u=404, head_u=404),
+        codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
+    ),
+    (
+        "W's submitted version 1 (province X)",
+        "reports:version",
+        lambda w: {"unit_code": "w", "quarter": "2024-q1", "number": 1},
+        codes(404, reviewer_x=200, leader_x=200, admin=200),
     ),
     (
         "a version of V's draft (none: never submitted)",
@@ -114,49 +146,78 @@ GET_CASES = [
     ("dashboard", "directives:dashboard", None, codes(200)),
     ("my work", "directives:my_work", None, codes(403, **STAFF_ONLY)),
     ("review queue", "directives:review", None, REVIEWER_ONLY),
-    ("directive", "directives:detail", lambda w: {"pk": w.directive.pk}, codes(200)),
+    (
+        "directive",
+        "directives:detail",
+        lambda w: {"pk": w.directive.pk},
+        codes(200, **UNSEEN_BY_X),
+    ),
     (
         "U's confidential directive",
         "directives:detail",
         lambda w: {"pk": w.secret_u.pk},
-        codes(200, reporter_v=404),
+        codes(200, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "V's confidential directive",
         "directives:detail",
         lambda w: {"pk": w.secret_v.pk},
-        codes(200, reporter_u=404, head_u=404),
+        codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
-    ("edit a directive", "directives:edit", lambda w: {"pk": w.directive.pk}, REVIEWER_ONLY),
+    (
+        # A normal directive of X's meeting: the first province's people do not see it.
+        "province X's directive",
+        "directives:detail",
+        lambda w: {"pk": w.directive_x.pk},
+        codes(404, admin=200, reviewer_x=200, leader_x=200),
+    ),
+    (
+        "edit a directive",
+        "directives:edit",
+        lambda w: {"pk": w.directive.pk},
+        MEETING_REVIEWER_ONLY,
+    ),
     (
         "edit V's confidential directive",
         "directives:edit",
         lambda w: {"pk": w.secret_v.pk},
-        codes(403, reviewer=200),
+        MEETING_REVIEWER_ONLY,
+    ),
+    (
+        "edit province X's directive",
+        "directives:edit",
+        lambda w: {"pk": w.directive_x.pk},
+        codes(403, reviewer=404, reviewer_x=200),
     ),
     (
         "progress on U's assignment",
         "directives:progress_new",
         lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200),
+        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
     ),
     (
         "progress on V's confidential assignment",
         "directives:progress_new",
         lambda w: {"pk": w.assignment_v.pk},
-        codes(403, reporter_u=404, head_u=404, reporter_v=200),
+        codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
+    ),
+    (
+        "progress on W's assignment (province X)",
+        "directives:progress_new",
+        lambda w: {"pk": w.assignment_w.pk},
+        codes(404, admin=403, reviewer_x=403, leader_x=403),
     ),
     (
         "deadline change on U's assignment",
         "directives:deadline_new",
         lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200),
+        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
     ),
     (
         "deadline change on V's confidential assignment",
         "directives:deadline_new",
         lambda w: {"pk": w.assignment_v.pk},
-        codes(403, reporter_u=404, head_u=404, reporter_v=200),
+        codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
     ),
     ("review an update", "directives:update_review", lambda w: {"pk": w.update_u.pk}, POST_ONLY),
     ("decide a deadline", "directives:deadline_decide", lambda w: {"pk": w.change_u.pk}, POST_ONLY),
@@ -164,49 +225,90 @@ GET_CASES = [
         "U's evidence (V supports)",
         "directives:evidence",
         lambda w: {"pk": w.update_u.pk},
-        codes(200),
+        codes(200, **UNSEEN_BY_X),
     ),
     (
         "V's evidence on a confidential directive",
         "directives:evidence",
         lambda w: {"pk": w.update_v.pk},
-        codes(200, reporter_u=404, head_u=404),
+        codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
     (
         "V's evidence on a directive U shares",
         "directives:evidence",
         lambda w: {"pk": w.update_v_normal.pk},
-        codes(200),
+        codes(200, **UNSEEN_BY_X),
     ),
     (
         "V's evidence on a directive U has no part in",
         "directives:evidence",
         lambda w: {"pk": w.update_v_only.pk},
-        codes(200, reporter_u=404, head_u=404),
+        codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
+    ),
+    (
+        "W's evidence (province X)",
+        "directives:evidence",
+        lambda w: {"pk": w.update_w.pk},
+        codes(404, admin=200, reviewer_x=200, leader_x=200),
     ),
     # meetings
     ("meetings", "meetings:list", None, codes(200)),
     ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
-    ("meeting", "meetings:detail", lambda w: {"pk": w.meeting.pk}, codes(200)),
-    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, REVIEWER_ONLY),
-    ("briefing pack", "meetings:pack", lambda w: {"pk": w.meeting.pk}, codes(403, **ALL_SEEING)),
+    ("meeting", "meetings:detail", lambda w: {"pk": w.meeting.pk}, codes(200, **UNSEEN_BY_X)),
+    (
+        "province X's meeting",
+        "meetings:detail",
+        lambda w: {"pk": w.meeting_x.pk},
+        codes(404, admin=200, reviewer_x=200, leader_x=200),
+    ),
+    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, MEETING_REVIEWER_ONLY),
+    (
+        "edit province X's meeting",
+        "meetings:edit",
+        lambda w: {"pk": w.meeting_x.pk},
+        codes(403, reviewer=404, reviewer_x=200),
+    ),
+    (
+        "briefing pack",
+        "meetings:pack",
+        lambda w: {"pk": w.meeting.pk},
+        codes(403, **ALL_SEEING, **UNSEEN_BY_X),
+    ),
+    (
+        "province X's briefing pack",
+        "meetings:pack",
+        lambda w: {"pk": w.meeting_x.pk},
+        codes(404, admin=200, reviewer_x=200, leader_x=200),
+    ),
     (
         "record a directive",
         "meetings:directive_new",
         lambda w: {"meeting_pk": w.meeting.pk},
-        REVIEWER_ONLY,
+        MEETING_REVIEWER_ONLY,
+    ),
+    (
+        "record a directive in province X's meeting",
+        "meetings:directive_new",
+        lambda w: {"meeting_pk": w.meeting_x.pk},
+        codes(403, reviewer=404, reviewer_x=200),
     ),
     (
         "record a recommendation",
         "meetings:recommendation_new",
         lambda w: {"meeting_pk": w.meeting.pk},
-        REVIEWER_ONLY,
+        MEETING_REVIEWER_ONLY,
     ),
     (
         "edit a recommendation",
         "meetings:recommendation_edit",
         lambda w: {"pk": w.recommendation.pk},
-        REVIEWER_ONLY,
+        MEETING_REVIEWER_ONLY,
+    ),
+    (
+        "edit province X's recommendation",
+        "meetings:recommendation_edit",
+        lambda w: {"pk": w.recommendation_x.pk},
+        codes(403, reviewer=404, reviewer_x=200),
     ),
     # quarters (unit staff see their own unit's view)
     ("quarters", "quarters:list", None, codes(200)),
@@ -223,7 +325,13 @@ GET_CASES = [
         "conclusion notice",
         "quarters:notice_docx",
         lambda w: {"quarter": "2024-q1", "pk": w.meeting.pk},
-        codes(200),
+        codes(200, **UNSEEN_BY_X),
+    ),
+    (
+        "province X's conclusion notice",
+        "quarters:notice_docx",
+        lambda w: {"quarter": "2024-q1", "pk": w.meeting_x.pk},
+        codes(404, admin=200, reviewer_x=200, leader_x=200),
     ),
 ]
 
@@ -244,7 +352,7 @@ POST_CASES = [
         "save U's submitted report",
         "reports:report",
         lambda w: {"unit_code": "u", "quarter": "2024-q1"},
-        codes(403, reporter_v=404),
+        codes(403, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "submit U's draft",
@@ -256,70 +364,99 @@ POST_CASES = [
         "return U's report",
         "reports:return",
         lambda w: {"pk": w.u_submitted.pk},
-        codes(403, reporter_v=404, reviewer=400),
+        codes(403, reporter_v=404, reviewer=400, **UNSEEN_BY_X),
     ),
     (
         "accept U's report",
         "reports:accept",
         lambda w: {"pk": w.u_submitted.pk},
-        codes(403, reporter_v=404, reviewer=302),
+        codes(403, reporter_v=404, reviewer=302, **UNSEEN_BY_X),
+    ),
+    (
+        "accept W's report (province X)",
+        "reports:accept",
+        lambda w: {"pk": w.w_submitted.pk},
+        codes(404, admin=403, leader_x=403, reviewer_x=302),
     ),
     (
         "reopen V's report",
         "reports:reopen",
         lambda w: {"pk": w.v_accepted.pk},
-        codes(403, reporter_u=404, head_u=404, reviewer=400),
+        codes(403, reporter_u=404, head_u=404, reviewer=400, **UNSEEN_BY_X),
     ),
     ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
-    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, REVIEWER_ONLY),
+    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, MEETING_REVIEWER_ONLY),
+    (
+        "edit province X's meeting",
+        "meetings:edit",
+        lambda w: {"pk": w.meeting_x.pk},
+        codes(403, reviewer=404, reviewer_x=200),
+    ),
     (
         "record a directive",
         "meetings:directive_new",
         lambda w: {"meeting_pk": w.meeting.pk},
-        REVIEWER_ONLY,
+        MEETING_REVIEWER_ONLY,
     ),
-    ("edit a directive", "directives:edit", lambda w: {"pk": w.directive.pk}, REVIEWER_ONLY),
+    (
+        "edit a directive",
+        "directives:edit",
+        lambda w: {"pk": w.directive.pk},
+        MEETING_REVIEWER_ONLY,
+    ),
     (
         "record a recommendation",
         "meetings:recommendation_new",
         lambda w: {"meeting_pk": w.meeting.pk},
-        REVIEWER_ONLY,
+        MEETING_REVIEWER_ONLY,
     ),
     (
         "edit a recommendation",
         "meetings:recommendation_edit",
         lambda w: {"pk": w.recommendation.pk},
-        REVIEWER_ONLY,
+        MEETING_REVIEWER_ONLY,
     ),
     (
         "progress on U's assignment",
         "directives:progress_new",
         lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200),
+        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
     ),
     (
         "progress on V's confidential assignment",
         "directives:progress_new",
         lambda w: {"pk": w.assignment_v.pk},
-        codes(403, reporter_u=404, head_u=404, reporter_v=200),
+        codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
     ),
     (
         "deadline change on U's assignment",
         "directives:deadline_new",
         lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200),
+        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
     ),
     (
         "review U's update",
         "directives:update_review",
         lambda w: {"pk": w.update_u.pk},
-        codes(403, reviewer=302),
+        codes(403, reviewer=302, reviewer_x=404),
+    ),
+    (
+        "review W's update (province X)",
+        "directives:update_review",
+        lambda w: {"pk": w.update_w.pk},
+        codes(403, reviewer=404, reviewer_x=302),
     ),
     (
         "decide U's deadline change",
         "directives:deadline_decide",
         lambda w: {"pk": w.change_u.pk},
-        codes(403, reviewer=302),
+        codes(403, reviewer=302, reviewer_x=404),
+    ),
+    (
+        "decide W's deadline change (province X)",
+        "directives:deadline_decide",
+        lambda w: {"pk": w.change_w.pk},
+        codes(403, reviewer=404, reviewer_x=302),
     ),
 ]
 
@@ -400,6 +537,66 @@ def test_every_role_gets_the_expected_answer_on_every_post(client, world):
             if got != expected[role]:
                 wrong.append(f"POST {url} ({case}) as {role}: {got}, expected {expected[role]}")
     assert not wrong, "\n".join(wrong)
+
+
+def readable(response) -> str:
+    """A page's text, or a document's: the XML inside a .docx or .xlsx."""
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if content.startswith(b"PK"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "".join(
+                archive.read(name).decode("utf-8", "replace")
+                for name in archive.namelist()
+                if name.endswith(".xml")
+            )
+    return content.decode("utf-8", "replace")
+
+
+# Whose texts each role must never meet: the other province's.
+FOREIGN = {
+    "reviewer": OTHER_PROVINCE,
+    "leader": OTHER_PROVINCE,
+    "reviewer_x": FIRST_PROVINCE,
+    "leader_x": FIRST_PROVINCE,
+}
+
+
+@pytest.mark.slow
+def test_a_reviewer_or_leader_of_one_province_meets_nothing_of_the_other(client, world):
+    """Every page and export each of them may open, and the searches behind the pickers:
+    not a name, title or text of the other province (issue 14)."""
+    searches = [
+        reverse("reports:unit_search") + "?q=don+vi",
+        reverse("reports:unit_search") + "?q=tinh+uy",
+        reverse("meetings:search") + "?q=giao+ban",
+        reverse("directives:register") + f"?unit={world.unit_u.pk}&meeting={world.meeting.pk}",
+        reverse("directives:register") + f"?unit={world.unit_w.pk}&meeting={world.meeting_x.pk}",
+        reverse("directives:assignments") + f"?unit={world.unit_u.pk}",
+        reverse("directives:assignments") + f"?unit={world.unit_w.pk}",
+    ]
+    leaks = []
+    for role, foreign in FOREIGN.items():
+        client.logout()
+        login(client, world, role)
+        urls = [
+            url_of(world, name, kwargs)
+            for _case, name, kwargs, expected in GET_CASES
+            if expected[role] == 200
+        ]
+        for url in urls + searches:
+            response = client.get(url)
+            assert response.status_code == 200, (role, url)
+            text = readable(response)
+            leaks += [f"{role} on {url}: {found}" for found in foreign if found in text]
+    assert not leaks, "\n".join(leaks)
+
+
+def test_a_reviewer_finds_the_units_of_their_own_province_in_the_pickers(client, world):
+    for role, expected in (("reviewer", {"Đơn vị U", "Đơn vị V"}), ("reviewer_x", {"Đơn vị W"})):
+        client.logout()
+        login(client, world, role)
+        found = client.get(reverse("reports:unit_search"), {"q": "don vi"}).json()["results"]
+        assert {unit["text"] for unit in found} == expected
 
 
 def test_anonymous_users_are_sent_to_the_sign_in_page(client, world):
