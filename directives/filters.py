@@ -107,7 +107,9 @@ class _Common(django_filters.FilterSet):
         # A unit or meeting outside the user's scope is not offered, nor named when its
         # id is typed into the address: the filter refuses it like an unknown one.
         units = cast(django_filters.ModelChoiceFilter, self.filters["unit"])
-        units.queryset = scope_of_reads(user).filter(units.queryset, "id")
+        units.queryset = scope_of_reads(user).filter(
+            Unit.objects.order_by("display_order", "name"), "id"
+        )
         meetings = cast(django_filters.ModelChoiceFilter, self.filters["meeting"])
         meetings.queryset = visible_meetings(user)
 

@@ -201,9 +201,6 @@ class Scope:
     def is_everything(self) -> bool:
         return self.unit_ids is None
 
-    def includes(self, unit_id: int | None) -> bool:
-        return _includes(self.unit_ids, unit_id)
-
     def filter(self, queryset: QuerySet, unit_field: str = "unit_id") -> QuerySet:
         """``queryset`` narrowed to rows whose ``unit_field`` is a unit of the scope."""
         if self.unit_ids is None:

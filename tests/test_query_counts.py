@@ -165,7 +165,7 @@ PAGES = [
         "reports' unit search (reviewer)",
         "reviewer",
         lambda w: _search("reports:unit_search", "sinh tu dong"),
-        4,
+        5,  # session, user, memberships, the roots (the roles cover them all), units
     ),
     ("reports' unit search (head)", "head", lambda w: _search("reports:unit_search", "so 1"), 5),
     (
@@ -185,7 +185,7 @@ PAGES = [
         "meeting search (reviewer)",
         "reviewer",
         lambda w: _search("meetings:search", "sinh tu dong giao ban"),
-        4,
+        5,  # session, user, memberships, the roots, meetings
     ),
     ("meeting search (head)", "head", lambda w: _search("meetings:search", "giao ban"), 5),
     ("new meeting form", "reviewer", lambda w: reverse("meetings:new"), 9),

@@ -114,7 +114,7 @@ def test_it_runs_a_bounded_number_of_queries(client, world, django_assert_max_nu
     for number in range(40):
         f.MeetingFactory(quarter=world.q1, title=f"Giao ban số {number}")
     client.force_login(world.reporter_c)
-    # session, user, groups, memberships, meetings
+    # session, user, memberships, roots, meetings
     with django_assert_max_num_queries(5):
         response = client.get(URL, {"q": "giao ban"})
     assert len(labels(response)) == 20
