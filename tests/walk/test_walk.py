@@ -28,20 +28,23 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLResolver, get_resolver
 
-from reports.models import Quarter
+from reports.models import Quarter, Unit
+from tests import factories as f
 from tests.walk.crawler import Walker
 from tests.walk.known_defects import KNOWN_DEFECTS
 
 pytestmark = pytest.mark.django_db
 
 # Bdv (Ban Dân vận) has a submitted report in the open quarter and leads many
-# directives; Hội Nông dân (hnd) is another unit.
+# directives; Hội Nông dân (hnd) is another unit. The subtree reviewer reviews only
+# Thành ủy Hạ Long (issue 14: roles on a unit); the walk adds them to the demo.
 ROLES = {
     "anonymous": None,
     "unit-reporter": "bdv-reporter",
     "unit-head": "bdv-head",
     "other-unit-reporter": "hnd-reporter",
     "reviewer": "reviewer",
+    "subtree-reviewer": "halong-reviewer",
     "leadership": "leader",
     "administrator": "admin",
 }
@@ -62,6 +65,7 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory):
     )
     with django_db_blocker.unblock(), walk_settings, transaction.atomic():
         call_command("load_demo", stdout=StringIO())
+        f.reviewer(Unit.objects.get(code="tu-halong"), username="halong-reviewer")
         yield
         transaction.set_rollback(True)
 
