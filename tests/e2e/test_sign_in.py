@@ -11,8 +11,9 @@ pytestmark = pytest.mark.e2e
     ("username", "expected"),
     [
         ("admin", "Quản trị viên"),
-        ("reviewer", "Cán bộ thẩm định của Ban Dân vận"),
-        ("leader", "Lãnh đạo (Thường trực, Ban Thường vụ)"),
+        # Their roles are held on the province's Party committee (its whole tree).
+        ("reviewer", " — Tỉnh ủy Quảng Ninh"),
+        ("leader", " — Tỉnh ủy Quảng Ninh"),
         ("bdv-reporter", "Cán bộ báo cáo — Ban Dân vận Tỉnh ủy"),
         ("mttq-head", "Lãnh đạo đơn vị — Ủy ban MTTQ Việt Nam tỉnh"),
     ],
