@@ -413,39 +413,8 @@ class DirectiveAdmin(
         statuses = [assignment_status(a) for a in obj.lead_assignments]
         return combine_statuses(s for s in statuses if s is not None).label
 
-<<<<<<< HEAD
     def save_by_service(self, request, form, formsets):
         save_row(request.user, form.instance, formsets)
-=======
-    def save_model(self, request, obj, form, change):
-        old_due = form.initial.get("due_date") if change else None
-        super().save_model(request, obj, form, change)
-        services.directive_due_date_followed(user=request.user, directive=obj, old_due=old_due)
-
-    def save_formset(self, request, form, formset, change):
-        if formset.model is Assignment:
-            for assignment_form in formset.forms:
-                if assignment_form.has_changed() and not assignment_form.cleaned_data.get("DELETE"):
-                    fill_due_date(assignment_form.instance, form.instance)
-        super().save_formset(request, form, formset, change)
-
-
-class AssignmentAdminForm(forms.ModelForm):
-    """An assignment on its own page: its unit is of the meeting unit's subtree."""
-
-    class Meta:
-        model = Assignment
-        fields = ["directive", "unit", "role"]
-
-    def clean(self):
-        cleaned = super().clean() or {}
-        directive, unit = cleaned.get("directive"), cleaned.get("unit")
-        if directive is not None and unit is not None:
-            refusal = permissions.assignment_unit_refusal(directive.meeting, [unit])
-            if refusal:
-                self.add_error("unit", refusal)
-        return cleaned
->>>>>>> 944f564 (Docs: roles on units in PERMISSIONS.md, ARCHITECTURE.md and the README (why a CTE of our own, older backups))
 
 
 @admin.register(Assignment)

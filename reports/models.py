@@ -336,7 +336,7 @@ class MembershipRole(models.TextChoices):
 
 
 # The Django groups the roles were read from before they were held on units (migration
-# reports 0013). Their rows stay, for older backups; no code reads them. People see
+# reports 0014). Their rows stay, for older backups; no code reads them. People see
 # that they are no longer used (Group.__str__, set in ReportsConfig.ready).
 RETIRED_ROLE_GROUPS = {
     "reviewers": _("Reviewers (group no longer used: the role is held on a unit)"),

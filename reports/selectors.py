@@ -21,8 +21,8 @@ from common.text import search_words
 from reports import permissions
 from reports.lineage import predecessor_weights
 from reports.models import (
-    Aggregation,
     STAFF_ROLES,
+    Aggregation,
     Indicator,
     IndicatorValue,
     Membership,

@@ -1,5 +1,5 @@
 """The data migrations of issue 14: the global role groups become roles on the roots
-(reports 0013), and every meeting goes to the root unit (directives 0007)."""
+(reports 0014), and every meeting goes to the root unit (directives 0007)."""
 
 import datetime
 
@@ -12,7 +12,7 @@ from directives.models import Meeting
 from reports.models import Membership
 
 BEFORE = [
-    ("reports", "0012_report_history_event_from_reasons"),
+    ("reports", "0013_reorganisation_unitlink_unitname"),
     ("directives", "0006_one_pending_claim_per_assignment"),
 ]
 

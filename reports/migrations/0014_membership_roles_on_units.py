@@ -15,7 +15,7 @@ from django.db import migrations, models
 from django.utils import timezone
 
 ROLE_OF_GROUP = {"leadership": "leadership", "reviewers": "reviewer"}  # reviewer last: it wins
-REASON = "Vai trò từ nhóm reviewers/leadership (chuyển đổi 0013)"
+REASON = "Vai trò từ nhóm reviewers/leadership (chuyển đổi 0014)"
 
 
 def roles_from_groups(apps, schema_editor):
