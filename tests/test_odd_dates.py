@@ -3,14 +3,12 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import Assignment, DeadlineChange, Directive, Meeting
-from reports.models import Quarter, Unit
-from reports.permissions import REVIEWERS
+from reports.models import Membership, MembershipRole, Quarter, Unit
 from tests.security.world import build_world, login
 
 pytestmark = pytest.mark.django_db
@@ -194,7 +192,9 @@ def test_an_odd_date_in_a_query_parameter_is_not_a_server_error(client, world, o
 def test_the_admin_can_repair_an_odd_date(client, world):
     Meeting.objects.filter(pk=world.meeting.pk).update(held_at=ODD_TIMES[1])
     # Meetings are recorded by reviewers (meeting_save), in the admin as on the pages.
-    world.users["admin"].groups.add(Group.objects.get(name=REVIEWERS))
+    Membership.objects.create(
+        user=world.users["admin"], unit=world.meeting.unit, role=MembershipRole.REVIEWER
+    )
     login(client, world, "admin")
     url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
     page = client.get(url)

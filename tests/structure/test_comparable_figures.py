@@ -93,7 +93,7 @@ def test_a_split_carries_its_share_and_a_later_merger_the_whole_chain(history):
 
 
 def test_the_whole_province_counts_every_value_once(history):
-    figures = aggregation.quarter_figures(quarter=history["q3"], scope=aggregation.PROVINCE_SCOPE)
+    figures = aggregation.quarter_figures(quarter=history["q3"], scope=aggregation.EVERY_UNIT)
     assert _row(figures, history["flow"]).previous == 42
     assert figures.includes == []
 
