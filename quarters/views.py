@@ -22,7 +22,9 @@ from directives import selectors as directive_selectors
 from directives.documents import conclusion_notice_docx, directive_register_xlsx
 from directives.rules import BADGE, DirectiveStatus
 from reports.aggregation import (
+    AreaRollup,
     UnitFigure,
+    completeness_by_area,
     narrative_reports,
     narrative_sections,
     quarter_summary,
@@ -30,7 +32,7 @@ from reports.aggregation import (
     unit_figures_page,
 )
 from reports.documents import consolidated_report_docx, indicator_table_xlsx
-from reports.models import Quarter
+from reports.models import Quarter, Unit
 from reports.permissions import Scope, scope_for
 
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
@@ -86,6 +88,18 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _area_rollup(request: HttpRequest, quarter: Quarter, scope: Scope) -> AreaRollup | None:
+    """The commission's view rolls completeness up by the tree, from the top of the
+    scope or from ``?under=<unit code>`` (a unit of the scope; any other is ignored)."""
+    if not scope.oversees:
+        return None
+    code = request.GET.get("under", "").strip()
+    under = Unit.objects.filter(code=code).first() if code else None
+    if under is not None and not scope.includes(under.id):
+        under = None
+    return completeness_by_area(quarter=quarter, scope=scope, under=under)
+
+
 @login_required
 @require_GET
 def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
@@ -94,6 +108,7 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
         quarter=quarter, scope=scope, units_page=page_number(request.GET, "units")
     )
 
+    rollup = _area_rollup(request, quarter, scope)
     drill_code = request.GET.get("indicator", "").strip()
     drill_indicator = None
     drill_rows: list[UnitFigure] = []
@@ -137,6 +152,7 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "quarter": quarter,
             "summary": summary,
             "scope": scope,
+            "rollup": rollup,
             "drill_code": drill_code,
             "drill_indicator": drill_indicator,
             "drill_rows": drill_rows,

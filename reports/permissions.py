@@ -201,6 +201,9 @@ class Scope:
     def is_everything(self) -> bool:
         return self.unit_ids is None
 
+    def includes(self, unit_id: int) -> bool:
+        return self.unit_ids is None or unit_id in self.unit_ids
+
     def filter(self, queryset: QuerySet, unit_field: str = "unit_id") -> QuerySet:
         """``queryset`` narrowed to rows whose ``unit_field`` is a unit of the scope."""
         if self.unit_ids is None:

@@ -272,7 +272,7 @@ PAGES = [
         "quarter (reviewer)",
         "reviewer",
         lambda w: reverse("quarters:detail", args=[w.previous.slug]),
-        18,
+        21,  # + the roll-up by area: the scope's top, its sub-units, their counts
     ),
     ("quarter (head)", "head", lambda w: reverse("quarters:detail", args=[w.previous.slug]), 19),
     (
@@ -281,7 +281,7 @@ PAGES = [
         lambda w: (
             reverse("quarters:detail", args=[w.previous.slug]) + f"?indicator={w.indicator_code}"
         ),
-        19,
+        23,  # + the roll-up by area
     ),
     (
         "consolidated report .docx",

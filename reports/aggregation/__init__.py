@@ -13,6 +13,7 @@ that reads it (``reports.aggregation.completeness.UNIT_LIST_LIMIT``). Whose figu
 a user sees is ``reports.permissions.Scope``, re-exported here.
 """
 
+from reports.aggregation.areas import Area, AreaRollup, completeness_by_area
 from reports.aggregation.completeness import (
     UNIT_LIST_LIMIT,
     Completeness,
@@ -66,6 +67,8 @@ __all__ = [
     "PROVINCE",
     "TREND_QUARTERS",
     "UNIT_LIST_LIMIT",
+    "Area",
+    "AreaRollup",
     "Cell",
     "Completeness",
     "Counts",
@@ -80,6 +83,7 @@ __all__ = [
     "UnitFigure",
     "UnitStanding",
     "UnitValues",
+    "completeness_by_area",
     "completeness_counts",
     "counted_reports",
     "expected_units",

@@ -184,7 +184,7 @@ def filed_late(quarter: Quarter) -> Q:
     return Q(filed_at__gte=rules.late_from(quarter.due_date))
 
 
-def _count_columns(quarter: Quarter) -> dict:
+def count_columns(quarter: Quarter) -> dict:
     """The aggregates of ``Counts`` over ``units_with_standing``."""
     filed, late = Q(is_filed=True), filed_late(quarter)
     return {
@@ -198,7 +198,7 @@ def _count_columns(quarter: Quarter) -> dict:
     }
 
 
-def _counts(row: Mapping[str, Any], *, past_due: bool) -> Counts:
+def counts_of_row(row: Mapping[str, Any], *, past_due: bool) -> Counts:
     return Counts(
         expected=row["expected"],
         on_time=row["on_time"],
@@ -219,8 +219,8 @@ def completeness_counts(
     units = units_with_standing(quarter=quarter, scope=scope)
     if kind:
         units = units.filter(kind=kind)
-    row = units.aggregate(**_count_columns(quarter))
-    return _counts(row, past_due=quarter.is_past_due(today))
+    row = units.aggregate(**count_columns(quarter))
+    return counts_of_row(row, past_due=quarter.is_past_due(today))
 
 
 def units_not_filed(*, quarter: Quarter, scope: Scope, kind: str = "") -> QuerySet[Unit]:
@@ -247,11 +247,11 @@ def quarter_completeness(
     limit = limit or UNIT_LIST_LIMIT
     units = units_with_standing(quarter=quarter, scope=scope)
     past_due = quarter.is_past_due(today)
-    grouped = units.values("kind").annotate(**_count_columns(quarter)).order_by("kind")
+    grouped = units.values("kind").annotate(**count_columns(quarter)).order_by("kind")
     by_kind_counts = {}
     total = Counts()
     for row in grouped:
-        counts = _counts(row, past_due=past_due)
+        counts = counts_of_row(row, past_due=past_due)
         by_kind_counts[row["kind"]] = counts
         total.add(counts)
     by_kind: list[tuple[str, StrOrPromise, Counts]] = [
