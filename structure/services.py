@@ -79,6 +79,8 @@ class Outcome:
     reorganisation: Reorganisation
     handovers: list[Handover] = field(default_factory=list)
     created_units: list[Unit] = field(default_factory=list)
+    ended_units: list[Unit] = field(default_factory=list)
+    links: list[UnitLink] = field(default_factory=list)
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -86,6 +88,14 @@ class Outcome:
         for handover in self.handovers:
             counts[handover.item] = counts.get(handover.item, 0) + 1
         return counts
+
+    def grouped(self) -> list[tuple[HandoverItem, list[Handover]]]:
+        """The handovers by what was handed over, in ``HandoverItem``'s order."""
+        return [
+            (item, rows)
+            for item in HandoverItem
+            if (rows := [h for h in self.handovers if h.item == item])
+        ]
 
 
 class _Rollback(Exception):
@@ -110,6 +120,10 @@ def _decision_refusals(decision: Decision) -> list[str]:
 def _ending_refusals(unit: Unit, decision: Decision) -> list[str]:
     """Why ``unit`` cannot end on the day before the effective day."""
     day = decision.last_day_before
+    if unit.valid_to == day:
+        return [
+            _("%(unit)s already ends on %(day)s.") % {"unit": unit.name, "day": f"{day:%d/%m/%Y}"}
+        ]
     if not unit.is_active_on(day):
         return [
             _("%(unit)s is not active on %(day)s, the day before the change takes effect.")
@@ -231,13 +245,16 @@ class _Recorder:
         unit.valid_to = decision.last_day_before
         unit.successor = successor
         self.save(unit)
+        self.outcome.ended_units.append(unit)
 
     def link(self, predecessor: Unit, successor: Unit, share: Decimal = ONE) -> None:
-        UnitLink.objects.create(
-            reorganisation=self.reorganisation,
-            predecessor=predecessor,
-            successor=successor,
-            share=share,
+        self.outcome.links.append(
+            UnitLink.objects.create(
+                reorganisation=self.reorganisation,
+                predecessor=predecessor,
+                successor=successor,
+                share=share,
+            )
         )
 
 
@@ -510,6 +527,9 @@ def _split_refusals(
         refusals.append(_("The successors' shares must be above 0 and add up to 100%."))
     if any(isinstance(p.unit, Unit) and p.unit.pk == unit.pk for p in parts):
         refusals.append(_("A unit cannot be its own successor."))
+    successors = [p.unit.pk if isinstance(p.unit, Unit) else p.unit.code for p in parts]
+    if len(set(successors)) < len(successors):
+        refusals.append(_("A successor is named twice."))
     open_ids = set(
         Assignment.objects.filter(unit=unit, completed_on__isnull=True).values_list("id", flat=True)
     )

@@ -10,9 +10,7 @@ from django.core.exceptions import ValidationError
 from directives.models import Assignment, AssignmentRole, DeadlineChange, ProgressUpdate
 from reports.models import (
     Membership,
-    MembershipRole,
     Reorganisation,
-    ReportStatus,
     Unit,
     UnitKind,
     UnitLink,
@@ -43,45 +41,6 @@ def _inventory():
         "updates": set(ProgressUpdate.objects.values_list("id", flat=True)),
         "changes": set(DeadlineChange.objects.values_list("id", flat=True)),
         "reports": dict(UnitReport.objects.values_list("id", "unit_id")),
-    }
-
-
-@pytest.fixture
-def government():
-    """The two government-side units of 2024, each with its reports, open and finished
-    assignments, updates and a pending deadline request; one directive assigned to both."""
-    q1 = f.QuarterFactory(year=2024, number=1, closed=True)
-    q2 = f.QuarterFactory(year=2024, number=2)
-    ubnd = f.UnitFactory(code="bcsd-ubnd", name="Ban Cán sự Đảng UBND tỉnh")
-    hdnd = f.UnitFactory(code="dd-hdnd", name="Đảng đoàn HĐND tỉnh")
-    other = f.UnitFactory(code="mttq", name="Ủy ban MTTQ tỉnh")
-    for unit in (ubnd, hdnd):
-        f.UnitReportFactory(unit=unit, quarter=q1, status=ReportStatus.ACCEPTED)
-    meeting = f.MeetingFactory(quarter=q1)
-    both = f.DirectiveFactory(meeting=meeting, number=1)
-    lead_ubnd = f.AssignmentFactory(directive=both, unit=ubnd, role=AssignmentRole.LEAD)
-    support_hdnd = f.AssignmentFactory(directive=both, unit=hdnd, role=AssignmentRole.SUPPORT)
-    f.ProgressUpdateFactory(assignment=lead_ubnd, quarter=q2)
-    f.ProgressUpdateFactory(assignment=support_hdnd, quarter=q2)
-    only_hdnd = f.AssignmentFactory(
-        directive=f.DirectiveFactory(meeting=meeting, number=2), unit=hdnd
-    )
-    f.DeadlineChangeFactory(assignment=only_hdnd)
-    finished = f.AssignmentFactory(
-        directive=f.DirectiveFactory(meeting=meeting, number=3),
-        unit=ubnd,
-        completed_on=datetime.date(2024, 5, 1),
-    )
-    f.AssignmentFactory(directive=both, unit=other, role=AssignmentRole.SUPPORT)
-    head = f.member(ubnd, role=MembershipRole.HEAD)
-    f.member(hdnd)
-    return {
-        "ubnd": ubnd,
-        "hdnd": hdnd,
-        "both": both,
-        "only_hdnd": only_hdnd,
-        "finished": finished,
-        "head": head,
     }
 
 
@@ -309,3 +268,23 @@ def test_a_move_under_its_own_subtree_is_refused(government):
     services.move_unit(unit=child, parent=None, decision=DECISION, user=None)
     child.refresh_from_db()
     assert child.parent is None
+
+
+def test_a_unit_that_already_ends_that_day_cannot_end_again(government):
+    idle = f.UnitFactory(code="idle")
+    services.dissolve_unit(unit=idle, decision=DECISION, user=None)
+    with pytest.raises(ValidationError, match="30/06/2025"):
+        services.merge_units(units=[idle], into=government["ubnd"], decision=DECISION, user=None)
+    assert Reorganisation.objects.count() == 1
+
+
+def test_a_split_naming_a_successor_twice_is_refused(government):
+    parts = [
+        services.SplitPart(unit=government["ubnd"], share=Decimal("0.5")),
+        services.SplitPart(unit=government["ubnd"], share=Decimal("0.5")),
+    ]
+    with pytest.raises(ValidationError):
+        services.split_unit(
+            unit=f.UnitFactory(), parts=parts, assignment_parts={}, decision=DECISION, user=None
+        )
+    assert not Reorganisation.objects.exists()
