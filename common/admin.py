@@ -11,7 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin import helpers
 from django.contrib.admin.utils import lookup_spawns_duplicates
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
@@ -89,6 +89,33 @@ class KnownChoiceAutocompleteSelect(AutocompleteSelect):
         options = [] if self.is_required else [self.create_option(name, "", "", False, 0)]
         options.append(self.create_option(name, *self.known, True, len(options)))
         return [(None, options, 0)]
+
+
+class IdsOnlyAutocompleteMixin:
+    """An autocomplete for a form of our own that shows only posted values that can be
+    ids: Django's looks every posted value up, and a value that is not a number, or
+    too large for the column, fails with a 500 where the field would refuse it."""
+
+    field: Any  # the model's relation whose rows the autocomplete finds
+
+    def optgroups(self, name, value, attr=None):
+        column = self.field.remote_field.model._meta.pk
+        ids = []
+        for raw in value:
+            try:
+                column.run_validators(column.to_python(raw))
+            except ValidationError:
+                continue
+            ids.append(raw)
+        return super().optgroups(name, ids, attr)  # type: ignore[misc]  # a widget's mixin
+
+
+class IdsOnlyAutocompleteSelect(IdsOnlyAutocompleteMixin, AutocompleteSelect):
+    """One row, found by typing (the related model's admin search)."""
+
+
+class IdsOnlyAutocompleteSelectMultiple(IdsOnlyAutocompleteMixin, AutocompleteSelectMultiple):
+    """Several rows, each found by typing (the related model's admin search)."""
 
 
 class BoundedInlineFormSet(BaseInlineFormSet):

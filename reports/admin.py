@@ -1,6 +1,8 @@
 """Django admin for the reporting cycle: the administrator's units, users,
 memberships, quarters and indicators, and every report with its history."""
 
+from typing import Any
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
@@ -8,6 +10,8 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -19,7 +23,7 @@ from common.admin import (
     ReadOnlyRecordMixin,
 )
 from common.fields import CleanCharFormField
-from common.numbers import FigureField
+from common.numbers import FigureField, format_figure
 from common.types import StrOrPromise
 from reports import permissions, services
 from reports.models import (
@@ -34,6 +38,8 @@ from reports.models import (
     ReviewEvent,
     Unit,
     UnitKind,
+    UnitLink,
+    UnitName,
     UnitReport,
 )
 
@@ -83,6 +89,53 @@ class ChildUnitInline(BoundedInlineMixin, admin.TabularInline):
         return False
 
 
+class ReadOnlyInline(ReadOnlyRecordMixin, BoundedInlineMixin, admin.TabularInline):
+    """Rows shown on their parent's page and written elsewhere (a reorganisation)."""
+
+    extra = 0
+    can_delete = False
+
+
+class UnitLinkInline(ReadOnlyInline):
+    """Links of a reorganisation: whose work, and what share of its figures, went where."""
+
+    model = UnitLink
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("predecessor", "successor", "reorganisation")
+        )
+
+    @admin.display(description=_("share of figures"))
+    def share_percent(self, obj: UnitLink) -> str:
+        return f"{format_figure(obj.share * 100)} %"
+
+
+class PredecessorLinkInline(UnitLinkInline):
+    fk_name = "successor"
+    verbose_name = _("predecessor")
+    verbose_name_plural = _("predecessors (reorganisations)")
+    fields = readonly_fields = ("predecessor", "share_percent", "reorganisation")
+
+
+class SuccessorLinkInline(UnitLinkInline):
+    fk_name = "predecessor"
+    verbose_name = _("successor")
+    verbose_name_plural = _("successors (reorganisations)")
+    fields = readonly_fields = ("successor", "share_percent", "reorganisation")
+
+
+class FormerNameInline(ReadOnlyInline):
+    model = UnitName
+    fk_name = "unit"
+    fields = readonly_fields = ("name", "short_name", "used_until", "reorganisation")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("reorganisation")
+
+
 class UnitAdminForm(forms.ModelForm):
     class Meta:
         model = Unit
@@ -100,15 +153,10 @@ class UnitAdminForm(forms.ModelForm):
             "successor",
         ]
 
-    def clean(self):
-        super().clean()
-        cleaned = self.cleaned_data
-        # The database refuses a unit as its own successor; the form's constraint
-        # check cannot see the id, so say it here instead of failing on save.
-        successor = cleaned.get("successor")
-        if successor is not None and self.instance.pk and successor.pk == self.instance.pk:
-            self.add_error("successor", _("A unit cannot be its own successor."))
-        return cleaned
+
+# An existing unit's validity and successor change only by a reorganisation
+# (structure.services), which hands over its open work and keeps the record.
+REORGANISED_FIELDS = ["valid_from", "valid_to", "successor"]
 
 
 @admin.register(Unit)
@@ -131,16 +179,35 @@ class UnitAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     search_fields = ["code", "search_text"]
     autocomplete_fields = ["parent", "successor"]
     ordering = ["display_order", "name"]
-    fieldsets = [
-        (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
-        (_("Reporting"), {"fields": ["submits_reports", "display_order"]}),
-        (
-            _("Validity and reorganisation"),
-            {"fields": ["valid_from", "valid_to", "successor", "predecessor_list"]},
-        ),
+    inlines = [
+        UnitMembershipInline,
+        ChildUnitInline,
+        FormerNameInline,
+        PredecessorLinkInline,
+        SuccessorLinkInline,
     ]
-    readonly_fields = ["predecessor_list"]
-    inlines = [UnitMembershipInline, ChildUnitInline]
+
+    def get_fieldsets(self, request, obj=None):
+        validity: dict[str, Any] = {"fields": [*REORGANISED_FIELDS, "predecessor_list"]}
+        if obj is not None:
+            validity["description"] = format_html(
+                gettext("Mergers, splits, renamings, moves and dissolutions: use {link}."),
+                link=format_html(
+                    '<a href="{}">{}</a>',
+                    reverse("admin:reports_reorganisation_add"),
+                    gettext("Reorganise"),
+                ),
+            )
+        return [
+            (None, {"fields": ["name", "short_name", "code", "kind", "level", "parent"]}),
+            (_("Reporting"), {"fields": ["submits_reports", "display_order"]}),
+            (_("Validity and reorganisation"), validity),
+        ]
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ["predecessor_list"]
+        return [*REORGANISED_FIELDS, "predecessor_list"]
 
     @admin.display(description=_("predecessors"))
     def predecessor_list(self, obj: Unit) -> str:

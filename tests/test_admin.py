@@ -15,6 +15,7 @@ from django.utils.html import escape
 from directives import models as dm
 from reports import models as rm
 from reports import services
+from structure.services import Decision, dissolve_unit
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -153,6 +154,15 @@ def _one_of_each() -> dict:
         rm.ReminderLog: rm.ReminderLog.objects.create(
             unit=report.unit, quarter=report.quarter, sent_on=datetime.date(2024, 3, 10)
         ),
+        rm.Reorganisation: dissolve_unit(
+            unit=f.UnitFactory(),
+            decision=Decision(
+                number="QĐ 1",
+                date=datetime.date(2025, 6, 20),
+                effective_on=datetime.date(2025, 7, 1),
+            ),
+            user=None,
+        ).reorganisation,
         dm.Meeting: meeting,
         dm.Topic: f.TopicFactory(),
         dm.Directive: assignment.directive,
@@ -484,19 +494,18 @@ def test_a_directive_inline_in_a_meeting_with_a_due_date_and_ongoing_is_a_form_e
     assert "An ongoing directive has no due date." in errors_of(response)
 
 
-def test_a_unit_as_its_own_successor_is_a_form_error(staff_client):
-    unit = f.UnitFactory()
-    url = admin_url(rm.Unit, "change", unit.pk)
-    data = form_data(staff_client.get(url), successor=str(unit.pk))
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "A unit cannot be its own successor." in errors_of(response)
-
-
-def test_a_unit_ending_before_it_begins_is_a_form_error(staff_client):
-    unit = f.UnitFactory()
-    url = admin_url(rm.Unit, "change", unit.pk)
-    data = form_data(staff_client.get(url), valid_from="2025-07-01", valid_to="2025-01-01")
+def test_a_new_unit_ending_before_it_begins_is_a_form_error(staff_client):
+    """Only a new unit's validity is typed; an existing one's changes by a reorganisation
+    (tests/structure/test_reorganisation_admin.py)."""
+    url = admin_url(rm.Unit, "add")
+    data = form_data(
+        staff_client.get(url),
+        code="moi",
+        name="Đơn vị mới",
+        kind="front",
+        valid_from="2025-07-01",
+        valid_to="2025-01-01",
+    )
     response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "A unit cannot end before it begins." in errors_of(response)

@@ -26,6 +26,7 @@ _.csrf_failure  # CSRF_FAILURE_VIEW
 _.permission_denied  # handler403
 _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
 _.ReportsConfig
+_.StructureConfig
 
 # --- Set for Django, a library or the standard library, which reads it -------------
 _.regex  # a path converter's pattern (reports/converters.py), read by django.urls
@@ -89,6 +90,17 @@ _.decision_comment  # directives/directive_detail.html, the admin
 _.raised_by  # directives/meeting_detail.html, recommendation_form.html
 _.decision  # directives/_review_update.html: the reviewer's buttons
 _.successor_id  # sampledata.synthetic: set before bulk saving units
+_.recorded_by  # reports.Reorganisation: the admin's list and page
+_.recorded_at
+_.object_id  # structure.Handover: the admin's inline
+# structure.forms: fields read from cleaned_data by name and shown by the wizard's pages
+_.new_code
+_.new_name
+_.new_short_name
+_.new_kind
+_.new_level
+_.new_parent
+_.assign_all_to
 
 # --- Read by templates ---------------------------------------------------------------
 _.can_post  # directives/directive_detail.html
@@ -107,6 +119,8 @@ _.status_label  # quarters/detail.html
 _.previous_label  # quarters/_figure_table.html, quarters/detail.html
 _.last_year_label  # quarters/_figure_table.html
 _.has_reports  # quarters/detail.html
+_.part_rows  # admin/structure/_split_parts.html
+_.assignment_rows  # admin/structure/_split_assignments.html
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

@@ -58,6 +58,8 @@ GET_CASES = [
     ("logout (POST only)", "logout", None, codes(405, anonymous=405)),
     ("set_language", "set_language", None, codes(302, anonymous=302)),
     ("admin", "admin:index", None, codes(302, admin=200)),
+    # the reorganisation wizard: the administrator's; everyone else signs in to the admin
+    ("reorganisation wizard", "admin:reports_reorganisation_add", None, codes(302, admin=200)),
     # reports
     ("report list", "reports:list", None, codes(200)),
     (
@@ -340,6 +342,7 @@ GET_CASES = [
 # others 403/404 and nothing changes.
 POST_CASES = [
     ("sign in", "login", None, codes(200, anonymous=200)),
+    ("reorganisation wizard", "admin:reports_reorganisation_add", None, codes(302, admin=200)),
     ("sign out", "logout", None, codes(302, anonymous=302)),
     ("language", "set_language", None, codes(302, anonymous=302)),
     (

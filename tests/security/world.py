@@ -281,8 +281,14 @@ def login(client, world, role: str):
     return client
 
 
+# The admin's pages are Django's, tested with the admin (tests/test_admin.py), except
+# its index and the pages of our own in it: the reorganisation wizard.
+ADMIN_URL_NAMES = {"admin:index", "admin:reports_reorganisation_add"}
+
+
 def project_url_names() -> set[str]:
-    """Every named URL of the project, "namespace:name"; of the admin only its index."""
+    """Every named URL of the project, "namespace:name"; of the admin its index and our
+    own pages (``ADMIN_URL_NAMES``)."""
     names: set[str] = set()
 
     def walk(patterns, namespace: str) -> None:
@@ -290,7 +296,7 @@ def project_url_names() -> set[str]:
             if isinstance(entry, URLResolver):
                 inner = entry.namespace or ""
                 if inner == "admin":
-                    names.add("admin:index")
+                    names.update(ADMIN_URL_NAMES)
                     continue
                 walk(entry.url_patterns, f"{namespace}{inner}:" if inner else namespace)
             elif isinstance(entry, URLPattern):

@@ -1,0 +1,289 @@
+"""Reorganisations in the admin: the wizard that carries one out (its add page) and
+the record of each, read-only: a reorganisation is history, never edited or deleted.
+
+The wizard: step 1 the kind, step 2 its form (``structure.forms``), step 3 the
+preview, the operation run and rolled back. Confirming sends back the form's values
+signed at the preview; they are checked again as if typed, and the operation runs
+only if it still does what the preview showed (else the new preview is shown).
+"""
+
+import hashlib
+import json
+
+from django.contrib import admin, messages
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import HttpResponseRedirect, QueryDict
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from common.admin import FoldedSearchMixin
+from common.numbers import format_figure
+from reports.admin import FormerNameInline, ReadOnlyInline, UnitLinkInline
+from reports.models import Reorganisation, ReorganisationKind
+from structure.forms import FORMS, ReorganisationForm
+from structure.models import Handover
+from structure.permissions import can_reorganise
+from structure.services import Outcome
+
+STATE_SALT = "structure.wizard.state"
+# Rows of one kind of handover listed on the preview; the count is always complete.
+PREVIEW_ROWS = 200
+KIND_HELP = {
+    ReorganisationKind.MERGE: _(
+        "Two or more units become one, an existing unit or a new one, which takes over "
+        "their open work."
+    ),
+    ReorganisationKind.SPLIT: _(
+        "One unit becomes several: each gets its share of the figures, and you say which "
+        "takes each open assignment."
+    ),
+    ReorganisationKind.RENAME: _(
+        "The unit gets a new name; documents dated before the change keep the old one."
+    ),
+    ReorganisationKind.MOVE: _("The unit, with the units under it, goes under another parent."),
+    ReorganisationKind.DISSOLVE: _(
+        "The unit ends with no successor: only when it has no open work left."
+    ),
+}
+
+
+class _Changed(Exception):
+    """The operation no longer does what the preview showed (raised to roll it back)."""
+
+    def __init__(self, outcome: Outcome):
+        self.outcome = outcome
+
+
+def what_it_does(outcome: Outcome) -> str:
+    """A digest of everything the operation does, to compare a run with its preview
+    (codes rather than ids: a new unit's id differs from one run to the next)."""
+    facts = {
+        "summary": outcome.reorganisation.summary,
+        "ended": [u.code for u in outcome.ended_units],
+        "created": [u.code for u in outcome.created_units],
+        "links": sorted(
+            (k.predecessor.code, k.successor.code, str(k.share)) for k in outcome.links
+        ),
+        "handovers": sorted(
+            (h.item, h.from_unit.code, h.to_unit.code, h.description) for h in outcome.handovers
+        ),
+    }
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
+
+
+def _posted_values(data) -> dict[str, list[str]]:
+    skip = {"csrfmiddlewaretoken", "state", "_preview", "_refresh", "_confirm", "_back"}
+    return {key: data.getlist(key) for key in data if key not in skip}
+
+
+class LinkInline(UnitLinkInline):
+    fk_name = "reorganisation"
+    fields = readonly_fields = ("predecessor", "successor", "share_percent")
+
+
+class RenamingInline(FormerNameInline):
+    fk_name = "reorganisation"
+    fields = readonly_fields = ("unit", "name", "short_name", "used_until")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("unit")
+
+
+class HandoverInline(ReadOnlyInline):
+    model = Handover
+    fields = readonly_fields = ("item", "description", "from_unit", "to_unit", "object_id")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("from_unit", "to_unit")
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
+    list_display = [
+        "effective_on",
+        "kind",
+        "summary",
+        "decision_number",
+        "decision_date",
+        "recorded_by",
+        "recorded_at",
+    ]
+    list_display_links = ["effective_on", "kind"]
+    list_filter = ["kind"]
+    list_select_related = ["recorded_by"]
+    search_fields = [
+        "decision_number",
+        "summary",
+        "links__predecessor__search_text",
+        "links__successor__search_text",
+        "former_names__unit__search_text",
+    ]
+    fields = readonly_fields = (
+        "kind",
+        "summary",
+        "effective_on",
+        "decision_number",
+        "decision_date",
+        "recorded_by",
+        "recorded_at",
+    )
+    inlines = [LinkInline, RenamingInline, HandoverInline]
+
+    def has_add_permission(self, request):
+        return can_reorganise(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    # --- The wizard -------------------------------------------------------------------
+
+    def add_view(self, request, *args, **kwargs):
+        if not can_reorganise(request.user):
+            raise PermissionDenied
+        form_class = FORMS.get(request.GET.get("kind", ""))
+        if form_class is None:
+            return self._kinds_page(request)
+        if request.method != "POST":
+            return self._form_page(request, form_class())
+        if "state" in request.POST:
+            return self._confirmed(request, form_class)
+        form = form_class(request.POST)
+        if "_refresh" in request.POST:
+            return self._form_page(request, form, show_errors=False)
+        if not form.is_valid():
+            return self._form_page(request, form)
+        try:
+            outcome = form.carry_out(user=request.user, dry_run=True)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+            return self._form_page(request, form)
+        return self._preview_page(request, form, outcome)
+
+    def _confirmed(self, request, form_class: type[ReorganisationForm]):
+        """Step 3's buttons: back to the form, or carry out what the preview showed."""
+        signed = self._signed_state(request, form_class.kind)
+        if signed is None:
+            return self._form_page(
+                request,
+                form_class(),
+                refusal=gettext(
+                    "The preview could not be read back: it was changed, or made for "
+                    "another user. Fill in the form again."
+                ),
+                status=400,
+            )
+        data, previewed = signed
+        form = form_class(data)
+        if "_back" in request.POST or not form.is_valid():
+            return self._form_page(request, form)
+        try:
+            with transaction.atomic():
+                outcome = form.carry_out(user=request.user, dry_run=False)
+                if what_it_does(outcome) != previewed:
+                    raise _Changed(outcome)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+            return self._form_page(request, form)
+        except _Changed as changed:
+            messages.warning(
+                request,
+                gettext(
+                    "Something changed since the preview: this is what the reorganisation "
+                    "would do now. Check it and confirm again."
+                ),
+            )
+            return self._preview_page(request, form, changed.outcome)
+        record = outcome.reorganisation
+        messages.success(
+            request, gettext("Reorganisation recorded: %(summary)s") % {"summary": record.summary}
+        )
+        return HttpResponseRedirect(
+            reverse("admin:reports_reorganisation_change", args=[record.pk])
+        )
+
+    def _signed_state(self, request, kind: str) -> tuple[QueryDict, str] | None:
+        """The form's values and the digest of what it did, as signed at the preview for
+        this user and kind; None when the signature does not hold."""
+        try:
+            state = signing.loads(request.POST.get("state", ""), salt=STATE_SALT)
+        except signing.BadSignature:
+            return None
+        if state.get("kind") != kind or state.get("user") != request.user.pk:
+            return None
+        data = QueryDict(mutable=True)
+        for key, values in state["values"].items():
+            data.setlist(key, values)
+        return data, state["does"]
+
+    # --- Pages ------------------------------------------------------------------------
+
+    def _context(self, request, title, **context):
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": title,
+            **context,
+        }
+
+    def _kinds_page(self, request):
+        kinds = [
+            (kind, label, KIND_HELP[ReorganisationKind(kind)])
+            for kind, label in ReorganisationKind.choices
+        ]
+        context = self._context(request, gettext("Reorganise"), kinds=kinds)
+        return TemplateResponse(request, "admin/structure/wizard_kind.html", context)
+
+    def _form_page(
+        self,
+        request,
+        form: ReorganisationForm,
+        *,
+        show_errors: bool = True,
+        refusal: str = "",
+        status: int = 200,
+    ):
+        kind = ReorganisationKind(form.kind)
+        context = self._context(
+            request,
+            gettext("Reorganise: %(kind)s") % {"kind": kind.label},
+            form=form,
+            kind=kind,
+            kind_help=KIND_HELP[kind],
+            show_errors=show_errors,
+            refusal=refusal,
+            media=self.media + form.media,
+        )
+        return TemplateResponse(request, "admin/structure/wizard_form.html", context, status=status)
+
+    def _preview_page(self, request, form: ReorganisationForm, outcome: Outcome):
+        state = signing.dumps(
+            {
+                "kind": form.kind,
+                "user": request.user.pk,
+                "values": _posted_values(form.data),
+                "does": what_it_does(outcome),
+            },
+            salt=STATE_SALT,
+            compress=True,
+        )
+        kind = ReorganisationKind(form.kind)
+        context = self._context(
+            request,
+            gettext("Reorganise: %(kind)s — preview") % {"kind": kind.label},
+            kind=kind,
+            outcome=outcome,
+            links=[(link, format_figure(link.share * 100)) for link in outcome.links],
+            groups=[
+                (item.label, rows[:PREVIEW_ROWS], len(rows), max(len(rows) - PREVIEW_ROWS, 0))
+                for item, rows in outcome.grouped()
+            ],
+            state=state,
+        )
+        return TemplateResponse(request, "admin/structure/wizard_preview.html", context)
