@@ -11,12 +11,13 @@ import hashlib
 import json
 
 from django.contrib import admin, messages
+from django.contrib.admin.views.autocomplete import AutocompleteJsonView
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -80,6 +81,14 @@ def _posted_values(data) -> dict[str, list[str]]:
     return {key: data.getlist(key) for key in data if key not in skip}
 
 
+class CurrentUnitsView(AutocompleteJsonView):
+    """The wizard's unit pickers: the unit admin's search, among units not yet ended
+    (an ended unit takes part in no further reorganisation)."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(valid_to__isnull=True)
+
+
 class LinkInline(UnitLinkInline):
     fk_name = "reorganisation"
     fields = readonly_fields = ("predecessor", "successor", "share_percent")
@@ -105,14 +114,14 @@ class HandoverInline(ReadOnlyInline):
 class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
     list_display = [
         "effective_on",
-        "kind",
+        "kind_label",
         "summary",
         "decision_number",
         "decision_date",
         "recorded_by",
         "recorded_at",
     ]
-    list_display_links = ["effective_on", "kind"]
+    list_display_links = ["effective_on", "kind_label"]
     list_filter = ["kind"]
     list_select_related = ["recorded_by"]
     search_fields = [
@@ -123,7 +132,7 @@ class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "former_names__unit__search_text",
     ]
     fields = readonly_fields = (
-        "kind",
+        "kind_label",
         "summary",
         "effective_on",
         "decision_number",
@@ -132,6 +141,24 @@ class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         "recorded_at",
     )
     inlines = [LinkInline, RenamingInline, HandoverInline]
+
+    class Media:
+        css = {"all": ["css/reorganisation.css"]}
+
+    def get_inlines(self, request, obj):
+        """A renaming has former names; a move changes only a parent; the others link
+        units and hand work over."""
+        if obj is None:
+            return []
+        if obj.kind == ReorganisationKind.RENAME:
+            return [RenamingInline]
+        if obj.kind == ReorganisationKind.MOVE:
+            return []
+        return [LinkInline, HandoverInline]
+
+    @admin.display(description=_("kind of reorganisation"), ordering="kind")
+    def kind_label(self, obj: Reorganisation) -> str:
+        return obj.get_kind_display()
 
     def has_add_permission(self, request):
         return can_reorganise(request.user)
@@ -143,6 +170,19 @@ class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return False
 
     # --- The wizard -------------------------------------------------------------------
+
+    def get_urls(self):
+        units = path(
+            "units/",
+            self.admin_site.admin_view(self.units_view),
+            name="reports_reorganisation_units",
+        )
+        return [units, *super().get_urls()]
+
+    def units_view(self, request):
+        if not can_reorganise(request.user):
+            raise PermissionDenied
+        return CurrentUnitsView.as_view(admin_site=self.admin_site)(request)
 
     def add_view(self, request, *args, **kwargs):
         if not can_reorganise(request.user):
@@ -229,6 +269,7 @@ class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
             "title": title,
+            "media": self.media,
             **context,
         }
 

@@ -27,8 +27,19 @@ from directives.models import Assignment
 from reports.models import ReorganisationKind, Unit, UnitKind, UnitLevel
 from structure import services
 
-# The unit pickers search the unit admin, as the unit's own parent field does.
+# The unit pickers search the unit admin, as the unit's own parent field does, among the
+# units not yet ended (``structure.admin.CurrentUnitsView``).
 UNIT_RELATION = Unit._meta.get_field("parent")
+
+
+class CurrentUnitSelect(IdsOnlyAutocompleteSelect):
+    url_name = "%s:reports_reorganisation_units"
+
+
+class CurrentUnitSelectMultiple(IdsOnlyAutocompleteSelectMultiple):
+    url_name = "%s:reports_reorganisation_units"
+
+
 # How many successors a split may have on one form.
 MAX_PARTS = 5
 HUNDRED = Decimal(100)
@@ -41,13 +52,23 @@ def unit_field(label: StrOrPromise, *, required: bool = True, help_text: StrOrPr
         label=label,
         required=required,
         help_text=help_text,
-        widget=IdsOnlyAutocompleteSelect(UNIT_RELATION, admin.site),
+        widget=CurrentUnitSelect(UNIT_RELATION, admin.site),
     )
+
+
+# A day is written 14/03/2024 (or 2024-03-14, as the calendar and scripts write it) on
+# every page, the English ones too: read as Americans write it, 01/07/2025 would be
+# January 7 and the reorganisation would take effect six months early.
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 def date_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.DateField:
     return forms.DateField(
-        label=label, help_text=help_text, widget=AdminDateWidget, validators=[date_in_range]
+        label=label,
+        help_text=help_text,
+        input_formats=DATE_INPUT_FORMATS,
+        widget=AdminDateWidget(format="%d/%m/%Y"),
+        validators=[date_in_range],
     )
 
 
@@ -126,7 +147,7 @@ class MergeForm(ReorganisationForm):
     units = UnitChoices(
         queryset=Unit.objects.all(),
         label=_("Units that merge"),
-        widget=IdsOnlyAutocompleteSelectMultiple(UNIT_RELATION, admin.site),
+        widget=CurrentUnitSelectMultiple(UNIT_RELATION, admin.site),
         help_text=_(
             "They end on the day before the effective day; their open assignments, "
             "sub-units and reminders go to the successor. One unit merged into another "

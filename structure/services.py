@@ -120,9 +120,11 @@ def _decision_refusals(decision: Decision) -> list[str]:
 def _ending_refusals(unit: Unit, decision: Decision) -> list[str]:
     """Why ``unit`` cannot end on the day before the effective day."""
     day = decision.last_day_before
-    if unit.valid_to == day:
+    if unit.valid_to is not None and unit.valid_to >= day:
+        # Ending it again would rewrite the end (and successor) another decision set.
         return [
-            _("%(unit)s already ends on %(day)s.") % {"unit": unit.name, "day": f"{day:%d/%m/%Y}"}
+            _("%(unit)s already ends on %(day)s: a unit ends only once.")
+            % {"unit": unit.name, "day": f"{unit.valid_to:%d/%m/%Y}"}
         ]
     if not unit.is_active_on(day):
         return [

@@ -9,7 +9,8 @@ import pytest
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 ROOT = DOCS.parent
 # `reports.permissions.can_edit_report`, `reports.models.Unit.owes_report_for`, …
-DOTTED = re.compile(r"`((?:common|danvan|reports|directives|quarters|sampledata)(?:\.\w+)+)")
+APPS = "common|danvan|reports|directives|quarters|sampledata|structure"
+DOTTED = re.compile(rf"`((?:{APPS})(?:\.\w+)+)")
 # A Django permission ("reports.change_unitreport") is a name, not an object.
 PERMISSION = re.compile(r"\w+\.(add|change|delete|view)_\w+")
 # `tests/reports/test_x.py::test_y`, then `::test_z` for another test of that file.

@@ -60,6 +60,8 @@ GET_CASES = [
     ("admin", "admin:index", None, codes(302, admin=200)),
     # the reorganisation wizard: the administrator's; everyone else signs in to the admin
     ("reorganisation wizard", "admin:reports_reorganisation_add", None, codes(302, admin=200)),
+    # its unit search (JSON), refused without the picker's parameters
+    ("wizard's unit search", "admin:reports_reorganisation_units", None, codes(302, admin=403)),
     # reports
     ("report list", "reports:list", None, codes(200)),
     (
@@ -487,6 +489,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "healthz",
         "favicon",
         "admin:index",
+        "admin:reports_reorganisation_units",
         "reports:list",
         "reports:queue",
         "reports:queue_quarter",

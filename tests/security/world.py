@@ -282,8 +282,12 @@ def login(client, world, role: str):
 
 
 # The admin's pages are Django's, tested with the admin (tests/test_admin.py), except
-# its index and the pages of our own in it: the reorganisation wizard.
-ADMIN_URL_NAMES = {"admin:index", "admin:reports_reorganisation_add"}
+# its index and the pages of our own in it: the reorganisation wizard and its unit search.
+ADMIN_URL_NAMES = {
+    "admin:index",
+    "admin:reports_reorganisation_add",
+    "admin:reports_reorganisation_units",
+}
 
 
 def project_url_names() -> set[str]:

@@ -270,12 +270,19 @@ def test_a_move_under_its_own_subtree_is_refused(government):
     assert child.parent is None
 
 
-def test_a_unit_that_already_ends_that_day_cannot_end_again(government):
+def test_a_unit_that_already_ends_cannot_end_again(government):
     idle = f.UnitFactory(code="idle")
     services.dissolve_unit(unit=idle, decision=DECISION, user=None)
-    with pytest.raises(ValidationError, match="30/06/2025"):
-        services.merge_units(units=[idle], into=government["ubnd"], decision=DECISION, user=None)
+    earlier = services.Decision(
+        number="QĐ 2", date=DECISION.date, effective_on=datetime.date(2025, 3, 1)
+    )
+    for decision in (DECISION, earlier):
+        with pytest.raises(ValidationError, match="30/06/2025"):
+            services.merge_units(
+                units=[idle], into=government["ubnd"], decision=decision, user=None
+            )
     assert Reorganisation.objects.count() == 1
+    assert Unit.objects.get(code="idle").successor is None
 
 
 def test_a_split_naming_a_successor_twice_is_refused(government):

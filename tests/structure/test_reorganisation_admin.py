@@ -176,3 +176,18 @@ def test_a_units_page_shows_its_former_names_and_links(admin_client, split, gove
     assert "31/07/2025" in ubnd
     assert "Đảng đoàn HĐND tỉnh" in ubnd and "40 %" in ubnd  # a predecessor
     assert "Đơn vị A" in hdnd and "60 %" in hdnd  # a successor
+
+
+def test_a_renamings_record_shows_the_former_name(admin_client, government):
+    record = services.rename_unit(
+        unit=government["ubnd"],
+        name="Đảng ủy UBND tỉnh",
+        short_name="",
+        decision=DECISION,
+        user=None,
+    ).reorganisation
+
+    html = admin_client.get(change_url(record)).content.decode()
+
+    assert "Ban Cán sự Đảng UBND tỉnh" in html
+    assert "30/06/2025" in html

@@ -12,8 +12,10 @@ from django.urls import reverse
 from directives.models import Assignment
 from reports.models import Membership, Reorganisation, ReorganisationKind, Unit, UnitLink
 from structure import services
+from structure.forms import FORMS
 from structure.models import Handover, HandoverItem
 from tests import factories as f
+from tests.walk.crawler import HOSTILE_TEXT, LONG_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -282,6 +284,22 @@ def test_back_from_the_preview_shows_the_form_as_it_was_typed(admin_client, gove
     assert not Reorganisation.objects.exists()
 
 
+def test_the_unit_pickers_find_only_units_not_yet_ended(admin_client):
+    f.UnitFactory(name="Hội Nông dân tỉnh")
+    f.UnitFactory(name="Hội Nông dân huyện cũ", valid_to=datetime.date(2020, 12, 31))
+    search = reverse("admin:reports_reorganisation_units")
+    params = {"term": "hoi nong dan", "app_label": "reports", "model_name": "unit"}
+
+    found = admin_client.get(search, {**params, "field_name": "parent"}).json()["results"]
+    form = post(admin_client, "merge", {}).content.decode()
+    admin_client.force_login(f.UserFactory(is_staff=True, is_superuser=False))
+    refused = admin_client.get(search, {**params, "field_name": "parent"})
+
+    assert [unit["text"] for unit in found] == ["Hội Nông dân tỉnh"]
+    assert f'data-ajax--url="{search}"' in form
+    assert refused.status_code == 403
+
+
 # ---------------------------------------------------------------- refusals
 
 
@@ -381,13 +399,13 @@ def test_a_changed_confirmation_is_refused_and_changes_nothing(admin_client, gov
     assert Unit.objects.get(code="bcsd-ubnd").valid_to is None
 
 
-def test_a_confirmation_made_for_another_kind_or_user_is_refused(admin_client, client, government):
+def test_a_confirmation_made_for_another_kind_or_user_is_refused(admin_client, government):
     preview = post(admin_client, "dissolve", {"unit": f.UnitFactory().pk, **DECISION})
     state = preview.context["state"]
 
     as_merge = admin_client.post(f"{WIZARD}?kind=merge", {"state": state, "_confirm": "1"})
-    client.force_login(f.admin(username="khac"))
-    as_other = client.post(f"{WIZARD}?kind=dissolve", {"state": state, "_confirm": "1"})
+    admin_client.force_login(f.admin(username="khac"))
+    as_other = admin_client.post(f"{WIZARD}?kind=dissolve", {"state": state, "_confirm": "1"})
 
     assert as_merge.status_code == 400
     assert as_other.status_code == 400
@@ -437,6 +455,18 @@ def test_odd_unit_ids_are_refused_as_choices(admin_client, value):
     response = post(admin_client, "merge", {"units": [value], "into": value, **DECISION})
     assert response.status_code == 200
     assert "units" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("kind", list(ReorganisationKind))
+def test_odd_values_in_every_field_are_refused_in_place(admin_client, government, kind):
+    unit = {"unit": str(government["hdnd"].pk)}  # a split's assignments get odd values too
+    fields = FORMS[kind](unit).fields
+    for odd in (HOSTILE_TEXT, LONG_TEXT, "²", "0001-01-01", "-1"):
+        response = post(admin_client, kind, {**dict.fromkeys(fields, odd), **unit})
+
+        assert response.status_code == 200
+        assert response.context["form"].errors
+    assert not Reorganisation.objects.exists()
 
 
 # ----------------------------------------------------------- hostile text
