@@ -271,6 +271,12 @@ def test_a_dissolution_is_previewed_then_recorded(admin_client):
     assert idle.successor is None
 
 
+def test_an_english_page_reads_the_day_first_too(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    preview = post(admin_client, "dissolve", {"unit": f.UnitFactory().pk, **DECISION})
+    assert preview.context["outcome"].reorganisation.effective_on == datetime.date(2025, 7, 1)
+
+
 def test_back_from_the_preview_shows_the_form_as_it_was_typed(admin_client, government):
     preview = post(admin_client, "merge", merge_data(government))
 
