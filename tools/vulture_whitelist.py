@@ -32,6 +32,7 @@ _.StructureConfig
 _.regex  # a path converter's pattern (reports/converters.py), read by django.urls
 _.to_url  # a path converter's reverse, called by django.urls
 _.login_form  # admin.site: the admin's sign-in form
+_.url_name  # an admin autocomplete's search (structure.forms), read by its get_url
 _.__str__  # Group.__str__, set in ReportsConfig.ready
 _._history_event  # set on a report by reports.services, read by reports.signals.report_event
 _.input_formats  # a form field's accepted date formats
