@@ -180,8 +180,9 @@ class MergeForm(ReorganisationForm):
         label=_("Move the merged units' staff to the successor"),
         required=False,
         help_text=_(
-            "Their reporters and heads then work in the successor; someone already there "
-            "keeps the higher of the two roles. Unticked, they stay with the old units."
+            "Whoever holds a role in them then holds it in the successor; someone on the "
+            "staff of both keeps the higher role, and two roles of different kinds are "
+            "refused. Unticked, they stay with the old units."
         ),
     )
 
@@ -257,7 +258,10 @@ class SplitForm(ReorganisationForm):
         coerce=int,
         required=False,
         empty_value=None,
-        help_text=_("Someone already there keeps the higher of the two roles."),
+        help_text=_(
+            "Someone on the staff of both keeps the higher role; two roles of different "
+            "kinds are refused."
+        ),
     )
 
     def __init__(self, *args, **kwargs):

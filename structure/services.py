@@ -404,18 +404,43 @@ def _copy_assignment(rec: _Recorder, assignment: Assignment, to: Unit) -> None:
     )
 
 
-# When a user holds a role in both units, the stronger one is kept.
+# When a user is on the staff of both units, the stronger role is kept.
 ROLE_WEIGHT: dict[str, int] = {MembershipRole.HEAD: 2, MembershipRole.REPORTER: 1}
 
 
-def _hand_over_memberships(rec: _Recorder, source: Unit, to: Unit) -> None:
-    for membership in Membership.objects.filter(unit=source).select_related("user"):
+def _membership_refusal(membership: Membership, kept: Membership) -> str | None:
+    """A user holds one role in a unit: two roles that neither includes (a reviewer's
+    and a reporter's) cannot become one without losing one of them."""
+    if membership.role == kept.role or {membership.role, kept.role} <= set(ROLE_WEIGHT):
+        return None
+    return _(
+        "%(user)s is %(role)s in %(old)s and %(other)s in %(unit)s, and holds one role in "
+        "a unit: change one of the two first."
+    ) % {
+        "user": membership.user.get_username(),
+        "role": membership.get_role_display(),
+        "old": membership.unit.name,
+        "other": kept.get_role_display(),
+        "unit": kept.unit.name,
+    }
+
+
+def _hand_over_memberships(rec: _Recorder, source: Unit, to: Unit) -> list[str]:
+    """Move ``source``'s memberships to ``to``; returns the refusals, if any."""
+    problems = []
+    for membership in Membership.objects.filter(unit=source).select_related("user", "unit"):
         membership_id = membership.pk
-        kept = Membership.objects.filter(unit=to, user=membership.user).first()
+        kept = (
+            Membership.objects.filter(unit=to, user=membership.user).select_related("unit").first()
+        )
         if kept is None:
             membership.unit = to
             rec.save(membership)
         else:
+            refusal = _membership_refusal(membership, kept)
+            if refusal:
+                problems.append(refusal)
+                continue
             if ROLE_WEIGHT.get(membership.role, 0) > ROLE_WEIGHT.get(kept.role, 0):
                 kept.role = membership.role
                 rec.save(kept)
@@ -428,6 +453,7 @@ def _hand_over_memberships(rec: _Recorder, source: Unit, to: Unit) -> None:
             _("%(user)s (%(role)s)")
             % {"user": membership.user.get_username(), "role": membership.get_role_display()},
         )
+    return problems
 
 
 def _hand_over_reminders(rec: _Recorder, source: Unit, to: Unit, since: datetime.date) -> None:
@@ -502,7 +528,7 @@ def merge_units(
             _move_children(rec, unit, target, decision.effective_on)
             _hand_over_reminders(rec, unit, target, decision.effective_on)
             if move_memberships:
-                _hand_over_memberships(rec, unit, target)
+                problems += _hand_over_memberships(rec, unit, target)
             rec.end(unit, decision, target)
             rec.link(unit, target)
         _raise_if(problems)
@@ -590,7 +616,7 @@ def split_unit(
         _move_children(rec, unit, main, decision.effective_on)
         _hand_over_reminders(rec, unit, main, decision.effective_on)
         if memberships_to is not None:
-            _hand_over_memberships(rec, unit, targets[memberships_to])
+            problems += _hand_over_memberships(rec, unit, targets[memberships_to])
         rec.end(unit, decision, main)
         for part, target in zip(parts, targets, strict=True):
             rec.link(unit, target, part.share)

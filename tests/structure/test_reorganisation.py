@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from directives.models import Assignment, AssignmentRole, DeadlineChange, ProgressUpdate
 from reports.models import (
     Membership,
+    MembershipRole,
     Reorganisation,
     Unit,
     UnitKind,
@@ -294,4 +295,22 @@ def test_a_split_naming_a_successor_twice_is_refused(government):
         services.split_unit(
             unit=f.UnitFactory(), parts=parts, assignment_parts={}, decision=DECISION, user=None
         )
+    assert not Reorganisation.objects.exists()
+
+
+def test_a_merger_that_would_drop_one_of_a_users_two_roles_is_refused(government):
+    """A reviewer of one unit who reports for the other would keep only one role."""
+    reporter = f.member(government["ubnd"])
+    f.MembershipFactory(user=reporter, unit=government["hdnd"], role=MembershipRole.REVIEWER)
+
+    with pytest.raises(ValidationError, match=reporter.username):
+        services.merge_units(
+            units=[government["hdnd"]],
+            into=government["ubnd"],
+            decision=DECISION,
+            user=None,
+            move_memberships=True,
+        )
+
+    assert Membership.objects.filter(user=reporter).count() == 2
     assert not Reorganisation.objects.exists()
