@@ -246,12 +246,12 @@ def test_a_renaming_is_previewed_then_recorded(admin_client, government):
 
 
 def test_a_move_is_previewed_then_recorded(admin_client, government):
-    parent = f.UnitFactory(code="tinh-uy", name="Tỉnh ủy")
+    parent = f.UnitFactory(code="tu-halong", name="Thành ủy Hạ Long")
     preview = post(
         admin_client, "move", {"unit": government["ubnd"].pk, "parent": parent.pk, **DECISION}
     )
-    assert "Tỉnh ủy" in preview.content.decode()
-    assert Unit.objects.get(code="bcsd-ubnd").parent is None
+    assert "Thành ủy Hạ Long" in preview.content.decode()
+    assert Unit.objects.get(code="bcsd-ubnd").parent == government["ubnd"].parent
 
     confirm(admin_client, preview)
 
