@@ -1,6 +1,7 @@
 """Forms of the follow-up: meetings, a directive with its units, progress, reviews."""
 
 import zipfile
+from dataclasses import dataclass
 from typing import cast
 
 from django import forms
@@ -13,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, whole_units_errors
+from common.types import StrOrPromise
 from common.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from directives import permissions, rules, selectors
 from directives.models import (
     COMMENT_MAX_LENGTH,
+    AssignmentRole,
     ClaimedStatus,
     DeadlineChange,
     Directive,
@@ -150,24 +153,86 @@ class UnitChoices(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]  # private, unstubbed
 
 
+@dataclass(frozen=True)
+class KeptUnit:
+    """A stored unit that a form does not offer any more, shown read-only and kept as it is."""
+
+    unit: Unit
+    standing: StrOrPromise  # why it is not offered: ended (and its successor), not begun
+    role: StrOrPromise = ""
+
+
+def unit_standing(unit: Unit) -> StrOrPromise:
+    """Why a stored unit is not offered for new work: it has ended (and who took over),
+    or it has not begun yet (``Unit.exists_today``)."""
+    today = timezone.localdate()
+    if unit.valid_to is not None and unit.valid_to < today:
+        day = unit.valid_to.strftime("%d/%m/%Y")
+        if unit.successor is not None:
+            return _("ended its work on %(date)s; its successor is %(successor)s") % {
+                "date": day,
+                "successor": unit.successor.name,
+            }
+        return _("ended its work on %(date)s") % {"date": day}
+    if unit.valid_from is not None and unit.valid_from > today:
+        return _("begins its work on %(date)s") % {"date": unit.valid_from.strftime("%d/%m/%Y")}
+    return _("cannot be chosen here")
+
+
 class VersionedForm(forms.ModelForm):
     """A form that carries the version it was opened on (``selectors.edit_version``), so
-    that saving over a change made since is refused (``services.EditConflict``)."""
+    that saving over a change made since is refused (``services.EditConflict``).
+
+    Its unit fields offer only the units in existence today (``Unit.objects.in_existence``)
+    and keep the stored units they do not offer (``keep_units``, ``keep_unit``): those are
+    listed read-only in ``kept`` and saved back as they were, never dropped.
+    """
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.initial.setdefault("version", selectors.edit_version(self.instance))
+        self.kept: dict[str, list[KeptUnit]] = {}
 
     @property
     def expected_version(self) -> int | None:
         """The version posted (None when the form came without one: nothing to compare)."""
         return self.cleaned_data.get("version")
 
+    def keep_units(self, name: str, stored: list[Unit], *, role: StrOrPromise = "") -> None:
+        """Offer the stored units of field ``name`` that it offers; keep the others."""
+        field = cast(forms.ModelMultipleChoiceField, self.fields[name])
+        offered = set(
+            field.queryset.filter(pk__in=[u.pk for u in stored]).values_list("pk", flat=True)
+        )
+        self.initial.setdefault(name, [u.pk for u in stored if u.pk in offered])
+        kept = [KeptUnit(u, unit_standing(u), role) for u in stored if u.pk not in offered]
+        if kept:
+            self.kept[name] = kept
+
+    def keep_unit(self, name: str, stored: Unit | None) -> None:
+        """A single unit field: a stored unit it does not offer is shown read-only and kept
+        (the field is disabled, so what is posted for it is ignored)."""
+        field = cast(forms.ModelChoiceField, self.fields[name])
+        if stored is None or field.queryset.filter(pk=stored.pk).exists():
+            return
+        field.queryset = Unit.objects.filter(pk=stored.pk)
+        field.disabled = True
+        self.kept[name] = [KeptUnit(stored, unit_standing(stored))]
+
+    def _clean_fields(self):
+        super()._clean_fields()
+        for name, kept in self.kept.items():
+            field = self.fields[name]
+            if isinstance(field, forms.ModelMultipleChoiceField) and name in self.cleaned_data:
+                self.cleaned_data[name] = [*self.cleaned_data[name], *(k.unit for k in kept)]
+
 
 def _units():
-    return Unit.objects.filter(valid_to__isnull=True).order_by("display_order", "name")
+    return Unit.objects.in_existence().select_related("successor").order_by(
+        "display_order", "name"
+    )
 
 
 class MeetingForm(VersionedForm):
@@ -214,6 +279,9 @@ class MeetingForm(VersionedForm):
         if self.instance.pk is None and self.initial.get("unit") is None:
             self.initial["unit"] = permissions.only_reviewed_unit(user)
         cast(forms.ModelChoiceField, self.fields["attending_units"]).queryset = _units()
+        if self.instance.pk:
+            stored = self.instance.attending_units.select_related("successor")
+            self.keep_units("attending_units", list(stored.order_by("display_order", "name")))
         cast(forms.DateTimeField, self.fields["held_at"]).input_formats = [
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d %H:%M",
@@ -239,11 +307,12 @@ class DirectiveForm(VersionedForm):
     target_min = FigureField(required=False, label=_("target from"))
     target_max = FigureField(required=False, label=_("target to"))
 
+    # Required by rules.lead_units_refusal, where a lead unit that has ended counts too.
     lead_units = UnitChoices(
         queryset=Unit.objects.none(),
+        required=False,
         label=_("Lead units"),
         help_text=_("The units in charge (chủ trì). The directive is done when all of them are."),
-        error_messages={"required": _("Choose at least one lead unit.")},
     )
     support_units = UnitChoices(
         queryset=Unit.objects.none(),
@@ -272,13 +341,17 @@ class DirectiveForm(VersionedForm):
             # The picker offers the meeting unit's subtree; the service says why another fails.
             cast(UnitSearchSelect, field.widget).within = meeting.unit_id
         if self.instance.pk:
-            assignments = list(self.instance.assignments.all())
-            self.initial.setdefault(
-                "lead_units", [a.unit_id for a in assignments if a.role == "lead"]
+            assignments = list(
+                self.instance.assignments.select_related("unit__successor").order_by(
+                    "unit__display_order", "unit__name"
+                )
             )
-            self.initial.setdefault(
-                "support_units", [a.unit_id for a in assignments if a.role == "support"]
-            )
+            for name, role in (
+                ("lead_units", AssignmentRole.LEAD),
+                ("support_units", AssignmentRole.SUPPORT),
+            ):
+                units = [a.unit for a in assignments if a.role == role]
+                self.keep_units(name, units, role=role.label)
         else:
             last = meeting.directives.aggregate(n=Max("number"))["n"] or 0
             if self.initial.get("number") is None:
@@ -297,6 +370,10 @@ class DirectiveForm(VersionedForm):
         add_target_errors(self)
         lead = {u.pk for u in cleaned.get("lead_units") or []}
         support = {u.pk for u in cleaned.get("support_units") or []}
+        if "lead_units" in cleaned:
+            refusal = rules.lead_units_refusal(lead)
+            if refusal:
+                self.add_error("lead_units", refusal)
         if lead & support:
             self.add_error(
                 "support_units", _("A unit cannot be both lead and supporting for a directive.")
@@ -330,6 +407,7 @@ class RecommendationForm(VersionedForm):
             forms.ModelChoiceField, self.fields["directives"]
         ).queryset = meeting.directives.order_by("number")
         cast(forms.ModelChoiceField, self.fields["raised_by"]).queryset = _units()
+        self.keep_unit("raised_by", self.instance.raised_by if self.instance.raised_by_id else None)
         if not self.instance.pk:
             last = meeting.recommendations.aggregate(n=Max("number"))["n"] or 0
             if self.initial.get("number") is None:

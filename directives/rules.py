@@ -7,7 +7,7 @@ plus not started (no update yet) and, for directives without a deadline
 """
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -157,4 +157,17 @@ def requested_deadline_error(
         return _("The requested deadline must be after the current one (%(date)s).") % {
             "date": current.strftime("%d/%m/%Y")
         }
+    return None
+
+
+def lead_units_refusal(lead_unit_ids: Collection[int]) -> StrOrPromise | None:
+    """Why a directive cannot have these lead units, or None: it needs at least one.
+
+    Every lead on record counts, a unit that has ended too: its assignment is kept as
+    it is (the form shows it read-only), so a directive whose lead ended can still be
+    saved, and a unit in existence (its successor) may be added as another lead. The
+    form and ``services.directive_save`` both ask here.
+    """
+    if not lead_unit_ids:
+        return _("Choose at least one lead unit.")
     return None

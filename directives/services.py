@@ -82,6 +82,27 @@ def _require_version(obj, expected_version: int | None) -> None:
         raise EditConflict(latest)
 
 
+def _differs_from_record(obj) -> bool:
+    """Whether saving ``obj`` would change its row: new, or a field that differs from
+    the stored one. Saving what is on record writes nothing: no history row, so the
+    version a form carries (``selectors.edit_version``) stays what it was."""
+    if obj.pk is None:
+        return True
+    stored = type(obj).objects.filter(pk=obj.pk).first()
+    if stored is None:
+        return True
+    return any(
+        getattr(obj, field.attname) != getattr(stored, field.attname)
+        for field in obj._meta.concrete_fields
+        if field.name != "search_text"  # derived from the others on save
+    )
+
+
+def _save_if_changed(obj: M, user: User) -> None:
+    if _differs_from_record(obj):
+        _by(obj, user).save()
+
+
 @transaction.atomic
 def meeting_save(
     *,
@@ -90,7 +111,8 @@ def meeting_save(
     attending_units: Iterable[Unit],
     expected_version: int | None = None,
 ) -> Meeting:
-    """Create or change a meeting and the units that attended.
+    """Create or change a meeting and the units that attended (all of them: the form
+    adds back those it keeps without offering them). Nothing changed, nothing written.
 
     The user reviews the unit holding it (and, for a change, the one that held it).
     ``expected_version``: the version the form was opened on (``selectors.edit_version``).
@@ -100,7 +122,7 @@ def meeting_save(
         held_by = Meeting.objects.values_list("unit_id", flat=True).get(pk=meeting.pk)
         _require(permissions.can_record_meeting_of(user, held_by))
     _require_version(meeting, expected_version)
-    _by(meeting, user).save()
+    _save_if_changed(meeting, user)
     meeting.attending_units.set(attending_units)
     return meeting
 
@@ -133,15 +155,21 @@ def directive_save(
 ) -> Directive:
     """Create or change a directive with its lead and supporting units in one go.
 
+    ``lead_units`` and ``support_units`` are all of them, those the form keeps without
+    offering (units that have ended) included: a unit left out loses its assignment.
     A new unit gets the directive's deadline; a unit whose deadline was never
     moved follows a change of the directive's date. A unit that has already
-    posted progress cannot be removed. The units are the meeting unit's or under
-    it (``permissions.assignment_unit_refusal``). ``expected_version``: as for
-    ``meeting_save``.
+    posted progress cannot be removed; a directive needs a lead unit
+    (``rules.lead_units_refusal``). The units are the meeting unit's or under it
+    (``permissions.assignment_unit_refusal``). Saving what is on record writes nothing.
+    ``expected_version``: as for ``meeting_save``.
     """
     _require(permissions.can_edit_meeting(user, directive.meeting))
     _require_version(directive, expected_version)
     lead_units, support_units = list(lead_units), list(support_units)
+    no_lead = rules.lead_units_refusal({u.pk for u in lead_units})
+    if no_lead:
+        raise ValidationError({"lead_units": no_lead})
     overlap = {u.pk for u in lead_units} & {u.pk for u in support_units}
     if overlap:
         raise ValidationError(
@@ -157,7 +185,7 @@ def directive_save(
     if directive.pk:
         old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
     directive.full_clean()
-    _by(directive, user).save()
+    _save_if_changed(directive, user)
 
     wanted = {u.pk: AssignmentRole.LEAD for u in lead_units}
     wanted.update({u.pk: AssignmentRole.SUPPORT for u in support_units})
@@ -217,7 +245,7 @@ def recommendation_save(
         raise ValidationError(
             {"directives": _("Choose directives of the same meeting as the recommendation.")}
         )
-    _by(recommendation, user).save()
+    _save_if_changed(recommendation, user)
     recommendation.directives.set(directives)
     return recommendation
 

@@ -103,6 +103,12 @@ class UnitQuerySet(models.QuerySet):
             cursor.execute(sql, ids)
             return frozenset(row[0] for row in cursor.fetchall())
 
+    def in_existence(self) -> "UnitQuerySet":
+        """Units that exist today, the only ones offered for new work (a directive's
+        units, a meeting's attendance, a recommendation's author): the SQL twin of
+        ``Unit.exists_today``. A stored choice outside them is kept, never dropped."""
+        return self.active_on(timezone.localdate())
+
 
 class Unit(models.Model):
     """A body that files quarterly reports and receives directives.
@@ -192,6 +198,11 @@ class Unit(models.Model):
             if day <= former.used_until:
                 return former.name
         return self.name
+
+    @property
+    def exists_today(self) -> bool:
+        """Whether the unit exists today (``UnitQuerySet.in_existence``)."""
+        return self.is_active_on(timezone.localdate())
 
     def owes_report_for(self, quarter: "Quarter") -> bool:
         """Whether the unit owes (and may start) a report for ``quarter``.
@@ -747,9 +758,18 @@ class UnitReport(models.Model):
 
     @property
     def accepts_edits(self) -> bool:
-        """A draft or returned report of an open quarter: its text and figures may still
-        change (by whom: ``permissions.can_edit_report``). Reads ``quarter``."""
-        return self.is_editable_status and not self.quarter.closed
+        """A draft or returned report of an open quarter that its unit owes: its text and
+        figures may still change (by whom: ``permissions.can_edit_report``). Reads
+        ``quarter`` and ``unit``."""
+        return self.is_editable_status and not self.quarter.closed and not self.no_longer_owed
+
+    @property
+    def no_longer_owed(self) -> bool:
+        """A draft or returned report of a quarter its unit does not owe
+        (``Unit.owes_report_for``): started before the unit ended, or before it was
+        recorded as ended. It stays readable, cannot be changed or submitted, and is
+        listed on its successor's report page. Reads ``quarter`` and ``unit``."""
+        return self.is_editable_status and not self.unit.owes_report_for(self.quarter)
 
     @property
     def is_filed(self) -> bool:

@@ -333,7 +333,7 @@ def units_matching(
     if within is not None:
         units = units.filter(id__in=Unit.objects.subtree_ids([within]))
     if current_only:
-        units = units.filter(valid_to__isnull=True)
+        units = units.filter(id__in=Unit.objects.in_existence())
     for word in words:
         units = units.filter(search_text__contains=word)
     # The unit whose code was typed, then those holding the words in that order

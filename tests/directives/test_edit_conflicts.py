@@ -129,6 +129,7 @@ def test_a_stale_recommendation_edit_is_refused_with_the_typed_text_kept(client,
 def test_two_saves_from_the_same_version_cannot_both_pass(world):
     directive = Directive.objects.get(pk=world.normal.pk)
     opened = edit_version(directive)
+    directive.title = "Tiêu đề đã sửa"
     services.directive_save(
         user=world.reviewer,
         directive=directive,
