@@ -364,3 +364,10 @@ def can_see_queue(user: AnyUser) -> bool:
     """The quarter's queue, of the units in the user's scope: reviewers act on it;
     leadership and admin read it."""
     return oversees(user)
+
+
+def can_read_predecessor_drafts(user: AnyUser, unit) -> bool:
+    """Whoever works on ``unit``'s reports reads, on its report page, the drafts the units
+    it succeeded started for a quarter they no longer owe (``UnitReport.no_longer_owed``):
+    the work passed to ``unit``, and so does what was written for it."""
+    return can_work_on_unit_reports(user, unit.id)

@@ -243,6 +243,18 @@ def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
     )
 
 
+def predecessor_drafts(*, unit: Unit, quarter: Quarter) -> list[UnitReport]:
+    """The drafts (and returned reports) that the units ``unit`` succeeded started for
+    ``quarter`` but no longer owe (``UnitReport.no_longer_owed``): listed, read-only, on
+    ``unit``'s report page so that their text is not lost (one query)."""
+    reports = (
+        UnitReport.objects.filter(unit__successor=unit, quarter=quarter)
+        .exclude(filed_q())
+        .select_related("unit", "quarter")
+    )
+    return [report for report in reports if report.no_longer_owed]
+
+
 # --- The unit's workspace ----------------------------------------------------
 
 

@@ -75,6 +75,17 @@ def _closed_message() -> str:
 def _check_open(report: UnitReport) -> None:
     if report.quarter.closed:
         raise ReportLockedError(_closed_message())
+    if report.no_longer_owed:
+        raise ReportLockedError(no_longer_owed_message())
+
+
+def no_longer_owed_message() -> str:
+    """What a save or submission of a report its unit no longer owes is told
+    (``UnitReport.no_longer_owed``)."""
+    return _(
+        "The unit does not report for this quarter: it did not exist on the quarter's last "
+        "day. The draft is kept for reference and can no longer be saved or submitted."
+    )
 
 
 def _claim_version(report: UnitReport, expected_version: int) -> None:

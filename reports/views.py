@@ -80,6 +80,7 @@ def _render_page(
         {v.indicator_id: v for v in report.values.select_related("indicator")} if report else {}
     )
     indicators = selectors.indicators_for_kind(unit.kind)
+    shown = {indicator.id for indicator in indicators}
     previous = selectors.previous_quarter_values(unit=unit, quarter=quarter)
     if editable and form is None:
         form = ReportForm(indicators=indicators, initial=ReportForm.initial_for(report, values))
@@ -128,6 +129,15 @@ def _render_page(
             and permissions.is_admin(user)
         ),
         "versions": selectors.report_versions(report) if report else [],
+        "unit_owes": unit.owes_report_for(quarter),
+        # Not in the form, so kept by every save (services.report_save_draft changes only
+        # the values it is given).
+        "kept_values": [v for v in values.values() if v.indicator_id not in shown],
+        "predecessor_drafts": (
+            selectors.predecessor_drafts(unit=unit, quarter=quarter)
+            if permissions.can_read_predecessor_drafts(user, unit)
+            else []
+        ),
     }
     return render(request, "reports/report_page.html", context, status=status)
 
@@ -191,6 +201,9 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         else permissions.can_start_report(user, unit, quarter)
     )
     if not editable:
+        if report is not None and report.no_longer_owed:
+            messages.error(request, services.no_longer_owed_message())
+            return redirect(report)
         raise PermissionDenied
     indicators = selectors.indicators_for_kind(unit.kind)
     form = ReportForm(request.POST, indicators=indicators)
