@@ -7,7 +7,7 @@ from typing import cast
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -200,11 +200,14 @@ class VersionedForm(forms.ModelForm):
         """The version posted (None when the form came without one: nothing to compare)."""
         return self.cleaned_data.get("version")
 
+    def _offered(self, name: str) -> QuerySet[Unit]:
+        return cast(QuerySet[Unit], cast(forms.ModelChoiceField, self.fields[name]).queryset)
+
     def keep_units(self, name: str, stored: list[Unit], *, role: StrOrPromise = "") -> None:
-        """Offer the stored units of field ``name`` that it offers; keep the others."""
-        field = cast(forms.ModelMultipleChoiceField, self.fields[name])
+        """Field ``name`` shows the stored units it offers; the others are kept (``kept``)
+        and saved back as they are."""
         offered = set(
-            field.queryset.filter(pk__in=[u.pk for u in stored]).values_list("pk", flat=True)
+            self._offered(name).filter(pk__in=[u.pk for u in stored]).values_list("pk", flat=True)
         )
         self.initial.setdefault(name, [u.pk for u in stored if u.pk in offered])
         kept = [KeptUnit(u, unit_standing(u), role) for u in stored if u.pk not in offered]
@@ -215,24 +218,24 @@ class VersionedForm(forms.ModelForm):
         """A single unit field: a stored unit it does not offer is shown read-only and kept
         (the field is disabled, so what is posted for it is ignored)."""
         field = cast(forms.ModelChoiceField, self.fields[name])
-        if stored is None or field.queryset.filter(pk=stored.pk).exists():
+        if stored is None or self._offered(name).filter(pk=stored.pk).exists():
             return
         field.queryset = Unit.objects.filter(pk=stored.pk)
         field.disabled = True
         self.kept[name] = [KeptUnit(stored, unit_standing(stored))]
 
-    def _clean_fields(self):
-        super()._clean_fields()
+    def clean(self):
+        super().clean()
+        cleaned = self.cleaned_data
         for name, kept in self.kept.items():
             field = self.fields[name]
-            if isinstance(field, forms.ModelMultipleChoiceField) and name in self.cleaned_data:
-                self.cleaned_data[name] = [*self.cleaned_data[name], *(k.unit for k in kept)]
+            if isinstance(field, forms.ModelMultipleChoiceField) and name in cleaned:
+                cleaned[name] = [*cleaned[name], *(k.unit for k in kept)]
+        return cleaned
 
 
 def _units():
-    return Unit.objects.in_existence().select_related("successor").order_by(
-        "display_order", "name"
-    )
+    return Unit.objects.in_existence().select_related("successor").order_by("display_order", "name")
 
 
 class MeetingForm(VersionedForm):

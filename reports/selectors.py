@@ -244,11 +244,13 @@ def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
 
 
 def predecessor_drafts(*, unit: Unit, quarter: Quarter) -> list[UnitReport]:
-    """The drafts (and returned reports) that the units ``unit`` succeeded started for
-    ``quarter`` but no longer owe (``UnitReport.no_longer_owed``): listed, read-only, on
-    ``unit``'s report page so that their text is not lost (one query)."""
+    """The drafts (and returned reports) that the units ``unit`` carries on (its
+    predecessors through every reorganisation, or by the admin's successor field) started
+    for ``quarter`` but no longer owe (``UnitReport.no_longer_owed``): listed, read-only,
+    on ``unit``'s report page so that their text is not lost."""
+    predecessors = Q(unit__successor=unit) | Q(unit__in=list(predecessor_weights([unit.id])))
     reports = (
-        UnitReport.objects.filter(unit__successor=unit, quarter=quarter)
+        UnitReport.objects.filter(predecessors, quarter=quarter)
         .exclude(filed_q())
         .select_related("unit", "quarter")
     )
@@ -356,7 +358,7 @@ def units_matching(
         When(search_text__contains=phrase, then=Value(1)),
         default=Value(2),
     )
-    units = units.annotate(closeness=closeness)
+    ranked = units.annotate(closeness=closeness)
     return list(
-        units.order_by("closeness", "display_order", "name", "pk").values("id", "name")[:limit]
+        ranked.order_by("closeness", "display_order", "name", "pk").values("id", "name")[:limit]
     )

@@ -35,12 +35,8 @@ def merger(monkeypatch):
     q1 = f.QuarterFactory(year=2025, number=1, closed=True)
     f.QuarterFactory(year=2025, number=3)
     successor = f.UnitFactory(code="dubnd", name="Đảng ủy UBND tỉnh", valid_from=BEGAN)
-    bcs = f.UnitFactory(
-        code="bcs", name="BCS Đảng UBND tỉnh", valid_to=ENDED, successor=successor
-    )
-    dd = f.UnitFactory(
-        code="dd", name="Đảng đoàn HĐND tỉnh", valid_to=ENDED, successor=successor
-    )
+    bcs = f.UnitFactory(code="bcs", name="BCS Đảng UBND tỉnh", valid_to=ENDED, successor=successor)
+    dd = f.UnitFactory(code="dd", name="Đảng đoàn HĐND tỉnh", valid_to=ENDED, successor=successor)
     youth = f.UnitFactory(code="td", name="Tỉnh đoàn")
     meeting = f.MeetingFactory(
         quarter=q1,
@@ -127,9 +123,7 @@ def test_the_form_shows_ended_units_read_only_and_offers_them_nowhere(client, me
     assert str(merger["bcs"].pk) not in data.get("lead_units", [])
     form = page.context["form"]
     assert [(k.unit, k.role) for k in form.kept["lead_units"]] == [(merger["bcs"], "Lead")]
-    assert [(k.unit, k.role) for k in form.kept["support_units"]] == [
-        (merger["dd"], "Supporting")
-    ]
+    assert [(k.unit, k.role) for k in form.kept["support_units"]] == [(merger["dd"], "Supporting")]
     assert "BCS Đảng UBND tỉnh</strong> (Lead)" in html
     assert "Đảng đoàn HĐND tỉnh</strong> (Supporting)" in html
     assert "ended its work on 30/06/2025; its successor is Đảng ủy UBND tỉnh" in html

@@ -107,18 +107,14 @@ def assert_not_asked_and_cannot_start(client, unit, head, quarter):
     assert not UnitReport.objects.filter(unit=unit).exists()
 
 
-def test_a_unit_that_ended_is_not_asked_for_a_later_quarter_and_cannot_start_it(
-    client, q3_2025
-):
+def test_a_unit_that_ended_is_not_asked_for_a_later_quarter_and_cannot_start_it(client, q3_2025):
     quarter = q3_2025["quarter"]
     assert expected_everywhere(client, quarter) == {
         "queue": ["dubnd", "td"],
         "quarter page": ["dubnd", "td"],
         "reminders": ["dubnd", "td"],
     }
-    assert_not_asked_and_cannot_start(
-        client, q3_2025["ended"], q3_2025["heads"]["bcs"], quarter
-    )
+    assert_not_asked_and_cannot_start(client, q3_2025["ended"], q3_2025["heads"]["bcs"], quarter)
 
 
 def test_the_successor_starts_the_quarter_through_its_page(client, q3_2025):
