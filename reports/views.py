@@ -39,13 +39,19 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "submitted_by", "reviewed_by"
     )
     page = Paginator(reports, 50).get_page(page_number(request.GET))
+    current_quarter = Quarter.objects.current()
     return render(
         request,
         "reports/report_list.html",
         {
             "page": page,
-            "memberships": selectors.staff_memberships_of(request.user),
-            "current_quarter": Quarter.objects.current(),
+            # A button to the current quarter's report of each unit that owes it.
+            "owing_memberships": [
+                m
+                for m in selectors.staff_memberships_of(request.user)
+                if current_quarter and m.unit.owes_report_for(current_quarter)
+            ],
+            "current_quarter": current_quarter,
         },
     )
 

@@ -98,6 +98,8 @@ def assert_not_asked_and_cannot_start(client, unit, head, quarter):
     home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Start the report" not in home
     assert "The unit does not report for" in home
+    listed = client.get(reverse("reports:list")).content.decode()
+    assert report_url(unit, quarter) not in listed
     page = client.get(report_url(unit, quarter), HTTP_ACCEPT_LANGUAGE="en")
     assert page.status_code == 200
     assert page.context["form"] is None
@@ -122,6 +124,7 @@ def test_the_successor_starts_the_quarter_through_its_page(client, q3_2025):
     client.force_login(q3_2025["heads"]["dubnd"])
     home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Start the report" in home
+    assert report_url(successor, quarter) in client.get(reverse("reports:list")).content.decode()
     data = form_as_posted(client.get(report_url(successor, quarter)))
     data.update(f.report_form_data(version=data["version"][0]))
     assert client.post(report_url(successor, quarter), data).status_code == 302
