@@ -244,15 +244,16 @@ def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
 
 
 def predecessor_drafts(*, unit: Unit, quarter: Quarter) -> list[UnitReport]:
-    """The drafts (and returned reports) that the units ``unit`` carries on (its
-    predecessors through every reorganisation, or by the admin's successor field) started
-    for ``quarter`` but no longer owe (``UnitReport.no_longer_owed``): listed, read-only,
-    on ``unit``'s report page so that their text is not lost."""
-    predecessors = Q(unit__successor=unit) | Q(unit__in=list(predecessor_weights([unit.id])))
+    """The drafts (and returned reports) that the units ``unit`` directly succeeded (by
+    a reorganisation's ``UnitLink`` or the admin's successor field) started for
+    ``quarter`` but no longer owe (``UnitReport.no_longer_owed``): listed, read-only, on
+    ``unit``'s report page so that their text is not lost (one query)."""
+    predecessors = Q(unit__successor=unit) | Q(unit__successor_links__successor=unit)
     reports = (
         UnitReport.objects.filter(predecessors, quarter=quarter)
         .exclude(filed_q())
         .select_related("unit", "quarter")
+        .distinct()
     )
     return [report for report in reports if report.no_longer_owed]
 

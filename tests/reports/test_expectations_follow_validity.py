@@ -22,8 +22,11 @@ from django.urls import reverse
 from reports.models import (
     IndicatorValue,
     MembershipRole,
+    Reorganisation,
+    ReorganisationKind,
     ReportStatus,
     UnitKind,
+    UnitLink,
     UnitReport,
 )
 from tests import factories as f
@@ -269,3 +272,22 @@ def test_a_value_of_an_indicator_that_no_longer_applies_survives_a_save(client, 
         IndicatorValue.objects.filter(report=report).values_list("indicator__code", "value")
     )
     assert values == {"dan": 15, "mttq": 7, "cu": 3}
+
+
+def test_a_draft_of_a_unit_split_into_this_one_is_listed_too(client, orphan):
+    """A split links the old unit to each new one (``UnitLink``) and names no successor."""
+    ended, successor = orphan["ended"], orphan["successor"]
+    ended.successor = None
+    ended.save()
+    decision = Reorganisation.objects.create(
+        kind=ReorganisationKind.SPLIT,
+        effective_on=BEGAN,
+        decision_number="01-QĐ/TU",
+        decision_date=datetime.date(2025, 6, 20),
+    )
+    UnitLink.objects.create(
+        reorganisation=decision, predecessor=ended, successor=successor, share="0.5"
+    )
+    client.force_login(orphan["heads"]["dubnd"])
+    page = client.get(report_url(successor, orphan["quarter"]))
+    assert page.context["predecessor_drafts"] == [orphan["draft"]]
