@@ -167,9 +167,6 @@ def directive_save(
     _require(permissions.can_edit_meeting(user, directive.meeting))
     _require_version(directive, expected_version)
     lead_units, support_units = list(lead_units), list(support_units)
-    no_lead = rules.lead_units_refusal({u.pk for u in lead_units})
-    if no_lead:
-        raise ValidationError({"lead_units": no_lead})
     overlap = {u.pk for u in lead_units} & {u.pk for u in support_units}
     if overlap:
         raise ValidationError(
@@ -197,6 +194,12 @@ def directive_save(
     refusal = assignments_removal_refusal(removed)
     if refusal:
         raise ValidationError({"lead_units": refusal})
+    # After the removal check, whose answer names the units that must stay.
+    no_lead = rules.lead_units_refusal(
+        [unit_id for unit_id, role in wanted.items() if role == AssignmentRole.LEAD]
+    )
+    if no_lead:
+        raise ValidationError({"lead_units": no_lead})
     for assignment in removed:
         _by(assignment, user).delete()
     for unit_id, role in wanted.items():

@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
 from directives.selectors import edit_version
+from reports.permissions import REVIEWERS
 from tests import factories as f
 from tests.directives.world import freeze_today
 from tests.page_form import form_as_posted
@@ -299,20 +300,32 @@ def test_saving_a_recommendation_keeps_the_ended_unit_that_raised_it(client, mer
 # ------------------------------------------------------------------ the admin
 
 
+def admin_reviewer():
+    """The administrator, also a reviewer: only reviewers record meetings and directives,
+    in the admin as on the pages."""
+    return f.user_in_group(REVIEWERS, username="quantri", is_staff=True, is_superuser=True)
+
+
 def test_the_admin_saves_a_directive_unchanged_with_its_ended_units(client, merger):
-    client.force_login(f.admin(username="quantri"))
+    client.force_login(admin_reviewer())
     url = reverse("admin:directives_directive_change", args=[merger["mixed"].pk])
-    before = assignments_on_record()
+    before, rows = assignments_on_record(), history_rows()
     data = form_as_posted(client.get(url), form_id="directive_form")
 
     response = client.post(url, {**data, "_save": "1"})
 
     assert response.status_code == 302
     assert assignments_on_record() == before
+    assert history_rows() == rows
+
+    # A change of the text keeps the ended units' assignments too.
+    response = client.post(url, {**data, "title": "Tiêu đề sửa trong trang quản trị"})
+    assert response.status_code == 302
+    assert assignments_on_record() == before
 
 
 def test_the_admin_saves_a_meeting_unchanged_with_its_ended_units(client, merger):
-    client.force_login(f.admin(username="quantri"))
+    client.force_login(admin_reviewer())
     meeting = merger["meeting"]
     url = reverse("admin:directives_meeting_change", args=[meeting.pk])
     data = form_as_posted(client.get(url), form_id="meeting_form")
