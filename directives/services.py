@@ -160,8 +160,9 @@ def directive_save(
     A new unit gets the directive's deadline; a unit whose deadline was never
     moved follows a change of the directive's date. A unit that has already
     posted progress cannot be removed; a directive needs a lead unit
-    (``rules.lead_units_refusal``). The units are the meeting unit's or under it
-    (``permissions.assignment_unit_refusal``). Saving what is on record writes nothing.
+    (``rules.lead_units_refusal``). A unit newly given it is the meeting unit's or
+    under it (``permissions.assignment_unit_refusal``); one already assigned stays, even
+    if it has moved elsewhere since. Saving what is on record writes nothing.
     ``expected_version``: as for ``meeting_save``.
     """
     _require(permissions.can_edit_meeting(user, directive.meeting))
@@ -172,8 +173,15 @@ def directive_save(
         raise ValidationError(
             {"support_units": _("A unit cannot be both lead and supporting for a directive.")}
         )
+    # Only a unit newly given the directive must be of the meeting unit's subtree: one
+    # already assigned keeps its assignment if a reorganisation has moved it out since.
+    assigned = (
+        set(directive.assignments.values_list("unit_id", flat=True)) if directive.pk else set()
+    )
     refusals = {
-        field: permissions.assignment_unit_refusal(directive.meeting, units)
+        field: permissions.assignment_unit_refusal(
+            directive.meeting, [unit for unit in units if unit.pk not in assigned]
+        )
         for field, units in (("lead_units", lead_units), ("support_units", support_units))
     }
     if any(refusals.values()):

@@ -17,7 +17,6 @@ from django.urls import reverse
 
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
 from directives.selectors import edit_version
-from reports.permissions import REVIEWERS
 from tests import factories as f
 from tests.directives.world import freeze_today
 from tests.page_form import form_as_posted
@@ -303,7 +302,7 @@ def test_saving_a_recommendation_keeps_the_ended_unit_that_raised_it(client, mer
 def admin_reviewer():
     """The administrator, also a reviewer: only reviewers record meetings and directives,
     in the admin as on the pages."""
-    return f.user_in_group(REVIEWERS, username="quantri", is_staff=True, is_superuser=True)
+    return f.reviewer(username="quantri", is_staff=True, is_superuser=True)
 
 
 def test_the_admin_saves_a_directive_unchanged_with_its_ended_units(client, merger):
@@ -336,3 +335,29 @@ def test_the_admin_saves_a_meeting_unchanged_with_its_ended_units(client, merger
     assert set(meeting.attending_units.values_list("code", flat=True)) == {"bcs", "dd", "td"}
     assert Recommendation.objects.get().raised_by == merger["bcs"]
     assert assignments_on_record()  # the meeting's directives untouched
+
+
+def test_a_unit_moved_out_of_the_meeting_units_subtree_keeps_its_assignment(client, merger):
+    """A reorganisation moved Tỉnh đoàn under another province: the directive it was
+    given before still saves with it, and no directive of the meeting can newly take it."""
+    elsewhere = f.UnitFactory(code="tinh-khac", name="Tỉnh ủy khác", parent=None)
+    youth = merger["youth"]
+    youth.parent = elsewhere
+    youth.save()
+    directive = merger["mixed"]
+    client.force_login(merger["reviewer"])
+    before = assignments_on_record()
+    _page, data = open_form(client, edit_url(directive))
+
+    response = client.post(edit_url(directive), data)
+
+    assert response.status_code == 302
+    assert assignments_on_record() == before
+    # Given to another directive of the meeting, it is refused.
+    other = merger["only_ended"]
+    _page, data = open_form(client, edit_url(other))
+    data["lead_units"] = [str(youth.pk)]
+    refused = client.post(edit_url(other), data, HTTP_ACCEPT_LANGUAGE="en")
+    assert refused.status_code == 200
+    assert "not " in " ".join(refused.context["form"].errors["lead_units"])
+    assert assignments_on_record() == before
