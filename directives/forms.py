@@ -2,12 +2,12 @@
 
 import zipfile
 from dataclasses import dataclass
-from typing import cast
+from typing import TYPE_CHECKING, TypedDict, cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Max, QuerySet
+from django.db.models import Exists, Max, OuterRef, QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +28,9 @@ from directives.models import (
     Recommendation,
 )
 from reports.models import Unit
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 # Allowed evidence: extension -> the first bytes its content must start with.
 EVIDENCE_SIGNATURES = {
@@ -153,6 +156,14 @@ class UnitChoices(forms.ModelMultipleChoiceField):
         return super()._check_values(value)  # type: ignore[misc]  # private, unstubbed
 
 
+class OfferedField(TypedDict):
+    offered: bool  # the field offers the unit (``VersionedForm.keep_units``)
+
+
+if TYPE_CHECKING:
+    UnitOffered = WithAnnotations[Unit, OfferedField]
+
+
 @dataclass(frozen=True)
 class KeptUnit:
     """A stored unit that a form does not offer any more, shown read-only and kept as it is."""
@@ -203,14 +214,17 @@ class VersionedForm(forms.ModelForm):
     def _offered(self, name: str) -> QuerySet[Unit]:
         return cast(QuerySet[Unit], cast(forms.ModelChoiceField, self.fields[name]).queryset)
 
-    def keep_units(self, name: str, stored: list[Unit], *, role: StrOrPromise = "") -> None:
-        """Field ``name`` shows the stored units it offers; the others are kept (``kept``)
-        and saved back as they are."""
-        offered = set(
-            self._offered(name).filter(pk__in=[u.pk for u in stored]).values_list("pk", flat=True)
+    def keep_units(self, name: str, stored: QuerySet[Unit], *, role: StrOrPromise = "") -> None:
+        """Field ``name`` shows the ``stored`` units it offers; the others are kept
+        (``kept``) and saved back as they are (one query)."""
+        offered = self._offered(name).filter(pk=OuterRef("pk"))
+        rows: list[UnitOffered] = list(
+            stored.select_related("successor")
+            .annotate(offered=Exists(offered))
+            .order_by("display_order", "name")
         )
-        self.initial.setdefault(name, [u.pk for u in stored if u.pk in offered])
-        kept = [KeptUnit(u, unit_standing(u), role) for u in stored if u.pk not in offered]
+        self.initial.setdefault(name, [u.pk for u in rows if u.offered])
+        kept = [KeptUnit(u, unit_standing(u), role) for u in rows if not u.offered]
         if kept:
             self.kept[name] = kept
 
@@ -283,8 +297,7 @@ class MeetingForm(VersionedForm):
             self.initial["unit"] = permissions.only_reviewed_unit(user)
         cast(forms.ModelChoiceField, self.fields["attending_units"]).queryset = _units()
         if self.instance.pk:
-            stored = self.instance.attending_units.select_related("successor")
-            self.keep_units("attending_units", list(stored.order_by("display_order", "name")))
+            self.keep_units("attending_units", self.instance.attending_units.all())
         cast(forms.DateTimeField, self.fields["held_at"]).input_formats = [
             "%Y-%m-%dT%H:%M",
             "%Y-%m-%d %H:%M",
@@ -344,17 +357,14 @@ class DirectiveForm(VersionedForm):
             # The picker offers the meeting unit's subtree; the service says why another fails.
             cast(UnitSearchSelect, field.widget).within = meeting.unit_id
         if self.instance.pk:
-            assignments = list(
-                self.instance.assignments.select_related("unit__successor").order_by(
-                    "unit__display_order", "unit__name"
-                )
-            )
             for name, role in (
                 ("lead_units", AssignmentRole.LEAD),
                 ("support_units", AssignmentRole.SUPPORT),
             ):
-                units = [a.unit for a in assignments if a.role == role]
-                self.keep_units(name, units, role=role.label)
+                assigned = Unit.objects.filter(
+                    assignments__directive=self.instance, assignments__role=role
+                )
+                self.keep_units(name, assigned, role=role.label)
         else:
             last = meeting.directives.aggregate(n=Max("number"))["n"] or 0
             if self.initial.get("number") is None:

@@ -37,6 +37,7 @@ _.__str__  # Group.__str__, set in ReportsConfig.ready
 _._history_event  # set on a report by reports.services, read by reports.signals.report_event
 _.input_formats  # a form field's accepted date formats
 _.help_text  # a form field's help text
+_.disabled  # a form field that ignores what is posted (directives.forms.VersionedForm.keep_unit)
 _.mtime  # tarfile.TarInfo, in the backup archive
 _.mode
 # python-docx: paragraph and section formatting
