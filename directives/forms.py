@@ -175,7 +175,7 @@ class KeptUnit:
 
 def unit_standing(unit: Unit) -> StrOrPromise:
     """Why a stored unit is not offered for new work: it has ended (and who took over),
-    or it has not begun yet (``Unit.exists_today``)."""
+    or it has not begun yet (``Unit.objects.in_existence``)."""
     today = timezone.localdate()
     if unit.valid_to is not None and unit.valid_to < today:
         day = unit.valid_to.strftime("%d/%m/%Y")

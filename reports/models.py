@@ -105,8 +105,8 @@ class UnitQuerySet(models.QuerySet):
 
     def in_existence(self) -> "UnitQuerySet":
         """Units that exist today, the only ones offered for new work (a directive's
-        units, a meeting's attendance, a recommendation's author): the SQL twin of
-        ``Unit.exists_today``. A stored choice outside them is kept, never dropped."""
+        units, a meeting's attendance, a recommendation's author): ``Unit.is_active_on``
+        today. A stored choice outside them is kept, never dropped."""
         return self.active_on(timezone.localdate())
 
 
@@ -198,11 +198,6 @@ class Unit(models.Model):
             if day <= former.used_until:
                 return former.name
         return self.name
-
-    @property
-    def exists_today(self) -> bool:
-        """Whether the unit exists today (``UnitQuerySet.in_existence``)."""
-        return self.is_active_on(timezone.localdate())
 
     def owes_report_for(self, quarter: "Quarter") -> bool:
         """Whether the unit owes (and may start) a report for ``quarter``.
