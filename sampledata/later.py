@@ -462,6 +462,9 @@ class LaterQuarters:
         self.meetings = [Meeting.objects.get(quarter=loader.quarters[(2024, 1)])]
 
     def load(self) -> None:
+        """In the order of events: the reports and progress of each quarter go to the
+        units of their time, and what is open on 30/06/2025 is handed over by the
+        reorganisation of 01/07/2025."""
         before = [key for key in self.keys if key < (2025, 3)]
         after = [key for key in self.keys if key >= (2025, 3)]
         self.load_quarters()
@@ -489,7 +492,8 @@ class LaterQuarters:
         return self.loader.reviewer
 
     def moment(self, fraction: float, hour: int = 9, minute: int = 0) -> datetime.datetime:
-        """A moment ``fraction`` of the way through the current quarter so far (before today)."""
+        """A moment ``fraction`` of the way from the current quarter's first day to
+        yesterday (today, on its first day): nothing is dated after today."""
         start = quarter_bounds(*self.current)[0]
         days = max((self.today - start).days - 1, 0)
         return _moment(start + datetime.timedelta(days=round(days * fraction)), hour, minute)
@@ -524,10 +528,11 @@ class LaterQuarters:
         tinh_uy = self.units["tu"]
         if not Unit.objects.filter(code=HALONG_WARDS[0].code).exists():
             halong = self.units["tu-halong"]
+            every_ward = list(range(len(HALONG_WARDS)))
             # Where the city led, each ward leads its own part; the city's supporting
             # parts go to the largest ward alone.
             placement = {
-                assignment.pk: [0, 1, 2] if assignment.role == AssignmentRole.LEAD else [0]
+                assignment.pk: every_ward if assignment.role == AssignmentRole.LEAD else [0]
                 for assignment in Assignment.objects.filter(unit=halong, completed_on__isnull=True)
             }
             parts = [SplitPart(self._new_ward(ward, tinh_uy), ward.share) for ward in HALONG_WARDS]
@@ -615,9 +620,8 @@ class LaterQuarters:
         self.loader.add_reports(reports, self.figures_of)
 
     def new_report(self, unit: Unit, index: int, key: Key, quarter: Quarter) -> UnitReport | None:
-        """The unit's report of the quarter: accepted in a past quarter, and in the current
+        """The unit's report of the quarter: accepted in a past quarter; in the current
         one submitted, a draft or (None) not started."""
-        code = unit.code
         report = UnitReport(
             unit=unit,
             quarter=quarter,
@@ -630,29 +634,41 @@ class LaterQuarters:
             shortcomings=_sample(SAMPLE_SHORTCOMINGS),
             next_plan=_sample(SAMPLE_NEXT_PLAN),
         )
-        if key == self.current and code in CURRENT_DRAFTS:
-            started = self.moment(0.4, 8, index)
-            if CURRENT_DRAFTS[code] == "none":
-                report.shortcomings = report.next_plan = ""  # just started
-            return self._made(report, by=self.loader.reporters[code], at=started, created=started)
-        if key == self.current and code not in CURRENT_SUBMITTED:
-            return None
         if key == self.current:
-            submitted = self.moment(0.6, 8, 30 + index)
-        else:
-            late = _pick(code, *key) % 10 == 0
-            offset = 2 + index % 3 if late else -(index % 6)
-            submitted = _moment(due_date(key) + datetime.timedelta(days=offset), 9, index * 3)
-        report.status = ReportStatus.SUBMITTED
-        report.first_submitted_at = report.submitted_at = submitted
-        report.submitted_by = head = self.loader.heads[code]
-        created = submitted - datetime.timedelta(days=7)
-        if key == self.current:
-            return self._made(report, by=head, at=submitted, created=created)
+            return self._under_way(report, index)
+        return self._accepted(report, index, key)
+
+    def _accepted(self, report: UnitReport, index: int, key: Key) -> UnitReport:
+        """Filed around the due date (a few days late now and then) and accepted."""
+        late = _pick(report.unit.code, *key) % 10 == 0
+        offset = 2 + index % 3 if late else -(index % 6)
+        submitted = _moment(due_date(key) + datetime.timedelta(days=offset), 9, index * 3)
+        self._submitted(report, submitted)
         report.status = ReportStatus.ACCEPTED
         report.reviewed_at = submitted + datetime.timedelta(days=3, hours=5)
         report.reviewed_by = self.reviewer
+        created = submitted - datetime.timedelta(days=7)
         return self._made(report, by=self.reviewer, at=report.reviewed_at, created=created)
+
+    def _under_way(self, report: UnitReport, index: int) -> UnitReport | None:
+        code = report.unit.code
+        if code in CURRENT_SUBMITTED:
+            submitted = self.moment(0.6, 8, 30 + index)
+            self._submitted(report, submitted)
+            return self._made(
+                report, by=self.loader.heads[code], at=submitted, created=self.moment(0.3)
+            )
+        if code not in CURRENT_DRAFTS:
+            return None
+        started = self.moment(0.4, 8, index)
+        if CURRENT_DRAFTS[code] == "none":
+            report.shortcomings = report.next_plan = ""  # just started
+        return self._made(report, by=self.loader.reporters[code], at=started, created=started)
+
+    def _submitted(self, report: UnitReport, at: datetime.datetime) -> None:
+        report.status = ReportStatus.SUBMITTED
+        report.first_submitted_at = report.submitted_at = at
+        report.submitted_by = self.loader.heads[report.unit.code]
 
     @staticmethod
     def _made(
@@ -725,52 +741,55 @@ class LaterQuarters:
     def update_of(
         self, assignment: Assignment, index: int, key: Key, quarter: Quarter
     ) -> ProgressUpdate:
+        """The part's update of the quarter: in progress, or confirmed done when its
+        seed directive is finished then; the recent briefing's claim and hold-up."""
         unit, directive = assignment.unit, assignment.directive
         seed = directive.meeting_id == self.meetings[0].pk
-        part = (directive.number, unit.code)
+        recent_now = not seed and key == self.current
         update = ProgressUpdate(
             assignment=assignment,
             quarter=quarter,
             claimed_status=ClaimedStatus.IN_PROGRESS,
-            percent=min(90, 30 + 10 * (index % 3) + 10 * self.keys.index(key) // 2),
+            percent=min(90, 30 + 10 * (index % 3) + 5 * self.keys.index(key)),
             reported_by=self.loader.reporters[unit.code],
+            reported_at=self.reported_at(index, key),
         )
-        if key == self.current:
-            update.reported_at = self.moment(0.2 + 0.06 * (index % 10), 8 + index % 8)
-        else:
-            day = datetime.date(key[0], key[1] * 3, 5 + index % 15)
-            update.reported_at = _moment(day, 8 + index % 8, index % 60)
-        finished_on = self.finished_on(assignment, key) if seed else None
         text = SEED_PROGRESS.get(directive.number, GENERIC_PROGRESS) if seed else GENERIC_PROGRESS
         if unit.valid_from is not None and quarter.start_date <= unit.valid_from:
             text = TAKEN_OVER.format(old=self.predecessor_name(unit))
+        finished_on = self.finished_on(assignment, key) if seed else None
         if finished_on is not None:
-            reported = max(finished_on, quarter.start_date) + datetime.timedelta(days=4)
-            update.claimed_status, update.percent, update.finished_on = (
-                ClaimedStatus.DONE,
-                100,
-                finished_on,
-            )
-            update.reported_at = _moment(reported, 9, index % 60)
-            update.review_status = ReviewStatus.CONFIRMED
-            update.reviewed_by = self.reviewer
-            update.reviewed_at = _moment(reported + datetime.timedelta(days=2), 15)
+            self._confirmed_done(update, finished_on, index)
             text = DONE_PROGRESS
-        elif not seed and key == self.current and part == RECENT_CLAIM:
+        elif recent_now and (directive.number, unit.code) == RECENT_CLAIM:
             update.claimed_status, update.percent = ClaimedStatus.DONE, 100
             update.finished_on = update.reported_at.date()
             update.review_status = ReviewStatus.PENDING
             text = DONE_PROGRESS
-        elif not seed and key == self.current and part == RECENT_BLOCKED:
+        elif recent_now and (directive.number, unit.code) == RECENT_BLOCKED:
             update.claimed_status, update.percent = ClaimedStatus.BLOCKED, 20
             text = BLOCKED_PROGRESS
         update.description = _sample(f"{_label(key)}: {text}")
-        confirmed = update.review_status == ReviewStatus.CONFIRMED
-        return note_history(
-            update,
-            by=self.reviewer if confirmed else update.reported_by,
-            at=update.reviewed_at if confirmed else update.reported_at,
-        )
+        if update.review_status == ReviewStatus.CONFIRMED:
+            return note_history(update, by=self.reviewer, at=update.reviewed_at)
+        return note_history(update, by=update.reported_by, at=update.reported_at)
+
+    def reported_at(self, index: int, key: Key) -> datetime.datetime:
+        """Progress is posted in the quarter's last month (so far, in the current one)."""
+        if key == self.current:
+            return self.moment(0.2 + 0.06 * (index % 10), 8 + index % 8)
+        day = datetime.date(key[0], key[1] * 3, 5 + index % 15)
+        return _moment(day, 8 + index % 8, index % 60)
+
+    def _confirmed_done(self, update: ProgressUpdate, finished_on: datetime.date, index: int):
+        """A "done" claim posted a few days after the work, confirmed two days later."""
+        reported = max(finished_on, update.quarter.start_date) + datetime.timedelta(days=4)
+        update.claimed_status, update.percent = ClaimedStatus.DONE, 100
+        update.finished_on = finished_on
+        update.reported_at = _moment(reported, 9, index % 60)
+        update.review_status = ReviewStatus.CONFIRMED
+        update.reviewed_by = self.reviewer
+        update.reviewed_at = _moment(reported + datetime.timedelta(days=2), 15)
 
     def finished_on(self, assignment: Assignment, key: Key) -> datetime.date | None:
         """The day a seed directive's part was finished, if it is confirmed done in the
