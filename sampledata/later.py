@@ -63,6 +63,7 @@ from sampledata.demo import (
     FLOW_PER_UNIT,
     FOLLOW_UP_QUARTER,
     MASS_ORGS,
+    PROVINCE,
     REPORTING_UNITS,
     SAMPLE,
     SAMPLE_NEXT_PLAN,
@@ -575,10 +576,11 @@ class LaterQuarters:
         )
 
     def move_mass_organisations(self) -> None:
-        front = self.units["mttq"]
+        front, province = self.units["mttq"], self.units[PROVINCE]
         for code in MASS_ORGS:
             unit = self.units[code]
-            if unit.parent_id is None:
+            # Only from where demo.py put it: a unit moved since (by this or by hand) stays.
+            if unit.parent_id == province.pk:
                 move_unit(unit=unit, parent=front, decision=FRONT_DECISION, user=self.admin)
 
     def load_ward_accounts(self) -> None:
@@ -819,6 +821,7 @@ class LaterQuarters:
             Meeting,
             {"quarter": quarter, "held_at": held},
             {
+                "unit": self.units[PROVINCE],  # the province's Standing Board holds it
                 "title": _sample(RECENT_TITLE.format(label=label)),
                 "chair_name": _sample(RECENT_CHAIR),
                 "basis": _sample(RECENT_BASIS),
