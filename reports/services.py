@@ -228,18 +228,21 @@ def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitRep
     return locked
 
 
-def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
-    """Copy the report's sections and values as they are now into its next version."""
-    last = report.versions.order_by("-number").values_list("number", flat=True).first()
-    version = ReportVersion.objects.create(
+def _version_of(report: UnitReport, *, number: int, user, at) -> ReportVersion:
+    """The report's sections as they are now, as its version ``number`` (not saved)."""
+    return ReportVersion(
         report=report,
-        number=(last or 0) + 1,
+        number=number,
         unit_name=report.unit_name,
         submitted_at=at,
         submitted_by=user,
         **{name: getattr(report, name) for name in UnitReport.SECTIONS},
     )
-    ReportVersionValue.objects.bulk_create(
+
+
+def _version_values(version: ReportVersion, values: Iterable[IndicatorValue]):
+    """The report's values (with their indicators) copied into ``version``."""
+    return (
         ReportVersionValue(
             version=version,
             indicator=value.indicator,
@@ -250,7 +253,17 @@ def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
             value=value.value,
             note=value.note,
         )
-        for value in report.values.select_related("indicator")
+        for value in values
+    )
+
+
+def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
+    """Copy the report's sections and values as they are now into its next version."""
+    last = report.versions.order_by("-number").values_list("number", flat=True).first()
+    version = _version_of(report, number=(last or 0) + 1, user=user, at=at)
+    version.save()
+    ReportVersionValue.objects.bulk_create(
+        _version_values(version, report.values.select_related("indicator"))
     )
     return version
 
@@ -259,22 +272,42 @@ def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
 def report_versions_fill(*, reports: Iterable[UnitReport]) -> int:
     """Give filed reports made without the services (the demo, bulk imports) the version
     their stored text is, and the review their reviewed_* fields record. Returns how
-    many versions were made; reports that have one are left alone."""
-    made = 0
-    for report in reports:
-        if not permissions.has_been_submitted(report) or report.versions.exists():
-            continue
-        version = _current_version(report)
-        made += 1
-        if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED) and report.reviewed_at:
-            ReviewEvent.objects.create(
-                version=version,
-                outcome=report.status,
-                comment=report.review_comment if report.status == ReportStatus.RETURNED else "",
-                by=report.reviewed_by,
-                at=report.reviewed_at,
-            )
-    return made
+    many versions were made; reports that have one are left alone.
+
+    In bulk: a handful of queries however many reports (the demo loads hundreds).
+    """
+    sent = [report for report in reports if permissions.has_been_submitted(report)]
+    have = set(ReportVersion.objects.filter(report__in=sent).values_list("report_id", flat=True))
+    todo = [report for report in sent if report.pk not in have]
+    versions = ReportVersion.objects.bulk_create(
+        _version_of(
+            report, number=1, user=report.submitted_by, at=report.submitted_at or timezone.now()
+        )
+        for report in todo
+    )
+    values: dict[int, list[IndicatorValue]] = {}
+    for value in IndicatorValue.objects.filter(report__in=todo).select_related("indicator"):
+        values.setdefault(value.report_id, []).append(value)
+    ReportVersionValue.objects.bulk_create(
+        (
+            copied
+            for version in versions
+            for copied in _version_values(version, values.get(version.report_id, []))
+        ),
+        batch_size=500,
+    )
+    ReviewEvent.objects.bulk_create(
+        ReviewEvent(
+            version=version,
+            outcome=report.status,
+            comment=report.review_comment if report.status == ReportStatus.RETURNED else "",
+            by=report.reviewed_by,
+            at=report.reviewed_at,
+        )
+        for report, version in zip(todo, versions, strict=True)
+        if report.status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED) and report.reviewed_at
+    )
+    return len(versions)
 
 
 def _current_version(report: UnitReport) -> ReportVersion:

@@ -7,7 +7,8 @@ every directive with its units, the three recommendations and the target
 "4–5 drug-free districts". Around it sit quarters of sample data (2023 and
 Quý II/2024) so that trends and follow-up have something to show; every
 sample text starts with "[Dữ liệu mẫu]" and every indicator value carries the
-note "Dữ liệu mẫu" (the article gives no figures).
+note "Dữ liệu mẫu" (the article gives no figures). The sample quarters from
+Quý III/2024 to today, with the 2025 reorganisation, are sampledata/later.py's.
 
 Every row is looked up by its natural key and created only when missing, and
 nothing that exists is ever updated: a second run writes nothing (not even a
@@ -16,6 +17,7 @@ history row), and data already in the database stays as it was.
 
 import datetime
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
@@ -24,6 +26,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import User
 from django.db import models, transaction
+from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from common.history import note_history
@@ -48,6 +51,7 @@ from reports.models import (
     Membership,
     MembershipRole,
     Quarter,
+    ReportEvent,
     ReportStatus,
     Unit,
     UnitKind,
@@ -230,17 +234,20 @@ def indicators_of(unit: DemoUnit) -> list[DemoIndicator]:
 # (year, number, due date, closed). Sample quarters fall due on the 10th of
 # their last month. The article gives no due date for Quý I/2024: 10/03/2024
 # follows the same rule and puts the reports before the briefing of 14/03.
+# The quarters after Quý II/2024, up to today's, are sampledata/later.py's.
 QUARTERS = [
     (2023, 1, datetime.date(2023, 3, 10), True),
     (2023, 2, datetime.date(2023, 6, 10), True),
     (2023, 3, datetime.date(2023, 9, 10), True),
     (2023, 4, datetime.date(2023, 12, 10), True),
     (2024, 1, datetime.date(2024, 3, 10), True),
-    (2024, 2, datetime.date(2024, 6, 10), False),
+    (2024, 2, datetime.date(2024, 6, 10), True),
 ]
 SAMPLE_QUARTERS = [(year, number) for year, number, _due, _closed in QUARTERS]
 SEED_QUARTER = (2024, 1)
 FOLLOW_UP_QUARTER = (2024, 2)
+# Reports that reached the commission after the due date.
+LATE_REPORTS = {(2023, 2, "hccb"), (2023, 3, "tu-uongbi"), (2023, 4, "dd-hdnd"), (2024, 2, "hnd")}
 
 
 # --- The meeting of 14/03/2024 (from the article) -------------------------------
@@ -715,8 +722,8 @@ UPDATES = [
         "Đã tổ chức tọa đàm “Phụ nữ Quảng Ninh với Chiến thắng Điện Biên Phủ” ở các huyện,"
         " thị xã, thành phố.",
         _at(2024, 5, 7, 16, 30),
-        ReviewStatus.PENDING,
-        None,
+        ReviewStatus.CONFIRMED,
+        _at(2024, 5, 10, 9, 0),
         datetime.date(2024, 5, 5),
     ),
     DemoUpdate(
@@ -785,19 +792,16 @@ UPDATES = [
         _at(2024, 6, 24, 9, 0),
     ),
 ]
-# (directive, unit, requested deadline, reason, requested at): awaiting a decision.
+# (directive, unit, requested deadline, reason, requested at, approved at): the
+# unit's deadline moved to the requested one.
 DEADLINE_CHANGE = (
     20,
     "bcsd-ubnd",
     datetime.date(2024, 9, 30),
     "Việc ký kết với các chuỗi cửa hàng cần thêm thời gian thẩm định chất lượng sản phẩm.",
     _at(2024, 6, 20, 16, 0),
+    _at(2024, 6, 24, 10, 0),
 )
-
-# Quý II/2024 is still open: one report submitted, a few drafts, the rest not
-# started. Each draft says how much of its figures it holds so far.
-Q2_SUBMITTED = "bdv"
-Q2_DRAFTS = {"mttq": "all", "hlhpn": "half", "congan": "all", "bcsd-ubnd": "none"}
 
 
 # --- Sample indicator values ----------------------------------------------------
@@ -1108,26 +1112,48 @@ class _Loader:
     # Reports ------------------------------------------------------------------------
 
     def load_reports(self) -> None:
+        quarters = [self.quarters[(year, number)] for year, number, _due, _closed in QUARTERS]
+        existing = set(
+            UnitReport.objects.filter(quarter__in=quarters).values_list("unit_id", "quarter_id")
+        )
         new_reports: list[UnitReport] = []
-        for year, number, due_date, _closed in QUARTERS:
-            quarter = self.quarters[(year, number)]
+        for (year, number, due_date, _closed), quarter in zip(QUARTERS, quarters, strict=True):
             for index, demo in enumerate(REPORTING_UNITS):
+                unit = self.units[demo.code]
+                if (unit.pk, quarter.pk) in existing:
+                    continue
                 fields = self.report_fields(demo, index, year, number, due_date)
                 if fields is None:
                     continue
                 by, at = fields.pop("_by"), fields.pop("_at")
-                report, created = self.ensure(
-                    UnitReport,
-                    {"unit": self.units[demo.code], "quarter": quarter},
-                    fields,
-                    by=by,
-                    at=at,
-                )
-                if created:
-                    new_reports.append(report)
-        self.add_values(new_reports)
-        # What each filed report sent, as reviewers read it (see ReportVersion).
-        report_versions_fill(reports=new_reports)
+                report = UnitReport(unit=unit, quarter=quarter, **fields)
+                new_reports.append(note_history(report, by=by, at=at))
+        self.add_reports(new_reports)
+
+    def add_reports(
+        self,
+        reports: list[UnitReport],
+        figures_of: Callable[[UnitReport], dict[str, Decimal]] | None = None,
+    ) -> None:
+        """Save the new ``reports`` in bulk, with their history, figures (``add_values``)
+        and what each filed one sent, as reviewers read it (see ReportVersion)."""
+        units = Unit.objects.filter(pk__in={report.unit_id for report in reports})
+        names = {unit.pk: unit for unit in units.prefetch_related("former_names")}
+        for report in reports:
+            # The name it is filed under (bulk_create skips UnitReport.save).
+            filed = report.submitted_at or report.created_at
+            report.unit_name = names[report.unit_id].name_on(timezone.localdate(filed))
+        bulk_create_with_history(
+            reports,
+            UnitReport,
+            batch_size=500,
+            default_change_reason=CHANGE_REASON,
+            custom_historical_attrs={"event": ReportEvent.CREATED},
+        )
+        self.add_values(reports, figures_of)
+        report_versions_fill(reports=reports)
+        # Bulk inserts send no signals: the quarters' cached figures are renewed here.
+        Quarter.objects.filter(pk__in={report.quarter_id for report in reports}).figures_changed()
 
     def report_fields(
         self, demo: DemoUnit, index: int, year: int, number: int, due_date: datetime.date
@@ -1143,11 +1169,9 @@ class _Loader:
                 **self.accepted(head, submitted, _at(2024, 3, 12, 9, index * 3)),
                 "created_at": submitted - datetime.timedelta(days=6),
             }
-        if (year, number) == FOLLOW_UP_QUARTER:
-            return self.follow_up_report(demo, head)
-        # 2023: every unit filed; three reports came late.
-        late = {("hccb", 2), ("tu-uongbi", 3), ("dd-hdnd", 4)}
-        offset = 2 + index % 3 if (demo.code, number) in late else -(index % 6)
+        # 2023 and Quý II/2024: every unit filed; a few reports came late.
+        late = (year, number, demo.code) in LATE_REPORTS
+        offset = 2 + index % 3 if late else -(index % 6)
         submitted = datetime.datetime.combine(
             due_date + datetime.timedelta(days=offset), datetime.time(9, index * 3), tzinfo=VN
         )
@@ -1192,52 +1216,23 @@ class _Loader:
             "next_plan": _sample(Q1_2024_NEXT_PLAN),
         }
 
-    def follow_up_report(self, demo: DemoUnit, head: User) -> dict | None:
-        started = _at(2024, 6, 3, 8, 0)
-        sections = {
-            "people_situation": _sample(SAMPLE_PEOPLE[FOLLOW_UP_QUARTER]),
-            "results": _sample(SAMPLE_RESULTS[demo.kind]),
-        }
-        if demo.code == Q2_SUBMITTED:
-            submitted = _at(2024, 6, 6, 9, 15)
-            return {
-                **sections,
-                "shortcomings": _sample(SAMPLE_SHORTCOMINGS),
-                "next_plan": _sample(SAMPLE_NEXT_PLAN),
-                "status": ReportStatus.SUBMITTED,
-                "first_submitted_at": submitted,
-                "submitted_at": submitted,
-                "submitted_by": head,
-                "created_at": started,
-                "_by": head,
-                "_at": submitted,
-            }
-        if demo.code in Q2_DRAFTS:
-            reporter = self.reporters[demo.code]
-            if Q2_DRAFTS[demo.code] == "none":
-                del sections["results"]  # just started
-            return {**sections, "created_at": started, "_by": reporter, "_at": started}
-        return None
-
-    def add_values(self, reports: list[UnitReport]) -> None:
-        """The sample figures of the reports created in this run (bulk, with history)."""
+    def add_values(
+        self,
+        reports: list[UnitReport],
+        figures_of: Callable[[UnitReport], dict[str, Decimal]] | None = None,
+    ) -> None:
+        """The sample figures of the reports created in this run (bulk, with history):
+        ``figures_of(report)``, by default the report's in ``sample_values``."""
         values = []
         for report in reports:
-            figures = self.values[(report.unit.code, report.quarter.year, report.quarter.number)]
-            codes = list(figures)
-            filled = (
-                Q2_DRAFTS.get(report.unit.code) if report.status == ReportStatus.DRAFT else None
-            )
-            if filled == "none":
-                codes = []
-            elif filled == "half":
-                codes = codes[: len(codes) // 2]
-            for code in codes:
+            if figures_of is None:
+                key = (report.unit.code, report.quarter.year, report.quarter.number)
+                figures = self.values[key]
+            else:
+                figures = figures_of(report)
+            for code, figure in figures.items():
                 value = IndicatorValue(
-                    report=report,
-                    indicator=self.indicators[code],
-                    value=figures[code],
-                    note=VALUE_NOTE,
+                    report=report, indicator=self.indicators[code], value=figure, note=VALUE_NOTE
                 )
                 note_history(
                     value,
@@ -1246,9 +1241,8 @@ class _Loader:
                 )
                 values.append(value)
             # updated_at is auto_now; set it to the report's own last event.
-            UnitReport.objects.filter(pk=report.pk).update(
-                updated_at=report.reviewed_at or report.submitted_at or report.created_at
-            )
+            report.updated_at = report.reviewed_at or report.submitted_at or report.created_at
+        UnitReport.objects.bulk_update(reports, ["updated_at"], batch_size=500)
         bulk_create_with_history(
             values, IndicatorValue, batch_size=500, default_change_reason=CHANGE_REASON
         )
@@ -1312,6 +1306,10 @@ class _Loader:
                 (AssignmentRole.SUPPORT, demo.support),
             ):
                 for code in codes:
+                    if self.units[code].valid_to is not None:
+                        # Ended in a reorganisation (sampledata/later.py), which handed its
+                        # open parts over: they are not made again for the old unit.
+                        continue
                     self.assignments[(number, code)], _ = self.ensure(
                         Assignment,
                         {"directive": directive, "unit": self.units[code]},
@@ -1364,9 +1362,9 @@ class _Loader:
                 )
                 assignment.save(update_fields=["completed_on"])
 
-        number, unit, new_date, reason, requested_at = DEADLINE_CHANGE
+        number, unit, new_date, reason, requested_at, approved_at = DEADLINE_CHANGE
         assignment = self.assignments[(number, unit)]
-        self.ensure(
+        _, created = self.ensure(
             DeadlineChange,
             {"assignment": assignment, "new_date": new_date},
             {
@@ -1374,19 +1372,35 @@ class _Loader:
                 "reason": _sample(reason),
                 "requested_by": self.heads[unit],
                 "requested_at": requested_at,
-                "status": DeadlineChangeStatus.PENDING,
+                "status": DeadlineChangeStatus.APPROVED,
+                "decided_by": self.reviewer,
+                "decided_at": approved_at,
             },
-            by=self.heads[unit],
-            at=requested_at,
+            by=self.reviewer,
+            at=approved_at,
         )
+        if created:
+            # An approved change moves the unit's deadline (the old one stays on the change).
+            assignment.due_date = new_date
+            note_history(assignment, by=self.reviewer, at=approved_at, reason=CHANGE_REASON)
+            assignment.save(update_fields=["due_date"])
 
 
-def demo_load(*, password: str = DEFAULT_PASSWORD) -> list[DemoAccount]:
-    """Create whatever of the demo is missing; return the demo accounts.
+def demo_load(
+    *, password: str = DEFAULT_PASSWORD, today: datetime.date | None = None
+) -> list[DemoAccount]:
+    """Create whatever of the demo is missing, up to the quarter holding ``today``
+    (by default the real date); return the demo accounts.
 
     Accounts created now get ``password``; existing ones keep theirs.
     """
+    # The later quarters build on this module's loader, so they import it.
+    from sampledata.later import LaterQuarters
+
     # One hash for every new account: they share the password anyway, and
     # hashing thirty-odd times would make the command slow for no gain.
     with transaction.atomic():
-        return _Loader(make_password(password)).run()
+        loader = _Loader(make_password(password))
+        loader.run()
+        LaterQuarters(loader, today=today or timezone.localdate()).load()
+        return loader.accounts

@@ -6,11 +6,11 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import t, t_pattern
+from tests.e2e.conftest import CURRENT, t, t_pattern
 
 pytestmark = pytest.mark.e2e
 
-REPORT = "/reports/hnd/2024-q2/"
+REPORT = f"/reports/hnd/{CURRENT}/"
 PEOPLE = "Lượt người dự tuyên truyền"
 MEMBERS = "Hội viên, đoàn viên"
 

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PASSWORD, t
+from tests.e2e.conftest import CURRENT, PASSWORD, t
 
 pytestmark = pytest.mark.e2e
 
@@ -219,7 +219,7 @@ def _kept_forms(database, user):
         return [
             ("progress", f"/directives/assignments/{open_assignment}/progress/", "description"),
             ("deadline", f"/directives/assignments/{open_assignment}/deadline/", "reason"),
-            ("report", "/reports/hnd/2024-q2/", "people_situation"),
+            ("report", f"/reports/hnd/{CURRENT}/", "people_situation"),
         ]
     meeting = _one(database, "SELECT id FROM directives_meeting ORDER BY id")
     directive = _one(
@@ -266,7 +266,7 @@ def test_each_kept_form_offers_its_unsaved_text_after_a_reload(
 
 def test_a_saved_report_with_a_grouped_number_shows_no_unsaved_notice(open_as, live_url):
     reporter = open_as("hnd-reporter")
-    reporter.goto(f"{live_url}/reports/hnd/2024-q2/")
+    reporter.goto(f"{live_url}/reports/hnd/{CURRENT}/")
     reporter.locator("[name=people_situation]").fill("Nông dân phấn khởi.")
     reporter.locator("form[data-keep] input[data-figure]").first.fill("12345")
     reporter.get_by_role("button", name=t("Save draft")).click()

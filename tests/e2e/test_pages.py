@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import (
+    CURRENT,
     DESKTOP,
     TABLET,
     _new_page,
@@ -30,22 +31,23 @@ from tests.e2e.conftest import (
 pytestmark = pytest.mark.e2e
 
 # (who, address, what it is). Addresses are the demo data's: directive 1 and
-# meeting 1 are the Q1/2024 briefing's; Hội Nông dân (hnd) has no Q2 report yet.
+# meeting 1 are the Q1/2024 briefing's; Hội Nông dân (hnd) has no report yet in the
+# current quarter, MTTQ a draft, and the commission (bdv) has submitted its own.
 PAGES = [
     ("anonymous", "/accounts/login/", "sign-in"),
     ("hnd-reporter", "/", "home-unit"),
     ("hnd-reporter", "/reports/", "reports-unit"),
-    ("hnd-reporter", "/reports/hnd/2024-q2/", "report-new"),
-    ("mttq-head", "/reports/mttq/2024-q2/", "report-draft"),
+    ("hnd-reporter", f"/reports/hnd/{CURRENT}/", "report-new"),
+    ("mttq-head", f"/reports/mttq/{CURRENT}/", "report-draft"),
     ("hnd-reporter", "/directives/mine/", "my-directives"),
     ("hnd-reporter", "/directives/1/", "directive-unit"),
     ("hnd-reporter", "progress", "progress-form"),
     ("hnd-reporter", "/quarters/2024-q1/", "quarter-unit"),
     ("hnd-reporter", "/reports/queue/", "403"),
-    ("hnd-reporter", "/reports/mttq/2024-q2/", "404"),
+    ("hnd-reporter", f"/reports/mttq/{CURRENT}/", "404"),
     ("reviewer", "/", "home-reviewer"),
-    ("reviewer", "/reports/queue/2024-q2/", "queue"),
-    ("reviewer", "/reports/bdv/2024-q2/", "report-review"),
+    ("reviewer", f"/reports/queue/{CURRENT}/", "queue"),
+    ("reviewer", f"/reports/bdv/{CURRENT}/", "report-review"),
     ("reviewer", "/reports/bdv/2024-q1/", "report-accepted"),
     ("reviewer", "/directives/", "register"),
     ("reviewer", "/directives/?q=ma+tuy", "register-search"),
@@ -208,7 +210,7 @@ def test_a_report_is_drafted_and_saved_from_the_keyboard_alone(page, live_url):
     page.keyboard.press("Enter")
     expect(page.get_by_role("button", name=t("Sign out"))).to_be_visible()
 
-    page.goto(f"{live_url}/reports/tinhdoan/2024-q2/")
+    page.goto(f"{live_url}/reports/tinhdoan/{CURRENT}/")
     page.get_by_label(t("people's situation")).focus()
     page.keyboard.type("Đoàn viên thanh niên tích cực tham gia các phong trào.")
     save = page.get_by_role("button", name=t("Save draft"))
@@ -226,7 +228,7 @@ def test_a_report_is_drafted_and_saved_from_the_keyboard_alone(page, live_url):
 
 def test_invalid_fields_are_marked_and_explained(pages_by_user, live_url):
     page = pages_by_user("hnd-reporter")
-    page.goto(f"{live_url}/reports/hnd/2024-q2/")
+    page.goto(f"{live_url}/reports/hnd/{CURRENT}/")
     field = page.locator("input[data-figure]").first
     field.fill("nhiều")
     page.get_by_role("button", name=t("Save draft")).click()
@@ -286,7 +288,7 @@ def test_the_interface_switches_to_english_and_back(open_as, live_url):
 
 def test_arrowing_through_a_filter_does_not_reload_until_enter(pages_by_user, live_url):
     page = pages_by_user("reviewer")
-    page.goto(f"{live_url}/reports/queue/2024-q2/")
+    page.goto(f"{live_url}/reports/queue/{CURRENT}/")
     kind = page.get_by_label(t("Kind of unit"))
     kind.focus()
     page.keyboard.press("ArrowDown")
@@ -321,7 +323,7 @@ def test_the_tablet_menu_opens_from_the_keyboard(open_as, live_url):
 
 def test_returning_a_report_without_a_comment_is_refused_at_the_field(pages_by_user, live_url):
     page = pages_by_user("reviewer")
-    page.goto(f"{live_url}/reports/bdv/2024-q2/")
+    page.goto(f"{live_url}/reports/bdv/{CURRENT}/")
     page.get_by_role("button", name=t("Return to the unit with this comment")).click()
     comment = page.get_by_label(t("What should the unit change?"))
     expect(comment).to_have_attribute("aria-invalid", "true")

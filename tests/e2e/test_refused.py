@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import t
+from tests.e2e.conftest import CURRENT, t
 
 pytestmark = pytest.mark.e2e
 
@@ -21,7 +21,7 @@ def _friendly(page, heading: str) -> None:
 
 def test_another_units_draft_is_not_found(open_as, live_url):
     reporter = open_as("hnd-reporter")
-    response = reporter.goto(f"{live_url}/reports/mttq/2024-q2/")
+    response = reporter.goto(f"{live_url}/reports/mttq/{CURRENT}/")
     assert response.status == 404
     expect(reporter.get_by_role("main")).not_to_contain_text("MTTQ")
     _friendly(reporter, t("Page not found"))

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.e2e
         # Their roles are held on the province's Party committee (its whole tree).
         ("reviewer", " — Tỉnh ủy Quảng Ninh"),
         ("leader", " — Tỉnh ủy Quảng Ninh"),
-        ("bdv-reporter", "Cán bộ báo cáo — Ban Dân vận Tỉnh ủy"),
+        # The commission has been Ban Tuyên giáo và Dân vận Tỉnh ủy since 01/03/2025.
+        ("bdv-reporter", "Cán bộ báo cáo — Ban Tuyên giáo và Dân vận Tỉnh ủy"),
+        ("du-hongai-reporter", "Cán bộ báo cáo — Đảng ủy phường Hồng Gai [Dữ liệu mẫu]"),
         ("mttq-head", "Lãnh đạo đơn vị — Ủy ban MTTQ Việt Nam tỉnh"),
     ],
 )
@@ -37,4 +39,6 @@ def test_sign_in_page_has_no_serious_accessibility_violations(page, live_url):
 def test_admin_lists_the_demo_units(page, live_url):
     sign_in(page, live_url, "admin")
     page.goto(f"{live_url}/admin/reports/unit/")
-    assert "Ban Dân vận Tỉnh ủy" in page.inner_text("#result_list")
+    units = page.inner_text("#result_list")
+    assert "Ban Tuyên giáo và Dân vận Tỉnh ủy" in units
+    assert "Thành ủy Hạ Long" in units  # ended in 2025, kept with its reports

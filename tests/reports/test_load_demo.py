@@ -1,5 +1,6 @@
 """``manage.py load_demo`` rebuilds the seed briefing of 14/03/2024, labels its
-sample data, and a second run changes nothing."""
+sample data, and a second run changes nothing. (The quarters after it, to today's, and
+the 2025 reorganisation: tests/reports/test_demo_through_today.py.)"""
 
 import datetime
 from decimal import Decimal
@@ -10,8 +11,6 @@ from django.apps import apps
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
-from django.test import override_settings
 from django.utils import timezone
 
 from directives.models import (
@@ -31,7 +30,6 @@ from tests.factories import QuarterFactory, UnitFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
-FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
 
 ATTENDING = {
     "bdv",
@@ -65,7 +63,7 @@ LEADS = {
     13: {"bcsd-ubnd"},
     14: {"bchqs", "congan", "bdbp"},
     15: {"bdv"},
-    16: {"tu-halong", "tu-uongbi", "bcsd-ubnd", "dd-hdnd"},
+    16: {"tu-halong", "tu-uongbi", "bcsd-ubnd", "dd-hdnd"},  # the cities' wards since 2025
     17: FRONT_AND_ORGS,
     18: MASS_ORGS | {"bcsd-ubnd"},
     19: FRONT_AND_ORGS,
@@ -79,17 +77,14 @@ def load_demo(*args: str) -> str:
     return out.getvalue()
 
 
-@pytest.fixture(scope="class")
-def demo_loaded(django_db_setup, django_db_blocker):
-    """The demo loaded once for a class of read-only tests, rolled back after them.
+def seed_directives():
+    return Directive.objects.filter(meeting__held_at__date=datetime.date(2024, 3, 14))
 
-    Class-scoped, so it runs before conftest's per-test settings: it sets the
-    fast password hasher itself.
-    """
-    fast_hasher = override_settings(PASSWORD_HASHERS=[FAST_HASHER])
-    with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
-        yield load_demo()
-        transaction.set_rollback(True)
+
+def as_in_the_article(unit: Unit) -> str:
+    """The unit the article names: a ward's city before the 2025 reorganisation."""
+    link = unit.predecessor_links.first()
+    return link.predecessor.code if link else unit.code
 
 
 def row_counts() -> dict[str, int]:
@@ -104,7 +99,7 @@ class TestTheSeedBriefing:
     """Read-only checks of one load (the demo is loaded once for them)."""
 
     def test_it_records_the_briefing_of_14_march_2024_as_the_article_tells_it(self, demo_loaded):
-        meeting = Meeting.objects.get()
+        meeting = Meeting.objects.get(quarter__year=2024, quarter__number=1)
         assert timezone.localtime(meeting.held_at).replace(tzinfo=None) == datetime.datetime(
             2024, 3, 14, 14, 0
         )
@@ -124,21 +119,21 @@ class TestTheSeedBriefing:
         )
         assert "đánh giá cao hoạt động của Ban Dân vận Tỉnh ủy" in meeting.assessment
 
-    def test_the_seed_quarter_is_closed_and_the_next_one_open(self, demo_loaded):
+    def test_the_seed_quarter_and_its_sample_neighbours_are_closed(self, demo_loaded):
         q1 = Quarter.objects.get(year=2024, number=1)
         assert q1.due_date == datetime.date(2024, 3, 10)
         assert q1.closed
-        assert Quarter.objects.current() == Quarter.objects.get(year=2024, number=2)
+        assert Quarter.objects.get(year=2024, number=2).closed
         assert Quarter.objects.filter(year=2023, closed=True).count() == 4
 
     def test_every_directive_has_the_lead_units_the_article_gives_it(self, demo_loaded):
-        directives = Directive.objects.order_by("number")
+        directives = seed_directives().order_by("number")
         assert [d.number for d in directives] == list(range(1, 21))
         leads = {number: set() for number in LEADS}
-        for number, code in Assignment.objects.filter(role=AssignmentRole.LEAD).values_list(
-            "directive__number", "unit__code"
-        ):
-            leads[number].add(code)
+        for assignment in Assignment.objects.filter(
+            directive__in=directives, role=AssignmentRole.LEAD
+        ).select_related("directive", "unit"):
+            leads[assignment.directive.number].add(as_in_the_article(assignment.unit))
         assert leads == LEADS
         ban_dan_van = directives.get(number=7)
         assert ban_dan_van.text.startswith(
@@ -148,14 +143,20 @@ class TestTheSeedBriefing:
         assert ban_dan_van.is_ongoing
 
     def test_only_the_finite_tasks_have_a_deadline_and_assignments_carry_it(self, demo_loaded):
-        due = dict(Directive.objects.filter(is_ongoing=False).values_list("number", "due_date"))
+        directives = seed_directives()
+        due = dict(directives.filter(is_ongoing=False).values_list("number", "due_date"))
         assert set(due) == {4, 17, 18, 19, 20}
         assert due[17] == datetime.date(2024, 5, 7)
-        for assignment in Assignment.objects.select_related("directive"):
-            assert assignment.due_date == assignment.directive.due_date
+        moved = {change.assignment_id: change.new_date for change in DeadlineChange.objects.all()}
+        for assignment in Assignment.objects.filter(directive__in=directives).select_related(
+            "directive"
+        ):
+            # An approved change moved one unit's deadline; the directive keeps its own.
+            expected = moved.get(assignment.pk, assignment.directive.due_date)
+            assert assignment.due_date == expected
 
     def test_the_drug_free_target_is_4_to_5_districts_by_the_end_of_2024(self, demo_loaded):
-        directive = Directive.objects.get(target_min__isnull=False)
+        directive = seed_directives().get(target_min__isnull=False)
         assert directive.text.endswith("Toàn tỉnh phấn đấu có 4-5 huyện không ma túy.")
         assert directive.target_indicator.code == "DISTRICT_NODRUG"
         assert (directive.target_min, directive.target_max) == (Decimal(4), Decimal(5))
@@ -169,7 +170,9 @@ class TestTheSeedBriefing:
         assert directive.target_baseline == baseline.value
 
     def test_it_records_the_three_recommendations_with_the_chairs_responses(self, demo_loaded):
-        recommendations = list(Recommendation.objects.order_by("number"))
+        recommendations = list(
+            Recommendation.objects.filter(meeting__quarter__year=2024).order_by("number")
+        )
         assert len(recommendations) == 3
         assert "quỹ, tài sản" in recommendations[0].text
         assert recommendations[0].response.endswith("Ban Cán sự Đảng UBND tỉnh chỉ đạo rà soát.")
@@ -207,7 +210,7 @@ class TestTheSeedBriefing:
             assert outcomes == ([] if report.status == ReportStatus.SUBMITTED else [report.status])
 
     def test_sample_data_is_labelled_as_such(self, demo_loaded):
-        for report in UnitReport.objects.filter(quarter__year=2023):
+        for report in UnitReport.objects.exclude(quarter__year=2024, quarter__number=1):
             assert report.people_situation.startswith("[Dữ liệu mẫu]")
             assert report.results.startswith("[Dữ liệu mẫu]")
         assert set(IndicatorValue.objects.values_list("note", flat=True)) == {"Dữ liệu mẫu"}
@@ -216,26 +219,19 @@ class TestTheSeedBriefing:
             for update in ProgressUpdate.objects.all()
         )
 
-    def test_the_open_quarter_has_work_left_to_do(self, demo_loaded):
-        q2 = UnitReport.objects.filter(quarter__year=2024, quarter__number=2)
-        statuses = sorted(q2.values_list("status", flat=True))
-        assert statuses.count(ReportStatus.SUBMITTED) == 1
-        assert ReportStatus.ACCEPTED not in statuses
-        assert statuses.count(ReportStatus.DRAFT) >= 2
-        done = ProgressUpdate.objects.get(review_status=ReviewStatus.CONFIRMED)
-        # Completed on the day the work was finished, which the claim carries.
-        assert done.finished_on is not None
-        assert done.finished_on <= timezone.localdate(done.reported_at)
-        assert done.assignment.completed_on == done.finished_on
-        assert all(
-            update.finished_on is not None
-            for update in ProgressUpdate.objects.filter(claimed_status=ClaimedStatus.DONE)
-        )
-        assert ProgressUpdate.objects.filter(review_status=ReviewStatus.PENDING).count() == 1
-        assert ProgressUpdate.objects.filter(claimed_status="blocked").count() == 1
-        change = DeadlineChange.objects.get()
-        assert change.status == DeadlineChangeStatus.PENDING
-        assert change.old_date == change.assignment.due_date < change.new_date
+    def test_the_follow_up_of_quarter_ii_2024_was_settled(self, demo_loaded):
+        q2 = ProgressUpdate.objects.filter(quarter__year=2024, quarter__number=2)
+        done = q2.filter(review_status=ReviewStatus.CONFIRMED)
+        assert set(done.values_list("assignment__unit__code", flat=True)) == {"mttq", "hlhpn"}
+        for update in done.select_related("assignment"):
+            # Completed on the day the work was finished, which the claim carries.
+            assert update.finished_on is not None
+            assert update.finished_on <= timezone.localdate(update.reported_at)
+            assert update.assignment.completed_on == update.finished_on
+        assert q2.filter(claimed_status=ClaimedStatus.BLOCKED).count() == 1
+        change = DeadlineChange.objects.get(assignment__directive__number=20)
+        assert change.status == DeadlineChangeStatus.APPROVED
+        assert change.old_date < change.new_date == change.assignment.due_date
 
     def test_indicators_follow_the_catalogue(self, demo_loaded):
         assert Indicator.objects.count() == 27
@@ -249,10 +245,10 @@ class TestTheSeedBriefing:
         assert Indicator.objects.get(code="GS_SESS").unit_kinds == ["front", "mass_org"]
 
     def test_demo_accounts_log_in_with_the_default_password_and_hold_their_roles(self, demo_loaded):
+        usernames = {account.username for account in demo_loaded}
         for username in ("admin", "reviewer", "leader", "bdv-reporter", "congan-head"):
             assert authenticate(username=username, password="danvan2024") is not None
-            assert username in demo_loaded
-        assert "danvan2024" in demo_loaded
+            assert username in usernames
         assert User.objects.get(username="admin").is_superuser
         for username, role in (("reviewer", "reviewer"), ("leader", "leadership")):
             held = User.objects.get(username=username).memberships.get()
@@ -265,11 +261,15 @@ class TestTheSeedBriefing:
         )
 
     def test_every_demo_unit_is_under_the_provinces_party_committee(self, demo_loaded):
-        """So that the reviewer and the leader, whose roles are held on it, see them all."""
+        """So that the reviewer and the leader, whose roles are held on it, see them all
+        (the mass organisations under the Front since 2025, the wards under the province)."""
         assert list(Unit.objects.filter(parent__isnull=True).values_list("code", flat=True)) == [
             "tu"
         ]
-        assert Unit.objects.filter(parent__code="tu").count() == Unit.objects.count() - 1
+        province = Unit.objects.get(code="tu")
+        assert Unit.objects.subtree_ids([province.pk]) == set(
+            Unit.objects.values_list("pk", flat=True)
+        )
 
 
 def test_the_password_option_sets_the_password_of_the_accounts():
@@ -308,5 +308,6 @@ def test_it_adds_the_demo_beside_existing_data_without_touching_it():
     assert (quarter.due_date, quarter.closed) == (datetime.date(2030, 3, 10), False)
     assert user.first_name == "Người dùng"
     assert not user.memberships.exists()
-    assert Meeting.objects.count() == 1
-    assert Unit.objects.count() == 17  # the 15 of the demo, Sở Nội vụ and its test province
+    assert Meeting.objects.count() == 2  # the seed's briefing and the previous quarter's
+    # The demo's 15 units, the four wards of 2025, Sở Nội vụ and its test province.
+    assert Unit.objects.count() == 21

@@ -35,9 +35,10 @@ from tests.walk.known_defects import KNOWN_DEFECTS
 
 pytestmark = pytest.mark.django_db
 
-# Bdv (Ban Dân vận) has a submitted report in the open quarter and leads many
+# Bdv (the commission) has a submitted report in the open quarter and leads many
 # directives; Hội Nông dân (hnd) is another unit. The subtree reviewer reviews only
-# Thành ủy Hạ Long (issue 14: roles on a unit); the walk adds them to the demo.
+# Thành ủy Hạ Long (issue 14: roles on a unit), ended in 2025 and kept with its
+# reports; the walk adds them to the demo.
 ROLES = {
     "anonymous": None,
     "unit-reporter": "bdv-reporter",

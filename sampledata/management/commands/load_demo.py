@@ -13,7 +13,8 @@ from sampledata.demo import DEFAULT_PASSWORD, demo_load
 class Command(BaseCommand):
     help = (
         "Load the Quảng Ninh briefing of 14/03/2024 from the seed article, labelled sample "
-        "quarters around it and one demo account per role. Running it again changes nothing."
+        "quarters around it up to today's, through the 2025 reorganisation, and one demo "
+        "account per role. Running it again changes nothing."
     )
 
     def add_arguments(self, parser):
