@@ -87,6 +87,20 @@ def new_directive_data(world: SimpleNamespace, **fields) -> dict:
     }
 
 
+def new_meeting_data(world: SimpleNamespace, **fields) -> dict:
+    """What the meeting form posts for the province's meeting of Q2/2024, attended by
+    units A and B."""
+    return {
+        "unit": f.root_unit().pk,
+        "quarter": world.q2.pk,
+        "held_at": "2024-06-14T14:00",
+        "title": "Giao ban quý II/2024",
+        "chair_name": "Nguyễn Xuân Ký",
+        "attending_units": [world.unit_a.pk, world.unit_b.pk],
+        **fields,
+    }
+
+
 def freeze_today(monkeypatch, day: datetime.date = TODAY) -> None:
     """Make timezone.localdate() (and now()) answer ``day`` at 10:00 local time."""
     moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(10, 0)))
