@@ -251,13 +251,21 @@ def test_a_done_claim_needs_the_day_the_work_was_finished(client, world):
     assert world.a_normal.updates.get().finished_on == datetime.date(2024, 5, 10)
 
 
-def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_time(
-    client, world, monkeypatch
-):
+@pytest.fixture
+def claimed_before_the_deadline(world, monkeypatch):
+    """A's claim that the work was done on 15/09/2024, its deadline being 30/09/2024,
+    seen by the reviewer on 10/10/2024."""
     world.a_normal.due_date = datetime.date(2024, 9, 30)
     world.a_normal.save()
     update = claim(world, finished_on=datetime.date(2024, 9, 15))
     freeze_today(monkeypatch, datetime.date(2024, 10, 10))
+    return update
+
+
+def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_time(
+    client, world, claimed_before_the_deadline
+):
+    update = claimed_before_the_deadline
     client.force_login(world.reviewer)
     client.post(reverse("directives:update_review", args=[update.pk]), {"decision": "yes"})
     world.a_normal.refresh_from_db()
@@ -267,12 +275,9 @@ def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_tim
 
 
 def test_the_reviewer_corrects_the_finished_day_and_the_page_shows_the_days_late(
-    client, world, monkeypatch
+    client, world, claimed_before_the_deadline
 ):
-    world.a_normal.due_date = datetime.date(2024, 9, 30)
-    world.a_normal.save()
-    update = claim(world, finished_on=datetime.date(2024, 9, 15))
-    freeze_today(monkeypatch, datetime.date(2024, 10, 10))
+    update = claimed_before_the_deadline
     client.force_login(world.reviewer)
     page = client.get(reverse("directives:detail", args=[world.normal.pk]))
     assert 'name="finished_on"' in page.text and 'value="2024-09-15"' in page.text
