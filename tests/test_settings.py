@@ -12,7 +12,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
@@ -20,6 +19,7 @@ import pytest
 from django.conf import global_settings, settings
 
 import danvan.settings as project_settings
+from tests.fresh import run_python
 
 REPO = Path(__file__).resolve().parent.parent
 # Variables the settings read; removed from the inherited environment so that
@@ -67,15 +67,7 @@ def run_settings(
     prelude = "" if use_dotenv else WITHOUT_DOTENV
     # Reading a setting imports the settings module, which is all a case needs:
     # django.setup() would also import every app, five times the time of a case.
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", prelude + code],
-        cwd=cwd,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-c", prelude + code, env=full_env, cwd=cwd, timeout=60)
 
 
 def loaded(env: dict[str, str], **kwargs) -> dict:
@@ -285,15 +277,7 @@ def read_settings_module(project: Path, env: dict[str, str]) -> subprocess.Compl
         }}))
         """
     )
-    return subprocess.run(  # noqa: S603
-        [sys.executable, "-c", code],
-        cwd=project,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python("-c", code, env=full_env, cwd=project, timeout=60)
 
 
 def test_a_dot_env_file_fills_in_what_the_environment_leaves_unset(project_copy):
