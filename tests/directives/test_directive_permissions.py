@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests import factories as f
+from tests.directives.world import done_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -120,11 +121,7 @@ def test_a_reviewer_records_meetings_and_directives(client, world):
 
 @pytest.mark.parametrize("who", ["leader", "admin", "reporter_a"])
 def test_confirming_a_done_is_refused_to_everyone_but_reviewers(client, world, who):
-    update = f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-    )
+    update = done_claim(world)
     client.force_login(getattr(world, who))
     response = client.post(
         reverse("directives:update_review", args=[update.pk]), {"decision": "yes"}

@@ -13,7 +13,7 @@ from directives.models import DeadlineChange, ProgressUpdate, ReviewStatus
 from directives.rules import DirectiveStatus
 from directives.selectors import assignments_awaiting_update, directive_assignments
 from tests import factories as f
-from tests.directives.world import TODAY
+from tests.directives.world import TODAY, done_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +152,7 @@ def test_a_reviewer_confirms_a_done_and_the_assignment_counts_as_done(client, wo
 
 
 def test_rejecting_a_done_needs_a_comment_and_leaves_the_assignment_open(client, world):
-    update = f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-    )
+    update = done_claim(world)
     client.force_login(world.reviewer)
     url = reverse("directives:update_review", args=[update.pk])
     client.post(url, {"decision": "no", "comment": ""})
@@ -228,12 +224,7 @@ def test_another_unit_cannot_ask_to_move_a_deadline(client, world):
 
 
 def test_the_directive_page_shows_the_timeline_with_review_buttons(client, world):
-    f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-        description="Đã tổ chức 12 buổi.",
-    )
+    done_claim(world, description="Đã tổ chức 12 buổi.")
     f.DeadlineChangeFactory(assignment=world.b_normal, reason="Chờ hướng dẫn.")
     client.force_login(world.reviewer)
     page = client.get(reverse("directives:detail", args=[world.normal.pk])).content.decode()
@@ -243,11 +234,7 @@ def test_the_directive_page_shows_the_timeline_with_review_buttons(client, world
 
 
 def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
-    update = f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-    )
+    update = done_claim(world)
     client.force_login(world.reviewer)
     response = client.post(
         reverse("directives:update_review", args=[update.pk]),
@@ -259,11 +246,7 @@ def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
 def test_the_review_queue_comes_a_page_at_a_time(client, world, monkeypatch):
     monkeypatch.setattr("directives.views.PAGE_SIZE", 2)
     claims = [
-        f.ProgressUpdateFactory(
-            assignment=assignment,
-            quarter=world.q2,
-            done_claim=True,
-        )
+        done_claim(world, assignment)
         for assignment in (world.a_normal, world.b_normal, world.b_ongoing)
     ]
     client.force_login(world.reviewer)

@@ -87,6 +87,14 @@ def new_directive_data(world: SimpleNamespace, **fields) -> dict:
     }
 
 
+def done_claim(world: SimpleNamespace, assignment=None, **fields):
+    """A claim this quarter that the work of ``assignment`` (unit A's on the normal
+    directive) is done, awaiting the reviewer's confirmation."""
+    return f.ProgressUpdateFactory(
+        assignment=assignment or world.a_normal, quarter=world.q2, done_claim=True, **fields
+    )
+
+
 def new_meeting_data(world: SimpleNamespace, **fields) -> dict:
     """What the meeting form posts for the province's meeting of Q2/2024, attended by
     units A and B."""
