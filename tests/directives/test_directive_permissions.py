@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from tests import factories as f
-from tests.directives.world import done_claim
+from tests.directives.world import done_claim, review_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -122,10 +122,7 @@ def test_a_reviewer_records_meetings_and_directives(client, world):
 @pytest.mark.parametrize("who", ["leader", "admin", "reporter_a"])
 def test_confirming_a_done_is_refused_to_everyone_but_reviewers(client, world, who):
     update = done_claim(world)
-    client.force_login(getattr(world, who))
-    response = client.post(
-        reverse("directives:update_review", args=[update.pk]), {"decision": "yes"}
-    )
+    response = review_claim(client, getattr(world, who), update, decision="yes")
     assert response.status_code == 403
     world.a_normal.refresh_from_db()
     assert world.a_normal.completed_on is None

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import lxml.html
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import AssignmentRole, Confidentiality
@@ -93,6 +94,21 @@ def done_claim(world: SimpleNamespace, assignment=None, **fields):
     return f.ProgressUpdateFactory(
         assignment=assignment or world.a_normal, quarter=world.q2, done_claim=True, **fields
     )
+
+
+def ask_for_more_time(client, user, assignment, new_date: str, reason: str = "Chờ kinh phí."):
+    """``user`` asks on its form to move the deadline of ``assignment`` to ``new_date``."""
+    client.force_login(user)
+    return client.post(
+        reverse("directives:deadline_new", args=[assignment.pk]),
+        {"new_date": new_date, "reason": reason},
+    )
+
+
+def review_claim(client, user, update, **decision):
+    """``user`` posts ``decision`` (its fields) on the review form of ``update``."""
+    client.force_login(user)
+    return client.post(reverse("directives:update_review", args=[update.pk]), decision)
 
 
 def new_meeting_data(world: SimpleNamespace, **fields) -> dict:
