@@ -14,8 +14,10 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from common.history import M, note_history
+from common.types import StrOrPromise
 from directives import permissions, rules, selectors
 from directives.models import (
     Assignment,
@@ -270,18 +272,49 @@ def _name(user: User | None) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
+# What a repeated or racing decision is told, by the decision on record: the
+# message naming who took it, and the one for when the record names nobody.
+_ALREADY_DECIDED: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    ReviewStatus.CONFIRMED: (
+        gettext_lazy("This claim has already been confirmed by %(who)s."),
+        gettext_lazy("This claim has already been confirmed."),
+    ),
+    ReviewStatus.REJECTED: (
+        gettext_lazy("This claim has already been rejected by %(who)s."),
+        gettext_lazy("This claim has already been rejected."),
+    ),
+    DeadlineChangeStatus.APPROVED: (
+        gettext_lazy("This request has already been approved by %(who)s."),
+        gettext_lazy("This request has already been approved."),
+    ),
+    DeadlineChangeStatus.REFUSED: (
+        gettext_lazy("This request has already been refused by %(who)s."),
+        gettext_lazy("This request has already been refused."),
+    ),
+}
+
+
+def _already_decided(decision: str, by: User | None) -> str:
+    with_who, without = _ALREADY_DECIDED[decision]
+    who = _name(by)
+    return with_who % {"who": who} if who else str(without)
+
+
 def _decided_message(update: ProgressUpdate) -> str:
     """What a repeated or racing decision on a claim is told: who decided it already."""
-    who = _name(update.reviewed_by)
-    if update.review_status == ReviewStatus.CONFIRMED:
-        if who:
-            return _("This claim has already been confirmed by %(who)s.") % {"who": who}
-        return _("This claim has already been confirmed.")
-    if update.review_status == ReviewStatus.REJECTED:
-        if who:
-            return _("This claim has already been rejected by %(who)s.") % {"who": who}
-        return _("This claim has already been rejected.")
-    return _("This update is not a claim awaiting confirmation.")
+    if update.review_status not in _ALREADY_DECIDED:
+        return _("This update is not a claim awaiting confirmation.")
+    return _already_decided(update.review_status, update.reviewed_by)
+
+
+def _check_finished_on(finished_on: datetime.date | None, assignment: Assignment) -> None:
+    error = rules.finished_on_error(
+        finished_on,
+        meeting_day=assignment.directive.meeting.held_on,
+        today=timezone.localdate(),
+    )
+    if error:
+        raise ValidationError({"finished_on": error})
 
 
 @transaction.atomic
@@ -313,13 +346,7 @@ def progress_post(
         raise ValidationError(_("No quarter is open, so progress cannot be posted now."))
     is_done = claimed_status == ClaimedStatus.DONE
     if is_done:
-        error = rules.finished_on_error(
-            finished_on,
-            meeting_day=assignment.directive.meeting.held_on,
-            today=timezone.localdate(),
-        )
-        if error:
-            raise ValidationError({"finished_on": error})
+        _check_finished_on(finished_on, assignment)
     update = ProgressUpdate(
         assignment=assignment,
         quarter=quarter,
@@ -384,13 +411,7 @@ def progress_confirm(
     if assignment.completed_on is not None:
         raise ValidationError(_("This assignment is already confirmed done."))
     finished_on = finished_on or update.finished_on or timezone.localdate(update.reported_at)
-    error = rules.finished_on_error(
-        finished_on,
-        meeting_day=assignment.directive.meeting.held_on,
-        today=timezone.localdate(),
-    )
-    if error:
-        raise ValidationError({"finished_on": error})
+    _check_finished_on(finished_on, assignment)
     update.finished_on = finished_on
     update.review_status = ReviewStatus.CONFIRMED
     update.reviewed_by = user
@@ -449,17 +470,6 @@ def deadline_change_request(
     return change
 
 
-def _change_decided_message(change: DeadlineChange) -> str:
-    who = _name(change.decided_by)
-    if change.status == DeadlineChangeStatus.APPROVED:
-        if who:
-            return _("This request has already been approved by %(who)s.") % {"who": who}
-        return _("This request has already been approved.")
-    if who:
-        return _("This request has already been refused by %(who)s.") % {"who": who}
-    return _("This request has already been refused.")
-
-
 @transaction.atomic
 def deadline_change_decide(
     *, user: User, change: DeadlineChange, approve: bool, comment: str = ""
@@ -484,7 +494,7 @@ def deadline_change_decide(
         .get(pk=change.pk)
     )
     if change.status != DeadlineChangeStatus.PENDING:
-        raise ValidationError(_change_decided_message(change))
+        raise ValidationError(_already_decided(change.status, change.decided_by))
     change.status = DeadlineChangeStatus.APPROVED if approve else DeadlineChangeStatus.REFUSED
     change.decided_by = user
     change.decided_at = timezone.now()

@@ -13,6 +13,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils import timezone
@@ -21,7 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from common.numbers import page_number, query_int
-from common.types import AuthenticatedHttpRequest
+from common.types import AuthenticatedHttpRequest, StrOrPromise
 from directives import permissions, selectors, services
 from directives.filters import AssignmentFilter, DirectiveFilter
 from directives.forms import (
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
 PAGE_SIZE = 25
 # What a form's service saves and returns: a meeting, a directive, a recommendation.
 Saved = TypeVar("Saved")
+Decided = TypeVar("Decided", ProgressUpdate, DeadlineChange)
 
 
 def _require(allowed: bool) -> None:
@@ -492,70 +494,68 @@ def deadline_change_new(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     )
 
 
-@login_required
-@require_POST
-def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    """A reviewer confirms or rejects a claimed "done"."""
+def _to_decide(request: AuthenticatedHttpRequest, rows: QuerySet[Decided], pk: int) -> Decided:
+    """The update or deadline request ``pk`` of a directive the reviewer sees, of a
+    meeting whose progress they review (else 404 or 403)."""
     _require(permissions.can_review_progress(request.user))
-    update = get_object_or_404(
-        ProgressUpdate.objects.filter(
+    row = get_object_or_404(
+        rows.filter(
             assignment__directive__in=selectors.directives_visible_to(request.user)
         ).select_related("assignment__directive__meeting"),
         pk=pk,
     )
-    _require(permissions.can_review_progress_of(request.user, update.assignment.directive.meeting))
+    _require(permissions.can_review_progress_of(request.user, row.assignment.directive.meeting))
+    return row
+
+
+def _decided(
+    request: AuthenticatedHttpRequest, decide: Callable[[dict], StrOrPromise]
+) -> HttpResponse:
+    """A reviewer's decision posted in a ``ReviewForm``: ``decide`` calls the service with
+    the form's data and returns what to say; the form's or the service's refusal is said
+    instead. Back to the review queue, or to the page it came from."""
     form = ReviewForm(request.POST)
     if form.is_valid():
         try:
-            if form.cleaned_data["decision"] == "yes":
-                services.progress_confirm(
-                    user=request.user,
-                    update=update,
-                    finished_on=form.cleaned_data.get("finished_on"),
-                )
-                messages.success(request, _("Confirmed: the assignment now counts as done."))
-            else:
-                services.progress_reject(
-                    user=request.user, update=update, comment=form.cleaned_data["comment"]
-                )
-                messages.success(request, _("The claim has been rejected; the unit will see why."))
+            messages.success(request, decide(form.cleaned_data))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect(_safe_next(request, "directives:review"))
+
+
+@login_required
+@require_POST
+def update_review(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """A reviewer confirms or rejects a claimed "done"."""
+    update = _to_decide(request, ProgressUpdate.objects.all(), pk)
+
+    def decide(data: dict) -> StrOrPromise:
+        if data["decision"] == "yes":
+            services.progress_confirm(
+                user=request.user, update=update, finished_on=data.get("finished_on")
+            )
+            return _("Confirmed: the assignment now counts as done.")
+        services.progress_reject(user=request.user, update=update, comment=data["comment"])
+        return _("The claim has been rejected; the unit will see why.")
+
+    return _decided(request, decide)
 
 
 @login_required
 @require_POST
 def deadline_change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    _require(permissions.can_review_progress(request.user))
-    change = get_object_or_404(
-        DeadlineChange.objects.filter(
-            assignment__directive__in=selectors.directives_visible_to(request.user)
-        ).select_related("assignment__directive__meeting"),
-        pk=pk,
-    )
-    _require(permissions.can_review_progress_of(request.user, change.assignment.directive.meeting))
-    form = ReviewForm(request.POST)
-    if form.is_valid():
-        try:
-            approve = form.cleaned_data["decision"] == "yes"
-            services.deadline_change_decide(
-                user=request.user,
-                change=change,
-                approve=approve,
-                comment=form.cleaned_data["comment"],
-            )
-            messages.success(
-                request,
-                _("The new deadline is in force.") if approve else _("The request was refused."),
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-    else:
-        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
-    return redirect(_safe_next(request, "directives:review"))
+    change = _to_decide(request, DeadlineChange.objects.all(), pk)
+
+    def decide(data: dict) -> StrOrPromise:
+        approve = data["decision"] == "yes"
+        services.deadline_change_decide(
+            user=request.user, change=change, approve=approve, comment=data["comment"]
+        )
+        return _("The new deadline is in force.") if approve else _("The request was refused.")
+
+    return _decided(request, decide)
 
 
 @login_required

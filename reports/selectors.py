@@ -1,6 +1,7 @@
 """Reads of reporting data, narrowed to what the user may see."""
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -71,60 +72,53 @@ def reports_visible_to(user) -> QuerySet[UnitReport]:
     return reports.filter(filed_in)
 
 
+def _versions_with_decisions(report: UnitReport) -> QuerySet[ReportVersion]:
+    """The report's submitted versions with who submitted each and its review decisions."""
+    return report.versions.select_related("submitted_by").prefetch_related(
+        Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by"))
+    )
+
+
 def report_versions(report: UnitReport) -> list[ReportVersion]:
     """The report's submitted versions, newest first, each with its review decisions
     (two queries)."""
-    return list(
-        report.versions.select_related("submitted_by").prefetch_related(
-            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by"))
-        )
-    )
+    return list(_versions_with_decisions(report))
 
 
 def report_version(report: UnitReport, number: int) -> ReportVersion | None:
     """One submitted version with its values and review decisions, or None."""
+    return _versions_with_decisions(report).prefetch_related("values").filter(number=number).first()
+
+
+def _report_with_people(**lookup: object) -> UnitReport | None:
+    """The report ``lookup`` finds, with its unit, quarter and who submitted and reviewed it."""
     return (
-        report.versions.select_related("submitted_by")
-        .prefetch_related(
-            "values",
-            Prefetch("review_events", queryset=ReviewEvent.objects.select_related("by")),
-        )
-        .filter(number=number)
+        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
+        .filter(**lookup)
         .first()
     )
+
+
+def _report_if(
+    user, pk: int, may: Callable[[permissions.AnyUser, UnitReport], bool]
+) -> UnitReport | None:
+    report = _report_with_people(pk=pk)
+    return report if report is not None and may(user, report) else None
 
 
 def get_submitted_report_for_user(user, pk: int) -> UnitReport | None:
     """The report ``pk`` if the user may read what was submitted of it (else None: 404)."""
-    report = (
-        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if report is None or not permissions.can_view_submitted_versions(user, report):
-        return None
-    return report
+    return _report_if(user, pk, permissions.can_view_submitted_versions)
 
 
 def report_for(*, unit: Unit, quarter: Quarter) -> UnitReport | None:
     """The unit's report for the quarter with what its page shows, or None."""
-    return (
-        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
-        .filter(unit=unit, quarter=quarter)
-        .first()
-    )
+    return _report_with_people(unit=unit, quarter=quarter)
 
 
 def get_report_for_user(user, pk: int) -> UnitReport | None:
     """The report ``pk`` if the user may see it (None means 404: existence is private)."""
-    report = (
-        UnitReport.objects.select_related("unit", "quarter", "submitted_by", "reviewed_by")
-        .filter(pk=pk)
-        .first()
-    )
-    if report is None or not permissions.can_view_report(user, report):
-        return None
-    return report
+    return _report_if(user, pk, permissions.can_view_report)
 
 
 @dataclass

@@ -302,31 +302,33 @@ def _combine_refusal(source: Assignment, kept: Assignment) -> str | None:
     return None
 
 
+def _follow(
+    rec: _Recorder,
+    row: ProgressUpdate | DeadlineChange,
+    source: Assignment,
+    kept: Assignment,
+    item: str,
+    text: str,
+) -> None:
+    """``row`` of ``source`` (an update or a deadline request) goes with it into ``kept``."""
+    row.assignment = kept
+    rec.save(row)
+    rec.handed(item, row.pk, source.unit, kept.unit, text)
+
+
 def _combine(rec: _Recorder, source: Assignment, kept: Assignment) -> None:
     """Fold ``source`` into ``kept`` (the successor's assignment to the same directive):
     its updates and deadline requests go with it, the stronger role and the earlier
     deadline stay."""
     for update in ProgressUpdate.objects.filter(assignment=source):
-        update.assignment = kept
-        rec.save(update)
-        rec.handed(
-            HandoverItem.PROGRESS_UPDATE,
-            update.pk,
-            source.unit,
-            kept.unit,
-            _("Progress update of %(quarter)s on directive %(directive)s")
-            % {"quarter": update.quarter.label, "directive": source.directive},
-        )
+        text = _("Progress update of %(quarter)s on directive %(directive)s") % {
+            "quarter": update.quarter.label,
+            "directive": source.directive,
+        }
+        _follow(rec, update, source, kept, HandoverItem.PROGRESS_UPDATE, text)
     for change in DeadlineChange.objects.filter(assignment=source):
-        change.assignment = kept
-        rec.save(change)
-        rec.handed(
-            HandoverItem.DEADLINE_CHANGE,
-            change.pk,
-            source.unit,
-            kept.unit,
-            _("Deadline request on directive %(directive)s") % {"directive": source.directive},
-        )
+        text = _("Deadline request on directive %(directive)s") % {"directive": source.directive}
+        _follow(rec, change, source, kept, HandoverItem.DEADLINE_CHANGE, text)
     kept.role = _combined_role(kept.role, source.role)
     kept.due_date = _earlier(kept.due_date, source.due_date)
     rec.save(kept)

@@ -96,6 +96,12 @@ class QuarterFactory(factory.django.DjangoModelFactory):
     )
 
 
+def open_quarter(**fields) -> rm.Quarter:
+    """Q2/2024 (``fields`` change it), after Q1/2024, which is closed."""
+    QuarterFactory(year=2024, number=1, closed=True)
+    return QuarterFactory(year=2024, number=2, **fields)
+
+
 class IndicatorFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = rm.Indicator

@@ -105,6 +105,18 @@ def form_data(response, **changes) -> dict:
     return data
 
 
+def post_form(client, url: str, **changes):
+    """The admin form at ``url`` posted as a browser would, with ``changes``."""
+    return client.post(url, form_data(client.get(url), **changes))
+
+
+def refused_form(client, url: str, **changes) -> str:
+    """The errors the admin form at ``url`` answers ``changes`` with (it must refuse them)."""
+    response = post_form(client, url, **changes)
+    assert response.status_code == 200
+    return errors_of(response)
+
+
 def admin_url(model, view: str, *args) -> str:
     return reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_{view}", args=args)
 
@@ -396,26 +408,24 @@ def test_an_ongoing_assignment_updated_this_quarter_reads_as_current(staff_clien
 def test_an_assignment_added_on_its_directive_takes_the_directives_deadline(staff_client):
     directive = f.DirectiveFactory(due_date=datetime.date(2024, 6, 30))
     unit = f.UnitFactory()
-    url = admin_url(dm.Directive, "change", directive.pk)
-    data = form_data(
-        staff_client.get(url),
+    response = post_form(
+        staff_client,
+        admin_url(dm.Directive, "change", directive.pk),
         **{"assignments-0-unit": str(unit.pk), "assignments-0-role": "lead"},
     )
-    response = staff_client.post(url, data)
     assert response.status_code == 302, errors_of(response)
     assert dm.Assignment.objects.get(unit=unit).due_date == datetime.date(2024, 6, 30)
 
 
 def test_indicator_kinds_are_ticked_as_checkboxes(staff_client):
-    url = admin_url(rm.Indicator, "add")
-    data = form_data(
-        staff_client.get(url),
+    response = post_form(
+        staff_client,
+        admin_url(rm.Indicator, "add"),
         code="MH_DVK",
         name="Mô hình Dân vận khéo",
         measure="mô hình",
         unit_kinds=[rm.UnitKind.PARTY_COMMITTEE, rm.UnitKind.FRONT],
     )
-    response = staff_client.post(url, data)
     assert response.status_code == 302, errors_of(response)
     indicator = rm.Indicator.objects.get(code="MH_DVK")
     assert indicator.unit_kinds == [rm.UnitKind.FRONT, rm.UnitKind.PARTY_COMMITTEE]
@@ -426,8 +436,7 @@ def test_indicator_kinds_are_ticked_as_checkboxes(staff_client):
 
 def test_an_indicator_with_no_kind_ticked_applies_to_every_kind(staff_client):
     url = admin_url(rm.Indicator, "add")
-    data = form_data(staff_client.get(url), code="CUOC", name="Số cuộc", measure="cuộc")
-    response = staff_client.post(url, data)
+    response = post_form(staff_client, url, code="CUOC", name="Số cuộc", measure="cuộc")
     assert response.status_code == 302, errors_of(response)
     assert rm.Indicator.objects.get(code="CUOC").unit_kinds == []
 
@@ -438,26 +447,23 @@ def test_an_indicator_with_no_kind_ticked_applies_to_every_kind(staff_client):
 def test_a_second_quarter_with_the_same_year_and_number_is_a_form_error(staff_client):
     f.QuarterFactory(year=2024, number=1)
     url = admin_url(rm.Quarter, "add")
-    data = form_data(staff_client.get(url), year="2024", number="1", due_date="2024-03-20")
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "already exists" in errors_of(response)
+    errors = refused_form(staff_client, url, year="2024", number="1", due_date="2024-03-20")
+    assert "already exists" in errors
     assert rm.Quarter.objects.count() == 1
 
 
 def test_a_quarter_numbered_5_is_a_form_error(staff_client):
     url = admin_url(rm.Quarter, "add")
-    data = form_data(staff_client.get(url), year="2024", number="5", due_date="2024-03-20")
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "less than or equal to 4" in errors_of(response)
+    errors = refused_form(staff_client, url, year="2024", number="5", due_date="2024-03-20")
+    assert "less than or equal to 4" in errors
 
 
 def test_a_directive_with_a_due_date_and_ongoing_is_a_form_error(staff_client):
     meeting = f.MeetingFactory()
     url = admin_url(dm.Directive, "add")
-    data = form_data(
-        staff_client.get(url),
+    response = post_form(
+        staff_client,
+        url,
         meeting=str(meeting.pk),
         number="1",
         title="Tiếp tục thực hiện",
@@ -465,7 +471,6 @@ def test_a_directive_with_a_due_date_and_ongoing_is_a_form_error(staff_client):
         due_date="2024-06-30",
         is_ongoing="on",
     )
-    response = staff_client.post(url, data)
     assert response.status_code == 200
     assert "An ongoing directive has no due date." in errors_of(response)
     assert escape("An ongoing directive has no due date.") in response.content.decode()
@@ -476,9 +481,9 @@ def test_a_directive_inline_in_a_meeting_with_a_due_date_and_ongoing_is_a_form_e
     staff_client,
 ):
     meeting = f.MeetingFactory()
-    url = admin_url(dm.Meeting, "change", meeting.pk)
-    data = form_data(
-        staff_client.get(url),
+    errors = refused_form(
+        staff_client,
+        admin_url(dm.Meeting, "change", meeting.pk),
         **{
             "directives-TOTAL_FORMS": "1",
             "directives-0-number": "1",
@@ -489,40 +494,34 @@ def test_a_directive_inline_in_a_meeting_with_a_due_date_and_ongoing_is_a_form_e
             "directives-0-confidentiality": "normal",
         },
     )
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "An ongoing directive has no due date." in errors_of(response)
+    assert "An ongoing directive has no due date." in errors
 
 
 def test_a_new_unit_ending_before_it_begins_is_a_form_error(staff_client):
     """Only a new unit's validity is typed; an existing one's changes by a reorganisation
     (tests/structure/test_reorganisation_admin.py)."""
-    url = admin_url(rm.Unit, "add")
-    data = form_data(
-        staff_client.get(url),
+    errors = refused_form(
+        staff_client,
+        admin_url(rm.Unit, "add"),
         code="moi",
         name="Đơn vị mới",
         kind="front",
         valid_from="2025-07-01",
         valid_to="2025-01-01",
     )
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "A unit cannot end before it begins." in errors_of(response)
+    assert "A unit cannot end before it begins." in errors
 
 
 def test_a_user_twice_in_the_same_unit_is_a_form_error(staff_client):
     membership = f.MembershipFactory()
-    url = admin_url(rm.Membership, "add")
-    data = form_data(
-        staff_client.get(url),
+    errors = refused_form(
+        staff_client,
+        admin_url(rm.Membership, "add"),
         user=str(membership.user.pk),
         unit=str(membership.unit.pk),
         role="head",
     )
-    response = staff_client.post(url, data)
-    assert response.status_code == 200
-    assert "already belongs to this unit" in errors_of(response)
+    assert "already belongs to this unit" in errors
 
 
 # ----------------------------------------------------------- bounded queries

@@ -1,18 +1,15 @@
 """Text stored before the fields cleaned it (Word's Shift+Enter, a NUL, a unit
 separator) never takes an export down: every writer cleans the text it writes."""
 
-import io
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
-from docx import Document
-from openpyxl import load_workbook
 
 from directives.models import Directive, Meeting
 from reports.models import ReportStatus, Unit, UnitReport
 from sampledata.demo import demo_load
 from tests.dirty import dirty, write_raw
+from tests.downloads import docx_of, xlsx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -33,16 +30,6 @@ def dirty_world():
     return report, meeting
 
 
-def _open_docx(response):
-    assert response.status_code == 200
-    return Document(io.BytesIO(response.content))
-
-
-def _open_xlsx(response):
-    assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
-
-
 def _docx_text(doc) -> str:
     texts = [p.text for p in doc.paragraphs]
     for table in doc.tables:
@@ -53,7 +40,7 @@ def _docx_text(doc) -> str:
 def test_the_consolidated_report_exports_despite_control_characters(client, dirty_world):
     report, _meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
-    doc = _open_docx(client.get(reverse("quarters:report_docx", args=[report.quarter.slug])))
+    doc = docx_of(client.get(reverse("quarters:report_docx", args=[report.quarter.slug])))
     text = _docx_text(doc)
     assert "dòng hai đúng hạn" in text
     assert "\x0b" not in text and "\x1f" not in text
@@ -62,7 +49,7 @@ def test_the_consolidated_report_exports_despite_control_characters(client, dirt
 def test_the_indicator_workbook_exports_despite_control_characters(client, dirty_world):
     report, _meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
-    book = _open_xlsx(client.get(reverse("quarters:indicators_xlsx", args=[report.quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[report.quarter.slug])))
     names = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
     assert "Ban\nDân vận" in names
 
@@ -70,7 +57,7 @@ def test_the_indicator_workbook_exports_despite_control_characters(client, dirty
 def test_the_directive_register_exports_despite_control_characters(client, dirty_world):
     _report, meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
-    book = _open_xlsx(client.get(reverse("quarters:directives_xlsx", args=[meeting.quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[meeting.quarter.slug])))
     titles = [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert "Chỉ\nđạo" in titles
 
@@ -79,7 +66,7 @@ def test_the_conclusion_notice_exports_despite_control_characters(client, dirty_
     _report, meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
     url = reverse("quarters:notice_docx", args=[meeting.quarter.slug, meeting.pk])
-    text = _docx_text(_open_docx(client.get(url)))
+    text = _docx_text(docx_of(client.get(url)))
     assert "Hạ" in text and "Long" in text
     assert "dòng hai đúng hạn" in text
 

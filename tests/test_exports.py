@@ -11,7 +11,6 @@ from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from openpyxl import load_workbook
 
 from common.documents.docx import (
     date_line,
@@ -34,6 +33,7 @@ from reports.models import (
     UnitLevel,
 )
 from tests import factories as f
+from tests.downloads import docx_of, xlsx_of
 from tests.test_quarters import build_province
 
 pytestmark = pytest.mark.django_db
@@ -47,12 +47,7 @@ def _docx(response) -> Document:
         "application/vnd.openxmlformats-officedocument.wordprocessingml"
     )
     assert "attachment" in response["Content-Disposition"]
-    return Document(io.BytesIO(response.content))
-
-
-def _xlsx(response):
-    assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
+    return docx_of(response)
 
 
 def _paragraphs(doc) -> list:
@@ -198,11 +193,11 @@ def test_a_quarter_without_reports_still_exports(client):
     client.force_login(f.reviewer())
     doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
     assert "0/1 đơn vị đã gửi báo cáo" in _text(doc)
-    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     row = next(book["Toàn tỉnh"].iter_rows(min_row=2, values_only=True))
     assert row[0] == "EMPTY"
     assert row[6] is None  # empty, not zero
-    _xlsx(client.get(reverse("quarters:directives_xlsx", args=[quarter.slug])))
+    xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[quarter.slug])))
 
 
 def test_a_unit_users_report_contains_only_their_unit(client, province):
@@ -348,7 +343,7 @@ def test_the_report_builds_without_the_view_from_a_summary():
 def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     quarter, units, _indicators = province
     client.force_login(f.reviewer())
-    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     assert book.sheetnames == ["Toàn tỉnh", "Theo loại đơn vị", "Theo đơn vị"]
     province_sheet, kind_sheet, unit_sheet = (book[name] for name in book.sheetnames)
     for sheet in (province_sheet, kind_sheet, unit_sheet):
@@ -391,7 +386,7 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
 def test_a_unit_users_workbook_contains_only_their_unit(client, province):
     quarter, units, _indicators = province
     client.force_login(f.member(units[1]))
-    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     names = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
     assert names == [units[1].name]
 
@@ -415,7 +410,7 @@ def test_the_by_unit_sheet_holds_each_units_own_values_as_in_the_database(client
     draft = f.UnitReportFactory(unit=draft_unit, quarter=quarter, status=ReportStatus.DRAFT)
     f.IndicatorValueFactory(report=draft, indicator=indicators[1], value=1000)
     client.force_login(f.reviewer())
-    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     sheet = book["Theo đơn vị"]
     headers = [cell.value for cell in sheet[1]]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
@@ -451,7 +446,7 @@ def test_a_unit_sheet_keeps_formula_like_names_as_text(client):
     report = f.UnitReportFactory(unit=unit, quarter=quarter, status=ReportStatus.SUBMITTED)
     f.IndicatorValueFactory(report=report, indicator=indicator, value=Decimal("1234.5"))
     client.force_login(f.reviewer())
-    book = _xlsx(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     sheet = book["Theo đơn vị"]
     name, kind, level, parent_name, value = (cell for cell in sheet[2])
     assert (name.value, name.data_type) == (unit.name, "s")
@@ -500,7 +495,7 @@ def meeting():
 
 def test_the_register_lists_directives_with_derived_statuses(client, meeting):
     client.force_login(f.reviewer())
-    book = _xlsx(client.get(reverse("quarters:directives_xlsx", args=[meeting["quarter"].slug])))
+    book = xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[meeting["quarter"].slug])))
     sheet = book.worksheets[0]
     assert sheet.freeze_panes == "C2"
     rows = list(sheet.iter_rows(min_row=2, values_only=True))
@@ -517,7 +512,7 @@ def test_the_register_lists_directives_with_derived_statuses(client, meeting):
 def test_a_confidential_directive_stays_out_of_other_units_exports(client, meeting):
     quarter = meeting["quarter"]
     client.force_login(f.member(meeting["front"]))
-    book = _xlsx(client.get(reverse("quarters:directives_xlsx", args=[quarter.slug])))
+    book = xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[quarter.slug])))
     titles = [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
     assert titles == ["Nắm chắc tình hình nhân dân"]
     url = reverse("quarters:notice_docx", args=[quarter.slug, meeting["meeting"].pk])

@@ -24,10 +24,8 @@ from django.db import connection
 from django.test import RequestFactory
 from django.urls import NoReverseMatch, reverse
 from django.utils.html import escape
-from docx import Document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from openpyxl import load_workbook
 
 from common.fields import CleanCharField, CleanTextField
 from common.text import clean_text
@@ -35,6 +33,7 @@ from danvan.backup import dump_database
 from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
 from reports.models import Membership, MembershipRole, ReportStatus, UnitReport
 from tests import factories as f
+from tests.downloads import docx_of, xlsx_of
 from tests.security.world import build_world
 
 pytestmark = pytest.mark.django_db
@@ -480,16 +479,6 @@ def test_every_admin_form_takes_hostile_text(client, world, model, data):
 # --- Through to the end: pages, exports, backup and restore -------------------------
 
 
-def _docx(response):
-    assert response.status_code == 200
-    return Document(io.BytesIO(response.content))
-
-
-def _xlsx(response):
-    assert response.status_code == 200
-    return load_workbook(io.BytesIO(response.content))
-
-
 @pytest.mark.slow
 def test_hostile_text_goes_through_to_the_end(client, world, tmp_path):
     for case in CASES + [admin_case(model) for model in admin_models()]:
@@ -504,12 +493,12 @@ def test_hostile_text_goes_through_to_the_end(client, world, tmp_path):
         check_response(client, world, case, response, offered, too_long)
 
     login(client, world, "reviewer")
-    _docx(client.get(reverse("quarters:report_docx", args=["2024-q1"])))
-    _docx(client.get(reverse("quarters:notice_docx", args=["2024-q1", world.meeting.pk])))
-    _xlsx(client.get(reverse("quarters:indicators_xlsx", args=["2024-q1"])))
-    _xlsx(client.get(reverse("quarters:directives_xlsx", args=["2024-q1"])))
+    docx_of(client.get(reverse("quarters:report_docx", args=["2024-q1"])))
+    docx_of(client.get(reverse("quarters:notice_docx", args=["2024-q1", world.meeting.pk])))
+    xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=["2024-q1"])))
+    xlsx_of(client.get(reverse("quarters:directives_xlsx", args=["2024-q1"])))
     login(client, world, "head_u")
-    _docx(client.get(reverse("quarters:report_docx", args=["2024-q2"])))
+    docx_of(client.get(reverse("quarters:report_docx", args=["2024-q2"])))
 
     cleaned: list[str] = []
     before = dump_database(cleaned=cleaned)

@@ -51,6 +51,19 @@ def members_of(archive: Path) -> dict[str, bytes]:
         return {m.name: tar.extractfile(m).read() for m in tar.getmembers() if m.isfile()}
 
 
+def with_counts(archive: Path, counts) -> dict[str, bytes]:
+    """The members of ``archive``, its manifest's row counts replaced by ``counts(rows)``."""
+    members = members_of(archive)
+    manifest = json.loads(members["manifest.json"])
+    manifest["rows"] = counts(manifest["rows"])
+    members["manifest.json"] = json.dumps(manifest).encode()
+    return members
+
+
+def one_more(model: str):
+    return lambda rows: {**rows, model: rows[model] + 1}
+
+
 def write_archive(path: Path, members: dict[str, bytes]) -> Path:
     with tarfile.open(path, "w:gz") as tar:
         for name, data in members.items():
@@ -107,10 +120,7 @@ def test_an_archive_with_an_impossible_value_changes_nothing(good_archive, site,
 
 
 def test_an_archive_whose_manifest_counts_disagree_changes_nothing(good_archive, site, tmp_path):
-    members = members_of(good_archive)
-    manifest = json.loads(members["manifest.json"])
-    manifest["rows"]["reports.Unit"] += 1
-    members["manifest.json"] = json.dumps(manifest).encode()
+    members = with_counts(good_archive, one_more("reports.Unit"))
     archive = write_archive(tmp_path / "counts.tar.gz", members)
     # The site's unit and its test province (factories.root_unit).
     restore_is_refused(archive, site, r"reports\.Unit: 2 instead of 3")
@@ -118,10 +128,7 @@ def test_an_archive_whose_manifest_counts_disagree_changes_nothing(good_archive,
 
 def test_a_disagreement_found_only_after_loading_is_rolled_back(good_archive, site, tmp_path):
     """Many-to-many rows are counted after the load: the erase and load are undone."""
-    members = members_of(good_archive)
-    manifest = json.loads(members["manifest.json"])
-    manifest["rows"]["auth.User_groups"] += 1
-    members["manifest.json"] = json.dumps(manifest).encode()
+    members = with_counts(good_archive, one_more("auth.User_groups"))
     archive = write_archive(tmp_path / "m2m.tar.gz", members)
     restore_is_refused(archive, site, "rolled back")
 
@@ -152,10 +159,7 @@ def test_an_archive_of_nothing_does_not_empty_the_database(site, tmp_path):
 
 
 def test_an_archive_of_an_empty_site_does_not_empty_this_one(good_archive, site, tmp_path):
-    members = members_of(good_archive)
-    manifest = json.loads(members["manifest.json"])
-    manifest["rows"] = dict.fromkeys(manifest["rows"], 0)
-    members["manifest.json"] = json.dumps(manifest).encode()
+    members = with_counts(good_archive, lambda rows: dict.fromkeys(rows, 0))
     members["db.xml"] = b'<?xml version="1.0" encoding="utf-8"?><django-objects version="1.0"/>'
     archive = write_archive(tmp_path / "empty-site.tar.gz", members)
     restore_is_refused(archive, site, "would leave this database empty")

@@ -25,13 +25,10 @@ from tests import factories as f
 
 pytestmark = pytest.mark.django_db
 
-DUE = datetime.date(2024, 7, 10)
-
 
 @pytest.fixture
 def quarter():
-    f.QuarterFactory(year=2024, number=1, closed=True)
-    return f.QuarterFactory(year=2024, number=2, due_date=DUE)
+    return f.open_quarter(due_date=datetime.date(2024, 7, 10))
 
 
 @pytest.fixture
@@ -65,7 +62,7 @@ def test_a_unit_that_ended_mid_quarter_is_expected_nowhere(client, quarter, unit
     call_command(
         "send_reminders",
         "--today",
-        (DUE + datetime.timedelta(days=3)).isoformat(),
+        (quarter.due_date + datetime.timedelta(days=3)).isoformat(),
         stdout=StringIO(),
     )
 

@@ -49,6 +49,12 @@ def lateness(assignment):
 
 
 @register.simple_tag
+def assignment_status(assignment):
+    """An assignment's status badge, with how late it is under it (``lateness``)."""
+    return format_html("{} {}", status_badge(assignment.status), lateness(assignment))
+
+
+@register.simple_tag
 def list_url(view_name: str, base: dict | None = None, **params) -> str:
     """The URL of a filtered list: the page's own scope (``base``) plus ``params``.
 

@@ -20,7 +20,7 @@ import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any, TypedDict
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.core.paginator import Page, Paginator
 from django.db.models import (
@@ -52,7 +52,10 @@ from reports.models import (
 from reports.permissions import Scope, submitted_once_q
 
 if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
     from django_stubs_ext import WithAnnotations
+
+R = TypeVar("R", bound="DataclassInstance")
 
 UNIT_LIST_LIMIT = 100  # a province lists every unit; a national scope, the exceptions
 
@@ -210,6 +213,13 @@ def counts_of_row(row: Mapping[str, Any], *, past_due: bool) -> Counts:
     )
 
 
+def from_row(cls: type[R], row: Mapping[str, Any], **more: Any) -> R:
+    """A ``cls`` (a dataclass) from the values of a ``values()`` row named as its
+    fields, and ``more``; the row's other values are left out."""
+    names = {f.name for f in fields(cls)}
+    return cls(**{name: value for name, value in row.items() if name in names}, **more)
+
+
 def completeness_counts(
     *, quarter: Quarter, scope: Scope, today: datetime.date | None = None, kind: str = ""
 ) -> Counts:
@@ -264,27 +274,21 @@ def quarter_completeness(
     not_on_time = Q(is_filed=False) | filed_late(quarter)
     listed = units.filter(not_on_time) if exceptions_only else units
     rows = listed.values(
-        "id",
         "code",
         "name",
         "kind",
         "report_id",
-        "report_status",
         "is_filed",
         "filed_at",
         "submitted_once",
+        unit_id=F("id"),
+        status=F("report_status"),
     ).order_by("display_order", "name", "id")
     units_page = Paginator(rows, limit).get_page(page) if exceptions_only else None
     standings = [
-        UnitStanding(
-            unit_id=row["id"],
-            code=row["code"],
-            name=row["name"],
-            kind=row["kind"],
-            report_id=row["report_id"],
-            status=row["report_status"],
-            filed_at=row["filed_at"],
-            submitted_once=row["submitted_once"],
+        from_row(
+            UnitStanding,
+            row,
             timeliness=rules.report_timeliness(
                 due_date=quarter.due_date,
                 submitted_at=row["filed_at"],

@@ -8,8 +8,10 @@ quarters). Only filed reports count (``completeness.counted_reports``).
 """
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -32,7 +34,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.types import StrOrPromise
-from reports.aggregation.completeness import counted_reports
+from reports.aggregation.completeness import counted_reports, from_row
 from reports.aggregation.lineage import NO_LINEAGE, Lineage, lineage_of
 from reports.aggregation.quarters import quarter_keys_back, quarter_label
 from reports.models import (
@@ -376,12 +378,12 @@ def unit_figures(
     rows = (
         values.values(
             "indicator_id",
-            "report__unit_id",
-            "report__unit__name",
-            "report__unit__kind",
-            "report__unit__display_order",
             "indicator__accumulation",
             "indicator__aggregation",
+            unit_id=F("report__unit_id"),
+            unit_name=F("report__unit__name"),
+            kind=F("report__unit__kind"),
+            display_order=F("report__unit__display_order"),
         )
         .annotate(
             current=Sum("value", filter=current_q),
@@ -389,31 +391,20 @@ def unit_figures(
             ytd_total=Sum("value", filter=ytd_q),
             ytd_count=Count("id", filter=ytd_q),
         )
-        .order_by("report__unit__display_order", "report__unit__name", "indicator_id")
+        .order_by("display_order", "unit_name", "indicator_id")
     )
-    result = []
-    for row in rows:
-        if row["indicator__accumulation"] == Accumulation.STOCK:
-            ytd = row["current"]
-        elif not row["ytd_count"]:
-            ytd = None
-        elif row["indicator__aggregation"] == Aggregation.MEAN:
-            ytd = _round(row["ytd_total"] / row["ytd_count"])
-        else:
-            ytd = row["ytd_total"]
-        result.append(
-            UnitFigure(
-                indicator_id=row["indicator_id"],
-                unit_id=row["report__unit_id"],
-                unit_name=row["report__unit__name"],
-                kind=row["report__unit__kind"],
-                display_order=row["report__unit__display_order"],
-                current=row["current"],
-                previous=row["previous"],
-                ytd=ytd,
-            )
-        )
-    return result
+    return [from_row(UnitFigure, row, ytd=_unit_ytd(row)) for row in rows]
+
+
+def _unit_ytd(row: Mapping[str, Any]) -> Decimal | None:
+    """A unit's year-to-date from its ``unit_figures`` row."""
+    if row["indicator__accumulation"] == Accumulation.STOCK:
+        return row["current"]
+    if not row["ytd_count"]:
+        return None
+    if row["indicator__aggregation"] == Aggregation.MEAN:
+        return _round(row["ytd_total"] / row["ytd_count"])
+    return row["ytd_total"]
 
 
 def unit_figures_page(

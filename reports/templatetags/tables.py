@@ -23,3 +23,31 @@ def column_heads(*labels: str, numbers_from: int = 0) -> SafeString:
             for position, label in enumerate(labels, 1)
         ),
     )
+
+
+@register.simple_block_tag
+def list_table(
+    content: str,
+    *labels: str,
+    classes: str = "table-sm align-middle",
+    head_class: str = "",
+    caption: str = "",
+    numbers_from: int = 0,
+) -> SafeString:
+    """A list's table, scrolling sideways on a narrow screen: ``labels`` are its column
+    headings (as ``column_heads``), the tag's content its rows."""
+    return format_html(
+        '<div class="table-responsive"><table class="table {}">{}<thead{}><tr>{}</tr></thead>'
+        "<tbody>{}</tbody></table></div>",
+        classes,
+        format_html("<caption>{}</caption>", caption) if caption else "",
+        format_html(' class="{}"', head_class) if head_class else "",
+        column_heads(*labels, numbers_from=numbers_from),
+        content,
+    )
+
+
+@register.simple_block_tag
+def empty_row(content: str, columns: int) -> SafeString:
+    """The one row of a table with nothing to list, saying so across its ``columns``."""
+    return format_html('<tr><td colspan="{}" class="text-muted">{}</td></tr>', columns, content)

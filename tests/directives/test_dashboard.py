@@ -17,7 +17,7 @@ from directives.models import Assignment, AssignmentRole, Confidentiality, Direc
 from directives.rules import DirectiveStatus as S
 from reports.models import ReportStatus
 from tests import factories as f
-from tests.directives.world import TODAY, build_world, freeze_today
+from tests.directives.world import TODAY, build_world, freeze_today, review_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -224,9 +224,7 @@ def test_the_dashboard_numbers_change_when_a_done_is_confirmed(client, world):
             "description": "Hoàn thành.",
         },
     )
-    client.force_login(world.reviewer)
-    update = world.a_normal.updates.get()
-    client.post(reverse("directives:update_review", args=[update.pk]), {"decision": "yes"})
+    review_claim(client, world.reviewer, world.a_normal.updates.get(), decision="yes")
     client.force_login(world.leader)
     after = client.get(reverse("directives:dashboard")).context["summary"]["directives"]
     assert after["done"] == before["done"] + 1

@@ -1,7 +1,11 @@
 """Who may do what with meetings, directives and progress, per role."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
+
+from tests import factories as f
+from tests.directives.world import done_claim, review_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -117,17 +121,8 @@ def test_a_reviewer_records_meetings_and_directives(client, world):
 
 @pytest.mark.parametrize("who", ["leader", "admin", "reporter_a"])
 def test_confirming_a_done_is_refused_to_everyone_but_reviewers(client, world, who):
-    from tests import factories as f
-
-    update = f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-    )
-    client.force_login(getattr(world, who))
-    response = client.post(
-        reverse("directives:update_review", args=[update.pk]), {"decision": "yes"}
-    )
+    update = done_claim(world)
+    response = review_claim(client, getattr(world, who), update, decision="yes")
     assert response.status_code == 403
     world.a_normal.refresh_from_db()
     assert world.a_normal.completed_on is None
@@ -141,15 +136,21 @@ def test_the_briefing_pack_is_for_the_commission_and_leadership(client, world, w
     assert client.get(url).status_code == 200
 
 
-def test_evidence_is_served_only_to_those_who_see_the_directive(client, world, settings, tmp_path):
-    from django.core.files.base import ContentFile
-
-    from tests import factories as f
-
+@pytest.fixture
+def evidence_of(world, settings, tmp_path):
+    """The download address of the evidence file of a progress update on an assignment."""
     settings.MEDIA_ROOT = tmp_path
-    update = f.ProgressUpdateFactory(assignment=world.a_secret, quarter=world.q2)
-    update.evidence.save("x.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    url = reverse("directives:evidence", args=[update.pk])
+
+    def stored(assignment) -> str:
+        update = f.ProgressUpdateFactory(assignment=assignment, quarter=world.q2)
+        update.evidence.save("x.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
+        return reverse("directives:evidence", args=[update.pk])
+
+    return stored
+
+
+def test_evidence_is_served_only_to_those_who_see_the_directive(client, world, evidence_of):
+    url = evidence_of(world.a_secret)
     assert get(client, world.reporter_b, url).status_code == 404
     response = get(client, world.reporter_a, url)
     assert response.status_code == 200
@@ -158,15 +159,8 @@ def test_evidence_is_served_only_to_those_who_see_the_directive(client, world, s
     assert b"".join(response.streaming_content) == b"%PDF-1.4 test"
 
 
-def test_evidence_is_not_served_to_units_outside_the_directive(client, world, settings, tmp_path):
-    from django.core.files.base import ContentFile
-
-    from tests import factories as f
-
-    settings.MEDIA_ROOT = tmp_path
-    update = f.ProgressUpdateFactory(assignment=world.b_ongoing, quarter=world.q2)
-    update.evidence.save("x.pdf", ContentFile(b"%PDF-1.4 test"), save=True)
-    url = reverse("directives:evidence", args=[update.pk])
+def test_evidence_is_not_served_to_units_outside_the_directive(client, world, evidence_of):
+    url = evidence_of(world.b_ongoing)
     assert get(client, world.reporter_c, url).status_code == 404
     page = client.get(reverse("directives:detail", args=[world.ongoing.pk])).content.decode()
     assert url not in page

@@ -42,12 +42,19 @@ def someone_else_saves(world, directive):
     )
 
 
-def test_a_stale_directive_edit_is_refused_with_the_typed_text_kept(client, world):
+@pytest.fixture
+def stale_form(client, world):
+    """The reviewer's form of the normal directive, opened before someone else saved the
+    directive: (its address, the version it carries)."""
     client.force_login(world.reviewer)
     url = reverse("directives:edit", args=[world.normal.pk])
     opened = version_in(client.get(url).content.decode())
     someone_else_saves(world, Directive.objects.get(pk=world.normal.pk))
+    return url, opened
 
+
+def test_a_stale_directive_edit_is_refused_with_the_typed_text_kept(client, world, stale_form):
+    url, opened = stale_form
     response = client.post(url, directive_data(world, opened))
 
     assert response.status_code == 409
@@ -59,11 +66,8 @@ def test_a_stale_directive_edit_is_refused_with_the_typed_text_kept(client, worl
     assert Directive.objects.get(pk=world.normal.pk).text == "Bản của người khác."
 
 
-def test_after_a_conflict_saving_again_replaces_the_version_on_record(client, world):
-    client.force_login(world.reviewer)
-    url = reverse("directives:edit", args=[world.normal.pk])
-    opened = version_in(client.get(url).content.decode())
-    someone_else_saves(world, Directive.objects.get(pk=world.normal.pk))
+def test_after_a_conflict_saving_again_replaces_the_version_on_record(client, world, stale_form):
+    url, opened = stale_form
     refused = client.post(url, directive_data(world, opened))
     now = version_in(refused.content.decode())
     assert now != opened

@@ -28,10 +28,12 @@ from directives.selectors import directive_assignments
 from tests import factories as f
 from tests.directives.world import (
     admin_form_data,
+    ask_for_more_time,
     build_world,
     freeze_today,
     inline_row,
     new_directive_data,
+    review_claim,
 )
 
 pytestmark = pytest.mark.django_db
@@ -251,15 +253,21 @@ def test_a_done_claim_needs_the_day_the_work_was_finished(client, world):
     assert world.a_normal.updates.get().finished_on == datetime.date(2024, 5, 10)
 
 
-def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_time(
-    client, world, monkeypatch
-):
+@pytest.fixture
+def claimed_before_the_deadline(world, monkeypatch):
+    """A's claim that the work was done on 15/09/2024, its deadline being 30/09/2024,
+    seen by the reviewer on 10/10/2024."""
     world.a_normal.due_date = datetime.date(2024, 9, 30)
     world.a_normal.save()
     update = claim(world, finished_on=datetime.date(2024, 9, 15))
     freeze_today(monkeypatch, datetime.date(2024, 10, 10))
-    client.force_login(world.reviewer)
-    client.post(reverse("directives:update_review", args=[update.pk]), {"decision": "yes"})
+    return update
+
+
+def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_time(
+    client, world, claimed_before_the_deadline
+):
+    review_claim(client, world.reviewer, claimed_before_the_deadline, decision="yes")
     world.a_normal.refresh_from_db()
     assert world.a_normal.completed_on == datetime.date(2024, 9, 15)
     statuses = {a.pk: a.status for a in directive_assignments(world.normal, quarter=world.q2)}
@@ -267,12 +275,9 @@ def test_work_finished_before_the_deadline_and_confirmed_after_it_is_done_on_tim
 
 
 def test_the_reviewer_corrects_the_finished_day_and_the_page_shows_the_days_late(
-    client, world, monkeypatch
+    client, world, claimed_before_the_deadline
 ):
-    world.a_normal.due_date = datetime.date(2024, 9, 30)
-    world.a_normal.save()
-    update = claim(world, finished_on=datetime.date(2024, 9, 15))
-    freeze_today(monkeypatch, datetime.date(2024, 10, 10))
+    update = claimed_before_the_deadline
     client.force_login(world.reviewer)
     page = client.get(reverse("directives:detail", args=[world.normal.pk]))
     assert 'name="finished_on"' in page.text and 'value="2024-09-15"' in page.text
@@ -289,10 +294,8 @@ def test_the_reviewer_corrects_the_finished_day_and_the_page_shows_the_days_late
 
 def test_a_reviewer_cannot_date_the_work_in_the_future(client, world):
     update = claim(world)
-    client.force_login(world.reviewer)
-    response = client.post(
-        reverse("directives:update_review", args=[update.pk]),
-        {"decision": "yes", "finished_on": "2024-06-01"},
+    response = review_claim(
+        client, world.reviewer, update, decision="yes", finished_on="2024-06-01"
     )
     assert gettext("The day the work was finished cannot be in the future.") in said(response)
     update.refresh_from_db()
@@ -317,11 +320,7 @@ def test_pages_show_the_days_an_open_assignment_is_overdue(client, world):
 
 def test_a_deadline_request_for_a_day_already_past_is_refused(client, world):
     # Due 30/04/2024, today 20/05/2024: 10/05 is after the deadline but already past.
-    client.force_login(world.reporter_a)
-    response = client.post(
-        reverse("directives:deadline_new", args=[world.a_secret.pk]),
-        {"new_date": "2024-05-10", "reason": "Chờ kinh phí."},
-    )
+    response = ask_for_more_time(client, world.reporter_a, world.a_secret, "2024-05-10")
     assert response.status_code == 200
     assert response.context["form"].errors["new_date"] == [
         gettext("The requested deadline (%(date)s) has already passed: choose a later day.")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from directives.models import Assignment, Directive, Meeting, Recommendation
 from reports.models import ReportStatus
 from tests import factories as f
-from tests.directives.world import new_directive_data
+from tests.directives.world import new_directive_data, new_meeting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -27,15 +27,7 @@ def test_a_reviewer_records_a_meeting_with_its_attending_units(client, world):
     client.force_login(world.reviewer)
     response = client.post(
         reverse("meetings:new"),
-        {
-            "unit": f.root_unit().pk,
-            "quarter": world.q2.pk,
-            "held_at": "2024-06-14T14:00",
-            "title": "Giao ban quý II/2024",
-            "chair_name": "Nguyễn Xuân Ký",
-            "basis": "Quyết định số 461-QĐ/TU ngày 14/12/2021",
-            "attending_units": [world.unit_a.pk, world.unit_b.pk],
-        },
+        new_meeting_data(world, basis="Quyết định số 461-QĐ/TU ngày 14/12/2021"),
     )
     meeting = Meeting.objects.get(title="Giao ban quý II/2024")
     assert response.status_code == 302

@@ -13,7 +13,7 @@ from directives.models import DeadlineChange, ProgressUpdate, ReviewStatus
 from directives.rules import DirectiveStatus
 from directives.selectors import assignments_awaiting_update, directive_assignments
 from tests import factories as f
-from tests.directives.world import TODAY
+from tests.directives.world import TODAY, ask_for_more_time, done_claim, review_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -152,11 +152,7 @@ def test_a_reviewer_confirms_a_done_and_the_assignment_counts_as_done(client, wo
 
 
 def test_rejecting_a_done_needs_a_comment_and_leaves_the_assignment_open(client, world):
-    update = f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-    )
+    update = done_claim(world)
     client.force_login(world.reviewer)
     url = reverse("directives:update_review", args=[update.pk])
     client.post(url, {"decision": "no", "comment": ""})
@@ -171,9 +167,7 @@ def test_rejecting_a_done_needs_a_comment_and_leaves_the_assignment_open(client,
 
 
 def test_a_deadline_change_is_requested_then_approved_keeping_the_original(client, world):
-    client.force_login(world.head_a)
-    url = reverse("directives:deadline_new", args=[world.a_normal.pk])
-    response = client.post(url, {"new_date": "2024-09-30", "reason": "Chờ kinh phí."})
+    response = ask_for_more_time(client, world.head_a, world.a_normal, "2024-09-30")
     assert response.status_code == 302
     change = DeadlineChange.objects.get()
     assert change.old_date == datetime.date(2024, 6, 30)
@@ -218,22 +212,13 @@ def test_a_bad_deadline_request_is_refused_next_to_the_field(client, world, data
 
 
 def test_another_unit_cannot_ask_to_move_a_deadline(client, world):
-    client.force_login(world.reporter_c)
-    response = client.post(
-        reverse("directives:deadline_new", args=[world.a_normal.pk]),
-        {"new_date": "2024-09-30", "reason": "Lý do"},
-    )
+    response = ask_for_more_time(client, world.reporter_c, world.a_normal, "2024-09-30")
     assert response.status_code == 403
     assert not DeadlineChange.objects.exists()
 
 
 def test_the_directive_page_shows_the_timeline_with_review_buttons(client, world):
-    f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-        description="Đã tổ chức 12 buổi.",
-    )
+    done_claim(world, description="Đã tổ chức 12 buổi.")
     f.DeadlineChangeFactory(assignment=world.b_normal, reason="Chờ hướng dẫn.")
     client.force_login(world.reviewer)
     page = client.get(reverse("directives:detail", args=[world.normal.pk])).content.decode()
@@ -243,15 +228,9 @@ def test_the_directive_page_shows_the_timeline_with_review_buttons(client, world
 
 
 def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
-    update = f.ProgressUpdateFactory(
-        assignment=world.a_normal,
-        quarter=world.q2,
-        done_claim=True,
-    )
-    client.force_login(world.reviewer)
-    response = client.post(
-        reverse("directives:update_review", args=[update.pk]),
-        {"decision": "yes", "next": "https://evil.example/"},
+    update = done_claim(world)
+    response = review_claim(
+        client, world.reviewer, update, decision="yes", next="https://evil.example/"
     )
     assert response["Location"] == reverse("directives:review")
 
@@ -259,11 +238,7 @@ def test_the_review_never_sends_the_reviewer_to_another_site(client, world):
 def test_the_review_queue_comes_a_page_at_a_time(client, world, monkeypatch):
     monkeypatch.setattr("directives.views.PAGE_SIZE", 2)
     claims = [
-        f.ProgressUpdateFactory(
-            assignment=assignment,
-            quarter=world.q2,
-            done_claim=True,
-        )
+        done_claim(world, assignment)
         for assignment in (world.a_normal, world.b_normal, world.b_ongoing)
     ]
     client.force_login(world.reviewer)

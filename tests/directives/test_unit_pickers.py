@@ -10,6 +10,7 @@ from django.utils import translation
 
 from directives.models import Directive, Meeting, Recommendation
 from tests import factories as f
+from tests.directives.world import new_meeting_data
 
 pytestmark = pytest.mark.django_db
 
@@ -148,15 +149,7 @@ def test_the_meeting_form_lists_only_the_attending_units(client, world):
 def test_a_meeting_with_an_unknown_attending_unit_is_refused(client, world):
     client.force_login(world.reviewer)
     response = client.post(
-        reverse("meetings:new"),
-        {
-            "unit": world.meeting.unit_id,
-            "quarter": world.q2.pk,
-            "held_at": "2024-06-14T14:00",
-            "title": "Giao ban quý II/2024",
-            "chair_name": "Nguyễn Xuân Ký",
-            "attending_units": [world.unit_a.pk, 999999],
-        },
+        reverse("meetings:new"), new_meeting_data(world, attending_units=[world.unit_a.pk, 999999])
     )
     assert response.status_code == 200
     assert "attending_units" in response.context["form"].errors

@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import lxml.html
 from django.contrib.auth.models import User
+from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import AssignmentRole, Confidentiality
@@ -83,6 +84,43 @@ def new_directive_data(world: SimpleNamespace, **fields) -> dict:
         "due_date": "2024-12-31",
         "confidentiality": "normal",
         "lead_units": [world.unit_a.pk],
+        **fields,
+    }
+
+
+def done_claim(world: SimpleNamespace, assignment=None, **fields):
+    """A claim this quarter that the work of ``assignment`` (unit A's on the normal
+    directive) is done, awaiting the reviewer's confirmation."""
+    return f.ProgressUpdateFactory(
+        assignment=assignment or world.a_normal, quarter=world.q2, done_claim=True, **fields
+    )
+
+
+def ask_for_more_time(client, user, assignment, new_date: str, reason: str = "Chờ kinh phí."):
+    """``user`` asks on its form to move the deadline of ``assignment`` to ``new_date``."""
+    client.force_login(user)
+    return client.post(
+        reverse("directives:deadline_new", args=[assignment.pk]),
+        {"new_date": new_date, "reason": reason},
+    )
+
+
+def review_claim(client, user, update, **decision):
+    """``user`` posts ``decision`` (its fields) on the review form of ``update``."""
+    client.force_login(user)
+    return client.post(reverse("directives:update_review", args=[update.pk]), decision)
+
+
+def new_meeting_data(world: SimpleNamespace, **fields) -> dict:
+    """What the meeting form posts for the province's meeting of Q2/2024, attended by
+    units A and B."""
+    return {
+        "unit": f.root_unit().pk,
+        "quarter": world.q2.pk,
+        "held_at": "2024-06-14T14:00",
+        "title": "Giao ban quý II/2024",
+        "chair_name": "Nguyễn Xuân Ký",
+        "attending_units": [world.unit_a.pk, world.unit_b.pk],
         **fields,
     }
 

@@ -67,6 +67,16 @@ def meeting_page(page, live_url: str) -> None:
     expect(page.get_by_role("heading", level=1)).to_contain_text(MEETING)
 
 
+def type_a_recommendation(page, live_url: str, text: str) -> None:
+    """Type ``text`` into the meeting's new recommendation, until the browser keeps it."""
+    meeting_page(page, live_url)
+    page.get_by_role("link", name=t("Add a recommendation")).click()
+    # Typed after site.js has started: a click only waits for the next page to begin.
+    page.wait_for_load_state()
+    page.locator("[name=text]").fill(text)
+    wait_until_kept(page, text)
+
+
 def test_progress_typed_before_the_session_expired_is_offered_back_after_signing_in(
     open_as, live_url
 ):
@@ -171,12 +181,7 @@ def test_a_form_refused_by_the_csrf_check_says_the_text_is_safe_and_gives_it_bac
 
 def test_discarding_the_offer_forgets_the_text(open_as, live_url):
     reviewer = open_as("reviewer")
-    meeting_page(reviewer, live_url)
-    reviewer.get_by_role("link", name=t("Add a recommendation")).click()
-    # Typed after site.js has started: a click only waits for the next page to begin.
-    reviewer.wait_for_load_state()
-    reviewer.locator("[name=text]").fill("Kiến nghị sẽ bỏ đi.")
-    wait_until_kept(reviewer, "Kiến nghị sẽ bỏ đi.")
+    type_a_recommendation(reviewer, live_url, "Kiến nghị sẽ bỏ đi.")
     reviewer.reload()
     notice(reviewer).get_by_role("button", name=t("Discard")).click()
     reviewer.wait_for_load_state()
@@ -188,12 +193,7 @@ def test_discarding_the_offer_forgets_the_text(open_as, live_url):
 
 def test_signing_out_forgets_every_kept_text(open_as, live_url):
     reviewer = open_as("reviewer")
-    meeting_page(reviewer, live_url)
-    reviewer.get_by_role("link", name=t("Add a recommendation")).click()
-    # Typed after site.js has started: a click only waits for the next page to begin.
-    reviewer.wait_for_load_state()
-    reviewer.locator("[name=text]").fill("Kiến nghị chưa lưu.")
-    wait_until_kept(reviewer, "Kiến nghị chưa lưu.")
+    type_a_recommendation(reviewer, live_url, "Kiến nghị chưa lưu.")
 
     reviewer.locator("form[data-sign-out] button").click()
     reviewer.wait_for_load_state()

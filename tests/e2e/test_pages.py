@@ -197,6 +197,15 @@ def test_the_skip_link_is_the_first_stop_and_leads_into_the_content(pages_by_use
     assert page.evaluate("document.activeElement.closest('main') !== null")
 
 
+def tab_to(page, target, *, at_most: int) -> None:
+    """Press Tab until ``target`` has the focus, ``at_most`` times; it must get it."""
+    for _ in range(at_most):
+        page.keyboard.press("Tab")
+        if target.evaluate("element => element === document.activeElement"):
+            break
+    expect(target).to_be_focused()
+
+
 def test_a_report_is_drafted_and_saved_from_the_keyboard_alone(page, live_url):
     page.goto(f"{live_url}/accounts/login/")
     username = page.get_by_label(t("username"))
@@ -214,11 +223,7 @@ def test_a_report_is_drafted_and_saved_from_the_keyboard_alone(page, live_url):
     page.get_by_label(t("people's situation")).focus()
     page.keyboard.type("Đoàn viên thanh niên tích cực tham gia các phong trào.")
     save = page.get_by_role("button", name=t("Save draft"))
-    for _ in range(300):
-        page.keyboard.press("Tab")
-        if save.evaluate("button => button === document.activeElement"):
-            break
-    expect(save).to_be_focused()
+    tab_to(page, save, at_most=300)
     page.keyboard.press("Enter")
     expect(page.get_by_role("alert")).to_contain_text(re.compile(r"\d\d:\d\d"))
     expect(page.get_by_label(t("people's situation"))).to_have_value(
@@ -303,19 +308,11 @@ def test_arrowing_through_a_filter_does_not_reload_until_enter(pages_by_user, li
 def test_the_tablet_menu_opens_from_the_keyboard(open_as, live_url):
     page = open_as("leader", viewport=TABLET)
     toggler = page.get_by_role("button", name=t("Toggle navigation"))
-    for _ in range(8):
-        page.keyboard.press("Tab")
-        if toggler.evaluate("button => button === document.activeElement"):
-            break
-    expect(toggler).to_be_focused()
+    tab_to(page, toggler, at_most=8)
     page.keyboard.press("Enter")
     expect(toggler).to_have_attribute("aria-expanded", "true")
     follow_up = page.get_by_role("link", name=t("Follow-up"), exact=True)
-    for _ in range(10):
-        page.keyboard.press("Tab")
-        if follow_up.evaluate("link => link === document.activeElement"):
-            break
-    expect(follow_up).to_be_focused()
+    tab_to(page, follow_up, at_most=10)
     expect(follow_up).to_be_visible()
     page.keyboard.press("Enter")
     expect(page).to_have_url(f"{live_url}/directives/dashboard/")

@@ -160,27 +160,25 @@ def report_due(due_date: datetime.date, **kwargs) -> UnitReport:
     return UnitReportFactory(quarter=quarter, **kwargs)
 
 
-def test_a_report_first_submitted_on_the_due_date_in_hanoi_is_on_time():
+@pytest.mark.parametrize(
+    ("first_submitted_at", "timeliness"),
+    [
+        (datetime.datetime(2024, 3, 10, 23, 59, tzinfo=HANOI), Timeliness.ON_TIME),
+        # 17:00 on the due date in UTC, as the database keeps it
+        (datetime.datetime(2024, 3, 11, 0, 0, tzinfo=HANOI), Timeliness.LATE),
+    ],
+    ids=["the-due-date's-last-minute", "midnight-after-it"],
+)
+def test_a_report_is_late_from_midnight_after_the_due_date_in_hanoi(first_submitted_at, timeliness):
     report = report_due(
         datetime.date(2024, 3, 10),
         status=ReportStatus.SUBMITTED,
-        first_submitted_at=datetime.datetime(2024, 3, 10, 23, 59, tzinfo=HANOI),
-    )
-    report.refresh_from_db()
-    assert report.timeliness == Timeliness.ON_TIME
-    assert report.is_late is False
-
-
-def test_a_report_first_submitted_at_midnight_after_the_due_date_is_late():
-    report = report_due(
-        datetime.date(2024, 3, 10),
-        status=ReportStatus.SUBMITTED,
-        first_submitted_at=datetime.datetime(2024, 3, 11, 0, 0, tzinfo=HANOI),
+        first_submitted_at=first_submitted_at,
     )
     report.refresh_from_db()  # read back from the database in UTC
-    assert report.first_submitted_at == datetime.datetime(2024, 3, 10, 17, 0, tzinfo=datetime.UTC)
-    assert report.timeliness == Timeliness.LATE
-    assert report.is_late is True
+    assert report.first_submitted_at == first_submitted_at
+    assert report.timeliness == timeliness
+    assert report.is_late is (timeliness == Timeliness.LATE)
 
 
 def test_lateness_goes_by_the_first_submission_not_a_resubmission():

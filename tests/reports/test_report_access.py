@@ -51,6 +51,12 @@ def login(client, world, who):
         client.force_login(world["users"][who])
 
 
+def page_as(client, world, who):
+    """The report page, as ``who`` asks for it."""
+    login(client, world, who)
+    return client.get(page_url(world))
+
+
 # --- Reading the report page ---------------------------------------------------------------
 
 DRAFT_VIEW = {
@@ -72,8 +78,7 @@ def test_a_draft_or_returned_report_is_seen_by_its_unit_and_admin_only(
     if status == ReportStatus.RETURNED and who in ("reviewer", "leader"):
         code = 200  # what was submitted (tests/reports/test_submitted_versions.py)
     make_report(world, status)
-    login(client, world, who)
-    response = client.get(page_url(world))
+    response = page_as(client, world, who)
     assert response.status_code == code
     if code == 200:
         assert "Kết quả tốt." in response.content.decode()
@@ -96,8 +101,7 @@ def test_a_filed_report_is_seen_by_all_who_see_all_units_and_never_by_another_un
     client, world, who, code, status
 ):
     make_report(world, status)
-    login(client, world, who)
-    response = client.get(page_url(world))
+    response = page_as(client, world, who)
     assert response.status_code == code
     if code == 200:
         body = response.content.decode()
@@ -136,8 +140,7 @@ def test_only_the_reviewer_sees_the_review_buttons(client, world):
 def test_a_report_not_started_shows_the_form_to_its_unit_and_a_get_creates_nothing(
     client, world, who, code, form
 ):
-    login(client, world, who)
-    response = client.get(page_url(world))
+    response = page_as(client, world, who)
     assert response.status_code == code
     assert ('name="people_situation"' in response.content.decode()) is form
     assert not UnitReport.objects.exists()

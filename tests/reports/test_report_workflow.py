@@ -51,15 +51,16 @@ def full_sections(**overrides):
     return data
 
 
+def save_text(report, user, **sections):
+    """``sections`` saved as the report form saves them, with no figures."""
+    return services.report_save_draft(
+        report=report, user=user, data=sections, values={}, expected_version=report.version
+    )
+
+
 def draft(unit, quarter, user, **sections):
     report, _ = services.report_get_or_create_draft(unit=unit, quarter=quarter, user=user)
-    return services.report_save_draft(
-        report=report,
-        user=user,
-        data=full_sections(**sections),
-        values={},
-        expected_version=report.version,
-    )
+    return save_text(report, user, **full_sections(**sections))
 
 
 def test_a_draft_is_started_once_and_saving_moves_the_version_on(unit, quarter, reporter):
@@ -169,13 +170,7 @@ def test_the_reviewer_returns_with_a_comment_and_the_unit_can_edit_again(
     record = report.history.first()
     assert record.history_user == reviewer
     assert (record.event, record.review_comment) == (ReportEvent.RETURNED, "Thiếu số liệu quý.")
-    report = services.report_save_draft(
-        report=report,
-        user=head,
-        data={"results": "Đã bổ sung."},
-        values={},
-        expected_version=report.version,
-    )
+    report = save_text(report, head, results="Đã bổ sung.")
     assert report.results == "Đã bổ sung."
 
 
@@ -192,13 +187,7 @@ def test_an_accepted_report_is_read_only_until_a_reviewer_reopens_it(unit, quart
     report = services.report_submit(report=report, user=head, expected_version=report.version)
     report = services.report_accept(report=report, user=reviewer)
     with pytest.raises(services.ReportLockedError):
-        services.report_save_draft(
-            report=report,
-            user=head,
-            data={"results": "x"},
-            values={},
-            expected_version=report.version,
-        )
+        save_text(report, head, results="x")
     with pytest.raises(ValidationError):
         services.report_reopen(report=report, user=reviewer, reason="")
     report = services.report_reopen(report=report, user=reviewer, reason="Sai số liệu.")
@@ -261,31 +250,13 @@ def test_the_history_timeline_says_who_did_what(unit, quarter, head, reviewer):
 def test_saving_what_is_on_record_adds_no_version_and_no_history(unit, quarter, reporter):
     report = draft(unit, quarter, reporter)
     records = report.history.count()
-    again = services.report_save_draft(
-        report=report,
-        user=reporter,
-        data=full_sections(),
-        values={},
-        expected_version=report.version,
-    )
+    again = save_text(report, reporter, **full_sections())
     assert again.version == report.version
     assert report.history.count() == records
 
 
 def test_a_stale_form_with_nothing_new_is_not_a_conflict(unit, quarter, reporter, head):
     report = draft(unit, quarter, reporter)
-    services.report_save_draft(
-        report=report,
-        user=head,
-        data={"results": "Bản mới"},
-        values={},
-        expected_version=report.version,
-    )
-    same = services.report_save_draft(
-        report=report,
-        user=reporter,
-        data={"results": "Bản mới"},
-        values={},
-        expected_version=report.version,
-    )
+    save_text(report, head, results="Bản mới")
+    same = save_text(report, reporter, results="Bản mới")
     assert same.results == "Bản mới"

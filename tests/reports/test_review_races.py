@@ -69,23 +69,16 @@ def test_accept_after_another_reviewer_returned_it_says_it_was_sent_back(
     assert client.get(response.url).status_code == 200  # and the reviewer can read it
 
 
+# An empty return says the report was accepted rather than asking for a comment.
+@pytest.mark.parametrize("comment", ["Sửa lại.", ""], ids=["with-a-comment", "empty"])
 def test_return_after_another_reviewer_accepted_it_keeps_the_acceptance(
-    client, report, reviewer, other_reviewer
+    client, report, reviewer, other_reviewer, comment
 ):
     services.report_accept(report=report, user=other_reviewer)
-    response = post(client, reviewer, "return", report, comment="Sửa lại.")
+    response = post(client, reviewer, "return", report, comment=comment)
     assert response.status_code == 302
     assert "đã được tiếp nhận" in said(response)[-1]
     assert UnitReport.objects.get().status == ReportStatus.ACCEPTED
-
-
-def test_an_empty_return_after_the_report_was_accepted_says_so_rather_than_asking_a_comment(
-    client, report, reviewer, other_reviewer
-):
-    services.report_accept(report=report, user=other_reviewer)
-    response = post(client, reviewer, "return", report, comment="")
-    assert response.status_code == 302
-    assert "đã được tiếp nhận" in said(response)[-1]
 
 
 def test_reopening_twice_reopens_once(client, report, reviewer):

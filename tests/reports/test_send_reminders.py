@@ -17,8 +17,7 @@ DUE = datetime.date(2024, 7, 10)
 
 @pytest.fixture
 def quarter():
-    f.QuarterFactory(year=2024, number=1, closed=True)
-    return f.QuarterFactory(year=2024, number=2, due_date=DUE)
+    return f.open_quarter(due_date=DUE)
 
 
 @pytest.fixture

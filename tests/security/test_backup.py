@@ -3,10 +3,7 @@
 import difflib
 import io
 import json
-import os
 import shutil
-import subprocess
-import sys
 import tarfile
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from directives.models import ProgressUpdate
 from reports import services
 from sampledata.demo import demo_load
 from tests import factories as f
+from tests import fresh
 
 pytestmark = pytest.mark.django_db
 
@@ -148,26 +146,14 @@ def test_sessions_content_types_and_permissions_are_left_to_migrate():
 @pytest.mark.slow
 def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
     """From one SQLite file to another, through the command line, as an operator would."""
-    repo = Path(__file__).resolve().parents[2]
 
     def manage(database: str, *args: str) -> str:
         env = {
-            **os.environ,
-            "PYTHON_DOTENV_DISABLED": "1",
             "DEBUG": "1",
             "DATABASE_URL": f"sqlite:///{tmp_path / database}",
             "MEDIA_ROOT": str(tmp_path / f"{database}-media"),
         }
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        result = subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-            [sys.executable, "manage.py", *args],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-            check=False,
-        )
+        result = fresh.manage(*args, env=env, timeout=300)
         assert result.returncode == 0, result.stderr
         return result.stdout
 
@@ -182,19 +168,10 @@ def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
     dump = ["dumpdata", "--format", "xml", "--natural-foreign", "--natural-primary"]
     dump += ["--exclude", "contenttypes", "--exclude", "auth.permission", "--exclude", "sessions"]
     assert manage("new.sqlite3", *dump) == manage("old.sqlite3", *dump)
-    refused = subprocess.run(  # noqa: S603
-        [sys.executable, "manage.py", "restore", str(archive)],
-        cwd=repo,
-        env={
-            **os.environ,
-            "PYTHON_DOTENV_DISABLED": "1",
-            "DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}",
-        },
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    refused = fresh.manage(
+        "restore",
+        str(archive),
+        env={"DEBUG": "1", "DATABASE_URL": f"sqlite:///{tmp_path / 'new.sqlite3'}"},
     )
     assert refused.returncode != 0
     assert "already has data" in refused.stderr

@@ -1,16 +1,14 @@
 """Production settings pass ``check --deploy``; every response carries the security headers."""
 
-import os
 import re
 import secrets
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.urls import reverse
 
 from tests import factories as f
+from tests.fresh import manage
 
 REPO = Path(__file__).resolve().parents[2]
 TEMPLATES = REPO / "templates"
@@ -28,20 +26,6 @@ PRODUCTION = {
     "BEHIND_PROXY": "1",
     "LOG_FORMAT": "text",
 }
-
-
-def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    full_env = {**os.environ, "PYTHON_DOTENV_DISABLED": "1", **env}
-    full_env.pop("DJANGO_SETTINGS_MODULE", None)
-    return subprocess.run(  # noqa: S603 - our own manage.py with fixed arguments
-        [sys.executable, "manage.py", *args],
-        cwd=REPO,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
 
 
 def test_check_deploy_is_clean_under_production_settings():

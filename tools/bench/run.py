@@ -29,6 +29,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -630,6 +631,11 @@ def verdict(row: dict, is_export: bool) -> str:
     return "NOT met (" + ", ".join(missed) + ")"
 
 
+def _table(head: str, rule: str, rows: Iterable[str]) -> list[str]:
+    """A Markdown table's lines: its head, the rule under it, its rows."""
+    return [head, rule, *rows]
+
+
 def write_results(path: str, info: dict) -> None:
     lines = [
         "# Benchmark results",
@@ -639,12 +645,7 @@ def write_results(path: str, info: dict) -> None:
         "",
         "## Machine",
         "",
-        "| | |",
-        "| --- | --- |",
-    ]
-    for key, value in info["machine"].items():
-        lines.append(f"| {key} | {value} |")
-    lines += [
+        *_table("| | |", "| --- | --- |", (f"| {k} | {v} |" for k, v in info["machine"].items())),
         "",
         "## Data set",
         "",
@@ -657,12 +658,11 @@ def write_results(path: str, info: dict) -> None:
             else " (already in the database)."
         ),
         "",
-        "| table | rows |",
-        "| --- | ---: |",
-    ]
-    for table, count in info["dataset"].items():
-        lines.append(f"| {table} | {count:,} |")
-    lines += [
+        *_table(
+            "| table | rows |",
+            "| --- | ---: |",
+            (f"| {table} | {count:,} |" for table, count in info["dataset"].items()),
+        ),
         "",
         "## Pages and exports (in-process, Django test client, DEBUG off)",
         "",
@@ -732,11 +732,15 @@ def write_results(path: str, info: dict) -> None:
             f"{load['p95_ms']:.0f} | {load['max_ms']:.0f} | {load['errors']} "
             f"{load['error_statuses'] or ''} |",
             "",
-            "| page | requests | median ms | p95 ms |",
-            "| --- | ---: | ---: | ---: |",
+            *_table(
+                "| page | requests | median ms | p95 ms |",
+                "| --- | ---: | ---: | ---: |",
+                (
+                    f"| `{page}` | {count} | {median:.0f} | {p95:.0f} |"
+                    for page, (count, median, p95) in load["by_page"].items()
+                ),
+            ),
         ]
-        for page, (count, median, p95) in load["by_page"].items():
-            lines.append(f"| `{page}` | {count} | {median:.0f} | {p95:.0f} |")
     if info.get("notes"):
         lines += ["", "## Findings", "", info["notes"].strip()]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
