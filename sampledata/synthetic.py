@@ -440,62 +440,6 @@ def _copy_values(rows: list[tuple[int, int, str]]) -> None:
     )
 
 
-# --- helpers --------------------------------------------------------------
-
-
-def _quarter_keys(end: tuple[int, int], count: int) -> list[tuple[int, int]]:
-    keys = []
-    year, number = end
-    for _step in range(count):
-        keys.append((year, number))
-        year, number = (year - 1, 4) if number == 1 else (year, number - 1)
-    return keys[::-1]
-
-
-def _due_date(year: int, number: int) -> datetime.date:
-    """The 10th of the quarter's last month, as in the demo."""
-    return datetime.date(year, number * 3, 10)
-
-
-M = TypeVar("M", bound=Model)
-
-
-def _moment(day: datetime.date, rng: random.Random) -> datetime.datetime:
-    return datetime.datetime.combine(
-        day, datetime.time(rng.randint(7, 17), rng.randint(0, 59)), tzinfo=VN
-    )
-
-
-def _bulk(model, rows: list[M], log=None) -> list[M]:
-    """bulk_create in batches; the rows come back with their ids."""
-    created = []
-    for start in range(0, len(rows), BATCH):
-        created.extend(model.objects.bulk_create(rows[start : start + BATCH]))
-    return created
-
-
-def _copy_values(rows: list[tuple[int, int, str]]) -> None:
-    """Insert (report id, indicator id, value) rows: COPY on PostgreSQL, else bulk_create."""
-    if not rows:
-        return
-    if connection.vendor == "postgresql":
-        table = IndicatorValue._meta.db_table
-        buffer = io.StringIO()
-        buffer.writelines(
-            f"{report}\t{indicator}\t{value}\t\n" for report, indicator, value in rows
-        )
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.copy_expert(
-                f"COPY {table} (report_id, indicator_id, value, note) FROM STDIN", buffer
-            )
-        return
-    _bulk(
-        IndicatorValue,
-        [IndicatorValue(report_id=r, indicator_id=i, value=v, note="") for r, i, v in rows],
-    )
-
-
 # --- the generator --------------------------------------------------------
 
 
@@ -507,8 +451,8 @@ class _Prov:
     bodies: list[Unit] = field(default_factory=list)
     districts: list[Unit] = field(default_factory=list)
     communes: list[Unit] = field(default_factory=list)
-    reviewer: User | None = None
-    leader: User | None = None
+    reviewer: User = field(init=False)
+    leader: User = field(init=False)
 
     @property
     def reporting(self) -> list[Unit]:
@@ -519,7 +463,7 @@ class _Prov:
         """The commune-level unit the former district committees merge into: the
         first commune-level Party committee (else the first commune-level unit)."""
         committees = [u for u in self.communes if u.kind == UnitKind.PARTY_COMMITTEE]
-        return (committees or self.communes or [None])[0]
+        return next(iter(committees or self.communes), None)
 
 
 class _Generator:
@@ -659,11 +603,11 @@ class _Generator:
                         prov.root,
                     )
                 )
-        rows = iter(_bulk(Unit, rows))
+        created = iter(_bulk(Unit, rows))
         for prov, layout in zip(self.provinces, layouts, strict=True):
-            prov.bodies = [next(rows) for _b in range(layout.bodies)]
-            prov.districts = [next(rows) for _d in range(layout.districts)]
-            prov.communes = [next(rows) for _c in range(layout.communes)]
+            prov.bodies = [next(created) for _b in range(layout.bodies)]
+            prov.districts = [next(created) for _d in range(layout.districts)]
+            prov.communes = [next(created) for _c in range(layout.communes)]
             if self.effective is not None and prov.successor is not None:
                 for district in prov.districts:
                     self.ends[district.id] = self.effective - datetime.timedelta(days=1)
@@ -897,7 +841,9 @@ class _Generator:
                 assignments.append(assignment)
         assignments = _bulk(Assignment, assignments)
 
-        updates, changes, completed = [], [], []
+        updates: list[ProgressUpdate] = []
+        changes: list[DeadlineChange] = []
+        completed: list[Assignment] = []
         for assignment in assignments:
             rng = prov_of[assignment.directive.meeting.id].rng
             self._follow(rng, assignment, updates, changes, completed)

@@ -147,9 +147,8 @@ def test_the_former_districts_were_merged_into_a_commune_by_the_reorganisation()
     # updates and pending requests), their staff and no report after their last day.
     assert not Assignment.objects.filter(unit__in=districts, completed_on__isnull=True).exists()
     assert not Membership.objects.filter(unit__in=districts).exists()
-    assert not UnitReport.objects.filter(
-        unit__in=districts, quarter__year=2025, quarter__number__gt=2
-    )
+    after = UnitReport.objects.filter(unit__in=districts, quarter__year=2025, quarter__number__gt=2)
+    assert not after.exists()
     assert UnitReport.objects.filter(unit__in=districts, quarter__number=2).exists()
     handed = Handover.objects.filter(from_unit__in=districts)
     staff = Membership.objects.filter(
