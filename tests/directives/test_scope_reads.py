@@ -79,6 +79,7 @@ def test_the_scopes_directives_and_assignments_are_exactly_those_of_the_rule(cou
 def test_a_province_reviewer_counts_the_directives_of_the_province_only(client, country):
     client.force_login(country["south reviewer"])
     summary = client.get("/directives/dashboard/").context["summary"]
-    # The south's two directives and its one assignment from the north's meeting.
-    assert summary["directives"]["total"] == 3
+    # The south's meeting's three directives and the north's one assigned to the south;
+    # the south's two assignments and that one.
+    assert summary["directives"]["total"] == 4
     assert summary["assignments"]["total"] == 3
