@@ -71,9 +71,10 @@ messages: install .env
 clean:
 	rm -rf $(VENV) node_modules staticfiles
 
-# The national-scale benchmark on PostgreSQL (tools/bench/README.md): generates the
-# data set into its own database when missing, times the pages and exports,
-# runs gunicorn under simulated users, and writes tools/bench/results.md.
+# The national-scale benchmark on PostgreSQL (tools/bench/README.md): generates one
+# province and 34 into their own databases (BENCH_DATABASE_URL's name + _p1, _p34)
+# when missing, times a province's pages and exports in both (the ratio) and the
+# centre's, runs gunicorn under simulated users, and writes tools/bench/results.md.
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/danvan_bench
 BENCH_ARGS ?=
 .PHONY: bench

@@ -75,6 +75,15 @@ def directive_visibility(user: AnyUser) -> Q | None:
     )
 
 
+def sees_every_assignment_of(user: AnyUser, unit_ids: frozenset[int] | None) -> bool:
+    """Whether every assignment to one of ``unit_ids`` (None: every unit) is visible to
+    ``user``: so it is for the units they work in or oversee, since a directive
+    assigned to one of those is visible (``directive_visibility``). A user's scope
+    (``scope_for``) is such a set of units, so its assignments need no other test."""
+    mine = _units_of(user)
+    return mine is None or (unit_ids is not None and unit_ids <= mine)
+
+
 def meeting_visibility(user: AnyUser) -> Q | None:
     """Which meetings ``user`` may know exist, as a condition on Meeting: None for all
     (as ``directive_visibility``); else those held by a unit they oversee or by

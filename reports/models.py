@@ -730,7 +730,15 @@ class UnitReport(models.Model):
                 violation_error_message=_("Unknown report status."),
             ),
         ]
-        indexes = [models.Index(fields=["quarter", "status"])]
+        indexes = [
+            models.Index(fields=["quarter", "status"]),
+            # A subtree's reports of some quarters, read from the index alone (PostgreSQL):
+            # a province's figures then cost its own reports, not a scan of the country's
+            # (tools/bench/findings.md).
+            models.Index(
+                fields=["unit", "quarter"], include=["status", "id"], name="report_unit_covering"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_name or self.unit} · {self.quarter}"

@@ -1,19 +1,33 @@
 """Synthetic national-scale data for load tests and benchmarks (``generate_data``).
 
-A unit tree (province → district → commune, every kind of unit), quarters with
-reports in every status and their indicator values, one briefing meeting per
-province and quarter with directives, assignments, progress updates, deadline
-changes and recommendations, some directives confidential. The same ``seed``
-(and the same ``end`` quarter) gives the same data.
+The national structure after 2025: a root (the centre), the provincial Party
+committees under it, and in each province its provincial bodies and its
+commune-level units, with the former district committees in its history: they
+reported until the reorganisation of 01/07/2025, when they were merged into a
+commune-level successor by the reorganisation operation itself
+(``structure.services.merge_units``), which handed over their open assignments
+and their staff. A reviewer and a leader hold their roles on each province's
+committee, and another pair on the root. Quarters carry reports in every status
+with their indicator values; every province holds a briefing meeting each
+quarter, with directives, assignments, progress updates, deadline changes and
+recommendations, some directives confidential.
+
+Each province draws from its own random generator (seeded by ``seed`` and the
+province's number), so province 1 is the same data whether the country has one
+province or 34: what a province's pages cost can be compared across sizes. The
+same ``seed`` (and the same ``end`` quarter) gives the same data.
 
 It is kept apart from the demo and from real data: unit codes start with
 ``gen-``, indicator codes with ``GEN_``, user names with ``gen-``, and names,
 titles and texts with "[Sinh tự động]". ``generated_delete`` removes exactly
-those rows (quarters are shared with the demo and stay).
+those rows, and what the reorganisation recorded about them (quarters are shared
+with the demo and stay).
 
 Rows are bulk-inserted (indicator values through COPY on PostgreSQL), so
 ``save()`` does not run: ``search_text`` and ``unit_name`` are filled here, and
-no history rows are written — generated bulk data has no change history.
+no history rows are written — generated bulk data has no change history; only
+the reorganisation, carried out by the service, writes the history it always
+writes.
 """
 
 import datetime
@@ -54,23 +68,53 @@ from reports.models import (
     MembershipRole,
     Quarter,
     ReminderLog,
+    Reorganisation,
     ReportStatus,
     Unit,
     UnitKind,
     UnitLevel,
+    UnitLink,
+    UnitName,
     UnitReport,
 )
 from reports.rules import ROMAN
+from structure.models import Handover
+from structure.services import Decision, merge_units
 
 MARK = "[Sinh tự động]"
 UNIT_PREFIX = "gen-"
 INDICATOR_PREFIX = "GEN_"
 USER_PREFIX = "gen-"
+CENTRE_CODE = "gen-tw"
 REVIEWER_USERNAME = "gen-reviewer"
 LEADER_USERNAME = "gen-leader"
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
 BATCH = 5000
-UNITS_PER_PROVINCE = 600
+# The two-level local government: the district level ended on 30/06/2025, its
+# committees merged into commune-level units by the provinces' resolutions.
+REORGANISED_ON = datetime.date(2025, 7, 1)
+DECIDED_DAYS_BEFORE = 15
+
+
+def province_code(index: int) -> str:
+    """The code of province ``index``'s Party committee (its root)."""
+    return f"{UNIT_PREFIX}{index:03d}"
+
+
+def province_reviewer(index: int) -> str:
+    """The user name of the reviewer of province ``index`` (a role on its committee)."""
+    return f"{province_code(index)}-reviewer"
+
+
+def province_leader(index: int) -> str:
+    """The user name of the leader of province ``index``."""
+    return f"{province_code(index)}-leader"
+
+
+def former_districts(index: int) -> int:
+    """How many former district committees province ``index`` had: two or three."""
+    return 3 if index % 2 else 2
+
 
 # Province-level bodies of every generated province, in the commission's order.
 PROVINCE_BODIES = [
@@ -176,18 +220,60 @@ UPDATE_TEXTS = [
 ]
 
 
+@dataclass(frozen=True)
+class Layout:
+    """One province's size: its bodies, former district committees and commune-level
+    units (with its Party committee, 1 + the three)."""
+
+    index: int
+    bodies: int
+    districts: int
+    communes: int
+
+    @property
+    def units(self) -> int:
+        return 1 + self.bodies + self.districts + self.communes
+
+
 @dataclass
 class Plan:
-    """What to generate."""
+    """What to generate.
 
-    units: int = 20000
+    ``provinces`` provinces of ``communes`` commune-level units each, or, when
+    ``units`` is given, that many units in all (the root included): the provinces
+    share them, each with its committee, bodies and former districts first (a small
+    total has fewer provinces).
+    """
+
+    provinces: int = 34
+    communes: int = 100  # commune-level units per province
+    units: int | None = None
     quarters: int = 8
     indicators: int = 40
-    directives: int = 200  # per quarter, over all the quarter's meetings
+    directives: int = 6  # per province and quarter
     seed: int = 1
     end: tuple[int, int] | None = None  # last quarter (year, number); default: today's
     password: str = "danvan2024"  # noqa: S105 - generated accounts only, printed
     today: datetime.date | None = None
+
+    def layouts(self) -> list[Layout]:
+        """Each province's size, in order."""
+        bodies = len(PROVINCE_BODIES)
+        if self.units is None:
+            return [
+                Layout(p, bodies, former_districts(p), self.communes)
+                for p in range(1, self.provinces + 1)
+            ]
+        rest = self.units - 1  # the root
+        count = min(self.provinces, rest // (1 + bodies + former_districts(1)))
+        count = max(count, 1 if rest > 0 and self.provinces > 0 else 0)
+        layouts = []
+        for p in range(1, count + 1):
+            left = rest // count + (1 if p <= rest % count else 0) - 1
+            own_bodies = min(bodies, left)
+            districts = min(former_districts(p), left - own_bodies)
+            layouts.append(Layout(p, own_bodies, districts, left - own_bodies - districts))
+        return layouts
 
 
 @dataclass
@@ -214,7 +300,28 @@ def generated_exists() -> bool:
 
 def _raw_delete(queryset) -> int:
     """DELETE without loading rows or sending signals (no history rows for bulk data)."""
-    return queryset._raw_delete(queryset.db)
+    return queryset._raw_delete(queryset.db) or 0  # None when nothing can match
+
+
+def _delete_reorganisations(units) -> int:
+    """What the reorganisation operation recorded about generated units, with the
+    history rows it wrote; before the rows those history rows name are deleted."""
+    reorganisations = list(
+        UnitLink.objects.filter(Q(predecessor__in=units) | Q(successor__in=units)).values_list(
+            "reorganisation_id", flat=True
+        )
+    )
+    _raw_delete(Handover.objects.filter(Q(from_unit__in=units) | Q(to_unit__in=units)))
+    _raw_delete(UnitLink.objects.filter(reorganisation__in=reorganisations))
+    _raw_delete(UnitName.objects.filter(unit__in=units))
+    assignments = Assignment.objects.filter(unit__in=units).values("id")
+    for model in (ProgressUpdate, DeadlineChange):
+        ids = model.objects.filter(assignment__in=assignments).values("id")
+        _raw_delete(model.history.filter(id__in=ids))
+    _raw_delete(Assignment.history.filter(unit__in=units))
+    _raw_delete(Membership.history.filter(unit__in=units))
+    _raw_delete(Unit.history.filter(code__startswith=UNIT_PREFIX))
+    return _raw_delete(Reorganisation.objects.filter(id__in=reorganisations))
 
 
 def generated_delete() -> dict[str, int]:
@@ -232,6 +339,7 @@ def generated_delete() -> dict[str, int]:
     reports = UnitReport.objects.filter(unit__in=units).values("id")
     counts: dict[str, int] = {}
     with transaction.atomic():
+        counts["reorganisations"] = _delete_reorganisations(units)
         counts["progress updates"] = _raw_delete(
             ProgressUpdate.objects.filter(assignment__in=assignments)
         )
@@ -338,14 +446,24 @@ def _copy_values(rows: list[tuple[int, int, str]]) -> None:
 @dataclass
 class _Prov:
     index: int
+    rng: random.Random
     root: Unit
     bodies: list[Unit] = field(default_factory=list)
     districts: list[Unit] = field(default_factory=list)
     communes: list[Unit] = field(default_factory=list)
+    reviewer: User = field(init=False)
+    leader: User = field(init=False)
 
     @property
     def reporting(self) -> list[Unit]:
         return self.bodies + self.districts + self.communes
+
+    @property
+    def successor(self) -> Unit | None:
+        """The commune-level unit the former district committees merge into: the
+        first commune-level Party committee (else the first commune-level unit)."""
+        committees = [u for u in self.communes if u.kind == UnitKind.PARTY_COMMITTEE]
+        return next(iter(committees or self.communes), None)
 
 
 class _Generator:
@@ -356,10 +474,16 @@ class _Generator:
         self.today = plan.today or datetime.date.today()
         self.now = datetime.datetime.combine(self.today, datetime.time(12), tzinfo=VN)
         self.counts: dict[str, int] = {}
+        # The last day of the units the reorganisation ends (the former districts).
+        self.ends: dict[int, datetime.date] = {}
 
     def clamp(self, moment: datetime.datetime) -> datetime.datetime:
         """Nothing happens after the moment of generation."""
         return min(moment, self.now)
+
+    def active(self, unit: Unit, day: datetime.date) -> bool:
+        """Whether ``unit`` still exists on ``day`` (once the reorganisation is done)."""
+        return unit.id not in self.ends or day <= self.ends[unit.id]
 
     def run(self) -> dict[str, int]:
         self.make_quarters()
@@ -368,6 +492,7 @@ class _Generator:
         self.make_indicators()
         self.make_reports()
         self.make_follow_up()
+        self.reorganise()
         return self.counts
 
     # quarters ----------------------------------------------------------------
@@ -384,13 +509,16 @@ class _Generator:
             )
             self.quarters.append(quarter)
         self.counts["quarters"] = len(self.quarters)
+        # The reorganisation takes effect on 01/07/2025, moved into the window of
+        # quarters (after its first quarter, at the latest its last) when outside it.
+        starts = [quarter.start_date for quarter in self.quarters]
+        self.effective = (
+            min(max(REORGANISED_ON, starts[1]), starts[-1]) if len(starts) > 1 else None
+        )
 
     # units ---------------------------------------------------------------------
 
     def make_units(self) -> None:
-        total = max(1, self.plan.units)
-        n_prov = max(1, round(total / UNITS_PER_PROVINCE))
-        budgets = [total // n_prov + (1 if i < total % n_prov else 0) for i in range(n_prov)]
         order = iter(range(1, 10**9))
 
         def unit(code, name, short, kind, level, parent=None) -> Unit:
@@ -406,33 +534,45 @@ class _Generator:
                 search_text=search_text(code, full, short),
             )
 
-        roots = [
-            unit(
-                f"{UNIT_PREFIX}{p:03d}",
-                f"Tỉnh ủy tỉnh số {p:03d}",
-                f"TU {p:03d}",
+        centre = unit(
+            CENTRE_CODE,
+            "Ban Chấp hành Trung ương Đảng",
+            "BCH TW",
+            UnitKind.PARTY_COMMITTEE,
+            UnitLevel.PROVINCE,
+        )
+        centre.submits_reports = False
+        self.centre = _bulk(Unit, [centre])[0]
+        layouts = self.plan.layouts()
+        roots = []
+        for layout in layouts:
+            root = unit(
+                province_code(layout.index),
+                f"Tỉnh ủy tỉnh số {layout.index:03d}",
+                f"TU {layout.index:03d}",
                 UnitKind.PARTY_COMMITTEE,
                 UnitLevel.PROVINCE,
+                self.centre,
             )
-            for p in range(1, n_prov + 1)
-        ]
-        for root in roots:
             root.submits_reports = False
+            roots.append(root)
         roots = _bulk(Unit, roots)
-        self.provinces = [_Prov(index=p, root=r) for p, r in enumerate(roots, start=1)]
-
-        second, plans = [], []
-        for prov, budget in zip(self.provinces, budgets, strict=True):
-            rest = budget - 1
-            bodies = min(len(PROVINCE_BODIES), rest)
-            rest -= bodies
-            districts = max(1, rest // 16) if rest > 0 else 0
-            communes = rest - districts
-            p = prov.index
-            for b, (kind, name, short) in enumerate(PROVINCE_BODIES[:bodies], start=1):
-                second.append(
+        self.provinces = [
+            _Prov(
+                index=layout.index,
+                rng=random.Random(f"{self.plan.seed}:{layout.index}"),  # noqa: S311 - test data
+                root=root,
+            )
+            for layout, root in zip(layouts, roots, strict=True)
+        ]
+        rows: list[Unit] = []
+        weights = [share for _kind, _name, share in COMMUNE_BODIES]
+        for prov, layout in zip(self.provinces, layouts, strict=True):
+            p, code = prov.index, prov.root.code
+            for b, (kind, name, short) in enumerate(PROVINCE_BODIES[: layout.bodies], start=1):
+                rows.append(
                     unit(
-                        f"{UNIT_PREFIX}{p:03d}-b{b:02d}",
+                        f"{code}-b{b:02d}",
                         f"{name} (tỉnh số {p:03d})",
                         f"{short} {p:03d}",
                         kind,
@@ -440,96 +580,90 @@ class _Generator:
                         prov.root,
                     )
                 )
-            for d in range(1, districts + 1):
-                second.append(
+            for d in range(1, layout.districts + 1):
+                rows.append(
                     unit(
-                        f"{UNIT_PREFIX}{p:03d}-d{d:03d}",
-                        f"Huyện ủy huyện số {d:03d}, tỉnh số {p:03d}",
-                        f"HU {d:03d}/{p:03d}",
+                        f"{code}-d{d:02d}",
+                        f"Huyện ủy huyện số {d:02d} (tỉnh số {p:03d})",
+                        f"HU {d:02d}/{p:03d}",
                         UnitKind.PARTY_COMMITTEE,
                         UnitLevel.DISTRICT,
                         prov.root,
                     )
                 )
-            plans.append((prov, bodies, districts, communes))
-        second = _bulk(Unit, second)
-        position = 0
-        third, third_provs = [], []
-        for prov, bodies, districts, communes in plans:
-            prov.bodies = second[position : position + bodies]
-            position += bodies
-            prov.districts = second[position : position + districts]
-            position += districts
-            weights = [share for _kind, _name, share in COMMUNE_BODIES]
-            for c in range(communes):
-                district = prov.districts[c % len(prov.districts)]
-                kind, name, _share = self.rng.choices(COMMUNE_BODIES, weights)[0]
-                number = c // len(prov.districts) + 1
-                third_provs.append(prov)
-                third.append(
+            for c in range(1, layout.communes + 1):
+                kind, name, _share = prov.rng.choices(COMMUNE_BODIES, weights)[0]
+                rows.append(
                     unit(
-                        f"{district.code}-c{number:03d}",
-                        f"{name} số {number:03d}, {district.name[len(MARK) + 1 :]}",
-                        f"Xã {number:03d}/{district.short_name}",
+                        f"{code}-x{c:03d}",
+                        f"{name} số {c:03d} (tỉnh số {p:03d})",
+                        f"Xã {c:03d}/{p:03d}",
                         kind,
                         UnitLevel.COMMUNE,
-                        district,
+                        prov.root,
                     )
                 )
-        third = _bulk(Unit, third)
-        # Communes go back to their provinces; one in a hundred was merged into a
-        # neighbour at the last reorganisation (valid_to, successor).
-        merged = []
-        for commune, prov in zip(third, third_provs, strict=True):
-            prov.communes.append(commune)
-        end_day = self.quarters[-1].start_date - datetime.timedelta(days=1)
-        for prov in self.provinces:
-            for index, commune in enumerate(prov.communes[:-1]):
-                if self.rng.random() < 0.01 and len(self.quarters) > 1:
-                    commune.valid_to = end_day
-                    commune.successor_id = prov.communes[index + 1].id
-                    merged.append(commune)
-        Unit.objects.bulk_update(merged, ["valid_to", "successor"], batch_size=BATCH)
-        self.units = [u for prov in self.provinces for u in prov.reporting]
-        self.counts["units"] = len(roots) + len(second) + len(third)
+        created = iter(_bulk(Unit, rows))
+        for prov, layout in zip(self.provinces, layouts, strict=True):
+            prov.bodies = [next(created) for _b in range(layout.bodies)]
+            prov.districts = [next(created) for _d in range(layout.districts)]
+            prov.communes = [next(created) for _c in range(layout.communes)]
+            if self.effective is not None and prov.successor is not None:
+                for district in prov.districts:
+                    self.ends[district.id] = self.effective - datetime.timedelta(days=1)
+        self.counts["units"] = 1 + len(roots) + sum(len(p.reporting) for p in self.provinces)
 
     # users -----------------------------------------------------------------------
 
     def make_users(self) -> None:
-        """A head for every reporting unit, a reporter for one in ten, one reviewer and
-        one leader holding their roles on every province's root; all share one
-        password (hashed once)."""
+        """A head for every reporting unit and a reporter for one in ten; a reviewer
+        and a leader for each province, holding their role on its committee, and
+        for the centre, on the root. All share one password (hashed once)."""
         password = make_password(self.plan.password)
+
+        def person(username: str, first_name: str, last_name: str = "") -> User:
+            return User(
+                username=username, password=password, first_name=first_name, last_name=last_name
+            )
+
         users = [
-            User(username=REVIEWER_USERNAME, password=password, first_name="Chuyên viên"),
-            User(username=LEADER_USERNAME, password=password, first_name="Lãnh đạo"),
+            person(REVIEWER_USERNAME, "Chuyên viên", "Trung ương"),
+            person(LEADER_USERNAME, "Lãnh đạo", "Trung ương"),
         ]
+        for prov in self.provinces:
+            users += [
+                person(province_reviewer(prov.index), "Chuyên viên", f"tỉnh số {prov.index:03d}"),
+                person(province_leader(prov.index), "Lãnh đạo", f"tỉnh số {prov.index:03d}"),
+            ]
         roles = []
-        for index, unit in enumerate(self.units):
-            users.append(User(username=f"{unit.code}-head", password=password))
-            roles.append((unit, MembershipRole.HEAD))
-            if index % 10 == 0:
-                users.append(User(username=f"{unit.code}-reporter", password=password))
-                roles.append((unit, MembershipRole.REPORTER))
+        for prov in self.provinces:
+            for index, unit in enumerate(prov.reporting):
+                users.append(person(f"{unit.code}-head", "Trưởng đơn vị"))
+                roles.append((unit, MembershipRole.HEAD))
+                if index % 10 == 0:
+                    users.append(person(f"{unit.code}-reporter", "Cán bộ"))
+                    roles.append((unit, MembershipRole.REPORTER))
         users = _bulk(User, users)
-        self.reviewer, self.leader = users[0], users[1]
+        staff = iter(users)
+        self.reviewer, self.leader = next(staff), next(staff)
+        oversight = [
+            Membership(user=self.reviewer, unit=self.centre, role=MembershipRole.REVIEWER),
+            Membership(user=self.leader, unit=self.centre, role=MembershipRole.LEADERSHIP),
+        ]
+        for prov in self.provinces:
+            prov.reviewer, prov.leader = next(staff), next(staff)
+            oversight += [
+                Membership(user=prov.reviewer, unit=prov.root, role=MembershipRole.REVIEWER),
+                Membership(user=prov.leader, unit=prov.root, role=MembershipRole.LEADERSHIP),
+            ]
         memberships = [
             Membership(user=user, unit=unit, role=role)
-            for user, (unit, role) in zip(users[2:], roles, strict=True)
+            for user, (unit, role) in zip(staff, roles, strict=True)
         ]
-        # The reviewer and the leader hold their roles on every generated province.
-        oversight = [
-            Membership(user=user, unit=prov.root, role=role)
-            for user, role in (
-                (self.reviewer, MembershipRole.REVIEWER),
-                (self.leader, MembershipRole.LEADERSHIP),
-            )
-            for prov in self.provinces
-        ]
-        _bulk(Membership, memberships + oversight)
+        _bulk(Membership, oversight + memberships)
         self.heads = {m.unit.id: m.user for m in memberships if m.role == MembershipRole.HEAD}
         self.counts["users"] = len(users)
-        self.counts["memberships"] = len(memberships)
+        self.counts["memberships"] = len(oversight) + len(memberships)
 
     # indicators -----------------------------------------------------------------
 
@@ -567,9 +701,10 @@ class _Generator:
 
     # reports and values -----------------------------------------------------------
 
-    def _status(self, is_open: bool) -> str | None:
+    @staticmethod
+    def _status(rng: random.Random, is_open: bool) -> str | None:
         """A report's status, or None for no report at all."""
-        roll = self.rng.random()
+        roll = rng.random()
         if is_open:
             table = ((0.25, None), (0.45, "draft"), (0.75, "submitted"), (0.82, "returned"))
         else:
@@ -582,63 +717,32 @@ class _Generator:
     def make_reports(self) -> None:
         sections = list(SECTION_TEXTS)
         n_reports = n_values = 0
+        rngs = {unit.id: prov.rng for prov in self.provinces for unit in prov.reporting}
         for qi, quarter in enumerate(self.quarters):
             is_open = not quarter.closed
             due = quarter.due_date
             reports = []
-            for unit in self.units:
-                if unit.valid_to is not None and unit.valid_to < quarter.start_date:
-                    continue
-                status = self._status(is_open)
-                if status is None:
-                    continue
-                filed = status != ReportStatus.DRAFT
-                late = self.rng.random() < 0.12
-                offset = self.rng.randint(1, 25) if late else -self.rng.randint(0, 20)
-                submitted = self.clamp(_moment(due + datetime.timedelta(days=offset), self.rng))
-                reviewed = None
-                if status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED):
-                    reviewed = self.clamp(
-                        submitted + datetime.timedelta(days=self.rng.randint(1, 6))
-                    )
-                text = {
-                    name: f"{MARK} {self.rng.choice(SECTION_TEXTS[name])}"
-                    if self.rng.random() < 0.9
-                    else ""
-                    for name in sections
-                }
-                reports.append(
-                    UnitReport(
-                        unit=unit,
-                        quarter=quarter,
-                        unit_name=unit.name,
-                        status=status,
-                        first_submitted_at=submitted if filed else None,
-                        submitted_at=submitted if filed else None,
-                        submitted_by=self.heads.get(unit.id) if filed else None,
-                        reviewed_at=reviewed,
-                        reviewed_by=self.reviewer if reviewed else None,
-                        review_comment=(
-                            f"{MARK} Đề nghị bổ sung số liệu."
-                            if status == ReportStatus.RETURNED
-                            else ""
-                        ),
-                        version=self.rng.randint(1, 4),
-                        created_at=self.clamp(submitted - datetime.timedelta(days=7)),
-                        **text,
-                    )
-                )
+            for prov in self.provinces:
+                rng = prov.rng
+                for unit in prov.reporting:
+                    if not self.active(unit, quarter.end_date):
+                        continue  # it does not owe the report (Unit.owes_report_for)
+                    status = self._status(rng, is_open)
+                    if status is None:
+                        continue
+                    reports.append(self._report(rng, prov, unit, quarter, status, due, sections))
             reports = _bulk(UnitReport, reports)
             growth = 1 + 0.02 * qi
             values = []
             for report in reports:
+                rng = rngs[report.unit.id]
                 for indicator in self.by_kind[report.unit.kind]:
-                    if self.rng.random() < 0.1:
+                    if rng.random() < 0.1:
                         continue
                     if indicator.aggregation == Aggregation.MEAN:
-                        value = f"{self.rng.uniform(40, 100):.1f}"
+                        value = f"{rng.uniform(40, 100):.1f}"
                     else:
-                        value = str(round(self.scale[indicator.id] * growth * self.rng.random()))
+                        value = str(round(self.scale[indicator.id] * growth * rng.random()))
                     values.append((report.id, indicator.id, value))
                 if len(values) >= 200_000:
                     _copy_values(values)
@@ -651,46 +755,56 @@ class _Generator:
         self.counts["reports"] = n_reports
         self.counts["indicator values"] = n_values
 
+    def _report(self, rng, prov: _Prov, unit: Unit, quarter, status, due, sections) -> UnitReport:
+        filed = status != ReportStatus.DRAFT
+        late = rng.random() < 0.12
+        offset = rng.randint(1, 25) if late else -rng.randint(0, 20)
+        submitted = self.clamp(_moment(due + datetime.timedelta(days=offset), rng))
+        reviewed = None
+        if status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED):
+            reviewed = self.clamp(submitted + datetime.timedelta(days=rng.randint(1, 6)))
+        text = {
+            name: f"{MARK} {rng.choice(SECTION_TEXTS[name])}" if rng.random() < 0.9 else ""
+            for name in sections
+        }
+        return UnitReport(
+            unit=unit,
+            quarter=quarter,
+            unit_name=unit.name,
+            status=status,
+            first_submitted_at=submitted if filed else None,
+            submitted_at=submitted if filed else None,
+            submitted_by=self.heads.get(unit.id) if filed else None,
+            reviewed_at=reviewed,
+            reviewed_by=prov.reviewer if reviewed else None,
+            review_comment=(
+                f"{MARK} Đề nghị bổ sung số liệu." if status == ReportStatus.RETURNED else ""
+            ),
+            version=rng.randint(1, 4),
+            created_at=self.clamp(submitted - datetime.timedelta(days=7)),
+            **text,
+        )
+
     # meetings, directives, follow-up ------------------------------------------------
 
     def make_follow_up(self) -> None:
-        rng = self.rng
         topics = []
         for order, name in enumerate(TOPIC_NAMES, start=1):
             topic, _created = Topic.objects.get_or_create(
                 name=f"{MARK} {name}", defaults={"display_order": 900 + order}
             )
             topics.append(topic)
-        per_quarter = max(0, self.plan.directives)
-        n_meetings = min(len(self.provinces), per_quarter)
         meetings, meeting_provs = [], []
-        for quarter in self.quarters:
-            for prov in rng.sample(self.provinces, n_meetings):
-                held = _moment(quarter.due_date + datetime.timedelta(days=4), rng)
-                title = (
-                    f"{MARK} Giao ban công tác dân vận Quý {ROMAN[quarter.number]}/{quarter.year}"
-                    f" – tỉnh số {prov.index:03d}"
-                )
-                chair = f"Bí thư Tỉnh ủy tỉnh số {prov.index:03d}"
-                venue = f"Hội trường Tỉnh ủy tỉnh số {prov.index:03d}"
-                meeting = Meeting(
-                    unit=prov.root,
-                    quarter=quarter,
-                    held_at=self.clamp(held),
-                    title=title,
-                    chair_name=chair,
-                    chair_positions="Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh",
-                    basis="Quyết định số 461-QĐ/TU ngày 14/12/2021",
-                    venue=venue,
-                    assessment=f"{MARK} Các đơn vị đã bám sát nhiệm vụ trọng tâm.",
-                    shortcomings=f"{MARK} Một số nơi báo cáo còn chậm.",
-                    search_text=search_text(title, chair, venue),
-                )
-                meetings.append(meeting)
-                meeting_provs.append(prov)
+        if self.plan.directives > 0:
+            for quarter in self.quarters:
+                for prov in self.provinces:
+                    meetings.append(self._meeting(prov, quarter))
+                    meeting_provs.append(prov)
         meetings = _bulk(Meeting, meetings)
         # bulk_create returns the same objects, in order.
         prov_of = {m.id: prov for m, prov in zip(meetings, meeting_provs, strict=True)}
+        self.reviewer_of = {meeting_id: prov.reviewer for meeting_id, prov in prov_of.items()}
+        self.quarter_index = {q.id: i for i, q in enumerate(self.quarters)}
         attending = [
             Meeting.attending_units.through(meeting_id=m.id, unit_id=u.id)
             for m in meetings
@@ -700,58 +814,23 @@ class _Generator:
 
         sums = [ind for ind in self.indicators if ind.aggregation == Aggregation.SUM]
         directives = []
-        for index, meeting in enumerate(meetings):
-            share = per_quarter // n_meetings + (
-                1 if index % n_meetings < per_quarter % n_meetings else 0
-            )
-            held_on = meeting.held_at.astimezone(VN).date()
-            for number in range(1, share + 1):
-                verb = rng.choice(DIRECTIVE_VERBS)
-                obj = rng.choice(DIRECTIVE_OBJECTS)
-                title = f"{verb} {obj}"
-                text = (
-                    f"{MARK} {title} trên địa bàn tỉnh số {prov_of[meeting.id].index:03d}; "
-                    "báo cáo kết quả về Ban Dân vận."
-                )
-                ongoing = rng.random() < 0.2
-                due = (
-                    None
-                    if ongoing
-                    else held_on + datetime.timedelta(days=rng.choice((30, 60, 90, 180, 270)))
-                )
-                target = {}
-                if sums and rng.random() < 0.05:
-                    target = {
-                        "target_indicator": rng.choice(sums),
-                        "target_baseline": rng.randint(0, 10),
-                        "target_min": rng.randint(10, 20),
-                        "target_max": rng.randint(20, 30),
-                        "target_date": due or held_on + datetime.timedelta(days=365),
-                    }
-                directive = Directive(
-                    meeting=meeting,
-                    number=number,
-                    title=title,
-                    text=text,
-                    topic=rng.choice(topics),
-                    due_date=due,
-                    is_ongoing=ongoing,
-                    is_priority=rng.random() < 0.15,
-                    confidentiality=Confidentiality.CONFIDENTIAL
-                    if rng.random() < 0.1
-                    else Confidentiality.NORMAL,
-                    search_text=search_text(title, text),
-                    **target,
-                )
-                directives.append(directive)
+        for meeting in meetings:
+            rng = prov_of[meeting.id].rng
+            for number in range(1, self.plan.directives + 1):
+                directives.append(self._directive(rng, meeting, number, topics, sums))
         directives = _bulk(Directive, directives)
 
         assignments = []
         for directive in directives:
             prov = prov_of[directive.meeting.id]
-            pool = prov.bodies + prov.districts
-            chosen = rng.sample(pool, min(len(pool), rng.randint(1, 5)))
-            leads = rng.randint(1, min(2, len(chosen))) if chosen else 0
+            held_on = directive.meeting.held_at.astimezone(VN).date()
+            pool = prov.bodies + [d for d in prov.districts if self.active(d, held_on)]
+            chosen = prov.rng.sample(pool, min(len(pool), prov.rng.randint(1, 5)))
+            # One former district per directive: they merge into the same successor,
+            # where two claims awaiting confirmation could not be combined.
+            districts = [u for u in chosen if u.level == UnitLevel.DISTRICT]
+            chosen = [u for u in chosen if u.level != UnitLevel.DISTRICT or u is districts[0]]
+            leads = prov.rng.randint(1, min(2, len(chosen))) if chosen else 0
             for position, unit in enumerate(chosen):
                 assignment = Assignment(
                     directive=directive,
@@ -762,88 +841,12 @@ class _Generator:
                 assignments.append(assignment)
         assignments = _bulk(Assignment, assignments)
 
-        qindex = {q.id: i for i, q in enumerate(self.quarters)}
-        updates, changes, completed = [], [], []
+        updates: list[ProgressUpdate] = []
+        changes: list[DeadlineChange] = []
+        completed: list[Assignment] = []
         for assignment in assignments:
-            directive = assignment.directive
-            start = qindex[directive.meeting.quarter_id]
-            percent = 0
-            if assignment.due_date and rng.random() < 0.03:
-                new_date = assignment.due_date + datetime.timedelta(days=90)
-                status = rng.choice(list(DeadlineChangeStatus))
-                requested = self.clamp(
-                    _moment(assignment.due_date - datetime.timedelta(days=10), rng)
-                )
-                changes.append(
-                    DeadlineChange(
-                        assignment=assignment,
-                        old_date=assignment.due_date,
-                        new_date=new_date,
-                        reason=f"{MARK} Cần thêm thời gian phối hợp với các ngành.",
-                        requested_by=self.heads.get(assignment.unit_id),
-                        requested_at=requested,
-                        status=status,
-                        decided_by=None
-                        if status == DeadlineChangeStatus.PENDING
-                        else self.reviewer,
-                        decided_at=None if status == DeadlineChangeStatus.PENDING else requested,
-                    )
-                )
-                if status == DeadlineChangeStatus.APPROVED:
-                    assignment.due_date = new_date
-                    completed.append(assignment)
-            for quarter in self.quarters[start:]:
-                if rng.random() < 0.25:
-                    continue
-                reported = self.clamp(
-                    _moment(quarter.start_date + datetime.timedelta(days=rng.randint(20, 80)), rng)
-                )
-                if reported < directive.meeting.held_at:
-                    continue
-                percent = min(100, percent + rng.randint(10, 50))
-                claim = ClaimedStatus.IN_PROGRESS
-                review = ReviewStatus.NOT_NEEDED
-                if rng.random() < 0.05:
-                    claim = ClaimedStatus.BLOCKED
-                elif not directive.is_ongoing and (percent >= 100 or rng.random() < 0.3):
-                    claim = ClaimedStatus.DONE
-                    roll = rng.random()
-                    review = (
-                        ReviewStatus.PENDING
-                        if roll < 0.2
-                        else ReviewStatus.REJECTED
-                        if roll < 0.3
-                        else ReviewStatus.CONFIRMED
-                    )
-                updates.append(
-                    ProgressUpdate(
-                        assignment=assignment,
-                        quarter=quarter,
-                        claimed_status=claim,
-                        percent=percent if claim != ClaimedStatus.DONE else 100,
-                        description=f"{MARK} {rng.choice(UPDATE_TEXTS)}",
-                        finished_on=reported.astimezone(VN).date()
-                        if claim == ClaimedStatus.DONE
-                        else None,
-                        reported_by=self.heads.get(assignment.unit_id),
-                        reported_at=reported,
-                        review_status=review,
-                        reviewed_by=self.reviewer
-                        if review in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
-                        else None,
-                        reviewed_at=self.clamp(reported + datetime.timedelta(days=3))
-                        if review in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
-                        else None,
-                    )
-                )
-                if review == ReviewStatus.CONFIRMED:
-                    assignment.completed_on = reported.astimezone(VN).date()
-                    completed.append(assignment)
-                    break
-                if review == ReviewStatus.PENDING:
-                    break  # nothing more is posted while a claim awaits confirmation
-                if review == ReviewStatus.REJECTED:
-                    percent = 80
+            rng = prov_of[assignment.directive.meeting.id].rng
+            self._follow(rng, assignment, updates, changes, completed)
         _bulk(DeadlineChange, changes)
         _bulk(ProgressUpdate, updates)
         Assignment.objects.bulk_update(
@@ -857,17 +860,21 @@ class _Generator:
         for directive in directives:
             by_meeting.setdefault(directive.meeting_id, []).append(directive)
         for meeting in meetings:
+            prov = prov_of[meeting.id]
+            held_on = meeting.held_at.astimezone(VN).date()
+            raising = [u for u in prov.reporting if self.active(u, held_on)]
             for number in (1, 2):
                 recommendation = Recommendation(
                     meeting=meeting,
                     number=number,
-                    raised_by=rng.choice(prov_of[meeting.id].reporting),
+                    raised_by=prov.rng.choice(raising),
                     text=f"{MARK} Đề nghị hỗ trợ kinh phí cho mô hình “Dân vận khéo” ở cơ sở.",
                     response=f"{MARK} Giao Ban Dân vận Tỉnh ủy nghiên cứu, tham mưu.",
                 )
                 recommendations.append(recommendation)
         recommendations = _bulk(Recommendation, recommendations)
         for recommendation in recommendations:
+            rng = prov_of[recommendation.meeting_id].rng
             candidates = by_meeting.get(recommendation.meeting_id, [])
             if candidates and rng.random() < 0.5:
                 links.append(
@@ -886,6 +893,174 @@ class _Generator:
                 "recommendations": len(recommendations),
             }
         )
+
+    def _meeting(self, prov: _Prov, quarter: Quarter) -> Meeting:
+        held = _moment(quarter.due_date + datetime.timedelta(days=4), prov.rng)
+        title = (
+            f"{MARK} Giao ban công tác dân vận Quý {ROMAN[quarter.number]}/{quarter.year}"
+            f" – tỉnh số {prov.index:03d}"
+        )
+        chair = f"Bí thư Tỉnh ủy tỉnh số {prov.index:03d}"
+        venue = f"Hội trường Tỉnh ủy tỉnh số {prov.index:03d}"
+        return Meeting(
+            unit=prov.root,
+            quarter=quarter,
+            held_at=self.clamp(held),
+            title=title,
+            chair_name=chair,
+            chair_positions="Bí thư Tỉnh ủy, Chủ tịch HĐND tỉnh",
+            basis="Quyết định số 461-QĐ/TU ngày 14/12/2021",
+            venue=venue,
+            assessment=f"{MARK} Các đơn vị đã bám sát nhiệm vụ trọng tâm.",
+            shortcomings=f"{MARK} Một số nơi báo cáo còn chậm.",
+            search_text=search_text(title, chair, venue),
+        )
+
+    def _directive(self, rng, meeting: Meeting, number: int, topics, sums) -> Directive:
+        held_on = meeting.held_at.astimezone(VN).date()
+        title = f"{rng.choice(DIRECTIVE_VERBS)} {rng.choice(DIRECTIVE_OBJECTS)}"
+        text = f"{MARK} {title} trên địa bàn tỉnh; báo cáo kết quả về Ban Dân vận."
+        ongoing = rng.random() < 0.2
+        due = (
+            None
+            if ongoing
+            else held_on + datetime.timedelta(days=rng.choice((30, 60, 90, 180, 270)))
+        )
+        target = {}
+        if sums and rng.random() < 0.05:
+            target = {
+                "target_indicator": rng.choice(sums),
+                "target_baseline": rng.randint(0, 10),
+                "target_min": rng.randint(10, 20),
+                "target_max": rng.randint(20, 30),
+                "target_date": due or held_on + datetime.timedelta(days=365),
+            }
+        return Directive(
+            meeting=meeting,
+            number=number,
+            title=title,
+            text=text,
+            topic=rng.choice(topics),
+            due_date=due,
+            is_ongoing=ongoing,
+            is_priority=rng.random() < 0.15,
+            confidentiality=Confidentiality.CONFIDENTIAL
+            if rng.random() < 0.1
+            else Confidentiality.NORMAL,
+            search_text=search_text(title, text),
+            **target,
+        )
+
+    def _follow(self, rng, assignment: Assignment, updates, changes, completed) -> None:
+        """An assignment's deadline request (sometimes) and its progress, quarter by
+        quarter, until it is done or awaits confirmation; a unit that ended posts
+        nothing after its last day."""
+        directive = assignment.directive
+        reviewer = self.reviewer_of[directive.meeting.id]
+        head = self.heads.get(assignment.unit_id)
+        if assignment.due_date and rng.random() < 0.03:
+            requested = self.clamp(_moment(assignment.due_date - datetime.timedelta(days=10), rng))
+            status = rng.choice(list(DeadlineChangeStatus))
+            if self.active(assignment.unit, requested.astimezone(VN).date()):
+                new_date = assignment.due_date + datetime.timedelta(days=90)
+                pending = status == DeadlineChangeStatus.PENDING
+                changes.append(
+                    DeadlineChange(
+                        assignment=assignment,
+                        old_date=assignment.due_date,
+                        new_date=new_date,
+                        reason=f"{MARK} Cần thêm thời gian phối hợp với các ngành.",
+                        requested_by=head,
+                        requested_at=requested,
+                        status=status,
+                        decided_by=None if pending else reviewer,
+                        decided_at=None if pending else requested,
+                    )
+                )
+                if status == DeadlineChangeStatus.APPROVED:
+                    assignment.due_date = new_date
+                    completed.append(assignment)
+        start = self.quarter_index[directive.meeting.quarter_id]
+        percent = 0
+        for quarter in self.quarters[start:]:
+            if rng.random() < 0.25:
+                continue
+            reported = self.clamp(
+                _moment(quarter.start_date + datetime.timedelta(days=rng.randint(20, 80)), rng)
+            )
+            if reported < directive.meeting.held_at:
+                continue
+            if not self.active(assignment.unit, reported.astimezone(VN).date()):
+                break
+            percent = min(100, percent + rng.randint(10, 50))
+            claim = ClaimedStatus.IN_PROGRESS
+            review = ReviewStatus.NOT_NEEDED
+            if rng.random() < 0.05:
+                claim = ClaimedStatus.BLOCKED
+            elif not directive.is_ongoing and (percent >= 100 or rng.random() < 0.3):
+                claim = ClaimedStatus.DONE
+                roll = rng.random()
+                review = (
+                    ReviewStatus.PENDING
+                    if roll < 0.2
+                    else ReviewStatus.REJECTED
+                    if roll < 0.3
+                    else ReviewStatus.CONFIRMED
+                )
+            decided = review in (ReviewStatus.CONFIRMED, ReviewStatus.REJECTED)
+            updates.append(
+                ProgressUpdate(
+                    assignment=assignment,
+                    quarter=quarter,
+                    claimed_status=claim,
+                    percent=percent if claim != ClaimedStatus.DONE else 100,
+                    description=f"{MARK} {rng.choice(UPDATE_TEXTS)}",
+                    finished_on=reported.astimezone(VN).date()
+                    if claim == ClaimedStatus.DONE
+                    else None,
+                    reported_by=head,
+                    reported_at=reported,
+                    review_status=review,
+                    reviewed_by=reviewer if decided else None,
+                    reviewed_at=self.clamp(reported + datetime.timedelta(days=3))
+                    if decided
+                    else None,
+                )
+            )
+            if review == ReviewStatus.CONFIRMED:
+                assignment.completed_on = reported.astimezone(VN).date()
+                completed.append(assignment)
+                return
+            if review == ReviewStatus.PENDING:
+                return  # nothing more is posted while a claim awaits confirmation
+            if review == ReviewStatus.REJECTED:
+                percent = 80
+
+    # the reorganisation of 01/07/2025 ------------------------------------------------
+
+    def reorganise(self) -> None:
+        """Each province's former district committees merge into its commune-level
+        successor, through the operation an administrator uses: it ends them, links
+        them to the successor and hands over their open assignments and their staff."""
+        done = 0
+        for prov in self.provinces:
+            successor = prov.successor
+            if self.effective is None or successor is None or not prov.districts:
+                continue
+            decision = Decision(
+                number=f"{1600 + prov.index}/NQ-UBTVQH15",
+                date=self.effective - datetime.timedelta(days=DECIDED_DAYS_BEFORE),
+                effective_on=self.effective,
+            )
+            merge_units(
+                units=prov.districts,
+                into=successor,
+                decision=decision,
+                user=None,
+                move_memberships=True,
+            )
+            done += 1
+        self.counts["reorganisations"] = done
 
 
 def generate(*, plan: Plan, replace: bool = False, log: Callable[[str], None] = print) -> Result:

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from common.history import note_history
@@ -191,15 +192,26 @@ def _raise_if(refusals: list[str]) -> None:
 
 # --- Recording ------------------------------------------------------------------
 
+# django-simple-history's history_change_reason column.
+HISTORY_REASON_LENGTH = 100
+
+
+def _history_reason(summary: str, number: str) -> str:
+    """Why the history rows changed, within the column's 100 characters: the summary
+    shortened when it must be (a merger of three long names), the decision's number
+    kept. Longer, PostgreSQL refuses the row and the whole operation fails."""
+    reason = _("Reorganisation: %(summary)s (%(number)s)")
+    over = len(reason % {"summary": summary, "number": number}) - HISTORY_REASON_LENGTH
+    if over > 0:
+        summary = Truncator(summary).chars(max(1, len(summary) - over))
+    return (reason % {"summary": summary, "number": number})[:HISTORY_REASON_LENGTH]
+
 
 class _Recorder:
     """Writes the reorganisation's rows and keeps the handovers for the outcome."""
 
     def __init__(self, kind: str, decision: Decision, user: User | None, summary: str):
-        self.reason = _("Reorganisation: %(summary)s (%(number)s)") % {
-            "summary": summary,
-            "number": decision.number,
-        }
+        self.reason = _history_reason(summary, decision.number)
         self.user = user
         self.reorganisation = Reorganisation.objects.create(
             kind=kind,

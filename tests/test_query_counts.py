@@ -85,6 +85,17 @@ def build(size: str) -> SimpleNamespace:
     )
     unit = lead.unit
     UnitReport.objects.filter(unit=unit, quarter=current).delete()
+    # The unit filed its report of the previous quarter, so that its quarter page
+    # lists it at both sizes.
+    UnitReport.objects.filter(unit=unit, quarter=previous).delete()
+    filed_at = datetime.datetime(2024, 3, 5, 9, tzinfo=datetime.UTC)
+    UnitReport.objects.create(
+        unit=unit,
+        quarter=previous,
+        status=ReportStatus.SUBMITTED,
+        first_submitted_at=filed_at,
+        submitted_at=filed_at,
+    )
     draft = UnitReport.objects.create(unit=unit, quarter=current, status=ReportStatus.DRAFT)
     submitted = (
         UnitReport.objects.filter(quarter=previous, status=ReportStatus.SUBMITTED)

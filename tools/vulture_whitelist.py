@@ -91,7 +91,6 @@ _.decided_at  # the admin
 _.decision_comment  # directives/directive_detail.html, the admin
 _.raised_by  # directives/meeting_detail.html, recommendation_form.html
 _.decision  # directives/_review_update.html: the reviewer's buttons
-_.successor_id  # sampledata.synthetic: set before bulk saving units
 _.recorded_by  # reports.Reorganisation: the admin's list and page
 _.recorded_at
 _.object_id  # structure.Handover: the admin's inline

@@ -24,7 +24,7 @@ from directives.selectors.visible import (
     UNIT_FIELDS,
     UNIT_ORDER,
     S,
-    assignments_visible_to,
+    assignments_in_scope,
     current_quarter,
     directives_in_scope,
     directives_visible_to,
@@ -114,7 +114,7 @@ def _scoped(user: AnyUser, meeting_quarter: Quarter | None):
     user's scope (``permissions.scope_for``), of one meeting quarter if given."""
     scope = scope_of_reads(user)
     directives = directives_in_scope(directives_visible_to(user), scope)
-    assignments = scope.filter(assignments_visible_to(user))
+    assignments = assignments_in_scope(user, scope)
     if meeting_quarter is not None:
         directives = directives.filter(meeting__quarter=meeting_quarter)
         assignments = assignments.filter(directive__meeting__quarter=meeting_quarter)

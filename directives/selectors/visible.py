@@ -17,7 +17,6 @@ from django.db.models import (
     IntegerField,
     OuterRef,
     Prefetch,
-    Q,
     QuerySet,
     Subquery,
 )
@@ -73,16 +72,37 @@ def assignments_visible_to(user: AnyUser) -> QuerySet[Assignment]:
     return Assignment.objects.filter(directive__in=directives_visible_to(user))
 
 
+def assignments_in_scope(user: AnyUser, scope: Scope) -> QuerySet[Assignment]:
+    """The visible assignments to units of ``scope``: what a dashboard counts.
+
+    When every assignment of the scope is visible (``permissions.sees_every_assignment_of``:
+    the units of one's own scope always are), the units alone narrow them; testing
+    the visibility too would read every directive of the country to remove none, so a
+    province's dashboard would cost more the more provinces there are.
+    """
+    assignments = scope.filter(Assignment.objects.all())
+    if permissions.sees_every_assignment_of(user, scope.unit_ids):
+        return assignments
+    return assignments.filter(directive__in=directives_visible_to(user))
+
+
 def directives_in_scope(directives: QuerySet[D], scope: Scope) -> QuerySet[D]:
     """``directives`` assigned to a unit of ``scope``, or (for those who oversee it) of a
     meeting held by one; all of them for every unit: what a dashboard or register
-    export counts."""
+    export counts.
+
+    The directives of the scope are found by their numbers, from the scope's
+    assignments and meetings (indexed), and only those are tested against
+    ``directives``' own conditions: a condition "assigned to the scope, or held by
+    it" would be tested on every directive of the country.
+    """
     if scope.is_everything:
         return directives
-    mine = Q(Exists(scope.filter(Assignment.objects.filter(directive=OuterRef("pk")))))
+    numbers = scope.filter(Assignment.objects.all()).order_by().values("directive_id")
     if scope.oversees:
-        mine |= Q(meeting__unit_id__in=scope.unit_ids)
-    return directives.filter(mine)
+        held = Directive.objects.filter(meeting__unit_id__in=scope.unit_ids).order_by()
+        numbers = numbers.union(held.values("pk"))
+    return directives.filter(pk__in=numbers)
 
 
 def directives_with_status(

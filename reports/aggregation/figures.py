@@ -7,6 +7,7 @@ grouped rows (a handful of queries whatever the number of units, indicators and
 quarters). Only filed reports count (``completeness.counted_reports``).
 """
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -206,6 +207,19 @@ def _weighted_sum(lineage: Lineage) -> Sum:
     return Sum(value)
 
 
+def _scope_key(scope: Scope, lineage: Lineage) -> str:
+    """What a scope's cached sums are filed under: "all", or a digest of its units
+    and of the predecessors' shares it includes (a unit moved into or out of the
+    subtree, or a new reorganisation, makes another key)."""
+    if scope.is_everything:
+        return "all"
+    units = ",".join(str(unit_id) for unit_id in sorted(scope.unit_ids or ()))
+    shares = ",".join(
+        f"{unit_id}:{lineage.weights[unit_id]}" for unit_id in sorted(lineage.weights)
+    )
+    return hashlib.sha256(f"{units}|{shares}".encode()).hexdigest()
+
+
 def _grouped_values(
     quarters: list[Quarter], scope: Scope, lineage: Lineage = NO_LINEAGE
 ) -> dict[int, list[tuple[int, str, Decimal | None, int]]]:
@@ -213,14 +227,19 @@ def _grouped_values(
     ``{quarter id: [(indicator id, kind, total, count), …]}``; with the scope's
     predecessors' values (``lineage``) where it has any.
 
-    The province's sums are the expensive part at national scale (every value of
-    eight quarters), so they are cached per quarter under its ``figures_token``,
-    which changes in the same transaction as any report or value of the quarter
-    (reports.signals): a cached entry is never stale, whatever the cache backend
-    or the number of server processes, and only a changed quarter is summed again.
+    The sums are the expensive part (every value of eight quarters of the scope),
+    so the sums of the whole country and of each reviewer's or leader's subtree
+    are cached per quarter under its ``figures_token``, which changes in the same
+    transaction as any report or value of the quarter (reports.signals), and the
+    scope (``_scope_key``): a cached entry is never stale, whatever the cache
+    backend or the number of server processes, and only a changed quarter is
+    summed again. A unit's own staff (a scope per unit) are not cached: they
+    would crowd out the others, and their sums are small.
     """
-    keys = {q.id: f"quarter-figures:{q.id}:{q.figures_token}" for q in quarters}
-    cached = cache.get_many(keys.values()) if scope.is_everything else {}
+    cacheable = scope.is_everything or scope.oversees
+    scope_key = _scope_key(scope, lineage)
+    keys = {q.id: f"quarter-figures:{q.id}:{q.figures_token}:{scope_key}" for q in quarters}
+    cached = cache.get_many(keys.values()) if cacheable else {}
     grouped = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
     missing = [quarter_id for quarter_id in keys if quarter_id not in grouped]
     if not missing:
@@ -242,7 +261,7 @@ def _grouped_values(
         fetched[row["report__quarter_id"]].append(
             (row["indicator_id"], row["report__unit__kind"], total, row["count"])
         )
-    if scope.is_everything:
+    if cacheable:
         cache.set_many(
             {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
         )
@@ -271,7 +290,7 @@ def _scope_label(scope: Scope) -> str:
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     """Indicator figures for the province and each kind of unit (3 queries; 2 when the
-    province's sums are cached; for units that carry on predecessors' work, one more
+    sums are cached; for units that carry on predecessors' work, one more
     a generation of them, ``lineage_of``).
 
     Columns: this quarter, the previous quarter, the same quarter last year,

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from reports import services
 from reports.aggregation import EVERY_UNIT, Scope, quarter_completeness, quarter_figures
 from reports.models import Quarter, ReportStatus, UnitKind
+from reports.permissions import scope_for
 from tests import factories as f
 from tests.reports.test_aggregation import filed, hanoi
 
@@ -64,6 +65,47 @@ def test_unit_staff_figures_are_never_cached(quarter, flow):
     with CaptureQueriesContext(connection) as again:
         assert current(quarter, flow, scope=own) == 5
     assert value_queries(again.captured_queries) == 1
+
+
+def province_of(name: str, *units_values, quarter, flow):
+    """A committee with units under it that filed ``units_values`` for ``quarter``."""
+    committee = f.UnitFactory(name=name, parent=None)
+    for value in units_values:
+        filed(f.UnitFactory(parent=committee), quarter, values={flow: value})
+    return committee
+
+
+def test_a_subtrees_sums_are_cached_apart_from_every_other_scope(quarter, flow):
+    """A province's reviewer reads its sums from the cache like the centre does, and
+    another province, or the whole country, never gets them."""
+    north = province_of("Tỉnh ủy A", 3, 4, quarter=quarter, flow=flow)
+    south = province_of("Tỉnh ủy B", 10, quarter=quarter, flow=flow)
+    north_scope = scope_for(f.reviewer(north))
+    with CaptureQueriesContext(connection) as first:
+        assert current(quarter, flow, scope=north_scope) == 7
+    with CaptureQueriesContext(connection) as second:
+        assert current(quarter, flow, scope=north_scope) == 7
+    assert value_queries(first.captured_queries) == 1
+    assert value_queries(second.captured_queries) == 0
+    assert current(quarter, flow, scope=scope_for(f.leader(south))) == 10
+    assert current(quarter, flow) == 17
+
+
+def test_a_submission_in_a_subtree_reaches_its_reviewers_page_at_once(client, quarter, flow):
+    province = province_of("Tỉnh ủy A", 3, quarter=quarter, flow=flow)
+    unit = f.UnitFactory(parent=province)
+    head = f.member(unit, role="head")
+    draft = filed(unit, quarter, status=ReportStatus.DRAFT, values={flow: 30})
+    client.force_login(f.reviewer(province))
+
+    def shown() -> Decimal | None:
+        summary = client.get(f"/quarters/{quarter.slug}/").context["summary"]
+        return next(r for r in summary.figures.province.rows if r.indicator == flow).current
+
+    assert shown() == 3
+    assert shown() == 3  # from the cache
+    services.report_submit(report=draft, user=head, expected_version=draft.version)
+    assert shown() == 33
 
 
 def test_a_submission_through_the_services_shows_at_once(quarter, flow):

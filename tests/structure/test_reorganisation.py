@@ -103,6 +103,30 @@ def test_the_merger_of_2025_loses_nothing_and_puts_everything_on_record(governme
     assert DECISION.number in history.history_change_reason
 
 
+def test_the_history_says_why_within_its_column_however_long_the_names(government):
+    """The history rows' reason is a 100-character column: PostgreSQL refused the
+    merger of 2025 itself (two long names) until the summary was shortened there."""
+    services.merge_units(
+        units=[government["ubnd"], government["hdnd"]],
+        into=NEW_UNIT,
+        decision=DECISION,
+        user=f.admin(),
+        move_memberships=True,
+    )
+    reasons = [
+        *Unit.history.values_list("history_change_reason", flat=True),
+        *Assignment.history.values_list("history_change_reason", flat=True),
+        *Membership.history.values_list("history_change_reason", flat=True),
+    ]
+    written = [reason for reason in reasons if reason]
+    assert written
+    assert all(len(reason) <= 100 for reason in written)
+    assert all(reason.endswith(f"({DECISION.number})") for reason in written)
+    assert "…" in written[0]
+    summary = Reorganisation.objects.get().summary  # the record keeps it whole
+    assert summary.endswith(NEW_UNIT.name) and "…" not in summary
+
+
 def test_a_dry_run_shows_the_same_outcome_and_changes_nothing(government):
     before = _inventory()
     units_before = list(Unit.objects.values_list("id", "valid_to", "successor_id"))

@@ -1,17 +1,24 @@
-"""The national-scale benchmark (``make bench``); see bench/README.md.
+"""The national-scale benchmark (``make bench``); see tools/bench/README.md.
 
-1. Creates the PostgreSQL database if missing, migrates it and fills it with
-   ``generate_data`` (20,000 units, 8 quarters, 40 indicators by default),
-   unless the same generated data set is already there.
-2. Times each page and export in-process with Django's test client (DEBUG
-   off): median and p95 over repeated requests, the number of SQL queries, and
-   the time of the same SQL statements re-run directly on a cursor, in the
-   same run (the "bare SQL"), with the ratio of the two.
-3. EXPLAINs every query of those pages and lists sequential scans of the big
+1. Creates two PostgreSQL databases if missing, migrates them and fills them with
+   ``generate_data``: the same provinces (100 commune-level units each by
+   default), one province in the first and 34 in the second, unless the same
+   data set is already there.
+2. Times a province reviewer's and a province leader's pages and exports in
+   both databases, in-process with Django's test client (DEBUG off), the
+   requests of the two alternating, and writes the ratio of the medians (34
+   provinces / 1 province): a province must cost the same whatever the size of
+   the country (at most 1.2).
+3. Times the centre's pages (a reviewer and a leader of the whole country) at
+   34 provinces against the page targets: median and p95, the number of SQL
+   queries, and the time of the same SQL statements re-run directly on a cursor
+   (the "bare SQL"), with the ratio of the two.
+4. EXPLAINs every query of those pages and lists sequential scans of the big
    tables.
-4. Runs the production server (gunicorn, 2 workers) under simulated users
-   (threads on loopback, bounded in time): throughput, latency, errors.
-5. Writes everything, with the machine's description, to tools/bench/results.md.
+5. Runs the production server (gunicorn, 2 workers) on the 34 provinces under
+   simulated users spread over the provinces (threads on loopback, bounded in
+   time): throughput, latency, errors.
+6. Writes everything, with the machine's description, to tools/bench/results.md.
 """
 
 import argparse
@@ -29,7 +36,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -46,24 +53,39 @@ BIG_TABLES = {
     "directives_assignment",
     "directives_progressupdate",
     "directives_directive",
+    "directives_meeting",
 }
 PAGE_TARGET_MS = 300
 EXPORT_TARGET_MS = 5000
 RATIO_TARGET = 2.0
+PROVINCE_RATIO_TARGET = 1.2
 
 
 def parse_args():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--database-url", default=os.getenv("BENCH_DATABASE_URL") or DEFAULT_DB)
-    parser.add_argument("--units", type=int, default=20000)
+    parser.add_argument(
+        "--database-url",
+        default=os.getenv("BENCH_DATABASE_URL") or DEFAULT_DB,
+        help="The databases are this one's name with _p1 and _p<provinces> appended.",
+    )
+    parser.add_argument("--provinces", type=int, default=34, help="The country's provinces.")
+    parser.add_argument("--communes", type=int, default=100, help="Per province.")
+    parser.add_argument(
+        "--units",
+        type=int,
+        default=None,
+        help="Units in all at --provinces, instead of --communes (e.g. 20000); the one "
+        "province gets the first province's size.",
+    )
     parser.add_argument("--quarters", type=int, default=8)
     parser.add_argument("--indicators", type=int, default=40)
-    parser.add_argument("--directives", type=int, default=200, help="Per quarter, in all.")
+    parser.add_argument("--directives", type=int, default=6, help="Per province and quarter.")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--province", type=int, default=1, help="The province timed (default 1).")
     parser.add_argument("--regenerate", action="store_true", help="Generate even if present.")
     parser.add_argument("--repeat", type=int, default=20, help="Timed requests per page.")
     parser.add_argument(
-        "--budget", type=float, default=60.0, help="Seconds per page at most (at least 5 runs)."
+        "--budget", type=float, default=40.0, help="Seconds per page at most (at least 5 runs)."
     )
     parser.add_argument(
         "--timeout", type=float, default=120, help="Seconds a request may take (default 120)."
@@ -71,6 +93,7 @@ def parse_args():
     parser.add_argument("--load-users", type=int, default=50)
     parser.add_argument("--load-seconds", type=int, default=60)
     parser.add_argument("--skip-load", action="store_true")
+    parser.add_argument("--skip-centre", action="store_true", help="Time the provinces only.")
     parser.add_argument(
         "--only", default="", help="Time only the pages whose name contains this text."
     )
@@ -83,6 +106,12 @@ def parse_args():
         "tools/bench/findings.md, without measuring.",
     )
     return parser.parse_args()
+
+
+def database_url(base: str, provinces: int) -> str:
+    """``base`` with ``_p<provinces>`` appended to the database's name."""
+    parts = urlparse(base)
+    return parts._replace(path=f"{parts.path.rstrip('/')}_p{provinces}").geturl()
 
 
 def ensure_database(url: str) -> None:
@@ -105,10 +134,10 @@ def ensure_database(url: str) -> None:
     admin.close()
 
 
-def configure(args) -> dict:
+def configure(url: str) -> dict:
     """Environment of the benchmark: production settings on the bench database."""
     env = {
-        "DATABASE_URL": args.database_url,
+        "DATABASE_URL": url,
         "DEBUG": "0",
         "SECRET_KEY": os.getenv("SECRET_KEY") or secrets.token_urlsafe(40),
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
@@ -121,6 +150,18 @@ def configure(args) -> dict:
     }
     os.environ.update(env)
     return env
+
+
+def use(url: str) -> None:
+    """Point the default connection at the database of ``url`` (the two data sets are
+    timed from one process, their requests alternating)."""
+    from django.db import connections
+
+    wrapper = connections["default"]
+    name = urlparse(url).path.lstrip("/")
+    if wrapper.settings_dict["NAME"] != name:
+        wrapper.close()
+        wrapper.settings_dict["NAME"] = name
 
 
 # --- helpers ------------------------------------------------------------------
@@ -165,33 +206,58 @@ def machine() -> dict:
 # --- data -----------------------------------------------------------------------
 
 
-def ensure_data(args, log) -> float | None:
-    """Generate the data set unless it is already there; the seconds it took, or None."""
+def plan_for(args, provinces: int):
+    """The generator's plan for ``provinces``: the same size of province in both."""
+    from sampledata.synthetic import Plan
+
+    common = {
+        "quarters": args.quarters,
+        "indicators": args.indicators,
+        "directives": args.directives,
+        "seed": args.seed,
+    }
+    country = Plan(provinces=args.provinces, communes=args.communes, units=args.units, **common)
+    if provinces == args.provinces:
+        return country
+    return Plan(provinces=provinces, communes=country.layouts()[0].communes, **common)
+
+
+def plan_options(plan) -> dict:
+    return {
+        "provinces": plan.provinces,
+        "communes": plan.communes,
+        "units": plan.units,
+        "quarters": plan.quarters,
+        "indicators": plan.indicators,
+        "directives": plan.directives,
+        "seed": plan.seed,
+    }
+
+
+def ensure_data(args, plan, log) -> float | None:
+    """Generate ``plan`` unless it is already there; the seconds it took, or None."""
+    from django.contrib.auth.models import User
     from django.core.management import call_command
 
-    from reports.models import Indicator, Quarter, Unit
+    from reports.models import Indicator, Quarter, Reorganisation, Unit
+    from sampledata.synthetic import UNIT_PREFIX, province_reviewer
 
     call_command("migrate", verbosity=0)
+    units = 1 + sum(layout.units for layout in plan.layouts())
     have = (
-        Unit.objects.filter(code__startswith="gen-").count() == args.units
-        and Indicator.objects.filter(code__startswith="GEN_").count() == args.indicators
-        and Quarter.objects.filter(reports__unit__code__startswith="gen-").distinct().count()
-        == args.quarters
+        Unit.objects.filter(code__startswith=UNIT_PREFIX).count() == units
+        and Indicator.objects.filter(code__startswith="GEN_").count() == plan.indicators
+        and Quarter.objects.filter(reports__unit__code__startswith=UNIT_PREFIX).distinct().count()
+        == plan.quarters
+        and User.objects.filter(username=province_reviewer(len(plan.layouts()))).exists()
+        and Reorganisation.objects.exists()
     )
     if have and not args.regenerate:
-        log("The generated data set is already there; not generating it again.")
+        log("  The generated data set is already there; not generating it again.")
         return None
     started = time.monotonic()
-    call_command(
-        "generate_data",
-        units=args.units,
-        quarters=args.quarters,
-        indicators=args.indicators,
-        directives=args.directives,
-        seed=args.seed,
-        replace=True,
-        stdout=sys.stdout,
-    )
+    options = {k: v for k, v in plan_options(plan).items() if v is not None}
+    call_command("generate_data", **options, replace=True, stdout=sys.stdout)
     return time.monotonic() - started
 
 
@@ -206,6 +272,7 @@ def dataset() -> dict[str, int]:
         "reports_indicator",
         "reports_unitreport",
         "reports_indicatorvalue",
+        "reports_reorganisation",
         "directives_meeting",
         "directives_directive",
         "directives_assignment",
@@ -219,13 +286,40 @@ def dataset() -> dict[str, int]:
     return counts
 
 
-def targets() -> dict:
+def _meeting_of(province: int, quarter):
+    from django.db.models import Count
+
+    from directives.models import Meeting
+
+    return (
+        Meeting.objects.filter(quarter=quarter, title__endswith=f"tỉnh số {province:03d}")
+        .annotate(n=Count("directives"))
+        .order_by("-n", "pk")
+        .first()
+    )
+
+
+def targets(province: int) -> dict:
     """The users and objects the benchmarked pages are opened on."""
     from django.contrib.auth.models import User
     from django.db.models import Count
 
     from directives.models import Directive, Meeting
-    from reports.models import Membership, MembershipRole, Quarter, ReportStatus, UnitReport
+    from reports.models import (
+        FILED_STATUSES,
+        Membership,
+        MembershipRole,
+        Quarter,
+        ReportStatus,
+        UnitReport,
+    )
+    from sampledata.synthetic import (
+        LEADER_USERNAME,
+        REVIEWER_USERNAME,
+        province_code,
+        province_leader,
+        province_reviewer,
+    )
 
     current = Quarter.objects.current()
     previous = (
@@ -234,82 +328,147 @@ def targets() -> dict:
         .order_by("-year", "-number")
         .first()
     )
+    own = f"{province_code(province)}-"
     draft = (
         UnitReport.objects.filter(
-            quarter=current, status=ReportStatus.DRAFT, unit__code__startswith="gen-"
+            quarter=current, status=ReportStatus.DRAFT, unit__code__startswith=own
         )
         .select_related("unit")
         .order_by("unit__display_order")
         .first()
     )
-    head = Membership.objects.get(unit=draft.unit, role=MembershipRole.HEAD).user
-    meeting = (
+    filed = (
+        UnitReport.objects.filter(
+            quarter=previous, status__in=FILED_STATUSES, unit__code__startswith=own
+        )
+        .select_related("unit")
+        .order_by("unit__display_order")
+        .first()
+    )
+    meeting = _meeting_of(province, previous)
+    directive = (
+        Directive.objects.filter(meeting=meeting).annotate(n=Count("assignments")).order_by("-n")
+    ).first()
+    centre_meeting = (
         Meeting.objects.filter(quarter=previous, title__startswith="[Sinh")
         .annotate(n=Count("directives"))
         .order_by("-n", "pk")
         .first()
     )
-    heads = list(
-        User.objects.filter(
-            memberships__role=MembershipRole.HEAD,
-            memberships__unit__code__startswith="gen-",
-        ).order_by("pk")[:200]
+    memberships = (
+        Membership.objects.filter(
+            role=MembershipRole.HEAD, unit__code__startswith="gen-", unit__valid_to=None
+        )
+        .select_related("user", "unit")
+        .order_by("unit__display_order", "pk")
     )
-    directive = (
-        Directive.objects.filter(meeting=meeting).annotate(n=Count("assignments")).order_by("-n")
-    ).first()
+    # Heads spread over the provinces, for the load run: evenly through the tree.
+    every = list(memberships)
+    step = max(1, len(every) // 200)
+    heads = [(m.user, m.unit) for m in every[::step]]
     return {
-        "directive": directive,
-        "reviewer": User.objects.get(username="gen-reviewer"),
-        "leader": User.objects.get(username="gen-leader"),
-        "head": head,
+        "province": province,
+        "reviewer": User.objects.get(username=province_reviewer(province)),
+        "leader": User.objects.get(username=province_leader(province)),
+        "centre reviewer": User.objects.get(username=REVIEWER_USERNAME),
+        "centre leader": User.objects.get(username=LEADER_USERNAME),
+        "head": Membership.objects.get(unit=draft.unit, role=MembershipRole.HEAD).user,
         "heads": heads,
         "unit": draft.unit,
+        "filed": filed,
         "current": current,
         "previous": previous,
         "meeting": meeting,
+        "directive": directive,
+        "centre meeting": centre_meeting,
+        "centre directive": (
+            Directive.objects.filter(meeting=centre_meeting)
+            .annotate(n=Count("assignments"))
+            .order_by("-n")
+            .first()
+        ),
     }
 
 
-def pages(t: dict) -> list[tuple[str, str, str, bool, bool]]:
+def province_pages(t: dict) -> list[tuple[str, str, bool]]:
+    """(name, url, is_export): what a province's reviewer and leader open every day."""
+    q = t["previous"].slug
+    filed = t["filed"]
+    return [
+        ("Home", "/", False),
+        ("Follow-up dashboard", "/directives/dashboard/", False),
+        ("Quarter page", f"/quarters/{q}/", False),
+        ("Review queue of the current quarter", f"/reports/queue/{t['current'].slug}/", False),
+        ("Directive register", "/directives/", False),
+        ("Directive page", f"/directives/{t['directive'].pk}/", False),
+        ("Filed report", f"/reports/{filed.unit.code}/{q}/", False),
+        ("Consolidated report .docx", f"/quarters/{q}/report.docx?number=12", True),
+        ("Indicator table .xlsx", f"/quarters/{q}/indicators.xlsx", True),
+        ("Directive register .xlsx", f"/quarters/{q}/directives.xlsx", True),
+        ("Briefing pack", f"/meetings/{t['meeting'].pk}/pack/", True),
+    ]
+
+
+def centre_pages(t: dict) -> list[tuple[str, str, str, bool, bool]]:
     """(name, role, url, is_export, cold): a cold page has the cache emptied before
     each request, to measure it before and after the figures cache."""
     q = t["previous"].slug
     current = t["current"].slug
+    meeting = t["centre meeting"].pk
     listed = [
-        ("Quarter page", "leader", f"/quarters/{q}/", False),
-        ("Follow-up dashboard", "leader", "/directives/dashboard/", False),
-        ("Directive register, search “ma tuy”", "reviewer", "/directives/?q=ma+tuy", False),
+        ("Quarter page", "centre leader", f"/quarters/{q}/", False),
+        ("Follow-up dashboard", "centre leader", "/directives/dashboard/", False),
+        (
+            "Directive register, search “ma tuy”",
+            "centre reviewer",
+            "/directives/?q=ma+tuy",
+            False,
+        ),
         (
             "Report form (unit head)",
             "head",
-            f"/reports/{t['unit'].code}/{t['current'].slug}/",
+            f"/reports/{t['unit'].code}/{current}/",
             False,
         ),
-        ("Consolidated report .docx", "reviewer", f"/quarters/{q}/report.docx?number=12", True),
-        ("Indicator table .xlsx", "reviewer", f"/quarters/{q}/indicators.xlsx", True),
-        ("Directive register .xlsx", "reviewer", f"/quarters/{q}/directives.xlsx", True),
+        (
+            "Consolidated report .docx",
+            "centre reviewer",
+            f"/quarters/{q}/report.docx?number=12",
+            True,
+        ),
+        ("Indicator table .xlsx", "centre reviewer", f"/quarters/{q}/indicators.xlsx", True),
+        ("Directive register .xlsx", "centre reviewer", f"/quarters/{q}/directives.xlsx", True),
         (
             "Conclusion notice .docx",
-            "reviewer",
-            f"/quarters/{q}/meetings/{t['meeting'].pk}/notice.docx",
+            "centre reviewer",
+            f"/quarters/{q}/meetings/{meeting}/notice.docx",
             True,
         ),
         # Other pages of every day, for the record (the same targets apply).
-        ("Home (leadership)", "leader", "/", False),
-        ("Report list (reviewer)", "reviewer", "/reports/", False),
-        ("Review queue of the current quarter", "reviewer", f"/reports/queue/{current}/", False),
-        ("Assignments list", "reviewer", "/directives/assignments/", False),
-        ("Meeting page", "reviewer", f"/meetings/{t['meeting'].pk}/", False),
-        ("Directive page", "reviewer", f"/directives/{t['directive'].pk}/", False),
-        ("Briefing pack", "reviewer", f"/meetings/{t['meeting'].pk}/pack/", False),
+        ("Home (leadership)", "centre leader", "/", False),
+        ("Report list (reviewer)", "centre reviewer", "/reports/", False),
+        (
+            "Review queue of the current quarter",
+            "centre reviewer",
+            f"/reports/queue/{current}/",
+            False,
+        ),
+        ("Assignments list", "centre reviewer", "/directives/assignments/", False),
+        ("Meeting page", "centre reviewer", f"/meetings/{meeting}/", False),
+        ("Directive page", "centre reviewer", f"/directives/{t['centre directive'].pk}/", False),
+        ("Briefing pack", "centre reviewer", f"/meetings/{meeting}/pack/", False),
         ("Unit head's work on directives", "head", "/directives/mine/", False),
     ]
     cold = [
-        ("Quarter page, cache emptied before each request", "leader", f"/quarters/{q}/", False),
+        (
+            "Quarter page, cache emptied before each request",
+            "centre leader",
+            f"/quarters/{q}/",
+            False,
+        ),
         (
             "Indicator table .xlsx, cache emptied before each request",
-            "reviewer",
+            "centre reviewer",
             f"/quarters/{q}/indicators.xlsx",
             True,
         ),
@@ -359,55 +518,44 @@ def get(client, url: str, limit: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def time_page(
-    client, url: str, repeat: int, budget: float, log, limit: float = 120, cold: bool = False
-) -> dict:
-    """Median and p95 of ``repeat`` requests (fewer for slow pages: at least 5 under
-    2 s a request, 3 under 20 s, else only the captured one, within ``budget``
-    seconds), the queries of one more request, and the same statements re-run
-    bare on a cursor."""
+@dataclass
+class Side:
+    """One database's request of a page: where, as whom, what."""
+
+    database: str  # its URL
+    client: object
+    url: str
+
+
+def _request(side: Side, cold: bool):
+    from django.core.cache import cache
+
+    use(side.database)
+    if cold:
+        cache.clear()
+    started = time.perf_counter()
+    response = side.client.get(side.url)
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{side.url} answered {response.status_code}")
+    return response, elapsed
+
+
+def _captured(side: Side, cold: bool, times: list[float], budget: float, log) -> dict:
+    """The queries of one more request of ``side`` and the same statements re-run bare."""
     from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    def fresh():
-        if cold:
-            cache.clear()
-
-    fresh()
-    t0 = time.perf_counter()
-    try:
-        response = get(client, url, limit)
-    except PageTimeout:
-        from django.db import close_old_connections
-
-        close_old_connections()
-        log(f"  {url}: did not finish within {limit:.0f} s")
-        return {"timed_out": True, "limit_s": limit}
-    warm = time.perf_counter() - t0
-    if response.status_code != 200:
-        raise RuntimeError(f"{url} answered {response.status_code}")
-    min_runs = 5 if warm < 2 else 3 if warm < 20 else 0  # 0: one run, the captured one
-    times = []
-    started = time.monotonic()
-    while (
-        min_runs
-        and len(times) < repeat
-        and (len(times) < min_runs or time.monotonic() - started < budget)
-    ):
-        fresh()
-        t0 = time.perf_counter()
-        response = client.get(url)
-        times.append(time.perf_counter() - t0)
-        assert response.status_code == 200, url
-    fresh()
-    t0 = time.perf_counter()
+    use(side.database)
+    if cold:
+        cache.clear()
+    started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(url)
-    if min_runs == 0 and not times:
+        response = side.client.get(side.url)
+    if not times:
         # Over 20 s a request: the request whose queries are captured is the timed one.
-        times.append(time.perf_counter() - t0)
-    size = len(response.content)
+        times.append(time.perf_counter() - started)
     statements = [plain(query["sql"]) for query in captured.captured_queries]
     in_request = sum(float(query["time"]) for query in captured.captured_queries)
     per_query = []
@@ -422,7 +570,10 @@ def time_page(
         bare.append(run_sql(statements))
     page_ms = statistics.median(times) * 1000
     bare_ms = statistics.median(bare) * 1000
-    log(f"  {url}: median {page_ms:.0f} ms, {len(statements)} queries, bare SQL {bare_ms:.0f} ms")
+    log(
+        f"  {side.url}: median {page_ms:.0f} ms, {len(statements)} queries, "
+        f"bare SQL {bare_ms:.0f} ms"
+    )
     return {
         "runs": len(times),
         "median_ms": page_ms,
@@ -431,16 +582,56 @@ def time_page(
         "bare_ms": bare_ms,
         "sql_in_request_ms": in_request * 1000,
         "ratio": page_ms / bare_ms if bare_ms else float("nan"),
-        "bytes": size,
+        "bytes": len(response.content),
         "statements": statements,
         "slowest": sorted(per_query, reverse=True)[:3],
+        "per_query_ms": [seconds * 1000 for seconds, _sql in per_query],
     }
 
 
-def explain(statements: list[str]) -> list[dict]:
+def time_sides(
+    sides: list[Side], repeat: int, budget: float, log, limit: float = 120, cold: bool = False
+) -> list[dict]:
+    """For each side: median and p95 of ``repeat`` requests (fewer for slow pages: at
+    least 5 under 2 s a request, 3 under 20 s, else only the captured one, within
+    ``budget`` seconds a side), the queries of one more request, and the same
+    statements re-run bare on a cursor. The sides' requests alternate (A, B, A, B…),
+    so that whatever else the machine does falls on each alike."""
+    from django.db import close_old_connections
+
+    warm = []
+    for side in sides:
+        use(side.database)
+        started = time.perf_counter()
+        try:
+            get(side.client, side.url, limit)
+        except PageTimeout:
+            close_old_connections()
+            log(f"  {side.url}: did not finish within {limit:.0f} s")
+            return [{"timed_out": True, "limit_s": limit} for _side in sides]
+        warm.append(time.perf_counter() - started)
+    slowest = max(warm)
+    min_runs = 5 if slowest < 2 else 3 if slowest < 20 else 0  # 0: the captured run only
+    times: list[list[float]] = [[] for _side in sides]
+    started = time.monotonic()
+    while (
+        min_runs
+        and len(times[0]) < repeat
+        and (len(times[0]) < min_runs or time.monotonic() - started < budget * len(sides))
+    ):
+        for side, side_times in zip(sides, times, strict=True):
+            side_times.append(_request(side, cold)[1])
+    return [
+        _captured(side, cold, side_times, budget, log)
+        for side, side_times in zip(sides, times, strict=True)
+    ]
+
+
+def explain(database: str, statements: list[str]) -> list[dict]:
     """Sequential scans of the big tables in the plans of the page's SELECTs."""
     from django.db import connection
 
+    use(database)
     found = []
 
     def walk(node, sql):
@@ -468,6 +659,19 @@ def explain(statements: list[str]) -> list[dict]:
     return found
 
 
+def statement_growth(small: dict, big: dict) -> list[tuple[float, float, str]]:
+    """The statements of a page whose bare time grew most from one province to the
+    country: (ms at 1, ms at N, sql), the biggest growth first (a page runs the same
+    statements in the same order at both sizes, ids apart)."""
+    pairs = [
+        (at_one, at_all, sql)
+        for at_one, at_all, sql in zip(
+            small["per_query_ms"], big["per_query_ms"], big["statements"], strict=False
+        )
+    ]
+    return sorted(pairs, key=lambda pair: pair[1] - pair[0], reverse=True)[:3]
+
+
 # --- load ------------------------------------------------------------------------------
 
 
@@ -485,45 +689,66 @@ def session_for(user) -> str:
     return session.session_key
 
 
+def load_population(count: int, provinces: int, t: dict) -> list[tuple[object, list[str]]]:
+    """``count`` users spread over the provinces, each with its usual pages: one in
+    five a reviewer or a leader (the centre's first, then provinces 1, 8, 15… in
+    turn, each on its own province's meeting), the rest heads of units taken evenly
+    through the whole tree."""
+    from django.contrib.auth.models import User
+
+    from sampledata.synthetic import province_leader, province_reviewer
+
+    q = t["previous"].slug
+    current = t["current"].slug
+    users = []
+    for index in range(count):
+        if index % 5 == 0:
+            number = index // 5
+            province = 0 if number == 0 else 1 + (number * 7) % provinces
+            if province == 0:
+                user = t["centre reviewer"] if number % 2 == 0 else t["centre leader"]
+                meeting = t["centre meeting"]
+            else:
+                name = province_reviewer(province) if number % 2 == 0 else province_leader(province)
+                user = User.objects.get(username=name)
+                meeting = _meeting_of(province, t["previous"])
+            pages = [
+                "/",
+                f"/quarters/{q}/",
+                "/directives/dashboard/",
+                "/directives/?q=ma+tuy",
+                "/directives/",
+                f"/meetings/{meeting.pk}/",
+                f"/reports/queue/{current}/",
+            ]
+            users.append((user, pages))
+        else:
+            head, unit = t["heads"][index * len(t["heads"]) // count]
+            pages = [
+                "/",
+                f"/reports/{unit.code}/{current}/",
+                "/directives/mine/",
+                "/directives/",
+                f"/quarters/{q}/",
+            ]
+            users.append((head, pages))
+    return users
+
+
 def load_test(args, env: dict, t: dict, log) -> dict:
     """gunicorn with 2 workers; ``load_users`` threads, each a signed-in user browsing
     the usual pages with a think time of 0.5–1.5 s, for ``load_seconds``."""
-    q = t["previous"].slug
-    staff_pages = [
-        "/",
-        f"/quarters/{q}/",
-        "/directives/dashboard/",
-        "/directives/?q=ma+tuy",
-        "/directives/",
-        f"/meetings/{t['meeting'].pk}/",
+    users = [
+        (session_for(user), pages)
+        for user, pages in load_population(args.load_users, args.provinces, t)
     ]
-    users = []
-    for index in range(args.load_users):
-        if index % 5 == 0:
-            user = t["leader"] if index % 10 == 0 else t["reviewer"]
-            users.append((session_for(user), staff_pages))
-        else:
-            head = t["heads"][index % len(t["heads"])]
-            unit = head.memberships.first().unit
-            users.append(
-                (
-                    session_for(head),
-                    [
-                        "/",
-                        f"/reports/{unit.code}/{t['current'].slug}/",
-                        "/directives/mine/",
-                        "/directives/",
-                        f"/quarters/{q}/",
-                    ],
-                )
-            )
     if not args.port:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             args.port = probe.getsockname()[1]
     server = subprocess.Popen(  # noqa: S603 - our own command line
         [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            str(Path(sys.executable).parent / "gunicorn"),
             "danvan.wsgi",
             "--workers",
             "2",
@@ -573,7 +798,10 @@ def load_test(args, env: dict, t: dict, log) -> dict:
                     results.append((url, elapsed, status))
                 time.sleep(rng.uniform(0.5, 1.5))
 
-        log(f"Load: {len(users)} users for {args.load_seconds} s against gunicorn (2 workers)…")
+        log(
+            f"Load: {len(users)} users over the provinces for {args.load_seconds} s against "
+            "gunicorn (2 workers)…"
+        )
         started = time.monotonic()
         threads = [
             threading.Thread(target=browse, args=(n, key, urls), daemon=True)
@@ -592,9 +820,10 @@ def load_test(args, env: dict, t: dict, log) -> dict:
     by_page: dict[str, list[float]] = {}
     for url, elapsed, _status in results:
         key = url.split("?")[0]
-        for prefix in ("/reports/", "/quarters/", "/meetings/"):
+        for prefix in ("/reports/queue/", "/reports/", "/quarters/", "/meetings/"):
             if key.startswith(prefix):
                 key = prefix + "…"
+                break
         by_page.setdefault(key, []).append(elapsed)
     return {
         "users": len(users),
@@ -631,43 +860,119 @@ def verdict(row: dict, is_export: bool) -> str:
     return "NOT met (" + ", ".join(missed) + ")"
 
 
-def _table(head: str, rule: str, rows: Iterable[str]) -> list[str]:
-    """A Markdown table's lines: its head, the rule under it, its rows."""
-    return [head, rule, *rows]
+def province_ratio(entry: dict, small: str, big: str) -> float | None:
+    rows = entry["rows"]
+    if rows[small].get("timed_out") or rows[big].get("timed_out"):
+        return None
+    return rows[big]["median_ms"] / rows[small]["median_ms"]
 
 
-def write_results(path: str, info: dict) -> None:
+def _scan_lines(name: str, scans: list[dict]) -> list[str]:
+    seen: dict[tuple, int] = {}
+    for scan in scans:
+        key = (scan["table"], scan["rows"] or 0, scan["filter"][:160])
+        seen[key] = seen.get(key, 0) + 1
+    return [
+        f"- {name}: Seq Scan on `{table}` (~{rows:,} rows estimated)"
+        + (f", filter `{condition}`" if condition else "")
+        + (f" ({times} times)" if times > 1 else "")
+        for (table, rows, condition), times in seen.items()
+    ]
+
+
+def _data_lines(info: dict) -> list[str]:
+    lines = ["## Data sets", ""]
+    sizes = info["sizes"]
+    for key, size in sizes.items():
+        options = " ".join(f"--{k} {v}" for k, v in size["plan"].items() if v is not None)
+        generated = (
+            f"generated in {size['generated_s']:.0f} s"
+            if size["generated_s"]
+            else "already in the database"
+        )
+        lines.append(f"- {key} province(s): `generate_data {options}` ({generated}).")
+    keys = list(sizes)
+    lines += [
+        "",
+        "| table | " + " | ".join(f"rows, {key} province(s)" for key in keys) + " |",
+        "| --- |" + " ---: |" * len(keys),
+    ]
+    for table in sizes[keys[0]]["dataset"]:
+        counts = " | ".join(f"{sizes[key]['dataset'][table]:,}" for key in keys)
+        lines.append(f"| {table} | {counts} |")
+    return lines
+
+
+def _province_lines(info: dict) -> list[str]:
+    small, big = list(info["sizes"])
+    province = info["province"]
     lines = [
-        "# Benchmark results",
         "",
-        f"Written by `make bench` (bench/run.py) on {info['when']} UTC. Figures as measured;",
-        "where a target is not met it says so, with the reason found.",
+        f"## A province at 1 and at {big} provinces",
         "",
-        "## Machine",
+        f"Province {province}'s reviewer and leader (roles on its Party committee), the same "
+        f"province's data in both databases (each province draws from its own generator). "
+        f"The requests of the two databases alternate, one process, Django's test client, "
+        f"DEBUG off. Ratio = median at {big} / median at {small}; target ≤ "
+        f"{PROVINCE_RATIO_TARGET:g}: a province costs the same whatever the size of the country.",
         "",
-        *_table("| | |", "| --- | --- |", (f"| {k} | {v} |" for k, v in info["machine"].items())),
+        f"| page | role | runs | median ms, {small} | median ms, {big} | ratio | "
+        f"queries, {small} / {big} | size KB, {small} / {big} | target |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    flagged = []
+    for entry in info["province_pages"]:
+        rows = entry["rows"]
+        ratio = province_ratio(entry, small, big)
+        label = f"{entry['name']} (`{entry['url']}`)"
+        if ratio is None:
+            lines.append(f"| {label} | {entry['role']} | 0 | | | | | | NOT met (timed out) |")
+            continue
+        ok = ratio <= PROVINCE_RATIO_TARGET
+        if not ok:
+            flagged.append(entry)
+        one, all_ = rows[small], rows[big]
+        lines.append(
+            f"| {label} | {entry['role']} | {one['runs']} | {one['median_ms']:.0f} | "
+            f"{all_['median_ms']:.0f} | {ratio:.2f} | {one['queries']} / {all_['queries']} | "
+            f"{one['bytes'] / 1024:.0f} / {all_['bytes'] / 1024:.0f} | "
+            + ("met" if ok else f"**NOT met (> {PROVINCE_RATIO_TARGET:g})**")
+            + " |"
+        )
+    lines += ["", f"### Where the ratio is above {PROVINCE_RATIO_TARGET:g}", ""]
+    if not flagged:
+        lines.append(f"Nowhere: every page and export is within {PROVINCE_RATIO_TARGET:g}.")
+    for entry in flagged:
+        lines.append(
+            f"- **{entry['name']}** ({entry['role']}): the statements that grew most, "
+            f"bare ms at {small} → at {big}:"
+        )
+        for at_one, at_all, sql in entry["growth"]:
+            lines.append(f"  - {at_one:.1f} → {at_all:.1f} ms `{sql[:200]}…`")
+        lines += ["  " + line for line in _scan_lines("EXPLAIN at " + big, entry["scans"][big])]
+    scans = [
+        line
+        for entry in info["province_pages"]
+        for line in _scan_lines(f"{entry['name']} ({entry['role']})", entry["scans"][big])
+    ]
+    lines += [
         "",
-        "## Data set",
+        f"### EXPLAIN at {big} provinces: sequential scans of the big tables on these pages",
         "",
-        "`generate_data "
-        + " ".join(f"--{k} {v}" for k, v in info["plan"].items())
-        + "`"
-        + (
-            f" — generated in {info['generated_s']:.0f} s."
-            if info["generated_s"]
-            else " (already in the database)."
-        ),
+    ]
+    lines += scans or ["None: every big table is read through an index on these pages."]
+    return lines
+
+
+def _centre_lines(info: dict) -> list[str]:
+    big = list(info["sizes"])[-1]
+    lines = [
         "",
-        *_table(
-            "| table | rows |",
-            "| --- | ---: |",
-            (f"| {table} | {count:,} |" for table, count in info["dataset"].items()),
-        ),
+        f"## The centre's pages at {big} provinces (in-process, Django test client, DEBUG off)",
         "",
-        "## Pages and exports (in-process, Django test client, DEBUG off)",
-        "",
-        f"Targets: pages under {PAGE_TARGET_MS} ms median and within {RATIO_TARGET:g}× of "
-        f"their bare SQL; exports under {EXPORT_TARGET_MS / 1000:g} s. "
+        "The centre's reviewer and leader hold their roles on the root, over the whole "
+        f"country. Targets: pages under {PAGE_TARGET_MS} ms median and within "
+        f"{RATIO_TARGET:g}× of their bare SQL; exports under {EXPORT_TARGET_MS / 1000:g} s. "
         "“Bare SQL” re-runs the exact statements the request ran, on a cursor, fetching "
         "every row, in the same run; “SQL in request” is the database time Django measured "
         "inside one request. The rest of a request's time is Python: building rows, "
@@ -677,6 +982,8 @@ def write_results(path: str, info: dict) -> None:
         "bare SQL ms | ratio | size KB | target |",
         "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
+    if not info["pages"]:
+        return [*lines, "", "Not run (--skip-centre)."]
     for name, role, url, is_export, row in info["pages"]:
         if row.get("timed_out"):
             lines.append(
@@ -700,47 +1007,58 @@ def write_results(path: str, info: dict) -> None:
                 f"{seconds * 1000:.1f} ms `{sql[:160]}…`" for seconds, sql in row["slowest"]
             )
         )
-    lines += ["", "## EXPLAIN: sequential scans of the big tables on these pages", ""]
-    any_scan = False
-    for name, _role, _url, _is_export, scans in info["explain"]:
-        seen: dict[tuple, int] = {}
-        for scan in scans:
-            key = (scan["table"], scan["rows"] or 0, scan["filter"][:160])
-            seen[key] = seen.get(key, 0) + 1
-        for (table, rows, condition), times in seen.items():
-            any_scan = True
-            lines.append(
-                f"- {name}: Seq Scan on `{table}` (~{rows:,} rows estimated)"
-                + (f", filter `{condition}`" if condition else "")
-                + (f" ({times} times)" if times > 1 else "")
-            )
-    if not any_scan:
-        lines.append("None: every big table is read through an index on these pages.")
+    lines += ["", "### EXPLAIN: sequential scans of the big tables on these pages", ""]
+    scans = [
+        line
+        for name, _role, _url, _is_export, s in info["explain"]
+        for line in _scan_lines(name, s)
+    ]
+    lines += scans or ["None: every big table is read through an index on these pages."]
+    return lines
+
+
+def _load_lines(info: dict) -> list[str]:
     load = info.get("load")
-    lines += ["", "## Load: gunicorn, 2 workers, simulated users on loopback", ""]
+    big = list(info["sizes"])[-1]
+    lines = ["", f"## Load: gunicorn, 2 workers, simulated users over {big} provinces", ""]
     if load is None:
-        lines.append("Not run (--skip-load).")
-    else:
-        lines += [
-            f"{load['users']} signed-in users (1 in 5 leadership or reviewer, the rest unit "
-            "heads), each requesting its usual pages with a think time of 0.5–1.5 s, for "
-            f"{load['seconds']:.0f} s.",
-            "",
-            "| requests | throughput req/s | median ms | p95 ms | max ms | errors |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: |",
-            f"| {load['requests']} | {load['throughput']:.1f} | {load['median_ms']:.0f} | "
-            f"{load['p95_ms']:.0f} | {load['max_ms']:.0f} | {load['errors']} "
-            f"{load['error_statuses'] or ''} |",
-            "",
-            *_table(
-                "| page | requests | median ms | p95 ms |",
-                "| --- | ---: | ---: | ---: |",
-                (
-                    f"| `{page}` | {count} | {median:.0f} | {p95:.0f} |"
-                    for page, (count, median, p95) in load["by_page"].items()
-                ),
-            ),
-        ]
+        return [*lines, "Not run (--skip-load)."]
+    lines += [
+        f"{load['users']} signed-in users spread over the provinces (1 in 5 a reviewer or a "
+        "leader: the centre's, then provinces 1, 8, 15… each on its own province; the rest "
+        "heads of units taken evenly through the tree), each requesting its usual pages "
+        f"with a think time of 0.5–1.5 s, for {load['seconds']:.0f} s.",
+        "",
+        "| requests | throughput req/s | median ms | p95 ms | max ms | errors |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {load['requests']} | {load['throughput']:.1f} | {load['median_ms']:.0f} | "
+        f"{load['p95_ms']:.0f} | {load['max_ms']:.0f} | {load['errors']} "
+        f"{load['error_statuses'] or ''} |",
+        "",
+        "| page | requests | median ms | p95 ms |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for page, (count, median, p95) in load["by_page"].items():
+        lines.append(f"| `{page}` | {count} | {median:.0f} | {p95:.0f} |")
+    return lines
+
+
+def write_results(path: str, info: dict) -> None:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Written by `make bench` (tools/bench/run.py) on {info['when']} UTC. Figures as "
+        "measured; where a target is not met it says so, with the reason found.",
+    ]
+    if info.get("seconds"):
+        lines.append(f"The run took {info['seconds'] / 60:.1f} minutes, generation included.")
+    lines += ["", "## Machine", "", "| | |", "| --- | --- |"]
+    for key, value in info["machine"].items():
+        lines.append(f"| {key} | {value} |")
+    lines += ["", *_data_lines(info)]
+    lines += _province_lines(info)
+    lines += _centre_lines(info)
+    lines += _load_lines(info)
     if info.get("notes"):
         lines += ["", "## Findings", "", info["notes"].strip()]
     Path(path).write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -750,10 +1068,14 @@ LAST_RUN = ROOT / "tools" / "bench" / "last-run.json"
 
 
 def _slim_row(row: dict) -> dict:
-    slim = {k: v for k, v in row.items() if k != "statements"}
+    slim = {k: v for k, v in row.items() if k not in ("statements", "per_query_ms")}
     if "slowest" in slim:
         slim["slowest"] = [(seconds, sql[:300]) for seconds, sql in slim["slowest"]]
     return slim
+
+
+def _slim_scans(scans: list[dict]) -> list[dict]:
+    return [{k: v for k, v in scan.items() if k != "sql"} for scan in scans]
 
 
 def save(info: dict) -> None:
@@ -764,17 +1086,20 @@ def save(info: dict) -> None:
             (name, role, url, is_export, _slim_row(row))
             for name, role, url, is_export, row in info["pages"]
         ],
+        "explain": [
+            (name, role, url, is_export, _slim_scans(scans))
+            for name, role, url, is_export, scans in info["explain"]
+        ],
+        "province_pages": [
+            {
+                **entry,
+                "rows": {key: _slim_row(row) for key, row in entry["rows"].items()},
+                "scans": {key: _slim_scans(scans) for key, scans in entry["scans"].items()},
+                "growth": [(a, b, sql[:300]) for a, b, sql in entry["growth"]],
+            }
+            for entry in info["province_pages"]
+        ],
     }
-    slim["explain"] = [
-        (
-            name,
-            role,
-            url,
-            is_export,
-            [{k: v for k, v in scan.items() if k != "sql"} for scan in scans],
-        )
-        for name, role, url, is_export, scans in info["explain"]
-    ]
     slim.pop("notes", None)
     LAST_RUN.write_text(json.dumps(slim, ensure_ascii=False, indent=1), encoding="utf-8")
 
@@ -784,6 +1109,72 @@ def with_notes(info: dict) -> dict:
     if notes.exists():
         info["notes"] = notes.read_text(encoding="utf-8")
     return info
+
+
+def _clients(database: str, users: dict) -> dict:
+    from django.test import Client
+
+    use(database)
+    clients = {}
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+def measure_provinces(args, urls: dict[str, str], t: dict[str, dict], info: dict, log) -> None:
+    """The province's reviewer and leader, page by page, in both databases."""
+    small, big = list(urls)
+    clients = {
+        key: _clients(url, {"reviewer": t[key]["reviewer"], "leader": t[key]["leader"]})
+        for key, url in urls.items()
+    }
+    pages = {key: province_pages(t[key]) for key in urls}
+    for index, (name, _url, is_export) in enumerate(pages[big]):
+        if args.only and args.only.lower() not in name.lower():
+            continue
+        for role in ("reviewer", "leader"):
+            log(f"Province {args.province}, {name} ({role}), at {small} and {big} provinces…")
+            sides = [Side(urls[key], clients[key][role], pages[key][index][1]) for key in urls]
+            rows = time_sides(sides, args.repeat, args.budget, log, args.timeout)
+            entry = {
+                "name": name,
+                "role": f"province {role}",
+                "url": pages[big][index][1],
+                "is_export": is_export,
+                "rows": dict(zip(urls, rows, strict=True)),
+                "scans": {
+                    key: explain(urls[key], row.get("statements", []))
+                    for key, row in zip(urls, rows, strict=True)
+                },
+                "growth": []
+                if rows[0].get("timed_out") or rows[1].get("timed_out")
+                else statement_growth(rows[0], rows[1]),
+            }
+            info["province_pages"].append(entry)
+
+
+def measure_centre(args, url: str, t: dict, info: dict, log) -> None:
+    clients = _clients(
+        url,
+        {
+            "centre reviewer": t["centre reviewer"],
+            "centre leader": t["centre leader"],
+            "head": t["head"],
+        },
+    )
+    for name, role, page_url, is_export, cold in centre_pages(t):
+        if args.only and args.only.lower() not in name.lower():
+            continue
+        log(f"The centre: {name}…")
+        [row] = time_sides(
+            [Side(url, clients[role], page_url)], args.repeat, args.budget, log, args.timeout, cold
+        )
+        info["pages"].append((name, role, page_url, is_export, row))
+        info["explain"].append(
+            (name, role, page_url, is_export, explain(url, row.get("statements", [])))
+        )
 
 
 def main() -> None:
@@ -796,55 +1187,57 @@ def main() -> None:
     def log(message: str) -> None:
         print(message, flush=True)
 
-    ensure_database(args.database_url)
-    env = configure(args)
+    started = time.monotonic()
+    sizes = [1, args.provinces] if args.provinces != 1 else [1]
+    urls = {str(n): database_url(args.database_url, n) for n in sizes}
+    for url in urls.values():
+        ensure_database(url)
+    big = str(sizes[-1])
+    env = configure(urls[big])
     import django
 
     django.setup()
     from django.core.management import call_command
-    from django.test import Client
 
     # DEBUG is off, so pages name their static files from the manifest: collect them
     # first, or a fresh clone fails on "Missing staticfiles manifest entry".
     call_command("collectstatic", interactive=False, verbosity=0)
-    generated = ensure_data(args, log)
-    t = targets()
     info = {
         "when": time.strftime("%Y-%m-%d %H:%M", time.gmtime()),
         "machine": machine(),
-        "plan": {
-            "units": args.units,
-            "quarters": args.quarters,
-            "indicators": args.indicators,
-            "directives": args.directives,
-            "seed": args.seed,
-        },
-        "generated_s": generated,
-        "dataset": dataset(),
+        "province": args.province,
+        "sizes": {},
+        "province_pages": [],
         "pages": [],
         "explain": [],
     }
+    t = {}
+    for key, url in urls.items():
+        use(url)
+        plan = plan_for(args, int(key))
+        log(f"Data set of {key} province(s) in {urlparse(url).path.lstrip('/')}…")
+        generated = ensure_data(args, plan, log)
+        info["sizes"][key] = {
+            "plan": plan_options(plan),
+            "generated_s": generated,
+            "dataset": dataset(),
+        }
+        t[key] = targets(args.province)
     with_notes(info)
-    clients = {}
-    for role in ("leader", "reviewer", "head"):
-        client = Client()
-        client.force_login(t[role])
-        clients[role] = client
-    for name, role, url, is_export, cold in pages(t):
-        if args.only and args.only.lower() not in name.lower():
-            continue
-        log(f"{name}…")
-        row = time_page(clients[role], url, args.repeat, args.budget, log, args.timeout, cold)
-        info["pages"].append((name, role, url, is_export, row))
-        scans = explain(row["statements"]) if "statements" in row else []
-        info["explain"].append((name, role, url, is_export, scans))
+    if len(urls) > 1:
+        measure_provinces(args, urls, t, info, log)
+    if not args.skip_centre:
+        measure_centre(args, urls[big], t[big], info, log)
+    info["seconds"] = time.monotonic() - started
     save(info)
     write_results(args.out, info)
     if not args.skip_load:
-        info["load"] = load_test(args, env, t, log)
+        use(urls[big])
+        info["load"] = load_test(args, env, t[big], log)
+        info["seconds"] = time.monotonic() - started
         save(info)
         write_results(args.out, info)
-    log(f"Results written to {args.out}")
+    log(f"Results written to {args.out} in {(time.monotonic() - started) / 60:.1f} minutes")
 
 
 if __name__ == "__main__":

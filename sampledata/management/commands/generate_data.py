@@ -23,12 +23,27 @@ def _positive(text: str) -> int:
 
 class Command(BaseCommand):
     help = (
-        "Generate synthetic national-scale data (units, reports, values, meetings, directives), "
-        "marked “[Sinh tự động]”, reproducible with --seed."
+        "Generate synthetic national-scale data (the centre, provinces with their units and a "
+        "reorganisation, reports, values, meetings, directives), marked “[Sinh tự động]”, "
+        "reproducible with --seed."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--units", type=_positive, default=20000, help="Units in all.")
+        parser.add_argument(
+            "--provinces", type=_positive, default=34, help="Provinces (default 34)."
+        )
+        parser.add_argument(
+            "--communes",
+            type=_positive,
+            default=100,
+            help="Commune-level units per province (default 100).",
+        )
+        parser.add_argument(
+            "--units",
+            type=_positive,
+            default=None,
+            help="Units in all, instead of --communes: the provinces share them.",
+        )
         parser.add_argument(
             "--years", type=_positive, default=None, help="Years of quarters (4 quarters each)."
         )
@@ -37,7 +52,10 @@ class Command(BaseCommand):
         )
         parser.add_argument("--indicators", type=_positive, default=40, help="Indicators.")
         parser.add_argument(
-            "--directives", type=_positive, default=200, help="Directives per quarter, in all."
+            "--directives",
+            type=_positive,
+            default=6,
+            help="Directives per province and quarter (default 6).",
         )
         parser.add_argument("--seed", type=int, default=1, help="Random seed (default 1).")
         parser.add_argument(
@@ -69,9 +87,11 @@ class Command(BaseCommand):
         quarters = options["quarters"]
         if quarters is None:
             quarters = options["years"] * 4 if options["years"] else 8
-        if quarters < 1 or options["units"] < 1:
-            raise CommandError(_("Give at least one unit and one quarter."))
+        if quarters < 1 or options["provinces"] < 1 or options["units"] == 0:
+            raise CommandError(_("Give at least one province, one unit and one quarter."))
         plan = Plan(
+            provinces=options["provinces"],
+            communes=options["communes"],
             units=options["units"],
             quarters=quarters,
             indicators=options["indicators"],
@@ -94,6 +114,10 @@ class Command(BaseCommand):
         self.stdout.write(
             _("Generated in %(seconds).1f s.") % {"seconds": result.seconds}
             + " "
-            + _("Accounts: gen-reviewer, gen-leader, <unit code>-head; password: %(password)s")
+            + _(
+                "Accounts: gen-reviewer and gen-leader (the centre), gen-<province>-reviewer "
+                "and gen-<province>-leader (gen-001-reviewer…), <unit code>-head; "
+                "password: %(password)s"
+            )
             % {"password": plan.password}
         )
