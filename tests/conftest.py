@@ -1,6 +1,9 @@
+import importlib
 import os
 
 import pytest
+from django.apps import apps
+from django.db import connections
 from django.template import Template
 from django.utils import translation
 from hypothesis import settings as hypothesis_settings
@@ -41,6 +44,29 @@ def pytest_xdist_make_scheduler(config, log):
         scheduler.maxschedchunk = 1
         return scheduler
     return None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test databases are made from the models (Django's ``TEST["MIGRATE"] = False``),
+    not by running every migration, which took each pytest-xdist worker seconds of CPU
+    before its first test. tests/test_migrations.py proves the models need no new
+    migration; tests/security/test_backup.py runs ``migrate`` on an empty database and
+    finds the same tables, columns, keys and rows as here."""
+    for alias in connections:
+        connections[alias].settings_dict["TEST"]["MIGRATE"] = False
+
+
+# The one data migration that adds rows to an empty database (the others change rows
+# that exist); the comparison in tests/security/test_backup.py would find another.
+GROUPS_MIGRATION = "reports.migrations.0002_reviewers_and_leadership_groups"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The rows ``migrate`` adds to an empty database: the reviewers and leadership groups."""
+    with django_db_blocker.unblock():
+        importlib.import_module(GROUPS_MIGRATION).create_groups(apps, None)
 
 
 @pytest.fixture(autouse=True)
