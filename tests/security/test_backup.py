@@ -33,9 +33,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def build_site() -> ProgressUpdate:
-    """The demo briefing plus a reviewed report and an update with an evidence file."""
-    demo_load(password="danvan2024-backup")
+def build_site(*, demo: bool = True) -> ProgressUpdate:
+    """The demo briefing plus a reviewed report and an update with an evidence file;
+    without the demo (a second of CPU to load, and more to back up) for the tests of
+    what does not depend on how much there is."""
+    if demo:
+        demo_load(password="danvan2024-backup")
     unit = f.UnitFactory(code="backup-unit", name="Đơn vị <sao lưu> & “khôi phục”")
     head = f.member(unit, role="head", user__username="backup-head")
     report = f.UnitReportFactory(unit=unit, quarter=f.QuarterFactory(year=2030, number=1))
@@ -86,7 +89,7 @@ def test_a_round_trip_loses_nothing(tmp_path, settings):
 
 
 def test_the_archive_holds_a_manifest_the_database_and_the_files(tmp_path):
-    update = build_site()
+    update = build_site(demo=False)
     archive = tmp_path / "b.tar.gz"
     manifest = backup_create(output=archive)
     with tarfile.open(archive) as tar:
@@ -98,7 +101,7 @@ def test_the_archive_holds_a_manifest_the_database_and_the_files(tmp_path):
 
 
 def test_restore_refuses_a_database_already_in_use(tmp_path):
-    build_site()
+    build_site(demo=False)
     archive = tmp_path / "b.tar.gz"
     backup_create(output=archive)
     with pytest.raises(CommandError, match="already has data"):
