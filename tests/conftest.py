@@ -1,12 +1,31 @@
 import importlib
 import os
+import sys
 
 import pytest
-from django.apps import apps
-from django.db import connections
-from django.template import Template
-from django.utils import translation
-from hypothesis import settings as hypothesis_settings
+from _pytest.assertion.rewrite import AssertionRewritingHook
+
+
+def _leave_libraries_asserts_alone() -> None:
+    """pytest rewrites the asserts of every module of each installed package that
+    ships a pytest plugin (hypothesis, Faker, pytest-django, xdist...), on import. With
+    no bytecode written (PYTHONDONTWRITEBYTECODE, or a fresh clone) each process of a
+    run does it again: hypothesis alone is some 150 modules, a second of CPU in the
+    main process and in each xdist worker before the first test. Their asserts are not
+    ours; our tests and conftests are still rewritten. Before hypothesis is imported."""
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        if isinstance(finder, AssertionRewritingHook) and isinstance(marked, set):
+            marked.clear()
+
+
+_leave_libraries_asserts_alone()
+
+from django.apps import apps  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.template import Template  # noqa: E402
+from django.utils import translation  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 # Property-based tests ask for a multiple of the profile's number of examples: of
 # Hypothesis's default 100, or of 1000 with HYPOTHESIS_PROFILE=thorough. Loaded here,
