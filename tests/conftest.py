@@ -1,9 +1,31 @@
+import importlib
 import os
+import sys
 
 import pytest
-from django.template import Template
-from django.utils import translation
-from hypothesis import settings as hypothesis_settings
+from _pytest.assertion.rewrite import AssertionRewritingHook
+
+
+def _leave_libraries_asserts_alone() -> None:
+    """pytest rewrites the asserts of every module of each installed package that
+    ships a pytest plugin (hypothesis, Faker, pytest-django, xdist...), on import. With
+    no bytecode written (PYTHONDONTWRITEBYTECODE, or a fresh clone) each process of a
+    run does it again: hypothesis alone is some 150 modules, a second of CPU in the
+    main process and in each xdist worker before the first test. Their asserts are not
+    ours; our tests and conftests are still rewritten. Before hypothesis is imported."""
+    for finder in sys.meta_path:
+        marked = getattr(finder, "_must_rewrite", None)
+        if isinstance(finder, AssertionRewritingHook) and isinstance(marked, set):
+            marked.clear()
+
+
+_leave_libraries_asserts_alone()
+
+from django.apps import apps  # noqa: E402
+from django.db import connections  # noqa: E402
+from django.template import Template  # noqa: E402
+from django.utils import translation  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
 
 # Property-based tests ask for a multiple of the profile's number of examples: of
 # Hypothesis's default 100, or of 1000 with HYPOTHESIS_PROFILE=thorough. Loaded here,
@@ -41,6 +63,29 @@ def pytest_xdist_make_scheduler(config, log):
         scheduler.maxschedchunk = 1
         return scheduler
     return None
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings):
+    """The test databases are made from the models (Django's ``TEST["MIGRATE"] = False``),
+    not by running every migration, which took each pytest-xdist worker seconds of CPU
+    before its first test. tests/test_migrations.py proves the models need no new
+    migration; tests/security/test_backup.py runs ``migrate`` on an empty database and
+    finds the same tables, columns, keys and rows as here."""
+    for alias in connections:
+        connections[alias].settings_dict["TEST"]["MIGRATE"] = False
+
+
+# The one data migration that adds rows to an empty database (the others change rows
+# that exist); the comparison in tests/security/test_backup.py would find another.
+GROUPS_MIGRATION = "reports.migrations.0002_reviewers_and_leadership_groups"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The rows ``migrate`` adds to an empty database: the reviewers and leadership groups."""
+    with django_db_blocker.unblock():
+        importlib.import_module(GROUPS_MIGRATION).create_groups(apps, None)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.utils import ConnectionHandler
 
 from danvan.backup import EXCLUDED, backup_create, dump_database, model_row_counts
 from directives.models import ProgressUpdate
@@ -30,9 +31,12 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def build_site() -> ProgressUpdate:
-    """The demo briefing plus a reviewed report and an update with an evidence file."""
-    demo_load(password="danvan2024-backup")
+def build_site(*, demo: bool = True) -> ProgressUpdate:
+    """The demo briefing plus a reviewed report and an update with an evidence file;
+    without the demo (a second of CPU to load, and more to back up) for the tests of
+    what does not depend on how much there is."""
+    if demo:
+        demo_load(password="danvan2024-backup")
     unit = f.UnitFactory(code="backup-unit", name="Đơn vị <sao lưu> & “khôi phục”")
     head = f.member(unit, role="head", user__username="backup-head")
     report = f.UnitReportFactory(unit=unit, quarter=f.QuarterFactory(year=2030, number=1))
@@ -83,7 +87,7 @@ def test_a_round_trip_loses_nothing(tmp_path, settings):
 
 
 def test_the_archive_holds_a_manifest_the_database_and_the_files(tmp_path):
-    update = build_site()
+    update = build_site(demo=False)
     archive = tmp_path / "b.tar.gz"
     manifest = backup_create(output=archive)
     with tarfile.open(archive) as tar:
@@ -95,7 +99,7 @@ def test_the_archive_holds_a_manifest_the_database_and_the_files(tmp_path):
 
 
 def test_restore_refuses_a_database_already_in_use(tmp_path):
-    build_site()
+    build_site(demo=False)
     archive = tmp_path / "b.tar.gz"
     backup_create(output=archive)
     with pytest.raises(CommandError, match="already has data"):
@@ -143,9 +147,56 @@ def test_sessions_content_types_and_permissions_are_left_to_migrate():
     assert set(EXCLUDED) == {"contenttypes", "auth.permission", "sessions"}
 
 
+def tables_of(database, *, types: bool) -> dict[str, tuple]:
+    """Each table's columns (name, nullable) and number of rows; with ``types`` (two
+    SQLite databases), the columns' types and defaults and the table's keys, indexes and
+    checks too, without their names (SQLite numbers foreign keys in the order they were
+    made). Django's record of the migrations applied is left out."""
+    introspection = database.introspection
+    tables = {}
+    with database.cursor() as cursor:
+        for table in introspection.table_names(cursor):
+            if table == "django_migrations":
+                continue
+            columns = sorted(
+                (c.name, c.null_ok, *((c.type_code, c.default) if types else ()))
+                for c in introspection.get_table_description(cursor, table)
+            )
+            constraints = sorted(
+                (
+                    tuple(c["columns"]),
+                    c["primary_key"],
+                    c["unique"],
+                    tuple(c["foreign_key"] or ()),
+                    c["check"],
+                    c["index"],
+                )
+                for c in introspection.get_constraints(cursor, table).values()
+            )
+            cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 - a table's own name
+            tables[table] = (columns, constraints if types else [], cursor.fetchone()[0])
+    return tables
+
+
+def assert_migrate_made_the_tests_database(path: Path) -> None:
+    """``migrate`` made of an empty file the database the tests run on, which
+    tests/conftest.py makes from the models and the groups the data migration adds."""
+    sqlite = {"ENGINE": "django.db.backends.sqlite3", "NAME": path}
+    migrated = ConnectionHandler({"default": sqlite})
+    same_vendor = connection.vendor == "sqlite"
+    try:
+        made = tables_of(migrated["default"], types=same_vendor)
+    finally:
+        migrated.close_all()
+    assert made == tables_of(connection, types=same_vendor)
+
+
 @pytest.mark.slow
 def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
-    """From one SQLite file to another, through the command line, as an operator would."""
+    """From one SQLite file to another, through the command line, as an operator would.
+
+    The only test that runs the migrations (the others' database is made from the
+    models): on the fresh file, which must then be the database the tests run on."""
 
     def manage(database: str, *args: str) -> str:
         env = {
@@ -159,6 +210,7 @@ def test_the_commands_move_a_site_into_a_fresh_database(tmp_path):
 
     archive = tmp_path / "site.tar.gz"
     manage("old.sqlite3", "migrate", "--noinput")
+    assert_migrate_made_the_tests_database(tmp_path / "old.sqlite3")
     # The fresh database: a copy of the old one just migrated, exactly what
     # `migrate` makes of an empty file, without its seconds of CPU a second time.
     shutil.copyfile(tmp_path / "old.sqlite3", tmp_path / "new.sqlite3")

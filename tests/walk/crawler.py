@@ -10,7 +10,10 @@ the names of the query parameters) and ``budget`` requests in all.
 
 Every request runs in a savepoint rolled back afterwards and the client's
 cookies are put back, so a form submitted (an acceptance, a deletion in the
-admin, signing out) never changes what the rest of the walk sees.
+admin, signing out) never changes what the rest of the walk sees. The same
+request again therefore gets the same answer: it is counted, and checked, but
+answered from the first (the sign-out form, with no field an odd value changes,
+would otherwise be sent four times, and every page links the same filters).
 
 What counts as a failure (a :class:`Finding`): any 5xx; a 403, 404, 405 or
 410 for a link or a button the app showed; a redirect that ends on the
@@ -254,12 +257,6 @@ def url_name_of(path: str) -> str:
         return "<unresolved>"
 
 
-def pattern_key(url: str) -> tuple:
-    parts = urlsplit(url)
-    names = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
-    return (url_name_of(parts.path), names)
-
-
 class _Queue:
     """Addresses to visit: those under ``later`` only when no other is left."""
 
@@ -318,15 +315,51 @@ class Walker:
         self._exception: str = ""
         self.timings: list[tuple[float, str, str]] = []
         self.log: list[tuple] = []  # every request checked, for reading a walk
+        self.answered: dict[tuple, Visit] = {}  # by request (see the module's docstring)
+        self.repeated = 0  # requests answered from an identical earlier one
+        self._url_names: dict[str, str] = {}
+
+    def url_name(self, path: str) -> str:
+        """:func:`url_name_of`, once per path (a quarter in the path is looked up)."""
+        if path not in self._url_names:
+            self._url_names[path] = url_name_of(path)
+        return self._url_names[path]
+
+    def pattern_key(self, url: str) -> tuple:
+        parts = urlsplit(url)
+        names = tuple(sorted({k for k, _ in parse_qsl(parts.query, keep_blank_values=True)}))
+        return (self.url_name(parts.path), names)
 
     # -- requests --
 
     def _on_exception(self, sender, request=None, **kwargs):
         self._exception = traceback.format_exc(limit=-3).strip().splitlines()[-1]
 
+    @staticmethod
+    def _request_key(method: str, url: str, data) -> tuple | None:
+        """What makes a request, or None with a file (each upload is a new object)."""
+        fields = []
+        for name, values in (data or {}).items():
+            values = values if isinstance(values, list) else [values]
+            if not all(isinstance(value, str) for value in values):
+                return None
+            fields.append((name, tuple(values)))
+        return (method, url, tuple(fields))
+
     def _request(self, method: str, url: str, data=None) -> Visit:
-        """One request (redirects followed) in a savepoint rolled back afterwards."""
+        """One request (redirects followed) in a savepoint rolled back afterwards; the
+        answer of an identical earlier one, if any."""
         self.requests += 1
+        key = self._request_key(method, url, data)
+        if key in self.answered:
+            self.repeated += 1
+            return self.answered[key]
+        visit = self._send_request(method, url, data)
+        if key is not None:
+            self.answered[key] = visit
+        return visit
+
+    def _send_request(self, method: str, url: str, data) -> Visit:
         self._exception = ""
         started = time.perf_counter()
         cookies = dict(self.client.cookies.items())
@@ -369,7 +402,7 @@ class Walker:
         elif (
             self.signed_in
             and not variant
-            and url_name_of(urlsplit(url).path) not in SIGN_OUT
+            and self.url_name(urlsplit(url).path) not in SIGN_OUT
             and urlsplit(visit.final_url).path in (self.login_url, "/admin/login/")
         ):
             problem = "sent a signed-in user to the sign-in page"
@@ -378,7 +411,7 @@ class Walker:
         self.findings.append(
             Finding(
                 role=self.role,
-                url_name=url_name_of(urlsplit(url).path),
+                url_name=self.url_name(urlsplit(url).path),
                 method=method.upper(),
                 url=url,
                 referrer=referrer,
@@ -410,13 +443,13 @@ class Walker:
         queue = _Queue(self.later_prefixes)
         queue.append((start, "(start)"))
         self.visited.add(start)
-        self.per_key[pattern_key(start)] += 1
+        self.per_key[self.pattern_key(start)] += 1
         while queue and self.requests < self.budget:
             url, referrer = queue.popleft()
             visit = self._request("get", url)
             if not self._check(visit, method="get", url=url, referrer=referrer):
                 continue
-            self.seen_url_names[url_name_of(urlsplit(url).path)] += 1
+            self.seen_url_names[self.url_name(urlsplit(url).path)] += 1
             self._odd_query(url, referrer)
             if not visit.body:
                 continue
@@ -427,7 +460,7 @@ class Walker:
                 if target is None or target in self.visited:
                     continue
                 self.visited.add(target)
-                key = pattern_key(target)
+                key = self.pattern_key(target)
                 if self.per_key[key] >= self.per_pattern:
                     continue
                 self.per_key[key] += 1
@@ -443,7 +476,7 @@ class Walker:
         parts = urlsplit(url)
         if not parts.query:
             return
-        key = pattern_key(url)
+        key = self.pattern_key(url)
         if key in self.odd_query_done:
             return
         self.odd_query_done.add(key)
@@ -465,7 +498,7 @@ class Walker:
                 continue
             names = tuple(sorted({c.name for c in form.controls if c.name}))
             label = self._button_label(button)
-            key = (method, pattern_key(target)[0], names, label)
+            key = (method, self.pattern_key(target)[0], names, label)
             concrete = (*key, target)
             if concrete in self.forms_done:
                 continue
@@ -486,7 +519,7 @@ class Walker:
                 data = self._values(form, button, variant="", fill_all=True)
                 visit = self._send(method, target, data)
             if self._check(visit, method=method, url=target, referrer=base, button=label):
-                self.seen_url_names[url_name_of(urlsplit(target).path)] += 1
+                self.seen_url_names[self.url_name(urlsplit(target).path)] += 1
             # A search or filter form shows a page of its own: walk its links too.
             if method == "get" and visit.status == 200 and visit.body:
                 for href in parse(visit.body).links:
@@ -494,11 +527,11 @@ class Walker:
                     if link is None or link in self.visited:
                         continue
                     self.visited.add(link)
-                    link_key = pattern_key(link)
+                    link_key = self.pattern_key(link)
                     if self.per_key[link_key] < self.per_pattern:
                         self.per_key[link_key] += 1
                         queue.append((link, visit.final_url))
-            odd_key = (method, pattern_key(target)[0], names)
+            odd_key = (method, self.pattern_key(target)[0], names)
             if odd_key in self.odd_done:
                 continue
             self.odd_done.add(odd_key)
