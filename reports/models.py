@@ -94,7 +94,7 @@ class UnitQuerySet(models.QuerySet):
         # Down: a unit whose parent is in the walk; up: the parent of a unit in it.
         join = "u.parent_id = walk.id" if down else "u.id = walk.parent_id"
         sql = (
-            f"WITH RECURSIVE walk(id, parent_id) AS ("  # noqa: S608 - names quoted, ids bound
+            f"WITH RECURSIVE walk(id, parent_id) AS ("  # noqa: S608  # nosec B608 - names quoted, ids bound
             f" SELECT id, parent_id FROM {table} WHERE id IN ({', '.join(['%s'] * len(ids))})"
             f" UNION SELECT u.id, u.parent_id FROM {table} u JOIN walk ON {join}"
             f") SELECT id FROM walk"

@@ -122,6 +122,8 @@ _.last_year_label  # quarters/_figure_table.html
 _.has_reports  # quarters/detail.html
 _.part_rows  # admin/structure/_split_parts.html
 _.assignment_rows  # admin/structure/_split_assignments.html
+_.is_node  # quarters/_areas.html (the node's own report, beside its sub-units)
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail
+_.DataclassInstance  # reports.aggregation.completeness: TypeVar("R", bound="DataclassInstance")
