@@ -100,7 +100,7 @@ def directives_in_scope(directives: QuerySet[D], scope: Scope) -> QuerySet[D]:
         return directives
     numbers = scope.filter(Assignment.objects.all()).order_by().values("directive_id")
     if scope.oversees:
-        held = Directive.objects.filter(meeting__unit_id__in=scope.unit_ids).order_by()
+        held = scope.filter(Directive.objects.all(), "meeting__unit_id").order_by()
         numbers = numbers.union(held.values("pk"))
     return directives.filter(pk__in=numbers)
 
