@@ -23,6 +23,7 @@ For a large PostgreSQL database, ``pg_dump`` is faster (see the README).
 
 import contextlib
 import datetime
+import functools
 import io
 import json
 import os
@@ -30,14 +31,12 @@ import shutil
 import tarfile
 import tempfile
 import zlib
-from collections import Counter
 from pathlib import Path, PurePosixPath
 from typing import IO
 
 import django
 from django.apps import apps
 from django.conf import settings
-from django.core import serializers
 from django.core.management import call_command
 from django.db import connection, transaction
 
@@ -290,36 +289,6 @@ def _count_mismatches(expected: dict[str, int], found: dict[str, int]) -> list[s
     ]
 
 
-def _check_dump(database: bytes, manifest: dict) -> None:
-    """Parse and deserialise the whole dump in memory; its objects must match the manifest.
-
-    Nothing is saved. Many-to-many rows are counted after loading, in the
-    transaction (their natural keys may name objects not loaded yet).
-    """
-    found: Counter[str] = Counter()
-    try:
-        for deserialized in serializers.deserialize(
-            "xml", io.BytesIO(database), handle_forward_references=True
-        ):
-            found[deserialized.object._meta.label] += 1
-    except Exception as error:  # any failure to parse or deserialise means a bad archive
-        raise BackupError(
-            f"The database dump in the archive cannot be read: {error}. Nothing was changed."
-        ) from error
-    expected = {
-        label: rows
-        for label, rows in _expected_rows(manifest).items()
-        if not _model_exists(label) or not apps.get_model(label)._meta.auto_created
-    }
-    mismatches = _count_mismatches(expected, found)
-    if mismatches:
-        raise BackupError(
-            "The database dump does not hold the rows its manifest lists ("
-            + "; ".join(mismatches[:10])
-            + "). Nothing was changed."
-        )
-
-
 @contextlib.contextmanager
 def _history_off():
     """History rows come from the backup: none may be added while it loads (m2m changes would)."""
@@ -331,14 +300,43 @@ def _history_off():
         settings.SIMPLE_HISTORY_ENABLED = previous
 
 
+@contextlib.contextmanager
+def _natural_keys_remembered():
+    """Each natural key looked up once while a dump loads, not once per row: history
+    rows name their user by user name thousands of times. Only what was found is
+    remembered (``functools.cache`` keeps no exception: a key not loaded yet is looked
+    up again); the managers are as they were after."""
+    patched = []
+    for model in apps.get_models():
+        manager = model._default_manager
+        lookup = getattr(manager, "get_by_natural_key", None)
+        if lookup is None or "get_by_natural_key" in vars(manager):
+            continue
+        manager.get_by_natural_key = functools.cache(lookup)
+        patched.append(manager)
+    try:
+        yield
+    finally:
+        for manager in patched:
+            del manager.get_by_natural_key
+
+
 def _load(database: bytes, manifest: dict, *, scratch: Path, erase: bool) -> None:
-    """Erase (if asked) and load, in one transaction; roll back unless every count matches."""
+    """Erase (if asked) and load, in one transaction; roll back unless every count matches.
+
+    A dump that cannot be parsed or loaded rolls back the erase with it.
+    """
     fixture = scratch / "db.xml"
     fixture.write_bytes(database)
-    with transaction.atomic(), _history_off():
+    with transaction.atomic(), _history_off(), _natural_keys_remembered():
         if erase:
             call_command("flush", interactive=False, verbosity=0)
-        call_command("loaddata", str(fixture), verbosity=0)
+        try:
+            call_command("loaddata", str(fixture), verbosity=0)
+        except Exception as error:  # any failure to parse or load means a bad archive
+            raise BackupError(
+                f"The database dump in the archive cannot be read: {error}. Nothing was changed."
+            ) from error
         mismatches = _count_mismatches(_expected_rows(manifest), model_row_counts())
         if mismatches:
             raise BackupError(
@@ -379,10 +377,10 @@ def _scratch_directory(media_root: Path):
 def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
     """Load the backup into this (migrated) database and put its files back under MEDIA_ROOT.
 
-    The archive is read and checked completely first (every entry, the
-    manifest, the whole dump deserialised and counted); only then is the
-    database erased (with ``force``) and loaded, in one transaction that rolls
-    back unless the loaded rows match the manifest. The files are read into a
+    The archive is read completely first (every entry, and the manifest with its
+    counts); only then is the database erased (with ``force``) and loaded, in one
+    transaction that rolls back if the dump cannot be loaded or the loaded rows do
+    not match the manifest. The files are read into a
     scratch directory and moved under MEDIA_ROOT once the database is committed.
     Refuses a database already in use unless ``force``.
     """
@@ -402,7 +400,6 @@ def backup_restore(*, archive_path: Path, force: bool = False) -> dict:
                 "The archive holds no users, units, quarters or meetings: restoring it would "
                 "leave this database empty. Nothing was changed."
             )
-        _check_dump(database, manifest)
         _load(database, manifest, scratch=scratch, erase=force)
         try:
             _move_media(media_dir)

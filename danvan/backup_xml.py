@@ -2,7 +2,8 @@
 
 XML 1.0 cannot carry most control characters, and Django's XML serializer
 refuses a whole dump over one of them (U+000B, Word's Shift+Enter, in one
-history row was enough). The cleaning fields (``common.fields``) and their
+history row was enough); its deserializer strips the white space around every
+value. The cleaning fields (``common.fields``) and their
 data migrations keep stored text clean; a row that is still dirty (a table
 outside our apps, a row written around Django) is written cleaned
 (``clean_text``), which is also what a restore would store, and named in
@@ -29,7 +30,9 @@ class Serializer(xml_serializer.Serializer):
     def handle_field(self, obj, field):
         value = getattr(obj, field.attname)
         if isinstance(value, str) and field.get_internal_type() != "JSONField":
-            cleaned = clean_text(value)
+            # Django's XML deserializer strips every value: surrounding white space
+            # is cleaned here too, so that the dump says what a restore will store.
+            cleaned = clean_text(value).strip()
             if cleaned != value:
                 setattr(obj, field.attname, cleaned)
                 found = _cleaned.get()

@@ -96,6 +96,11 @@ REORGANISED_ON = datetime.date(2025, 7, 1)
 DECIDED_DAYS_BEFORE = 15
 
 
+def _marked(text: str) -> str:
+    """``text`` marked as generated; an empty text (a section left empty) stays empty."""
+    return f"{MARK} {text}" if text else ""
+
+
 def province_code(index: int) -> str:
     """The code of province ``index``'s Party committee (its root)."""
     return f"{UNIT_PREFIX}{index:03d}"
@@ -764,7 +769,7 @@ class _Generator:
         if status in (ReportStatus.ACCEPTED, ReportStatus.RETURNED):
             reviewed = self.clamp(submitted + datetime.timedelta(days=rng.randint(1, 6)))
         text = {
-            name: f"{MARK} {rng.choice(SECTION_TEXTS[name])}" if rng.random() < 0.9 else ""
+            name: _marked(rng.choice(SECTION_TEXTS[name])) if rng.random() < 0.9 else ""
             for name in sections
         }
         return UnitReport(
