@@ -11,7 +11,7 @@ from django.urls import reverse
 from directives import services
 from directives.models import Assignment, Directive
 from tests import factories as f
-from tests.directives.world import admin_form_data, inline_row
+from tests.directives.world import normal_on_meeting_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -131,9 +131,7 @@ def test_staff_who_are_not_reviewers_cannot_delete_a_directive(client, world):
 
 
 def test_a_directive_deleted_on_its_meetings_page_is_deleted_by_the_service(admin_client, world):
-    url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
-    data = admin_form_data(admin_client, url, "meeting_form")
-    row = inline_row(data, "directives", world.normal)
+    url, data, row = normal_on_meeting_admin(admin_client, world)
 
     response = admin_client.post(url, {**data, f"{row}-DELETE": "on"})
 
@@ -144,9 +142,7 @@ def test_a_directive_deleted_on_its_meetings_page_is_deleted_by_the_service(admi
 
 def test_a_directive_with_progress_is_not_deleted_on_its_meetings_page(admin_client, world):
     f.ProgressUpdateFactory(assignment=world.a_normal, quarter=world.q2)
-    url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
-    data = admin_form_data(admin_client, url, "meeting_form")
-    row = inline_row(data, "directives", world.normal)
+    url, data, row = normal_on_meeting_admin(admin_client, world)
 
     response = admin_client.post(url, {**data, f"{row}-DELETE": "on"})
 
