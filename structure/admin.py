@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import FoldedSearchMixin
 from common.numbers import format_figure
+from common.types import StrOrPromise
 from reports.admin import FormerNameInline, ReadOnlyInline, UnitLinkInline
 from reports.models import Reorganisation, ReorganisationKind
 from structure.forms import FORMS, ReorganisationForm
@@ -132,7 +133,7 @@ def preview_tables(outcome: Outcome) -> list[PreviewTable]:
     return tables
 
 
-def handover_groups(outcome: Outcome) -> list[tuple[str, list[Handover], int, int]]:
+def handover_groups(outcome: Outcome) -> list[tuple[StrOrPromise, list[Handover], int, int]]:
     """Each kind of handover: its label, its first ``PREVIEW_ROWS`` rows, its full
     count and how many rows are left out."""
     return [
@@ -141,7 +142,9 @@ def handover_groups(outcome: Outcome) -> list[tuple[str, list[Handover], int, in
     ]
 
 
-def handover_table(number: int, label: str, rows: list[Handover], count: int, more: int):
+def handover_table(
+    number: int, label: StrOrPromise, rows: list[Handover], count: int, more: int
+) -> PreviewTable:
     """The preview's table of a kind of handover (``handover-<number>`` in the page)."""
     return PreviewTable(
         f"{label} ({count})",
