@@ -390,12 +390,18 @@ def _sample(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class DemoDirective:
+class SampleDirective:
+    """A directive of a sample briefing: its text, topic, and lead and supporting units."""
+
     title: str
     topic: str
     text: str
-    lead: tuple[str, ...]
+    lead: tuple[str, ...]  # unit codes
     support: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoDirective(SampleDirective):
     due_date: datetime.date | None = None
     target: str | None = None
 

@@ -70,6 +70,7 @@ from sampledata.demo import (
     STOCK_START,
     VN,
     DemoUnit,
+    SampleDirective,
     _Loader,
     _sample,
     drawn_series,
@@ -354,12 +355,7 @@ BLOCKED_PROGRESS = (
 
 
 @dataclass(frozen=True)
-class RecentDirective:
-    title: str
-    topic: str
-    text: str
-    lead: tuple[str, ...]
-    support: tuple[str, ...] = ()
+class RecentDirective(SampleDirective):
     quarters_given: int | None = 0  # due at the end of the current quarter + this; None: ongoing
 
 
