@@ -1,6 +1,6 @@
 """Admin pieces both apps use: folded search, inlines whose query count does not
 grow with their rows, actions that decide rows (some after asking for a comment),
-and change pages that save through a service."""
+and change pages that save and delete through a service."""
 
 import operator
 from collections.abc import Callable
@@ -8,15 +8,19 @@ from functools import reduce
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin import helpers
+from django.contrib.admin.actions import delete_selected as django_delete_selected
 from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.contrib.admin.widgets import AutocompleteSelect, AutocompleteSelectMultiple
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import router, transaction
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import BaseInlineFormSet, ModelChoiceIterator
+from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from common.fields import CleanCharFormField
@@ -309,3 +313,67 @@ class ServiceSavesMixin(_ModelAdminBase):
         return super().history_form_view(  # type: ignore[misc]  # SimpleHistoryAdmin's
             request, object_id, version_id, extra_context
         )
+
+
+class ServiceDeletesMixin(_ModelAdminBase):
+    """Deletions, from the change page and by the "delete selected" action, made by a
+    service (``delete_by_service``): what it refuses comes back as an error message,
+    and nothing of the deletion is kept (nor its entry in the admin's log)."""
+
+    def delete_by_service(self, request, obj) -> None:
+        """Delete ``obj`` through its service, or raise its refusal."""
+        raise NotImplementedError
+
+    def get_deleted_objects(self, objs, request):
+        deleted, model_count, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        # What goes with the object is deleted by the service, under its rules: the
+        # admin pages of those rows (often read-only) are not asked, the object's is.
+        perms_needed = {
+            self.model._meta.verbose_name
+            for obj in objs
+            if not self.has_delete_permission(request, obj)
+        }
+        return deleted, model_count, perms_needed, protected
+
+    def delete_model(self, request, obj):
+        self.delete_by_service(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        refusals = []
+        for obj in queryset:
+            try:
+                self.delete_by_service(request, obj)
+            except ValidationError as error:
+                refusals.extend(error.messages)
+        if refusals:
+            raise ValidationError([_("Nothing was deleted."), *refusals])
+
+    def delete_view(self, request, object_id, extra_context=None):
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().delete_view(request, object_id, extra_context)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            opts = self.model._meta
+            return HttpResponseRedirect(
+                reverse(
+                    f"{self.admin_site.name}:{opts.app_label}_{opts.model_name}_change",
+                    args=[object_id],
+                )
+            )
+
+    @admin.action(permissions=["delete"], description=_("Delete selected %(verbose_name_plural)s"))
+    def delete_selected(self, request, queryset):
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return django_delete_selected(self, request, queryset)
+        except ValidationError as refusal:
+            self.message_user(request, " ".join(refusal.messages), messages.ERROR)
+            return None
+
+    def get_actions(self, request):
+        # Django's own action of this name deletes past the service: ours replaces it.
+        actions = super().get_actions(request)
+        if "delete_selected" in actions:
+            actions["delete_selected"] = self.get_action("delete_selected")
+        return actions

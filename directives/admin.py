@@ -3,12 +3,13 @@
 Everything goes through the same services as the pages (docs/PERMISSIONS.md: the
 admin never writes around a rule). A meeting, a directive with its units and a
 recommendation are saved by ``meeting_save``, ``directive_save`` and
-``recommendation_save``, so only reviewers change them (to other staff their
-pages only read) and a refusal comes back on the form; assignments are given on
-their directive. The fields a decision sets are read-only here, and the actions
-"confirm / reject claims" and "approve / refuse deadline changes" call
-``progress_confirm``, ``progress_reject`` and ``deadline_change_decide`` row by
-row, reporting what happened to each.
+``recommendation_save``, and a directive is deleted by ``directive_delete`` (on its
+page, by the "delete selected" action and on its meeting's page), so only reviewers
+change them (to other staff their pages only read) and a refusal comes back on the
+form or as a message; assignments are given on their directive. The fields a
+decision sets are read-only here, and the actions "confirm / reject claims" and
+"approve / refuse deadline changes" call ``progress_confirm``, ``progress_reject``
+and ``deadline_change_decide`` row by row, reporting what happened to each.
 
 A directive's and an assignment's status are derived (directives.rules), so
 they are shown read-only; the querysets carry whether each assignment has any
@@ -37,6 +38,7 @@ from common.admin import (
     DecisionActionsMixin,
     FoldedSearchMixin,
     ReadOnlyRecordMixin,
+    ServiceDeletesMixin,
     ServiceSavesMixin,
 )
 from common.history import note_history
@@ -157,6 +159,15 @@ def save_row(user, row: Directive | Recommendation, formsets=()) -> None:
     else:
         directives = list(row.directives.all()) if row.pk else []
         services.recommendation_save(user=user, recommendation=row, directives=directives)
+
+
+def delete_row(user, row: Directive | Recommendation) -> None:
+    """Delete a directive through its service; a recommendation, which no unit has
+    worked on, on record as ``user``'s deletion."""
+    if isinstance(row, Directive):
+        services.directive_delete(user=user, directive=row)
+    else:
+        note_history(row, by=user).delete()
 
 
 # -------------------------------------------------------------------- decisions
@@ -325,7 +336,7 @@ class MeetingAdmin(
             for row in formset.new_objects + [row for row, _fields in formset.changed_objects]:
                 save_row(request.user, row)
             for row in formset.deleted_objects:
-                note_history(row, by=request.user).delete()
+                delete_row(request.user, row)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(directive_total=Count("directives"))
@@ -360,7 +371,11 @@ class DirectiveAdminForm(forms.ModelForm):
 
 @admin.register(Directive)
 class DirectiveAdmin(
-    ServiceSavesMixin, RecordedByReviewersMixin, FoldedSearchMixin, SimpleHistoryAdmin
+    ServiceDeletesMixin,
+    ServiceSavesMixin,
+    RecordedByReviewersMixin,
+    FoldedSearchMixin,
+    SimpleHistoryAdmin,
 ):
     form = DirectiveAdminForm
     formfield_overrides = {models.DecimalField: {"form_class": FigureField}}
@@ -415,6 +430,9 @@ class DirectiveAdmin(
 
     def save_by_service(self, request, form, formsets):
         save_row(request.user, form.instance, formsets)
+
+    def delete_by_service(self, request, obj):
+        services.directive_delete(user=request.user, directive=obj)
 
 
 @admin.register(Assignment)

@@ -132,18 +132,23 @@ def meeting_save(
 def assignments_removal_refusal(assignments: Iterable[Assignment]) -> str | None:
     """Why these assignments cannot be removed (or given to another unit), or None:
     a unit that has reported progress keeps its assignment, and the progress its unit."""
+    blocked = _units_with_progress(assignments)
+    if not blocked:
+        return None
+    return _("These units have already reported progress and cannot be removed: %(units)s.") % {
+        "units": ", ".join(blocked)
+    }
+
+
+def _units_with_progress(assignments: Iterable[Assignment]) -> list[str]:
+    """The labels of the units of ``assignments`` that have reported progress on them."""
     assignments = list(assignments)
     reported = set(
         ProgressUpdate.objects.filter(assignment__in=assignments).values_list(
             "assignment_id", flat=True
         )
     )
-    blocked = [a.unit.label for a in assignments if a.pk in reported]
-    if not blocked:
-        return None
-    return _("These units have already reported progress and cannot be removed: %(units)s.") % {
-        "units": ", ".join(blocked)
-    }
+    return [a.unit.label for a in assignments if a.pk in reported]
 
 
 @transaction.atomic
@@ -227,6 +232,31 @@ def directive_save(
             _by(kept, user).save()
     directive_due_date_followed(user=user, directive=directive, old_due=old_due)
     return directive
+
+
+@transaction.atomic
+def directive_delete(*, user: User, directive: Directive) -> None:
+    """Delete a directive with its assignments, on record as ``user``'s deletion.
+
+    By those who may change it (``permissions.can_edit_meeting``), and never once a
+    unit has reported progress on it: the rule that keeps such a unit's assignment
+    (``assignments_removal_refusal``) keeps the directive too.
+    """
+    _require(permissions.can_edit_meeting(user, directive.meeting))
+    # Locked like progress_post locks them, so no progress arrives before the deletion.
+    assignments = list(directive.assignments.select_for_update(of=("self",)).select_related("unit"))
+    blocked = _units_with_progress(assignments)
+    if blocked:
+        raise ValidationError(
+            _(
+                "“%(directive)s” cannot be deleted: these units have already reported "
+                "progress on it: %(units)s."
+            )
+            % {"directive": directive, "units": ", ".join(blocked)}
+        )
+    for assignment in assignments:
+        _by(assignment, user).delete()
+    _by(directive, user).delete()
 
 
 @transaction.atomic

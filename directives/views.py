@@ -55,6 +55,7 @@ PAGE_SIZE = 25
 # What a form's service saves and returns: a meeting, a directive, a recommendation.
 Saved = TypeVar("Saved")
 Decided = TypeVar("Decided", ProgressUpdate, DeadlineChange)
+MeetingRow = TypeVar("MeetingRow", Directive, Recommendation)
 
 
 def _require(allowed: bool) -> None:
@@ -146,6 +147,21 @@ def _meeting_for(user, pk: int | None) -> Meeting:
     return get_object_or_404(
         selectors.visible_meetings(user).select_related("quarter", "unit"), pk=pk
     )
+
+
+def _meeting_row(
+    user, model: type[MeetingRow], visible: QuerySet[MeetingRow], *, pk: int | None, meeting_pk
+) -> MeetingRow:
+    """The directive or recommendation ``pk`` among those ``visible`` to the user (404
+    otherwise), or a new one of the meeting ``meeting_pk``; 403 unless the user records
+    the rows of its meeting."""
+    _require(permissions.can_record_meetings(user))
+    if pk:
+        row = get_object_or_404(visible.select_related("meeting"), pk=pk)
+    else:
+        row = model(meeting=_meeting_for(user, meeting_pk))
+    _require(permissions.can_edit_meeting(user, row.meeting))
+    return row
 
 
 def _assignment_for(user, pk: int) -> Assignment:
@@ -245,14 +261,16 @@ def directive_edit(
     request: AuthenticatedHttpRequest, meeting_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
     """Record a directive with its lead and supporting units, or change one."""
-    _require(permissions.can_record_meetings(request.user))
-    if pk:
-        directive = _directive_for(request.user, pk)
-        meeting = directive.meeting
-    else:
-        meeting = _meeting_for(request.user, meeting_pk)
-        directive = Directive(meeting=meeting)
-    _require(permissions.can_edit_meeting(request.user, meeting))
+    directive = _meeting_row(
+        request.user,
+        Directive,
+        selectors.directives_visible_to(request.user).select_related(
+            "meeting__quarter", "topic", "target_indicator"
+        ),
+        pk=pk,
+        meeting_pk=meeting_pk,
+    )
+    meeting = directive.meeting
     form = DirectiveForm(request.POST or None, instance=directive, meeting=meeting)
     return _edit_page(
         request,
@@ -283,16 +301,15 @@ def directive_edit(
 def recommendation_edit(
     request: AuthenticatedHttpRequest, meeting_pk: int | None = None, pk: int | None = None
 ) -> HttpResponse:
-    _require(permissions.can_record_meetings(request.user))
-    if pk:
-        recommendation = get_object_or_404(
-            selectors.recommendations_visible_to(request.user).select_related("meeting"), pk=pk
-        )
-        meeting = recommendation.meeting
-    else:
-        meeting = _meeting_for(request.user, meeting_pk)
-        recommendation = Recommendation(meeting=meeting)
-    _require(permissions.can_edit_meeting(request.user, meeting))
+    """Record a recommendation heard at a meeting, or change one."""
+    recommendation = _meeting_row(
+        request.user,
+        Recommendation,
+        selectors.recommendations_visible_to(request.user),
+        pk=pk,
+        meeting_pk=meeting_pk,
+    )
+    meeting = recommendation.meeting
     form = RecommendationForm(request.POST or None, instance=recommendation, meeting=meeting)
     return _edit_page(
         request,

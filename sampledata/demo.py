@@ -390,12 +390,18 @@ def _sample(text: str) -> str:
 
 
 @dataclass(frozen=True)
-class DemoDirective:
+class SampleDirective:
+    """A directive of a sample briefing: its text, topic, and lead and supporting units."""
+
     title: str
     topic: str
     text: str
-    lead: tuple[str, ...]
+    lead: tuple[str, ...]  # unit codes
     support: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DemoDirective(SampleDirective):
     due_date: datetime.date | None = None
     target: str | None = None
 
@@ -932,11 +938,27 @@ def _series(
             values.append(Decimal(round(level)))
             level += rise * rng.uniform(0.5, 1.5)
         return values
+    return drawn_series(rng, unit, code, SAMPLE_QUARTERS, earlier.__getitem__)
+
+
+def drawn_series(
+    rng: random.Random,
+    unit: DemoUnit,
+    code: str,
+    quarters: list[tuple[int, int]],
+    figures_of: Callable[[str], list[Decimal]],
+) -> list[Decimal]:
+    """The figures drawn for one unit over ``quarters`` (year, number) of an indicator
+    counted as a share of another (``SHARE_OF``; ``figures_of(code)``: the other's over
+    the same quarters), the new hotline cases or a seasonal flow (``FLOW_BASE``,
+    ``FLOW_PER_UNIT``). The seed demo and the quarters after it draw them alike."""
     if code in SHARE_OF:
         source, low, high = SHARE_OF[code]
-        return [Decimal(round(float(value) * rng.uniform(low, high))) for value in earlier[source]]
+        return [
+            Decimal(round(float(value) * rng.uniform(low, high))) for value in figures_of(source)
+        ]
     if code == "HOT_NEW":
-        return [Decimal(rng.choice((0, 0, 1, 1, 2))) for _quarter in SAMPLE_QUARTERS]
+        return [Decimal(rng.choice((0, 0, 1, 1, 2))) for _quarter in quarters]
     if code in FLOW_BASE:
         base, seasons = FLOW_BASE[code]
         base = base * UNIT_SCALE[unit.code]
@@ -945,7 +967,7 @@ def _series(
         base = bases[unit.code]
     return [
         Decimal(round(base * seasons[number - 1] * rng.uniform(0.75, 1.25)))
-        for _year, number in SAMPLE_QUARTERS
+        for _year, number in quarters
     ]
 
 

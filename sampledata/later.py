@@ -59,8 +59,6 @@ from reports.rules import ROMAN, quarter_bounds, quarter_of
 from sampledata.demo import (
     CHANGE_REASON,
     FIXED_SERIES,
-    FLOW_BASE,
-    FLOW_PER_UNIT,
     FOLLOW_UP_QUARTER,
     MASS_ORGS,
     PROVINCE,
@@ -69,13 +67,13 @@ from sampledata.demo import (
     SAMPLE_NEXT_PLAN,
     SAMPLE_RESULTS,
     SAMPLE_SHORTCOMINGS,
-    SHARE_OF,
     STOCK_START,
-    UNIT_SCALE,
     VN,
     DemoUnit,
+    SampleDirective,
     _Loader,
     _sample,
+    drawn_series,
     indicators_of,
 )
 from structure.services import (
@@ -286,21 +284,7 @@ def _carried_on(
             level += rise * rng.uniform(0.5, 1.5)
             values.append(Decimal(round(level)))
         return values
-    if code in SHARE_OF:
-        source, low, high = SHARE_OF[code]
-        return [Decimal(round(float(row[source]) * rng.uniform(low, high))) for row in rows]
-    if code == "HOT_NEW":
-        return [Decimal(rng.choice((0, 0, 1, 1, 2))) for _key in keys]
-    if code in FLOW_BASE:
-        base, seasons = FLOW_BASE[code]
-        base = base * UNIT_SCALE[unit.code]
-    else:
-        bases, seasons = FLOW_PER_UNIT[code]
-        base = bases[unit.code]
-    return [
-        Decimal(round(base * seasons[number - 1] * rng.uniform(0.75, 1.25)))
-        for _year, number in keys
-    ]
+    return list(drawn_series(rng, unit, code, keys, lambda source: [row[source] for row in rows]))
 
 
 def _fixed_walk(rng: random.Random, code: str, last: Decimal, count: int) -> list[Decimal | None]:
@@ -371,12 +355,7 @@ BLOCKED_PROGRESS = (
 
 
 @dataclass(frozen=True)
-class RecentDirective:
-    title: str
-    topic: str
-    text: str
-    lead: tuple[str, ...]
-    support: tuple[str, ...] = ()
+class RecentDirective(SampleDirective):
     quarters_given: int | None = 0  # due at the end of the current quarter + this; None: ongoing
 
 

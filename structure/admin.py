@@ -9,6 +9,7 @@ only if it still does what the preview showed (else the new preview is shown).
 
 import hashlib
 import json
+from dataclasses import dataclass
 
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -18,11 +19,12 @@ from django.db import transaction
 from django.http import HttpResponseRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import FoldedSearchMixin
 from common.numbers import format_figure
+from common.types import StrOrPromise
 from reports.admin import FormerNameInline, ReadOnlyInline, UnitLinkInline
 from reports.models import Reorganisation, ReorganisationKind
 from structure.forms import FORMS, ReorganisationForm
@@ -50,6 +52,107 @@ KIND_HELP = {
         "The unit ends with no successor: only when it has no open work left."
     ),
 }
+
+
+@dataclass
+class PreviewTable:
+    """A table of the preview (``_preview_table.html``): ``more`` rows left out."""
+
+    caption: str
+    headers: list[str]
+    rows: list[list[str]]
+    more: int = 0
+    anchor: str = ""
+
+
+def _day(day) -> str:
+    return f"{day:%d/%m/%Y}"
+
+
+def preview_tables(outcome: Outcome) -> list[PreviewTable]:
+    """What the preview lists: the units that end, the new ones, whose work and figures
+    go where, then each kind of handover (its first ``PREVIEW_ROWS`` rows)."""
+    tables = []
+    if ended := outcome.ended_units:
+        tables.append(
+            PreviewTable(
+                ngettext("Unit that ends (%(counter)s)", "Units that end (%(counter)s)", len(ended))
+                % {"counter": len(ended)},
+                [gettext("Unit"), gettext("Last day"), gettext("Successor")],
+                [
+                    [
+                        f"{unit.name} ({unit.code})",
+                        _day(unit.valid_to),
+                        unit.successor.name
+                        if unit.successor
+                        else gettext("none: the unit is dissolved"),
+                    ]
+                    for unit in ended
+                ],
+            )
+        )
+    if created := outcome.created_units:
+        tables.append(
+            PreviewTable(
+                ngettext("New unit (%(counter)s)", "New units (%(counter)s)", len(created))
+                % {"counter": len(created)},
+                [
+                    gettext("Unit"),
+                    gettext("Kind"),
+                    gettext("Level"),
+                    gettext("Parent unit"),
+                    gettext("First day"),
+                ],
+                [
+                    [
+                        f"{unit.name} ({unit.code})",
+                        unit.get_kind_display(),
+                        unit.get_level_display(),
+                        unit.parent.name if unit.parent else "—",
+                        _day(unit.valid_from),
+                    ]
+                    for unit in created
+                ],
+            )
+        )
+    if outcome.links:
+        tables.append(
+            PreviewTable(
+                gettext("Whose work and figures go where"),
+                [gettext("From"), gettext("To"), gettext("Share of the figures")],
+                [
+                    [
+                        link.predecessor.name,
+                        link.successor.name,
+                        f"{format_figure(link.share * 100)} %",
+                    ]
+                    for link in outcome.links
+                ],
+            )
+        )
+    return tables
+
+
+def handover_groups(outcome: Outcome) -> list[tuple[StrOrPromise, list[Handover], int, int]]:
+    """Each kind of handover: its label, its first ``PREVIEW_ROWS`` rows, its full
+    count and how many rows are left out."""
+    return [
+        (item.label, rows[:PREVIEW_ROWS], len(rows), max(len(rows) - PREVIEW_ROWS, 0))
+        for item, rows in outcome.grouped()
+    ]
+
+
+def handover_table(
+    number: int, label: StrOrPromise, rows: list[Handover], count: int, more: int
+) -> PreviewTable:
+    """The preview's table of a kind of handover (``handover-<number>`` in the page)."""
+    return PreviewTable(
+        f"{label} ({count})",
+        [gettext("What"), gettext("From"), gettext("To")],
+        [[row.description, row.from_unit.name, row.to_unit.name] for row in rows],
+        more=more,
+        anchor=f"handover-{number}",
+    )
 
 
 class _Changed(Exception):
@@ -315,15 +418,16 @@ class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
             compress=True,
         )
         kind = ReorganisationKind(form.kind)
+        groups = handover_groups(outcome)
         context = self._context(
             request,
             gettext("Reorganise: %(kind)s — preview") % {"kind": kind.label},
             kind=kind,
             outcome=outcome,
-            links=[(link, format_figure(link.share * 100)) for link in outcome.links],
-            groups=[
-                (item.label, rows[:PREVIEW_ROWS], len(rows), max(len(rows) - PREVIEW_ROWS, 0))
-                for item, rows in outcome.grouped()
+            tables=preview_tables(outcome),
+            groups=groups,
+            handover_tables=[
+                handover_table(number, *group) for number, group in enumerate(groups, start=1)
             ],
             state=state,
         )

@@ -108,7 +108,6 @@ class Case:
     name: str
     role: str
     page: Callable  # world -> URL of the page showing the form
-    action: Callable  # world -> URL the form posts to
     fields: dict[str, int]  # form field -> limit
     stored: Callable  # (world, form field) -> the stored text
     fixed: dict = field(default_factory=dict)  # values a user would choose
@@ -117,6 +116,19 @@ class Case:
     shows_role: str | None = None  # who reads it there, if not the one who typed it
     form_id: str | None = None  # the form's id, where its action is the page itself
     existing: object = True  # the object the form changes (None: an add form)
+    action: Callable | None = None  # world -> URL the form posts to, if not its page
+
+    def action_url(self, world) -> str:
+        return (self.action or self.page)(world)
+
+
+def url(name: str, *objects: str) -> Callable:
+    """world -> the URL ``name`` of the world's ``objects`` (their pks)."""
+    return lambda w: reverse(name, args=[getattr(w, obj).pk for obj in objects])
+
+
+def report_page(unit_code: str, quarter: str) -> Callable:
+    return lambda w: reverse("reports:report", args=[unit_code, quarter])
 
 
 def _report(world) -> UnitReport:
@@ -133,8 +145,7 @@ CASES = [
     Case(
         "report",
         "head_u",
-        page=lambda w: reverse("reports:report", args=["u", "2024-q2"]),
-        action=lambda w: reverse("reports:report", args=["u", "2024-q2"]),
+        page=report_page("u", "2024-q2"),
         fields=SECTIONS,
         stored=lambda w, name: getattr(_report(w), name),
         fixed={"action": "save"},
@@ -146,8 +157,8 @@ CASES = [
     Case(
         "return",
         "reviewer",
-        page=lambda w: reverse("reports:report", args=["u", "2024-q1"]),
-        action=lambda w: reverse("reports:return", args=[w.u_submitted.pk]),
+        page=report_page("u", "2024-q1"),
+        action=url("reports:return", "u_submitted"),
         fields={"comment": 5_000},
         stored=lambda w, name: UnitReport.objects.get(pk=w.u_submitted.pk).review_comment,
         reset=lambda w: UnitReport.objects.filter(pk=w.u_submitted.pk).update(
@@ -159,8 +170,8 @@ CASES = [
     Case(
         "reopen",
         "reviewer",
-        page=lambda w: reverse("reports:report", args=["v", "2024-q1"]),
-        action=lambda w: reverse("reports:reopen", args=[w.v_accepted.pk]),
+        page=report_page("v", "2024-q1"),
+        action=url("reports:reopen", "v_accepted"),
         fields={"reason": 5_000},
         stored=lambda w, name: UnitReport.objects.get(pk=w.v_accepted.pk).review_comment,
         reset=lambda w: UnitReport.objects.filter(pk=w.v_accepted.pk).update(
@@ -172,8 +183,7 @@ CASES = [
     Case(
         "meeting",
         "reviewer",
-        page=lambda w: reverse("meetings:edit", args=[w.meeting.pk]),
-        action=lambda w: reverse("meetings:edit", args=[w.meeting.pk]),
+        page=url("meetings:edit", "meeting"),
         fields={
             "title": 300,
             "chair_name": 120,
@@ -193,8 +203,7 @@ CASES = [
     Case(
         "directive",
         "reviewer",
-        page=lambda w: reverse("directives:edit", args=[w.directive.pk]),
-        action=lambda w: reverse("directives:edit", args=[w.directive.pk]),
+        page=url("directives:edit", "directive"),
         fields={"title": 300, "text": 10_000},
         stored=lambda w, name: getattr(type(w.directive).objects.get(pk=w.directive.pk), name),
         shows=lambda w: [
@@ -206,8 +215,7 @@ CASES = [
     Case(
         "recommendation",
         "reviewer",
-        page=lambda w: reverse("meetings:recommendation_edit", args=[w.recommendation.pk]),
-        action=lambda w: reverse("meetings:recommendation_edit", args=[w.recommendation.pk]),
+        page=url("meetings:recommendation_edit", "recommendation"),
         fields={"text": 5_000, "response": 5_000},
         stored=lambda w, name: getattr(
             type(w.recommendation).objects.get(pk=w.recommendation.pk), name
@@ -217,8 +225,7 @@ CASES = [
     Case(
         "progress",
         "reporter_u",
-        page=lambda w: reverse("directives:progress_new", args=[w.assignment_u_secret.pk]),
-        action=lambda w: reverse("directives:progress_new", args=[w.assignment_u_secret.pk]),
+        page=url("directives:progress_new", "assignment_u_secret"),
         fields={"description": 5_000},
         stored=lambda w, name: (
             _latest(ProgressUpdate, assignment=w.assignment_u_secret).description
@@ -232,8 +239,7 @@ CASES = [
     Case(
         "deadline change",
         "reporter_u",
-        page=lambda w: reverse("directives:deadline_new", args=[w.assignment_u_secret.pk]),
-        action=lambda w: reverse("directives:deadline_new", args=[w.assignment_u_secret.pk]),
+        page=url("directives:deadline_new", "assignment_u_secret"),
         fields={"reason": 2_000},
         stored=lambda w, name: _latest(DeadlineChange, assignment=w.assignment_u_secret).reason,
         fixed={"new_date": "2030-12-31"},
@@ -243,8 +249,8 @@ CASES = [
     Case(
         "progress review",
         "reviewer",
-        page=lambda w: reverse("directives:detail", args=[w.directive.pk]),
-        action=lambda w: reverse("directives:update_review", args=[w.update_u.pk]),
+        page=url("directives:detail", "directive"),
+        action=url("directives:update_review", "update_u"),
         fields={"comment": 2_000},
         stored=lambda w, name: ProgressUpdate.objects.get(pk=w.update_u.pk).review_comment,
         fixed={"decision": "no"},
@@ -256,8 +262,8 @@ CASES = [
     Case(
         "deadline decision",
         "reviewer",
-        page=lambda w: reverse("directives:detail", args=[w.directive.pk]),
-        action=lambda w: reverse("directives:deadline_decide", args=[w.change_u.pk]),
+        page=url("directives:detail", "directive"),
+        action=url("directives:deadline_decide", "change_u"),
         fields={"comment": 2_000},
         stored=lambda w, name: DeadlineChange.objects.get(pk=w.change_u.pk).decision_comment,
         fixed={"decision": "no"},
@@ -366,7 +372,7 @@ def post_case(client, world, case: Case, texts: dict[str, str]):
     response and the typed texts that were longer than allowed."""
     case.reset(world)
     login(client, world, case.role)
-    action = case.action(world)
+    action = case.action_url(world)
     target, data = page_form(
         client, case.page(world), action=action, fields=case.fields, form_id=case.form_id
     )

@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from directives import services
 from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
 from tests import factories as f
-from tests.directives.world import admin_form_data, inline_row
+from tests.directives.world import admin_form_data, inline_row, normal_on_meeting_admin
 
 pytestmark = pytest.mark.django_db
 
@@ -90,9 +90,7 @@ def test_an_unchanged_admin_form_saves_nothing(admin_client, world, model, obj):
 def test_a_directive_changed_on_the_meetings_admin_page_is_saved_by_the_service(
     admin_client, world
 ):
-    url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
-    data = admin_form_data(admin_client, url, "meeting_form")
-    row = inline_row(data, "directives", world.normal)
+    url, data, row = normal_on_meeting_admin(admin_client, world)
     meeting_versions = world.meeting.history.count()
 
     response = admin_client.post(url, {**data, f"{row}-title": "Tên mới"})

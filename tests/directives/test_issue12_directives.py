@@ -33,6 +33,7 @@ from tests.directives.world import (
     freeze_today,
     inline_row,
     new_directive_data,
+    normal_on_meeting_admin,
     review_claim,
 )
 
@@ -538,9 +539,7 @@ def test_the_admin_keeps_an_assignment_that_has_progress(admin_client, world):
 
 
 def test_a_directive_date_moved_on_the_meetings_admin_page_moves_them_too(admin_client, world):
-    url = reverse("admin:directives_meeting_change", args=[world.normal.meeting_id])
-    data = admin_form_data(admin_client, url, "meeting_form")
-    row = inline_row(data, "directives", world.normal)
+    url, data, row = normal_on_meeting_admin(admin_client, world)
 
     saved = admin_client.post(url, {**data, f"{row}-due_date": "31/07/2024"})
 

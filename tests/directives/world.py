@@ -142,6 +142,14 @@ def admin_form_data(client, url: str, form_id: str) -> dict[str, str]:
     return data
 
 
+def normal_on_meeting_admin(client, world: SimpleNamespace) -> tuple[str, dict[str, str], str]:
+    """The meeting's admin page: its URL, what its form sends as it is, and the prefix
+    of the normal directive's row in its directives' inline."""
+    url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
+    data = admin_form_data(client, url, "meeting_form")
+    return url, data, inline_row(data, "directives", world.normal)
+
+
 def inline_row(data: dict[str, str], prefix: str, obj) -> str:
     """The prefix of ``obj``'s row in the admin inline ``prefix`` ("assignments-0")."""
     return next(

@@ -8,6 +8,22 @@ from sampledata.demo import demo_load
 
 # The demo runs to the quarter holding today: the loaded demo's today, fixed here.
 DEMO_TODAY = datetime.date(2026, 11, 29)
+# The demo's provincial bodies (the commission, the Front and the organisations, the
+# armed forces, the government's Party bodies): all attended the seed briefing.
+PROVINCIAL_BODIES = {
+    "bdv",
+    "mttq",
+    "hlhpn",
+    "tinhdoan",
+    "hnd",
+    "hccb",
+    "ldld",
+    "bchqs",
+    "congan",
+    "bdbp",
+    "bcsd-ubnd",
+    "dd-hdnd",
+}
 
 
 @pytest.fixture(scope="class")

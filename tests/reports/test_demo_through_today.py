@@ -37,27 +37,13 @@ from reports.models import (
 )
 from sampledata.demo import demo_load
 from structure.models import Handover, HandoverItem
-from tests.reports.conftest import DEMO_TODAY
+from tests.reports.conftest import DEMO_TODAY, PROVINCIAL_BODIES
 
 pytestmark = pytest.mark.django_db
 
 SAMPLE = "[Dữ liệu mẫu]"
 SHARES = {"du-hongai": Decimal("0.4"), "du-baichay": Decimal("0.35"), "du-halong": Decimal("0.25")}
 WARDS = {*SHARES, "du-uongbi"}
-PROVINCIAL = {
-    "bdv",
-    "mttq",
-    "hlhpn",
-    "tinhdoan",
-    "hnd",
-    "hccb",
-    "ldld",
-    "bchqs",
-    "congan",
-    "bdbp",
-    "bcsd-ubnd",
-    "dd-hdnd",
-}
 CITIES = {"tu-halong", "tu-uongbi"}
 RENAMED_ON = datetime.date(2025, 3, 1)
 REORGANISED_ON = datetime.date(2025, 7, 1)
@@ -126,10 +112,10 @@ class TestThroughToday:
 
     def test_the_units_owing_a_quarter_are_those_of_its_time(self, demo_loaded):
         assert codes(Unit.objects.owing_report_for(Quarter.objects.current())) == (
-            PROVINCIAL | WARDS
+            PROVINCIAL_BODIES | WARDS
         )
-        assert codes(Unit.objects.owing_report_for(quarter(2025, 2))) == PROVINCIAL | CITIES
-        assert codes(Unit.objects.owing_report_for(quarter(2025, 3))) == PROVINCIAL | WARDS
+        assert codes(Unit.objects.owing_report_for(quarter(2025, 2))) == PROVINCIAL_BODIES | CITIES
+        assert codes(Unit.objects.owing_report_for(quarter(2025, 3))) == PROVINCIAL_BODIES | WARDS
 
     def test_the_commission_was_renamed_by_the_operation_from_1_march_2025(self, demo_loaded):
         renaming = Reorganisation.objects.get(kind=ReorganisationKind.RENAME)

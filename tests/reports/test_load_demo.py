@@ -27,24 +27,11 @@ from directives.models import (
 )
 from reports.models import Indicator, IndicatorValue, Quarter, ReportStatus, Unit, UnitReport
 from tests.factories import QuarterFactory, UnitFactory, UserFactory
+from tests.reports.conftest import PROVINCIAL_BODIES
 
 pytestmark = pytest.mark.django_db
 
 
-ATTENDING = {
-    "bdv",
-    "mttq",
-    "hlhpn",
-    "tinhdoan",
-    "hnd",
-    "hccb",
-    "ldld",
-    "bchqs",
-    "congan",
-    "bdbp",
-    "bcsd-ubnd",
-    "dd-hdnd",
-}
 FRONT_AND_ORGS = {"mttq", "hlhpn", "tinhdoan", "hnd", "hccb", "ldld"}
 MASS_ORGS = FRONT_AND_ORGS - {"mttq"}
 LEADS = {
@@ -113,7 +100,7 @@ class TestTheSeedBriefing:
         assert basis[0] == "Quyết định số 461-QĐ/TU ngày 14/12/2021 của Ban Thường vụ Tỉnh ủy"
         assert "Nghị quyết số 20-NQ/TU ngày 27/11/2023" in basis[2]
         assert meeting.venue == ""
-        assert set(meeting.attending_units.values_list("code", flat=True)) == ATTENDING
+        assert set(meeting.attending_units.values_list("code", flat=True)) == PROVINCIAL_BODIES
         assert meeting.shortcomings.splitlines()[-1] == (
             "cần tăng cường hơn nữa trách nhiệm trong quá trình giám sát, phản biện xã hội"
         )
@@ -190,7 +177,7 @@ class TestTheSeedBriefing:
         self, demo_loaded
     ):
         q1 = UnitReport.objects.filter(quarter__year=2024, quarter__number=1)
-        assert set(q1.values_list("unit__code", flat=True)) == ATTENDING
+        assert set(q1.values_list("unit__code", flat=True)) == PROVINCIAL_BODIES
         assert set(q1.values_list("status", flat=True)) == {ReportStatus.ACCEPTED}
         assert not any(report.is_late for report in q1.select_related("quarter"))
         assert all(report.reviewed_by.username == "reviewer" for report in q1)

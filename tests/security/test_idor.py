@@ -56,182 +56,75 @@ def directive_form(unit, **extra):
     }
 
 
+def pks(*names: str):
+    """The URL args: the pks of the world's objects ``names``."""
+    return lambda w: [getattr(w, name).pk for name in names]
+
+
+def fixed(data: dict):
+    """Form data that owes nothing to the world."""
+    return lambda w: data
+
+
+DECIDE = fixed({"decision": "yes"})
+NO_FORM = fixed({})
+DEADLINE = fixed({"new_date": "2031-01-01", "reason": "Hộ"})
+
+
+def progress(w):
+    return progress_form()
+
+
+def edit_of(report: str):
+    return lambda w: report_form(getattr(w, report))
+
+
+def meeting_in(unit: str):
+    return lambda w: meeting_form(w, getattr(w, unit))
+
+
+def directive_for(unit: str):
+    return lambda w: directive_form(getattr(w, unit))
+
+
+# (who, url name, args from the world, form data from the world, expected code)
 ATTEMPTS = [
-    # (who, url name, args from the world, form data from the world, expected code)
-    (
-        "reporter_v",
-        "reports:report",
-        lambda w: ["u", "2024-q2"],
-        lambda w: report_form(w.u_draft),
-        404,
-    ),
-    ("head_v", "reports:submit", lambda w: [w.u_draft.pk], lambda w: report_form(w.u_draft), 404),
-    (
-        "reporter_u",
-        "reports:report",
-        lambda w: ["v", "2024-q2"],
-        lambda w: report_form(w.v_draft),
-        404,
-    ),
-    (
-        "head_u",
-        "reports:report",
-        lambda w: ["v", "2024-q1"],
-        lambda w: report_form(w.v_accepted),
-        404,
-    ),
-    ("head_u", "reports:accept", lambda w: [w.u_submitted.pk], lambda w: {}, 403),
-    (
-        "head_u",
-        "reports:return",
-        lambda w: [w.u_submitted.pk],
-        lambda w: {"comment": "Trả lại"},
-        403,
-    ),
-    (
-        "reporter_v",
-        "directives:progress_new",
-        lambda w: [w.assignment_u.pk],
-        lambda w: progress_form(),
-        403,
-    ),
-    (
-        "reporter_u",
-        "directives:progress_new",
-        lambda w: [w.assignment_v.pk],
-        lambda w: progress_form(),
-        404,
-    ),
-    (
-        "reporter_u",
-        "directives:progress_new",
-        lambda w: [w.assignment_v_only.pk],
-        lambda w: progress_form(),
-        403,
-    ),
-    (
-        "reporter_u",
-        "directives:deadline_new",
-        lambda w: [w.assignment_v.pk],
-        lambda w: {"new_date": "2031-01-01", "reason": "Hộ"},
-        404,
-    ),
-    (
-        "reporter_v",
-        "directives:deadline_new",
-        lambda w: [w.assignment_u.pk],
-        lambda w: {"new_date": "2031-01-01", "reason": "Hộ"},
-        403,
-    ),
-    (
-        "head_u",
-        "directives:update_review",
-        lambda w: [w.update_u.pk],
-        lambda w: {"decision": "yes"},
-        403,
-    ),
-    (
-        "head_u",
-        "directives:deadline_decide",
-        lambda w: [w.change_u.pk],
-        lambda w: {"decision": "yes"},
-        403,
-    ),
-    (
-        "leader",
-        "directives:update_review",
-        lambda w: [w.update_u.pk],
-        lambda w: {"decision": "yes"},
-        403,
-    ),
-    (
-        "admin",
-        "reports:accept",
-        lambda w: [w.u_submitted.pk],
-        lambda w: {},
-        403,
-    ),
+    ("reporter_v", "reports:report", fixed(["u", "2024-q2"]), edit_of("u_draft"), 404),
+    ("head_v", "reports:submit", pks("u_draft"), edit_of("u_draft"), 404),
+    ("reporter_u", "reports:report", fixed(["v", "2024-q2"]), edit_of("v_draft"), 404),
+    ("head_u", "reports:report", fixed(["v", "2024-q1"]), edit_of("v_accepted"), 404),
+    ("head_u", "reports:accept", pks("u_submitted"), NO_FORM, 403),
+    ("head_u", "reports:return", pks("u_submitted"), fixed({"comment": "Trả lại"}), 403),
+    ("reporter_v", "directives:progress_new", pks("assignment_u"), progress, 403),
+    ("reporter_u", "directives:progress_new", pks("assignment_v"), progress, 404),
+    ("reporter_u", "directives:progress_new", pks("assignment_v_only"), progress, 403),
+    ("reporter_u", "directives:deadline_new", pks("assignment_v"), DEADLINE, 404),
+    ("reporter_v", "directives:deadline_new", pks("assignment_u"), DEADLINE, 403),
+    ("head_u", "directives:update_review", pks("update_u"), DECIDE, 403),
+    ("head_u", "directives:deadline_decide", pks("change_u"), DECIDE, 403),
+    ("leader", "directives:update_review", pks("update_u"), DECIDE, 403),
+    ("admin", "reports:accept", pks("u_submitted"), NO_FORM, 403),
     # The reviewer and the leader of another province (issue 14): the first province's
     # objects do not exist for them, and what they record stays in their province.
-    ("reviewer_x", "reports:accept", lambda w: [w.u_submitted.pk], lambda w: {}, 404),
-    (
-        "reviewer_x",
-        "reports:return",
-        lambda w: [w.u_submitted.pk],
-        lambda w: {"comment": "Trả lại"},
-        404,
-    ),
-    (
-        "reviewer_x",
-        "reports:reopen",
-        lambda w: [w.v_accepted.pk],
-        lambda w: {"comment": "Mở lại"},
-        404,
-    ),
-    ("leader_x", "reports:accept", lambda w: [w.u_submitted.pk], lambda w: {}, 404),
-    (
-        "reviewer_x",
-        "directives:update_review",
-        lambda w: [w.update_u.pk],
-        lambda w: {"decision": "yes"},
-        404,
-    ),
-    (
-        "reviewer_x",
-        "directives:deadline_decide",
-        lambda w: [w.change_u.pk],
-        lambda w: {"decision": "yes"},
-        404,
-    ),
-    (
-        "reviewer_x",
-        "meetings:edit",
-        lambda w: [w.meeting.pk],
-        lambda w: meeting_form(w, w.root_x),
-        404,
-    ),
-    (
-        "reviewer_x",
-        "directives:edit",
-        lambda w: [w.directive.pk],
-        lambda w: directive_form(w.unit_w),
-        404,
-    ),
-    (
-        "reviewer_x",
-        "meetings:directive_new",
-        lambda w: [w.meeting.pk],
-        lambda w: directive_form(w.unit_w),
-        404,
-    ),
-    (
-        "reviewer",
-        "meetings:directive_new",
-        lambda w: [w.meeting_x.pk],
-        lambda w: directive_form(w.unit_u),
-        404,
-    ),
-    (
-        # A meeting for a unit the reviewer does not review: the form refuses the unit.
-        "reviewer_x",
-        "meetings:new",
-        lambda w: [],
-        lambda w: meeting_form(w, w.unit_u.parent),
-        200,
-    ),
-    (
-        # X's own meeting, a directive for a unit of the first province: refused, saying why.
-        "reviewer_x",
-        "meetings:directive_new",
-        lambda w: [w.meeting_x.pk],
-        lambda w: directive_form(w.unit_u),
-        200,
-    ),
+    ("reviewer_x", "reports:accept", pks("u_submitted"), NO_FORM, 404),
+    ("reviewer_x", "reports:return", pks("u_submitted"), fixed({"comment": "Trả lại"}), 404),
+    ("reviewer_x", "reports:reopen", pks("v_accepted"), fixed({"comment": "Mở lại"}), 404),
+    ("leader_x", "reports:accept", pks("u_submitted"), NO_FORM, 404),
+    ("reviewer_x", "directives:update_review", pks("update_u"), DECIDE, 404),
+    ("reviewer_x", "directives:deadline_decide", pks("change_u"), DECIDE, 404),
+    ("reviewer_x", "meetings:edit", pks("meeting"), meeting_in("root_x"), 404),
+    ("reviewer_x", "directives:edit", pks("directive"), directive_for("unit_w"), 404),
+    ("reviewer_x", "meetings:directive_new", pks("meeting"), directive_for("unit_w"), 404),
+    ("reviewer", "meetings:directive_new", pks("meeting_x"), directive_for("unit_u"), 404),
+    # A meeting for a unit the reviewer does not review: the form refuses the unit.
+    ("reviewer_x", "meetings:new", pks(), lambda w: meeting_form(w, w.unit_u.parent), 200),
+    # X's own meeting, a directive for a unit of the first province: refused, saying why.
+    ("reviewer_x", "meetings:directive_new", pks("meeting_x"), directive_for("unit_u"), 200),
     (
         "reviewer_x",
         "meetings:recommendation_edit",
-        lambda w: [w.recommendation.pk],
-        lambda w: {"number": 1, "text": "Sửa trộm."},
+        pks("recommendation"),
+        fixed({"number": 1, "text": "Sửa trộm."}),
         404,
     ),
 ]

@@ -47,20 +47,82 @@ UNSEEN_BY_X = {"reviewer_x": 404, "leader_x": 404}
 REVIEWER_ONLY = codes(403, reviewer=200, reviewer_x=200)
 # A reviewer may record meetings, but not those of the other province.
 MEETING_REVIEWER_ONLY = codes(403, reviewer=200, reviewer_x=404)
+# ... and the reviewer of province X records X's, which the first province's do not see.
+X_MEETING_REVIEWER_ONLY = codes(403, reviewer=404, reviewer_x=200)
+# Province X's objects: seen by its reviewer and leader and by the administrator only.
+PROVINCE_X_ONLY = codes(404, admin=200, reviewer_x=200, leader_x=200)
 POST_ONLY = codes(405)
 
-# (case, url name, kwargs from the world, {role: code}) — GET requests.
+
+def pk_of(name: str, key: str = "pk"):
+    """The URL kwargs of the world's object ``name``: ``{key: its pk}``."""
+    return lambda w: {key: getattr(w, name).pk}
+
+
+def report_of(unit_code: str, quarter: str, **more):
+    """The URL kwargs of a unit's report of a quarter (``number``: one of its versions)."""
+    return lambda w: {"unit_code": unit_code, "quarter": quarter, **more}
+
+
+# (case, url name, kwargs from the world, {role: code}).
+# The pages of a form, requested both ways with the same answer: a GET shows the
+# form; an empty POST (each rolled back) gets it back with errors or a redirect.
+FORM_CASES = [
+    ("sign in", "login", None, codes(200, anonymous=200)),
+    # the reorganisation wizard: the administrator's; everyone else signs in to the admin
+    ("reorganisation wizard", "admin:reports_reorganisation_add", None, codes(302, admin=200)),
+    ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
+    ("edit a meeting", "meetings:edit", pk_of("meeting"), MEETING_REVIEWER_ONLY),
+    ("edit province X's meeting", "meetings:edit", pk_of("meeting_x"), X_MEETING_REVIEWER_ONLY),
+    (
+        "record a directive",
+        "meetings:directive_new",
+        pk_of("meeting", "meeting_pk"),
+        MEETING_REVIEWER_ONLY,
+    ),
+    ("edit a directive", "directives:edit", pk_of("directive"), MEETING_REVIEWER_ONLY),
+    (
+        "record a recommendation",
+        "meetings:recommendation_new",
+        pk_of("meeting", "meeting_pk"),
+        MEETING_REVIEWER_ONLY,
+    ),
+    (
+        "edit a recommendation",
+        "meetings:recommendation_edit",
+        pk_of("recommendation"),
+        MEETING_REVIEWER_ONLY,
+    ),
+    (
+        "progress on U's assignment",
+        "directives:progress_new",
+        pk_of("assignment_u"),
+        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
+    ),
+    (
+        "progress on V's confidential assignment",
+        "directives:progress_new",
+        pk_of("assignment_v"),
+        codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
+    ),
+    (
+        "deadline change on U's assignment",
+        "directives:deadline_new",
+        pk_of("assignment_u"),
+        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
+    ),
+]
+
+# GET requests.
 GET_CASES = [
+    *FORM_CASES,
     ("home", "home", None, codes(200)),
     ("healthz", "healthz", None, codes(200, anonymous=200)),
     ("favicon", "favicon", None, codes(301, anonymous=301)),
-    ("login", "login", None, codes(200, anonymous=200)),
     ("logout (POST only)", "logout", None, codes(405, anonymous=405)),
     ("set_language", "set_language", None, codes(302, anonymous=302)),
     ("admin", "admin:index", None, codes(302, admin=200)),
-    # the reorganisation wizard: the administrator's; everyone else signs in to the admin
-    ("reorganisation wizard", "admin:reports_reorganisation_add", None, codes(302, admin=200)),
-    # its unit search (JSON), refused without the picker's parameters
+    # the reorganisation wizard's unit search (JSON), refused without the picker's parameters
     ("wizard's unit search", "admin:reports_reorganisation_units", None, codes(302, admin=403)),
     # reports
     ("report list", "reports:list", None, codes(200)),
@@ -76,69 +138,69 @@ GET_CASES = [
         lambda w: {"quarter": "2024-q1"},
         codes(403, **ALL_SEEING, reviewer_x=200, leader_x=200),
     ),
-    ("submit", "reports:submit", lambda w: {"pk": w.u_draft.pk}, POST_ONLY),
-    ("return", "reports:return", lambda w: {"pk": w.u_submitted.pk}, POST_ONLY),
-    ("accept", "reports:accept", lambda w: {"pk": w.u_submitted.pk}, POST_ONLY),
-    ("reopen", "reports:reopen", lambda w: {"pk": w.v_accepted.pk}, POST_ONLY),
+    ("submit", "reports:submit", pk_of("u_draft"), POST_ONLY),
+    ("return", "reports:return", pk_of("u_submitted"), POST_ONLY),
+    ("accept", "reports:accept", pk_of("u_submitted"), POST_ONLY),
+    ("reopen", "reports:reopen", pk_of("v_accepted"), POST_ONLY),
     (
         "U's draft",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter": "2024-q2"},
+        report_of("u", "2024-q2"),
         codes(404, reporter_u=200, head_u=200, admin=200),
     ),
     (
         "U's submitted report",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter": "2024-q1"},
+        report_of("u", "2024-q1"),
         codes(200, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "V's accepted report",
         "reports:report",
-        lambda w: {"unit_code": "v", "quarter": "2024-q1"},
+        report_of("v", "2024-q1"),
         codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
     (
         "W's submitted report (province X)",
         "reports:report",
-        lambda w: {"unit_code": "w", "quarter": "2024-q1"},
+        report_of("w", "2024-q1"),
         codes(404, reviewer_x=200, leader_x=200, admin=200),
     ),
     (
         "V's draft",
         "reports:report",
-        lambda w: {"unit_code": "v", "quarter": "2024-q2"},
+        report_of("v", "2024-q2"),
         codes(404, reporter_v=200, admin=200),
     ),
     (
         "U's submitted version 1",
         "reports:version",
-        lambda w: {"unit_code": "u", "quarter": "2024-q1", "number": 1},
+        report_of("u", "2024-q1", number=1),
         codes(200, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "V's accepted version 1",
         "reports:version",
-        lambda w: {"unit_code": "v", "quarter": "2024-q1", "number": 1},
+        report_of("v", "2024-q1", number=1),
         codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
     (
         "W's submitted version 1 (province X)",
         "reports:version",
-        lambda w: {"unit_code": "w", "quarter": "2024-q1", "number": 1},
+        report_of("w", "2024-q1", number=1),
         codes(404, reviewer_x=200, leader_x=200, admin=200),
     ),
     (
         "a version of V's draft (none: never submitted)",
         "reports:version",
-        lambda w: {"unit_code": "v", "quarter": "2024-q2", "number": 1},
+        report_of("v", "2024-q2", number=1),
         codes(404),
     ),
     (
         # The address matches no page, so even an anonymous visitor is told so.
         "a report of a quarter that does not exist",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter": "2031-q1"},
+        report_of("u", "2031-q1"),
         codes(404, anonymous=404),
     ),
     # the unit pickers' search (JSON): whoever may open the register
@@ -150,169 +212,94 @@ GET_CASES = [
     ("dashboard", "directives:dashboard", None, codes(200)),
     ("my work", "directives:my_work", None, codes(403, **STAFF_ONLY)),
     ("review queue", "directives:review", None, REVIEWER_ONLY),
-    (
-        "directive",
-        "directives:detail",
-        lambda w: {"pk": w.directive.pk},
-        codes(200, **UNSEEN_BY_X),
-    ),
+    ("directive", "directives:detail", pk_of("directive"), codes(200, **UNSEEN_BY_X)),
     (
         "U's confidential directive",
         "directives:detail",
-        lambda w: {"pk": w.secret_u.pk},
+        pk_of("secret_u"),
         codes(200, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "V's confidential directive",
         "directives:detail",
-        lambda w: {"pk": w.secret_v.pk},
+        pk_of("secret_v"),
         codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
     (
         # A normal directive of X's meeting: the first province's people do not see it.
         "province X's directive",
         "directives:detail",
-        lambda w: {"pk": w.directive_x.pk},
-        codes(404, admin=200, reviewer_x=200, leader_x=200),
-    ),
-    (
-        "edit a directive",
-        "directives:edit",
-        lambda w: {"pk": w.directive.pk},
-        MEETING_REVIEWER_ONLY,
+        pk_of("directive_x"),
+        PROVINCE_X_ONLY,
     ),
     (
         "edit V's confidential directive",
         "directives:edit",
-        lambda w: {"pk": w.secret_v.pk},
+        pk_of("secret_v"),
         MEETING_REVIEWER_ONLY,
     ),
     (
         "edit province X's directive",
         "directives:edit",
-        lambda w: {"pk": w.directive_x.pk},
-        codes(403, reviewer=404, reviewer_x=200),
-    ),
-    (
-        "progress on U's assignment",
-        "directives:progress_new",
-        lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
-    ),
-    (
-        "progress on V's confidential assignment",
-        "directives:progress_new",
-        lambda w: {"pk": w.assignment_v.pk},
-        codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
+        pk_of("directive_x"),
+        X_MEETING_REVIEWER_ONLY,
     ),
     (
         "progress on W's assignment (province X)",
         "directives:progress_new",
-        lambda w: {"pk": w.assignment_w.pk},
+        pk_of("assignment_w"),
         codes(404, admin=403, reviewer_x=403, leader_x=403),
-    ),
-    (
-        "deadline change on U's assignment",
-        "directives:deadline_new",
-        lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
     ),
     (
         "deadline change on V's confidential assignment",
         "directives:deadline_new",
-        lambda w: {"pk": w.assignment_v.pk},
+        pk_of("assignment_v"),
         codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
     ),
-    ("review an update", "directives:update_review", lambda w: {"pk": w.update_u.pk}, POST_ONLY),
-    ("decide a deadline", "directives:deadline_decide", lambda w: {"pk": w.change_u.pk}, POST_ONLY),
+    ("review an update", "directives:update_review", pk_of("update_u"), POST_ONLY),
+    ("decide a deadline", "directives:deadline_decide", pk_of("change_u"), POST_ONLY),
     (
         "U's evidence (V supports)",
         "directives:evidence",
-        lambda w: {"pk": w.update_u.pk},
+        pk_of("update_u"),
         codes(200, **UNSEEN_BY_X),
     ),
     (
         "V's evidence on a confidential directive",
         "directives:evidence",
-        lambda w: {"pk": w.update_v.pk},
+        pk_of("update_v"),
         codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
     (
         "V's evidence on a directive U shares",
         "directives:evidence",
-        lambda w: {"pk": w.update_v_normal.pk},
+        pk_of("update_v_normal"),
         codes(200, **UNSEEN_BY_X),
     ),
     (
         "V's evidence on a directive U has no part in",
         "directives:evidence",
-        lambda w: {"pk": w.update_v_only.pk},
+        pk_of("update_v_only"),
         codes(200, reporter_u=404, head_u=404, **UNSEEN_BY_X),
     ),
-    (
-        "W's evidence (province X)",
-        "directives:evidence",
-        lambda w: {"pk": w.update_w.pk},
-        codes(404, admin=200, reviewer_x=200, leader_x=200),
-    ),
+    ("W's evidence (province X)", "directives:evidence", pk_of("update_w"), PROVINCE_X_ONLY),
     # meetings
     ("meetings", "meetings:list", None, codes(200)),
-    ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
-    ("meeting", "meetings:detail", lambda w: {"pk": w.meeting.pk}, codes(200, **UNSEEN_BY_X)),
-    (
-        "province X's meeting",
-        "meetings:detail",
-        lambda w: {"pk": w.meeting_x.pk},
-        codes(404, admin=200, reviewer_x=200, leader_x=200),
-    ),
-    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, MEETING_REVIEWER_ONLY),
-    (
-        "edit province X's meeting",
-        "meetings:edit",
-        lambda w: {"pk": w.meeting_x.pk},
-        codes(403, reviewer=404, reviewer_x=200),
-    ),
-    (
-        "briefing pack",
-        "meetings:pack",
-        lambda w: {"pk": w.meeting.pk},
-        codes(403, **ALL_SEEING, **UNSEEN_BY_X),
-    ),
-    (
-        "province X's briefing pack",
-        "meetings:pack",
-        lambda w: {"pk": w.meeting_x.pk},
-        codes(404, admin=200, reviewer_x=200, leader_x=200),
-    ),
-    (
-        "record a directive",
-        "meetings:directive_new",
-        lambda w: {"meeting_pk": w.meeting.pk},
-        MEETING_REVIEWER_ONLY,
-    ),
+    ("meeting", "meetings:detail", pk_of("meeting"), codes(200, **UNSEEN_BY_X)),
+    ("province X's meeting", "meetings:detail", pk_of("meeting_x"), PROVINCE_X_ONLY),
+    ("briefing pack", "meetings:pack", pk_of("meeting"), codes(403, **ALL_SEEING, **UNSEEN_BY_X)),
+    ("province X's briefing pack", "meetings:pack", pk_of("meeting_x"), PROVINCE_X_ONLY),
     (
         "record a directive in province X's meeting",
         "meetings:directive_new",
-        lambda w: {"meeting_pk": w.meeting_x.pk},
-        codes(403, reviewer=404, reviewer_x=200),
-    ),
-    (
-        "record a recommendation",
-        "meetings:recommendation_new",
-        lambda w: {"meeting_pk": w.meeting.pk},
-        MEETING_REVIEWER_ONLY,
-    ),
-    (
-        "edit a recommendation",
-        "meetings:recommendation_edit",
-        lambda w: {"pk": w.recommendation.pk},
-        MEETING_REVIEWER_ONLY,
+        pk_of("meeting_x", "meeting_pk"),
+        X_MEETING_REVIEWER_ONLY,
     ),
     (
         "edit province X's recommendation",
         "meetings:recommendation_edit",
-        lambda w: {"pk": w.recommendation_x.pk},
-        codes(403, reviewer=404, reviewer_x=200),
+        pk_of("recommendation_x"),
+        X_MEETING_REVIEWER_ONLY,
     ),
     # quarters (unit staff see their own unit's view)
     ("quarters", "quarters:list", None, codes(200)),
@@ -335,7 +322,7 @@ GET_CASES = [
         "province X's conclusion notice",
         "quarters:notice_docx",
         lambda w: {"quarter": "2024-q1", "pk": w.meeting_x.pk},
-        codes(404, admin=200, reviewer_x=200, leader_x=200),
+        PROVINCE_X_ONLY,
     ),
 ]
 
@@ -343,124 +330,73 @@ GET_CASES = [
 # Allowed roles get the form back with errors (200/400) or a redirect; the
 # others 403/404 and nothing changes.
 POST_CASES = [
-    ("sign in", "login", None, codes(200, anonymous=200)),
-    ("reorganisation wizard", "admin:reports_reorganisation_add", None, codes(302, admin=200)),
+    *FORM_CASES,
     ("sign out", "logout", None, codes(302, anonymous=302)),
     ("language", "set_language", None, codes(302, anonymous=302)),
     (
         "save U's draft",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter": "2024-q2"},
+        report_of("u", "2024-q2"),
         codes(404, reporter_u=400, head_u=400, admin=400),
     ),
     (
         "save U's submitted report",
         "reports:report",
-        lambda w: {"unit_code": "u", "quarter": "2024-q1"},
+        report_of("u", "2024-q1"),
         codes(403, reporter_v=404, **UNSEEN_BY_X),
     ),
     (
         "submit U's draft",
         "reports:submit",
-        lambda w: {"pk": w.u_draft.pk},
+        pk_of("u_draft"),
         codes(404, reporter_u=403, head_u=302, admin=403),
     ),
     (
         "return U's report",
         "reports:return",
-        lambda w: {"pk": w.u_submitted.pk},
+        pk_of("u_submitted"),
         codes(403, reporter_v=404, reviewer=400, **UNSEEN_BY_X),
     ),
     (
         "accept U's report",
         "reports:accept",
-        lambda w: {"pk": w.u_submitted.pk},
+        pk_of("u_submitted"),
         codes(403, reporter_v=404, reviewer=302, **UNSEEN_BY_X),
     ),
     (
         "accept W's report (province X)",
         "reports:accept",
-        lambda w: {"pk": w.w_submitted.pk},
+        pk_of("w_submitted"),
         codes(404, admin=403, leader_x=403, reviewer_x=302),
     ),
     (
         "reopen V's report",
         "reports:reopen",
-        lambda w: {"pk": w.v_accepted.pk},
+        pk_of("v_accepted"),
         codes(403, reporter_u=404, head_u=404, reviewer=400, **UNSEEN_BY_X),
-    ),
-    ("record a meeting", "meetings:new", None, REVIEWER_ONLY),
-    ("edit a meeting", "meetings:edit", lambda w: {"pk": w.meeting.pk}, MEETING_REVIEWER_ONLY),
-    (
-        "edit province X's meeting",
-        "meetings:edit",
-        lambda w: {"pk": w.meeting_x.pk},
-        codes(403, reviewer=404, reviewer_x=200),
-    ),
-    (
-        "record a directive",
-        "meetings:directive_new",
-        lambda w: {"meeting_pk": w.meeting.pk},
-        MEETING_REVIEWER_ONLY,
-    ),
-    (
-        "edit a directive",
-        "directives:edit",
-        lambda w: {"pk": w.directive.pk},
-        MEETING_REVIEWER_ONLY,
-    ),
-    (
-        "record a recommendation",
-        "meetings:recommendation_new",
-        lambda w: {"meeting_pk": w.meeting.pk},
-        MEETING_REVIEWER_ONLY,
-    ),
-    (
-        "edit a recommendation",
-        "meetings:recommendation_edit",
-        lambda w: {"pk": w.recommendation.pk},
-        MEETING_REVIEWER_ONLY,
-    ),
-    (
-        "progress on U's assignment",
-        "directives:progress_new",
-        lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
-    ),
-    (
-        "progress on V's confidential assignment",
-        "directives:progress_new",
-        lambda w: {"pk": w.assignment_v.pk},
-        codes(403, reporter_u=404, head_u=404, reporter_v=200, **UNSEEN_BY_X),
-    ),
-    (
-        "deadline change on U's assignment",
-        "directives:deadline_new",
-        lambda w: {"pk": w.assignment_u.pk},
-        codes(403, reporter_u=200, head_u=200, **UNSEEN_BY_X),
     ),
     (
         "review U's update",
         "directives:update_review",
-        lambda w: {"pk": w.update_u.pk},
+        pk_of("update_u"),
         codes(403, reviewer=302, reviewer_x=404),
     ),
     (
         "review W's update (province X)",
         "directives:update_review",
-        lambda w: {"pk": w.update_w.pk},
+        pk_of("update_w"),
         codes(403, reviewer=404, reviewer_x=302),
     ),
     (
         "decide U's deadline change",
         "directives:deadline_decide",
-        lambda w: {"pk": w.change_u.pk},
+        pk_of("change_u"),
         codes(403, reviewer=302, reviewer_x=404),
     ),
     (
         "decide W's deadline change (province X)",
         "directives:deadline_decide",
-        lambda w: {"pk": w.change_w.pk},
+        pk_of("change_w"),
         codes(403, reviewer=404, reviewer_x=302),
     ),
 ]

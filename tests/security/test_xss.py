@@ -25,6 +25,16 @@ PAYLOAD = "<script>alert('xss')</script><img src=x onerror=alert(1)>"
 ESCAPED = "&lt;script&gt;alert(&#x27;xss&#x27;)&lt;/script&gt;"
 RAW_MARKERS = ("<script>alert", "<img src=x onerror")
 
+# A meeting's own free-text fields, all shown on its page.
+MEETING_FIELDS = [
+    "meeting_title",
+    "chair_name",
+    "chair_positions",
+    "basis",
+    "venue",
+    "assessment",
+    "meeting_shortcomings",
+]
 FIELDS = [
     "text",
     "unit_name",
@@ -35,13 +45,7 @@ FIELDS = [
     "shortcomings",
     "next_plan",
     "recommendations",
-    "meeting_title",
-    "chair_name",
-    "chair_positions",
-    "basis",
-    "venue",
-    "assessment",
-    "meeting_shortcomings",
+    *MEETING_FIELDS,
     "topic",
     "directive_title",
     "directive_text",
@@ -131,13 +135,7 @@ def page(client, world, role, name, **kwargs) -> str:
             "meetings:detail",
             {"pk": "meeting"},
             [
-                "meeting_title",
-                "chair_name",
-                "chair_positions",
-                "basis",
-                "venue",
-                "assessment",
-                "meeting_shortcomings",
+                *MEETING_FIELDS,
                 "directive_title",
                 "recommendation_text",
                 "recommendation_response",
