@@ -73,3 +73,19 @@ def test_unit_staff_get_no_rollup(client, country):
     response = client.get(country["quarter"].get_absolute_url())
     assert response.status_code == 200
     assert response.context["rollup"] is None
+
+
+def test_units_that_did_not_exist_on_the_quarters_last_day_are_not_areas(country):
+    """A committee dissolved before the quarter, or one set up after it, owes nothing
+    then: listing it with 0 expected would read as a unit that did not report."""
+    a = country["a"]
+    f.UnitFactory(code="a-old", parent=a, valid_to=datetime.date(2024, 3, 31))
+    f.UnitFactory(code="a-new", parent=a, valid_from=datetime.date(2024, 7, 1))
+    ended_with_a_live_unit_under_it = f.UnitFactory(
+        code="a-moved", parent=a, submits_reports=False, valid_to=datetime.date(2024, 3, 31)
+    )
+    f.UnitFactory(code="a-moved-c", parent=ended_with_a_live_unit_under_it)
+    rollup = aggregation.completeness_by_area(
+        quarter=country["quarter"], scope=aggregation.EVERY_UNIT, under=a
+    )
+    assert _rows(rollup) == {"a-front": (1, 1), "a-city": (3, 1), "a-moved": (1, 0)}

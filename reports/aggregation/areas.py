@@ -114,6 +114,8 @@ def completeness_by_area(
     )
     past_due = quarter.is_past_due(today)
     counts = {row["area"]: counts_of_row(row, past_due=past_due) for row in rows}
+    # A unit that had ended before the quarter's last day, or began after it, is not
+    # an area of that quarter unless units under it still owed a report.
     areas = [
         Area(
             unit=unit,
@@ -121,6 +123,7 @@ def completeness_by_area(
             has_children=getattr(unit, "has_children", False),
         )
         for unit in children
+        if unit.id in counts or unit.is_active_on(quarter.end_date)
     ]
     if node is not None and node.id in counts:
         areas.insert(0, Area(unit=node, counts=counts[node.id], has_children=False, is_node=True))
