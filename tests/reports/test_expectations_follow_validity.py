@@ -291,3 +291,26 @@ def test_a_draft_of_a_unit_split_into_this_one_is_listed_too(client, orphan):
     client.force_login(orphan["heads"]["dubnd"])
     page = client.get(report_url(successor, orphan["quarter"]))
     assert page.context["predecessor_drafts"] == [orphan["draft"]]
+
+
+def test_a_quarter_the_unit_does_not_owe_shows_no_due_date_or_lateness(client, q3_2025):
+    """The ward of 2025 opening Q2/2025 saw "Not started", the due date and "538 days
+    late" above "The unit does not report for Q2/2025": the badges said it owed it."""
+    successor = q3_2025["successor"]
+    earlier = f.QuarterFactory(year=2025, number=1, due_date=datetime.date(2025, 4, 10))
+    client.force_login(q3_2025["heads"]["dubnd"])
+    html = client.get(report_url(successor, earlier), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "The unit does not report for" in html
+    assert "days late" not in html
+    assert "Not started" not in html
+    assert "Due 10/04/2025" not in html
+
+
+def test_a_draft_no_longer_owed_shows_no_lateness(client, orphan, monkeypatch):
+    freeze_today(monkeypatch, datetime.date(2025, 10, 20))  # after the due date
+    client.force_login(orphan["heads"]["bcs"])
+    page = client.get(report_url(orphan["ended"], orphan["quarter"]), HTTP_ACCEPT_LANGUAGE="en")
+    home = client.get(reverse("home"), HTTP_ACCEPT_LANGUAGE="en")
+    for html in (page.content.decode(), home.content.decode()):
+        assert "ended its work on 30/06/2025" in html
+        assert "days late" not in html
