@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.text import search_words
 from reports import permissions
+from reports.aggregation.lineage import Lineage
 from reports.lineage import predecessor_weights
 from reports.models import (
     STAFF_ROLES,
@@ -143,11 +144,19 @@ def indicators_for_kind(kind: str) -> list[Indicator]:
     return [i for i in Indicator.objects.filter(is_active=True) if i.applies_to(kind)]
 
 
-def previous_quarter_values(*, unit: Unit, quarter: Quarter) -> dict[int, Decimal]:
-    """{indicator id: value} of the unit's report for the quarter before, shown beside
-    each field; for a unit's first quarter after a reorganisation, what its
-    predecessors filed then (by the share it carries on; rates are averaged, never
-    weighted). Two queries, and one a generation of predecessors."""
+@dataclass
+class PreviousQuarter:
+    """Last quarter's values beside a report's fields, and whose they include."""
+
+    values: dict[int, Decimal]  # {indicator id: value}
+    includes: list[str]  # the predecessors whose figures are in them ("gồm số liệu của …")
+
+
+def previous_quarter_values(*, unit: Unit, quarter: Quarter) -> PreviousQuarter:
+    """The values of the unit's report for the quarter before, shown beside each field;
+    for a unit's first quarter after a reorganisation, what its predecessors filed then
+    (by the share it carries on; rates are averaged, never weighted), named in
+    ``includes``. Two queries, one a generation of predecessors, and one naming them."""
     year, number = quarter.previous_key()
     weights = {unit.id: Decimal(1), **predecessor_weights([unit.id])}
     own_or_filed = Q(report__unit=unit) | filed_q("report__")
@@ -160,7 +169,10 @@ def previous_quarter_values(*, unit: Unit, quarter: Quarter) -> dict[int, Decima
     totals: dict[int, Decimal] = {}
     counts: dict[int, int] = {}
     means: set[int] = set()
+    predecessors: set[int] = set()
     for unit_id, indicator_id, value, aggregation in rows:
+        if unit_id != unit.id:
+            predecessors.add(unit_id)
         if aggregation == Aggregation.MEAN:
             means.add(indicator_id)
         else:
@@ -169,7 +181,11 @@ def previous_quarter_values(*, unit: Unit, quarter: Quarter) -> dict[int, Decima
         counts[indicator_id] = counts.get(indicator_id, 0) + 1
     for indicator_id in means:
         totals[indicator_id] = totals[indicator_id] / counts[indicator_id]
-    return {i: total.quantize(Decimal("0.01")) for i, total in totals.items()}
+    lineage = Lineage(weights={unit_id: weights[unit_id] for unit_id in predecessors})
+    return PreviousQuarter(
+        values={i: total.quantize(Decimal("0.01")) for i, total in totals.items()},
+        includes=lineage.names() if lineage else [],
+    )
 
 
 def indicator_groups(

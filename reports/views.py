@@ -90,7 +90,7 @@ def _render_page(
     previous = selectors.previous_quarter_values(unit=unit, quarter=quarter)
     if editable and form is None:
         form = ReportForm(indicators=indicators, initial=ReportForm.initial_for(report, values))
-    groups = selectors.indicator_groups(indicators, previous)
+    groups = selectors.indicator_groups(indicators, previous.values)
     for group in groups:
         for row in group.rows:
             row.value = values.get(row.indicator.id)
@@ -114,6 +114,7 @@ def _render_page(
         "report": report,
         "form": form,
         "groups": groups,
+        "previous_includes": previous.includes,
         "values": values,
         "timeline": timeline,
         "conflict": conflict,

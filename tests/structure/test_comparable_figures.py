@@ -137,3 +137,42 @@ def test_the_report_form_shows_the_predecessors_figures_as_last_quarter(client, 
     # Last quarter's column: what the two old units filed in Q2 (30 + 12; 80 and 90 averaged).
     cells = re.findall(r'<td class="text-end text-muted">([^<]*)</td>', page)
     assert "42" in cells and "85" in cells
+    # And it says whose figures they are, or 42 would read as the new unit's own.
+    assert "data-lineage" in page
+    assert "Thành ủy A" in page and "Huyện ủy B" in page
+
+
+def test_the_report_page_names_a_splits_share_of_last_quarter(client, history):
+    """A ward given 40% of a city's work shows 0,4 of each figure; the page says why."""
+    successor = history["successor"]
+    parts = services.split_unit(
+        unit=successor,
+        assignment_parts={},
+        parts=[
+            services.SplitPart(
+                unit=services.NewUnit(code="w1", name="Phường 1", kind=UnitKind.PARTY_COMMITTEE),
+                share=Decimal("0.4"),
+            ),
+            services.SplitPart(
+                unit=services.NewUnit(code="w2", name="Phường 2", kind=UnitKind.PARTY_COMMITTEE),
+                share=Decimal("0.6"),
+            ),
+        ],
+        decision=_decision(datetime.date(2025, 10, 1)),
+        user=None,
+    ).created_units
+    q4 = f.QuarterFactory(year=2025, number=4)
+    client.force_login(f.member(parts[0], role="head"))
+
+    page = client.get(f"/reports/w1/{q4.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "The previous quarter includes the figures of" in page
+    assert "Đảng ủy phường AB (40%)" in page
+    assert "Thành ủy A" not in page  # Q3 was filed by AB alone
+
+
+def test_a_units_own_last_quarter_names_no_one(client, history):
+    client.force_login(f.member(history["successor"]))
+    q4 = f.QuarterFactory(year=2025, number=4)
+    page = client.get(f"/reports/ab/{q4.slug}/").content.decode()
+    assert "data-lineage" not in page
