@@ -666,6 +666,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "chart_data": selectors.dashboard_chart_data(data),
             "base": base,
             "own_units": own_units,
+            "every_unit": scope is not None and scope.is_everything,
             "meeting_quarter": meeting_quarter,
             "quarters": Quarter.objects.all(),
             "statuses": list(selectors.S),

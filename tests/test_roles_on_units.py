@@ -309,3 +309,13 @@ def test_the_dashboard_counts_the_subtrees_directives(client, tree):
     client.force_login(tree.reviewer_e)
     summary = client.get(reverse("directives:dashboard")).context["summary"]
     assert summary["directives"]["total"] == 1  # the confidential one given to C3
+
+
+def test_the_dashboard_does_not_call_a_subtree_the_whole_province(client, tree):
+    client.force_login(tree.reviewer_d)
+    page = client.get(reverse("directives:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "All units of the province." not in page
+    assert "Units in your scope." in page
+    client.force_login(tree.reviewer_p)
+    page = client.get(reverse("directives:dashboard"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "All units of the province." in page
