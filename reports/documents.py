@@ -61,7 +61,7 @@ KIND_TITLES: dict[str, str] = {  # by UnitKind value
     UnitKind.MASS_ORG: "Tổ chức chính trị - xã hội",
     UnitKind.ARMED_FORCES: "Lực lượng vũ trang",
     UnitKind.GOVERNMENT: "Chính quyền",
-    UnitKind.PARTY_COMMITTEE: "Cấp ủy huyện, xã",
+    UnitKind.PARTY_COMMITTEE: "Cấp ủy địa phương",  # districts were abolished on 01/07/2025
 }
 LEVEL_TITLES: dict[str, str] = {  # by UnitLevel value
     UnitLevel.PROVINCE: "cấp tỉnh",
@@ -106,6 +106,13 @@ def _indicator_table_rows(summary: QuarterSummary) -> tuple[list[str], list[list
             values.append(vn_number(row.ytd))
         rows.append(values)
     return headers, rows
+
+
+def _whose_figures(scope: Scope) -> str:
+    """Whose indicators the report sums up, as the first sheet of the workbook names them."""
+    if scope.is_everything:
+        return "toàn tỉnh"
+    return "của các đơn vị trong phạm vi theo dõi" if scope.oversees else "của đơn vị"
 
 
 def _completeness_sentence(summary: QuarterSummary) -> str:
@@ -227,8 +234,8 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
         if section.name == "results":
             paragraph(
                 doc,
-                "Một số chỉ tiêu chủ yếu toàn tỉnh được tổng hợp tại bảng ở phần "
-                f"{ROMAN_NUMERALS[len(sections)]} của báo cáo này.",
+                f"Một số chỉ tiêu chủ yếu {_whose_figures(summary.scope)} được tổng hợp tại "
+                f"bảng ở phần {ROMAN_NUMERALS[len(sections)]} của báo cáo này.",
                 indent=True,
                 italic=True,
             )
@@ -267,6 +274,14 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
             size=12,
             italic=True,
         )
+        if summary.figures.includes:
+            paragraph(
+                doc,
+                "Số liệu các quý trước gồm số liệu của "
+                f"{'; '.join(summary.figures.includes)} trước khi sắp xếp, tổ chức lại.",
+                size=12,
+                italic=True,
+            )
     else:
         paragraph(doc, "Chưa có chỉ tiêu nào.", italic=True, indent=True)
 

@@ -548,3 +548,15 @@ def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(cl
         ).status_code
         == 404
     )
+
+
+def test_the_documents_name_each_kind_of_unit_as_the_pages_do():
+    """The .docx and .xlsx said "Cấp ủy huyện, xã" where the pages say "Cấp ủy địa
+    phương": the district level was abolished on 01/07/2025."""
+    from django.utils import translation
+
+    from reports.documents import KIND_TITLES
+    from reports.models import UnitKind
+
+    with translation.override("vi"):
+        assert {kind: str(kind.label) for kind in UnitKind} == KIND_TITLES

@@ -2,6 +2,7 @@
 the chain of reorganisations and by a split's share, and the page says so."""
 
 import datetime
+import io
 import re
 from decimal import Decimal
 
@@ -176,3 +177,29 @@ def test_a_units_own_last_quarter_names_no_one(client, history):
     q4 = f.QuarterFactory(year=2025, number=4)
     page = client.get(f"/reports/ab/{q4.slug}/").content.decode()
     assert "data-lineage" not in page
+
+
+def test_the_quarters_report_document_says_whose_figures_it_includes(client, history):
+    """The .docx of a ward's reviewer compared Q3 with a Q2 that was its predecessors'
+    figures, and called its one ward's table the province's."""
+    from docx import Document
+
+    client.force_login(f.reviewer(history["successor"]))
+    response = client.get(f"/quarters/{history['q3'].slug}/report.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+
+    assert "Số liệu các quý trước gồm số liệu của " in text
+    assert "Thành ủy A" in text and "Huyện ủy B" in text
+    assert "toàn tỉnh" not in text
+    assert "Một số chỉ tiêu chủ yếu của các đơn vị trong phạm vi theo dõi" in text
+
+
+def test_the_provinces_report_document_names_no_predecessor(client, history):
+    from docx import Document
+
+    client.force_login(f.admin())  # every unit: the predecessors are in it already
+    response = client.get(f"/quarters/{history['q3'].slug}/report.docx")
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+
+    assert "gồm số liệu của" not in text
+    assert "Một số chỉ tiêu chủ yếu toàn tỉnh" in text
