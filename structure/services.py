@@ -42,6 +42,7 @@ from reports.models import (
     UnitLink,
     UnitName,
     UnitReport,
+    filed_q,
 )
 from structure.models import Handover, HandoverItem
 
@@ -118,8 +119,15 @@ def _decision_refusals(decision: Decision) -> list[str]:
     return refusals
 
 
-def _ending_refusals(unit: Unit, decision: Decision) -> list[str]:
-    """Why ``unit`` cannot end on the day before the effective day."""
+def _ending_refusals(unit: Unit, decision: Decision, *, keeps_drafts: bool) -> list[str]:
+    """Why ``unit`` cannot end on the day before the effective day.
+
+    A filed report of a later quarter would stop counting. With a successor
+    (``keeps_drafts``), a draft or returned report of such a quarter is no obstacle:
+    it is kept, read-only, and listed on the successor's report page
+    (``UnitReport.no_longer_owed``, ``reports.selectors.predecessor_drafts``), as the
+    owing rule gives the whole quarter to the successor. Without one, nobody would
+    take it over."""
     day = decision.last_day_before
     if unit.valid_to is not None and unit.valid_to >= day:
         # Ending it again would rewrite the end (and successor) another decision set.
@@ -132,12 +140,10 @@ def _ending_refusals(unit: Unit, decision: Decision) -> list[str]:
             _("%(unit)s is not active on %(day)s, the day before the change takes effect.")
             % {"unit": unit.name, "day": f"{day:%d/%m/%Y}"}
         ]
-    later = (
-        UnitReport.objects.filter(unit=unit, quarter__in=Quarter.objects.ending_after(day))
-        .select_related("quarter")
-        .order_by("quarter__year", "quarter__number")
-        .first()
-    )
+    reports = UnitReport.objects.filter(unit=unit, quarter__in=Quarter.objects.ending_after(day))
+    if keeps_drafts:
+        reports = reports.filter(filed_q())
+    later = reports.select_related("quarter").order_by("quarter__year", "quarter__number").first()
     if later is not None:
         return [
             _(
@@ -525,7 +531,7 @@ def merge_units(
     if isinstance(into, Unit) and any(u.pk == into.pk for u in units):
         refusals.append(_("A unit cannot be merged into itself."))
     for unit in units:
-        refusals += _ending_refusals(unit, decision)
+        refusals += _ending_refusals(unit, decision, keeps_drafts=True)
     _raise_if(refusals)
     names = ", ".join(u.name for u in units)
     target_name = into.name
@@ -606,7 +612,7 @@ def split_unit(
     ``memberships_to`` (an index) takes its memberships when given.
     """
     parts = list(parts)
-    refusals = _decision_refusals(decision) + _ending_refusals(unit, decision)
+    refusals = _decision_refusals(decision) + _ending_refusals(unit, decision, keeps_drafts=True)
     refusals += _split_refusals(unit, parts, assignment_parts)
     for part in parts:
         refusals += _target_refusals(part.unit, decision)
@@ -645,7 +651,7 @@ def dissolve_unit(
 ) -> Outcome:
     """End ``unit`` with no successor. Refused while it has open assignments or active
     sub-units: those would be lost (merge it into a successor instead)."""
-    refusals = _decision_refusals(decision) + _ending_refusals(unit, decision)
+    refusals = _decision_refusals(decision) + _ending_refusals(unit, decision, keeps_drafts=False)
     open_count = Assignment.objects.filter(unit=unit, completed_on__isnull=True).count()
     if open_count:
         refusals.append(

@@ -12,11 +12,13 @@ from reports.models import (
     Membership,
     MembershipRole,
     Reorganisation,
+    ReportStatus,
     Unit,
     UnitKind,
     UnitLink,
     UnitReport,
 )
+from reports.selectors import predecessor_drafts
 from structure import services
 from structure.models import Handover, HandoverItem
 from tests import factories as f
@@ -164,7 +166,7 @@ def test_the_successor_owes_from_its_first_quarter_and_the_old_units_stop(govern
 
 def test_a_merger_is_refused_with_every_reason_when_it_would_lose_data(government):
     q3 = f.QuarterFactory(year=2025, number=3)
-    f.UnitReportFactory(unit=government["ubnd"], quarter=q3)
+    f.UnitReportFactory(unit=government["ubnd"], quarter=q3, status=ReportStatus.SUBMITTED)
     taken = services.NewUnit(code="mttq", name="Trùng mã", kind=UnitKind.GOVERNMENT)
 
     with pytest.raises(ValidationError) as refused:
@@ -338,3 +340,37 @@ def test_a_merger_that_would_drop_one_of_a_users_two_roles_is_refused(government
 
     assert Membership.objects.filter(user=reporter).count() == 2
     assert not Reorganisation.objects.exists()
+
+
+def test_a_draft_of_a_later_quarter_is_kept_for_the_successor_not_a_reason_to_refuse(
+    government,
+):
+    """In the demo every unit has a draft of the current quarter: the merger of the two
+    government bodies from 01/12/2026 was refused ("deal with the report first"),
+    although the owing rule gives that quarter to the successor and its report page
+    lists the draft. A filed report still refuses: it would stop counting."""
+    q3 = f.QuarterFactory(year=2025, number=3)
+    draft = f.UnitReportFactory(unit=government["ubnd"], quarter=q3, results="Đã làm.")
+
+    outcome = services.merge_units(
+        units=[government["ubnd"], government["hdnd"]], into=NEW_UNIT, decision=DECISION, user=None
+    )
+
+    draft.refresh_from_db()
+    successor = outcome.created_units[0]
+    assert (draft.unit_id, draft.results, draft.no_longer_owed) == (
+        government["ubnd"].id,
+        "Đã làm.",
+        True,
+    )
+    assert predecessor_drafts(unit=successor, quarter=q3) == [draft]
+
+
+def test_a_dissolved_unit_keeps_refusing_with_a_draft_nobody_would_take_over(government):
+    f.UnitReportFactory(unit=government["hdnd"], quarter=f.QuarterFactory(year=2025, number=3))
+    Assignment.objects.filter(unit=government["hdnd"]).update(completed_on=JULY_2025)
+
+    with pytest.raises(ValidationError) as refused:
+        services.dissolve_unit(unit=government["hdnd"], decision=DECISION, user=None)
+
+    assert "III/2025" in " ".join(refused.value.messages)

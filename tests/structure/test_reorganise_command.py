@@ -153,7 +153,9 @@ def test_a_dissolution_of_an_idle_unit(government):
 
 
 def test_every_refusal_is_listed_and_nothing_changes(government):
-    f.UnitReportFactory(unit=government["ubnd"], quarter=f.QuarterFactory(year=2025, number=3))
+    f.UnitReportFactory(
+        unit=government["ubnd"], quarter=f.QuarterFactory(year=2025, number=3), status="submitted"
+    )
     before = snapshot()
     with pytest.raises(CommandError) as refused:
         reorganise(

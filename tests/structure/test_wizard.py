@@ -332,7 +332,9 @@ def test_a_refusal_shows_the_services_reasons_and_keeps_what_was_typed(admin_cli
 
 
 def test_a_merger_refused_for_several_reasons_lists_them_all(admin_client, government):
-    f.UnitReportFactory(unit=government["ubnd"], quarter=f.QuarterFactory(year=2025, number=3))
+    f.UnitReportFactory(
+        unit=government["ubnd"], quarter=f.QuarterFactory(year=2025, number=3), status="submitted"
+    )
     data = merge_data(government, new_code="mttq")
 
     response = post(admin_client, "merge", data)
