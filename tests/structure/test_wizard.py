@@ -497,3 +497,16 @@ def test_hostile_text_is_shown_as_text_and_stored_clean(admin_client, government
     assert Unit.objects.get(code="dd-hdnd-ubnd").name == "<b>Mới</b>\ntên"
     page = admin_client.get(reverse("admin:reports_reorganisation_change", args=[record.pk]))
     assert "<script>alert(1)" not in page.content.decode()
+
+
+@pytest.mark.parametrize("kind", sorted(FORMS))
+def test_enter_in_a_field_previews_rather_than_refreshing_the_split(admin_client, kind):
+    """A browser's Enter presses the form's first submit button: in the split it was
+    "Show its assignments", so a clerk finishing the decision number never reached the
+    preview. The first button of every wizard form is the preview."""
+    import re
+
+    html = admin_client.get(f"{WIZARD}?kind={kind}").content.decode()
+    form = html[html.index('id="reorganisation_form"') :]
+    first_submit = re.search(r'<input type="submit"\s+name="(\w+)"', form)
+    assert first_submit is not None and first_submit.group(1) == "_preview"
