@@ -247,7 +247,9 @@ class _Recorder:
             )
         )
 
-    def create_unit(self, new: NewUnit, decision: Decision) -> Unit:
+    def create_unit(self, new: NewUnit, decision: Decision, *, in_place_of: Sequence[Unit]) -> Unit:
+        """A new unit listed where the units it replaces were (``display_order``), not
+        at the top of every list until the administrator orders it."""
         unit = Unit(
             code=new.code,
             name=new.name,
@@ -256,6 +258,7 @@ class _Recorder:
             level=new.level,
             parent=new.parent,
             valid_from=decision.effective_on,
+            display_order=min((old.display_order for old in in_place_of), default=0),
         )
         self.save(unit)
         self.outcome.created_units.append(unit)
@@ -540,7 +543,11 @@ def merge_units(
         kind = ReorganisationKind.MERGE if len(units) > 1 else ReorganisationKind.DISSOLVE
         summary = _("%(units)s merged into %(target)s") % {"units": names, "target": target_name}
         rec = _Recorder(kind, decision, user, summary)
-        target = rec.create_unit(into, decision) if isinstance(into, NewUnit) else into
+        target = (
+            rec.create_unit(into, decision, in_place_of=units)
+            if isinstance(into, NewUnit)
+            else into
+        )
         problems: list[str] = []
         for unit in units:
             for assignment in _open_assignments(unit):
@@ -623,7 +630,9 @@ def split_unit(
         summary = _("%(unit)s split into %(parts)s") % {"unit": unit.name, "parts": names}
         rec = _Recorder(ReorganisationKind.SPLIT, decision, user, summary)
         targets = [
-            rec.create_unit(p.unit, decision) if isinstance(p.unit, NewUnit) else p.unit
+            rec.create_unit(p.unit, decision, in_place_of=[unit])
+            if isinstance(p.unit, NewUnit)
+            else p.unit
             for p in parts
         ]
         main = targets[max(range(len(parts)), key=lambda i: parts[i].share)]

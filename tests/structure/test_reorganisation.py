@@ -374,3 +374,18 @@ def test_a_dissolved_unit_keeps_refusing_with_a_draft_nobody_would_take_over(gov
         services.dissolve_unit(unit=government["hdnd"], decision=DECISION, user=None)
 
     assert "III/2025" in " ".join(refused.value.messages)
+
+
+def test_a_new_unit_takes_the_place_of_the_units_it_replaces_in_every_list(government):
+    """The merged unit of the two government bodies came first on the queue, the
+    dashboard and the quarter page (order 0) until someone ordered it by hand."""
+    Unit.objects.filter(pk=government["ubnd"].pk).update(display_order=120)
+    Unit.objects.filter(pk=government["hdnd"].pk).update(display_order=130)
+    government["ubnd"].refresh_from_db()
+    government["hdnd"].refresh_from_db()
+
+    merged = services.merge_units(
+        units=[government["ubnd"], government["hdnd"]], into=NEW_UNIT, decision=DECISION, user=None
+    ).created_units[0]
+
+    assert merged.display_order == 120
