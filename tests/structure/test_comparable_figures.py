@@ -167,7 +167,7 @@ def test_the_report_page_names_a_splits_share_of_last_quarter(client, history):
 
     page = client.get(f"/reports/w1/{q4.slug}/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
 
-    assert "The previous quarter includes the figures of" in page
+    assert "Earlier quarters include the figures of" in page
     assert "Đảng ủy phường AB (40%)" in page
     assert "Thành ủy A" not in page  # Q3 was filed by AB alone
 
