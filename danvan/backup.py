@@ -312,13 +312,14 @@ def _natural_keys_remembered():
         lookup = getattr(manager, "get_by_natural_key", None)
         if lookup is None or "get_by_natural_key" in vars(manager):
             continue
-        manager.get_by_natural_key = functools.cache(lookup)
+        # An instance attribute over the class's method; ``db_manager()`` copies it.
+        setattr(manager, "get_by_natural_key", functools.cache(lookup))  # noqa: B010
         patched.append(manager)
     try:
         yield
     finally:
         for manager in patched:
-            del manager.get_by_natural_key
+            delattr(manager, "get_by_natural_key")
 
 
 def _load(database: bytes, manifest: dict, *, scratch: Path, erase: bool) -> None:

@@ -49,6 +49,9 @@ HOSTILE_TEXT = (
     + " \u200b\u202e<b>&amp;</b> 🇻🇳"
 )
 LONG_TEXT = "Rất dài " * 4_000  # 32,000 characters
+# A GET form sends its fields in the address, which servers cap (nginx answers 414
+# past 8 KB by default): its long text is as long as an address can carry.
+LONG_QUERY_TEXT = "Rất dài " * 250  # 2,000 characters, 5,250 once encoded
 TEXT_TYPES = {"text", "search", "email", "url", "tel", "password", ""}
 ODD_VARIANTS = ("empty", "hostile", "long")
 # What a browser sends for each odd value typed into a typed input.
@@ -538,7 +541,7 @@ class Walker:
             for variant in ODD_VARIANTS:
                 if self.requests >= self.budget:
                     return
-                data = self._values(form, button, variant=variant)
+                data = self._values(form, button, variant=variant, in_url=method == "get")
                 visit = self._send(method, target, data)
                 self._check(
                     visit, method=method, url=target, referrer=base, button=label, variant=variant
@@ -581,7 +584,13 @@ class Walker:
         return PLAUSIBLE_TEXT
 
     def _values(
-        self, form: Form, button: Control | None, *, variant: str, fill_all: bool = False
+        self,
+        form: Form,
+        button: Control | None,
+        *,
+        variant: str,
+        fill_all: bool = False,
+        in_url: bool = False,
     ) -> list:
         """The form data a browser would send, with plausible or odd values."""
         data: list[tuple[str, object]] = []
@@ -626,13 +635,13 @@ class Walker:
             value = control.value
             visible = not (control.tag == "input" and control.type == "hidden")
             if variant and visible:
-                value = self._odd(control, variant)
+                value = self._odd(control, variant, in_url=in_url)
             elif visible and not value and (control.required or fill_all):
                 value = self._plausible(control)
             data.append((control.name, value))
         return data
 
-    def _odd(self, control: Control, variant: str) -> str:
+    def _odd(self, control: Control, variant: str, *, in_url: bool) -> str:
         if variant == "empty":
             return ""
         kind = control.type if control.tag == "input" else "textarea"
@@ -640,7 +649,9 @@ class Walker:
         if kind in by_type:
             return by_type[kind]
         if kind in TEXT_TYPES or kind == "textarea":
-            return HOSTILE_TEXT if variant == "hostile" else LONG_TEXT
+            if variant == "hostile":
+                return HOSTILE_TEXT
+            return LONG_QUERY_TEXT if in_url else LONG_TEXT
         return control.value
 
     def _searched(self, control: Control, *, index: int = 0) -> list[str]:
