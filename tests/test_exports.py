@@ -7,6 +7,7 @@ import io
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
@@ -32,6 +33,7 @@ from reports.models import (
     UnitKind,
     UnitLevel,
 )
+from structure.services import Decision, rename_unit
 from tests import factories as f
 from tests.downloads import docx_of, xlsx_of
 from tests.test_quarters import build_province
@@ -95,6 +97,31 @@ def test_numbers_dates_and_document_numbers_read_the_vietnamese_way():
 
 
 # --- the consolidated report -----------------------------------------------
+
+
+def test_the_commission_issues_the_report_by_the_name_it_carried_in_the_quarter(client):
+    """Issue 14: renamed Ban Tuyên giáo và Dân vận from 01/03/2025, the commission
+    issues the reports of 2025 by its new name and keeps its old one on those of 2024.
+    A unit's own view keeps the settings' issuer."""
+    commission = f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
+    rename_unit(
+        unit=commission,
+        name="Ban Tuyên giáo và Dân vận Tỉnh ủy",
+        short_name="",
+        decision=Decision("01-QĐ/TU", datetime.date(2025, 2, 20), datetime.date(2025, 3, 1)),
+        user=None,
+    )
+    client.force_login(f.reviewer())
+
+    def issuer(year: int, number: int) -> str:
+        quarter = f.QuarterFactory(year=year, number=number)
+        doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
+        return doc.tables[0].cell(0, 0).paragraphs[1].text
+
+    assert issuer(2024, 4) == "BAN DÂN VẬN"
+    assert issuer(2025, 1) == "BAN TUYÊN GIÁO VÀ DÂN VẬN"
+    client.force_login(f.member(commission, role="head"))
+    assert issuer(2025, 2) == settings.DOCUMENT_ISSUER.upper()
 
 
 def test_the_report_follows_the_party_document_style(client, province, settings):

@@ -224,12 +224,14 @@ def party_document(
     subject: str,
     day: datetime.date | None = None,
     issuer_code: str | None = None,
+    issuer: str | None = None,
     draft: bool = False,
 ):
     """A new A4 document with the Party header blocks, the title and the subject.
 
     Left: the Party committee (capitals, 14) over the issuing body (bold, 14),
-    a star and the number "Số 12-BC/BDVTU" (no colon). Right: "ĐẢNG CỘNG SẢN VIỆT
+    a star and the number "Số 12-BC/BDVTU" (no colon). The issuing body is
+    ``issuer``, else the settings' ``DOCUMENT_ISSUER``. Right: "ĐẢNG CỘNG SẢN VIỆT
     NAM" (bold, 15, underlined) and the place and date line in italics. Page
     numbers are a PAGE field in the header from the second page on.
     """
@@ -273,7 +275,7 @@ def party_document(
     _set_widths(header, [70, 95])
     left, right = header.rows[0].cells
     _cell_paragraph(left, settings.DOCUMENT_PARTY_COMMITTEE.upper(), size=14)
-    _cell_paragraph(left, settings.DOCUMENT_ISSUER.upper(), size=14, bold=True)
+    _cell_paragraph(left, (issuer or settings.DOCUMENT_ISSUER).upper(), size=14, bold=True)
     _cell_paragraph(left, "*", size=14)
     _cell_paragraph(
         left, number_line(number, kind_code, issuer_code or settings.DOCUMENT_ISSUER_CODE)
