@@ -311,6 +311,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 
 # The header blocks of the commission's documents (Hướng dẫn 36-HD/VPTW).
 DOCUMENT_PARTY_COMMITTEE = os.getenv("DOCUMENT_PARTY_COMMITTEE", "ĐẢNG BỘ TỈNH QUẢNG NINH")
+# The issuing body where the reader's tree has no one commission at its top
+# (reports.documents.issuing_commission names it by its name in the quarter).
 DOCUMENT_ISSUER = os.getenv("DOCUMENT_ISSUER", "BAN DÂN VẬN")
 DOCUMENT_ISSUER_CODE = os.getenv("DOCUMENT_ISSUER_CODE", "BDVTU")
 DOCUMENT_PLACE = os.getenv("DOCUMENT_PLACE", "Quảng Ninh")
