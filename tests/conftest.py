@@ -105,6 +105,9 @@ def _fast_and_quiet(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+    # WhiteNoise otherwise indexes STATIC_ROOT (once collected, by `make serve` or
+    # `make bench`: a thousand files) each time a test client starts its handler.
+    settings.WHITENOISE_AUTOREFRESH = True
 
 
 @pytest.fixture(autouse=True)

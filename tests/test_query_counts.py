@@ -298,7 +298,7 @@ PAGES = [
         "consolidated report .docx",
         "reviewer",
         lambda w: reverse("quarters:report_docx", args=[w.previous.slug]) + "?number=12",
-        11,
+        12,
     ),
     (
         "indicator table .xlsx",
