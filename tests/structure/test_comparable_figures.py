@@ -13,6 +13,7 @@ from reports.models import Accumulation, Aggregation, ReportStatus, UnitKind, Un
 from reports.permissions import Scope
 from structure import services
 from tests import factories as f
+from tests.structure.parts import split_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -66,16 +67,9 @@ def test_the_successors_previous_quarter_includes_its_predecessors(history):
 
 def test_a_split_carries_its_share_and_a_later_merger_the_whole_chain(history):
     successor = history["successor"]
-    parts = [
-        services.SplitPart(
-            unit=services.NewUnit(code="c", name="Phường C", kind=UnitKind.PARTY_COMMITTEE),
-            share=Decimal("0.25"),
-        ),
-        services.SplitPart(
-            unit=services.NewUnit(code="d", name="Phường D", kind=UnitKind.PARTY_COMMITTEE),
-            share=Decimal("0.75"),
-        ),
-    ]
+    parts = split_parts(
+        UnitKind.PARTY_COMMITTEE, ("c", "Phường C", "0.25"), ("d", "Phường D", "0.75")
+    )
     q4 = f.QuarterFactory(year=2025, number=4)
     outcome = services.split_unit(
         unit=successor,
@@ -149,16 +143,9 @@ def test_the_report_page_names_a_splits_share_of_last_quarter(client, history):
     parts = services.split_unit(
         unit=successor,
         assignment_parts={},
-        parts=[
-            services.SplitPart(
-                unit=services.NewUnit(code="w1", name="Phường 1", kind=UnitKind.PARTY_COMMITTEE),
-                share=Decimal("0.4"),
-            ),
-            services.SplitPart(
-                unit=services.NewUnit(code="w2", name="Phường 2", kind=UnitKind.PARTY_COMMITTEE),
-                share=Decimal("0.6"),
-            ),
-        ],
+        parts=split_parts(
+            UnitKind.PARTY_COMMITTEE, ("w1", "Phường 1", "0.4"), ("w2", "Phường 2", "0.6")
+        ),
         decision=_decision(datetime.date(2025, 10, 1)),
         user=None,
     ).created_units

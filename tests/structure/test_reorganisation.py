@@ -22,6 +22,7 @@ from reports.selectors import predecessor_drafts
 from structure import services
 from structure.models import Handover, HandoverItem
 from tests import factories as f
+from tests.structure.parts import split_parts
 
 pytestmark = pytest.mark.django_db
 
@@ -212,16 +213,7 @@ def test_two_pending_claims_on_one_directive_refuse_the_merger_and_roll_back(gov
 
 def test_a_split_shares_the_figures_and_places_each_assignment_where_asked(government):
     hdnd = government["hdnd"]
-    parts = [
-        services.SplitPart(
-            unit=services.NewUnit(code="a", name="Đơn vị A", kind=UnitKind.GOVERNMENT),
-            share=Decimal("0.6"),
-        ),
-        services.SplitPart(
-            unit=services.NewUnit(code="b", name="Đơn vị B", kind=UnitKind.GOVERNMENT),
-            share=Decimal("0.4"),
-        ),
-    ]
+    parts = split_parts(UnitKind.GOVERNMENT, ("a", "Đơn vị A", "0.6"), ("b", "Đơn vị B", "0.4"))
     support = Assignment.objects.get(directive=government["both"], unit=hdnd)
     only = government["only_hdnd"]
 
