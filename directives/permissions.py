@@ -47,7 +47,7 @@ from reports.permissions import (
 def _units_of(user: AnyUser) -> frozenset[int] | None:
     """The units whose assignments are the user's concern: those they work in and
     those they oversee (None: every unit)."""
-    overseen = overseen_units(user) if oversees(user) else frozenset()
+    overseen = overseen_units(user)
     if overseen is None:
         return None
     return overseen | frozenset(unit_roles(user))
@@ -66,10 +66,10 @@ def directive_visibility(user: AnyUser) -> Q | None:
     mine = _units_of(user)
     if mine is None:
         return None
-    overseen = overseen_units(user) if oversees(user) else frozenset()
+    overseen = overseen_units(user) or frozenset()
     assigned_to_mine = Exists(Assignment.objects.filter(directive=OuterRef("pk"), unit_id__in=mine))
     return (
-        Q(meeting__unit_id__in=overseen or ())
+        Q(meeting__unit_id__in=overseen)
         | Q(assigned_to_mine)
         | Q(confidentiality=Confidentiality.NORMAL, meeting__unit_id__in=units_above(user))
     )
@@ -92,11 +92,11 @@ def meeting_visibility(user: AnyUser) -> Q | None:
     mine = _units_of(user)
     if mine is None:
         return None
-    overseen = overseen_units(user) if oversees(user) else frozenset()
+    overseen = overseen_units(user) or frozenset()
     assigned_to_mine = Exists(
         Assignment.objects.filter(directive__meeting=OuterRef("pk"), unit_id__in=mine)
     )
-    return Q(unit_id__in=(overseen or frozenset()) | units_above(user)) | Q(assigned_to_mine)
+    return Q(unit_id__in=overseen | units_above(user)) | Q(assigned_to_mine)
 
 
 def can_see_evidence(user: AnyUser, assigned_unit_ids) -> bool:
