@@ -147,7 +147,11 @@ def meeting_units(meeting: Meeting) -> frozenset[int]:
 
 def assignment_unit_refusal(meeting: Meeting, units: Iterable[Unit]) -> str | None:
     """Why these units cannot carry out a directive of ``meeting``, or None: a
-    meeting's directives go to the unit that holds it and the units under it."""
+    meeting's directives go to the unit that holds it and the units under it (no
+    query when there are no units: a save that gives no unit the directive anew)."""
+    units = list(units)
+    if not units:
+        return None
     allowed = meeting_units(meeting)
     outside = [unit for unit in units if unit.pk not in allowed]
     if not outside:
