@@ -19,7 +19,6 @@ from directives.models import (
     ProgressUpdate,
     ReviewStatus,
 )
-from directives.selectors.visible import directives_visible_to
 from reports.models import (
     Quarter,
 )
@@ -72,9 +71,10 @@ def my_assignments(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignmen
 
 def _reviewed(queryset: QuerySet[R], user: AnyUser) -> QuerySet[R]:
     """Rows of the directives whose claims and deadline requests the user decides:
-    those of meetings held by a unit they review (``permissions.can_review_progress_of``)."""
+    those of meetings held by a unit they review (``permissions.can_review_progress_of``).
+    The user sees every such directive (``permissions.directive_visibility``: a reviewed
+    unit is an overseen one), so no visibility test is added."""
     reviewed = reviewed_units(user)
-    queryset = queryset.filter(assignment__directive__in=directives_visible_to(user))
     if reviewed is None:
         return queryset
     return queryset.filter(assignment__directive__meeting__unit_id__in=reviewed)
