@@ -182,7 +182,7 @@ def meetings_matching(user: AnyUser, text: str, *, limit: int = 20) -> list[Meet
     words = search_words(text)
     if not words:
         return []
-    meetings = meetings_visible_to(user).select_related(None).only("title", "held_at")
+    meetings = visible_meetings(user).only("title", "held_at")
     for word in words:
         meetings = meetings.filter(search_text__contains=word)
     return list(meetings.order_by("-held_at", "-pk")[:limit])
