@@ -31,7 +31,16 @@ from common.fields import CleanCharField, CleanTextField
 from common.text import clean_text
 from danvan.backup import dump_database
 from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
-from reports.models import Membership, MembershipRole, ReportStatus, UnitReport
+from reports.models import (
+    Membership,
+    MembershipRole,
+    Reorganisation,
+    ReportStatus,
+    Unit,
+    UnitName,
+    UnitReport,
+)
+from structure.models import Handover
 from tests import factories as f
 from tests.downloads import docx_of, xlsx_of
 from tests.security.world import build_world
@@ -516,3 +525,131 @@ def test_hostile_text_goes_through_to_the_end(client, world, tmp_path):
     call_command("flush", interactive=False, verbosity=0)
     call_command("restore", str(archive), stdout=io.StringIO())
     assert dump_database() == before
+
+
+# --- The reorganisation wizard (the admin's add page of a reorganisation) -----------
+# Its texts are typed into a preview, carried in the preview's signed state and only
+# then stored: the decision number, and the names of the units it makes or renames,
+# which every page, document and handover then shows.
+
+WIZARD = reverse("admin:reports_reorganisation_add")
+DECISION = {"effective_on": "01/07/2025", "decision_date": "20/06/2025"}
+WIZARD_TEXTS = {  # kind -> its text fields and their limits
+    "merge": {"decision_number": 100, "new_name": 200, "new_short_name": 80},
+    "split": {
+        "decision_number": 100,
+        "part1_name": 200,
+        "part1_short_name": 80,
+        "part2_name": 200,
+        "part2_short_name": 80,
+    },
+    "rename": {"decision_number": 100, "name": 200, "short_name": 80},
+}
+
+
+@pytest.fixture
+def reorganised():
+    """Two units, one with an open assignment (a merger or split hands it over, and the
+    handover's description carries the new names), and the administrator signed in."""
+    first, second = f.UnitFactory(code="cu-1"), f.UnitFactory(code="cu-2")
+    f.AssignmentFactory(unit=first)
+    return {"first": first, "second": second, "admin": f.admin(username="quantri")}
+
+
+def wizard_data(kind: str, units: dict, texts: dict[str, str]) -> dict:
+    """What the administrator posts for the kind, with ``texts`` in its text fields."""
+    first, second = units["first"], units["second"]
+    chosen = {
+        "merge": {
+            "units": [first.pk, second.pk],
+            "successor": "new",
+            "new_code": "moi",
+            "new_kind": "government",
+            "new_level": "province",
+        },
+        "split": {
+            "unit": first.pk,
+            "part1_code": "moi-1",
+            "part1_kind": "government",
+            "part1_share": "60",
+            "part2_code": "moi-2",
+            "part2_kind": "government",
+            "part2_share": "40",
+            "assign_all_to": "1",
+        },
+        "rename": {"unit": first.pk},
+    }[kind]
+    return {**chosen, **DECISION, **texts}
+
+
+def stored_wizard_texts(kind: str) -> dict[str, str]:
+    """The texts the reorganisation stored, by the wizard field they came from."""
+    record = Reorganisation.objects.get()
+    stored = {"decision_number": record.decision_number}
+    units = {
+        "merge": {"new_": "moi"},
+        "split": {"part1_": "moi-1", "part2_": "moi-2"},
+        "rename": {"": "cu-1"},
+    }[kind]
+    for prefix, code in units.items():
+        unit = Unit.objects.get(code=code)
+        stored |= {f"{prefix}name": unit.name, f"{prefix}short_name": unit.short_name}
+    return stored
+
+
+def assert_clean(text: str) -> None:
+    assert unicodedata.is_normalized("NFC", text)
+    assert not set(text) & REMOVED
+
+
+@pytest.mark.parametrize("kind", sorted(WIZARD_TEXTS))
+def test_the_wizard_stores_hostile_text_clean_and_its_pages_open(client, reorganised, kind):
+    client.force_login(reorganised["admin"])
+    typed = dict.fromkeys(WIZARD_TEXTS[kind], SAMPLE)
+    data = wizard_data(kind, reorganised, typed)
+
+    preview = client.post(f"{WIZARD}?kind={kind}", {**data, "_preview": "1"})
+    assert preview.status_code == 200
+    assert "state" in preview.context, preview.context["form"].errors
+    done = client.post(
+        f"{WIZARD}?kind={kind}", {"state": preview.context["state"], "_confirm": "1"}
+    )
+
+    assert done.status_code == 302
+    for name, text in stored_wizard_texts(kind).items():
+        assert text in (clean_text(SAMPLE), clean_text(SAMPLE).strip()), name
+        assert_clean(text)
+    record = Reorganisation.objects.get()
+    for text in [
+        record.summary,
+        *UnitName.objects.values_list("name", flat=True),
+        *Handover.objects.values_list("description", flat=True),
+    ]:
+        assert_clean(text)
+    if kind != "rename":
+        assert Handover.objects.exists()  # the handed-over assignment names the new unit
+    for page in (
+        reverse("admin:reports_reorganisation_changelist"),
+        reverse("admin:reports_reorganisation_change", args=[record.pk]),
+        reverse("admin:reports_unit_changelist"),
+        reverse("admin:reports_unit_change", args=[reorganised["first"].pk]),
+    ):
+        assert client.get(page).status_code == 200, page
+
+
+@pytest.mark.parametrize(
+    ("kind", "name"), [(kind, name) for kind, names in WIZARD_TEXTS.items() for name in names]
+)
+def test_the_wizard_refuses_a_text_too_long_and_keeps_it(client, reorganised, kind, name):
+    client.force_login(reorganised["admin"])
+    limit = WIZARD_TEXTS[kind][name]
+    texts = dict.fromkeys(WIZARD_TEXTS[kind], NFD) | {name: far_too_long(limit)}
+
+    response = client.post(
+        f"{WIZARD}?kind={kind}", {**wizard_data(kind, reorganised, texts), "_preview": "1"}
+    )
+
+    assert response.status_code == 200
+    assert name in response.context["form"].errors
+    assert escape(clean_text(texts[name])) in response.content.decode()
+    assert not Reorganisation.objects.exists()
