@@ -3,14 +3,12 @@ quarters run to the quarter holding today, the 2025 reorganisation is carried ou
 reorganisation operation itself, and leadership signing in sees current work."""
 
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
-from docx import Document
 
 from directives import selectors
 from directives.models import (
@@ -37,6 +35,7 @@ from reports.models import (
 )
 from sampledata.demo import demo_load
 from structure.models import Handover, HandoverItem
+from tests.downloads import docx_of
 from tests.reports.conftest import DEMO_TODAY, PROVINCIAL_BODIES
 
 pytestmark = pytest.mark.django_db
@@ -62,9 +61,7 @@ def seed_directive(number: int) -> Directive:
 
 
 def docx_text(response) -> str:
-    assert response.status_code == 200
-    document = Document(io.BytesIO(response.content))
-    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+    return "\n".join(paragraph.text for paragraph in docx_of(response).paragraphs)
 
 
 class TestThroughToday:
