@@ -4,7 +4,6 @@ gives it as the ``world`` fixture; tests elsewhere build it with ``build_world``
 import datetime
 from types import SimpleNamespace
 
-import lxml.html
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +11,7 @@ from django.utils import timezone
 from directives.models import AssignmentRole, Confidentiality
 from reports.models import MembershipRole
 from tests import factories as f
+from tests.page_form import form_as_posted
 
 TODAY = datetime.date(2024, 5, 20)
 
@@ -131,18 +131,14 @@ def freeze_today(monkeypatch, day: datetime.date = TODAY) -> None:
     monkeypatch.setattr(timezone, "now", lambda: moment)
 
 
-def admin_form_data(client, url: str, form_id: str) -> dict[str, str]:
-    """What the admin page's form sends as it is (lxml reads it as a browser would)."""
-    page = lxml.html.fromstring(client.get(url).content.decode())
-    form = page.get_element_by_id(form_id)
-    data = dict(form.form_values())
-    for textarea in form.xpath(".//textarea[@name]"):
-        # Browsers drop the newline that follows <textarea>.
-        data[textarea.name] = textarea.value.removeprefix("\n")
-    return data
+def admin_form_data(client, url: str, form_id: str) -> dict:
+    """What the admin page's form sends as it is (``form_as_posted``), a field's one
+    value as a string: a row's fields are then read and changed by name."""
+    posted = form_as_posted(client.get(url), form_id=form_id)
+    return {name: values[0] if len(values) == 1 else values for name, values in posted.items()}
 
 
-def normal_on_meeting_admin(client, world: SimpleNamespace) -> tuple[str, dict[str, str], str]:
+def normal_on_meeting_admin(client, world: SimpleNamespace) -> tuple[str, dict, str]:
     """The meeting's admin page: its URL, what its form sends as it is, and the prefix
     of the normal directive's row in its directives' inline."""
     url = reverse("admin:directives_meeting_change", args=[world.meeting.pk])
@@ -150,7 +146,7 @@ def normal_on_meeting_admin(client, world: SimpleNamespace) -> tuple[str, dict[s
     return url, data, inline_row(data, "directives", world.normal)
 
 
-def inline_row(data: dict[str, str], prefix: str, obj) -> str:
+def inline_row(data: dict, prefix: str, obj) -> str:
     """The prefix of ``obj``'s row in the admin inline ``prefix`` ("assignments-0")."""
     return next(
         name.removesuffix("-id")
