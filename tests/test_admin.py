@@ -133,9 +133,7 @@ def errors_of(response) -> str:
 @pytest.fixture
 def superuser():
     """An administrator who is also a reviewer: reviewers record meetings and directives."""
-    user = f.UserFactory(username="quantri", is_staff=True, is_superuser=True)
-    rm.Membership.objects.create(user=user, unit=f.root_unit(), role=rm.MembershipRole.REVIEWER)
-    return user
+    return f.reviewer(username="quantri", is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
