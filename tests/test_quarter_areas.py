@@ -2,6 +2,7 @@
 communes, each row counting the whole subtree, within the user's scope only."""
 
 import datetime
+import unicodedata
 
 import pytest
 
@@ -89,3 +90,22 @@ def test_units_that_did_not_exist_on_the_quarters_last_day_are_not_areas(country
         quarter=country["quarter"], scope=aggregation.EVERY_UNIT, under=a
     )
     assert _rows(rollup) == {"a-front": (1, 1), "a-city": (3, 1), "a-moved": (1, 0)}
+
+
+@pytest.mark.parametrize(
+    "under",
+    [
+        "khong-co",  # no such unit
+        "a-city\x00",
+        "Xã 1",  # a name, not a code
+        unicodedata.normalize("NFD", "Thành phố A1"),
+        "a" * 5_000,
+        "' OR 1=1 --",
+    ],
+    ids=["unknown", "nul", "name", "nfd", "long", "quote"],
+)
+def test_an_odd_drill_down_shows_the_top_of_the_scope(client, country, under):
+    client.force_login(f.reviewer(country["a"]))
+    response = client.get(country["quarter"].get_absolute_url(), {"under": under})
+    assert response.status_code == 200
+    assert response.context["rollup"].node == country["a"]
