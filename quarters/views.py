@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -94,7 +95,9 @@ def _area_rollup(request: HttpRequest, quarter: Quarter, scope: Scope) -> AreaRo
     if not scope.oversees:
         return None
     code = request.GET.get("under", "").strip()
-    under = Unit.objects.filter(code=code).first() if code else None
+    # Only a slug can be a unit's code (SlugField): anything else is not looked up, so
+    # no odd text (a NUL, which PostgreSQL refuses) reaches the database.
+    under = Unit.objects.filter(code=code).first() if slug_re.match(code) else None
     if under is not None and not scope.includes(under.id):
         under = None
     return completeness_by_area(quarter=quarter, scope=scope, under=under)
