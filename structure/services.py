@@ -26,6 +26,7 @@ from directives.models import (
     Assignment,
     AssignmentRole,
     DeadlineChange,
+    DeadlineChangeStatus,
     ProgressUpdate,
     ReviewStatus,
 )
@@ -381,7 +382,9 @@ def _move_assignment(rec: _Recorder, assignment: Assignment, to: Unit) -> None:
         _("Directive %(directive)s (%(role)s)")
         % {"directive": assignment.directive, "role": assignment.get_role_display()},
     )
-    pending = DeadlineChange.objects.filter(assignment=assignment, status="pending")
+    pending = DeadlineChange.objects.filter(
+        assignment=assignment, status=DeadlineChangeStatus.PENDING
+    )
     for change in pending:
         rec.handed(
             HandoverItem.DEADLINE_CHANGE,
