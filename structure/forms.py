@@ -346,7 +346,7 @@ class SplitForm(ReorganisationForm):
         if self.split_unit is None:
             return []
         return list(
-            Assignment.objects.filter(unit=self.split_unit, completed_on__isnull=True)
+            services.open_assignments(self.split_unit)
             .select_related("directive__meeting")
             .order_by("directive__meeting__held_at", "directive__number", "id")
         )

@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -179,10 +180,17 @@ def _target_refusals(target: Unit | NewUnit, decision: Decision) -> list[str]:
     return []
 
 
-def _open_assignments(unit: Unit):
+def open_assignments(unit: Unit) -> QuerySet[Assignment]:
+    """The assignments of ``unit`` not yet completed: what a reorganisation ending it
+    hands over (the split form lists them, the split places each, a dissolution is
+    refused while there is one)."""
+    return Assignment.objects.filter(unit=unit, completed_on__isnull=True)
+
+
+def _open_assignments_locked(unit: Unit) -> QuerySet[Assignment]:
     return (
-        Assignment.objects.select_for_update()
-        .filter(unit=unit, completed_on__isnull=True)
+        open_assignments(unit)
+        .select_for_update()
         .select_related("directive")
         .order_by("directive_id", "role", "id")
     )
@@ -553,7 +561,7 @@ def merge_units(
         )
         problems: list[str] = []
         for unit in units:
-            for assignment in _open_assignments(unit):
+            for assignment in _open_assignments_locked(unit):
                 problems += _hand_over_assignment(rec, assignment, target)
             _move_children(rec, unit, target, decision.effective_on)
             _hand_over_reminders(rec, unit, target, decision.effective_on)
@@ -588,9 +596,7 @@ def _split_refusals(
     successors = [p.unit.pk if isinstance(p.unit, Unit) else p.unit.code for p in parts]
     if len(set(successors)) < len(successors):
         refusals.append(_("A successor is named twice."))
-    open_ids = set(
-        Assignment.objects.filter(unit=unit, completed_on__isnull=True).values_list("id", flat=True)
-    )
+    open_ids = set(open_assignments(unit).values_list("id", flat=True))
     unplaced = [a for a in open_ids if not assignment_parts.get(a)]
     if unplaced:
         refusals.append(
@@ -640,7 +646,7 @@ def split_unit(
         ]
         main = targets[max(range(len(parts)), key=lambda i: parts[i].share)]
         problems: list[str] = []
-        for assignment in _open_assignments(unit):
+        for assignment in _open_assignments_locked(unit):
             first, *others = assignment_parts[assignment.pk]
             for index in others:
                 _copy_assignment(rec, assignment, targets[index])
@@ -664,7 +670,7 @@ def dissolve_unit(
     """End ``unit`` with no successor. Refused while it has open assignments or active
     sub-units: those would be lost (merge it into a successor instead)."""
     refusals = _decision_refusals(decision) + _ending_refusals(unit, decision, keeps_drafts=False)
-    open_count = Assignment.objects.filter(unit=unit, completed_on__isnull=True).count()
+    open_count = open_assignments(unit).count()
     if open_count:
         refusals.append(
             _(
