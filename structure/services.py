@@ -738,18 +738,6 @@ def rename_unit(
     return _run(operation, dry_run=dry_run)
 
 
-def _is_within(unit: Unit, candidate: Unit | None) -> bool:
-    """Whether ``candidate`` is ``unit`` or one of its descendants (a move there would
-    make a cycle)."""
-    seen = set()
-    while candidate is not None and candidate.pk not in seen:
-        if candidate.pk == unit.pk:
-            return True
-        seen.add(candidate.pk)
-        candidate = candidate.parent
-    return False
-
-
 def move_unit(
     *,
     unit: Unit,
@@ -760,7 +748,8 @@ def move_unit(
 ) -> Outcome:
     """Place ``unit`` (with its subtree) under ``parent`` (None: at the top)."""
     refusals = _decision_refusals(decision)
-    if parent is not None and _is_within(unit, parent):
+    # Under itself or one of its descendants, the tree would loop.
+    if parent is not None and unit.pk in Unit.objects.ancestor_ids([parent.pk]):
         refusals.append(_("A unit cannot be moved under itself or one of its sub-units."))
     if parent is not None and not parent.is_active_on(decision.effective_on):
         refusals.append(
