@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.models import User
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import IdsOnlyAutocompleteSelect, IdsOnlyAutocompleteSelectMultiple
@@ -74,7 +75,7 @@ def date_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.DateF
 
 def kind_field(label: StrOrPromise) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label, choices=[("", "---------"), *UnitKind.choices], required=False
+        label=label, choices=[*BLANK_CHOICE_DASH, *UnitKind.choices], required=False
     )
 
 
@@ -270,7 +271,7 @@ class SplitForm(ReorganisationForm):
             self.fields.update(self._part_fields(number))
         successors = self._successor_choices()
         cast(forms.ChoiceField, self.fields["assign_all_to"]).choices = [
-            ("", "---------"),
+            *BLANK_CHOICE_DASH,
             *successors,
         ]
         cast(forms.ChoiceField, self.fields["memberships_to"]).choices = [
@@ -358,7 +359,7 @@ class SplitForm(ReorganisationForm):
         return {
             f"a{assignment.pk}_to": forms.TypedChoiceField(
                 label=label,
-                choices=[("", "---------"), *successors],
+                choices=[*BLANK_CHOICE_DASH, *successors],
                 coerce=int,
                 required=False,
                 empty_value=None,
