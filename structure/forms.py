@@ -120,13 +120,12 @@ class ReorganisationForm(forms.Form):
         raise NotImplementedError
 
     def sections(self) -> list[Section]:
-        return [
-            Section("", [self[name] for name in self.own_fields]),
-            Section(
-                _("Decision"),
-                [self[n] for n in ("effective_on", "decision_number", "decision_date")],
-            ),
-        ]
+        return [Section("", [self[name] for name in self.own_fields]), self.decision_section()]
+
+    def decision_section(self) -> Section:
+        return Section(
+            _("Decision"), [self[n] for n in ("effective_on", "decision_number", "decision_date")]
+        )
 
     def require(self, names: tuple[str, ...], message: StrOrPromise) -> None:
         for name in names:
@@ -188,7 +187,6 @@ class MergeForm(ReorganisationForm):
     )
 
     def sections(self) -> list[Section]:
-        _first, decision = super().sections()
         return [
             Section("", [self["units"]]),
             Section(
@@ -196,7 +194,7 @@ class MergeForm(ReorganisationForm):
                 [self[n] for n in ("successor", "into", *self.new_unit_fields)],
             ),
             Section(_("Staff"), [self["move_memberships"]]),
-            decision,
+            self.decision_section(),
         ]
 
     def clean(self):
@@ -377,7 +375,6 @@ class SplitForm(ReorganisationForm):
     # --- Showing -------------------------------------------------------------------
 
     def sections(self) -> list[Section]:
-        _first, decision = super().sections()
         return [
             Section("", [self["unit"]]),
             Section(_("Successors"), [], "admin/structure/_split_parts.html"),
@@ -387,7 +384,7 @@ class SplitForm(ReorganisationForm):
                 "admin/structure/_split_assignments.html",
             ),
             Section(_("Staff"), [self["memberships_to"]]),
-            decision,
+            self.decision_section(),
         ]
 
     def part_rows(self) -> list[tuple[int, list[forms.BoundField]]]:
