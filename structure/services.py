@@ -169,15 +169,20 @@ def _new_unit_refusals(new: NewUnit) -> list[str]:
     return refusals
 
 
+def _inactive_refusals(unit: Unit, decision: Decision) -> list[str]:
+    """Why ``unit`` cannot take part from the effective day: it does not exist then."""
+    if not unit.is_active_on(decision.effective_on):
+        return [
+            _("%(unit)s is not active on %(day)s.")
+            % {"unit": unit.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
+        ]
+    return []
+
+
 def _target_refusals(target: Unit | NewUnit, decision: Decision) -> list[str]:
     if isinstance(target, NewUnit):
         return _new_unit_refusals(target)
-    if not target.is_active_on(decision.effective_on):
-        return [
-            _("%(unit)s is not active on %(day)s.")
-            % {"unit": target.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
-        ]
-    return []
+    return _inactive_refusals(target, decision)
 
 
 def open_assignments(unit: Unit) -> QuerySet[Assignment]:
@@ -711,11 +716,7 @@ def rename_unit(
         refusals.append(_("Give the new name."))
     elif name == unit.name and short_name == unit.short_name:
         refusals.append(_("The new name is the same as the current one."))
-    if not unit.is_active_on(decision.effective_on):
-        refusals.append(
-            _("%(unit)s is not active on %(day)s.")
-            % {"unit": unit.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
-        )
+    refusals += _inactive_refusals(unit, decision)
     last = unit.former_names.order_by("-used_until").first()
     if last is not None and last.used_until >= decision.last_day_before:
         refusals.append(_("The unit was already renamed on or after that day."))
@@ -751,11 +752,8 @@ def move_unit(
     # Under itself or one of its descendants, the tree would loop.
     if parent is not None and unit.pk in Unit.objects.ancestor_ids([parent.pk]):
         refusals.append(_("A unit cannot be moved under itself or one of its sub-units."))
-    if parent is not None and not parent.is_active_on(decision.effective_on):
-        refusals.append(
-            _("%(unit)s is not active on %(day)s.")
-            % {"unit": parent.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
-        )
+    if parent is not None:
+        refusals += _inactive_refusals(parent, decision)
     if parent == unit.parent:
         refusals.append(_("The unit is already there."))
     _raise_if(refusals)
