@@ -15,6 +15,7 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AdminDateWidget
 from django.contrib.auth.models import User
+from django.db.models.fields import BLANK_CHOICE_DASH
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import IdsOnlyAutocompleteSelect, IdsOnlyAutocompleteSelectMultiple
@@ -74,7 +75,7 @@ def date_field(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.DateF
 
 def kind_field(label: StrOrPromise) -> forms.ChoiceField:
     return forms.ChoiceField(
-        label=label, choices=[("", "---------"), *UnitKind.choices], required=False
+        label=label, choices=[*BLANK_CHOICE_DASH, *UnitKind.choices], required=False
     )
 
 
@@ -119,13 +120,12 @@ class ReorganisationForm(forms.Form):
         raise NotImplementedError
 
     def sections(self) -> list[Section]:
-        return [
-            Section("", [self[name] for name in self.own_fields]),
-            Section(
-                _("Decision"),
-                [self[n] for n in ("effective_on", "decision_number", "decision_date")],
-            ),
-        ]
+        return [Section("", [self[name] for name in self.own_fields]), self.decision_section()]
+
+    def decision_section(self) -> Section:
+        return Section(
+            _("Decision"), [self[n] for n in ("effective_on", "decision_number", "decision_date")]
+        )
 
     def require(self, names: tuple[str, ...], message: StrOrPromise) -> None:
         for name in names:
@@ -187,7 +187,6 @@ class MergeForm(ReorganisationForm):
     )
 
     def sections(self) -> list[Section]:
-        _first, decision = super().sections()
         return [
             Section("", [self["units"]]),
             Section(
@@ -195,7 +194,7 @@ class MergeForm(ReorganisationForm):
                 [self[n] for n in ("successor", "into", *self.new_unit_fields)],
             ),
             Section(_("Staff"), [self["move_memberships"]]),
-            decision,
+            self.decision_section(),
         ]
 
     def clean(self):
@@ -270,7 +269,7 @@ class SplitForm(ReorganisationForm):
             self.fields.update(self._part_fields(number))
         successors = self._successor_choices()
         cast(forms.ChoiceField, self.fields["assign_all_to"]).choices = [
-            ("", "---------"),
+            *BLANK_CHOICE_DASH,
             *successors,
         ]
         cast(forms.ChoiceField, self.fields["memberships_to"]).choices = [
@@ -346,7 +345,7 @@ class SplitForm(ReorganisationForm):
         if self.split_unit is None:
             return []
         return list(
-            Assignment.objects.filter(unit=self.split_unit, completed_on__isnull=True)
+            services.open_assignments(self.split_unit)
             .select_related("directive__meeting")
             .order_by("directive__meeting__held_at", "directive__number", "id")
         )
@@ -358,7 +357,7 @@ class SplitForm(ReorganisationForm):
         return {
             f"a{assignment.pk}_to": forms.TypedChoiceField(
                 label=label,
-                choices=[("", "---------"), *successors],
+                choices=[*BLANK_CHOICE_DASH, *successors],
                 coerce=int,
                 required=False,
                 empty_value=None,
@@ -376,7 +375,6 @@ class SplitForm(ReorganisationForm):
     # --- Showing -------------------------------------------------------------------
 
     def sections(self) -> list[Section]:
-        _first, decision = super().sections()
         return [
             Section("", [self["unit"]]),
             Section(_("Successors"), [], "admin/structure/_split_parts.html"),
@@ -386,7 +384,7 @@ class SplitForm(ReorganisationForm):
                 "admin/structure/_split_assignments.html",
             ),
             Section(_("Staff"), [self["memberships_to"]]),
-            decision,
+            self.decision_section(),
         ]
 
     def part_rows(self) -> list[tuple[int, list[forms.BoundField]]]:

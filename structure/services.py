@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
@@ -26,6 +27,7 @@ from directives.models import (
     Assignment,
     AssignmentRole,
     DeadlineChange,
+    DeadlineChangeStatus,
     ProgressUpdate,
     ReviewStatus,
 )
@@ -167,21 +169,33 @@ def _new_unit_refusals(new: NewUnit) -> list[str]:
     return refusals
 
 
-def _target_refusals(target: Unit | NewUnit, decision: Decision) -> list[str]:
-    if isinstance(target, NewUnit):
-        return _new_unit_refusals(target)
-    if not target.is_active_on(decision.effective_on):
+def _inactive_refusals(unit: Unit, decision: Decision) -> list[str]:
+    """Why ``unit`` cannot take part from the effective day: it does not exist then."""
+    if not unit.is_active_on(decision.effective_on):
         return [
             _("%(unit)s is not active on %(day)s.")
-            % {"unit": target.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
+            % {"unit": unit.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
         ]
     return []
 
 
-def _open_assignments(unit: Unit):
+def _target_refusals(target: Unit | NewUnit, decision: Decision) -> list[str]:
+    if isinstance(target, NewUnit):
+        return _new_unit_refusals(target)
+    return _inactive_refusals(target, decision)
+
+
+def open_assignments(unit: Unit) -> QuerySet[Assignment]:
+    """The assignments of ``unit`` not yet completed: what a reorganisation ending it
+    hands over (the split form lists them, the split places each, a dissolution is
+    refused while there is one)."""
+    return Assignment.objects.filter(unit=unit, completed_on__isnull=True)
+
+
+def _open_assignments_locked(unit: Unit) -> QuerySet[Assignment]:
     return (
-        Assignment.objects.select_for_update()
-        .filter(unit=unit, completed_on__isnull=True)
+        open_assignments(unit)
+        .select_for_update()
         .select_related("directive")
         .order_by("directive_id", "role", "id")
     )
@@ -381,7 +395,9 @@ def _move_assignment(rec: _Recorder, assignment: Assignment, to: Unit) -> None:
         _("Directive %(directive)s (%(role)s)")
         % {"directive": assignment.directive, "role": assignment.get_role_display()},
     )
-    pending = DeadlineChange.objects.filter(assignment=assignment, status="pending")
+    pending = DeadlineChange.objects.filter(
+        assignment=assignment, status=DeadlineChangeStatus.PENDING
+    )
     for change in pending:
         rec.handed(
             HandoverItem.DEADLINE_CHANGE,
@@ -550,7 +566,7 @@ def merge_units(
         )
         problems: list[str] = []
         for unit in units:
-            for assignment in _open_assignments(unit):
+            for assignment in _open_assignments_locked(unit):
                 problems += _hand_over_assignment(rec, assignment, target)
             _move_children(rec, unit, target, decision.effective_on)
             _hand_over_reminders(rec, unit, target, decision.effective_on)
@@ -585,9 +601,7 @@ def _split_refusals(
     successors = [p.unit.pk if isinstance(p.unit, Unit) else p.unit.code for p in parts]
     if len(set(successors)) < len(successors):
         refusals.append(_("A successor is named twice."))
-    open_ids = set(
-        Assignment.objects.filter(unit=unit, completed_on__isnull=True).values_list("id", flat=True)
-    )
+    open_ids = set(open_assignments(unit).values_list("id", flat=True))
     unplaced = [a for a in open_ids if not assignment_parts.get(a)]
     if unplaced:
         refusals.append(
@@ -637,7 +651,7 @@ def split_unit(
         ]
         main = targets[max(range(len(parts)), key=lambda i: parts[i].share)]
         problems: list[str] = []
-        for assignment in _open_assignments(unit):
+        for assignment in _open_assignments_locked(unit):
             first, *others = assignment_parts[assignment.pk]
             for index in others:
                 _copy_assignment(rec, assignment, targets[index])
@@ -661,7 +675,7 @@ def dissolve_unit(
     """End ``unit`` with no successor. Refused while it has open assignments or active
     sub-units: those would be lost (merge it into a successor instead)."""
     refusals = _decision_refusals(decision) + _ending_refusals(unit, decision, keeps_drafts=False)
-    open_count = Assignment.objects.filter(unit=unit, completed_on__isnull=True).count()
+    open_count = open_assignments(unit).count()
     if open_count:
         refusals.append(
             _(
@@ -702,11 +716,7 @@ def rename_unit(
         refusals.append(_("Give the new name."))
     elif name == unit.name and short_name == unit.short_name:
         refusals.append(_("The new name is the same as the current one."))
-    if not unit.is_active_on(decision.effective_on):
-        refusals.append(
-            _("%(unit)s is not active on %(day)s.")
-            % {"unit": unit.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
-        )
+    refusals += _inactive_refusals(unit, decision)
     last = unit.former_names.order_by("-used_until").first()
     if last is not None and last.used_until >= decision.last_day_before:
         refusals.append(_("The unit was already renamed on or after that day."))
@@ -729,18 +739,6 @@ def rename_unit(
     return _run(operation, dry_run=dry_run)
 
 
-def _is_within(unit: Unit, candidate: Unit | None) -> bool:
-    """Whether ``candidate`` is ``unit`` or one of its descendants (a move there would
-    make a cycle)."""
-    seen = set()
-    while candidate is not None and candidate.pk not in seen:
-        if candidate.pk == unit.pk:
-            return True
-        seen.add(candidate.pk)
-        candidate = candidate.parent
-    return False
-
-
 def move_unit(
     *,
     unit: Unit,
@@ -751,13 +749,11 @@ def move_unit(
 ) -> Outcome:
     """Place ``unit`` (with its subtree) under ``parent`` (None: at the top)."""
     refusals = _decision_refusals(decision)
-    if parent is not None and _is_within(unit, parent):
+    # Under itself or one of its descendants, the tree would loop.
+    if parent is not None and unit.pk in Unit.objects.ancestor_ids([parent.pk]):
         refusals.append(_("A unit cannot be moved under itself or one of its sub-units."))
-    if parent is not None and not parent.is_active_on(decision.effective_on):
-        refusals.append(
-            _("%(unit)s is not active on %(day)s.")
-            % {"unit": parent.name, "day": f"{decision.effective_on:%d/%m/%Y}"}
-        )
+    if parent is not None:
+        refusals += _inactive_refusals(parent, decision)
     if parent == unit.parent:
         refusals.append(_("The unit is already there."))
     _raise_if(refusals)

@@ -94,12 +94,7 @@ def completeness_by_area(
     if node is None:
         tops = _tops(scope)
         node = tops[0] if len(tops) == 1 else None
-    below = Unit.objects.filter(parent=OuterRef("pk"))
-    children = (
-        list(node.children.annotate(has_children=Exists(below)).order_by("display_order", "name"))
-        if node
-        else tops
-    )
+    children = list(_in_order(node.children.all())) if node else tops
     area_ids = [unit.id for unit in children]
     expression = _area_expression(area_ids)
     if node is not None:

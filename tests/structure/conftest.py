@@ -10,6 +10,13 @@ from tests import factories as f
 
 
 @pytest.fixture
+def admin_client(client):
+    """A client signed in as the administrator, who alone may reorganise."""
+    client.force_login(f.admin(username="quantri"))
+    return client
+
+
+@pytest.fixture
 def government():
     """The two government-side units of 2024, each with its reports, open and finished
     assignments, updates and a pending deadline request; one directive assigned to both."""

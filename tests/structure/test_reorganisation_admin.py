@@ -22,12 +22,6 @@ DECISION = services.Decision(
 )
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(f.admin(username="quantri"))
-    return client
-
-
 def change_url(obj) -> str:
     return reverse(f"admin:reports_{obj._meta.model_name}_change", args=[obj.pk])
 

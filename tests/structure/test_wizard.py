@@ -35,12 +35,6 @@ NEW_SUCCESSOR = {
 }
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(f.admin(username="quantri"))
-    return client
-
-
 def post(client, kind: str, data: dict, button: str = "_preview"):
     return client.post(f"{WIZARD}?kind={kind}", {**data, button: "1"})
 

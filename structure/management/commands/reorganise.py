@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from common.numbers import format_figure
 from reports.models import Unit
-from structure.forms import FORMS, MAX_PARTS, NEW, ReorganisationForm
+from structure.forms import EXISTING, FORMS, MAX_PARTS, NEW, ReorganisationForm
 from structure.services import Outcome
 
 
@@ -81,7 +81,7 @@ class Command(BaseCommand):
             "--part",
             dest="parts",
             action=_InOrder,
-            const="existing",
+            const=EXISTING,
             metavar="CODE=SHARE",
             help="An existing successor and its share of the figures in %%.",
         )
@@ -89,7 +89,7 @@ class Command(BaseCommand):
             "--new-part",
             dest="parts",
             action=_InOrder,
-            const="new",
+            const=NEW,
             metavar="CODE=SHARE=NAME=KIND",
             help="A new successor: its code, share in %%, name and kind.",
         )
@@ -171,7 +171,7 @@ class Command(BaseCommand):
         codes = [code.strip() for code in options["units"].split(",") if code.strip()]
         values: dict[str, Any] = {
             "units": [self._pk(code) for code in codes],
-            "successor": "existing" if options["into"] else NEW,
+            "successor": EXISTING if options["into"] else NEW,
             "into": self._pk(options["into"] or ""),
             "new_code": options["new_code"] or "",
             "new_name": options["new_name"] or "",
@@ -204,7 +204,7 @@ class Command(BaseCommand):
 
     def _part_values(self, number: int, kind: str, text: str) -> dict[str, str]:
         prefix = f"part{number}_"
-        if kind == "existing":
+        if kind == EXISTING:
             code, sep, share = text.partition("=")
             if not sep:
                 self.problems.append(_("--part takes CODE=SHARE, not “%(text)s”.") % {"text": text})
