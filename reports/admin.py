@@ -23,7 +23,7 @@ from common.admin import (
     ReadOnlyRecordMixin,
 )
 from common.fields import CleanCharFormField
-from common.numbers import FigureField, format_figure
+from common.numbers import FigureField
 from common.types import StrOrPromise
 from reports import permissions, services
 from reports.models import (
@@ -110,7 +110,7 @@ class UnitLinkInline(ReadOnlyInline):
 
     @admin.display(description=_("share of figures"))
     def share_percent(self, obj: UnitLink) -> str:
-        return f"{format_figure(obj.share * 100)} %"
+        return obj.share_percent
 
 
 class PredecessorLinkInline(UnitLinkInline):

@@ -21,7 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from common.dates import BoundedDateField, BoundedDateTimeField
 from common.fields import CleanCharField, CleanTextField, actor_field
-from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS
+from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS, format_figure
 from common.text import search_text
 from common.types import StrOrPromise
 from reports import rules
@@ -303,6 +303,11 @@ class UnitLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.share:%})"
+
+    @property
+    def share_percent(self) -> str:
+        """The share as the pages, the wizard and the command show it: "40 %"."""
+        return f"{format_figure(self.share * 100)} %"
 
 
 class UnitName(models.Model):

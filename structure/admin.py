@@ -23,7 +23,6 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from common.admin import FoldedSearchMixin
-from common.numbers import format_figure
 from common.types import StrOrPromise
 from reports.admin import FormerNameInline, ReadOnlyInline, UnitLinkInline
 from reports.models import Reorganisation, ReorganisationKind
@@ -124,7 +123,7 @@ def preview_tables(outcome: Outcome) -> list[PreviewTable]:
                     [
                         link.predecessor.name,
                         link.successor.name,
-                        f"{format_figure(link.share * 100)} %",
+                        link.share_percent,
                     ]
                     for link in outcome.links
                 ],

@@ -25,7 +25,6 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from common.numbers import format_figure
 from reports.models import Unit
 from structure.forms import EXISTING, FORMS, MAX_PARTS, NEW, ReorganisationForm
 from structure.services import Outcome
@@ -285,8 +284,7 @@ class Command(BaseCommand):
         if outcome.links:
             write(_("Whose work and figures go where:"))
             for link in outcome.links:
-                share = format_figure(link.share * 100)
-                write(f"  - {link.predecessor.name} → {link.successor.name}: {share} %")
+                write(f"  - {link.predecessor.name} → {link.successor.name}: {link.share_percent}")
         if not outcome.handovers:
             write(_("Nothing open to hand over."))
         for item, rows in outcome.grouped():
