@@ -164,8 +164,9 @@ def _meeting_row(
     return row
 
 
-def _assignment_for(user, pk: int) -> Assignment:
-    """An assignment of a visible directive (404 otherwise); posting needs membership (403)."""
+def _assignment_to_post_on(user, pk: int) -> Assignment:
+    """An assignment of a visible directive (404 otherwise) held by one of the user's
+    units (403 otherwise): the one its unit posts progress or a deadline request on."""
     _require(permissions.may_browse(user))
     assignment = get_object_or_404(
         selectors.assignments_visible_to(user).select_related(
@@ -173,6 +174,7 @@ def _assignment_for(user, pk: int) -> Assignment:
         ),
         pk=pk,
     )
+    _require(permissions.is_member_of(user, assignment.unit_id))
     return assignment
 
 
@@ -441,9 +443,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A unit posts its quarterly update on one of its assignments."""
-    assignment = _assignment_for(request.user, pk)
-    if not permissions.is_member_of(request.user, assignment.unit_id):
-        raise PermissionDenied
+    assignment = _assignment_to_post_on(request.user, pk)
     if assignment.completed_on is not None:
         messages.info(request, _("This assignment is already confirmed done."))
         return redirect("directives:detail", pk=assignment.directive_id)
@@ -482,9 +482,7 @@ def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def deadline_change_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    assignment = _assignment_for(request.user, pk)
-    if not permissions.is_member_of(request.user, assignment.unit_id):
-        raise PermissionDenied
+    assignment = _assignment_to_post_on(request.user, pk)
     if not permissions.can_request_deadline_change(request.user, assignment):
         messages.info(request, _("This assignment has no deadline to move, or is already done."))
         return redirect("directives:detail", pk=assignment.directive_id)

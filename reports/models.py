@@ -653,12 +653,9 @@ class ReportHistory(models.Model):
         abstract = True
 
 
-class UnitReport(models.Model):
-    """A unit's quarterly report: five narrative sections and indicator values.
-
-    ``version`` goes up on every save through the services, so a form posted
-    against an older version is refused instead of overwriting newer text.
-    """
+class ReportSections(models.Model):
+    """The five narrative sections of a report: the unit's working text
+    (``UnitReport``) and each submission frozen as it was (``ReportVersion``)."""
 
     SECTIONS = (
         "people_situation",
@@ -668,18 +665,6 @@ class UnitReport(models.Model):
         "recommendations",
     )
 
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
-    )
-    quarter = models.ForeignKey(
-        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="reports"
-    )
-    unit_name = CleanCharField(
-        _("unit name when filed"),
-        max_length=200,
-        blank=True,
-        help_text=_("Kept as it was, so renamed or merged units' reports read as filed."),
-    )
     people_situation = CleanTextField(
         _("people's situation"), max_length=SECTION_MAX_LENGTH, blank=True
     )
@@ -692,6 +677,39 @@ class UnitReport(models.Model):
     )
     recommendations = CleanTextField(
         _("recommendations and proposals"), max_length=SECTION_MAX_LENGTH, blank=True
+    )
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def section_title(cls, name: str) -> StrOrPromise:
+        """The translated title of one of the ``SECTIONS`` (its field's verbose name)."""
+        return cast(models.Field, cls._meta.get_field(name)).verbose_name
+
+    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
+        """(field name, translated title, text) of the five sections, in order."""
+        return [(name, self.section_title(name), getattr(self, name)) for name in self.SECTIONS]
+
+
+class UnitReport(ReportSections):
+    """A unit's quarterly report: five narrative sections and indicator values.
+
+    ``version`` goes up on every save through the services, so a form posted
+    against an older version is refused instead of overwriting newer text.
+    """
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reports"
+    )
+    quarter = models.ForeignKey(
+        Quarter, verbose_name=_("quarter"), on_delete=models.PROTECT, related_name="reports"
+    )
+    unit_name = CleanCharField(
+        _("unit name when filed"),
+        max_length=200,
+        blank=True,
+        help_text=_("Kept as it was, so renamed or merged units' reports read as filed."),
     )
     status = models.CharField(
         _("status"), max_length=10, choices=ReportStatus.choices, default=ReportStatus.DRAFT
@@ -812,15 +830,6 @@ class UnitReport(models.Model):
         """Whether it first reached the commission after the quarter's due date."""
         return self.timeliness == rules.Timeliness.LATE
 
-    @classmethod
-    def section_title(cls, name: str) -> StrOrPromise:
-        """The translated title of one of the ``SECTIONS`` (its field's verbose name)."""
-        return cast(models.Field, cls._meta.get_field(name)).verbose_name
-
-    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
-        """(field name, translated title, text) of the five sections, in order."""
-        return [(name, self.section_title(name), getattr(self, name)) for name in self.SECTIONS]
-
 
 class IndicatorValue(models.Model):
     """One indicator's value in one report."""
@@ -907,7 +916,7 @@ class ReminderLog(models.Model):
         return f"{self.unit} · {self.quarter} · {self.sent_on:%d/%m/%Y}"
 
 
-class ReportVersion(models.Model):
+class ReportVersion(ReportSections):
     """What a unit sent to the commission on one submission, frozen as it was.
 
     Each submission adds the next number. Reviewers and leadership read these
@@ -920,20 +929,6 @@ class ReportVersion(models.Model):
     )
     number = models.PositiveIntegerField(_("submission number"))
     unit_name = CleanCharField(_("unit name when filed"), max_length=200)
-    # Plain TextFields like the report's: the text cleaning and limits apply to both.
-    people_situation = CleanTextField(
-        _("people's situation"), max_length=SECTION_MAX_LENGTH, blank=True
-    )
-    results = CleanTextField(_("results of the tasks"), max_length=SECTION_MAX_LENGTH, blank=True)
-    shortcomings = CleanTextField(
-        _("shortcomings and causes"), max_length=SECTION_MAX_LENGTH, blank=True
-    )
-    next_plan = CleanTextField(
-        _("tasks for the next quarter"), max_length=SECTION_MAX_LENGTH, blank=True
-    )
-    recommendations = CleanTextField(
-        _("recommendations and proposals"), max_length=SECTION_MAX_LENGTH, blank=True
-    )
     submitted_at = BoundedDateTimeField(_("submitted at"))
     submitted_by = actor_field(_("submitted by"))
 
@@ -969,13 +964,6 @@ class ReportVersion(models.Model):
                 "number": self.number,
             },
         )
-
-    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
-        """(field name, translated title, text) of the five sections, as submitted."""
-        return [
-            (name, cast(models.Field, self._meta.get_field(name)).verbose_name, getattr(self, name))
-            for name in UnitReport.SECTIONS
-        ]
 
 
 class ReportVersionValue(models.Model):
