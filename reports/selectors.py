@@ -53,10 +53,10 @@ def staff_memberships_of(user) -> QuerySet[Membership]:
 def reports_visible_to(user) -> QuerySet[UnitReport]:
     """Every report the user may open: the twin of ``can_view_submitted_versions``.
 
-    Own units' reports in any status, and those the units' predecessors submitted
-    (``permissions.inherits_from``); for reviewers and leadership every report of
+    Own units' reports in any status; for reviewers and leadership every report of
     their subtrees that was ever submitted (of a returned one they read what was
-    submitted); for the administrator everything.
+    submitted); those the predecessors of either submitted
+    (``permissions.inherits_from``); for the administrator everything.
     """
     reports = UnitReport.objects.select_related("unit", "quarter")
     if not user.is_authenticated:
