@@ -1,7 +1,7 @@
 """Reads of reporting data, narrowed to what the user may see."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -14,6 +14,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,12 @@ def memberships_of(user) -> QuerySet[Membership]:
 def staff_memberships_of(user) -> QuerySet[Membership]:
     """The units the user works in, as reporter or head: their workspace."""
     return memberships_of(user).filter(role__in=STAFF_ROLES)
+
+
+def load_former_names(units: Iterable[Unit]) -> None:
+    """Read the former names of ``units`` in one query, so that naming each of them as
+    on a date (``Unit.name_on``, ``label_on``) asks the database nothing more."""
+    prefetch_related_objects(list(units), "former_names")
 
 
 def reports_visible_to(user) -> QuerySet[UnitReport]:
