@@ -35,6 +35,7 @@ from directives.models import AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
 from reports.models import Quarter
 from reports.permissions import scope_of_reads
+from reports.selectors import load_former_names
 
 if TYPE_CHECKING:
     from directives.query import DirectiveWithStatus
@@ -55,9 +56,10 @@ def _scoped(user, directives: QuerySet[DirectiveWithStatus]) -> QuerySet[Directi
     return selectors.directives_in_scope(directives, scope_of_reads(user))
 
 
-def _units(directive: Directive, role: str) -> str:
+def _units(directive: Directive, role: str, on: datetime.date | None = None) -> str:
+    """The directive's units in ``role``, by short name; as named on ``on`` if given."""
     return ", ".join(
-        assignment.unit.short_name or assignment.unit.name
+        assignment.unit.label_on(on) if on else assignment.unit.label
         for assignment in directive.assignments.all()
         if assignment.role == role
     )
@@ -173,9 +175,12 @@ def directive_register_xlsx(user, *, quarter: Quarter, today: datetime.date | No
 
 
 def notice_directives(user, *, meeting: Meeting) -> list[Directive]:
-    """The meeting's directives the user may see (own units' only for unit staff)."""
+    """The meeting's directives the user may see (own units' only for unit staff), their
+    units' former names read for naming them as on the meeting's date."""
     directives = selectors.meeting_directives(meeting, user, quarter=Quarter.objects.current())
-    return list(_scoped(user, directives))
+    listed: list[Directive] = list(_scoped(user, directives))
+    load_former_names(a.unit for directive in listed for a in directive.assignments.all())
+    return listed
 
 
 def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes:
@@ -227,8 +232,8 @@ def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes
         paragraph(doc, f"{directive.number}. {directive.title}", bold=True, indent=True)
         if directive.text.strip() and directive.text.strip() != directive.title.strip():
             text_paragraphs(doc, directive.text)
-        lead = _units(directive, AssignmentRole.LEAD) or "—"
-        support = _units(directive, AssignmentRole.SUPPORT)
+        lead = _units(directive, AssignmentRole.LEAD, meeting.held_on) or "—"
+        support = _units(directive, AssignmentRole.SUPPORT, meeting.held_on)
         line = f"Đơn vị chủ trì: {lead}"
         if support:
             line += f"; đơn vị phối hợp: {support}"
@@ -246,8 +251,8 @@ def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes
             [
                 str(directive.number),
                 directive.title,
-                _units(directive, AssignmentRole.LEAD),
-                _units(directive, AssignmentRole.SUPPORT),
+                _units(directive, AssignmentRole.LEAD, meeting.held_on),
+                _units(directive, AssignmentRole.SUPPORT, meeting.held_on),
                 _due(directive),
             ]
             for directive in directives

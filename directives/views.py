@@ -209,18 +209,18 @@ def meeting_search(request: HttpRequest) -> JsonResponse:
 @login_required
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    quarter = selectors.current_quarter()
-    carried_over = selectors.carried_over(meeting, request.user, quarter=quarter)
-    carried_page = Paginator(carried_over, selectors.ROWS_SHOWN).get_page(page_number(request.GET))
+    page = selectors.meeting_page(
+        meeting,
+        request.user,
+        quarter=selectors.current_quarter(),
+        page_number=page_number(request.GET),
+    )
     return render(
         request,
         "directives/meeting_detail.html",
         {
             "meeting": meeting,
-            "attending_units": meeting.attending_units.order_by("display_order", "name"),
-            "directives": selectors.meeting_directives(meeting, request.user, quarter=quarter),
-            "recommendations": selectors.meeting_recommendations(meeting, request.user),
-            "carried_over": carried_page,
+            **page,
             "querystring": _querystring_without_page(request),
             "can_record": permissions.can_edit_meeting(request.user, meeting),
             "can_see_pack": permissions.can_see_briefing_pack(request.user, meeting),

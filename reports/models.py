@@ -191,13 +191,26 @@ class Unit(models.Model):
         ends_ok = self.valid_to is None or day <= self.valid_to
         return starts_ok and ends_ok
 
+    def _former_name_on(self, day: datetime.date) -> "UnitName | None":
+        """The first former name still in use on ``day`` (none: today's name was).
+        Reads ``former_names``: prefetch them where many units are named."""
+        for former in sorted(self.former_names.all(), key=lambda f: f.used_until):
+            if day <= former.used_until:
+                return former
+        return None
+
     def name_on(self, day: datetime.date) -> str:
         """The name the unit's documents carry on ``day``: the first former name still
         in use then, else today's (renamings are recorded as ``UnitName``)."""
-        for former in sorted(self.former_names.all(), key=lambda f: f.used_until):
-            if day <= former.used_until:
-                return former.name
-        return self.name
+        former = self._former_name_on(day)
+        return self.name if former is None else former.name
+
+    def label_on(self, day: datetime.date) -> str:
+        """``label`` (the short name, else the name) as the unit carried it on ``day``."""
+        former = self._former_name_on(day)
+        if former is None:
+            return self.label
+        return former.short_name or former.name
 
     def owes_report_for(self, quarter: "Quarter") -> bool:
         """Whether the unit owes (and may start) a report for ``quarter``.

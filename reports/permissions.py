@@ -52,20 +52,28 @@ def unit_roles(user: AnyUser) -> dict[int, str]:
 
 
 def inherited_unit_ids(user: AnyUser) -> frozenset[int]:
-    """The predecessors of the user's units (through every reorganisation): their filed
-    reports are the history of the user's units (one query a generation, then cached)."""
+    """The predecessors (through every reorganisation) of the units the user works in
+    and of the units their reviewer and leadership roles cover: their filed reports are
+    the history of those units, whose figures the user's roll-ups and trends already
+    include (``aggregation.lineage_of``). One query a generation, then cached."""
     if not user.is_authenticated:
         return frozenset()
-    cache = user.__dict__
-    if "_danvan_inherited" not in cache:
-        own = unit_roles(user)
-        cache["_danvan_inherited"] = frozenset(predecessor_weights(own)) if own else frozenset()
-    return cache["_danvan_inherited"]
+
+    def compute() -> frozenset[int]:
+        units = set(unit_roles(user))
+        if oversees(user):
+            # Every unit (None): the predecessors are overseen already.
+            units |= overseen_units(user) or frozenset()
+        return frozenset(predecessor_weights(units)) if units else frozenset()
+
+    return _cached(user, "_danvan_inherited", compute)
 
 
 def inherits_from(user: AnyUser, unit_id: int) -> bool:
-    """Whether one of the user's units carries on ``unit_id``'s work after a
-    reorganisation (merged into it, split into it, through any chain)."""
+    """Whether a unit the user works in, or one their reviewer or leadership roles
+    cover, carries on ``unit_id``'s work after a reorganisation (merged into it, split
+    into it, through any chain). It lets them read what ``unit_id`` filed, never act on
+    it: reviewing asks ``reviews_unit``, editing ``can_work_on_unit_reports``."""
     return unit_id in inherited_unit_ids(user)
 
 
@@ -256,18 +264,18 @@ def can_work_on_unit_reports(user: AnyUser, unit_id: int) -> bool:
 
 def can_view_report(user: AnyUser, report) -> bool:
     """The report's current text: members of the unit always; reviewers and leadership
-    of a subtree holding the unit, admin, and the members of a successor unit
-    (``inherits_from``) while it is filed (submitted or accepted), when that text is
-    what was submitted. See ``can_view_submitted_versions`` for what was submitted
-    before."""
+    of a subtree holding the unit, admin, and the members, reviewers and leadership of
+    a successor unit (``inherits_from``: read-only) while it is filed (submitted or
+    accepted), when that text is what was submitted. See
+    ``can_view_submitted_versions`` for what was submitted before."""
     if not user.is_authenticated:
         return False
     if report.is_editable_status:
         return can_work_on_unit_reports(user, report.unit_id)
     return (
         is_member_of(user, report.unit_id)
-        or inherits_from(user, report.unit_id)
         or oversees_unit(user, report.unit_id)
+        or inherits_from(user, report.unit_id)
     )
 
 
@@ -299,7 +307,8 @@ def can_view_submitted_versions(user: AnyUser, report) -> bool:
     """What the unit submitted, and the review of it, read-only.
 
     Members of the unit and admin always; reviewers and leadership of a subtree
-    holding the unit, and the members of a successor unit (``inherits_from``), once
+    holding the unit, and the members, reviewers and leadership of a successor unit
+    (``inherits_from``), once
     the report was first submitted, also while it is back with the unit (they read
     what was submitted then, never the unit's unsubmitted edits).
     """

@@ -1,7 +1,7 @@
 """Reads of reporting data, narrowed to what the user may see."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
@@ -14,6 +14,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.forms import BoundField
 from django.utils.translation import gettext_lazy as _
@@ -50,13 +51,19 @@ def staff_memberships_of(user) -> QuerySet[Membership]:
     return memberships_of(user).filter(role__in=STAFF_ROLES)
 
 
+def load_former_names(units: Iterable[Unit]) -> None:
+    """Read the former names of ``units`` in one query, so that naming each of them as
+    on a date (``Unit.name_on``, ``label_on``) asks the database nothing more."""
+    prefetch_related_objects(list(units), "former_names")
+
+
 def reports_visible_to(user) -> QuerySet[UnitReport]:
     """Every report the user may open: the twin of ``can_view_submitted_versions``.
 
-    Own units' reports in any status, and those the units' predecessors submitted
-    (``permissions.inherits_from``); for reviewers and leadership every report of
+    Own units' reports in any status; for reviewers and leadership every report of
     their subtrees that was ever submitted (of a returned one they read what was
-    submitted); for the administrator everything.
+    submitted); those the predecessors of either submitted
+    (``permissions.inherits_from``); for the administrator everything.
     """
     reports = UnitReport.objects.select_related("unit", "quarter")
     if not user.is_authenticated:

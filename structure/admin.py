@@ -174,6 +174,9 @@ def what_it_does(outcome: Outcome) -> str:
         "handovers": sorted(
             (h.item, h.from_unit.code, h.to_unit.code, h.description) for h in outcome.handovers
         ),
+        "memberships_left": sorted(
+            (m.unit.code, m.user.get_username(), m.role) for m in outcome.memberships_left
+        ),
     }
     return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()
 
@@ -346,6 +349,8 @@ class ReorganisationAdmin(FoldedSearchMixin, admin.ModelAdmin):
         messages.success(
             request, gettext("Reorganisation recorded: %(summary)s") % {"summary": record.summary}
         )
+        for warning in outcome.warnings:
+            messages.warning(request, warning)
         return HttpResponseRedirect(
             reverse("admin:reports_reorganisation_change", args=[record.pk])
         )

@@ -21,6 +21,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.history import note_history
 from directives.models import (
@@ -85,6 +86,10 @@ class Outcome:
     created_units: list[Unit] = field(default_factory=list)
     ended_units: list[Unit] = field(default_factory=list)
     links: list[UnitLink] = field(default_factory=list)
+    # Roles still held on a unit that ends (nobody handed them over): their users lose
+    # the unit's work. Not a refusal (they may be given roles elsewhere), a warning.
+    memberships_left: list[Membership] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     dry_run: bool = False
 
     def counts(self) -> dict[str, int]:
@@ -279,10 +284,18 @@ class _Recorder:
         return unit
 
     def end(self, unit: Unit, decision: Decision, successor: Unit | None) -> None:
+        """End ``unit`` (after its memberships were handed over, if they were): the
+        users still on it are warned of (``Outcome.warnings``)."""
         unit.valid_to = decision.last_day_before
         unit.successor = successor
         self.save(unit)
         self.outcome.ended_units.append(unit)
+        left = list(
+            Membership.objects.filter(unit=unit).select_related("user").order_by("user__username")
+        )
+        if left:
+            self.outcome.memberships_left += left
+            self.outcome.warnings.append(_memberships_left_warning(unit, left))
 
     def link(self, predecessor: Unit, successor: Unit, share: Decimal = ONE) -> None:
         self.outcome.links.append(
@@ -306,6 +319,34 @@ def _run(operation, *, dry_run: bool) -> Outcome:
     except _Rollback as rollback:
         return rollback.outcome
     return outcome
+
+
+def _memberships_left_warning(unit: Unit, left: list[Membership]) -> str:
+    """Who stays on ``unit`` after it ends, and what to do about it."""
+    users = ", ".join(
+        _("%(user)s (%(role)s)")
+        % {"user": membership.user.get_username(), "role": membership.get_role_display()}
+        for membership in left
+    )
+    if unit.successor is None:
+        advice = _("A dissolved unit has no successor: give these users a role in another unit.")
+    else:
+        advice = _(
+            "Hand the unit's staff over to a successor, or give these users a role elsewhere."
+        )
+    return ngettext(
+        "%(count)d user stays on %(unit)s, which ends on %(day)s, and can no longer work "
+        "for it: %(users)s. %(advice)s",
+        "%(count)d users stay on %(unit)s, which ends on %(day)s, and can no longer work "
+        "for it: %(users)s. %(advice)s",
+        len(left),
+    ) % {
+        "count": len(left),
+        "unit": unit.name,
+        "day": f"{unit.valid_to:%d/%m/%Y}",
+        "users": users,
+        "advice": advice,
+    }
 
 
 # --- Handing over ---------------------------------------------------------------

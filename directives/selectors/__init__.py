@@ -5,6 +5,7 @@ from directives.selectors.briefing import (
     briefing_pack,
     carried_over,
     meeting_directives,
+    meeting_page,
 )
 from directives.selectors.dashboard import (
     OVERDUE_SHOWN,
@@ -80,6 +81,7 @@ __all__ = [
     "in_unit_order",
     "last_change",
     "meeting_directives",
+    "meeting_page",
     "meeting_recommendations",
     "meetings_matching",
     "meetings_visible_to",

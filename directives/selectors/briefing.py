@@ -2,8 +2,10 @@
 over from earlier meetings, report completeness and open work per unit."""
 
 import datetime
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+from django.core.paginator import Paginator
 from django.db.models import (
     Case,
     Count,
@@ -16,6 +18,7 @@ from django.utils import timezone
 
 from directives import query
 from directives.models import (
+    Directive,
     Meeting,
 )
 from directives.selectors.visible import (
@@ -26,12 +29,14 @@ from directives.selectors.visible import (
     assignments_visible_to,
     directives_with_status,
     in_unit_order,
+    meeting_recommendations,
     with_units,
 )
 from reports import aggregation
-from reports.models import ReportStatus
+from reports.models import ReportStatus, Unit
 from reports.permissions import AnyUser, Scope, scope_of_reads
 from reports.rules import Timeliness, report_timeliness
+from reports.selectors import load_former_names
 
 if TYPE_CHECKING:
     from directives.query import AssignmentWithStatus
@@ -157,8 +162,46 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
     A fixed number of queries."""
     today = today or timezone.localdate()
     scope = scope_of_reads(user)
-    return {
+    pack = {
         **_report_completeness(meeting, scope=scope, today=today),
         **_open_per_unit(user, quarter=quarter, today=today),
-        "new_directives": meeting_directives(meeting, user, quarter=quarter, today=today),
+        "new_directives": list(meeting_directives(meeting, user, quarter=quarter, today=today)),
+        "names_on": meeting.held_on,
+    }
+    load_former_names(
+        [row["unit"] for row in pack["completeness"]]
+        + [row["unit"] for row in pack["directive_rows"]]
+        + _assigned_units(pack["new_directives"])
+    )
+    return pack
+
+
+def _assigned_units(directives: Iterable[Directive]) -> list[Unit]:
+    """The units of the directives' prefetched assignments (``with_units``)."""
+    return [a.unit for directive in directives for a in directive.assignments.all()]
+
+
+def meeting_page(meeting: Meeting, user: AnyUser, *, quarter, page_number) -> dict:
+    """What the meeting's page shows: its directives, recommendations, the directives
+    carried over from earlier meetings (a page of them), every unit named as it was on
+    the meeting's date (``names_on``: units renamed since carry their former names)."""
+    directives = list(meeting_directives(meeting, user, quarter=quarter))
+    carried_page = Paginator(carried_over(meeting, user, quarter=quarter), ROWS_SHOWN).get_page(
+        page_number
+    )
+    carried_page.object_list = list(carried_page.object_list)
+    recommendations = list(meeting_recommendations(meeting, user))
+    attending_units = list(meeting.attending_units.order_by("display_order", "name"))
+    load_former_names(
+        [meeting.unit, *attending_units]
+        + _assigned_units(directives)
+        + _assigned_units(carried_page.object_list)
+        + [r.raised_by for r in recommendations if r.raised_by is not None]
+    )
+    return {
+        "attending_units": attending_units,
+        "directives": directives,
+        "recommendations": recommendations,
+        "carried_over": carried_page,
+        "names_on": meeting.held_on,
     }

@@ -196,3 +196,56 @@ def test_the_briefing_pack_lists_report_completeness_and_open_directives_per_uni
     assert len(per_unit[world.unit_a]["open"]) == 2
     assert [a.directive for a in per_unit[world.unit_a]["overdue"]] == [world.confidential]
     assert len(per_unit[world.unit_b]["open"]) == 2
+
+
+def _rename_unit_a_in_2025(world):
+    """Hội LHPN takes a new name from 01/03/2025, a year after the meeting of 14/03/2024."""
+    from structure import services as structure
+
+    day = datetime.date(2025, 3, 1)
+    structure.rename_unit(
+        unit=world.unit_a,
+        name="Hội Liên hiệp Phụ nữ tỉnh Quảng Ninh",
+        short_name="Hội Phụ nữ QN",
+        decision=structure.Decision(number="QĐ mẫu", date=day, effective_on=day),
+        user=None,
+    )
+
+
+def test_the_briefing_pack_names_each_unit_as_it_was_on_the_meetings_date(client, world):
+    _rename_unit_a_in_2025(world)
+    client.force_login(world.reviewer)
+
+    page = client.get(reverse("meetings:pack", args=[world.meeting.pk])).content.decode()
+
+    assert "Hội Liên hiệp Phụ nữ tỉnh<" in page  # the completeness table, the open directives
+    assert "Hội Liên hiệp Phụ nữ tỉnh;" in page  # the draft notice's lead units
+    assert "Quảng Ninh" not in page and "Hội Phụ nữ QN" not in page
+
+
+def test_the_meeting_page_names_each_unit_as_it_was_on_the_meetings_date(client, world):
+    world.meeting.attending_units.add(world.unit_a)
+    _rename_unit_a_in_2025(world)
+    client.force_login(world.reviewer)
+
+    page = client.get(reverse("meetings:detail", args=[world.meeting.pk])).content.decode()
+
+    assert "Hội LHPN" in page  # attending, and among the directives' units
+    assert "Quảng Ninh" not in page and "Hội Phụ nữ QN" not in page
+
+
+def test_the_draft_conclusion_notice_names_each_unit_as_it_was_on_the_meetings_date(client, world):
+    import io
+
+    from docx import Document
+
+    _rename_unit_a_in_2025(world)
+    client.force_login(world.reviewer)
+
+    url = reverse("quarters:notice_docx", args=[world.meeting.quarter.slug, world.meeting.pk])
+    document = Document(io.BytesIO(client.get(url).content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    text = "\n".join([p.text for p in document.paragraphs] + cells)
+
+    assert "Đơn vị chủ trì: Hội LHPN" in text
+    assert "Hội Phụ nữ QN" not in text

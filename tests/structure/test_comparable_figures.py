@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 
 from reports import aggregation
 from reports.models import Accumulation, Aggregation, ReportStatus, UnitKind, UnitReport
@@ -118,6 +119,37 @@ def test_a_member_of_another_unit_reads_none_of_it(client, history):
     old_report = UnitReport.objects.get(unit__code="a", quarter__year=2025, quarter__number=2)
     client.force_login(f.member(f.UnitFactory(code="other")))
     assert client.get(old_report.get_absolute_url()).status_code in (403, 404)
+    assert "Thành ủy A" not in client.get("/reports/").content.decode()
+
+
+@pytest.mark.parametrize("role", [f.reviewer, f.leader])
+def test_a_successors_reviewer_or_leader_reads_what_its_predecessors_filed(client, history, role):
+    """Their roll-ups include the old units' figures; the old units' reports open too."""
+    old_report = UnitReport.objects.get(unit__code="a", quarter__year=2025, quarter__number=2)
+    client.force_login(role(history["successor"]))
+
+    assert client.get(old_report.get_absolute_url()).status_code == 200
+    assert "Thành ủy A" in client.get("/reports/").content.decode()
+
+
+def test_a_successors_reviewer_reads_a_predecessors_report_but_never_reviews_it(client, history):
+    old_report = UnitReport.objects.get(unit__code="a", quarter__year=2025, quarter__number=2)
+    UnitReport.objects.filter(pk=old_report.pk).update(status=ReportStatus.SUBMITTED)
+    client.force_login(f.reviewer(history["successor"]))
+
+    page = client.get(old_report.get_absolute_url()).content.decode()
+    for action, data in (("accept", {}), ("return", {"comment": "Sửa lại."})):
+        url = reverse(f"reports:{action}", args=[old_report.pk])
+        assert url not in page  # no review buttons
+        assert client.post(url, data).status_code == 403
+    old_report.refresh_from_db()
+    assert old_report.status == ReportStatus.SUBMITTED
+
+
+def test_a_reviewer_of_an_unrelated_subtree_reads_none_of_it(client, history):
+    old_report = UnitReport.objects.get(unit__code="a", quarter__year=2025, quarter__number=2)
+    client.force_login(f.reviewer(f.UnitFactory(code="other", parent=None)))
+    assert client.get(old_report.get_absolute_url()).status_code == 404
     assert "Thành ủy A" not in client.get("/reports/").content.decode()
 
 

@@ -504,3 +504,90 @@ def test_enter_in_a_field_previews_rather_than_refreshing_the_split(admin_client
     form = html[html.index('id="reorganisation_form"') :]
     first_submit = re.search(r'<input type="submit"\s+name="(\w+)"', form)
     assert first_submit is not None and first_submit.group(1) == "_preview"
+
+
+# ------------------------------------------- users left on a unit that ends
+# (English pages: the Vietnamese text comes with the catalogs.)
+
+
+def left_behind(preview) -> str:
+    """The preview's warnings about users who stay on a unit that ends."""
+    assert preview.status_code == 200 and "state" in preview.context, "not a preview page"
+    return " ".join(preview.context["outcome"].warnings)
+
+
+def split_data(government, **more) -> dict:
+    return {
+        "unit": government["hdnd"].pk,
+        "part1_code": "a",
+        "part1_name": "Đơn vị A",
+        "part1_kind": "government",
+        "part1_share": "50",
+        "part2_code": "b",
+        "part2_name": "Đơn vị B",
+        "part2_kind": "government",
+        "part2_share": "50",
+        "assign_all_to": "1",
+        **DECISION,
+        **more,
+    }
+
+
+def test_a_split_keeping_the_staff_on_the_old_unit_warns_who_stays(admin_client, government):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    staying = Membership.objects.get(unit=government["hdnd"]).user.get_username()
+
+    preview = post(admin_client, "split", split_data(government))
+
+    warning = left_behind(preview)
+    assert "1 user stays on Đảng đoàn HĐND tỉnh" in warning and staying in warning
+    html = preview.content.decode()
+    assert 'id="preview-warnings"' in html and staying in html
+    assert (
+        left_behind(post(admin_client, "split", split_data(government, memberships_to="2"))) == ""
+    )
+
+
+def test_a_merger_keeping_the_staff_on_the_old_units_warns_who_stays(admin_client, government):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    data = merge_data(government)
+    del data["move_memberships"]
+
+    warning = left_behind(post(admin_client, "merge", data))
+
+    assert "1 user stays on Ban Cán sự Đảng UBND tỉnh" in warning
+    assert "1 user stays on Đảng đoàn HĐND tỉnh" in warning
+    for membership in Membership.objects.filter(unit__in=[government["ubnd"], government["hdnd"]]):
+        assert membership.user.get_username() in warning
+    assert left_behind(post(admin_client, "merge", merge_data(government))) == ""
+
+
+def test_dissolving_a_unit_with_users_warns_who_stays(admin_client):
+    admin_client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    idle = f.UnitFactory(code="idle", name="Đơn vị không còn việc")
+    f.member(idle, user__username="con-lai-1")
+    f.member(idle, role="head", user__username="con-lai-2")
+
+    warning = left_behind(post(admin_client, "dissolve", {"unit": idle.pk, **DECISION}))
+
+    assert "2 users stay on Đơn vị không còn việc" in warning
+    assert "con-lai-1" in warning and "con-lai-2" in warning
+    empty = f.UnitFactory()
+    assert left_behind(post(admin_client, "dissolve", {"unit": empty.pk, **DECISION})) == ""
+
+
+def test_the_reorganise_command_prints_the_same_warning():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    f.member(f.UnitFactory(code="idle", name="Đơn vị không còn việc"), user__username="con-lai")
+    out = StringIO()
+    call_command(
+        "reorganise",
+        "dissolve",
+        *("--unit", "idle", "--on", "01/07/2025", "--decision", "QĐ 1"),
+        *("--decision-date", "20/06/2025", "--dry-run"),
+        stdout=out,
+    )
+    assert "con-lai" in out.getvalue() and "Đơn vị không còn việc" in out.getvalue()

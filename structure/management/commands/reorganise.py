@@ -285,6 +285,8 @@ class Command(BaseCommand):
             write(_("Whose work and figures go where:"))
             for link in outcome.links:
                 write(f"  - {link.predecessor.name} → {link.successor.name}: {link.share_percent}")
+        for warning in outcome.warnings:
+            write(self.style.WARNING(f"! {warning}"))
         if not outcome.handovers:
             write(_("Nothing open to hand over."))
         for item, rows in outcome.grouped():
