@@ -16,6 +16,7 @@ import contextvars
 
 from django.core import serializers
 from django.core.serializers import xml_serializer
+from django.db.models import Model
 
 from common.text import clean_text
 
@@ -27,6 +28,36 @@ _cleaned: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar(
 
 
 class Serializer(xml_serializer.Serializer):
+    """Django's XML serializer, cleaning dirty text, and reading each model a row points
+    at once (``_target``), not once per row that names it by its natural key."""
+
+    def start_serialization(self):
+        super().start_serialization()
+        self._targets: dict[tuple[type[Model], str], dict] = {}
+
+    def _target(self, field, value):
+        """The row ``field`` points at, from all the rows of its model read at once."""
+        model = field.remote_field.model
+        key = (model, field.remote_field.field_name)
+        rows = self._targets.get(key)
+        if rows is None:
+            rows = self._targets[key] = model._default_manager.in_bulk(field_name=key[1])
+        return rows.get(value)
+
+    def handle_fk_field(self, obj, field):
+        value = getattr(obj, field.attname)
+        model = field.remote_field.model
+        if (
+            value is not None
+            and self.use_natural_foreign_keys
+            and hasattr(model, "natural_key")
+            and not field.is_cached(obj)
+        ):
+            target = self._target(field, value)
+            if target is not None:
+                field.set_cached_value(obj, target)
+        super().handle_fk_field(obj, field)
+
     def handle_field(self, obj, field):
         value = getattr(obj, field.attname)
         if isinstance(value, str) and field.get_internal_type() != "JSONField":

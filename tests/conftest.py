@@ -120,6 +120,15 @@ def _default_language(settings):
 
 
 @pytest.fixture
+def factories_keep_history(monkeypatch):
+    """The rows the factories make get their history record, as the site's own saves do
+    (``factories.ModelFactory`` leaves it out unless a test reads it)."""
+    from tests import factories
+
+    monkeypatch.setattr(factories, "KEEP_HISTORY", True)
+
+
+@pytest.fixture
 def untracked_templates(monkeypatch):
     """Templates render as in production, without the test client's copy of every
     template's context (``response.context``, ``assertTemplateUsed``): a tenth of

@@ -241,6 +241,7 @@ def test_a_reviewer_without_staff_status_is_sent_to_the_admin_login(client):
 # -------------------------------------------------------------------- history
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_a_report_saved_on_its_page_shows_who_saved_it_in_the_admin_history(staff_client):
     report = f.UnitReportFactory()
     value = f.IndicatorValueFactory(report=report, value=5)

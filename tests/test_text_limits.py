@@ -80,6 +80,7 @@ def test_the_form_limit_counts_the_cleaned_text():
     assert form.is_valid(), form.errors
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_a_saved_text_is_clean_in_the_row_the_instance_and_the_history():
     from directives.models import Meeting
 
@@ -104,6 +105,7 @@ def migration(app: str, name: str):
     return importlib.import_module(f"{app}.migrations.{name}")
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_the_data_migrations_clean_stored_rows_and_history_and_keep_overlong_texts_whole():
     from directives.models import Directive, ProgressUpdate
     from reports.models import UnitReport

@@ -151,6 +151,7 @@ def test_the_successor_is_added_as_lead_beside_the_ended_one(client, merger):
     assert added.due_date == directive.due_date
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_a_text_change_keeps_every_assignment_and_writes_one_history_row(client, merger):
     directive = merger["mixed"]
     client.force_login(merger["reviewer"])

@@ -229,6 +229,7 @@ def test_confidentiality_and_target_flags():
 # --- history -------------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_every_change_to_a_directive_is_kept_with_who_made_it():
     reviewer = UserFactory(username="chuyen_vien")
     directive = DirectiveFactory()
@@ -243,6 +244,7 @@ def test_every_change_to_a_directive_is_kept_with_who_made_it():
     assert history[1].history_user == reviewer
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_assignments_and_progress_keep_a_history():
     update = ProgressUpdateFactory(percent=20)
     update.percent = 60

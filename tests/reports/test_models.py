@@ -429,6 +429,7 @@ def test_full_clean_explains_a_unit_ending_before_it_begins():
 # --- history ---------------------------------------------------------------------------
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_every_save_of_a_report_is_kept_in_its_history_with_who_made_it():
     author = UserFactory(username="to_truong")
     report = UnitReportFactory()
@@ -444,6 +445,7 @@ def test_every_save_of_a_report_is_kept_in_its_history_with_who_made_it():
     assert history[1].history_user == author
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_indicator_values_keep_a_history_too():
     value = IndicatorValueFactory(value=5)
     value.value = 7

@@ -74,11 +74,13 @@ def test_the_timeline_reads_each_events_label_and_the_comment_whole(returned):
     assert [entry.comment for entry in timeline[1:]] == ["", "", ""]
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_a_report_made_elsewhere_starts_its_history_as_created():
     report = f.UnitReportFactory()
     assert _events(report) == [(ReportEvent.CREATED, None)]
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_the_migration_moves_the_sentences_into_the_typed_column_and_back(returned):
     history = returned.history.model
     history.objects.filter(event=ReportEvent.RETURNED).update(

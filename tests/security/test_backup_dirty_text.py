@@ -20,6 +20,7 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.mark.usefixtures("factories_keep_history")
 def test_a_history_row_with_a_vertical_tab_is_backed_up_cleaned_and_restored(tmp_path):
     meeting = f.MeetingFactory(title="Giao ban quý I")
     f.DirectiveFactory(meeting=meeting, text="Triển khai")
