@@ -218,6 +218,9 @@ STORAGES = {
 MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = None
 
+# Widgets drawn by Jinja2, the rest by the template language (common/renderers.py).
+FORM_RENDERER = "common.renderers.WidgetsByJinja2"
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
