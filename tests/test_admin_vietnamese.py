@@ -82,3 +82,15 @@ def test_the_membership_admin_offers_the_four_roles_in_vietnamese(admin_client_v
     with translation.override("vi"):
         for role in MembershipRole:
             assert f'<option value="{role.value}">{escape(str(role.label))}</option>' in html
+
+
+def test_a_page_of_ours_does_not_rename_the_admins_buttons(admin_client_vi):
+    """The directive form's "save and add another directive" and the filters' "clear
+    the filters" have their own context: without it they replaced Django's words on
+    every admin form ("Lưu và thêm ý kiến khác" under a user)."""
+    html = admin_client_vi.get(reverse("admin:auth_user_add")).content.decode()
+    assert "Lưu và thêm mới" in html
+    assert "ý kiến khác" not in html
+    with translation.override("vi"):
+        assert translation.gettext("Clear") == "Xóa"
+        assert translation.pgettext("filters", "Clear") == "Xóa bộ lọc"
