@@ -17,6 +17,7 @@ _.navigation  # TEMPLATES context_processors
 _.SignInReturnsToFormMiddleware  # MIDDLEWARE
 _.SessionRefreshMiddleware  # MIDDLEWARE
 _.PrivateCacheMiddleware  # MIDDLEWARE
+_.WidgetsByJinja2  # FORM_RENDERER
 _.LockoutBackend  # AUTHENTICATION_BACKENDS
 _.client_ip  # AXES_CLIENT_IP_CALLABLE
 _.lockout_response  # AXES_LOCKOUT_CALLABLE, called with these two arguments too:
