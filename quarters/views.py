@@ -35,6 +35,7 @@ from reports.aggregation import (
 from reports.documents import consolidated_report_docx, indicator_table_xlsx
 from reports.models import Quarter, Unit
 from reports.permissions import Scope, scope_for
+from reports.selectors import load_former_names
 
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 
@@ -91,7 +92,8 @@ def quarter_list(request: HttpRequest) -> HttpResponse:
 
 def _area_rollup(request: HttpRequest, quarter: Quarter, scope: Scope) -> AreaRollup | None:
     """The commission's view rolls completeness up by the tree, from the top of the
-    scope or from ``?under=<unit code>`` (a unit of the scope; any other is ignored)."""
+    scope or from ``?under=<unit code>`` (a unit of the scope; any other is ignored),
+    its units' former names read."""
     if not scope.oversees:
         return None
     code = request.GET.get("under", "").strip()
@@ -100,7 +102,10 @@ def _area_rollup(request: HttpRequest, quarter: Quarter, scope: Scope) -> AreaRo
     under = Unit.objects.filter(code=code).first() if slug_re.match(code) else None
     if under is not None and not scope.includes(under.id):
         under = None
-    return completeness_by_area(quarter=quarter, scope=scope, under=under)
+    rollup = completeness_by_area(quarter=quarter, scope=scope, under=under)
+    # The page names them as on the quarter's last day (``name_on``), as the .docx does.
+    load_former_names([*rollup.path, *(area.unit for area in rollup.areas)])
+    return rollup
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
-from django.db.models import Case, F, Q, Value, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -201,7 +201,8 @@ class Unit(models.Model):
 
     def name_on(self, day: datetime.date) -> str:
         """The name the unit's documents carry on ``day``: the first former name still
-        in use then, else today's (renamings are recorded as ``UnitName``)."""
+        in use then, else today's (renamings are recorded as ``UnitName``). The SQL
+        twin is ``name_on_expression``."""
         former = self._former_name_on(day)
         return self.name if former is None else former.name
 
@@ -350,6 +351,18 @@ class UnitName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (→ {self.used_until:%d/%m/%Y})"
+
+
+def name_on_expression(day: datetime.date, prefix: str = "") -> Coalesce:
+    """The SQL twin of ``Unit.name_on``: the first former name still in use on ``day``,
+    else today's; ``prefix`` is the path to the unit ("report__unit__") when the query
+    starts elsewhere (NULL where that path leads to no unit)."""
+    former = (
+        UnitName.objects.filter(unit_id=OuterRef(f"{prefix}id"), used_until__gte=day)
+        .order_by("used_until")
+        .values("name")[:1]
+    )
+    return Coalesce(Subquery(former), F(f"{prefix}name"), output_field=models.CharField())
 
 
 class MembershipRole(models.TextChoices):

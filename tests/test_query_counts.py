@@ -283,7 +283,9 @@ PAGES = [
         "quarter (reviewer)",
         "reviewer",
         lambda w: reverse("quarters:detail", args=[w.previous.slug]),
-        21,  # + the roll-up by area: the scope's top, its sub-units, their counts
+        # + the roll-up by area: the scope's top, its sub-units, their counts, and their
+        # former names (named as on the quarter's last day, load_former_names)
+        22,
     ),
     ("quarter (head)", "head", lambda w: reverse("quarters:detail", args=[w.previous.slug]), 19),
     (
@@ -292,7 +294,7 @@ PAGES = [
         lambda w: (
             reverse("quarters:detail", args=[w.previous.slug]) + f"?indicator={w.indicator_code}"
         ),
-        23,  # + the roll-up by area
+        24,  # + the roll-up by area, with its units' former names
     ),
     (
         "consolidated report .docx",

@@ -48,6 +48,7 @@ from reports.models import (
     UnitReport,
     filed_at_expression,
     filed_q,
+    name_on_expression,
 )
 from reports.permissions import Scope, submitted_once_q
 
@@ -109,7 +110,7 @@ class Counts:
 class UnitStanding:
     unit_id: int
     code: str
-    name: str
+    name: str  # as on the quarter's last day (``Unit.name_on``)
     kind: str
     report_id: int | None
     status: str | None
@@ -273,9 +274,9 @@ def quarter_completeness(
     exceptions_only = total.expected > limit
     not_on_time = Q(is_filed=False) | filed_late(quarter)
     listed = units.filter(not_on_time) if exceptions_only else units
+    # Each unit by the name it carried on the quarter's last day, as the .docx does.
     rows = listed.values(
         "code",
-        "name",
         "kind",
         "report_id",
         "is_filed",
@@ -283,12 +284,14 @@ def quarter_completeness(
         "submitted_once",
         unit_id=F("id"),
         status=F("report_status"),
+        name_then=name_on_expression(quarter.end_date),
     ).order_by("display_order", "name", "id")
     units_page = Paginator(rows, limit).get_page(page) if exceptions_only else None
     standings = [
         from_row(
             UnitStanding,
             row,
+            name=row["name_then"],
             timeliness=rules.report_timeliness(
                 due_date=quarter.due_date,
                 submitted_at=row["filed_at"],

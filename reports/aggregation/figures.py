@@ -47,6 +47,7 @@ from reports.models import (
     Unit,
     UnitKind,
     filed_q,
+    name_on_expression,
 )
 from reports.permissions import Scope
 
@@ -138,7 +139,7 @@ class UnitFigure:
 
     indicator_id: int
     unit_id: int
-    unit_name: str
+    unit_name: str  # as on the quarter's last day (``Unit.name_on``)
     kind: str
     display_order: int
     current: Decimal | None
@@ -400,7 +401,7 @@ def unit_figures(
             "indicator__accumulation",
             "indicator__aggregation",
             unit_id=F("report__unit_id"),
-            unit_name=F("report__unit__name"),
+            unit_name=name_on_expression(quarter.end_date, "report__unit__"),
             kind=F("report__unit__kind"),
             display_order=F("report__unit__display_order"),
         )
@@ -410,7 +411,7 @@ def unit_figures(
             ytd_total=Sum("value", filter=ytd_q),
             ytd_count=Count("id", filter=ytd_q),
         )
-        .order_by("display_order", "unit_name", "indicator_id")
+        .order_by("display_order", "report__unit__name", "indicator_id")
     )
     return [from_row(UnitFigure, row, ytd=_unit_ytd(row)) for row in rows]
 
@@ -473,12 +474,17 @@ def quarter_unit_values(*, quarter: Quarter, scope: Scope) -> list[UnitValues]:
     reports = counted_reports(quarter=quarter, scope=scope).order_by(
         "unit__display_order", "unit__name", "pk"
     )
+    day = quarter.end_date  # units and their parents named as then, as the .docx does
     units = {
         report_id: UnitValues(
             unit_name=name, kind=kind, level=level, parent_name=parent_name, values={}
         )
         for report_id, name, kind, level, parent_name in reports.values_list(
-            "id", "unit__name", "unit__kind", "unit__level", "unit__parent__name"
+            "id",
+            name_on_expression(day, "unit__"),
+            "unit__kind",
+            "unit__level",
+            name_on_expression(day, "unit__parent__"),
         )
     }
     values = (
