@@ -582,7 +582,8 @@ def merge_units(
     The old units end the day before; their open assignments (with their updates and
     pending deadline requests), their sub-units, the reminders of quarters the
     successor now owes and, when asked, their memberships go to the successor.
-    A dissolution into a successor is a merger of one unit.
+    One unit merged into another (dissolved into it) is recorded as a merger too: a
+    dissolution (``dissolve_unit``) ends a unit with no successor.
     """
     units = list(units)
     refusals = _decision_refusals(decision) + _target_refusals(into, decision)
@@ -597,9 +598,8 @@ def merge_units(
     target_name = into.name
 
     def operation() -> Outcome:
-        kind = ReorganisationKind.MERGE if len(units) > 1 else ReorganisationKind.DISSOLVE
         summary = _("%(units)s merged into %(target)s") % {"units": names, "target": target_name}
-        rec = _Recorder(kind, decision, user, summary)
+        rec = _Recorder(ReorganisationKind.MERGE, decision, user, summary)
         target = (
             rec.create_unit(into, decision, in_place_of=units)
             if isinstance(into, NewUnit)

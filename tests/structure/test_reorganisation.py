@@ -12,6 +12,7 @@ from reports.models import (
     Membership,
     MembershipRole,
     Reorganisation,
+    ReorganisationKind,
     ReportStatus,
     Unit,
     UnitKind,
@@ -259,6 +260,20 @@ def test_dissolving_a_unit_with_open_work_is_refused_and_without_it_allowed(gove
     services.dissolve_unit(unit=idle, decision=DECISION, user=None)
     idle.refresh_from_db()
     assert idle.valid_to == datetime.date(2025, 6, 30) and idle.successor is None
+
+
+def test_one_unit_merged_into_another_is_recorded_as_the_merger_its_summary_says(
+    government,
+):
+    """It hands its work to a successor: a merger, not a dissolution (no successor)."""
+    outcome = services.merge_units(
+        units=[government["hdnd"]], into=government["ubnd"], decision=DECISION, user=None
+    )
+
+    record = outcome.reorganisation
+    assert record.kind == ReorganisationKind.MERGE
+    assert record.get_kind_display() == "Sáp nhập"
+    assert record.summary == "Đảng đoàn HĐND tỉnh sáp nhập vào Ban Cán sự Đảng UBND tỉnh"
 
 
 def test_a_renamed_unit_carries_its_old_name_on_earlier_documents(government):
