@@ -15,6 +15,7 @@ nothing that exists is ever updated: a second run writes nothing (not even a
 history row), and data already in the database stays as it was.
 """
 
+import copy
 import datetime
 import random
 from collections.abc import Callable
@@ -70,6 +71,19 @@ VN = ZoneInfo("Asia/Ho_Chi_Minh")
 def _at(year: int, month: int, day: int, hour: int = 9, minute: int = 0) -> datetime.datetime:
     """A moment in Vietnamese local time."""
     return datetime.datetime(year, month, day, hour, minute, tzinfo=VN)
+
+
+def _as_then(report: UnitReport, status: str) -> UnitReport:
+    """A copy of ``report`` as it stood when it reached ``status``, for its history row:
+    a draft was not yet sent, a sent report not yet reviewed. Sets only columns (the
+    ``_id`` of a user), never a related object, so ``report`` itself is unchanged."""
+    then = copy.copy(report)
+    then.status = status
+    if status == ReportStatus.DRAFT:
+        then.first_submitted_at = then.submitted_at = then.submitted_by_id = None
+    if status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED):
+        then.reviewed_at = then.reviewed_by_id = None
+    return then
 
 
 # --- Units ---------------------------------------------------------------------
@@ -1147,9 +1161,7 @@ class _Loader:
                 fields = self.report_fields(demo, index, year, number, due_date)
                 if fields is None:
                     continue
-                by, at = fields.pop("_by"), fields.pop("_at")
-                report = UnitReport(unit=unit, quarter=quarter, **fields)
-                new_reports.append(note_history(report, by=by, at=at))
+                new_reports.append(UnitReport(unit=unit, quarter=quarter, **fields))
         self.add_reports(new_reports)
 
     def add_reports(
@@ -1157,25 +1169,55 @@ class _Loader:
         reports: list[UnitReport],
         figures_of: Callable[[UnitReport], dict[str, Decimal]] | None = None,
     ) -> None:
-        """Save the new ``reports`` in bulk, with their history, figures (``add_values``)
-        and what each filed one sent, as reviewers read it (see ReportVersion)."""
+        """Save the new ``reports`` in bulk, with their history (``add_report_history``),
+        figures (``add_values``) and what each filed one sent, as reviewers read it (see
+        ReportVersion)."""
         units = Unit.objects.filter(pk__in={report.unit_id for report in reports})
         names = {unit.pk: unit for unit in units.prefetch_related("former_names")}
         for report in reports:
             # The name it is filed under (bulk_create skips UnitReport.save).
             filed = report.submitted_at or report.created_at
             report.unit_name = names[report.unit_id].name_on(timezone.localdate(filed))
-        bulk_create_with_history(
-            reports,
-            UnitReport,
-            batch_size=500,
-            default_change_reason=CHANGE_REASON,
-            custom_historical_attrs={"event": ReportEvent.CREATED},
-        )
+        UnitReport.objects.bulk_create(reports, batch_size=500)
+        self.add_report_history(reports)
         self.add_values(reports, figures_of)
         report_versions_fill(reports=reports)
         # Bulk inserts send no signals: the quarters' cached figures are renewed here.
         Quarter.objects.filter(pk__in={report.quarter_id for report in reports}).figures_changed()
+
+    def add_report_history(self, reports: list[UnitReport]) -> None:
+        """Each report's history as the services would have written it, one row an
+        event, in the order of its dates: started by the unit's reporter (``created_at``),
+        sent by its head (``first_submitted_at``), accepted by the reviewer
+        (``reviewed_at``); each row holds the report as it stood then."""
+        started, sent, accepted = [], [], []
+        for report in reports:
+            reporter = self.reporters[report.unit.code]
+            started.append(
+                note_history(
+                    _as_then(report, ReportStatus.DRAFT), by=reporter, at=report.created_at
+                )
+            )
+            if report.first_submitted_at is not None:
+                then = _as_then(report, ReportStatus.SUBMITTED)
+                sent.append(
+                    note_history(then, by=report.submitted_by, at=report.first_submitted_at)
+                )
+            if report.status == ReportStatus.ACCEPTED:
+                then = _as_then(report, ReportStatus.ACCEPTED)
+                accepted.append(note_history(then, by=report.reviewed_by, at=report.reviewed_at))
+        for event, rows in (
+            (ReportEvent.CREATED, started),
+            (ReportEvent.SUBMITTED, sent),
+            (ReportEvent.ACCEPTED, accepted),
+        ):
+            UnitReport.history.bulk_history_create(
+                rows,
+                batch_size=500,
+                update=event != ReportEvent.CREATED,
+                default_change_reason=CHANGE_REASON,
+                custom_historical_attrs={"event": event},
+            )
 
     def report_fields(
         self, demo: DemoUnit, index: int, year: int, number: int, due_date: datetime.date
@@ -1217,8 +1259,6 @@ class _Loader:
             "reviewed_at": reviewed,
             "reviewed_by": self.reviewer,
             "version": 1,
-            "_by": self.reviewer,
-            "_at": reviewed,
         }
 
     @staticmethod

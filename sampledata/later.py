@@ -629,22 +629,20 @@ class LaterQuarters:
         report.reviewed_at = submitted + datetime.timedelta(days=3, hours=5)
         report.reviewed_by = self.reviewer
         created = submitted - datetime.timedelta(days=7)
-        return self._made(report, by=self.reviewer, at=report.reviewed_at, created=created)
+        return self._made(report, created=created)
 
     def _under_way(self, report: UnitReport, index: int) -> UnitReport | None:
         code = report.unit.code
         if code in CURRENT_SUBMITTED:
             submitted = self.moment(0.6, 8, 30 + index)
             self._submitted(report, submitted)
-            return self._made(
-                report, by=self.loader.heads[code], at=submitted, created=self.moment(0.3)
-            )
+            return self._made(report, created=self.moment(0.3))
         if code not in CURRENT_DRAFTS:
             return None
         started = self.moment(0.4, 8, index)
         if CURRENT_DRAFTS[code] == "none":
             report.shortcomings = report.next_plan = ""  # just started
-        return self._made(report, by=self.loader.reporters[code], at=started, created=started)
+        return self._made(report, created=started)
 
     def _submitted(self, report: UnitReport, at: datetime.datetime) -> None:
         report.status = ReportStatus.SUBMITTED
@@ -652,11 +650,11 @@ class LaterQuarters:
         report.submitted_by = self.loader.heads[report.unit.code]
 
     @staticmethod
-    def _made(
-        report: UnitReport, *, by: User, at: datetime.datetime, created: datetime.datetime
-    ) -> UnitReport:
+    def _made(report: UnitReport, *, created: datetime.datetime) -> UnitReport:
+        """Started on ``created``; its history is written from its dates
+        (``demo._Loader.add_report_history``)."""
         report.created_at = created
-        return note_history(report, by=by, at=at)
+        return report
 
     def figures_of(self, report: UnitReport) -> dict[str, Decimal]:
         figures = self.values[(report.unit.code, report.quarter.year, report.quarter.number)]

@@ -27,6 +27,7 @@ from reports.models import (
     Quarter,
     Reorganisation,
     ReorganisationKind,
+    ReportEvent,
     ReportStatus,
     Unit,
     UnitLevel,
@@ -107,6 +108,22 @@ class TestThroughToday:
         for report in reports:
             assert timezone.localdate(report.created_at) <= DEMO_TODAY
 
+    def test_every_reports_history_tells_its_events_in_the_order_they_happened(self, demo_loaded):
+        """Started by the unit, then sent, then accepted: never started after it was sent."""
+        history: dict[int, list] = {}
+        for row in UnitReport.history.order_by("history_date", "history_id"):
+            history.setdefault(row.id, []).append(row)
+        for report in UnitReport.objects.all():
+            rows = history[report.pk]
+            expected = [(ReportEvent.CREATED, report.created_at)]
+            if report.first_submitted_at is not None:
+                expected.append((ReportEvent.SUBMITTED, report.first_submitted_at))
+            if report.status == ReportStatus.ACCEPTED:
+                expected.append((ReportEvent.ACCEPTED, report.reviewed_at))
+            assert [(row.event, row.history_date) for row in rows] == expected, report
+            assert rows[-1].status == report.status
+            assert rows[0].status == ReportStatus.DRAFT
+
     def test_the_units_owing_a_quarter_are_those_of_its_time(self, demo_loaded):
         assert codes(Unit.objects.owing_report_for(Quarter.objects.current())) == (
             PROVINCIAL_BODIES | WARDS
@@ -144,7 +161,13 @@ class TestThroughToday:
 
     def test_the_cities_ended_on_30_june_2025_with_ward_successors(self, demo_loaded):
         split = Reorganisation.objects.get(kind=ReorganisationKind.SPLIT)
-        merger = Reorganisation.objects.get(kind=ReorganisationKind.DISSOLVE)
+        # Uông Bí's committee handed its work to its ward: a merger, as its summary says,
+        # not a dissolution (which ends a unit with no successor).
+        merger = Reorganisation.objects.get(kind=ReorganisationKind.MERGE)
+        assert merger.summary == (
+            "Thành ủy Uông Bí sáp nhập vào Đảng ủy phường Uông Bí [Dữ liệu mẫu]"
+        )
+        assert not Reorganisation.objects.filter(kind=ReorganisationKind.DISSOLVE).exists()
         for reorganisation in (split, merger):
             assert reorganisation.effective_on == REORGANISED_ON
             assert reorganisation.decision_number.startswith(SAMPLE)
