@@ -64,6 +64,9 @@ _.fitToHeight
 _.orientation
 _.paperSize
 _.number_format
+# simple-history: a report's history row copies these columns (sampledata.demo._as_then)
+_.submitted_by_id
+_.reviewed_by_id
 
 # --- django-filter: declared filters, and the methods named by method="..." ---------
 _.priority
