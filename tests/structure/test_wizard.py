@@ -199,8 +199,8 @@ def test_a_split_lists_the_units_open_assignments_to_place(admin_client, governm
     assert f'name="a{finished.pk}_to"' not in html
 
 
-def test_a_split_with_every_assignment_to_one_successor(admin_client, government):
-    data = {
+def split_data(government, **more) -> dict:
+    return {
         "unit": government["hdnd"].pk,
         "part1_code": "a",
         "part1_name": "Đơn vị A",
@@ -210,9 +210,14 @@ def test_a_split_with_every_assignment_to_one_successor(admin_client, government
         "part2_name": "Đơn vị B",
         "part2_kind": "government",
         "part2_share": "50",
-        "assign_all_to": "2",
+        "assign_all_to": "1",
         **DECISION,
+        **more,
     }
+
+
+def test_a_split_with_every_assignment_to_one_successor(admin_client, government):
+    data = split_data(government, assign_all_to="2")
     preview = post(admin_client, "split", data)
     assert counts(preview)[HandoverItem.ASSIGNMENT.label] == 2
 
@@ -514,23 +519,6 @@ def left_behind(preview) -> str:
     """The preview's warnings about users who stay on a unit that ends."""
     assert preview.status_code == 200 and "state" in preview.context, "not a preview page"
     return " ".join(preview.context["outcome"].warnings)
-
-
-def split_data(government, **more) -> dict:
-    return {
-        "unit": government["hdnd"].pk,
-        "part1_code": "a",
-        "part1_name": "Đơn vị A",
-        "part1_kind": "government",
-        "part1_share": "50",
-        "part2_code": "b",
-        "part2_name": "Đơn vị B",
-        "part2_kind": "government",
-        "part2_share": "50",
-        "assign_all_to": "1",
-        **DECISION,
-        **more,
-    }
 
 
 def test_a_split_keeping_the_staff_on_the_old_unit_warns_who_stays(admin_client, government):
