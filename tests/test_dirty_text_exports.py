@@ -10,14 +10,22 @@ from reports.models import ReportStatus, Unit, UnitReport
 from sampledata.demo import demo_load
 from tests.dirty import dirty, write_raw
 from tests.downloads import docx_of, xlsx_of
+from tests.once import kept_for_the_scope
 
 pytestmark = pytest.mark.django_db
 
 CLEAN = "Dòng một\ndòng hai đúng hạn"
 
 
-@pytest.fixture
-def dirty_world():
+@pytest.fixture(scope="module")
+def dirty_world(django_db_setup, django_db_blocker):
+    """The demo with dirty texts written around the fields, once for the module: its
+    tests only read."""
+    with kept_for_the_scope(django_db_blocker):
+        yield _dirtied_demo()
+
+
+def _dirtied_demo():
     demo_load(password="danvan2024-dirty")
     report = UnitReport.objects.filter(status=ReportStatus.ACCEPTED).select_related("quarter")
     report = report.first()

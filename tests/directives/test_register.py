@@ -114,3 +114,18 @@ def test_a_search_pasted_thousands_of_words_long_answers_with_a_page(client, wor
     client.force_login(world.leader)
     response = client.get(reverse(name), {"q": "dân vận khéo " * 4000})
     assert response.status_code == 200
+
+
+def test_the_filter_form_names_every_field_and_marks_a_refused_value(client, world):
+    """``filter_field`` draws what crispy-forms drew: a label bound to each widget, the
+    Bootstrap class, and a refused value marked invalid with its message tied to it."""
+    client.force_login(world.leader)
+    html = client.get(reverse("directives:register"), {"role": "xx", "mine": "on"}).content
+    html = html.decode()
+    assert '<label for="id_q" class="form-label">' in html
+    assert 'class="textinput form-control"' in html
+    assert 'class="select form-select is-invalid" aria-describedby="id_role_error"' in html
+    assert '<div id="id_role_error" class="invalid-feedback"><p><strong>' in html
+    assert 'class="checkboxinput form-check-input" id="id_mine" checked>' in html
+    assert '<label for="id_mine" class="form-check-label">' in html
+    assert 'class="unitsearchselect form-select"' in html

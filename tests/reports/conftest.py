@@ -1,10 +1,9 @@
 import datetime
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
 
 from sampledata.demo import demo_load
+from tests.once import kept_for_the_scope
 
 # The demo runs to the quarter holding today: the loaded demo's today, fixed here.
 DEMO_TODAY = datetime.date(2026, 11, 29)
@@ -29,14 +28,6 @@ PROVINCIAL_BODIES = {
 @pytest.fixture(scope="class")
 def demo_loaded(django_db_setup, django_db_blocker):
     """The demo as of ``DEMO_TODAY``, loaded once for a class of read-only tests and
-    rolled back after them; its accounts.
-
-    Class-scoped, so it runs before conftest's per-test settings: it sets the
-    fast password hasher itself.
-    """
-    fast_hasher = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    )
-    with django_db_blocker.unblock(), fast_hasher, transaction.atomic():
+    rolled back after them; its accounts."""
+    with kept_for_the_scope(django_db_blocker):
         yield demo_load(today=DEMO_TODAY)
-        transaction.set_rollback(True)

@@ -24,12 +24,12 @@ from pathlib import Path
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db import transaction
-from django.test import Client, override_settings
+from django.test import Client
 from django.urls import URLResolver, get_resolver
 
 from reports.models import Quarter, Unit
 from tests import factories as f
+from tests.once import kept_for_the_scope
 from tests.walk.crawler import Walker
 from tests.walk.known_defects import KNOWN_DEFECTS
 
@@ -58,22 +58,14 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory, walks_dir):
     request of a walk is rolled back, so each walk starts from the demo as loaded.
     Not loaded when every role has been walked already (the test that reads all the
     walks runs last, once the roles' own tests have walked them).
-
-    Module-scoped, so it runs before conftest's per-test settings: it sets the fast
-    password hasher itself.
     """
     if all((walks_dir / f"{role}.pickle").exists() for role in ROLES):
         yield
         return
-    walk_settings = override_settings(
-        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
-    )
-    with django_db_blocker.unblock(), walk_settings, transaction.atomic():
+    with kept_for_the_scope(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         call_command("load_demo", stdout=StringIO())
         f.reviewer(Unit.objects.get(code="tu-halong"), username="halong-reviewer")
         yield
-        transaction.set_rollback(True)
 
 
 @dataclass
