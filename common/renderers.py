@@ -1,9 +1,9 @@
-"""The site's form renderer: widgets drawn by Jinja2, everything else as Django draws it.
+"""The site's form renderer: what Django ships for Jinja2 drawn by Jinja2, the rest as before.
 
-Django ships every built-in widget's template for Jinja2 too
-(``django/forms/jinja2``), with the same markup; Jinja2 draws a select of twenty
-options several times faster than the template language, and the filter forms
-of the lists hold several. A template only the template language has (the
+Django ships every template of its forms for Jinja2 too (``django/forms/jinja2``:
+widgets, fields, labels, error lists), with the same markup; Jinja2 draws a select
+of twenty options several times faster than the template language, and the filter
+forms of the lists hold several. A template only the template language has (the
 admin's widgets, crispy-forms' own) is drawn by it, as before.
 """
 

@@ -36,12 +36,13 @@ class Serializer(xml_serializer.Serializer):
         self._targets: dict[tuple[type[Model], str], dict] = {}
 
     def _target(self, field, value):
-        """The row ``field`` points at, from all the rows of its model read at once."""
+        """The row ``field`` points at, from all the rows of its model read at once (the
+        models named by natural key are small: users, groups, content types)."""
         model = field.remote_field.model
         key = (model, field.remote_field.field_name)
         rows = self._targets.get(key)
         if rows is None:
-            rows = self._targets[key] = model._default_manager.in_bulk(field_name=key[1])
+            rows = self._targets[key] = model._base_manager.in_bulk(field_name=key[1])
         return rows.get(value)
 
     def handle_fk_field(self, obj, field):

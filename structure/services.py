@@ -291,7 +291,9 @@ class _Recorder:
         self.save(unit)
         self.outcome.ended_units.append(unit)
         left = list(
-            Membership.objects.filter(unit=unit).select_related("user").order_by("user__username")
+            Membership.objects.filter(unit=unit)
+            .select_related("user", "unit")
+            .order_by("user__username")
         )
         if left:
             self.outcome.memberships_left += left
@@ -325,7 +327,10 @@ def _memberships_left_warning(unit: Unit, left: list[Membership]) -> str:
     """Who stays on ``unit`` after it ends, and what to do about it."""
     users = ", ".join(
         _("%(user)s (%(role)s)")
-        % {"user": membership.user.get_username(), "role": membership.get_role_display()}
+        % {
+            "user": membership.user.get_full_name() or membership.user.get_username(),
+            "role": membership.get_role_display(),
+        }
         for membership in left
     )
     if unit.successor is None:
@@ -531,7 +536,10 @@ def _hand_over_memberships(rec: _Recorder, source: Unit, to: Unit) -> list[str]:
             source,
             to,
             _("%(user)s (%(role)s)")
-            % {"user": membership.user.get_username(), "role": membership.get_role_display()},
+            % {
+                "user": membership.user.get_full_name() or membership.user.get_username(),
+                "role": membership.get_role_display(),
+            },
         )
     return problems
 

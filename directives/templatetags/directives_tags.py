@@ -2,7 +2,8 @@
 
 from urllib.parse import urlencode
 
-from django import template
+from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
+from django import forms, template
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -104,56 +105,69 @@ def progress_refusal(assignment) -> StrOrPromise | None:
     return permissions.progress_refusal(assignment, claim_pending=assignment.claim_pending)
 
 
-# The Bootstrap class of each kind of widget a filter form has (crispy-forms' choice).
-_FILTER_WIDGET_CLASSES = {
-    "checkbox": "checkboxinput form-check-input",
-    "text": "textinput form-control",
-}
-
-
 @register.simple_tag
 def filter_field(field):
     """One field of a list's filter form, as crispy-forms draws it (label, widget with
-    its Bootstrap class, the error under it), written out here: a list page draws a
-    dozen of them, and crispy's templates took a sixth of its time. A field of
-    several boxes (the statuses) is left to crispy (``as_crispy_field``). ``errors``
-    holds the field's error and help texts, drawn under the widget."""
+    its Bootstrap class, the error and help under it), written out here: a list page
+    draws a dozen of them, and crispy's templates took a sixth of its time. A widget
+    of several inputs or none shown (boxes, radios, hidden, split) is left to crispy."""
     widget = field.field.widget
-    kind = getattr(widget, "input_type", "")
-    css = _FILTER_WIDGET_CLASSES.get(kind) or f"{type(widget).__name__.lower()} form-select"
-    attrs = {"class": css}
-    errors = ""
+    if isinstance(widget, _LEFT_TO_CRISPY):
+        return as_crispy_field(field)
+    is_checkbox = isinstance(widget, forms.CheckboxInput)
+    own = widget.attrs.get("class", "")
+    kind = type(widget).__name__.lower()
+    if is_checkbox:
+        bootstrap = "form-check-input"
+    elif isinstance(widget, forms.Select):
+        bootstrap = "form-select"
+    else:
+        bootstrap = "form-control"
+    attrs = {"class": " ".join(filter(None, [own, kind.removesuffix("widget"), bootstrap]))}
+    described_by = []
+    help_html = error_html = ""
+    if field.help_text:
+        described_by.append(f"{field.auto_id}_helptext")
+        help_html = format_html(
+            '<div id="{}_helptext" class="form-text">{}</div>', field.auto_id, field.help_text
+        )
     if field.errors:
         attrs["class"] += " is-invalid"
-        attrs["aria-describedby"] = f"{field.auto_id}_error"
-        errors = format_html(
+        described_by.append(f"{field.auto_id}_error")
+        error_html = format_html(
             '<div id="{}_error" class="invalid-feedback">{}</div>',
             field.auto_id,
             format_html_join("", "<p><strong>{}</strong></p>", ((e,) for e in field.errors)),
         )
-    if field.help_text:
-        errors = format_html(
-            '{}<div id="{}_helptext" class="form-text">{}</div>',
-            errors,
-            field.auto_id,
-            field.help_text,
-        )
+    if described_by:
+        attrs["aria-describedby"] = " ".join(described_by)
     control = field.as_widget(attrs=attrs)
-    if kind == "checkbox":
+    if is_checkbox:
         return format_html(
             '<div class="mb-3"><div id="div_{}" class="form-check">{}'
-            '<label for="{}" class="form-check-label">{}</label>{}</div></div>',
+            '<label for="{}" class="form-check-label">{}</label>{}{}</div></div>',
             field.auto_id,
             control,
             field.id_for_label,
             field.label,
-            errors,
+            error_html,
+            help_html,
         )
     return format_html(
-        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}</div>',
+        '<div id="div_{}" class="mb-3"><label for="{}" class="form-label">{}</label>{}{}{}</div>',
         field.auto_id,
         field.id_for_label,
         field.label,
         control,
-        errors,
+        error_html,
+        help_html,
     )
+
+
+# Widgets that are not one labelled control: crispy-forms draws them (fieldsets, legends).
+_LEFT_TO_CRISPY = (
+    forms.CheckboxSelectMultiple,
+    forms.RadioSelect,
+    forms.HiddenInput,
+    forms.MultiWidget,
+)

@@ -285,7 +285,7 @@ def quarter_completeness(
         unit_id=F("id"),
         status=F("report_status"),
         name_then=name_on_expression(quarter.end_date),
-    ).order_by("display_order", "name", "id")
+    ).order_by("display_order", "name_then", "id")
     units_page = Paginator(rows, limit).get_page(page) if exceptions_only else None
     standings = [
         from_row(

@@ -411,7 +411,7 @@ def unit_figures(
             ytd_total=Sum("value", filter=ytd_q),
             ytd_count=Count("id", filter=ytd_q),
         )
-        .order_by("display_order", "report__unit__name", "indicator_id")
+        .order_by("display_order", "unit_name", "indicator_id")
     )
     return [from_row(UnitFigure, row, ytd=_unit_ytd(row)) for row in rows]
 

@@ -12,7 +12,8 @@ from directives.models import Directive, Meeting, Recommendation
 from directives.selectors import edit_version
 from tests import factories as f
 
-pytestmark = pytest.mark.django_db
+# The edit forms carry the version a history row gives: the rows start with theirs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factories_keep_history")]
 
 
 def version_in(body: str) -> str:

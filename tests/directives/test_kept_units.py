@@ -21,7 +21,8 @@ from tests import factories as f
 from tests.directives.world import freeze_today
 from tests.page_form import form_as_posted
 
-pytestmark = pytest.mark.django_db
+# The edit forms carry the version a history row gives: the rows start with theirs.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("factories_keep_history")]
 
 TODAY = datetime.date(2025, 9, 15)
 ENDED = datetime.date(2025, 6, 30)
@@ -151,7 +152,6 @@ def test_the_successor_is_added_as_lead_beside_the_ended_one(client, merger):
     assert added.due_date == directive.due_date
 
 
-@pytest.mark.usefixtures("factories_keep_history")
 def test_a_text_change_keeps_every_assignment_and_writes_one_history_row(client, merger):
     directive = merger["mixed"]
     client.force_login(merger["reviewer"])

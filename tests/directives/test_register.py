@@ -129,3 +129,25 @@ def test_the_filter_form_names_every_field_and_marks_a_refused_value(client, wor
     assert 'class="checkboxinput form-check-input" id="id_mine" checked>' in html
     assert '<label for="id_mine" class="form-check-label">' in html
     assert 'class="unitsearchselect form-select"' in html
+
+
+def test_filter_field_gives_each_kind_of_widget_its_class_and_leaves_groups_to_crispy():
+    from django import forms
+
+    from directives.templatetags.directives_tags import filter_field
+
+    class Filters(forms.Form):
+        day = forms.DateField(required=False, widget=forms.DateInput(attrs={"class": "mine"}))
+        count = forms.IntegerField(help_text="Bao nhiêu <b>lần</b>")
+        kind = forms.ChoiceField(choices=[("a", "A"), ("b", "B")], widget=forms.RadioSelect)
+        hidden = forms.CharField(widget=forms.HiddenInput)
+
+    form = Filters({"count": "x"})
+    day, count = str(filter_field(form["day"])), str(filter_field(form["count"]))
+    assert 'class="mine dateinput form-control"' in day
+    assert 'class="numberinput form-control is-invalid"' in count
+    assert 'aria-describedby="id_count_helptext id_count_error"' in count
+    assert "Bao nhiêu &lt;b&gt;lần&lt;/b&gt;" in count
+    radios, hidden = str(filter_field(form["kind"])), str(filter_field(form["hidden"]))
+    assert "<fieldset" in radios and "form-check" in radios
+    assert "<label" not in hidden
