@@ -444,7 +444,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def progress_new(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """A unit posts its quarterly update on one of its assignments."""
     assignment = _assignment_to_post_on(request.user, pk)
-    if assignment.completed_on is not None:
+    if not permissions.can_post_progress(request.user, assignment):
         messages.info(request, _("This assignment is already confirmed done."))
         return redirect("directives:detail", pk=assignment.directive_id)
     # While a claim awaits confirmation the page says so instead of offering the form.
