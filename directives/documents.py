@@ -179,7 +179,7 @@ def notice_directives(user, *, meeting: Meeting) -> list[Directive]:
     units' former names read for naming them as on the meeting's date."""
     directives = selectors.meeting_directives(meeting, user, quarter=Quarter.objects.current())
     listed: list[Directive] = list(_scoped(user, directives))
-    load_former_names(a.unit for directive in listed for a in directive.assignments.all())
+    load_former_names(selectors.assigned_units(listed))
     return listed
 
 

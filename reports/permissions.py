@@ -60,10 +60,8 @@ def inherited_unit_ids(user: AnyUser) -> frozenset[int]:
         return frozenset()
 
     def compute() -> frozenset[int]:
-        units = set(unit_roles(user))
-        if oversees(user):
-            # Every unit (None): the predecessors are overseen already.
-            units |= overseen_units(user) or frozenset()
+        # Every unit overseen (None, the administrator): predecessors are overseen too.
+        units = set(unit_roles(user)) | (overseen_units(user) or frozenset())
         return frozenset(predecessor_weights(units)) if units else frozenset()
 
     return _cached(user, "_danvan_inherited", compute)

@@ -323,16 +323,17 @@ def _run(operation, *, dry_run: bool) -> Outcome:
     return outcome
 
 
+def _member_label(membership: Membership) -> str:
+    """A membership as the preview and the record name it: "Nguyễn Văn A (Head of unit)"."""
+    return _("%(user)s (%(role)s)") % {
+        "user": membership.user.get_full_name() or membership.user.get_username(),
+        "role": membership.get_role_display(),
+    }
+
+
 def _memberships_left_warning(unit: Unit, left: list[Membership]) -> str:
     """Who stays on ``unit`` after it ends, and what to do about it."""
-    users = ", ".join(
-        _("%(user)s (%(role)s)")
-        % {
-            "user": membership.user.get_full_name() or membership.user.get_username(),
-            "role": membership.get_role_display(),
-        }
-        for membership in left
-    )
+    users = ", ".join(_member_label(membership) for membership in left)
     if unit.successor is None:
         advice = _("A dissolved unit has no successor: give these users a role in another unit.")
     else:
@@ -535,11 +536,7 @@ def _hand_over_memberships(rec: _Recorder, source: Unit, to: Unit) -> list[str]:
             membership_id,
             source,
             to,
-            _("%(user)s (%(role)s)")
-            % {
-                "user": membership.user.get_full_name() or membership.user.get_username(),
-                "role": membership.get_role_display(),
-            },
+            _member_label(membership),
         )
     return problems
 

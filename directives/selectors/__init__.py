@@ -2,6 +2,7 @@
 topic (see docs/ARCHITECTURE.md). Callers use ``from directives import selectors``."""
 
 from directives.selectors.briefing import (
+    assigned_units,
     briefing_pack,
     carried_over,
     meeting_directives,
@@ -62,6 +63,7 @@ __all__ = [
     "TargetStanding",
     "TimelineEvent",
     "TimelineKind",
+    "assigned_units",
     "assignments_awaiting_update",
     "assignments_visible_to",
     "assignments_with_status",

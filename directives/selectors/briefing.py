@@ -171,12 +171,12 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
     load_former_names(
         [row["unit"] for row in pack["completeness"]]
         + [row["unit"] for row in pack["directive_rows"]]
-        + _assigned_units(pack["new_directives"])
+        + assigned_units(pack["new_directives"])
     )
     return pack
 
 
-def _assigned_units(directives: Iterable[Directive]) -> list[Unit]:
+def assigned_units(directives: Iterable[Directive]) -> list[Unit]:
     """The units of the directives' prefetched assignments (``with_units``)."""
     return [a.unit for directive in directives for a in directive.assignments.all()]
 
@@ -194,8 +194,8 @@ def meeting_page(meeting: Meeting, user: AnyUser, *, quarter, page_number) -> di
     attending_units = list(meeting.attending_units.order_by("display_order", "name"))
     load_former_names(
         [meeting.unit, *attending_units]
-        + _assigned_units(directives)
-        + _assigned_units(carried_page.object_list)
+        + assigned_units(directives)
+        + assigned_units(carried_page.object_list)
         + [r.raised_by for r in recommendations if r.raised_by is not None]
     )
     return {
