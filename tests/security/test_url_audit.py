@@ -9,6 +9,7 @@ may not; 404 the object's existence is private to the role; 405 wrong method.
 """
 
 import io
+import re
 import zipfile
 
 import pytest
@@ -16,6 +17,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 
+from reports.models import Membership, MembershipRole
 from tests.security.world import (
     FIRST_PROVINCE,
     OTHER_PROVINCE,
@@ -546,3 +548,65 @@ def test_anonymous_users_are_sent_to_the_sign_in_page(client, world):
     response = client.get(reverse("reports:list"))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse(settings.LOGIN_URL))
+
+
+# The administrator records no directive unless also a reviewer (docs/PERMISSIONS.md).
+ADMIN_BUTTONS = {
+    "admin": {"preview": 200, "confirm": 302, "delete page": 403, "delete": 403},
+    "admin holding a reviewer role": {
+        "preview": 200,
+        "confirm": 302,
+        "delete page": 200,
+        "delete": 302,  # refused by the service (progress was reported): back to its page
+    },
+}
+STATE = re.compile(r'name="state" value="([^"]+)"')
+
+
+def _press_admin_buttons(client, world) -> dict[str, int]:
+    """Preview then confirm a renaming in the wizard, open a directive's deletion page
+    and confirm it; the codes answered. Rolled back."""
+    wizard = reverse("admin:reports_reorganisation_add") + "?kind=rename"
+    rename = {
+        "unit": world.unit_u.pk,
+        "name": "Đơn vị U (tên mới)",
+        "short_name": "U mới",
+        "effective_on": "01/07/2025",
+        "decision_number": "Quyết định số 1-QĐ/TU",
+        "decision_date": "20/06/2025",
+        "_preview": "1",
+    }
+    delete = reverse("admin:directives_directive_delete", args=[world.directive.pk])
+    with transaction.atomic():
+        preview = client.post(wizard, rename)
+        got = {"preview": preview.status_code}
+        if state := STATE.search(preview.content.decode()):
+            confirmed = client.post(wizard, {"state": state.group(1), "_confirm": "1"})
+            got["confirm"] = confirmed.status_code
+        got["delete page"] = client.get(delete).status_code
+        got["delete"] = client.post(delete, {"post": "yes"}).status_code
+        transaction.set_rollback(True)
+    return got
+
+
+def test_every_role_gets_the_expected_answer_on_the_admins_own_buttons(client, world):
+    """The reorganisation wizard's preview and confirmation, and a directive's deletion
+    in the admin (the walk's budget ends before it presses them as the administrator):
+    the administrator's; every other role is sent to the admin's sign-in."""
+    wrong = []
+    for role in ROLES:
+        client.logout()
+        login(client, world, role)
+        got = _press_admin_buttons(client, world)
+        expected = ADMIN_BUTTONS.get(role, {"preview": 302, "delete page": 302, "delete": 302})
+        if got != expected:
+            wrong.append(f"{role}: {got}, expected {expected}")
+    client.logout()
+    login(client, world, "admin")
+    Membership.objects.create(
+        user=world.users["admin"], unit=world.directive.meeting.unit, role=MembershipRole.REVIEWER
+    )
+    got = _press_admin_buttons(client, world)
+    if got != ADMIN_BUTTONS["admin holding a reviewer role"]:
+        wrong.append(f"admin holding a reviewer role: {got}")
+    assert not wrong, "\n".join(wrong)
