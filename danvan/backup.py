@@ -80,20 +80,23 @@ def dump_database(*, cleaned: list[str] | None = None) -> bytes:
     Text that XML cannot carry is cleaned on the way out; each such value is
     added to ``cleaned`` as "app.Model #pk, field".
     """
-    out = io.StringIO()
-    with backup_xml.cleaning_serializer() as found:
-        call_command(
-            "dumpdata",
-            format=backup_xml.FORMAT,
-            natural_foreign=True,
-            natural_primary=True,
-            exclude=EXCLUDED,
-            stdout=out,
-            verbosity=0,
-        )
-    if cleaned is not None:
-        cleaned.extend(found)
-    return out.getvalue().encode()
+    # Into a file, not through ``stdout``: the command's output wrapper styles each of
+    # the serializer's million small writes, a third of the dump's time.
+    with tempfile.TemporaryDirectory(prefix="danvan-dump-") as scratch:
+        dump = Path(scratch) / "db.xml"
+        with backup_xml.cleaning_serializer() as found:
+            call_command(
+                "dumpdata",
+                format=backup_xml.FORMAT,
+                natural_foreign=True,
+                natural_primary=True,
+                exclude=EXCLUDED,
+                output=str(dump),
+                verbosity=0,
+            )
+        if cleaned is not None:
+            cleaned.extend(found)
+        return dump.read_bytes()
 
 
 def _snapshot(cleaned: list[str]) -> tuple[bytes, dict[str, int]]:

@@ -10,10 +10,10 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common.dates import BoundedDateField, BoundedDateTimeField, safe_localtime
 from common.fields import CleanCharField, CleanTextField, actor_field
+from common.history import HistoricalRecords
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.text import search_text
 from directives import rules

@@ -17,10 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
 from common.dates import BoundedDateField, BoundedDateTimeField
 from common.fields import CleanCharField, CleanTextField, actor_field
+from common.history import HistoricalRecords
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS, format_figure
 from common.text import search_text
 from common.types import StrOrPromise
