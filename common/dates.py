@@ -98,3 +98,19 @@ class BoundedDateTimeField(models.DateTimeField):
     def get_prep_value(self, value):
         # A query or save with 0001-01-01 00:00 local time would overflow on its way to UTC.
         return safe_datetime(super().get_prep_value(value))
+
+
+def query_date(raw: str | None, *, default: datetime.date) -> datetime.date | None:
+    """A date typed in a query (a date input sends 2024-03-14; 14/03/2024 is read too):
+    ``default`` when none was given, None when what was given is not a date within
+    DATE_MIN..DATE_MAX."""
+    raw = (raw or "").strip()
+    if not raw:
+        return default
+    for pattern in ("%Y-%m-%d", "%d/%m/%Y"):
+        try:
+            day = datetime.datetime.strptime(raw, pattern).date()
+        except ValueError:
+            continue
+        return day if DATE_MIN <= day <= DATE_MAX else None
+    return None

@@ -312,18 +312,8 @@ REMINDER_EVERY_DAYS_AFTER = envint("REMINDER_EVERY_DAYS_AFTER", 3)
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
-# The header blocks of the commission's documents (Hướng dẫn 36-HD/VPTW).
-DOCUMENT_PARTY_COMMITTEE = os.getenv("DOCUMENT_PARTY_COMMITTEE", "ĐẢNG BỘ TỈNH QUẢNG NINH")
-# The issuing body where the reader's tree has no one commission at its top
-# (reports.documents.issuing_commission names it by its name in the quarter).
-DOCUMENT_ISSUER = os.getenv("DOCUMENT_ISSUER", "BAN DÂN VẬN")
-DOCUMENT_ISSUER_CODE = os.getenv("DOCUMENT_ISSUER_CODE", "BDVTU")
-DOCUMENT_PLACE = os.getenv("DOCUMENT_PLACE", "Quảng Ninh")
-# Who signs the consolidated quarterly report.
-DOCUMENT_SIGNER_TITLE = os.getenv("DOCUMENT_SIGNER_TITLE", "TRƯỞNG BAN")
-# The conclusion notice of a briefing is issued by the Provincial Party Committee,
-# whose code its number carries (…-TB/TU); the commission only drafts it.
-DOCUMENT_NOTICE_ISSUER_CODE = os.getenv("DOCUMENT_NOTICE_ISSUER_CODE", "TU")
+# The issuer of each document (header, symbol, place, signer, "Nơi nhận") is kept
+# in the data, per issuing unit (reports.DocumentIssuer, in the admin), not here.
 
 # django-simple-history records every change; a restore (danvan.backup) switches it
 # off while it loads the archive's own history.

@@ -11,7 +11,6 @@ import datetime
 import io
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -33,6 +32,7 @@ from common.documents.xlsx import xlsx_append
 from directives import query, selectors
 from directives.models import AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
+from reports.issuers import issuer_on
 from reports.models import Quarter
 from reports.permissions import scope_of_reads
 from reports.selectors import load_former_names
@@ -183,8 +183,12 @@ def notice_directives(user, *, meeting: Meeting) -> list[Directive]:
     return listed
 
 
-def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes:
-    """The draft conclusion notice of a meeting, clearly marked "DỰ THẢO"."""
+def conclusion_notice_docx(
+    user, *, meeting: Meeting, day: datetime.date, number: str = ""
+) -> bytes:
+    """The draft conclusion notice of a meeting, clearly marked "DỰ THẢO", dated ``day``:
+    a document of the unit that held the meeting (the Tỉnh ủy) from header to "Lưu"."""
+    issuer = issuer_on(meeting.unit, day)
     directives = notice_directives(user, meeting=meeting)
     held = timezone.localtime(meeting.held_at)
     label = quarter_title(meeting.quarter.year, meeting.quarter.number)
@@ -192,9 +196,10 @@ def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes
     if meeting.chair_positions:
         chair = f"{chair}, {meeting.chair_positions}"
     doc = party_document(
+        issuer=issuer,
+        day=day,
         kind_code="TB",
         number=number,
-        issuer_code=settings.DOCUMENT_NOTICE_ISSUER_CODE,
         title="THÔNG BÁO",
         subject=f"Kết luận của đồng chí {meeting.chair_name} tại buổi giao ban "
         f"công tác dân vận {label}",
@@ -267,12 +272,8 @@ def conclusion_notice_docx(user, *, meeting: Meeting, number: str = "") -> bytes
         paragraph(doc, "", space_after=0)
     paragraph(
         doc,
-        "Văn phòng Tỉnh ủy thông báo để các đơn vị biết, thực hiện./.",
+        "Thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
         indent=True,
     )
-    signature_block(
-        doc,
-        recipients=["- Các đơn vị được giao nhiệm vụ,", "- Lưu Văn phòng Tỉnh ủy."],
-        signer_lines=["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"],
-    )
+    signature_block(doc, issuer)
     return to_bytes(doc)

@@ -6,6 +6,8 @@ export starts from the user's scope: the whole province for reviewers,
 leadership and administrators, their own units for unit staff.
 """
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,9 +15,11 @@ from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from common.dates import query_date
 from common.documents.docx import DOCX_MIME, document_number
 from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number
@@ -67,12 +71,32 @@ def _chart_data(summary) -> dict:
     }
 
 
-def _number_refused(request: HttpRequest, quarter: Quarter, *, anchor: str) -> HttpResponse:
-    """Back to the quarter's form a document number was typed in, saying why."""
-    messages.error(
-        request, _("The document number must be a whole number, such as 12, or left empty.")
-    )
-    return redirect(quarter.get_absolute_url() + anchor)
+def _document_number_and_date(
+    request: HttpRequest, *, default_day: datetime.date
+) -> tuple[str, datetime.date] | None:
+    """The number and the date a document is drafted with (its own date: by default
+    the quarter's or the meeting's, never the day of the download); None, with the
+    reason in a message, when either is not one."""
+    number = document_number(request.GET.get("number"))
+    day = query_date(request.GET.get("date"), default=default_day)
+    if number is None:
+        messages.error(
+            request, _("The document number must be a whole number, such as 12, or left empty.")
+        )
+    if day is None:
+        messages.error(
+            request,
+            _("The document's date must be a date between 01/01/2000 and 31/12/2100."),
+        )
+    if number is None or day is None:
+        return None
+    return number, day
+
+
+def report_date(quarter: Quarter) -> datetime.date:
+    """The consolidated report's default date: the quarter's last day, or today while
+    the quarter runs."""
+    return min(quarter.end_date, timezone.localdate())
 
 
 @login_required
@@ -172,6 +196,7 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "chart_data": _chart_data(summary),
             "narrative": narrative_sections(list(narrative_page)),
             "narrative_page": narrative_page,
+            "report_date": report_date(quarter),
         },
     )
 
@@ -180,12 +205,13 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 @require_GET
 def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     scope = _scope_or_403(request.user)
-    number = document_number(request.GET.get("number"))
-    if number is None:
-        return _number_refused(request, quarter, anchor="#exports")
+    chosen = _document_number_and_date(request, default_day=report_date(quarter))
+    if chosen is None:
+        return redirect(quarter.get_absolute_url() + "#exports")
+    number, day = chosen
     summary = quarter_summary(quarter=quarter, scope=scope)
     return _download(
-        consolidated_report_docx(summary=summary, number=number),
+        consolidated_report_docx(summary=summary, day=day, number=number),
         f"bao-cao-dan-van-{quarter.slug}.docx",
         DOCX_MIME,
     )
@@ -217,15 +243,19 @@ def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpRespo
 def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> HttpResponse:
     _scope_or_403(request.user)
     meeting = (
-        directive_selectors.meetings_visible_to(request.user).filter(quarter=quarter, pk=pk).first()
+        directive_selectors.meetings_visible_to(request.user)
+        .filter(quarter=quarter, pk=pk)
+        .select_related("unit__parent")
+        .first()
     )
     if meeting is None:
         raise Http404(_("There is no such meeting in this quarter."))
-    number = document_number(request.GET.get("number"))
-    if number is None:
-        return _number_refused(request, quarter, anchor="#meetings")
+    chosen = _document_number_and_date(request, default_day=meeting.held_on)
+    if chosen is None:
+        return redirect(quarter.get_absolute_url() + "#meetings")
+    number, day = chosen
     return _download(
-        conclusion_notice_docx(request.user, meeting=meeting, number=number),
+        conclusion_notice_docx(request.user, meeting=meeting, day=day, number=number),
         f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}.docx",
         DOCX_MIME,
     )

@@ -28,6 +28,7 @@ from common.types import StrOrPromise
 from reports import permissions, services
 from reports.models import (
     COMMENT_MAX_LENGTH,
+    DocumentIssuer,
     Indicator,
     IndicatorValue,
     Membership,
@@ -285,6 +286,25 @@ class QuarterAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     @admin.display(description=_("address in links"))
     def slug(self, obj: Quarter) -> str:
         return obj.slug if obj.pk else "-"
+
+
+@admin.register(DocumentIssuer)
+class DocumentIssuerAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
+    """What each issuing unit's documents carry from a date on (reports.issuers)."""
+
+    list_display = ["unit", "valid_from", "symbol", "signer_title", "signer_name"]
+    list_filter = ["unit"]
+    search_fields = ["unit__search_text", "symbol", "signer_name"]
+    autocomplete_fields = ["unit"]
+    fieldsets = [
+        (None, {"fields": ["unit", "valid_from"]}),
+        (_("Header"), {"fields": ["superior", "header_name", "symbol", "place"]}),
+        (
+            _("Signature"),
+            {"fields": ["signer_capacity", "signer_for", "signer_title", "signer_name"]},
+        ),
+        (_("Recipients"), {"fields": ["recipients", "kept_by"]}),
+    ]
 
 
 class IndicatorAdminForm(forms.ModelForm):

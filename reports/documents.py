@@ -13,7 +13,6 @@ is Vietnamese.
 import datetime
 import io
 
-from django.conf import settings
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -44,7 +43,8 @@ from reports.aggregation import (
     quarter_unit_values,
     report_narrative,
 )
-from reports.models import Accumulation, Aggregation, Unit, UnitKind, UnitLevel
+from reports.issuers import issuer_on, issuing_commission
+from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
 from reports.permissions import Scope
 from reports.rules import ROMAN
 
@@ -205,37 +205,20 @@ def _others_sentence(others: list[tuple[str, int]], *, after_entries: bool) -> s
     return f"Có {total} đơn vị {where}"
 
 
-# The issuing body's line names the body only: the committee is the line above it.
-COMMITTEE_SUFFIX = " Tỉnh ủy"
-
-
-def issuing_commission(scope: Scope, day: datetime.date) -> str | None:
-    """The commission that issues the scope's consolidated report, by the name it
-    carried on ``day`` (so a report of 2024 is issued by the Ban Dân vận, one of 2025
-    by the Ban Tuyên giáo và Dân vận): the mass mobilization commission directly under
-    the top of the scope's tree. None (the settings' issuer) for a unit's own view, or
-    a scope with no one such commission (the whole country)."""
-    if not scope.oversees:
-        return None
-    commissions = scope.filter(
-        Unit.objects.filter(kind=UnitKind.MASS_MOBILIZATION, parent__parent__isnull=True),
-        "id",
-    ).prefetch_related("former_names")[:2]
-    if len(commissions) != 1:
-        return None
-    name = commissions[0].name_on(day)
-    return name.removesuffix(COMMITTEE_SUFFIX)
-
-
-def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> bytes:
-    """The consolidated quarterly report: header, numbered sections compiled from
-    the units' texts, the indicator table, signature and page numbers."""
+def consolidated_report_docx(
+    *, summary: QuarterSummary, day: datetime.date, number: str = ""
+) -> bytes:
+    """The consolidated quarterly report, dated ``day`` and issued by the scope's
+    commission as it stood then: header, numbered sections compiled from the units'
+    texts, the indicator table, signature and page numbers."""
     quarter = summary.quarter
     label = quarter_title(quarter.year, quarter.number)
+    issuer = issuer_on(issuing_commission(summary.scope), day)
     doc = party_document(
+        issuer=issuer,
+        day=day,
         kind_code="BC",
         number=number,
-        issuer=issuing_commission(summary.scope, quarter.end_date),
         title="BÁO CÁO",
         subject=f"Tình hình nhân dân và công tác dân vận {label}",
     )
@@ -315,15 +298,7 @@ def consolidated_report_docx(*, summary: QuarterSummary, number: str = "") -> by
         indent=True,
         keep_with_next=True,
     )
-    signature_block(
-        doc,
-        recipients=[
-            "- Thường trực Tỉnh ủy (để b/c),",
-            "- Các đơn vị khối dân vận,",
-            "- Lưu Văn phòng Ban.",
-        ],
-        signer_lines=[settings.DOCUMENT_SIGNER_TITLE],
-    )
+    signature_block(doc, issuer)
     return to_bytes(doc)
 
 

@@ -9,7 +9,7 @@ from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import connections, models
 from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
@@ -351,6 +351,116 @@ class UnitName(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} (→ {self.used_until:%d/%m/%Y})"
+
+
+class SignerCapacity(models.TextChoices):
+    """How the signer signs (Hướng dẫn 36-HD/VPTW): for a collective body (T/M), in
+    the head's place (K/T), by order (T/L), or as the head, directly."""
+
+    DIRECT = "", _("directly, as the head")
+    ON_BEHALF = "T/M", _("T/M: on behalf of a collective body")
+    DEPUTY = "K/T", _("K/T: a deputy, for the head")
+    BY_ORDER = "T/L", _("T/L: by order")
+
+
+class DocumentIssuer(models.Model):
+    """What a unit's documents carry from a date on: the number's symbol, the place,
+    the signature and "Nơi nhận" (docs/DOCUMENTS.md). The header names the unit and
+    its direct superior as they were on the document's date (``reports.issuers``);
+    ``superior`` and ``header_name`` replace them where the tree cannot say it (the
+    Tỉnh ủy's own superior is the Đảng bộ tỉnh, which is not a unit)."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="issuer_details"
+    )
+    valid_from = BoundedDateField(
+        _("for documents dated from"),
+        help_text=_("A new signer or symbol: add a row from the day it applies."),
+    )
+    superior = CleanCharField(
+        _("superior, as the header writes it"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The upper line of the header, such as TỈNH ỦY QUẢNG NINH. "
+            "Empty: the parent unit's name on the document's date."
+        ),
+    )
+    header_name = CleanCharField(
+        _("name, as the header writes it"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "The lower line, such as BAN TUYÊN GIÁO VÀ DÂN VẬN or TỈNH ỦY. "
+            "Empty: the unit's name on the document's date, without its committee's."
+        ),
+    )
+    symbol = models.CharField(
+        _("symbol in document numbers"),
+        max_length=20,
+        validators=[
+            RegexValidator(r"^[A-ZĐ]+$", _("Capital letters only, such as BTGDVTU or TU."))
+        ],
+        help_text=_('"BTGDVTU" makes "Số 12-BC/BTGDVTU".'),
+    )
+    place = CleanCharField(_("place in the date line"), max_length=60)
+    signer_capacity = models.CharField(
+        _("signs"), max_length=3, choices=SignerCapacity.choices, blank=True, default=""
+    )
+    signer_for = CleanCharField(
+        _("on behalf of"),
+        max_length=100,
+        blank=True,
+        help_text=_("After T/M, K/T or T/L: BAN THƯỜNG VỤ, TRƯỞNG BAN…"),
+    )
+    signer_title = CleanCharField(
+        _("signer's title"), max_length=100, help_text=_("CHÁNH VĂN PHÒNG, TRƯỞNG BAN…")
+    )
+    signer_name = CleanCharField(_("signer's name"), max_length=100)
+    recipients = CleanTextField(
+        _("recipients"),
+        max_length=2000,
+        blank=True,
+        help_text=_(
+            'One a line, such as "Thường trực Tỉnh ủy (để b/c)"; the dash and the comma are added.'
+        ),
+    )
+    kept_by = CleanCharField(
+        _("kept by"),
+        max_length=100,
+        help_text=_(
+            'The last line of "Nơi nhận": "Văn phòng Tỉnh ủy" makes "- Lưu Văn phòng Tỉnh ủy."'
+        ),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("document issuer details")
+        verbose_name_plural = _("document issuer details")
+        ordering = ["unit", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "valid_from"], name="document_issuer_once_per_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} ({self.symbol}, {self.valid_from:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        super().clean()
+        if self.signer_capacity and not self.signer_for:
+            raise ValidationError(
+                {
+                    "signer_for": _("Say on whose behalf: %(capacity)s needs it.")
+                    % {"capacity": self.signer_capacity}
+                }
+            )
+        if self.signer_for and not self.signer_capacity:
+            raise ValidationError(
+                {"signer_capacity": _("Choose T/M, K/T or T/L, or leave on whose behalf empty.")}
+            )
 
 
 def name_on_expression(day: datetime.date, prefix: str = "") -> Coalesce:

@@ -47,6 +47,7 @@ from directives.models import (
 from reports.models import (
     Accumulation,
     Aggregation,
+    DocumentIssuer,
     Indicator,
     IndicatorValue,
     Membership,
@@ -54,6 +55,7 @@ from reports.models import (
     Quarter,
     ReportEvent,
     ReportStatus,
+    SignerCapacity,
     Unit,
     UnitKind,
     UnitLevel,
@@ -148,6 +150,34 @@ UNITS = [
 ]
 REPORTING_UNITS = [unit for unit in UNITS if unit.submits_reports]
 PROVINCE = "tu"  # the root: its Standing Board holds the briefing; the roles are held on it
+
+# The issuers of the demo's documents. The signers' names are invented, and say so.
+ISSUERS_FROM = datetime.date(2021, 1, 1)
+ISSUERS = {
+    # A notice of the Standing Board is a document of the Tỉnh ủy, whose superior, the
+    # provincial Party organisation, is not a unit of the tree.
+    PROVINCE: {
+        "superior": "ĐẢNG BỘ TỈNH QUẢNG NINH",
+        "header_name": "TỈNH ỦY",
+        "symbol": "TU",
+        "place": "Quảng Ninh",
+        "signer_capacity": SignerCapacity.BY_ORDER,
+        "signer_for": "BAN THƯỜNG VỤ",
+        "signer_title": "CHÁNH VĂN PHÒNG",
+        "signer_name": "Nguyễn Văn An (tên mẫu)",
+        "recipients": "Các đồng chí Ủy viên Ban Thường vụ Tỉnh ủy\nCác cơ quan, đơn vị dự giao ban",
+        "kept_by": "Văn phòng Tỉnh ủy",
+    },
+    # The commission's header is its name under the Tỉnh ủy's, from the tree.
+    "bdv": {
+        "symbol": "BDVTU",
+        "place": "Quảng Ninh",
+        "signer_title": "TRƯỞNG BAN",
+        "signer_name": "Trần Thị Bình (tên mẫu)",
+        "recipients": "Thường trực Tỉnh ủy (để b/c)\nCác cơ quan, đơn vị khối dân vận",
+        "kept_by": "Văn phòng Ban",
+    },
+}
 
 MASS_ORGS = ("hlhpn", "tinhdoan", "hnd", "hccb", "ldld")
 FRONT_AND_ORGS = ("mttq", *MASS_ORGS)
@@ -1036,6 +1066,7 @@ class _Loader:
 
     def run(self) -> list[DemoAccount]:
         self.load_accounts_and_units()
+        self.load_issuers()
         self.load_catalogue()
         self.load_reports()
         self.load_meeting()
@@ -1112,6 +1143,16 @@ class _Loader:
                 Membership,
                 {"user": user, "unit": self.units[PROVINCE]},
                 {"role": role},
+                by=self.admin,
+            )
+
+    def load_issuers(self) -> None:
+        """What the Tỉnh ủy's and the commission's documents carry (reports.issuers)."""
+        for code, details in ISSUERS.items():
+            self.ensure(
+                DocumentIssuer,
+                {"unit": self.units[code], "valid_from": ISSUERS_FROM},
+                details,
                 by=self.admin,
             )
 

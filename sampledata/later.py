@@ -46,6 +46,7 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import (
+    DocumentIssuer,
     Membership,
     MembershipRole,
     Quarter,
@@ -60,6 +61,7 @@ from sampledata.demo import (
     CHANGE_REASON,
     FIXED_SERIES,
     FOLLOW_UP_QUARTER,
+    ISSUERS,
     MASS_ORGS,
     PROVINCE,
     REPORTING_UNITS,
@@ -502,6 +504,13 @@ class LaterQuarters:
             short_name=NEW_SHORT_NAME,
             decision=RENAME_DECISION,
             user=self.admin,
+        )
+        # The merged commission numbers its documents with its own symbol.
+        self.loader.ensure(
+            DocumentIssuer,
+            {"unit": commission, "valid_from": RENAMED_ON},
+            {**ISSUERS["bdv"], "symbol": "BTGDVTU"},
+            by=self.admin,
         )
 
     def reorganise_wards(self) -> None:

@@ -96,6 +96,20 @@ class UnitFactory(ModelFactory):
     parent = factory.LazyFunction(root_unit)
 
 
+class DocumentIssuerFactory(ModelFactory):
+    class Meta:
+        model = rm.DocumentIssuer
+
+    unit = factory.LazyFunction(root_unit)
+    valid_from = datetime.date(2020, 1, 1)
+    symbol = "TU"
+    place = "Quảng Ninh"
+    signer_title = "Trưởng ban"
+    signer_name = "Nguyễn Văn Thử"
+    recipients = "Thường trực Tỉnh ủy (để b/c)"
+    kept_by = "Văn phòng"
+
+
 class MembershipFactory(ModelFactory):
     class Meta:
         model = rm.Membership

@@ -156,6 +156,7 @@ def _one_of_each() -> dict:
         rm.Membership: f.MembershipFactory(unit=report.unit),
         rm.Quarter: report.quarter,
         rm.Indicator: f.IndicatorFactory(unit_kinds=[rm.UnitKind.FRONT]),
+        rm.DocumentIssuer: f.DocumentIssuerFactory(),
         rm.UnitReport: report,
         rm.IndicatorValue: f.IndicatorValueFactory(report=report),
         rm.ReportVersion: rm.ReportVersion.objects.create(

@@ -7,7 +7,6 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
@@ -25,6 +24,7 @@ from directives.models import AssignmentRole, Confidentiality
 from reports import aggregation
 from reports.aggregation import EVERY_UNIT, quarter_narrative, report_narrative
 from reports.documents import consolidated_report_docx
+from reports.issuers import UNDECLARED
 from reports.models import (
     FILED_STATUSES,
     Aggregation,
@@ -101,9 +101,11 @@ def test_numbers_dates_and_document_numbers_read_the_vietnamese_way():
 
 def test_the_commission_issues_the_report_by_the_name_it_carried_in_the_quarter(client):
     """Issue 14: renamed Ban Tuyên giáo và Dân vận from 01/03/2025, the commission
-    issues the reports of 2025 by its new name and keeps its old one on those of 2024.
-    A unit's own view keeps the settings' issuer."""
+    issues the reports of 2025 by its new name and keeps its old one on those of 2024,
+    under its committee's name; so does its own staff's download (issue 15: one issuer)."""
+    committee_named_tinh_uy()
     commission = f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
+    f.DocumentIssuerFactory(unit=commission, symbol="BDVTU")
     rename_unit(
         unit=commission,
         name="Ban Tuyên giáo và Dân vận Tỉnh ủy",
@@ -111,24 +113,53 @@ def test_the_commission_issues_the_report_by_the_name_it_carried_in_the_quarter(
         decision=Decision("01-QĐ/TU", datetime.date(2025, 2, 20), datetime.date(2025, 3, 1)),
         user=None,
     )
+    f.DocumentIssuerFactory(unit=commission, valid_from=datetime.date(2025, 3, 1), symbol="BTGDVTU")
     client.force_login(f.reviewer())
 
-    def issuer(year: int, number: int) -> str:
+    def header(year: int, number: int) -> tuple[str, str, str]:
         quarter = f.QuarterFactory(year=year, number=number)
         doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
-        return doc.tables[0].cell(0, 0).paragraphs[1].text
+        left = doc.tables[0].cell(0, 0).paragraphs
+        return left[0].text, left[1].text, left[3].text
 
-    assert issuer(2024, 4) == "BAN DÂN VẬN"
-    assert issuer(2025, 1) == "BAN TUYÊN GIÁO VÀ DÂN VẬN"
+    assert header(2024, 4) == ("TỈNH ỦY THỬ NGHIỆM", "BAN DÂN VẬN", "Số     -BC/BDVTU")
+    assert header(2025, 1) == (
+        "TỈNH ỦY THỬ NGHIỆM",
+        "BAN TUYÊN GIÁO VÀ DÂN VẬN",
+        "Số     -BC/BTGDVTU",
+    )
     client.force_login(f.member(commission, role="head"))
-    assert issuer(2025, 2) == settings.DOCUMENT_ISSUER.upper()
+    assert header(2025, 2)[1] == "BAN TUYÊN GIÁO VÀ DÂN VẬN"
 
 
-def test_the_report_follows_the_party_document_style(client, province, settings):
-    settings.DOCUMENT_PARTY_COMMITTEE = "ĐẢNG BỘ TỈNH THỬ NGHIỆM"
-    settings.DOCUMENT_ISSUER = "Ban Dân vận"
-    settings.DOCUMENT_ISSUER_CODE = "BDVTN"
-    settings.DOCUMENT_PLACE = "Hạ Long"
+def committee_named_tinh_uy() -> None:
+    """The test province's root named as a Tỉnh ủy: its short name is what the names
+    of its commissions end with ("Ban Dân vận Tỉnh ủy")."""
+    root = f.root_unit()
+    root.name = "Tỉnh ủy Thử Nghiệm"
+    root.short_name = "Tỉnh ủy"
+    root.save()
+
+
+@pytest.fixture
+def issuing(province):
+    """The province's commission, under a root named as a Tỉnh ủy, with its details."""
+    committee_named_tinh_uy()
+    commission = f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
+    return f.DocumentIssuerFactory(
+        unit=commission,
+        symbol="BDVTN",
+        place="Hạ Long",
+        signer_capacity="K/T",
+        signer_for="Trưởng ban",
+        signer_title="Phó Trưởng ban",
+        signer_name="Lê Thị Ký",
+        recipients="Thường trực Tỉnh ủy (để b/c);\n- Các đơn vị khối dân vận,\n\n",
+        kept_by="Văn phòng Ban",
+    )
+
+
+def test_the_report_follows_the_party_document_style(client, province, issuing):
     quarter, _units, _indicators = province
     client.force_login(f.reviewer())
     doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
@@ -142,8 +173,8 @@ def test_the_report_follows_the_party_document_style(client, province, settings)
     assert doc.styles["Normal"].font.name == "Times New Roman"
     assert doc.styles["Normal"].font.size == Pt(14)
 
-    committee = _find(doc, "ĐẢNG BỘ TỈNH THỬ NGHIỆM")
-    assert committee.runs[0].font.size == Pt(14)
+    committee = _find(doc, "TỈNH ỦY THỬ NGHIỆM")
+    assert committee.runs[0].font.size == Pt(14) and not committee.runs[0].bold
     issuer = _find(doc, "BAN DÂN VẬN")
     assert issuer.runs[0].bold and issuer.runs[0].font.size == Pt(14)
     _find(doc, "*")
@@ -153,7 +184,8 @@ def test_the_report_follows_the_party_document_style(client, province, settings)
     number = next(p for p in _paragraphs(doc) if p.text.startswith("Số"))
     assert number.text.endswith("-BC/BDVTN")
     assert ":" not in number.text
-    date = next(p for p in _paragraphs(doc) if p.text.startswith("Hạ Long, ngày"))
+    # Dated by the document: the quarter's last day, not the day of the download.
+    date = _find(doc, "Hạ Long, ngày 30 tháng 6 năm 2024")
     assert all(run.italic for run in date.runs)
     title = _find(doc, "BÁO CÁO")
     assert title.runs[0].bold
@@ -166,6 +198,69 @@ def test_the_report_follows_the_party_document_style(client, province, settings)
     # The header blocks sit in a two-column table without borders.
     assert len(doc.tables[0].columns) == 2
     assert 'w:val="nil"' in doc.tables[0]._tbl.xml
+    assert_signed_and_sent_by(
+        doc,
+        signer=["K/T TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"],
+        name="Lê Thị Ký",
+        recipients=[
+            "- Thường trực Tỉnh ủy (để b/c),",
+            "- Các đơn vị khối dân vận,",
+            "- Lưu Văn phòng Ban.",
+        ],
+    )
+    assert_vietnamese_and_issued_by(doc, "Ban Dân vận Tỉnh ủy", datetime.date(2024, 6, 30))
+
+
+def assert_signed_and_sent_by(doc, *, signer: list[str], name: str, recipients: list[str]):
+    """The last table: "Nơi nhận:" (14, underlined, upright) and the recipients (12) on
+    the left; the signer's capacity and title in bold capitals and the name on the right."""
+    left, right = doc.tables[-1].rows[0].cells
+    heading, *listed = [p for p in left.paragraphs if p.text]
+    assert heading.text == "Nơi nhận:"
+    run = heading.runs[0]
+    assert run.underline and not run.bold and not run.italic and run.font.size == Pt(14)
+    assert [p.text for p in listed] == recipients
+    assert all(p.runs[0].font.size == Pt(12) for p in listed)
+    signed = [p for p in right.paragraphs if p.text]
+    assert [p.text for p in signed] == [*signer, name]
+    assert all(p.runs[0].bold and p.runs[0].font.size == Pt(14) for p in signed)
+
+
+def assert_vietnamese_and_issued_by(doc, author: str, day: datetime.date) -> None:
+    """Marked Vietnamese for spelling checkers; the file's properties name the issuer
+    and the document's date, not python-docx."""
+    languages = {lang.get(qn("w:val")) for lang in doc.styles.element.iter(qn("w:lang"))}
+    assert languages == {"vi-VN"}
+    properties = doc.core_properties
+    assert properties.author == properties.last_modified_by == author
+    assert properties.created.date() == properties.modified.date() == day
+    assert properties.language == "vi-VN"
+    assert "python-docx" not in f"{properties.title}{properties.comments}{properties.keywords}"
+
+
+def test_the_report_carries_the_date_chosen_and_refuses_one_that_is_not(client, province, issuing):
+    quarter, _units, _indicators = province
+    client.force_login(f.reviewer())
+    url = reverse("quarters:report_docx", args=[quarter.slug])
+    for typed in ("2024-07-05", "05/07/2024"):
+        doc = _docx(client.get(url, {"date": typed, "number": "12"}))
+        _find(doc, "Hạ Long, ngày 05 tháng 7 năm 2024")
+        _find(doc, "Số 12-BC/BDVTN")
+    for typed in ("2024-02-30", "0001-01-01", "hôm qua", "2101-01-01"):
+        response = client.get(url, {"date": typed}, follow=True)
+        assert response.redirect_chain[-1][0].endswith("#exports")
+        assert "ngày của văn bản" in response.content.decode().lower()
+
+
+def test_a_unit_without_issuer_details_gets_room_to_write_them_by_hand(client, province):
+    quarter, _units, _indicators = province
+    committee_named_tinh_uy()
+    f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
+    client.force_login(f.reviewer())
+    doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
+    _find(doc, "BAN DÂN VẬN")
+    _find(doc, "Số     -BC/…………")
+    _find(doc, "…………, ngày 30 tháng 6 năm 2024")
 
 
 def test_the_report_compiles_each_units_text_and_the_indicator_table(client, province):
@@ -199,12 +294,12 @@ def test_the_report_compiles_each_units_text_and_the_indicator_table(client, pro
     assert row.cells[-1].text == "16"
 
 
-def test_a_number_given_on_the_form_is_printed_and_a_bad_one_is_refused(client, province):
+def test_a_number_given_on_the_form_is_printed_and_a_bad_one_is_refused(client, province, issuing):
     quarter, *_ = province
     client.force_login(f.reviewer())
     url = reverse("quarters:report_docx", args=[quarter.slug])
     doc = _docx(client.get(url, {"number": "12"}))
-    assert any(p.text == "Số 12-BC/BDVTU" for p in _paragraphs(doc))
+    assert any(p.text == "Số 12-BC/BDVTN" for p in _paragraphs(doc))
     response = client.get(url, {"number": "12abc"}, follow=True)
     assert response.status_code == 200
     assert response.redirect_chain[-1][0].endswith(
@@ -252,7 +347,14 @@ def test_paragraphs_are_appended_in_order_as_python_docx_would_but_in_constant_t
     assert ours.element.body.xml == theirs.element.body.xml
     assert [p.text for p in ours.paragraphs] == [f"Đoạn {n}" for n in range(30)]
 
-    doc = party_document(kind_code="BC", number="", title="BÁO CÁO", subject="Thử")
+    doc = party_document(
+        issuer=UNDECLARED,
+        day=datetime.date(2024, 3, 31),
+        kind_code="BC",
+        number="",
+        title="BÁO CÁO",
+        subject="Thử",
+    )
     for n in range(3):
         paragraph(doc, f"Dòng {n}")
     body = doc.element.body
@@ -360,7 +462,8 @@ def test_the_report_builds_without_the_view_from_a_summary():
     quarter = f.QuarterFactory(year=2024, number=2)
     _units_reporting(quarter, LEVELS)
     summary = aggregation.quarter_summary(quarter=quarter, scope=EVERY_UNIT)
-    doc = Document(io.BytesIO(consolidated_report_docx(summary=summary, number="7")))
+    day = datetime.date(2024, 6, 30)
+    doc = Document(io.BytesIO(consolidated_report_docx(summary=summary, day=day, number="7")))
     assert "Số 7-BC/" in _text(doc)
 
 
@@ -553,14 +656,40 @@ def test_a_confidential_directive_stays_out_of_other_units_exports(client, meeti
 
 
 def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(client, meeting):
+    """A document of the Tỉnh ủy that held the meeting, from its header to "Lưu"
+    (issue 15: the commission's header over a "TB/TU" number was two issuers)."""
     quarter = meeting["quarter"]
+    f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
+    f.DocumentIssuerFactory(
+        unit=meeting["meeting"].unit,
+        superior="Đảng bộ tỉnh Thử Nghiệm",
+        header_name="Tỉnh ủy",
+        symbol="TU",
+        signer_capacity="T/L",
+        signer_for="Ban Thường vụ",
+        signer_title="Chánh Văn phòng",
+        signer_name="Phạm Văn Phòng",
+        recipients="Các đồng chí Ủy viên Ban Thường vụ",
+        kept_by="Văn phòng Tỉnh ủy",
+    )
     client.force_login(f.reviewer())
     url = reverse("quarters:notice_docx", args=[quarter.slug, meeting["meeting"].pk])
     doc = _docx(client.get(url))
     assert _find(doc, "DỰ THẢO").runs[0].bold
     assert _find(doc, "THÔNG BÁO").runs[0].bold
-    assert any(p.text == "Số     -TB/TU" for p in _paragraphs(doc))
+    left = [p.text for p in doc.tables[0].cell(0, 0).paragraphs]
+    assert left == ["ĐẢNG BỘ TỈNH THỬ NGHIỆM", "TỈNH ỦY", "*", "Số     -TB/TU"]
+    held = meeting["meeting"].held_on
+    _find(doc, date_line("Quảng Ninh", held))  # the meeting's date by default
     _find(doc, "ĐẢNG CỘNG SẢN VIỆT NAM")
+    assert_signed_and_sent_by(
+        doc,
+        signer=["T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"],
+        name="Phạm Văn Phòng",
+        recipients=["- Các đồng chí Ủy viên Ban Thường vụ,", "- Lưu Văn phòng Tỉnh ủy."],
+    )
+    assert_vietnamese_and_issued_by(doc, meeting["meeting"].unit.name, held)
+    assert "BAN DÂN VẬN" not in _text(doc)
     text = _text(doc)
     assert "Vũ Đại Thắng" in text
     assert "Quyết định số 461-QĐ/TU ngày 14/12/2021" in text

@@ -38,6 +38,15 @@ _.__str__  # Group.__str__, set in ReportsConfig.ready
 _._history_event  # set on a report by reports.services, read by reports.signals.report_event
 _.input_formats  # a form field's accepted date formats
 _.help_text  # a form field's help text
+# A .docx file's properties and parts, written into the file by python-docx
+# (common/documents/docx.py, _set_properties).
+_.last_modified_by
+_.comments
+_.keywords
+_.category
+_.last_printed
+_.revision
+_._blob
 _.disabled  # a form field that ignores what is posted (directives.forms.VersionedForm.keep_unit)
 _.mtime  # tarfile.TarInfo, in the backup archive
 _.mode
@@ -83,6 +92,10 @@ _.filter_completed_in
 _.filter_updated_in
 
 # --- Model and form fields used by name (ORM lookups, admin, forms, templates) -------
+# The signer's capacities, chosen in the admin (reports.SignerCapacity).
+_.DIRECT
+_.ON_BEHALF
+_.DEPUTY
 _.valid_from  # reports.Unit: valid_from__lte lookups, the admin
 _.people_situation  # UnitReport.SECTIONS and ReportVersion: the report's sections
 _.next_plan
@@ -108,6 +121,7 @@ _.new_parent
 _.assign_all_to
 
 # --- Read by templates ---------------------------------------------------------------
+_.anchor  # admin/structure/_preview_table.html (a preview table's id)
 _.can_post  # directives/directive_detail.html
 _.can_move  # directives/directive_detail.html
 _.note_field  # reports/_report_form.html

@@ -8,14 +8,14 @@ so their fixed wording is Vietnamese.
 import datetime
 import io
 from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
-from django.utils import timezone
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -28,6 +28,24 @@ DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 FONT = "Times New Roman"
 BODY_PT = 14
 ROMAN_NUMERALS = ["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"]
+
+
+# --- The issuer ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Issuer:
+    """What a document prints of its issuer, every text as printed (made from the
+    issuing unit by ``reports.issuers.issuer_on``)."""
+
+    superior: str  # the header's upper line, in capitals ("TỈNH ỦY QUẢNG NINH")
+    name: str  # the header's lower line, in capitals ("BAN TUYÊN GIÁO VÀ DÂN VẬN")
+    symbol: str  # "BTGDVTU", after the kind in the number ("Số 12-BC/BTGDVTU")
+    place: str  # "Quảng Ninh", before the date
+    signer_lines: tuple[str, ...]  # "T/L BAN THƯỜNG VỤ", "CHÁNH VĂN PHÒNG"
+    signer_name: str
+    recipients: tuple[str, ...]  # "- Thường trực Tỉnh ủy (để b/c),", …, "- Lưu Văn phòng Tỉnh ủy."
+    author: str  # the unit's full name on the date, for the file's properties
 
 
 # --- Vietnamese wording of numbers, dates and quarters ------------------------
@@ -218,22 +236,22 @@ def _repeat_header(row) -> None:
 
 def party_document(
     *,
+    issuer: Issuer,
+    day: datetime.date,
     kind_code: str,
     number: str,
     title: str,
     subject: str,
-    day: datetime.date | None = None,
-    issuer_code: str | None = None,
-    issuer: str | None = None,
     draft: bool = False,
 ):
     """A new A4 document with the Party header blocks, the title and the subject.
 
-    Left: the Party committee (capitals, 14) over the issuing body (bold, 14),
-    a star and the number "Số 12-BC/BDVTU" (no colon). The issuing body is
-    ``issuer``, else the settings' ``DOCUMENT_ISSUER``. Right: "ĐẢNG CỘNG SẢN VIỆT
-    NAM" (bold, 15, underlined) and the place and date line in italics. Page
-    numbers are a PAGE field in the header from the second page on.
+    Left: the issuer's superior (capitals, 14) over the issuer (bold, 14), a star
+    and the number "Số 12-BC/BTGDVTU" (no colon). Right: "ĐẢNG CỘNG SẢN VIỆT NAM"
+    (bold, 15, underlined) and the place and date line in italics, dated ``day``
+    (the document's own date, never the download's). Page numbers are a PAGE field
+    in the header from the second page on. The text is marked Vietnamese and the
+    file's properties name the issuer and the date.
     """
     doc = Document()
     section = doc.sections[0]
@@ -249,6 +267,8 @@ def party_document(
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), FONT)
     normal.paragraph_format.space_after = Pt(6)
     normal.paragraph_format.line_spacing = 1.1
+    _mark_vietnamese(doc)
+    _set_properties(doc, issuer=issuer, day=day, title=f"{title} {subject}")
 
     page = section.header.paragraphs[0]
     page.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -272,28 +292,72 @@ def party_document(
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     _borderless(header, cell_margin_mm=0.5)
-    _set_widths(header, [70, 95])
+    _set_widths(header, [80, 92])  # wider than the text, centred on it
     left, right = header.rows[0].cells
-    _cell_paragraph(left, settings.DOCUMENT_PARTY_COMMITTEE.upper(), size=14)
-    _cell_paragraph(left, (issuer or settings.DOCUMENT_ISSUER).upper(), size=14, bold=True)
+    _cell_paragraph(left, issuer.superior or BLANK, size=14)
+    _cell_paragraph(left, issuer.name or BLANK, size=14, bold=True)
     _cell_paragraph(left, "*", size=14)
-    _cell_paragraph(
-        left, number_line(number, kind_code, issuer_code or settings.DOCUMENT_ISSUER_CODE)
-    )
+    _cell_paragraph(left, number_line(number, kind_code, issuer.symbol or BLANK))
     _cell_paragraph(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
     _cell_paragraph(right, "", size=14)
     _cell_paragraph(right, "", size=8)
-    _cell_paragraph(
-        right,
-        date_line(settings.DOCUMENT_PLACE, day or timezone.localdate()),
-        italic=True,
-    )
+    _cell_paragraph(right, date_line(issuer.place or BLANK, day), italic=True)
 
     paragraph(doc, "", space_after=6)
     paragraph(doc, title, size=16, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     paragraph(doc, subject, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     paragraph(doc, "-----", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=12)
     return doc
+
+
+# What a document prints where its issuer's details were not kept: room to write by hand.
+BLANK = "…………"
+
+
+def _mark_vietnamese(doc) -> None:
+    """Every run of the document in Vietnamese (vi-VN), so that a spelling checker
+    reads it as Vietnamese, not as misspelt English."""
+    languages = [*doc.styles.element.iter(qn("w:lang"))]
+    languages += doc.settings.element.iter(qn("w:themeFontLang"))
+    for lang in languages:
+        lang.set(qn("w:val"), "vi-VN")
+        lang.set(qn("w:eastAsia"), "vi-VN")
+    normal = doc.styles["Normal"].element.get_or_add_rPr()
+    if normal.find(qn("w:lang")) is None:
+        lang = OxmlElement("w:lang")
+        lang.set(qn("w:val"), "vi-VN")
+        lang.set(qn("w:eastAsia"), "vi-VN")
+        normal.append(lang)
+
+
+def _set_properties(doc, *, issuer: Issuer, day: datetime.date, title: str) -> None:
+    """The file's properties name the issuer and the document's date, not the tool."""
+    properties = doc.core_properties
+    stamp = datetime.datetime.combine(day, datetime.time(8, 0), tzinfo=datetime.UTC)
+    properties.author = properties.last_modified_by = clean_text(issuer.author or issuer.name)
+    properties.title = clean_text(title)
+    properties.subject = properties.keywords = properties.comments = ""
+    properties.category = ""
+    properties.language = "vi-VN"
+    properties.created = properties.modified = stamp
+    properties.last_printed = stamp
+    properties.revision = 1
+    # python-docx's template also says "Microsoft Macintosh Word" and carries its own
+    # thumbnail: an application of our name, and no thumbnail.
+    package = doc.part.package
+    for part in package.iter_parts():
+        if part.partname == "/docProps/app.xml":
+            part._blob = APP_PROPERTIES
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            package.rels.pop(rel_id)
+
+
+APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>D\xc3\xa2n v\xe1\xba\xadn</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def heading(doc, text: str) -> None:
@@ -307,29 +371,24 @@ def text_paragraphs(doc, text: str) -> None:
             paragraph(doc, line.strip(), indent=True)
 
 
-def signature_block(doc, *, recipients: list[str], signer_lines: list[str]) -> None:
-    """ "Nơi nhận:" on the left, the signer's title on the right, borderless."""
+def signature_block(doc, issuer: Issuer) -> None:
+    """ "Nơi nhận:" on the left (14, underlined; the recipients in 12, one a line, a
+    comma after each and a full stop after the last, "- Lưu …"), the signer on the
+    right: capacity and title in bold capitals, room to sign, the name in bold."""
     paragraph(doc, "", space_after=0, keep_with_next=True)
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
     _set_widths(table, [80, 85])
     _keep_rows_whole(table)
     left, right = table.rows[0].cells
-    _cell_paragraph(
-        left,
-        "Nơi nhận:",
-        size=12,
-        bold=True,
-        italic=True,
-        underline=True,
-        align=WD_ALIGN_PARAGRAPH.LEFT,
-    )
-    for line in recipients:
-        _cell_paragraph(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in signer_lines:
+    _cell_paragraph(left, "Nơi nhận:", size=14, underline=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in issuer.recipients or (f"- {BLANK},", f"- Lưu {BLANK}."):
+        _cell_paragraph(left, line, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    for line in issuer.signer_lines or (BLANK,):
         _cell_paragraph(right, line, size=14, bold=True)
     for _blank in range(4):
         _cell_paragraph(right, "", size=14)
+    _cell_paragraph(right, issuer.signer_name or BLANK, size=14, bold=True)
 
 
 def _shade(cell, fill: str = "E7E6E6") -> None:
