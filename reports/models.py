@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.dates import BoundedDateField, BoundedDateTimeField
 from common.fields import CleanCharField, CleanTextField, actor_field
@@ -418,7 +419,7 @@ class DocumentIssuer(models.Model):
     )
     signer_name = CleanCharField(_("signer's name"), max_length=100)
     recipients = CleanTextField(
-        _("recipients"),
+        pgettext_lazy("document", "recipients"),
         max_length=2000,
         blank=True,
         help_text=_(
