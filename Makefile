@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 DEMO_PASSWORD ?= danvan2024
 
-.PHONY: run serve test e2e lint check install messages clean
+.PHONY: run serve test e2e lint check install messages clean pdf-tools
 
 # Python packages: reinstalled when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -24,7 +24,12 @@ node_modules/.installed: package.json package-lock.json
 .env:
 	cp .env.example .env
 
-install: $(VENV)/.installed node_modules/.installed
+# LibreOffice makes the PDF downloads (common/documents/pdf.py): Debian's, without a
+# screen, installed here when missing; without it a PDF download says so.
+pdf-tools:
+	command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-liberation2) || echo "LibreOffice could not be installed: PDF downloads will be refused."
+
+install: $(VENV)/.installed node_modules/.installed pdf-tools
 
 run: install .env
 	$(PY) manage.py migrate --noinput

@@ -7,6 +7,7 @@ leadership and administrators, their own units for unit staff.
 """
 
 import datetime
+import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from common.dates import query_date
 from common.documents.docx import DOCX_MIME, document_number
+from common.documents.pdf import PDF_MIME, PdfUnavailable, docx_to_pdf
 from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number
 from directives import selectors as directive_selectors
@@ -41,6 +43,8 @@ from reports.models import Quarter, Unit
 from reports.permissions import Scope, scope_for
 from reports.selectors import load_former_names
 
+logger = logging.getLogger(__name__)
+
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 
 
@@ -55,6 +59,23 @@ def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _document(request: HttpRequest, docx: bytes, name: str, *, back: str) -> HttpResponse:
+    """The document as .docx, or as PDF when the form's PDF button asked
+    (``format=pdf``); back to ``back`` with the reason when no PDF can be made."""
+    if request.GET.get("format") != "pdf":
+        return _download(docx, f"{name}.docx", DOCX_MIME)
+    try:
+        pdf = docx_to_pdf(docx)
+    except PdfUnavailable:
+        logger.exception("No PDF of %s", name)
+        messages.error(
+            request,
+            _("The PDF cannot be made on this server now; download the .docx instead."),
+        )
+        return redirect(back)
+    return _download(pdf, f"{name}.pdf", PDF_MIME)
 
 
 def _chart_data(summary) -> dict:
@@ -210,10 +231,11 @@ def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
         return redirect(quarter.get_absolute_url() + "#exports")
     number, day = chosen
     summary = quarter_summary(quarter=quarter, scope=scope)
-    return _download(
+    return _document(
+        request,
         consolidated_report_docx(summary=summary, day=day, number=number),
-        f"bao-cao-dan-van-{quarter.slug}.docx",
-        DOCX_MIME,
+        f"bao-cao-dan-van-{quarter.slug}",
+        back=quarter.get_absolute_url() + "#exports",
     )
 
 
@@ -254,8 +276,9 @@ def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> Http
     if chosen is None:
         return redirect(quarter.get_absolute_url() + "#meetings")
     number, day = chosen
-    return _download(
+    return _document(
+        request,
         conclusion_notice_docx(request.user, meeting=meeting, day=day, number=number),
-        f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}.docx",
-        DOCX_MIME,
+        f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}",
+        back=quarter.get_absolute_url() + "#meetings",
     )

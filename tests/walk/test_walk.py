@@ -15,8 +15,10 @@ the session's temporary directory, which pytest-xdist's workers share.
 
 import datetime
 import fcntl
+import io
 import os
 import pickle
+import zipfile
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -27,6 +29,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import URLResolver, get_resolver
 
+from common.documents import pdf
 from reports.models import Quarter, Unit
 from tests import factories as f
 from tests.once import kept_for_the_scope
@@ -110,11 +113,22 @@ def walks_dir(tmp_path_factory) -> Path:
     return path
 
 
+def _pdf_of_a_docx(docx: bytes) -> bytes:
+    """The walk's stand-in for LibreOffice: the .docx must be a Word document, the PDF
+    is a token. Each PDF button of every role is pressed a few times; converting them
+    for real would take a minute of the suite, and tests/test_pdf.py converts and
+    reads back each document."""
+    with zipfile.ZipFile(io.BytesIO(docx)) as document:
+        document.getinfo("word/document.xml")
+    return b"%PDF-1.4\n%%EOF\n"
+
+
 @pytest.fixture
-def walked(demo, walks_dir, untracked_templates):
+def walked(demo, walks_dir, untracked_templates, monkeypatch):
     """A role's walk, walked once per session by whichever test (on whichever
     worker) asks first: a walk is hundreds of requests, and the test that checks
     what all the walks reached needs every role's."""
+    monkeypatch.setattr(pdf, "_convert", _pdf_of_a_docx)
 
     def walked(role: str) -> Walk:
         kept = walks_dir / f"{role}.pickle"

@@ -1,0 +1,171 @@
+"""Every document also as PDF (issue 15): made by LibreOffice from the .docx, read back
+here: its text, its A4 pages and its embedded fonts."""
+
+import datetime
+import io
+import shutil
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from pypdf import PdfReader
+
+from common.documents import pdf
+from reports.models import UnitKind
+from tests import factories as f
+from tests.test_exports import committee_named_tinh_uy
+
+pytestmark = pytest.mark.django_db
+
+needs_libreoffice = pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice is installed by `make install`"
+)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def world():
+    committee_named_tinh_uy()
+    commission = f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
+    f.DocumentIssuerFactory(
+        unit=commission,
+        symbol="BDVTU",
+        signer_title="Trưởng ban",
+        signer_name="Trần Thị Bình",
+        kept_by="Văn phòng Ban",
+    )
+    f.DocumentIssuerFactory(
+        superior="Đảng bộ tỉnh Thử Nghiệm",
+        header_name="Tỉnh ủy",
+        symbol="TU",
+        signer_capacity="T/L",
+        signer_for="Ban Thường vụ",
+        signer_title="Chánh Văn phòng",
+        signer_name="Phạm Văn Phòng",
+        kept_by="Văn phòng Tỉnh ủy",
+    )
+    quarter = f.QuarterFactory(year=2024, number=1)
+    meeting = f.MeetingFactory(quarter=quarter)
+    f.DirectiveFactory(meeting=meeting, number=1, title="Nắm chắc tình hình nhân dân")
+    return quarter, meeting
+
+
+def _read(response) -> PdfReader:
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"].endswith('.pdf"')
+    return PdfReader(io.BytesIO(response.content))
+
+
+def _text(reader: PdfReader) -> str:
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def _assert_a4_with_fonts_embedded(reader: PdfReader) -> None:
+    for page in reader.pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)
+        fonts = page["/Resources"]["/Font"]
+        for font in fonts.values():
+            descriptor = font.get_object()["/FontDescriptor"].get_object()
+            assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font
+
+
+@needs_libreoffice
+def test_the_consolidated_report_as_pdf_reads_as_the_docx(client, world):
+    quarter, _meeting = world
+    client.force_login(f.reviewer())
+    url = reverse("quarters:report_docx", args=[quarter.slug])
+    reader = _read(client.get(url, {"number": "12", "format": "pdf"}))
+    _assert_a4_with_fonts_embedded(reader)
+    text = _text(reader)
+    for line in (
+        "TỈNH ỦY THỬ NGHIỆM",
+        "BAN DÂN VẬN",
+        "Số 12-BC/BDVTU",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "Quảng Ninh, ngày 31 tháng 3 năm 2024",
+        "BÁO CÁO",
+        "Tình hình nhân dân và công tác dân vận quý I/2024",
+        "Nơi nhận:",
+        "- Lưu Văn phòng Ban.",
+        "TRƯỞNG BAN",
+        "Trần Thị Bình",
+    ):
+        assert line in text, line
+
+
+@needs_libreoffice
+def test_the_conclusion_notice_as_pdf_is_the_tinh_uys(client, world):
+    quarter, meeting = world
+    client.force_login(f.reviewer())
+    url = reverse("quarters:notice_docx", args=[quarter.slug, meeting.pk])
+    reader = _read(client.get(url, {"date": "2024-03-18", "format": "pdf"}))
+    _assert_a4_with_fonts_embedded(reader)
+    text = _text(reader)
+    for line in (
+        "ĐẢNG BỘ TỈNH THỬ NGHIỆM",
+        "TỈNH ỦY",
+        "-TB/TU",
+        "ngày 18 tháng 3 năm 2024",
+        "THÔNG BÁO",
+        "Nắm chắc tình hình nhân dân",
+        "T/L BAN THƯỜNG VỤ",
+        "CHÁNH VĂN PHÒNG",
+        "Phạm Văn Phòng",
+        "- Lưu Văn phòng Tỉnh ủy.",
+    ):
+        assert line in text, line
+    assert "BAN DÂN VẬN" not in text
+
+
+def test_a_document_converted_once_is_not_converted_again(client, world, monkeypatch):
+    quarter, _meeting = world
+    made = []
+
+    def convert(docx: bytes) -> bytes:
+        made.append(docx)
+        return b"%PDF-1.4\n%%EOF\n"
+
+    monkeypatch.setattr(pdf, "_convert", convert)
+    client.force_login(f.reviewer())
+    url = reverse("quarters:report_docx", args=[quarter.slug])
+    for _ in range(2):
+        assert client.get(url, {"format": "pdf"})["Content-Type"] == "application/pdf"
+    assert len(made) == 1
+    client.get(url, {"format": "pdf", "date": "2024-03-30"})  # another date, another document
+    assert len(made) == 2
+
+
+def test_without_libreoffice_the_reader_is_told_to_take_the_docx(client, world, settings):
+    settings.LIBREOFFICE = "no-such-office-suite"
+    quarter, meeting = world
+    client.force_login(f.reviewer())
+    for url, anchor in (
+        (reverse("quarters:report_docx", args=[quarter.slug]), "#exports"),
+        (reverse("quarters:notice_docx", args=[quarter.slug, meeting.pk]), "#meetings"),
+    ):
+        response = client.get(url, {"format": "pdf"}, follow=True)
+        assert response.redirect_chain[-1][0].endswith(anchor)
+        assert "Không tạo được tệp PDF" in response.content.decode()
+        # The .docx is still there.
+        assert client.get(url)["Content-Type"].startswith("application/vnd.openxml")
+
+
+def test_a_conversion_that_hangs_is_stopped(world, settings, tmp_path):
+    """A converter that never finishes is stopped after PDF_TIMEOUT_SECONDS."""
+    sleeper = tmp_path / "soffice"
+    sleeper.write_text("#!/bin/sh\nsleep 30\n")
+    sleeper.chmod(0o755)
+    settings.LIBREOFFICE = str(sleeper)
+    settings.PDF_TIMEOUT_SECONDS = 1
+    started = datetime.datetime.now()
+    with pytest.raises(pdf.PdfUnavailable):
+        pdf.docx_to_pdf(b"not even a docx")
+    assert (datetime.datetime.now() - started).total_seconds() < 10
