@@ -12,7 +12,7 @@ status once per row, not once per counted column.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from django.db.models import (
     BooleanField,
@@ -30,7 +30,14 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
-from directives.models import Assignment, AssignmentRole, Directive, ProgressUpdate
+from directives.models import (
+    Assignment,
+    AssignmentRole,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    Directive,
+    ProgressUpdate,
+)
 from directives.rules import DONE, DirectiveStatus
 from reports.models import Quarter
 
@@ -38,6 +45,7 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 S = DirectiveStatus
+A = TypeVar("A", bound=Assignment)
 
 # In the order of DirectiveStatus, so pages and links are the same in every process.
 DONE_VALUES = [status.value for status in DirectiveStatus if status in DONE]
@@ -66,82 +74,150 @@ if TYPE_CHECKING:
     DirectiveWithStatus = WithAnnotations[Directive, DirectiveStatusFields]
 
 
-def _updates(ref: str) -> Exists:
-    return Exists(ProgressUpdate.objects.filter(assignment=OuterRef(ref)))
+def _updates(ref: str, as_of: datetime.date | None = None) -> Exists:
+    updates = ProgressUpdate.objects.filter(assignment=OuterRef(ref))
+    if as_of is not None:
+        updates = updates.filter(reported_at__date__lte=as_of)
+    return Exists(updates)
 
 
-def _updates_in(quarter: Quarter | None, ref: str):
+def _updates_in(quarter: Quarter | None, ref: str, as_of: datetime.date | None = None):
     if quarter is None:
         return NEVER
-    return Exists(ProgressUpdate.objects.filter(assignment=OuterRef(ref), quarter=quarter))
+    updates = ProgressUpdate.objects.filter(assignment=OuterRef(ref), quarter=quarter)
+    if as_of is not None:
+        updates = updates.filter(reported_at__date__lte=as_of)
+    return Exists(updates)
+
+
+# The deadline as it stood on a past day (``as_of``): a deadline moved since is read
+# before the move, from the first change approved after that day.
+DUE_AS_OF = "due_as_of"
+
+
+def due_as_of(as_of: datetime.date, ref: str = "pk") -> Coalesce:
+    moved_later = (
+        DeadlineChange.objects.filter(
+            assignment=OuterRef(ref),
+            status=DeadlineChangeStatus.APPROVED,
+            decided_at__date__gt=as_of,
+        )
+        .order_by("decided_at", "pk")
+        .values("old_date")[:1]
+    )
+    return Coalesce(Subquery(moved_later), F("due_date"))
+
+
+def _due(as_of: datetime.date | None) -> str:
+    """The column the deadline is read from: ``due_date``, or on a past day the
+    ``DUE_AS_OF`` annotation (``with_due_as_of``)."""
+    return "due_date" if as_of is None else DUE_AS_OF
+
+
+def with_due_as_of(qs: QuerySet[A], as_of: datetime.date | None) -> QuerySet[A]:
+    """``qs`` (assignments) with their deadline on ``as_of``, when one is given."""
+    return qs if as_of is None else qs.annotate(**{DUE_AS_OF: due_as_of(as_of)})
+
+
+def done_by(as_of: datetime.date | None) -> Q:
+    """Done (on ``as_of``, when given: finished by then)."""
+    if as_of is None:
+        return Q(completed_on__isnull=False)
+    return Q(completed_on__lte=as_of)
 
 
 def status_conditions(
-    *, quarter: Quarter | None, today: datetime.date, ref: str = "pk"
+    *,
+    quarter: Quarter | None,
+    today: datetime.date,
+    ref: str = "pk",
+    as_of: datetime.date | None = None,
 ) -> dict[DirectiveStatus, Q]:
     """One condition per status, mutually exclusive, mirroring ``rules.assignment_status``.
 
     They read ``due_date`` and ``completed_on`` of the assignment in the
-    current query; ``ref`` names its primary key for the EXISTS subqueries.
+    current query; ``ref`` names its primary key for the EXISTS subqueries. With
+    ``as_of`` (a past day, with ``today`` the same day), as things stood then: only
+    what was finished and reported by that day counts, and the deadline is the one in
+    force that day (the query must be ``with_due_as_of`` the same day).
     """
-    done = Q(completed_on__isnull=False)
-    open_ = Q(completed_on__isnull=True)
-    has_update = Q(_updates(ref))
-    updated = Q(_updates_in(quarter, ref)) if quarter is not None else Q(NEVER)
+    due = _due(as_of)
+    done = done_by(as_of)
+    open_ = ~done
+    has_update = Q(_updates(ref, as_of))
+    updated = Q(_updates_in(quarter, ref, as_of)) if quarter is not None else Q(NEVER)
+    no_due = Q(**{f"{due}__isnull": True})
     return {
-        S.DONE_ON_TIME: done & (Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))),
-        S.DONE_LATE: done & Q(due_date__isnull=False, completed_on__gt=F("due_date")),
-        S.OVERDUE: open_ & Q(due_date__lt=today),
-        S.NOT_STARTED: open_ & (Q(due_date__isnull=True) | Q(due_date__gte=today)) & ~has_update,
-        S.IN_PROGRESS: open_ & Q(due_date__gte=today) & has_update,
-        S.ONGOING_CURRENT: open_ & Q(due_date__isnull=True) & updated,
-        S.ONGOING_STALE: open_ & Q(due_date__isnull=True) & has_update & ~updated,
+        S.DONE_ON_TIME: done & (no_due | Q(completed_on__lte=F(due))),
+        S.DONE_LATE: done & Q(**{f"{due}__isnull": False}) & Q(completed_on__gt=F(due)),
+        S.OVERDUE: open_ & Q(**{f"{due}__lt": today}),
+        S.NOT_STARTED: open_ & (no_due | Q(**{f"{due}__gte": today})) & ~has_update,
+        S.IN_PROGRESS: open_ & Q(**{f"{due}__gte": today}) & has_update,
+        S.ONGOING_CURRENT: open_ & no_due & updated,
+        S.ONGOING_STALE: open_ & no_due & has_update & ~updated,
     }
 
 
-def assignment_status_expression(*, quarter: Quarter | None, today: datetime.date) -> Case:
+def assignment_status_expression(
+    *, quarter: Quarter | None, today: datetime.date, as_of: datetime.date | None = None
+) -> Case:
     """The Case mirroring ``rules.assignment_status`` (first matching rule wins)."""
-    completed = Q(completed_on__isnull=False)
-    in_time = Q(due_date__isnull=True) | Q(completed_on__lte=F("due_date"))
+    due = _due(as_of)
+    completed = done_by(as_of)
+    in_time = Q(**{f"{due}__isnull": True}) | Q(completed_on__lte=F(due))
     return Case(
         When(completed & in_time, then=Value(S.DONE_ON_TIME.value)),
         When(completed, then=Value(S.DONE_LATE.value)),
-        When(due_date__lt=today, then=Value(S.OVERDUE.value)),
+        When(Q(**{f"{due}__lt": today}), then=Value(S.OVERDUE.value)),
         When(has_update=False, then=Value(S.NOT_STARTED.value)),
         When(
-            due_date__isnull=True,
+            Q(**{f"{due}__isnull": True}),
             updated_this_quarter=True,
             then=Value(S.ONGOING_CURRENT.value),
         ),
-        When(due_date__isnull=True, then=Value(S.ONGOING_STALE.value)),
+        When(Q(**{f"{due}__isnull": True}), then=Value(S.ONGOING_STALE.value)),
         default=Value(S.IN_PROGRESS.value),
         output_field=CharField(),
     )
 
 
 def annotate_assignment_status(
-    qs: QuerySet[Assignment], *, quarter: Quarter | None, today: datetime.date
+    qs: QuerySet[Assignment],
+    *,
+    quarter: Quarter | None,
+    today: datetime.date,
+    as_of: datetime.date | None = None,
 ) -> QuerySet[AssignmentWithStatus]:
     """Annotate ``has_update``, ``updated_this_quarter`` and ``status`` on assignments.
 
     ``quarter`` is the current quarter (None when none is open: nothing is then
-    "updated this quarter").
+    "updated this quarter"). With ``as_of``, as things stood on that past day
+    (``status_conditions``); ``due_as_of`` is then annotated too.
     """
-    return qs.annotate(
-        has_update=_updates("pk"),
-        updated_this_quarter=_updates_in(quarter, "pk"),
-    ).annotate(status=assignment_status_expression(quarter=quarter, today=today))
+    return (
+        with_due_as_of(qs, as_of)
+        .annotate(
+            has_update=_updates("pk", as_of),
+            updated_this_quarter=_updates_in(quarter, "pk", as_of),
+        )
+        .annotate(status=assignment_status_expression(quarter=quarter, today=today, as_of=as_of))
+    )
 
 
-def directive_status_subquery(*, quarter: Quarter | None, today: datetime.date) -> Coalesce:
+def directive_status_subquery(
+    *, quarter: Quarter | None, today: datetime.date, as_of: datetime.date | None = None
+) -> Coalesce:
     """A directive's status as one correlated subquery over its lead assignments,
-    mirroring ``rules.combine_statuses``; "not started" when it has no lead."""
-    conditions = status_conditions(quarter=quarter, today=today)
+    mirroring ``rules.combine_statuses``; "not started" when it has no lead. With
+    ``as_of``, as it stood on that past day (``status_conditions``)."""
+    conditions = status_conditions(quarter=quarter, today=today, as_of=as_of)
 
     def count(status: DirectiveStatus):
         return Count("pk", filter=conditions[status])
 
-    leads = Assignment.objects.filter(directive=OuterRef("pk"), role=AssignmentRole.LEAD)
+    leads = with_due_as_of(
+        Assignment.objects.filter(directive=OuterRef("pk"), role=AssignmentRole.LEAD), as_of
+    )
     status = Case(
         When(Q(n_done=F("n_total")) & Q(n_late__gt=0), then=Value(S.DONE_LATE.value)),
         When(Q(n_done=F("n_total")), then=Value(S.DONE_ON_TIME.value)),
@@ -158,7 +234,7 @@ def directive_status_subquery(*, quarter: Quarter | None, today: datetime.date) 
         .values("directive")
         .annotate(
             n_total=Count("pk"),
-            n_done=Count("pk", filter=Q(completed_on__isnull=False)),
+            n_done=Count("pk", filter=done_by(as_of)),
             n_late=count(S.DONE_LATE),
             n_overdue=count(S.OVERDUE),
             n_stale=count(S.ONGOING_STALE),
@@ -176,7 +252,12 @@ def directive_status_subquery(*, quarter: Quarter | None, today: datetime.date) 
 
 
 def annotate_directive_status(
-    qs: QuerySet[Directive], *, quarter: Quarter | None, today: datetime.date
+    qs: QuerySet[Directive],
+    *,
+    quarter: Quarter | None,
+    today: datetime.date,
+    as_of: datetime.date | None = None,
 ) -> QuerySet[DirectiveWithStatus]:
-    """Annotate ``status`` on a Directive queryset (one subquery per row)."""
-    return qs.annotate(status=directive_status_subquery(quarter=quarter, today=today))
+    """Annotate ``status`` on a Directive queryset (one subquery per row); with
+    ``as_of``, as it stood on that past day."""
+    return qs.annotate(status=directive_status_subquery(quarter=quarter, today=today, as_of=as_of))

@@ -61,7 +61,9 @@ def carried_over(meeting: Meeting, user: AnyUser, *, quarter, today=None):
     )
 
 
-def _report_completeness(meeting: Meeting, *, scope: Scope, today: datetime.date) -> dict:
+def _report_completeness(
+    meeting: Meeting, *, scope: Scope, today: datetime.date, as_of: datetime.date | None
+) -> dict:
     """The meeting quarter's report counts by timeliness, and the units to show:
     every expected unit when they fit in ``ROWS_SHOWN``, otherwise the ones without a
     report on time (unfiled first, then late). Two queries.
@@ -70,10 +72,10 @@ def _report_completeness(meeting: Meeting, *, scope: Scope, today: datetime.date
     answers (``reports.aggregation.completeness``), so the pack and the page agree.
     """
     mq = meeting.quarter
-    counts = aggregation.completeness_counts(quarter=mq, scope=scope, today=today)
+    counts = aggregation.completeness_counts(quarter=mq, scope=scope, today=today, as_of=as_of)
     unfiled = Q(is_filed=False)
     late = aggregation.filed_late(mq)
-    shown = aggregation.units_with_standing(quarter=mq, scope=scope).only(
+    shown = aggregation.units_with_standing(quarter=mq, scope=scope, as_of=as_of).only(
         "id", "name", "display_order"
     )
     capped = counts.expected > ROWS_SHOWN
@@ -109,12 +111,17 @@ def _report_completeness(meeting: Meeting, *, scope: Scope, today: datetime.date
     }
 
 
-def _open_per_unit(user: AnyUser, *, quarter, today: datetime.date) -> dict:
+def _open_per_unit(
+    user: AnyUser, *, quarter, today: datetime.date, meeting: Meeting, as_of: datetime.date | None
+) -> dict:
     """Open assignments grouped by unit, the units with the most overdue first
     when more than ``ROWS_SHOWN`` units have some; the totals stay complete.
-    Three queries."""
-    open_ = assignments_visible_to(user).filter(completed_on__isnull=True)
-    overdue = query.status_conditions(quarter=quarter, today=today)[S.OVERDUE]
+    Three queries. Only directives given by the meeting or before it; with ``as_of``,
+    as they stood on that past day (``query.status_conditions``)."""
+    given = assignments_visible_to(user).filter(directive__meeting__held_at__lte=meeting.held_at)
+    given = query.with_due_as_of(given, as_of)
+    open_ = given.filter(~query.done_by(as_of))
+    overdue = query.status_conditions(quarter=quarter, today=today, as_of=as_of)[S.OVERDUE]
     totals = open_.aggregate(
         units=Count("unit", distinct=True),
         overdue_units=Count("unit", distinct=True, filter=overdue),
@@ -130,9 +137,12 @@ def _open_per_unit(user: AnyUser, *, quarter, today: datetime.date) -> dict:
     listed: dict[int, list[AssignmentWithStatus]] = {row["unit"]: [] for row in per_unit}
     assignments = (
         query.annotate_assignment_status(
-            assignments_visible_to(user).filter(unit_id__in=list(listed)),
+            assignments_visible_to(user).filter(
+                unit_id__in=list(listed), directive__meeting__held_at__lte=meeting.held_at
+            ),
             quarter=quarter,
             today=today,
+            as_of=as_of,
         )
         .filter(status__in=query.OPEN_VALUES)
         .select_related("directive", "directive__meeting", "unit")
@@ -159,14 +169,30 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
     """Report completeness for the meeting's quarter, open/overdue directives per
     unit (complete counts, the rows that need attention first, at most
     ``ROWS_SHOWN`` of each) and the meeting's own directives, all of them.
-    A fixed number of queries."""
+    A fixed number of queries.
+
+    The pack of a meeting held before today is as things stood on its day
+    (``as_of``): the reports filed by then, the directives given by then and not
+    finished by then, with the deadlines and progress of then, and the statuses of
+    the meeting's own directives on the day they were given. ``quarter`` is the
+    current quarter, for a meeting of today or later."""
     today = today or timezone.localdate()
+    as_of = meeting.held_on if meeting.held_on < today else None
+    if as_of is not None:
+        today, quarter = as_of, meeting.quarter
     scope = scope_of_reads(user)
     pack = {
-        **_report_completeness(meeting, scope=scope, today=today),
-        **_open_per_unit(user, quarter=quarter, today=today),
-        "new_directives": list(meeting_directives(meeting, user, quarter=quarter, today=today)),
+        **_report_completeness(meeting, scope=scope, today=today, as_of=as_of),
+        **_open_per_unit(user, quarter=quarter, today=today, meeting=meeting, as_of=as_of),
+        "new_directives": list(
+            with_units(
+                directives_with_status(user, quarter=quarter, today=today, as_of=as_of).filter(
+                    meeting=meeting
+                )
+            ).order_by("number")
+        ),
         "names_on": meeting.held_on,
+        "as_of": as_of,
     }
     load_former_names(
         [row["unit"] for row in pack["completeness"]]

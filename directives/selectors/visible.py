@@ -106,12 +106,17 @@ def directives_in_scope(directives: QuerySet[D], scope: Scope) -> QuerySet[D]:
 
 
 def directives_with_status(
-    user: AnyUser, *, quarter: Quarter | None, today: datetime.date | None = None
+    user: AnyUser,
+    *,
+    quarter: Quarter | None,
+    today: datetime.date | None = None,
+    as_of: datetime.date | None = None,
 ) -> QuerySet[DirectiveWithStatus]:
-    """The visible directives with their derived ``status``, ready for the register."""
+    """The visible directives with their derived ``status``, ready for the register
+    (with ``as_of``, the status they had on that past day)."""
     today = today or timezone.localdate()
     return query.annotate_directive_status(
-        directives_visible_to(user), quarter=quarter, today=today
+        directives_visible_to(user), quarter=quarter, today=today, as_of=as_of
     ).select_related("meeting", "meeting__quarter", "topic")
 
 

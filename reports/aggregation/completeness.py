@@ -26,6 +26,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import (
     BooleanField,
     Case,
+    CharField,
     Count,
     Exists,
     F,
@@ -166,20 +167,34 @@ def _flag(condition: Q) -> Case:
     return Case(When(condition, then=true), default=false, output_field=BooleanField())
 
 
-def units_with_standing(*, quarter: Quarter, scope: Scope) -> QuerySet[UnitWithStanding]:
+def units_with_standing(
+    *, quarter: Quarter, scope: Scope, as_of: datetime.date | None = None
+) -> QuerySet[UnitWithStanding]:
     """The expected units, each with its report of the quarter: ``report_id``,
     ``report_status``, ``is_filed``, ``filed_at`` (the first submission of a filed
-    report, else None) and ``submitted_once`` (what it submitted may be read)."""
-    return (
-        expected_units(quarter=quarter, scope=scope)
-        .annotate(qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter)))
-        .annotate(
+    report, else None) and ``submitted_once`` (what it submitted may be read).
+
+    With ``as_of``, a past day, as they stood then (a briefing pack of an earlier
+    meeting): a report counts as filed if it was first submitted by that day, and its
+    status then is not known (``report_status`` is None)."""
+    units = expected_units(quarter=quarter, scope=scope).annotate(
+        qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter))
+    )
+    if as_of is not None:
+        by_then = Q(qr__first_submitted_at__date__lte=as_of)
+        return units.annotate(
             report_id=F("qr__id"),
-            report_status=F("qr__status"),
-            is_filed=_flag(filed_q("qr__")),
-            filed_at=filed_at_expression("qr__"),
+            report_status=Value(None, output_field=CharField()),
+            is_filed=_flag(by_then),
+            filed_at=Case(When(by_then, then=F("qr__first_submitted_at")), default=None),
             submitted_once=_flag(submitted_once_q("qr__")),
         )
+    return units.annotate(
+        report_id=F("qr__id"),
+        report_status=F("qr__status"),
+        is_filed=_flag(filed_q("qr__")),
+        filed_at=filed_at_expression("qr__"),
+        submitted_once=_flag(submitted_once_q("qr__")),
     )
 
 
@@ -222,12 +237,18 @@ def from_row(cls: type[R], row: Mapping[str, Any], **more: Any) -> R:
 
 
 def completeness_counts(
-    *, quarter: Quarter, scope: Scope, today: datetime.date | None = None, kind: str = ""
+    *,
+    quarter: Quarter,
+    scope: Scope,
+    today: datetime.date | None = None,
+    kind: str = "",
+    as_of: datetime.date | None = None,
 ) -> Counts:
     """Expected, on time, late, missing… for the quarter in ``scope``, of one kind of
-    unit if ``kind`` is given (1 query whatever the number of units)."""
-    today = today or timezone.localdate()
-    units = units_with_standing(quarter=quarter, scope=scope)
+    unit if ``kind`` is given (1 query whatever the number of units); with ``as_of``,
+    as they stood on that past day (``units_with_standing``; ``today`` is that day)."""
+    today = as_of or today or timezone.localdate()
+    units = units_with_standing(quarter=quarter, scope=scope, as_of=as_of)
     if kind:
         units = units.filter(kind=kind)
     row = units.aggregate(**count_columns(quarter))

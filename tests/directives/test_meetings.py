@@ -179,23 +179,79 @@ def test_the_meeting_page_shows_everything_and_carries_over_unfinished_directive
     }
 
 
+def _at(year: int, month: int, day: int) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime(year, month, day, 9, 0))
+
+
 def test_the_briefing_pack_lists_report_completeness_and_open_directives_per_unit(client, world):
+    """The pack of the meeting held today: today's reports and directives."""
+    world.meeting.held_at = _at(2024, 5, 20)  # TODAY, the frozen date of the world
+    world.meeting.save()
     on_time = f.UnitReportFactory(
         unit=world.unit_a, quarter=world.q1, status=ReportStatus.SUBMITTED
     )
-    on_time.first_submitted_at = timezone.make_aware(datetime.datetime(2024, 3, 1, 9, 0))
+    on_time.first_submitted_at = _at(2024, 3, 1)
     on_time.save()
     late = f.UnitReportFactory(unit=world.unit_b, quarter=world.q1, status=ReportStatus.ACCEPTED)
-    late.first_submitted_at = timezone.make_aware(datetime.datetime(2024, 3, 30, 9, 0))
+    late.first_submitted_at = _at(2024, 3, 30)
     late.save()
     client.force_login(world.reviewer)
     response = client.get(reverse("meetings:pack", args=[world.meeting.pk]))
+    assert response.context["as_of"] is None
     rows = {row["unit"]: row["timeliness"] for row in response.context["completeness"]}
     assert rows == {world.unit_a: "on_time", world.unit_b: "late", world.unit_c: "missing"}
     per_unit = {row["unit"]: row for row in response.context["directive_rows"]}
     assert len(per_unit[world.unit_a]["open"]) == 2
     assert [a.directive for a in per_unit[world.unit_a]["overdue"]] == [world.confidential]
     assert len(per_unit[world.unit_b]["open"]) == 2
+
+
+def test_the_pack_of_an_earlier_meeting_is_as_things_stood_on_its_day(client, world):
+    """Issue 15: the pack of 14/03/2024 listed what was given, done and reported since.
+    Seen on 20/05/2024: a report filed on 30/03, a directive of 15/04, a completion of
+    10/04, an update of 01/05 and a deadline moved on 01/04 are not yet so."""
+    filed_later = f.UnitReportFactory(
+        unit=world.unit_b, quarter=world.q1, status=ReportStatus.ACCEPTED
+    )
+    filed_later.first_submitted_at = _at(2024, 3, 30)
+    filed_later.save()
+    later_meeting = f.MeetingFactory(quarter=world.q2, held_at=_at(2024, 4, 15))
+    given_later = f.DirectiveFactory(meeting=later_meeting, number=1, title="Giao sau giao ban")
+    f.AssignmentFactory(directive=given_later, unit=world.unit_a)
+    world.a_normal.completed_on = datetime.date(2024, 4, 10)
+    world.a_normal.save()
+    f.ProgressUpdateFactory(assignment=world.b_ongoing, reported_at=_at(2024, 5, 1))
+    world.a_secret.due_date = datetime.date(2024, 4, 30)
+    world.a_secret.save()
+    f.DeadlineChangeFactory(
+        assignment=world.a_secret,
+        old_date=datetime.date(2024, 3, 1),
+        new_date=datetime.date(2024, 4, 30),
+        status="approved",
+        decided_at=_at(2024, 4, 1),
+    )
+    client.force_login(world.reviewer)
+    response = client.get(reverse("meetings:pack", args=[world.meeting.pk]))
+    context, page = response.context, response.content.decode()
+
+    assert context["as_of"] == datetime.date(2024, 3, 14)
+    assert "14/03/2024" in page and "data-as-of" in page
+    rows = {row["unit"]: row["timeliness"] for row in context["completeness"]}
+    assert rows[world.unit_b] in ("not_due", "missing")  # filed on 30/03, after the meeting
+    assert rows[world.unit_b] != "late"
+    per_unit = {row["unit"]: row for row in context["directive_rows"]}
+    open_a = {a.directive for a in per_unit[world.unit_a]["open"]}
+    assert open_a == {world.normal, world.confidential}  # done later; given later: absent
+    assert [a.directive for a in per_unit[world.unit_a]["overdue"]] == [world.confidential]
+    overdue = next(a for a in per_unit[world.unit_a]["open"] if a.directive == world.confidential)
+    assert overdue.due_as_of == datetime.date(2024, 3, 1)  # the deadline of that day
+    ongoing = next(a for a in per_unit[world.unit_b]["open"] if a == world.b_ongoing)
+    assert ongoing.status == "not_started"  # its update came on 01/05
+    assert "Giao sau giao ban" not in page
+    # Numbers of that day are not links to today's lists.
+    assert reverse("directives:assignments") + "?" not in page
+    statuses = {d.pk: d.status for d in context["new_directives"]}
+    assert statuses[world.normal.pk] != "done_on_time"
 
 
 def _rename_unit_a_in_2025(world):

@@ -118,3 +118,57 @@ def test_an_ongoing_assignment_confirmed_done_is_done_on_time_in_sql_and_rules(q
         Assignment.objects.filter(pk=assignment.pk), quarter=quarters[1], today=TODAY
     ).get()
     assert pure_status(assignment, quarters[1]) == S.DONE_ON_TIME == annotated.status
+
+
+AS_OF = datetime.date(2024, 4, 15)
+
+
+@pytest.mark.parametrize(
+    ("finished", "reported", "moved", "due"),
+    list(
+        itertools.product(
+            [None, datetime.date(2024, 4, 1), datetime.date(2024, 5, 1)],  # finished on
+            [None, datetime.date(2024, 3, 20), datetime.date(2024, 5, 2)],  # an update on
+            [None, datetime.date(2024, 4, 10), datetime.date(2024, 5, 5)],  # deadline moved on
+            [None, datetime.date(2024, 4, 5), datetime.date(2024, 4, 20)],  # the first deadline
+        )
+    ),
+)
+def test_the_status_on_a_past_day_is_the_rules_on_what_was_known_that_day(
+    quarters, finished, reported, moved, due
+):
+    """``as_of`` (the briefing pack of an earlier meeting) gives what the rules give on
+    that day's facts: finished, reported and the deadline in force by then."""
+    _q1, q2 = quarters
+    assignment = f.AssignmentFactory(due_date=due, completed_on=finished)
+    if reported is not None:
+        at = datetime.datetime.combine(reported, datetime.time(9), tzinfo=datetime.UTC)
+        f.ProgressUpdateFactory(assignment=assignment, quarter=q2, reported_at=at)
+    due_then = due
+    if moved is not None and due is not None:
+        new_due = datetime.date(2024, 6, 30)
+        f.DeadlineChangeFactory(
+            assignment=assignment,
+            old_date=due,
+            new_date=new_due,
+            status="approved",
+            decided_at=datetime.datetime.combine(moved, datetime.time(9), tzinfo=datetime.UTC),
+        )
+        assignment.due_date = new_due
+        assignment.save()
+        due_then = new_due if moved <= AS_OF else due
+    expected = rules.assignment_status(
+        due_date=due_then,
+        completed_on=finished if finished is not None and finished <= AS_OF else None,
+        has_update=reported is not None and reported <= AS_OF,
+        updated_this_quarter=reported is not None and reported <= AS_OF,
+        today=AS_OF,
+    )
+    annotated = query.annotate_assignment_status(
+        Assignment.objects.filter(pk=assignment.pk), quarter=q2, today=AS_OF, as_of=AS_OF
+    ).get()
+    assert annotated.status == expected
+    directive = query.annotate_directive_status(
+        Directive.objects.filter(pk=assignment.directive_id), quarter=q2, today=AS_OF, as_of=AS_OF
+    ).get()
+    assert directive.status == rules.combine_statuses([expected])

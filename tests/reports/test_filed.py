@@ -47,8 +47,9 @@ def report(quarter, status, *, first=None, last=None, name="Đơn vị"):
 
 
 def standings(client, quarter) -> dict[str, dict[str, str]]:
-    """What the queue, the quarter page and the briefing pack say of each unit."""
-    meeting = f.MeetingFactory(quarter=quarter)
+    """What the queue, the quarter page and the briefing pack (of a meeting held today:
+    an earlier one's is as things stood on its day) say of each unit."""
+    meeting = f.MeetingFactory(quarter=quarter, held_at=timezone.now())
     client.force_login(f.reviewer())
     queue = client.get(reverse("reports:queue_quarter", args=[quarter.slug])).context
     page = client.get(reverse("quarters:detail", args=[quarter.slug])).context
