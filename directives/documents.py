@@ -32,7 +32,7 @@ from common.documents.xlsx import xlsx_append
 from directives import query, selectors
 from directives.models import AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
-from reports.issuers import issuer_on
+from reports.issuers import issuer_on, issuing_commission
 from reports.models import Quarter
 from reports.permissions import scope_of_reads
 from reports.selectors import load_former_names
@@ -277,3 +277,138 @@ def conclusion_notice_docx(
     )
     signature_block(doc, issuer)
     return to_bytes(doc)
+
+
+# --- The briefing pack ------------------------------------------------------------
+
+TIMELINESS_TITLES = {  # by reports.rules.Timeliness value
+    "on_time": "Đúng hạn",
+    "late": "Chậm",
+    "missing": "Chưa gửi, đã quá hạn",
+    "not_due": "Chưa gửi, chưa đến hạn",
+}
+
+
+def pack_date(meeting: Meeting, pack: dict) -> datetime.date:
+    """The pack's date: its meeting's day for an earlier meeting (as things stood then),
+    else today."""
+    return pack["as_of"] or timezone.localdate()
+
+
+def briefing_pack_docx(user, *, meeting: Meeting, pack: dict) -> bytes:
+    """The briefing pack as the commission's report for the meeting, dated and issued as
+    the pack stands (``selectors.briefing_pack``): completeness, open work per unit and
+    the meeting's directives."""
+    day = pack_date(meeting, pack)
+    on = pack["names_on"]
+    quarter = meeting.quarter
+    label = quarter_title(quarter.year, quarter.number)
+    issuer = issuer_on(issuing_commission(scope_of_reads(user)), day)
+    doc = party_document(
+        issuer=issuer,
+        day=day,
+        kind_code="BC",
+        number="",
+        title="BÁO CÁO",
+        subject=(
+            "Tình hình gửi báo cáo và thực hiện ý kiến chỉ đạo, phục vụ buổi giao ban "
+            f"công tác dân vận {label} ngày {meeting.held_on:%d/%m/%Y}"
+        ),
+    )
+    paragraph(doc, f"Số liệu tính đến hết ngày {day:%d/%m/%Y}.", italic=True, indent=True)
+
+    heading(doc, f"I. TÌNH HÌNH GỬI BÁO CÁO {label.upper()}")
+    counts = {str(timeliness): n for timeliness, n in pack["completeness_counts"].items()}
+    paragraph(
+        doc,
+        f"Hạn gửi báo cáo: {quarter.due_date:%d/%m/%Y}. Đúng hạn: {counts['on_time']}; "
+        f"chậm: {counts['late']}; chưa gửi, đã quá hạn: {counts['missing']}; "
+        f"chưa gửi, chưa đến hạn: {counts['not_due']}.",
+        indent=True,
+    )
+    if pack["completeness_capped"]:
+        paragraph(
+            doc,
+            "Bảng dưới đây chỉ liệt kê các đơn vị chưa gửi đúng hạn"
+            + (
+                f" (còn {pack['completeness_more']} đơn vị khác)."
+                if pack["completeness_more"]
+                else "."
+            ),
+            italic=True,
+            indent=True,
+        )
+    if pack["completeness"]:
+        rows = [
+            [
+                str(number),
+                row["unit"].name_on(on),
+                TIMELINESS_TITLES[str(row["timeliness"])],
+                f"{timezone.localtime(row['submitted_at']):%d/%m/%Y}"
+                if row["submitted_at"]
+                else "",
+            ]
+            for number, row in enumerate(pack["completeness"], start=1)
+        ]
+        grid_table(doc, ["TT", "Đơn vị", "Tình hình", "Ngày gửi"], rows, [10, 85, 45, 25], "cllc")
+
+    heading(doc, "II. Ý KIẾN CHỈ ĐẠO CHƯA HOÀN THÀNH, THEO ĐƠN VỊ")
+    totals = pack["open_totals"]
+    paragraph(
+        doc,
+        f"{totals['open']} nhiệm vụ chưa hoàn thành của {totals['units']} đơn vị, trong đó "
+        f"{totals['overdue']} nhiệm vụ quá hạn của {totals['overdue_units']} đơn vị.",
+        indent=True,
+    )
+    for row in pack["directive_rows"]:
+        paragraph(
+            doc,
+            f"{row['unit'].name_on(on)}: {len(row['open'])} nhiệm vụ chưa hoàn thành"
+            + (f", {len(row['overdue'])} quá hạn." if row["overdue"] else "."),
+            bold=True,
+            indent=True,
+            keep_with_next=True,
+        )
+        grid_table(
+            doc,
+            ["TT", "Nội dung", "Giao ngày", "Thời hạn", "Tình trạng"],
+            [
+                [
+                    str(number),
+                    assignment.directive.title,
+                    f"{assignment.directive.meeting.held_on:%d/%m/%Y}",
+                    _assignment_due(assignment),
+                    STATUS_TITLES[assignment.status],
+                ]
+                for number, assignment in enumerate(row["open"], start=1)
+            ],
+            [10, 75, 25, 25, 30],
+            "clccl",
+        )
+    if pack["open_units_more"]:
+        paragraph(
+            doc,
+            f"Còn {pack['open_units_more']} đơn vị khác có nhiệm vụ chưa hoàn thành.",
+            italic=True,
+            indent=True,
+        )
+
+    heading(doc, "III. Ý KIẾN CHỈ ĐẠO TẠI BUỔI GIAO BAN")
+    if not pack["new_directives"]:
+        paragraph(doc, "Chưa có ý kiến chỉ đạo nào được ghi nhận.", italic=True, indent=True)
+    for directive in pack["new_directives"]:
+        paragraph(doc, f"{directive.number}. {directive.title}", bold=True, indent=True)
+        lead = _units(directive, AssignmentRole.LEAD, on) or "—"
+        support = _units(directive, AssignmentRole.SUPPORT, on)
+        line = f"Đơn vị chủ trì: {lead}"
+        if support:
+            line += f"; đơn vị phối hợp: {support}"
+        paragraph(doc, f"{line}; thời hạn: {_due(directive)}.", italic=True, indent=True)
+    signature_block(doc, issuer)
+    return to_bytes(doc)
+
+
+def _assignment_due(assignment) -> str:
+    """The assignment's deadline as the pack reads it (on its day, for an earlier meeting)."""
+    due = getattr(assignment, query.DUE_AS_OF, None) or assignment.due_date
+    return f"{due:%d/%m/%Y}" if due else "Thường xuyên"

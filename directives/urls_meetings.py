@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/", views.meeting_detail, name="detail"),
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/pack/", views.briefing_pack, name="pack"),
+    path("<int:pk>/pack.docx", views.briefing_pack_document, name="pack_docx"),
     path("<int:meeting_pk>/directives/new/", views.directive_edit, name="directive_new"),
     path(
         "<int:meeting_pk>/recommendations/new/",

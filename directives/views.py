@@ -16,14 +16,17 @@ from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from common.documents.downloads import document_download
 from common.numbers import page_number, query_int
 from common.types import AuthenticatedHttpRequest, StrOrPromise
 from directives import permissions, selectors, services
+from directives.documents import briefing_pack_docx
 from directives.filters import AssignmentFilter, DirectiveFilter
 from directives.forms import (
     DeadlineChangeForm,
@@ -256,6 +259,21 @@ def briefing_pack(request: HttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_see_briefing_pack(request.user, meeting))
     pack = selectors.briefing_pack(meeting, request.user, quarter=selectors.current_quarter())
     return render(request, "directives/briefing_pack.html", {"meeting": meeting, **pack})
+
+
+@login_required
+@require_GET
+def briefing_pack_document(request: HttpRequest, pk: int) -> HttpResponse:
+    """The briefing pack as the commission's report for the meeting (.docx, or PDF)."""
+    meeting = _meeting_for(request.user, pk)
+    _require(permissions.can_see_briefing_pack(request.user, meeting))
+    pack = selectors.briefing_pack(meeting, request.user, quarter=selectors.current_quarter())
+    return document_download(
+        request,
+        briefing_pack_docx(request.user, meeting=meeting, pack=pack),
+        f"bao-cao-phuc-vu-giao-ban-{meeting.held_on:%Y-%m-%d}-{meeting.pk}",
+        back=reverse("meetings:pack", args=[meeting.pk]),
+    )
 
 
 @login_required

@@ -7,7 +7,6 @@ leadership and administrators, their own units for unit staff.
 """
 
 import datetime
-import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,8 +20,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from common.dates import query_date
-from common.documents.docx import DOCX_MIME, document_number
-from common.documents.pdf import PDF_MIME, PdfUnavailable, docx_to_pdf
+from common.documents.docx import document_number
+from common.documents.downloads import document_download, download
 from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number
 from directives import selectors as directive_selectors
@@ -43,8 +42,6 @@ from reports.models import Quarter, Unit
 from reports.permissions import Scope, scope_for
 from reports.selectors import load_former_names
 
-logger = logging.getLogger(__name__)
-
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 
 
@@ -53,29 +50,6 @@ def _scope_or_403(user) -> Scope:
     if scope is None:
         raise PermissionDenied(_("You have no unit and no role that lets you see the quarters."))
     return scope
-
-
-def _download(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-def _document(request: HttpRequest, docx: bytes, name: str, *, back: str) -> HttpResponse:
-    """The document as .docx, or as PDF when the form's PDF button asked
-    (``format=pdf``); back to ``back`` with the reason when no PDF can be made."""
-    if request.GET.get("format") != "pdf":
-        return _download(docx, f"{name}.docx", DOCX_MIME)
-    try:
-        pdf = docx_to_pdf(docx)
-    except PdfUnavailable:
-        logger.exception("No PDF of %s", name)
-        messages.error(
-            request,
-            _("The PDF cannot be made on this server now; download the .docx instead."),
-        )
-        return redirect(back)
-    return _download(pdf, f"{name}.pdf", PDF_MIME)
 
 
 def _chart_data(summary) -> dict:
@@ -231,7 +205,7 @@ def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
         return redirect(quarter.get_absolute_url() + "#exports")
     number, day = chosen
     summary = quarter_summary(quarter=quarter, scope=scope)
-    return _document(
+    return document_download(
         request,
         consolidated_report_docx(summary=summary, day=day, number=number),
         f"bao-cao-dan-van-{quarter.slug}",
@@ -244,7 +218,7 @@ def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     scope = _scope_or_403(request.user)
     summary = quarter_summary(quarter=quarter, scope=scope)
-    return _download(
+    return download(
         indicator_table_xlsx(summary=summary), f"chi-tieu-{quarter.slug}.xlsx", XLSX_MIME
     )
 
@@ -253,7 +227,7 @@ def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpRespo
 @require_GET
 def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     _scope_or_403(request.user)
-    return _download(
+    return download(
         directive_register_xlsx(request.user, quarter=quarter),
         f"so-theo-doi-chi-dao-{quarter.slug}.xlsx",
         XLSX_MIME,
@@ -276,7 +250,7 @@ def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> Http
     if chosen is None:
         return redirect(quarter.get_absolute_url() + "#meetings")
     number, day = chosen
-    return _document(
+    return document_download(
         request,
         conclusion_notice_docx(request.user, meeting=meeting, day=day, number=number),
         f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}",

@@ -169,3 +169,23 @@ def test_a_conversion_that_hangs_is_stopped(world, settings, tmp_path):
     with pytest.raises(pdf.PdfUnavailable):
         pdf.docx_to_pdf(b"not even a docx")
     assert (datetime.datetime.now() - started).total_seconds() < 10
+
+
+@needs_libreoffice
+def test_the_briefing_pack_as_pdf_is_dated_by_its_meeting(client, world):
+    _quarter, meeting = world
+    client.force_login(f.reviewer())
+    url = reverse("meetings:pack_docx", args=[meeting.pk])
+    reader = _read(client.get(url, {"format": "pdf"}))
+    _assert_a4_with_fonts_embedded(reader)
+    text = _text(reader)
+    held = meeting.held_on
+    for line in (
+        "BAN DÂN VẬN",
+        "-BC/BDVTU",
+        f"ngày {held.day:02d} tháng {held.month} năm {held.year}",
+        f"Số liệu tính đến hết ngày {held:%d/%m/%Y}.",
+        "Nắm chắc tình hình nhân dân",
+        "Trần Thị Bình",
+    ):
+        assert line in text, line

@@ -13,6 +13,7 @@ from directives.models import Assignment, Directive, Meeting, Recommendation
 from reports.models import ReportStatus
 from tests import factories as f
 from tests.directives.world import new_directive_data, new_meeting_data
+from tests.downloads import docx_of
 
 pytestmark = pytest.mark.django_db
 
@@ -305,3 +306,38 @@ def test_the_draft_conclusion_notice_names_each_unit_as_it_was_on_the_meetings_d
 
     assert "Đơn vị chủ trì: Hội LHPN" in text
     assert "Hội Phụ nữ QN" not in text
+
+
+def test_the_pack_prints_and_downloads_as_the_commissions_report_of_that_day(client, world):
+    """Issue 15: the pack has a print button, a .docx and a PDF, dated by its day."""
+    later_meeting = f.MeetingFactory(quarter=world.q2, held_at=_at(2024, 4, 15))
+    f.AssignmentFactory(
+        directive=f.DirectiveFactory(meeting=later_meeting, number=1, title="Giao sau giao ban"),
+        unit=world.unit_a,
+    )
+    client.force_login(world.reviewer)
+    page = client.get(reverse("meetings:pack", args=[world.meeting.pk])).content.decode()
+    url = reverse("meetings:pack_docx", args=[world.meeting.pk])
+    assert "data-print" in page and f'href="{url}"' in page and f'href="{url}?format=pdf"' in page
+    response = client.get(url)
+    assert response["Content-Disposition"].endswith(f'-2024-03-14-{world.meeting.pk}.docx"')
+    doc = docx_of(response)
+    text = "\n".join(p.text for p in doc.paragraphs)
+    assert "Số liệu tính đến hết ngày 14/03/2024." in text
+    assert "ngày 14 tháng 3 năm 2024" in doc.tables[0].cell(0, 1).text
+    for section in ("I. TÌNH HÌNH GỬI BÁO CÁO QUÝ I/2024", "II. Ý KIẾN CHỈ ĐẠO", "III. Ý KIẾN"):
+        assert any(p.startswith(section) for p in text.splitlines()), section
+    cells = {c.text for table in doc.tables for row in table.rows for c in row.cells}
+    assert world.unit_a.name in cells
+    assert "Giao sau giao ban" not in text and "Giao sau giao ban" not in cells
+    assert world.normal.title in cells  # open on 14/03, as the pack's page says
+
+
+def test_who_may_not_see_the_pack_may_not_download_it(client, world):
+    for user in (world.reporter_b, f.UserFactory()):
+        client.force_login(user)
+        page = client.get(reverse("meetings:pack", args=[world.meeting.pk])).status_code
+        document = client.get(reverse("meetings:pack_docx", args=[world.meeting.pk])).status_code
+        assert document == page
+        if page != 200:
+            assert document in (403, 404)

@@ -292,6 +292,13 @@ GET_CASES = [
     ("briefing pack", "meetings:pack", pk_of("meeting"), codes(403, **ALL_SEEING, **UNSEEN_BY_X)),
     ("province X's briefing pack", "meetings:pack", pk_of("meeting_x"), PROVINCE_X_ONLY),
     (
+        "briefing pack .docx",
+        "meetings:pack_docx",
+        pk_of("meeting"),
+        codes(403, **ALL_SEEING, **UNSEEN_BY_X),
+    ),
+    ("province X's briefing pack .docx", "meetings:pack_docx", pk_of("meeting_x"), PROVINCE_X_ONLY),
+    (
         "record a directive in province X's meeting",
         "meetings:directive_new",
         pk_of("meeting_x", "meeting_pk"),
@@ -444,6 +451,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "meetings:search",
         "meetings:detail",
         "meetings:pack",
+        "meetings:pack_docx",
         "quarters:list",
         "quarters:detail",
         "quarters:report_docx",

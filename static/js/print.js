@@ -1,4 +1,4 @@
-// The quarter page: a print button, and every folded part opened for printing.
+// A page that prints (the quarter, a briefing pack): its print button, and every folded part opened for printing.
 document.querySelectorAll("[data-print]").forEach((button) => {
   button.addEventListener("click", () => window.print());
 });
