@@ -26,10 +26,15 @@ node_modules/.installed: package.json package-lock.json
 
 # LibreOffice makes the PDF downloads (common/documents/pdf.py): Debian's, without a
 # screen, installed here when missing; without it a PDF download says so.
-pdf-tools:
+# Tried once per checkout (the stamp), so that a machine where it cannot be
+# installed does not run apt-get before every command.
+$(VENV)/.pdf-tools: | $(VENV)/.installed
 	command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-liberation2) || echo "LibreOffice could not be installed: PDF downloads will be refused."
+	touch $@
 
-install: $(VENV)/.installed node_modules/.installed pdf-tools
+pdf-tools: $(VENV)/.pdf-tools
+
+install: $(VENV)/.installed node_modules/.installed $(VENV)/.pdf-tools
 
 run: install .env
 	$(PY) manage.py migrate --noinput

@@ -21,11 +21,13 @@ may change).
 For a large PostgreSQL database, ``pg_dump`` is faster (see the README).
 """
 
+import codecs
 import contextlib
 import datetime
 import functools
 import io
 import json
+import locale
 import os
 import shutil
 import tarfile
@@ -80,8 +82,11 @@ def dump_database(*, cleaned: list[str] | None = None) -> bytes:
     Text that XML cannot carry is cleaned on the way out; each such value is
     added to ``cleaned`` as "app.Model #pk, field".
     """
+    if codecs.lookup(locale.getpreferredencoding(False)).name != "utf-8":
+        return _dump_through_stdout(cleaned)
     # Into a file, not through ``stdout``: the command's output wrapper styles each of
-    # the serializer's million small writes, a third of the dump's time.
+    # the serializer's million small writes, a third of the dump's time. dumpdata opens
+    # the file in the locale's encoding: UTF-8 here, checked above.
     with tempfile.TemporaryDirectory(prefix="danvan-dump-") as scratch:
         dump = Path(scratch) / "db.xml"
         with backup_xml.cleaning_serializer() as found:
@@ -97,6 +102,24 @@ def dump_database(*, cleaned: list[str] | None = None) -> bytes:
         if cleaned is not None:
             cleaned.extend(found)
         return dump.read_bytes()
+
+
+def _dump_through_stdout(cleaned: list[str] | None) -> bytes:
+    """``dump_database`` where files are not written in UTF-8 (a non-UTF-8 locale)."""
+    out = io.StringIO()
+    with backup_xml.cleaning_serializer() as found:
+        call_command(
+            "dumpdata",
+            format=backup_xml.FORMAT,
+            natural_foreign=True,
+            natural_primary=True,
+            exclude=EXCLUDED,
+            stdout=out,
+            verbosity=0,
+        )
+    if cleaned is not None:
+        cleaned.extend(found)
+    return out.getvalue().encode()
 
 
 def _snapshot(cleaned: list[str]) -> tuple[bytes, dict[str, int]]:

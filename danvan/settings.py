@@ -315,7 +315,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1
 # PDF downloads: LibreOffice's command (common/documents/pdf.py) and how long a
 # conversion may take before the reader is told to download the .docx instead.
 LIBREOFFICE = os.getenv("LIBREOFFICE") or "soffice"
-PDF_TIMEOUT_SECONDS = envint("PDF_TIMEOUT_SECONDS", 60)
+PDF_TIMEOUT_SECONDS = envint("PDF_TIMEOUT_SECONDS", 20)  # below gunicorn's 30 s
 
 # The issuer of each document (header, symbol, place, signer, "Nơi nhận") is kept
 # in the data, per issuing unit (reports.DocumentIssuer, in the admin), not here.

@@ -4,6 +4,10 @@ here: its text, its A4 pages and its embedded fonts."""
 import datetime
 import io
 import shutil
+import subprocess
+import sys
+import time
+import zipfile
 
 import pytest
 from django.core.cache import cache
@@ -158,17 +162,37 @@ def test_without_libreoffice_the_reader_is_told_to_take_the_docx(client, world, 
         assert client.get(url)["Content-Type"].startswith("application/vnd.openxml")
 
 
-def test_a_conversion_that_hangs_is_stopped(world, settings, tmp_path):
-    """A converter that never finishes is stopped after PDF_TIMEOUT_SECONDS."""
+def test_a_conversion_that_hangs_is_stopped_with_every_process_it_started(settings, tmp_path):
+    """A converter that never finishes is stopped after PDF_TIMEOUT_SECONDS, and so is
+    what it started (soffice is a script that starts soffice.bin)."""
+    marker = f"danvan-hanging-{tmp_path.name}"
     sleeper = tmp_path / "soffice"
-    sleeper.write_text("#!/bin/sh\nsleep 30\n")
+    sleeper.write_text(
+        f'#!/bin/sh\n{sys.executable} -c "import time; time.sleep(60)" {marker} &\nwait\n'
+    )
     sleeper.chmod(0o755)
     settings.LIBREOFFICE = str(sleeper)
     settings.PDF_TIMEOUT_SECONDS = 1
-    started = datetime.datetime.now()
+    started = time.monotonic()
     with pytest.raises(pdf.PdfUnavailable):
         pdf.docx_to_pdf(b"not even a docx")
-    assert (datetime.datetime.now() - started).total_seconds() < 10
+    assert time.monotonic() - started < 10
+    time.sleep(0.2)
+    left = subprocess.run(["pgrep", "-f", marker], capture_output=True, check=False)  # noqa: S603, S607
+    assert left.stdout == b"", "the converter's children were left running"
+
+
+def test_the_same_document_is_the_same_bytes_whenever_it_is_made(client, world, monkeypatch):
+    """The PDF cache's key is the .docx's digest: no time of writing in its bytes."""
+    quarter, _meeting = world
+    client.force_login(f.reviewer())
+    url = reverse("quarters:report_docx", args=[quarter.slug])
+    first = client.get(url).content
+    with zipfile.ZipFile(io.BytesIO(first)) as document:
+        assert {entry.date_time[:3] for entry in document.infolist()} == {(2024, 3, 31)}
+    later = datetime.datetime.now() + datetime.timedelta(hours=3)
+    monkeypatch.setattr(zipfile.time, "time", lambda: later.timestamp())
+    assert client.get(url).content == first
 
 
 @needs_libreoffice

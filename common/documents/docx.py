@@ -7,6 +7,7 @@ so their fixed wording is Vietnamese.
 
 import datetime
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -429,6 +430,20 @@ def grid_table(
 
 
 def to_bytes(doc) -> bytes:
+    """The .docx file. Its zip entries carry the document's own date, not the moment of
+    writing: the same document is the same bytes (the PDF cache's key)."""
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    created = doc.core_properties.created
+    stamp = (1980, 1, 1, 0, 0, 0)  # what a zip can hold before 1980 or after 2107
+    if created is not None and 1980 <= created.year <= 2107:
+        stamp = (created.year, created.month, created.day, 0, 0, 0)
+    stamped = io.BytesIO()
+    with (
+        zipfile.ZipFile(buffer) as written,
+        zipfile.ZipFile(stamped, "w", zipfile.ZIP_DEFLATED) as result,
+    ):
+        for entry in written.infolist():
+            info = zipfile.ZipInfo(entry.filename, date_time=stamp)
+            result.writestr(info, written.read(entry.filename), zipfile.ZIP_DEFLATED)
+    return stamped.getvalue()

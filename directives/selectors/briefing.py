@@ -146,7 +146,11 @@ def _open_per_unit(
         )
         .filter(status__in=query.OPEN_VALUES)
         .select_related("directive", "directive__meeting", "unit")
-        .order_by(F("due_date").asc(nulls_last=True), "directive__number", "pk")
+        .order_by(
+            F(query.DUE_AS_OF if as_of else "due_date").asc(nulls_last=True),
+            "directive__number",
+            "pk",
+        )
     )
     for assignment in assignments:
         listed[assignment.unit_id].append(assignment)

@@ -1,5 +1,6 @@
 """Template helpers of the follow-up pages: status badges and links to filtered lists."""
 
+import datetime
 from urllib.parse import urlencode
 
 from crispy_forms.templatetags.crispy_forms_filters import as_crispy_field
@@ -11,7 +12,7 @@ from django.utils.translation import ngettext
 
 from common.types import StrOrPromise
 from directives import permissions
-from directives.query import DONE_VALUES
+from directives.query import DONE_VALUES, DUE_AS_OF
 from directives.rules import BADGE, DirectiveStatus, days_past_deadline
 
 register = template.Library()
@@ -32,17 +33,22 @@ def status_badge(status: str):
 
 
 @register.simple_tag
-def lateness(assignment):
+def lateness(assignment, as_of: datetime.date | None = None):
     """ "12 days overdue" under an open assignment past its deadline, "5 days late"
-    under one done after it; nothing otherwise. Reads ``due_date`` and ``completed_on``."""
+    under one done after it; nothing otherwise. Reads ``due_date`` and ``completed_on``;
+    with ``as_of`` (a briefing pack of an earlier meeting), as on that day: the deadline
+    then (``due_as_of``) and finished by then only."""
+    due = assignment.due_date
+    completed = assignment.completed_on
+    if as_of is not None:
+        due = getattr(assignment, DUE_AS_OF, due)
+        completed = completed if completed is not None and completed <= as_of else None
     days = days_past_deadline(
-        due_date=assignment.due_date,
-        completed_on=assignment.completed_on,
-        today=timezone.localdate(),
+        due_date=due, completed_on=completed, today=as_of or timezone.localdate()
     )
     if days is None:
         return ""
-    if assignment.completed_on is None:
+    if completed is None:
         text = ngettext("%(days)d day overdue", "%(days)d days overdue", days) % {"days": days}
         return format_html('<div class="small text-danger lateness">{}</div>', text)
     text = ngettext("%(days)d day late", "%(days)d days late", days) % {"days": days}
@@ -50,9 +56,9 @@ def lateness(assignment):
 
 
 @register.simple_tag
-def assignment_status(assignment):
+def assignment_status(assignment, as_of: datetime.date | None = None):
     """An assignment's status badge, with how late it is under it (``lateness``)."""
-    return format_html("{} {}", status_badge(assignment.status), lateness(assignment))
+    return format_html("{} {}", status_badge(assignment.status), lateness(assignment, as_of))
 
 
 @register.simple_tag

@@ -37,6 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from common.types import StrOrPromise
@@ -181,12 +182,14 @@ def units_with_standing(
         qr=FilteredRelation("reports", condition=Q(reports__quarter=quarter))
     )
     if as_of is not None:
-        by_then = Q(qr__first_submitted_at__date__lte=as_of)
-        return units.annotate(
+        # The first submission, or the last where the first is not on record (as filed_at).
+        submitted = Coalesce("qr__first_submitted_at", "qr__submitted_at")
+        by_then = Q(submitted_on__lte=as_of)
+        return units.annotate(submitted_on=TruncDate(submitted)).annotate(
             report_id=F("qr__id"),
             report_status=Value(None, output_field=CharField()),
             is_filed=_flag(by_then),
-            filed_at=Case(When(by_then, then=F("qr__first_submitted_at")), default=None),
+            filed_at=Case(When(by_then, then=submitted), default=None),
             submitted_once=_flag(submitted_once_q("qr__")),
         )
     return units.annotate(

@@ -249,6 +249,9 @@ def test_the_pack_of_an_earlier_meeting_is_as_things_stood_on_its_day(client, wo
     ongoing = next(a for a in per_unit[world.unit_b]["open"] if a == world.b_ongoing)
     assert ongoing.status == "not_started"  # its update came on 01/05
     assert "Giao sau giao ban" not in page
+    # The deadline of that day, and how late it was then (01/03 → 14/03), on the page.
+    assert "01/03/2024" in page
+    assert "Quá hạn 13 ngày" in page
     # Numbers of that day are not links to today's lists.
     assert reverse("directives:assignments") + "?" not in page
     statuses = {d.pk: d.status for d in context["new_directives"]}
