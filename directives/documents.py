@@ -190,11 +190,7 @@ def conclusion_notice_docx(
     a document of the unit that held the meeting (the Tỉnh ủy) from header to "Lưu"."""
     issuer = issuer_on(meeting.unit, day)
     directives = notice_directives(user, meeting=meeting)
-    held = timezone.localtime(meeting.held_at)
     label = quarter_title(meeting.quarter.year, meeting.quarter.number)
-    chair = meeting.chair_name
-    if meeting.chair_positions:
-        chair = f"{chair}, {meeting.chair_positions}"
     doc = party_document(
         issuer=issuer,
         day=day,
@@ -205,19 +201,11 @@ def conclusion_notice_docx(
         f"công tác dân vận {label}",
         draft=True,
     )
-    venue = f" tại {meeting.venue}" if meeting.venue else ""
+    paragraph(doc, notice_opening(meeting), indent=True)
     paragraph(
         doc,
-        f"Ngày {held:%d/%m/%Y}{venue}, đồng chí {chair} chủ trì {_lower_first(meeting.title)}.",
-        indent=True,
-    )
-    basis = [line.strip() for line in meeting.basis.splitlines() if line.strip()]
-    if basis:
-        paragraph(doc, "Căn cứ: " + "; ".join(basis) + ".", indent=True)
-    paragraph(
-        doc,
-        "Sau khi nghe báo cáo của các đơn vị và ý kiến phát biểu tại buổi giao ban, "
-        "đồng chí chủ trì kết luận như sau:",
+        "Sau khi nghe báo cáo của các cơ quan, đơn vị và ý kiến phát biểu của các đại biểu "
+        f"dự giao ban, đồng chí {meeting.chair_name} kết luận như sau:",
         indent=True,
     )
     heading(doc, "I. ĐÁNH GIÁ CHUNG")
@@ -243,40 +231,87 @@ def conclusion_notice_docx(
         if support:
             line += f"; đơn vị phối hợp: {support}"
         paragraph(doc, f"{line}; thời hạn: {_due(directive)}.", italic=True, indent=True)
-    if directives:
-        paragraph(doc, "", space_after=0)
-        paragraph(
-            doc,
-            "Bảng tổng hợp nhiệm vụ",
-            bold=True,
-            align=WD_ALIGN_PARAGRAPH.CENTER,
-            keep_with_next=True,
-        )
-        rows = [
-            [
-                str(directive.number),
-                directive.title,
-                _units(directive, AssignmentRole.LEAD, meeting.held_on),
-                _units(directive, AssignmentRole.SUPPORT, meeting.held_on),
-                _due(directive),
-            ]
-            for directive in directives
-        ]
-        grid_table(
-            doc,
-            ["TT", "Nội dung", "Chủ trì", "Phối hợp", "Thời hạn"],
-            rows,
-            [10, 65, 32, 33, 25],
-            "clllc",
-        )
-        paragraph(doc, "", space_after=0)
     paragraph(
         doc,
         "Thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
         indent=True,
     )
     signature_block(doc, issuer)
+    if directives:
+        _assignment_annex(doc, directives, meeting=meeting, number=number, day=day)
     return to_bytes(doc)
+
+
+def notice_opening(meeting: Meeting) -> str:
+    """Who met whom, when, where, on what and under which rules, from the meeting's record:
+    "Chiều ngày 14/3/2024, Thường trực Tỉnh ủy giao ban, làm việc với … về tình hình nhân
+    dân và công tác dân vận quý I/2024 theo Quyết định số 461-QĐ/TU …. Đồng chí …, chủ trì."
+    Units are named as they were on the day."""
+    held = timezone.localtime(meeting.held_at)
+    on = held.date()
+    part_of_day = "Sáng" if held.hour < 12 else "Chiều" if held.hour < 18 else "Tối"
+    units = list(meeting.attending_units.order_by("display_order", "name"))
+    load_former_names([meeting.unit, *units])  # one query for every name of the day
+    body = f"Thường trực {meeting.unit.label_on(on)}"
+    attending = [unit.name_on(on) for unit in units]
+    with_whom = f", làm việc với {', '.join(attending)}" if attending else ""
+    label = quarter_title(meeting.quarter.year, meeting.quarter.number)
+    title = meeting.title.strip()
+    topic = (
+        _lower_first(title.removeprefix("Giao ban").strip())
+        if title.startswith("Giao ban ")
+        else f"về công tác dân vận {label}"
+    )
+    basis = [line.strip().rstrip(".;") for line in meeting.basis.splitlines() if line.strip()]
+    under = f" theo {'; '.join(basis)}" if basis else ""
+    venue = f" tại {meeting.venue}" if meeting.venue else ""
+    chair = meeting.chair_name
+    if meeting.chair_positions:
+        chair = f"{chair}, {meeting.chair_positions},"
+    return (
+        f"{part_of_day} ngày {on.day}/{on.month}/{on.year}{venue}, {body} giao ban"
+        f"{with_whom} {topic}{under}. Đồng chí {chair} chủ trì buổi giao ban."
+    )
+
+
+def _assignment_annex(
+    doc, directives: list[Directive], *, meeting: Meeting, number: str, day: datetime.date
+) -> None:
+    """The units and deadlines of each task, on a page of their own after the signature:
+    an annex of the notice, not a second telling of it."""
+    doc.add_page_break()
+    paragraph(doc, "PHỤ LỤC", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
+    paragraph(
+        doc,
+        "PHÂN CÔNG THỰC HIỆN CÁC NHIỆM VỤ",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=0,
+    )
+    paragraph(
+        doc,
+        f"(Kèm theo Thông báo số {number or '    '}-TB ngày {day:%d/%m/%Y})",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=12,
+    )
+    rows = [
+        [
+            str(directive.number),
+            directive.title,
+            _units(directive, AssignmentRole.LEAD, meeting.held_on),
+            _units(directive, AssignmentRole.SUPPORT, meeting.held_on),
+            _due(directive),
+        ]
+        for directive in directives
+    ]
+    grid_table(
+        doc,
+        ["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"],
+        rows,
+        [10, 65, 32, 33, 25],
+        "clllc",
+    )
 
 
 # --- The briefing pack ------------------------------------------------------------

@@ -476,7 +476,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Đổi mới phương thức tiếp cận trong công tác dân vận",
         topic="Đổi mới phương thức dân vận",
-        text="Đồng chí nhấn mạnh trong thời gian tới, công tác dân vận cần phải được thực hiện"
+        text="Trong thời gian tới, công tác dân vận cần được thực hiện"
         " qua việc nhận diện tình hình địa bàn tỉnh trong tư duy mới. Công tác dân vận phải thay"
         " đổi phương thức tiếp cận, đổi mới hơn nữa để nâng cao chất lượng, hiệu quả công tác"
         " dân vận của cả hệ thống chính trị, đặc biệt là công tác dân vận của các cơ quan nhà"
@@ -494,7 +494,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Nắm được dân, hiểu dân, sát dân, dự báo đúng tình hình nhân dân",
         topic="Nắm tình hình nhân dân",
-        text="Trên cơ sở đó, đồng chí yêu cầu trước hết phải nắm được dân, hiểu dân, sát dân,"
+        text="Trước hết phải nắm được dân, hiểu dân, sát dân,"
         " dự báo được tình hình trong nhân dân, hộ gia đình và từng đối tượng đặc thù, đặc biệt"
         " là các đối tượng như: Dân tộc, tôn giáo, công nhân, lao động, học sinh sinh viên, đồng"
         " bào vùng khó khăn để luôn luôn dự báo đúng, kịp thời tham mưu, đề xuất với cấp ủy,"
@@ -554,7 +554,7 @@ DIRECTIVES = [
         text="Quán triệt, tổ chức tốt các chủ trương, chính sách của Đảng, pháp luật của Nhà"
         " nước liên quan đến các giai tầng xã hội, trong đó, đặc biệt lưu ý đến xây dựng giai"
         " cấp công nhân và tổ chức công đoàn, giai cấp nông dân, xây dựng và phát triển đội ngũ"
-        " tri thức, doanh nhân Quảng Ninh, chăm lo xây dựng người phụ nữ Quảng Ninh trong thời"
+        " trí thức, doanh nhân Quảng Ninh, chăm lo xây dựng người phụ nữ Quảng Ninh trong thời"
         " kỳ mới, tăng cường giáo dục cho thế hệ trẻ, tăng cường vai trò của cựu chiến binh"
         " trong giáo dục thế hệ trẻ, xây dựng Đảng, xây dựng chính quyền, phát huy kinh nghiệm"
         " của người cao tuổi, đảm bảo chính sách về dân tộc, tôn giáo.",
@@ -564,7 +564,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Nâng cao chất lượng tham mưu, giảm vụ việc phải đưa lên Thường trực",
         topic="Công tác tham mưu",
-        text="Đồng chí Nguyễn Xuân Ký, Bí thư Tỉnh ủy, đề nghị Ban Dân vận Tỉnh ủy nâng cao chất"
+        text="Ban Dân vận Tỉnh ủy nâng cao chất"
         " lượng công tác nghiên cứu, đề xuất, tham mưu với Tỉnh ủy, BTV Tỉnh ủy, nhất là trong"
         " thực hiện chức năng, nhiệm vụ giao ban, nắm bắt, hướng dẫn, giảm thiểu các vụ việc"
         " không cần phải đưa ra thường trực.",
@@ -585,7 +585,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Củng cố đội ngũ cán bộ làm tốt giám sát, phản biện xã hội",
         topic="Giám sát, phản biện xã hội",
-        text="Đặc biệt, củng cố đội ngũ cán bộ nhằm làm tốt công tác giám sát, phản biện xã"
+        text="Củng cố đội ngũ cán bộ nhằm làm tốt công tác giám sát, phản biện xã"
         " hội, góp phần xây dựng Đảng, chính quyền.",
         lead=MASS_ORGS,
         support=("mttq",),
@@ -601,7 +601,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Giám sát thực hiện các chương trình mục tiêu quốc gia, cải cách hành chính",
         topic="Giám sát, phản biện xã hội",
-        text="Đồng thời, tiếp tục quan tâm, giám sát thực hiện các chương trình mục tiêu quốc"
+        text="Tiếp tục quan tâm, giám sát thực hiện các chương trình mục tiêu quốc"
         " gia, cải cách hành chính, nhất là chỉ tiêu gắn liền với lợi ích của nhân dân.",
         lead=FRONT_AND_ORGS,
     ),
@@ -635,8 +635,8 @@ DIRECTIVES = [
         topic="Lực lượng vũ trang",
         text="Lực lượng vũ trang của tỉnh tiếp tục thực hiện công tác dân vận, xây dựng mối quan"
         " hệ máu thịt với nhân dân, xây dựng, củng cố vững chắc quốc phòng toàn dân, an ninh"
-        " nhân dân, lòng dân vững chắc, chủ động nắm chắc tình nhân dân, báo cáo, tham mưu kịp"
-        " thời với cấp ủy và chính quyền không để hình thành điểm nóng về ATTT, xây dựng xã hội"
+        " nhân dân, lòng dân vững chắc, chủ động nắm chắc tình hình nhân dân, báo cáo, tham mưu kịp"
+        " thời với cấp ủy và chính quyền không để hình thành điểm nóng về ANTT, xây dựng xã hội"
         " trật tự kỷ cương, địa bàn biên phòng phấn đấu không có ma túy, không có tệ nạn xã hội.",
         lead=ARMED_FORCES,
     ),
@@ -645,7 +645,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Đẩy mạnh phong trào thi đua “Dân vận khéo” gắn với phòng, chống ma túy",
         topic="Thi đua, Dân vận khéo",
-        text="Đẩy mạnh phong trào thi đua yêu nước, thực hiện tốt phong trào dân dân vận khéo,"
+        text="Đẩy mạnh phong trào thi đua yêu nước, thực hiện tốt phong trào “Dân vận khéo”,"
         " bền vững, gắn liền với các nghị quyết của tỉnh về phòng chống ma túy.",
         lead=("bdv",),
         support=("mttq", *MASS_ORGS, *ARMED_FORCES, *GOVERNMENT, *CITY_COMMITTEES),
@@ -665,7 +665,7 @@ DIRECTIVES = [
     DemoDirective(
         title="Giáo dục truyền thống nhân kỷ niệm 70 năm Chiến thắng Điện Biên Phủ",
         topic="Giáo dục truyền thống",
-        text="Đối với việc giáo dục truyền thống nhân kỷ niệm 70 năm chiến thắng Điện Biện Phủ,"
+        text="Đối với việc giáo dục truyền thống nhân kỷ niệm 70 năm Chiến thắng Điện Biên Phủ,"
         " MTTQ và các tổ chức chính trị - xã hội tham mưu đề xuất đảm bảo việc tổ chức tiết"
         " kiệm, hiệu quả.",
         lead=FRONT_AND_ORGS,
@@ -677,7 +677,7 @@ DIRECTIVES = [
         title="Rà soát tổ chức, hoạt động của các quỹ, tài sản của các tổ chức chính trị - xã hội",
         topic="Quỹ, tài sản của đoàn thể",
         text="Đối với các kiến nghị, đề xuất tại buổi làm việc về việc rà soát lại công tác tổ"
-        " chức và hoạt động của các quỹ, tài sản của các tổ chức chính trị xã - hội, một mặt các"
+        " chức và hoạt động của các quỹ, tài sản của các tổ chức chính trị - xã hội, một mặt các"
         " tổ chức chính trị - xã hội tự rà soát, một mặt Ban Cán sự Đảng UBND tỉnh chỉ đạo rà"
         " soát.",
         lead=(*MASS_ORGS, "bcsd-ubnd"),

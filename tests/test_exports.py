@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -214,7 +215,8 @@ def test_the_report_follows_the_party_document_style(client, province, issuing):
 def assert_signed_and_sent_by(doc, *, signer: list[str], name: str, recipients: list[str]):
     """The last table: "Nơi nhận:" (14, underlined, upright) and the recipients (12) on
     the left; the signer's capacity and title in bold capitals and the name on the right."""
-    left, right = doc.tables[-1].rows[0].cells
+    table = next(t for t in doc.tables if t.cell(0, 0).paragraphs[0].text == "Nơi nhận:")
+    left, right = table.rows[0].cells
     heading, *listed = [p for p in left.paragraphs if p.text]
     assert heading.text == "Nơi nhận:"
     run = heading.runs[0]
@@ -690,6 +692,32 @@ def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(cl
     )
     assert_vietnamese_and_issued_by(doc, meeting["meeting"].unit.name, held)
     assert "BAN DÂN VẬN" not in _text(doc)
+    # Who met whom, when and under which rules, as the record says; no "Căn cứ" (a
+    # decision's), and the table of tasks an annex after the signature, not a repeat.
+    meeting["meeting"].attending_units.set([meeting["front"], meeting["police"]])
+    doc = _docx(client.get(url))
+    body = [p.text for p in doc.paragraphs]
+    when = timezone.localtime(meeting["meeting"].held_at)
+    part = "Sáng" if when.hour < 12 else "Chiều" if when.hour < 18 else "Tối"
+    opening = (
+        f"{part} ngày {when.day}/{when.month}/{when.year}, Thường trực "
+        f"{meeting['meeting'].unit.label} giao ban, làm việc với Công an tỉnh, Ủy ban MTTQ "
+        "tỉnh về công tác dân vận quý I/2024 theo Quyết định số 461-QĐ/TU ngày 14/12/2021. "
+        "Đồng chí Vũ Đại Thắng, Bí thư Tỉnh ủy, chủ trì buổi giao ban."
+    )
+    assert opening in body
+    assert not any(text.startswith("Căn cứ") for text in body)
+    annex = body.index("PHỤ LỤC")
+    assert body[annex + 1] == "PHÂN CÔNG THỰC HIỆN CÁC NHIỆM VỤ"
+    assert [c.text for c in doc.tables[-1].rows[0].cells] == [
+        "TT",
+        "Nhiệm vụ",
+        "Chủ trì",
+        "Phối hợp",
+        "Thời hạn",
+    ]
+    signature = next(n for n, t in enumerate(doc.tables) if "Nơi nhận:" in t.cell(0, 0).text)
+    assert signature == len(doc.tables) - 2  # the annex's table after it
     text = _text(doc)
     assert "Vũ Đại Thắng" in text
     assert "Quyết định số 461-QĐ/TU ngày 14/12/2021" in text

@@ -106,6 +106,28 @@ class TestTheSeedBriefing:
         )
         assert "đánh giá cao hoạt động của Ban Dân vận Tỉnh ủy" in meeting.assessment
 
+    def test_the_directives_read_as_a_notice_with_the_articles_typos_corrected(self, demo_loaded):
+        """Issue 15: the article's words, without its reporter's third person ("Đồng chí
+        nhấn mạnh…") and its typos, in the directives a notice lists."""
+        texts = " ".join(
+            Directive.objects.filter(
+                meeting__quarter__year=2024, meeting__quarter__number=1
+            ).values_list("text", flat=True)
+        )
+        for wrong in (
+            "Điện Biện Phủ",
+            "dân dân vận",
+            "tình nhân dân",
+            "ATTT",
+            "chính trị xã - hội",
+            " tri thức",
+            "Đồng chí nhấn mạnh",
+            "đồng chí yêu cầu",
+        ):
+            assert wrong not in texts, wrong
+        for right in ("Điện Biên Phủ", "“Dân vận khéo”", "tình hình nhân dân", "ANTT", "trí thức"):
+            assert right in texts, right
+
     def test_the_seed_quarter_and_its_sample_neighbours_are_closed(self, demo_loaded):
         q1 = Quarter.objects.get(year=2024, number=1)
         assert q1.due_date == datetime.date(2024, 3, 10)
@@ -123,9 +145,9 @@ class TestTheSeedBriefing:
             leads[assignment.directive.number].add(as_in_the_article(assignment.unit))
         assert leads == LEADS
         ban_dan_van = directives.get(number=7)
-        assert ban_dan_van.text.startswith(
-            "Đồng chí Nguyễn Xuân Ký, Bí thư Tỉnh ủy, đề nghị Ban Dân vận Tỉnh ủy"
-        )
+        # The article: "Đồng chí Nguyễn Xuân Ký, Bí thư Tỉnh ủy, đề nghị Ban Dân vận Tỉnh ủy
+        # nâng cao…"; the notice says it to the commission directly.
+        assert ban_dan_van.text.startswith("Ban Dân vận Tỉnh ủy nâng cao chất lượng")
         assert ban_dan_van.target_indicator.code == "CASES_TO_BOARD"
         assert ban_dan_van.is_ongoing
 
