@@ -215,9 +215,14 @@ def conclusion_notice_docx(
         paragraph(doc, "(Nội dung đánh giá chung.)", italic=True, indent=True)
     if meeting.shortcomings.strip():
         heading(doc, "II. HẠN CHẾ")
-        for line in meeting.shortcomings.splitlines():
-            if line.strip():
-                paragraph(doc, f"- {line.strip().lstrip('-–• ').strip()}", indent=True)
+        items = [
+            line.strip().lstrip("-–• ").rstrip(";.,").strip()
+            for line in meeting.shortcomings.splitlines()
+            if line.strip().lstrip("-–• ")
+        ]
+        for position, item in enumerate(items, start=1):
+            end = "." if position == len(items) else ";"
+            paragraph(doc, f"- {item[:1].upper()}{item[1:]}{end}", indent=True)
     heading(doc, f"{'III' if meeting.shortcomings.strip() else 'II'}. NHIỆM VỤ TRONG THỜI GIAN TỚI")
     if not directives:
         paragraph(doc, "Chưa có ý kiến chỉ đạo nào được ghi nhận.", italic=True, indent=True)

@@ -308,9 +308,10 @@ MEETING_BASIS = "\n".join(
         " “Về phương hướng, nhiệm vụ năm 2024”",
     ]
 )
+# The article's words in the notice's wording: the chair concludes ("Đồng chí … kết
+# luận như sau:"), so the assessment has no reporter's "Phát biểu chỉ đạo…, đồng chí…".
 MEETING_ASSESSMENT = (
-    "Phát biểu chỉ đạo tại buổi làm việc, đồng chí Nguyễn Xuân Ký, Bí thư Tỉnh ủy, Chủ tịch"
-    " HĐND tỉnh, đánh giá cao hoạt động của Ban Dân vận Tỉnh ủy, chính quyền, lực lượng vũ trang"
+    "Ghi nhận, đánh giá cao hoạt động của Ban Dân vận Tỉnh ủy, chính quyền, lực lượng vũ trang"
     " trên địa bàn, MTTQ, các tổ chức chính trị - xã hội đã thực hiện tốt công tác dân vận, góp"
     " phần củng cố khối đại đoàn kết toàn dân; tạo sự phấn khởi, đoàn kết, tin tưởng cho nhân"
     " dân."
@@ -325,7 +326,9 @@ MEETING_SHORTCOMINGS = "\n".join(
         " nhân dân",
         "sự phối hợp giữa một số cơ quan, đơn vị ở cấp sở, ngành với địa phương trong thực hiện"
         " nhiệm vụ công tác dân vận có mặt còn hạn chế",
-        "cần tăng cường hơn nữa trách nhiệm trong quá trình giám sát, phản biện xã hội",
+        # The article goes on "Qua đó cần tăng cường hơn nữa trách nhiệm trong quá trình
+        # giám sát, phản biện xã hội": the chair's conclusion, not a shortcoming; the
+        # tasks on supervision and social criticism (9, 11) carry it.
     ]
 )
 

@@ -695,6 +695,8 @@ def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(cl
     # Who met whom, when and under which rules, as the record says; no "Căn cứ" (a
     # decision's), and the table of tasks an annex after the signature, not a repeat.
     meeting["meeting"].attending_units.set([meeting["front"], meeting["police"]])
+    meeting["meeting"].shortcomings = "phối hợp còn hạn chế\n\n- chưa sát dân;"
+    meeting["meeting"].save()
     doc = _docx(client.get(url))
     body = [p.text for p in doc.paragraphs]
     when = timezone.localtime(meeting["meeting"].held_at)
@@ -707,6 +709,12 @@ def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(cl
     )
     assert opening in body
     assert not any(text.startswith("Căn cứ") for text in body)
+    # The shortcomings as a list: a capital first, a semicolon between, a full stop last.
+    shortcomings = body.index("II. HẠN CHẾ")
+    assert body[shortcomings + 1 : shortcomings + 3] == [
+        "- Phối hợp còn hạn chế;",
+        "- Chưa sát dân.",
+    ]
     annex = body.index("PHỤ LỤC")
     assert body[annex + 1] == "PHÂN CÔNG THỰC HIỆN CÁC NHIỆM VỤ"
     assert [c.text for c in doc.tables[-1].rows[0].cells] == [
