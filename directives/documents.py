@@ -28,7 +28,7 @@ from common.documents.docx import (
     text_paragraphs,
     to_bytes,
 )
-from common.documents.xlsx import xlsx_append
+from common.documents.xlsx import HEADER_ROW, title_rows, xlsx_append
 from directives import query, selectors
 from directives.models import AssignmentRole, Directive, Meeting
 from directives.rules import DirectiveStatus
@@ -123,9 +123,10 @@ REGISTER_HEADERS = [
 REGISTER_WIDTHS = [14, 6, 60, 22, 30, 30, 14, 26, 8, 8]
 
 
-def _register_sheet(ws, directives: list[DirectiveWithStatus]) -> None:
+def _register_sheet(ws, directives: list[DirectiveWithStatus], *, titles: list[str]) -> None:
+    title_rows(ws, titles)
     ws.append(REGISTER_HEADERS)
-    for cell in ws[1]:
+    for cell in ws[HEADER_ROW]:
         cell.font = _HEAD_FONT
         cell.fill = _HEAD_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -146,13 +147,15 @@ def _register_sheet(ws, directives: list[DirectiveWithStatus]) -> None:
                 "x" if directive.is_confidential else "",
             ],
         )
-    for row in ws.iter_rows(min_row=2):
+    for row in ws.iter_rows(min_row=HEADER_ROW + 1):
         row[0].number_format = "DD/MM/YYYY"
         row[6].number_format = "DD/MM/YYYY"
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = "C2"
-    ws.auto_filter.ref = ws.dimensions
+    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    last = get_column_letter(len(REGISTER_HEADERS))
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(directives)}"
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
     for index, width in enumerate(REGISTER_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
     ws.page_setup.orientation = "landscape"
@@ -167,8 +170,26 @@ def directive_register_xlsx(user, *, quarter: Quarter, today: datetime.date | No
     workbook = Workbook()
     first = workbook.worksheets[0]  # a new workbook's one sheet
     first.title = f"Quý {quarter.number}-{quarter.year}"
-    _register_sheet(first, this_quarter)
-    _register_sheet(workbook.create_sheet("Chưa xong từ trước"), earlier)
+    label = quarter_title(quarter.year, quarter.number)
+    made = f"Trạng thái tính đến ngày {(today or timezone.localdate()):%d/%m/%Y}."
+    _register_sheet(
+        first,
+        this_quarter,
+        titles=[
+            "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",
+            f"Ý kiến chỉ đạo tại các buổi giao ban {label}",
+            made,
+        ],
+    )
+    _register_sheet(
+        workbook.create_sheet("Chưa xong từ trước"),
+        earlier,
+        titles=[
+            "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",
+            f"Ý kiến chỉ đạo của các quý trước {label}, chưa hoàn thành",
+            made,
+        ],
+    )
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -13,6 +13,7 @@ is Vietnamese.
 import datetime
 import io
 
+from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
@@ -336,8 +337,8 @@ def _figure_values(summary: QuarterSummary, row) -> list:
 
 def _indicator_columns(indicator) -> list:
     return [
-        indicator.code,
         indicator.name,
+        indicator.code,
         indicator.measure,
         "Lũy kế (cộng các quý)"
         if indicator.accumulation == Accumulation.FLOW
@@ -369,9 +370,7 @@ def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
     800,000 rows, near Excel's limit, and half a minute to write.
     """
     indicators = summary.figures.indicators
-    headers = UNIT_COLUMNS + [
-        f"{indicator.name} ({indicator.measure}) [{indicator.code}]" for indicator in indicators
-    ]
+    headers = UNIT_COLUMNS + [f"{indicator.name} ({indicator.measure})" for indicator in indicators]
     first_number_col = len(UNIT_COLUMNS) + 1
     start_sheet(
         ws,
@@ -379,6 +378,7 @@ def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
         widths=[40, 22, 10, 34] + [16] * len(indicators),
         first_number_col=first_number_col,
         height=90,
+        titles=_indicator_titles(summary, "theo đơn vị (số liệu quý của từng đơn vị)"),
     )
     # One formatted cell per column, refilled row after row: a write-only sheet writes
     # each row as it is appended, and a new styled cell per value would double the time.
@@ -415,16 +415,32 @@ def _sheet_name(scope: Scope) -> str:
     return "Phạm vi theo dõi" if scope.oversees else "Đơn vị của tôi"
 
 
+def _indicator_titles(summary: QuarterSummary, what: str) -> list[str]:
+    """The rows above an indicator sheet: what, of which quarter and whom, from what."""
+    quarter = summary.quarter
+    label = quarter_title(quarter.year, quarter.number)
+    filed = summary.completeness.total.filed
+    return [
+        "BẢNG TỔNG HỢP MỘT SỐ CHỈ TIÊU CÔNG TÁC DÂN VẬN",
+        f"{label[0].upper()}{label[1:]}: {what}",
+        f"Nguồn: báo cáo quý của {vn_number(filed)} đơn vị đã gửi; số liệu tính đến ngày "
+        f"{timezone.localdate():%d/%m/%Y}.",
+        "Ô để trống: không có đơn vị nào báo cáo số liệu. Chỉ tiêu tỷ lệ tính bình quân của "
+        "các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ.",
+    ]
+
+
 def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
-    """Three sheets — the province, by kind of unit, by unit — of real numbers.
+    """Three sheets — the province, by kind of unit, by unit — of real numbers, each
+    under its title rows (``common.documents.xlsx.title_rows``).
 
     Written in openpyxl's write-only mode, row by row, so that the by-unit sheet of
     a national scope stays fast and small in memory.
     """
     workbook = Workbook(write_only=True)
     indicator_headers = [
-        "Mã",
         "Chỉ tiêu",
+        "Mã",
         "Đơn vị tính",
         "Cách tính lũy kế",
         "Cách tổng hợp",
@@ -433,13 +449,15 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     figure_headers = _figure_headers(summary)
     figure_widths = [14] * len(figure_headers)
 
-    province = workbook.create_sheet(_sheet_name(summary.scope))
+    name = _sheet_name(summary.scope)
+    province = workbook.create_sheet(name)
     write_sheet(
         province,
         indicator_headers + figure_headers,
         _table_rows(summary, summary.figures.province, []),
         first_number_col=len(indicator_headers),
-        widths=[16, 50, 12, 18, 18, 10, *figure_widths],
+        widths=[50, 14, 12, 18, 18, 10, *figure_widths],
+        titles=_indicator_titles(summary, name.lower()),
     )
 
     by_kind = workbook.create_sheet("Theo loại đơn vị")
@@ -451,7 +469,8 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
         ["Loại đơn vị", *indicator_headers, *figure_headers],
         kind_rows,
         first_number_col=len(indicator_headers) + 1,
-        widths=[24, 16, 50, 12, 18, 18, 10, *figure_widths],
+        widths=[24, 50, 14, 12, 18, 18, 10, *figure_widths],
+        titles=_indicator_titles(summary, "theo loại đơn vị"),
     )
 
     _write_unit_sheet(workbook.create_sheet("Theo đơn vị"), summary)

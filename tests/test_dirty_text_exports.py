@@ -5,6 +5,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 
+from common.documents.xlsx import HEADER_ROW
 from directives.models import Directive, Meeting
 from reports.models import ReportStatus, Unit, UnitReport
 from sampledata.demo import demo_load
@@ -58,7 +59,9 @@ def test_the_indicator_workbook_exports_despite_control_characters(client, dirty
     report, _meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[report.quarter.slug])))
-    names = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
+    names = [
+        row[0] for row in book["Theo đơn vị"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+    ]
     assert "Ban\nDân vận" in names
 
 
@@ -66,7 +69,9 @@ def test_the_directive_register_exports_despite_control_characters(client, dirty
     _report, meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
     book = xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[meeting.quarter.slug])))
-    titles = [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    titles = [
+        row[2] for row in book.worksheets[0].iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+    ]
     assert "Chỉ\nđạo" in titles
 
 

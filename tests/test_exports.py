@@ -21,6 +21,7 @@ from common.documents.docx import (
     party_document,
     vn_number,
 )
+from common.documents.xlsx import HEADER_ROW
 from directives.models import AssignmentRole, Confidentiality
 from reports import aggregation
 from reports.aggregation import EVERY_UNIT, quarter_narrative, report_narrative
@@ -318,8 +319,8 @@ def test_a_quarter_without_reports_still_exports(client):
     doc = _docx(client.get(reverse("quarters:report_docx", args=[quarter.slug])))
     assert "0/1 đơn vị đã gửi báo cáo" in _text(doc)
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
-    row = next(book["Toàn tỉnh"].iter_rows(min_row=2, values_only=True))
-    assert row[0] == "EMPTY"
+    row = next(book["Toàn tỉnh"].iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+    assert row[1] == "EMPTY"
     assert row[6] is None  # empty, not zero
     xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[quarter.slug])))
 
@@ -479,38 +480,46 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     assert book.sheetnames == ["Toàn tỉnh", "Theo loại đơn vị", "Theo đơn vị"]
     province_sheet, kind_sheet, unit_sheet = (book[name] for name in book.sheetnames)
     for sheet in (province_sheet, kind_sheet, unit_sheet):
-        assert sheet.freeze_panes is not None and sheet.freeze_panes.endswith("2")
-    headers = [cell.value for cell in province_sheet[1]]
-    assert headers[:3] == ["Mã", "Chỉ tiêu", "Đơn vị tính"]
+        assert sheet.freeze_panes is not None
+        assert sheet.freeze_panes.endswith(str(HEADER_ROW + 1))
+        # Title rows say what the sheet is, of which quarter, from what.
+        assert sheet["A1"].value == "BẢNG TỔNG HỢP MỘT SỐ CHỈ TIÊU CÔNG TÁC DÂN VẬN"
+        assert sheet["A2"].value.startswith("Quý II/2024: ")
+        assert sheet["A3"].value.startswith("Nguồn: báo cáo quý của 4 đơn vị đã gửi")
+    headers = [cell.value for cell in province_sheet[HEADER_ROW]]
+    assert headers[:3] == ["Chỉ tiêu", "Mã", "Đơn vị tính"]  # names first, codes beside
     current_col = headers.index("Quý II/2024")
     ytd_col = headers.index("6 tháng 2024")
-    rows = {row[0]: row for row in province_sheet.iter_rows(min_row=2, values_only=True)}
+    rows = {
+        row[1]: row for row in province_sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+    }
     flow = rows["IND1"]
     assert isinstance(flow[current_col], int | float)
     assert flow[current_col] == 8
     assert flow[ytd_col] == 16
-    assert province_sheet.cell(row=2, column=current_col + 1).number_format == "#,##0.##"
+    first_row = HEADER_ROW + 1
+    assert province_sheet.cell(row=first_row, column=current_col + 1).number_format == "#,##0.##"
 
-    unit_headers = [cell.value for cell in unit_sheet[1]]
+    unit_headers = [cell.value for cell in unit_sheet[HEADER_ROW]]
     assert unit_headers[:4] == ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
-    flow_col = unit_headers.index("Chỉ tiêu 1 (cuộc) [IND1]")
-    unit_rows = list(unit_sheet.iter_rows(min_row=2, values_only=True))
+    flow_col = unit_headers.index("Chỉ tiêu 1 (cuộc)")
+    unit_rows = list(unit_sheet.iter_rows(min_row=first_row, values_only=True))
     assert [row[0] for row in unit_rows] == [unit.name for unit in units]  # one row per unit
     per_unit = [row[flow_col] for row in unit_rows]
     assert sum(per_unit) == flow[current_col]
-    assert unit_sheet.freeze_panes == "E2"
-    assert (
-        unit_sheet.auto_filter.ref == f"A1:{unit_sheet.cell(1, len(unit_headers)).column_letter}5"
-    )
-    assert unit_sheet.cell(row=2, column=flow_col + 1).number_format == "#,##0.##"
-    assert unit_sheet["A1"].font.b
+    assert unit_sheet.freeze_panes == f"E{first_row}"
+    last = unit_sheet.cell(1, len(unit_headers)).column_letter
+    assert unit_sheet.auto_filter.ref == f"A{HEADER_ROW}:{last}{HEADER_ROW + 4}"
+    assert unit_sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    assert unit_sheet.cell(row=first_row, column=flow_col + 1).number_format == "#,##0.##"
+    assert unit_sheet["A1"].font.b and unit_sheet.cell(HEADER_ROW, 1).font.b
 
-    kind_headers = [cell.value for cell in kind_sheet[1]]
+    kind_headers = [cell.value for cell in kind_sheet[HEADER_ROW]]
     kind_current = kind_headers.index("Quý II/2024")
     by_kind = [
         row[kind_current]
-        for row in kind_sheet.iter_rows(min_row=2, values_only=True)
-        if row[1] == "IND1"
+        for row in kind_sheet.iter_rows(min_row=first_row, values_only=True)
+        if row[2] == "IND1"
     ]
     assert sum(by_kind) == flow[current_col]
 
@@ -519,7 +528,8 @@ def test_a_unit_users_workbook_contains_only_their_unit(client, province):
     quarter, units, _indicators = province
     client.force_login(f.member(units[1]))
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
-    names = [row[0] for row in book["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
+    sheet = book["Theo đơn vị"]
+    names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
     assert names == [units[1].name]
 
 
@@ -544,18 +554,18 @@ def test_the_by_unit_sheet_holds_each_units_own_values_as_in_the_database(client
     client.force_login(f.reviewer())
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     sheet = book["Theo đơn vị"]
-    headers = [cell.value for cell in sheet[1]]
-    rows = {row[0]: row for row in sheet.iter_rows(min_row=2, values_only=True)}
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
     assert draft_unit.name not in rows  # drafts count nowhere
     counted = IndicatorValue.objects.filter(
         report__quarter=quarter, report__status__in=FILED_STATUSES
     )
     province_rows = {
-        row[0]: row for row in book["Toàn tỉnh"].iter_rows(min_row=2, values_only=True)
+        row[1]: row for row in book["Toàn tỉnh"].iter_rows(min_row=HEADER_ROW + 1, values_only=True)
     }
-    current = [cell.value for cell in book["Toàn tỉnh"][1]].index("Quý II/2024")
+    current = [cell.value for cell in book["Toàn tỉnh"][HEADER_ROW]].index("Quý II/2024")
     for indicator in indicators:
-        column = headers.index(f"{indicator.name} ({indicator.measure}) [{indicator.code}]")
+        column = headers.index(f"{indicator.name} ({indicator.measure})")
         for unit in units:
             stored = counted.get(report__unit=unit, indicator=indicator).value
             assert Decimal(str(rows[unit.name][column])) == stored
@@ -580,13 +590,14 @@ def test_a_unit_sheet_keeps_formula_like_names_as_text(client):
     client.force_login(f.reviewer())
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     sheet = book["Theo đơn vị"]
-    name, kind, level, parent_name, value = (cell for cell in sheet[2])
+    name, kind, level, parent_name, value = (cell for cell in sheet[HEADER_ROW + 1])
     assert (name.value, name.data_type) == (unit.name, "s")
     assert (kind.value, level.value) == ("Mặt trận Tổ quốc", "Cấp huyện")
     assert (parent_name.value, parent_name.data_type) == (parent.name, "s")
     assert value.value == 1234.5 and value.number_format == "#,##0.##"
-    assert sheet["E1"].value == "=2+2 (cuộc) [EQ]" and sheet["E1"].data_type == "s"
-    name_cell = book["Toàn tỉnh"]["B2"]
+    header = sheet.cell(HEADER_ROW, 5)
+    assert header.value == "=2+2 (cuộc)" and header.data_type == "s"
+    name_cell = book["Toàn tỉnh"].cell(HEADER_ROW + 1, 1)
     assert (name_cell.value, name_cell.data_type) == ("=2+2", "s")
 
 
@@ -629,8 +640,12 @@ def test_the_register_lists_directives_with_derived_statuses(client, meeting):
     client.force_login(f.reviewer())
     book = xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[meeting["quarter"].slug])))
     sheet = book.worksheets[0]
-    assert sheet.freeze_panes == "C2"
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert sheet["A1"].value == "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO"
+    assert sheet["A2"].value == "Ý kiến chỉ đạo tại các buổi giao ban quý I/2024"
+    assert sheet["A3"].value.startswith("Trạng thái tính đến ngày ")
+    assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
+    assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
+    rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert [row[2] for row in rows] == ["Nắm chắc tình hình nhân dân", "Xử lý điểm nóng"]
     first, second = rows
     assert first[4] == "MTTQ tỉnh" and first[5] == "Công an tỉnh"
@@ -645,7 +660,8 @@ def test_a_confidential_directive_stays_out_of_other_units_exports(client, meeti
     quarter = meeting["quarter"]
     client.force_login(f.member(meeting["front"]))
     book = xlsx_of(client.get(reverse("quarters:directives_xlsx", args=[quarter.slug])))
-    titles = [row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)]
+    sheet = book.worksheets[0]
+    titles = [row[2] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
     assert titles == ["Nắm chắc tình hình nhân dân"]
     url = reverse("quarters:notice_docx", args=[quarter.slug, meeting["meeting"].pk])
     text = _text(_docx(client.get(url)))

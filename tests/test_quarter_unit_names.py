@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from common.documents.xlsx import HEADER_ROW
 from reports.models import ReportStatus, Unit, UnitKind, name_on_expression
 from structure import services as structure
 from tests import factories as f
@@ -68,7 +69,9 @@ def test_the_indicator_spreadsheet_names_units_and_their_parents_as_then(client,
     url = reverse("quarters:indicators_xlsx", args=[renamed["quarter"].slug])
 
     workbook = load_workbook(io.BytesIO(client.get(url).content), read_only=True)
-    rows = list(workbook["Theo đơn vị"].iter_rows(min_row=2, max_col=4, values_only=True))
+    rows = list(
+        workbook["Theo đơn vị"].iter_rows(min_row=HEADER_ROW + 1, max_col=4, values_only=True)
+    )
 
     by_unit = {row[0]: row[3] for row in rows}
     assert BEFORE in by_unit

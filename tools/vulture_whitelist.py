@@ -38,6 +38,7 @@ _.__str__  # Group.__str__, set in ReportsConfig.ready
 _._history_event  # set on a report by reports.services, read by reports.signals.report_event
 _.input_formats  # a form field's accepted date formats
 _.help_text  # a form field's help text
+_.print_title_rows  # a sheet's rows repeated on every printed page, written by openpyxl
 # A .docx file's properties and parts, written into the file by python-docx
 # (common/documents/docx.py, _set_properties).
 _.last_modified_by

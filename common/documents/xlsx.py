@@ -64,19 +64,48 @@ def safe_text(ws, value: str | None):
     return value
 
 
-def start_sheet(ws, headers: list[str], *, widths, first_number_col: int, height: float):
-    """Column widths, frozen header and name columns, A4 landscape, the header row.
+# Every sheet opens with the same rows above its table: what it is, of what, where its
+# figures come from, and a note (or nothing); the table's header row comes after them.
+TITLE_ROWS = 4
+HEADER_ROW = TITLE_ROWS + 2  # a blank row between the titles and the table
+_TITLE_FONT = Font(bold=True, size=14)
+_SUBTITLE_FONT = Font(italic=True)
+
+
+def title_rows(ws, titles: list[str]) -> None:
+    """The title (bold) and up to three lines under it (italic), then a blank row."""
+    lines = (list(titles) + [""] * TITLE_ROWS)[:TITLE_ROWS]
+    for number, line in enumerate(lines):
+        cell = text_cell(ws, line)
+        cell.font = _TITLE_FONT if number == 0 else _SUBTITLE_FONT
+        ws.append([cell])
+    ws.append([])
+
+
+def start_sheet(
+    ws,
+    headers: list[str],
+    *,
+    widths,
+    first_number_col: int,
+    height: float,
+    titles: list[str],
+):
+    """Column widths, the title rows, frozen header and name columns, A4 landscape with
+    the header row on every printed page, the header row.
 
     A write-only sheet writes its columns and panes before its first row.
     """
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(index)].width = width
-    ws.freeze_panes = f"{get_column_letter(first_number_col)}2"
-    ws.row_dimensions[1].height = height
+    ws.freeze_panes = f"{get_column_letter(first_number_col)}{HEADER_ROW + 1}"
+    ws.row_dimensions[HEADER_ROW].height = height
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
     ws.page_setup.fitToHeight = 0
+    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
+    title_rows(ws, titles)
     header = []
     for title in headers:
         cell = text_cell(ws, title)
@@ -88,12 +117,16 @@ def start_sheet(ws, headers: list[str], *, widths, first_number_col: int, height
 
 
 def filter_all(ws, columns: int, rows: int) -> None:
-    ws.auto_filter.ref = f"A1:{get_column_letter(columns)}{rows + 1}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{HEADER_ROW + rows}"
 
 
-def write_sheet(ws, headers: list[str], rows: list[list], *, first_number_col: int, widths):
+def write_sheet(
+    ws, headers: list[str], rows: list[list], *, first_number_col: int, widths, titles: list[str]
+):
     """A short sheet: texts wrapped, numbers (from ``first_number_col`` on) formatted."""
-    start_sheet(ws, headers, widths=widths, first_number_col=first_number_col, height=45)
+    start_sheet(
+        ws, headers, widths=widths, first_number_col=first_number_col, height=45, titles=titles
+    )
     change_cols = {
         index for index, title in enumerate(headers, start=1) if title.startswith("Tăng/giảm")
     }
