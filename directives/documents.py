@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime
 import io
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypedDict
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
@@ -27,10 +27,11 @@ from common.documents.docx import (
     signature_block,
     text_paragraphs,
     to_bytes,
+    vn_number,
 )
 from common.documents.xlsx import HEADER_ROW, title_rows, xlsx_append
 from directives import query, selectors
-from directives.models import AssignmentRole, Directive, Meeting
+from directives.models import Assignment, AssignmentRole, Directive, Meeting, ProgressUpdate
 from directives.rules import DirectiveStatus
 from reports.issuers import issuer_on, issuing_commission
 from reports.models import Quarter
@@ -38,7 +39,23 @@ from reports.permissions import scope_of_reads
 from reports.selectors import load_former_names
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from directives.query import DirectiveWithStatus
+
+
+class RegisterFields(TypedDict):
+    """What the register reads of each directive besides its status (``_with_progress``)."""
+
+    status: str
+    latest_progress: str | None
+    latest_percent: int | None
+    latest_reported_at: datetime.datetime | None
+    finished_on: datetime.date | None
+
+
+if TYPE_CHECKING:
+    RegisterDirective = WithAnnotations[Directive, RegisterFields]
 
 STATUS_TITLES: dict[str, str] = {  # by DirectiveStatus value
     DirectiveStatus.DONE_ON_TIME: "Đã hoàn thành đúng hạn",
@@ -79,11 +96,18 @@ def _due(directive: Directive) -> str:
 
 
 def register_directives(
-    user, *, quarter: Quarter, today: datetime.date | None = None
-) -> tuple[list[DirectiveWithStatus], list[DirectiveWithStatus]]:
-    """The quarter's meetings' directives, and earlier ones still not done (2 queries each)."""
-    current = Quarter.objects.current()
-    base = _scoped(user, selectors.directives_with_status(user, quarter=current, today=today))
+    user, *, quarter: Quarter, day: datetime.date | None = None
+) -> tuple[list[RegisterDirective], list[RegisterDirective]]:
+    """The quarter's meetings' directives, and earlier ones not done, as they stood at
+    the end of ``day`` (today by default; an earlier day: the statuses, progress and
+    completion of that day, ``query`` ``as_of``). 2 queries each."""
+    today = timezone.localdate()
+    day = min(day or today, today)
+    as_of = day if day < today else None
+    current = quarter if as_of else Quarter.objects.current()
+    given = selectors.directives_with_status(user, quarter=current, today=day, as_of=as_of)
+    base = _scoped(user, given.filter(meeting__held_at__lt=_day_end(day)))
+    base = _with_progress(base, day).select_related("target_indicator")
     this_quarter = selectors.with_units(base.filter(meeting__quarter=quarter)).order_by(
         "meeting__held_at", "number"
     )
@@ -99,6 +123,36 @@ def register_directives(
     return list(this_quarter), list(earlier)
 
 
+def _day_end(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()),
+        timezone.get_default_timezone(),
+    )
+
+
+def _with_progress(
+    directives: QuerySet[DirectiveWithStatus], day: datetime.date
+) -> QuerySet[RegisterDirective]:
+    """The latest progress its units reported by ``day`` (what, how far, when) and the
+    day its lead units finished by then (the last of them)."""
+    latest = ProgressUpdate.objects.filter(
+        assignment__directive=OuterRef("pk"), reported_at__lt=_day_end(day)
+    ).order_by("-reported_at", "-pk")
+    finished = (
+        Assignment.objects.filter(
+            directive=OuterRef("pk"), role=AssignmentRole.LEAD, completed_on__lte=day
+        )
+        .order_by("-completed_on")
+        .values("completed_on")[:1]
+    )
+    return directives.annotate(
+        latest_progress=Subquery(latest.values("description")[:1]),
+        latest_percent=Subquery(latest.values("percent")[:1]),
+        latest_reported_at=Subquery(latest.values("reported_at")[:1]),
+        finished_on=Subquery(finished),
+    )
+
+
 def _quarter_start(quarter: Quarter) -> datetime.datetime:
     return timezone.make_aware(
         datetime.datetime.combine(quarter.start_date, datetime.time()),
@@ -112,18 +166,41 @@ REGISTER_HEADERS = [
     "Buổi giao ban",
     "Số",
     "Nội dung chỉ đạo",
+    "Nội dung đầy đủ",
     "Chủ đề",
     "Đơn vị chủ trì",
     "Đơn vị phối hợp",
     "Thời hạn",
+    "Chỉ tiêu",
+    "Tiến độ gần nhất",
+    "Tỷ lệ (%)",
+    "Cập nhật lần cuối",
+    "Ngày hoàn thành",
     "Trạng thái",
     "Ưu tiên",
     "Mật",
 ]
-REGISTER_WIDTHS = [14, 6, 60, 22, 30, 30, 14, 26, 8, 8]
+REGISTER_WIDTHS = [14, 6, 40, 60, 22, 30, 30, 14, 30, 50, 10, 14, 14, 26, 8, 8]
+REGISTER_DATE_COLUMNS = (0, 7, 11, 12)  # by position in a row
 
 
-def _register_sheet(ws, directives: list[DirectiveWithStatus], *, titles: list[str]) -> None:
+def _target(directive: Directive) -> str:
+    """ "Số huyện không ma túy: từ 4 đến 5 (đến 31/12/2024)", or nothing."""
+    indicator = directive.target_indicator
+    if indicator is None:
+        return ""
+    low, high = directive.target_min, directive.target_max
+    if low is not None and high is not None and low != high:
+        goal = f"từ {vn_number(low)} đến {vn_number(high)}"
+    elif low is not None or high is not None:
+        goal = vn_number(low if low is not None else high)
+    else:
+        goal = ""
+    by = f" (đến {directive.target_date:%d/%m/%Y})" if directive.target_date else ""
+    return f"{indicator.name}: {goal}{by}".replace(": (", " (").rstrip(": ")
+
+
+def _register_sheet(ws, directives: list[RegisterDirective], *, titles: list[str]) -> None:
     title_rows(ws, titles)
     ws.append(REGISTER_HEADERS)
     for cell in ws[HEADER_ROW]:
@@ -132,27 +209,34 @@ def _register_sheet(ws, directives: list[DirectiveWithStatus], *, titles: list[s
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
     for directive in directives:
         held_on = timezone.localtime(directive.meeting.held_at).date()
+        reported = directive.latest_reported_at
         xlsx_append(
             ws,
             [
                 held_on,
                 directive.number,
                 directive.title,
+                directive.text if directive.text.strip() != directive.title.strip() else "",
                 directive.topic.name if directive.topic else "",
                 _units(directive, AssignmentRole.LEAD),
                 _units(directive, AssignmentRole.SUPPORT),
                 directive.due_date if directive.due_date else "Thường xuyên",
+                _target(directive),
+                directive.latest_progress or "",
+                directive.latest_percent,
+                timezone.localtime(reported).date() if reported else None,
+                directive.finished_on if directive.status in query.DONE_VALUES else None,
                 STATUS_TITLES.get(directive.status, directive.status),
                 "x" if directive.is_priority else "",
                 "x" if directive.is_confidential else "",
             ],
         )
     for row in ws.iter_rows(min_row=HEADER_ROW + 1):
-        row[0].number_format = "DD/MM/YYYY"
-        row[6].number_format = "DD/MM/YYYY"
+        for column in REGISTER_DATE_COLUMNS:
+            row[column].number_format = "DD/MM/YYYY"
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = f"C{HEADER_ROW + 1}"
+    ws.freeze_panes = f"D{HEADER_ROW + 1}"
     last = get_column_letter(len(REGISTER_HEADERS))
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(directives)}"
     ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
@@ -164,21 +248,22 @@ def _register_sheet(ws, directives: list[DirectiveWithStatus], *, titles: list[s
     ws.page_setup.fitToHeight = 0
 
 
-def directive_register_xlsx(user, *, quarter: Quarter, today: datetime.date | None = None) -> bytes:
-    """Two sheets: the quarter's directives, and earlier ones still open."""
-    this_quarter, earlier = register_directives(user, quarter=quarter, today=today)
+def directive_register_xlsx(user, *, quarter: Quarter, day: datetime.date | None = None) -> bytes:
+    """Two sheets: the quarter's directives, and earlier ones still open, as at ``day``."""
+    day = min(day or timezone.localdate(), timezone.localdate())
+    this_quarter, earlier = register_directives(user, quarter=quarter, day=day)
     workbook = Workbook()
     first = workbook.worksheets[0]  # a new workbook's one sheet
     first.title = f"Quý {quarter.number}-{quarter.year}"
     label = quarter_title(quarter.year, quarter.number)
-    made = f"Trạng thái tính đến ngày {(today or timezone.localdate()):%d/%m/%Y}."
+    as_at = f"Trạng thái, tiến độ và ngày hoàn thành tính đến hết ngày {day:%d/%m/%Y}."
     _register_sheet(
         first,
         this_quarter,
         titles=[
             "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",
             f"Ý kiến chỉ đạo tại các buổi giao ban {label}",
-            made,
+            as_at,
         ],
     )
     _register_sheet(
@@ -187,7 +272,7 @@ def directive_register_xlsx(user, *, quarter: Quarter, today: datetime.date | No
         titles=[
             "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",
             f"Ý kiến chỉ đạo của các quý trước {label}, chưa hoàn thành",
-            made,
+            as_at,
         ],
     )
     buffer = io.BytesIO()

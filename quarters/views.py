@@ -227,8 +227,15 @@ def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpRespo
 @require_GET
 def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     _scope_or_403(request.user)
+    day = query_date(request.GET.get("date"), default=report_date(quarter))
+    if day is None:
+        messages.error(
+            request,
+            _("The document's date must be a date between 01/01/2000 and 31/12/2100."),
+        )
+        return redirect(quarter.get_absolute_url() + "#exports")
     return download(
-        directive_register_xlsx(request.user, quarter=quarter),
+        directive_register_xlsx(request.user, quarter=quarter, day=day),
         f"so-theo-doi-chi-dao-{quarter.slug}.xlsx",
         XLSX_MIME,
     )

@@ -22,7 +22,7 @@ from common.documents.docx import (
     vn_number,
 )
 from common.documents.xlsx import HEADER_ROW
-from directives.models import AssignmentRole, Confidentiality
+from directives.models import AssignmentRole, Confidentiality, Directive
 from reports import aggregation
 from reports.aggregation import EVERY_UNIT, quarter_narrative, report_narrative
 from reports.documents import consolidated_report_docx
@@ -642,18 +642,23 @@ def test_the_register_lists_directives_with_derived_statuses(client, meeting):
     sheet = book.worksheets[0]
     assert sheet["A1"].value == "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO"
     assert sheet["A2"].value == "Ý kiến chỉ đạo tại các buổi giao ban quý I/2024"
-    assert sheet["A3"].value.startswith("Trạng thái tính đến ngày ")
-    assert sheet.freeze_panes == f"C{HEADER_ROW + 1}"
+    assert sheet["A3"].value == (
+        "Trạng thái, tiến độ và ngày hoàn thành tính đến hết ngày 31/03/2024."
+    )
+    assert sheet.freeze_panes == f"D{HEADER_ROW + 1}"
     assert sheet.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"
     rows = list(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
     assert [row[2] for row in rows] == ["Nắm chắc tình hình nhân dân", "Xử lý điểm nóng"]
     first, second = rows
-    assert first[4] == "MTTQ tỉnh" and first[5] == "Công an tỉnh"
-    assert first[6] == "Thường xuyên"
-    assert isinstance(second[6], datetime.datetime | datetime.date)
-    assert first[7] in {"Chưa triển khai", "Thường xuyên, chưa cập nhật"}
-    assert second[7] in {"Chưa triển khai", "Quá hạn"}
-    assert second[9] == "x"
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    column = {title: headers.index(title) for title in headers}
+    assert first[column["Đơn vị chủ trì"]] == "MTTQ tỉnh"
+    assert first[column["Đơn vị phối hợp"]] == "Công an tỉnh"
+    assert first[column["Thời hạn"]] == "Thường xuyên"
+    assert isinstance(second[column["Thời hạn"]], datetime.datetime | datetime.date)
+    assert first[column["Trạng thái"]] in {"Chưa triển khai", "Thường xuyên, chưa cập nhật"}
+    assert second[column["Trạng thái"]] in {"Chưa triển khai", "Quá hạn"}
+    assert second[column["Mật"]] == "x"
 
 
 def test_a_confidential_directive_stays_out_of_other_units_exports(client, meeting):
@@ -768,3 +773,60 @@ def test_the_documents_name_each_kind_of_unit_as_the_pages_do():
 
     with translation.override("vi"):
         assert {kind: str(kind.label) for kind in UnitKind} == KIND_TITLES
+
+
+def test_the_register_says_how_far_each_directive_was_on_the_day_chosen(client, meeting):
+    """Issue 15: the register carries the full text, the target, the latest progress
+    and when, and the day finished, as they stood on a chosen day (the quarter's end
+    by default), not at the download."""
+    quarter = meeting["quarter"]
+    directive = Directive.objects.get(meeting=meeting["meeting"], number=1)
+    directive.text = "Nắm chắc tình hình nhân dân ở từng địa bàn, báo cáo hằng quý."
+    directive.target_indicator = f.IndicatorFactory(name="Số mô hình", code="MH")
+    directive.target_min, directive.target_max = 4, 5
+    directive.target_date = datetime.date(2024, 12, 31)
+    directive.save()
+    lead = directive.assignments.get(role=AssignmentRole.LEAD)
+    at = timezone.make_aware(datetime.datetime(2024, 3, 20, 9, 0))
+    f.ProgressUpdateFactory(
+        assignment=lead,
+        quarter=quarter,
+        description="Đã khảo sát 3 địa bàn.",
+        percent=30,
+        reported_at=at,
+    )
+    f.ProgressUpdateFactory(
+        assignment=lead,
+        quarter=quarter,
+        description="Đã xong.",
+        percent=100,
+        reported_at=timezone.make_aware(datetime.datetime(2024, 4, 20, 9, 0)),
+    )
+    lead.completed_on = datetime.date(2024, 4, 20)
+    lead.save()
+    client.force_login(f.reviewer())
+    url = reverse("quarters:directives_xlsx", args=[quarter.slug])
+
+    def row_of(**query):
+        sheet = xlsx_of(client.get(url, query)).worksheets[0]
+        headers = [cell.value for cell in sheet[HEADER_ROW]]
+        row = next(sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True))
+        return sheet["A3"].value, dict(zip(headers, row, strict=True))
+
+    as_at, row = row_of()  # the quarter's end: 31/03/2024
+    assert as_at.endswith("31/03/2024.")
+    assert row["Nội dung đầy đủ"] == directive.text
+    assert row["Chỉ tiêu"] == "Số mô hình: từ 4 đến 5 (đến 31/12/2024)"
+    assert (row["Tiến độ gần nhất"], row["Tỷ lệ (%)"]) == ("Đã khảo sát 3 địa bàn.", 30)
+    assert row["Cập nhật lần cuối"].date() == datetime.date(2024, 3, 20)
+    assert row["Ngày hoàn thành"] is None
+    assert row["Trạng thái"] != "Đã hoàn thành đúng hạn"
+
+    as_at, row = row_of(date="2024-04-30")
+    assert as_at.endswith("30/04/2024.")
+    assert (row["Tiến độ gần nhất"], row["Tỷ lệ (%)"]) == ("Đã xong.", 100)
+    assert row["Ngày hoàn thành"].date() == datetime.date(2024, 4, 20)
+    assert row["Trạng thái"] == "Đã hoàn thành đúng hạn"
+
+    response = client.get(url, {"date": "30/02/2024"}, follow=True)
+    assert response.redirect_chain[-1][0].endswith("#exports")
