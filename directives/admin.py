@@ -50,6 +50,7 @@ from directives.models import (
     COMMENT_MAX_LENGTH,
     Assignment,
     AssignmentRole,
+    ConclusionNotice,
     DeadlineChange,
     Directive,
     Meeting,
@@ -455,6 +456,27 @@ class AssignmentAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin
     def status_display(self, obj: Assignment) -> StrOrPromise:
         status = assignment_status(obj)
         return status.label if status else "-"
+
+
+@admin.register(ConclusionNotice)
+class ConclusionNoticeAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    """Edited and issued on the meeting's notice page (``notice_save``, ``notice_issue``)."""
+
+    list_display = ["meeting", "number", "issued_on", "issued_by"]
+    list_filter = ["meeting__quarter"]
+    list_select_related = ["meeting", "issued_by"]
+    search_fields = ["meeting__search_text"]
+    fields = [
+        "meeting",
+        "opening",
+        "assessment",
+        "shortcomings",
+        "tasks",
+        "closing",
+        "number",
+        "issued_on",
+        "issued_by",
+    ]
 
 
 @admin.register(ProgressUpdate)

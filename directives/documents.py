@@ -30,8 +30,16 @@ from common.documents.docx import (
     vn_number,
 )
 from common.documents.xlsx import HEADER_ROW, title_rows, xlsx_append
-from directives import query, selectors
-from directives.models import Assignment, AssignmentRole, Directive, Meeting, ProgressUpdate
+from directives import permissions, query, selectors
+from directives.models import (
+    NOTICE_CLOSING,
+    Assignment,
+    AssignmentRole,
+    ConclusionNotice,
+    Directive,
+    Meeting,
+    ProgressUpdate,
+)
 from directives.rules import DirectiveStatus
 from reports.issuers import issuer_on, issuing_commission
 from reports.models import Quarter
@@ -292,8 +300,20 @@ def notice_directives(user, *, meeting: Meeting) -> list[Directive]:
 def conclusion_notice_docx(
     user, *, meeting: Meeting, day: datetime.date, number: str = ""
 ) -> bytes:
-    """The draft conclusion notice of a meeting, clearly marked "DỰ THẢO", dated ``day``:
-    a document of the unit that held the meeting (the Tỉnh ủy) from header to "Lưu"."""
+    """The conclusion notice of a meeting: a document of the unit that held it (the Tỉnh
+    ủy) from header to "Lưu". As the commission edited it (``ConclusionNotice``) for
+    whoever may read that (``permissions.can_read_notice_draft``), and for everyone once
+    issued, with its number and date; else a draft from the meeting's record, with the
+    directives the user may see. "DỰ THẢO" until it is issued; dated ``day`` until then.
+    The units and deadlines of each task are an annex after the signature."""
+    notice = ConclusionNotice.objects.filter(meeting=meeting).first()
+    if notice is not None and not (
+        notice.is_issued or permissions.can_read_notice_draft(user, meeting)
+    ):
+        notice = None
+    issued = False
+    if notice is not None and notice.issued_on is not None:
+        issued, day, number = True, notice.issued_on, str(notice.number)
     issuer = issuer_on(meeting.unit, day)
     directives = notice_directives(user, meeting=meeting)
     label = quarter_title(meeting.quarter.year, meeting.quarter.number)
@@ -305,34 +325,38 @@ def conclusion_notice_docx(
         title="THÔNG BÁO",
         subject=f"Kết luận của đồng chí {meeting.chair_name} tại buổi giao ban "
         f"công tác dân vận {label}",
-        draft=True,
+        draft=not issued,
     )
-    paragraph(doc, notice_opening(meeting), indent=True)
+    paragraph(doc, notice.opening if notice else notice_opening(meeting), indent=True)
     paragraph(
         doc,
         "Sau khi nghe báo cáo của các cơ quan, đơn vị và ý kiến phát biểu của các đại biểu "
         f"dự giao ban, đồng chí {meeting.chair_name} kết luận như sau:",
         indent=True,
     )
+    assessment = notice.assessment if notice else meeting.assessment
+    shortcomings = notice.shortcomings if notice else meeting.shortcomings
     heading(doc, "I. ĐÁNH GIÁ CHUNG")
-    if meeting.assessment.strip():
-        text_paragraphs(doc, meeting.assessment)
+    if assessment.strip():
+        text_paragraphs(doc, assessment)
     else:
         paragraph(doc, "(Nội dung đánh giá chung.)", italic=True, indent=True)
-    if meeting.shortcomings.strip():
+    if shortcomings.strip():
         heading(doc, "II. HẠN CHẾ")
         items = [
             line.strip().lstrip("-–• ").rstrip(";.,").strip()
-            for line in meeting.shortcomings.splitlines()
+            for line in shortcomings.splitlines()
             if line.strip().lstrip("-–• ")
         ]
         for position, item in enumerate(items, start=1):
             end = "." if position == len(items) else ";"
             paragraph(doc, f"- {item[:1].upper()}{item[1:]}{end}", indent=True)
-    heading(doc, f"{'III' if meeting.shortcomings.strip() else 'II'}. NHIỆM VỤ TRONG THỜI GIAN TỚI")
-    if not directives:
+    heading(doc, f"{'III' if shortcomings.strip() else 'II'}. NHIỆM VỤ TRONG THỜI GIAN TỚI")
+    if notice is not None:
+        text_paragraphs(doc, notice.tasks)
+    elif not directives:
         paragraph(doc, "Chưa có ý kiến chỉ đạo nào được ghi nhận.", italic=True, indent=True)
-    for directive in directives:
+    for directive in directives if notice is None else []:
         paragraph(doc, f"{directive.number}. {directive.title}", bold=True, indent=True)
         if directive.text.strip() and directive.text.strip() != directive.title.strip():
             text_paragraphs(doc, directive.text)
@@ -342,15 +366,34 @@ def conclusion_notice_docx(
         if support:
             line += f"; đơn vị phối hợp: {support}"
         paragraph(doc, f"{line}; thời hạn: {_due(directive)}.", italic=True, indent=True)
-    paragraph(
-        doc,
-        "Thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./.",
-        indent=True,
-    )
+    paragraph(doc, notice.closing if notice else NOTICE_CLOSING, indent=True)
     signature_block(doc, issuer)
     if directives:
         _assignment_annex(doc, directives, meeting=meeting, number=number, day=day)
     return to_bytes(doc)
+
+
+def draft_notice(user, *, meeting: Meeting) -> ConclusionNotice:
+    """The meeting's conclusion notice as saved, or a first draft from its record: the
+    opening (``notice_opening``), the chair's assessment and shortcomings, and each
+    directive the user may see, in its own words, to be edited before it is issued."""
+    saved = ConclusionNotice.objects.filter(meeting=meeting).first()
+    if saved is not None:
+        return saved
+    tasks = []
+    for directive in notice_directives(user, meeting=meeting):
+        if directive.is_confidential:
+            continue  # an issued notice goes to every unit: these are sent on their own
+        text = directive.text.strip()
+        words = f"{directive.title}." if not text or text == directive.title.strip() else text
+        tasks.append(f"{directive.number}. {words}")
+    return ConclusionNotice(
+        meeting=meeting,
+        opening=notice_opening(meeting),
+        assessment=meeting.assessment,
+        shortcomings=meeting.shortcomings,
+        tasks="\n\n".join(tasks),
+    )
 
 
 def notice_opening(meeting: Meeting) -> str:

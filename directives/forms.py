@@ -12,6 +12,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import date_in_range
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, whole_units_errors
 from common.types import StrOrPromise
@@ -21,6 +22,7 @@ from directives.models import (
     COMMENT_MAX_LENGTH,
     AssignmentRole,
     ClaimedStatus,
+    ConclusionNotice,
     DeadlineChange,
     Directive,
     Meeting,
@@ -545,3 +547,28 @@ class ReviewForm(forms.Form):
         if cleaned.get("decision") == "no" and not (cleaned.get("comment") or "").strip():
             self.add_error("comment", _("Say why, so the unit knows what to do next."))
         return cleaned
+
+
+class NoticeForm(VersionedForm):
+    """The conclusion notice's words, edited before it is issued."""
+
+    class Meta:
+        model = ConclusionNotice
+        fields = ["opening", "assessment", "shortcomings", "tasks", "closing"]
+        widgets = {
+            "opening": forms.Textarea(attrs={"rows": 4}),
+            "assessment": forms.Textarea(attrs={"rows": 6}),
+            "shortcomings": forms.Textarea(attrs={"rows": 5}),
+            "tasks": forms.Textarea(attrs={"rows": 16}),
+        }
+
+
+class IssueForm(forms.Form):
+    """The number and date the notice is issued with (both needed to issue it)."""
+
+    number = forms.IntegerField(label=_("Number"), min_value=1, max_value=999_999)
+    issued_on = forms.DateField(
+        label=_("Date of issue"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[date_in_range],
+    )

@@ -479,6 +479,56 @@ class DeadlineChange(models.Model):
         return f"{self.assignment}: {self.old_date:%d/%m/%Y} → {self.new_date:%d/%m/%Y}"
 
 
+NOTICE_CLOSING = "Thông báo để các cơ quan, đơn vị liên quan biết, thực hiện./."
+
+
+class ConclusionNotice(models.Model):
+    """The conclusion notice of a meeting, in the words the commission edits before it is
+    issued (``directives.services.notice_save``); once issued (``notice_issue``) its
+    number and date are on record and it no longer changes."""
+
+    meeting = models.OneToOneField(
+        Meeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="notice"
+    )
+    opening = CleanTextField(_("opening"), max_length=BASIS_MAX_LENGTH)
+    assessment = CleanTextField(_("assessment"), max_length=MEETING_TEXT_MAX_LENGTH, blank=True)
+    shortcomings = CleanTextField(
+        _("shortcomings"),
+        max_length=MEETING_TEXT_MAX_LENGTH,
+        blank=True,
+        help_text=_("One a line."),
+    )
+    tasks = CleanTextField(
+        _("tasks in the notice's words"),
+        max_length=2 * MEETING_TEXT_MAX_LENGTH,
+        help_text=_("Each task as the notice says it; the units and deadlines are its annex."),
+    )
+    closing = CleanCharField(_("closing sentence"), max_length=300, default=NOTICE_CLOSING)
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    issued_on = BoundedDateField(_("issued on"), null=True, blank=True)
+    issued_by = actor_field(_("issued by"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("conclusion notice")
+        verbose_name_plural = _("conclusion notices")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(issued_on__isnull=True) | Q(number__isnull=False),
+                name="notice_issued_with_a_number",
+                violation_error_message=_("An issued notice has a number."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}"
+
+    @property
+    def is_issued(self) -> bool:
+        return self.issued_on is not None
+
+
 class Recommendation(models.Model):
     """A recommendation heard at a meeting (kiến nghị, đề xuất) and the chair's answer."""
 

@@ -19,6 +19,7 @@ from common.types import StrOrPromise
 from directives import rules
 from directives.models import (
     Assignment,
+    ConclusionNotice,
     Confidentiality,
     DeadlineChangeStatus,
     Meeting,
@@ -211,10 +212,23 @@ def can_see_briefing_pack(user: AnyUser, meeting: Meeting) -> bool:
     return oversees_unit(user, meeting.unit_id)
 
 
+def can_read_notice_draft(user: AnyUser, meeting: Meeting) -> bool:
+    """Read the conclusion notice as it is being edited: as the briefing pack."""
+    return can_see_briefing_pack(user, meeting)
+
+
+def can_edit_notice(user: AnyUser, meeting: Meeting, notice: ConclusionNotice | None) -> bool:
+    """Edit and issue the meeting's conclusion notice: whoever records the meeting
+    (``can_edit_meeting``), until it is issued."""
+    return can_edit_meeting(user, meeting) and not (notice is not None and notice.is_issued)
+
+
 __all__ = [
     "assignment_unit_refusal",
     "can_edit_meeting",
+    "can_edit_notice",
     "can_post_progress",
+    "can_read_notice_draft",
     "can_record_meeting_of",
     "can_record_meetings",
     "can_request_deadline_change",

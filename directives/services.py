@@ -23,6 +23,7 @@ from directives.models import (
     Assignment,
     AssignmentRole,
     ClaimedStatus,
+    ConclusionNotice,
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
@@ -127,6 +128,41 @@ def meeting_save(
     _save_if_changed(meeting, user)
     meeting.attending_units.set(attending_units)
     return meeting
+
+
+@transaction.atomic
+def notice_save(
+    *, user: User, notice: ConclusionNotice, expected_version: int | None = None
+) -> ConclusionNotice:
+    """Save the conclusion notice as edited (``permissions.can_edit_notice``): not once it
+    is issued. Nothing changed, nothing written."""
+    stored = ConclusionNotice.objects.filter(pk=notice.pk).first() if notice.pk else None
+    _require(permissions.can_edit_notice(user, notice.meeting, stored))
+    _require_version(notice, expected_version)
+    _save_if_changed(notice, user)
+    return notice
+
+
+@transaction.atomic
+def notice_issue(
+    *,
+    user: User,
+    notice: ConclusionNotice,
+    number: int,
+    issued_on: datetime.date,
+    expected_version: int | None = None,
+) -> ConclusionNotice:
+    """Issue the notice as edited, with its number and date, which the meeting then
+    shows; it no longer changes. Not dated before the meeting."""
+    if issued_on < notice.meeting.held_on:
+        raise ValidationError(
+            {
+                "issued_on": _("A notice cannot be issued before its meeting (%(day)s).")
+                % {"day": notice.meeting.held_on.strftime("%d/%m/%Y")}
+            }
+        )
+    notice.number, notice.issued_on, notice.issued_by = number, issued_on, user
+    return notice_save(user=user, notice=notice, expected_version=expected_version)
 
 
 def assignments_removal_refusal(assignments: Iterable[Assignment]) -> str | None:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.meeting_edit, name="edit"),
     path("<int:pk>/pack/", views.briefing_pack, name="pack"),
     path("<int:pk>/pack.docx", views.briefing_pack_document, name="pack_docx"),
+    path("<int:pk>/notice/", views.notice_edit, name="notice"),
     path("<int:meeting_pk>/directives/new/", views.directive_edit, name="directive_new"),
     path(
         "<int:meeting_pk>/recommendations/new/",

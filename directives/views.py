@@ -26,12 +26,14 @@ from common.documents.downloads import document_download
 from common.numbers import page_number, query_int
 from common.types import AuthenticatedHttpRequest, StrOrPromise
 from directives import permissions, selectors, services
-from directives.documents import briefing_pack_docx
+from directives.documents import briefing_pack_docx, draft_notice
 from directives.filters import AssignmentFilter, DirectiveFilter
 from directives.forms import (
     DeadlineChangeForm,
     DirectiveForm,
+    IssueForm,
     MeetingForm,
+    NoticeForm,
     ProgressUpdateForm,
     RecommendationForm,
     ReviewForm,
@@ -39,6 +41,7 @@ from directives.forms import (
 from directives.models import (
     Assignment,
     AssignmentRole,
+    ConclusionNotice,
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
@@ -227,6 +230,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "querystring": _querystring_without_page(request),
             "can_record": permissions.can_edit_meeting(request.user, meeting),
             "can_see_pack": permissions.can_see_briefing_pack(request.user, meeting),
+            "can_read_notice": permissions.can_read_notice_draft(request.user, meeting),
+            "notice": ConclusionNotice.objects.filter(meeting=meeting).first(),
         },
     )
 
@@ -259,6 +264,60 @@ def briefing_pack(request: HttpRequest, pk: int) -> HttpResponse:
     _require(permissions.can_see_briefing_pack(request.user, meeting))
     pack = selectors.briefing_pack(meeting, request.user, quarter=selectors.current_quarter())
     return render(request, "directives/briefing_pack.html", {"meeting": meeting, **pack})
+
+
+@login_required
+def notice_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The conclusion notice: read as it is being edited (``can_read_notice_draft``),
+    edited and issued by whoever records the meeting (``can_edit_notice``)."""
+    meeting = _meeting_for(request.user, pk)
+    _require(permissions.can_read_notice_draft(request.user, meeting))
+    notice = draft_notice(request.user, meeting=meeting)
+    editable = permissions.can_edit_notice(request.user, meeting, notice if notice.pk else None)
+    if request.method == "POST":
+        _require(editable)
+    posted = request.POST if request.method == "POST" else None
+    form = NoticeForm(posted, instance=notice)
+    issuing = posted is not None and posted.get("action") == "issue"
+    issue_form = IssueForm(posted if issuing else None, initial={"issued_on": meeting.held_on})
+    context = {
+        "meeting": meeting,
+        "notice": notice,
+        "form": form,
+        "issue_form": issue_form,
+        "editable": editable,
+    }
+    if not editable:
+        return render(request, "directives/notice_read.html", context)
+    if issuing and not issue_form.is_valid():
+        return render(request, "directives/notice_form.html", context)
+    saved, conflict = _save_posted(
+        request,
+        form,
+        lambda: (
+            services.notice_issue(
+                user=request.user,
+                notice=form.save(commit=False),
+                number=issue_form.cleaned_data["number"],
+                issued_on=issue_form.cleaned_data["issued_on"],
+                expected_version=form.expected_version,
+            )
+            if issuing
+            else services.notice_save(
+                user=request.user,
+                notice=form.save(commit=False),
+                expected_version=form.expected_version,
+            )
+        ),
+    )
+    if saved is not None:
+        messages.success(
+            request,
+            _("The notice has been issued.") if issuing else _("The notice has been saved."),
+        )
+        return redirect("meetings:notice", pk=meeting.pk)
+    status = 409 if conflict else 200
+    return render(request, "directives/notice_form.html", {**context, **conflict}, status=status)
 
 
 @login_required

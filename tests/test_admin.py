@@ -181,6 +181,9 @@ def _one_of_each() -> dict:
         dm.ProgressUpdate: f.ProgressUpdateFactory(assignment=assignment),
         dm.DeadlineChange: f.DeadlineChangeFactory(assignment=assignment),
         dm.Recommendation: f.RecommendationFactory(meeting=meeting, raised_by=report.unit),
+        dm.ConclusionNotice: dm.ConclusionNotice.objects.create(
+            meeting=meeting, opening="Chiều ngày 14/3/2024, …", tasks="1. Nhiệm vụ."
+        ),
         User: f.MembershipFactory(unit=report.unit).user,
         Group: Group.objects.first(),
     }
@@ -210,6 +213,7 @@ def test_every_registered_model_has_a_working_changelist_add_and_change_page(sta
                     admin_url(dm.Assignment, "add"),
                     admin_url(dm.ProgressUpdate, "add"),
                     admin_url(dm.DeadlineChange, "add"),
+                    admin_url(dm.ConclusionNotice, "add"),  # edited on its meeting's page
                 )
 
 

@@ -318,7 +318,7 @@ PAGES = [
         "conclusion notice .docx",
         "reviewer",
         lambda w: reverse("quarters:notice_docx", args=[w.previous.slug, w.meeting.pk]),
-        14,  # + its issuer's details on the date; the attending units for its opening
+        15,  # + its issuer's details on the date; the attending units; its edited words
     ),
 ]
 

@@ -93,6 +93,7 @@ _.filter_completed_in
 _.filter_updated_in
 
 # --- Model and form fields used by name (ORM lookups, admin, forms, templates) -------
+_.issued_by  # ConclusionNotice.issued_by, listed in its admin (directives/admin.py)
 # The signer's capacities, chosen in the admin (reports.SignerCapacity).
 _.DIRECT
 _.ON_BEHALF

@@ -299,6 +299,13 @@ GET_CASES = [
     ),
     ("province X's briefing pack .docx", "meetings:pack_docx", pk_of("meeting_x"), PROVINCE_X_ONLY),
     (
+        "conclusion notice",
+        "meetings:notice",
+        pk_of("meeting"),
+        codes(403, **ALL_SEEING, **UNSEEN_BY_X),
+    ),
+    ("province X's conclusion notice", "meetings:notice", pk_of("meeting_x"), PROVINCE_X_ONLY),
+    (
         "record a directive in province X's meeting",
         "meetings:directive_new",
         pk_of("meeting_x", "meeting_pk"),
@@ -340,6 +347,20 @@ GET_CASES = [
 # others 403/404 and nothing changes.
 POST_CASES = [
     *FORM_CASES,
+    # The notice is read by those who read the briefing pack, edited by the meeting's
+    # reviewers: an empty save gets the form back with its errors.
+    (
+        "save the conclusion notice",
+        "meetings:notice",
+        pk_of("meeting"),
+        codes(403, reviewer=200, reviewer_x=404, leader_x=404),
+    ),
+    (
+        "save province X's conclusion notice",
+        "meetings:notice",
+        pk_of("meeting_x"),
+        codes(404, admin=403, reviewer_x=200, leader_x=403),
+    ),
     ("sign out", "logout", None, codes(302, anonymous=302)),
     ("language", "set_language", None, codes(302, anonymous=302)),
     (
