@@ -260,6 +260,6 @@ def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> Http
     return document_download(
         request,
         conclusion_notice_docx(request.user, meeting=meeting, day=day, number=number),
-        f"du-thao-thong-bao-ket-luan-{quarter.slug}-{meeting.pk}",
+        f"thong-bao-ket-luan-{quarter.slug}-{meeting.pk}",
         back=quarter.get_absolute_url() + "#meetings",
     )

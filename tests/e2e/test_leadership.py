@@ -82,7 +82,7 @@ def test_leadership_downloads_each_document_of_the_quarter(open_as, live_url, tm
         meetings.get_by_role("button", name=t("Draft conclusion notice (.docx)")).first.click,
         tmp_path,
     )
-    assert name.startswith("du-thao-thong-bao-ket-luan-2024-q1-")
+    assert name.startswith("thong-bao-ket-luan-2024-q1-")
     assert name.endswith(".docx")
     assert "THÔNG BÁO" in _docx_text(path)
 
