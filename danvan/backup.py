@@ -82,44 +82,37 @@ def dump_database(*, cleaned: list[str] | None = None) -> bytes:
     Text that XML cannot carry is cleaned on the way out; each such value is
     added to ``cleaned`` as "app.Model #pk, field".
     """
-    if codecs.lookup(locale.getpreferredencoding(False)).name != "utf-8":
-        return _dump_through_stdout(cleaned)
     # Into a file, not through ``stdout``: the command's output wrapper styles each of
     # the serializer's million small writes, a third of the dump's time. dumpdata opens
-    # the file in the locale's encoding: UTF-8 here, checked above.
-    with tempfile.TemporaryDirectory(prefix="danvan-dump-") as scratch:
-        dump = Path(scratch) / "db.xml"
-        with backup_xml.cleaning_serializer() as found:
-            call_command(
-                "dumpdata",
-                format=backup_xml.FORMAT,
-                natural_foreign=True,
-                natural_primary=True,
-                exclude=EXCLUDED,
-                output=str(dump),
-                verbosity=0,
-            )
-        if cleaned is not None:
-            cleaned.extend(found)
-        return dump.read_bytes()
-
-
-def _dump_through_stdout(cleaned: list[str] | None) -> bytes:
-    """``dump_database`` where files are not written in UTF-8 (a non-UTF-8 locale)."""
-    out = io.StringIO()
-    with backup_xml.cleaning_serializer() as found:
-        call_command(
-            "dumpdata",
-            format=backup_xml.FORMAT,
-            natural_foreign=True,
-            natural_primary=True,
-            exclude=EXCLUDED,
-            stdout=out,
-            verbosity=0,
-        )
+    # the file in the locale's encoding: only where that is UTF-8.
+    with (
+        tempfile.TemporaryDirectory(prefix="danvan-dump-") as scratch,
+        backup_xml.cleaning_serializer() as found,
+    ):
+        if codecs.lookup(locale.getpreferredencoding(False)).name == "utf-8":
+            dump = Path(scratch) / "db.xml"
+            _dumpdata(output=str(dump))
+            database = dump.read_bytes()
+        else:
+            out = io.StringIO()
+            _dumpdata(stdout=out)
+            database = out.getvalue().encode()
     if cleaned is not None:
         cleaned.extend(found)
-    return out.getvalue().encode()
+    return database
+
+
+def _dumpdata(**where: object) -> None:
+    """``dumpdata`` of the whole site in the backup's format, to ``output`` or ``stdout``."""
+    call_command(
+        "dumpdata",
+        format=backup_xml.FORMAT,
+        natural_foreign=True,
+        natural_primary=True,
+        exclude=EXCLUDED,
+        verbosity=0,
+        **where,
+    )
 
 
 def _snapshot(cleaned: list[str]) -> tuple[bytes, dict[str, int]]:

@@ -110,6 +110,24 @@ class DocumentIssuerFactory(ModelFactory):
     kept_by = "Văn phòng"
 
 
+def tinh_uy_details(**fields) -> rm.DocumentIssuer:
+    """The test province's Tỉnh ủy as the issuer of its Standing Board's notices: under
+    the Đảng bộ tỉnh, symbol TU, signed by order by the Chánh Văn phòng."""
+    return DocumentIssuerFactory(
+        **{
+            "superior": "Đảng bộ tỉnh Thử Nghiệm",
+            "header_name": "Tỉnh ủy",
+            "symbol": "TU",
+            "signer_capacity": "T/L",
+            "signer_for": "Ban Thường vụ",
+            "signer_title": "Chánh Văn phòng",
+            "signer_name": "Phạm Văn Phòng",
+            "kept_by": "Văn phòng Tỉnh ủy",
+            **fields,
+        }
+    )
+
+
 class MembershipFactory(ModelFactory):
     class Meta:
         model = rm.Membership

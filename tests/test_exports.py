@@ -683,18 +683,7 @@ def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(cl
     (issue 15: the commission's header over a "TB/TU" number was two issuers)."""
     quarter = meeting["quarter"]
     f.UnitFactory(kind=UnitKind.MASS_MOBILIZATION, name="Ban Dân vận Tỉnh ủy")
-    f.DocumentIssuerFactory(
-        unit=meeting["meeting"].unit,
-        superior="Đảng bộ tỉnh Thử Nghiệm",
-        header_name="Tỉnh ủy",
-        symbol="TU",
-        signer_capacity="T/L",
-        signer_for="Ban Thường vụ",
-        signer_title="Chánh Văn phòng",
-        signer_name="Phạm Văn Phòng",
-        recipients="Các đồng chí Ủy viên Ban Thường vụ",
-        kept_by="Văn phòng Tỉnh ủy",
-    )
+    f.tinh_uy_details(unit=meeting["meeting"].unit, recipients="Các đồng chí Ủy viên Ban Thường vụ")
     client.force_login(f.reviewer())
     url = reverse("quarters:notice_docx", args=[quarter.slug, meeting["meeting"].pk])
     doc = _docx(client.get(url))

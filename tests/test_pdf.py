@@ -44,16 +44,7 @@ def world():
         signer_name="Trần Thị Bình",
         kept_by="Văn phòng Ban",
     )
-    f.DocumentIssuerFactory(
-        superior="Đảng bộ tỉnh Thử Nghiệm",
-        header_name="Tỉnh ủy",
-        symbol="TU",
-        signer_capacity="T/L",
-        signer_for="Ban Thường vụ",
-        signer_title="Chánh Văn phòng",
-        signer_name="Phạm Văn Phòng",
-        kept_by="Văn phòng Tỉnh ủy",
-    )
+    f.tinh_uy_details()
     quarter = f.QuarterFactory(year=2024, number=1)
     meeting = f.MeetingFactory(quarter=quarter)
     f.DirectiveFactory(meeting=meeting, number=1, title="Nắm chắc tình hình nhân dân")
