@@ -382,6 +382,18 @@ Q1_2024_GOVERNMENT_RESULTS = {
     " dân của các cơ quan hành chính.",
 }
 
+# What the article reports of each unit, by unit; the others' Q1/2024 texts are samples.
+Q1_2024_RESULTS = {
+    "bdv": Q1_2024_BDV_RESULTS,
+    "mttq": Q1_2024_FRONT_RESULTS,
+    "bchqs": Q1_2024_ARMED_RESULTS,
+    **Q1_2024_GOVERNMENT_RESULTS,
+}
+SAMPLE_PEOPLE_Q1_2024 = (
+    "Tình hình cán bộ, hội viên, đoàn viên và nhân dân trong lĩnh vực đơn vị phụ trách ổn"
+    " định; mọi người phấn khởi đón Tết Nguyên đán Giáp Thìn 2024."
+)
+
 
 # --- Sample narratives ------------------------------------------------------------
 
@@ -451,6 +463,22 @@ class SampleDirective:
 class DemoDirective(SampleDirective):
     due_date: datetime.date | None = None
     target: str | None = None
+    # Which of its units the article does not name (the demo chose them): "" none,
+    # "support" the supporting units, "all" every unit. A deadline is always the demo's.
+    chosen_units: str = ""
+
+    @property
+    def labelled_text(self) -> str:
+        """The article's words, then a line naming what the demo added, as sample."""
+        added = {"all": ["đơn vị chủ trì, phối hợp"], "support": ["đơn vị phối hợp"]}.get(
+            self.chosen_units, []
+        )
+        if self.due_date is not None:
+            added.append("thời hạn")
+        if not added:
+            return self.text
+        what = " và ".join(added)
+        return f"{self.text}\n{SAMPLE} {what[0].upper()}{what[1:]}: bài viết không nêu."
 
 
 TOPICS = [
@@ -491,6 +519,7 @@ DIRECTIVES = [
         " Quảng Ninh ngày càng giàu đẹp, văn minh, hiện đại.",
         lead=("bdv",),
         support=GOVERNMENT,
+        chosen_units="all",
     ),
     # 2. No unit named: the commission and the Front advise "cấp ủy, chính
     # quyền"; the mass organisations raise awareness among their members.
@@ -507,6 +536,7 @@ DIRECTIVES = [
         " chính trị - xã hội.",
         lead=("bdv", "mttq"),
         support=MASS_ORGS,
+        chosen_units="all",
     ),
     # 3. The sentence lists Party bodies, state agencies, armed forces, the
     # Front and mass organisations, "đặc biệt là cấp huyện": the commission
@@ -521,6 +551,7 @@ DIRECTIVES = [
         " quy định, quy chế và phải có kết quả đo đếm.",
         lead=("bdv",),
         support=("mttq", *MASS_ORGS, *ARMED_FORCES, *GOVERNMENT, *CITY_COMMITTEES),
+        chosen_units="all",
     ),
     # 4. No unit named. The provincial police lead drug prevention; the
     # commission reports DISTRICT_NODRUG, the indicator the target reads on.
@@ -535,6 +566,7 @@ DIRECTIVES = [
         support=("mttq", "bchqs", "bdbp", *CITY_COMMITTEES),
         due_date=DISTRICT_TARGET_DATE,
         target="DISTRICT_NODRUG",
+        chosen_units="all",
     ),
     DemoDirective(
         title="Rà soát, bổ sung bộ quy tắc ứng xử, hương ước theo Nghị quyết 17",
@@ -563,6 +595,7 @@ DIRECTIVES = [
         " của người cao tuổi, đảm bảo chính sách về dân tộc, tôn giáo.",
         lead=MASS_ORGS,
         support=("bdv", "mttq"),
+        chosen_units="all",
     ),
     DemoDirective(
         title="Nâng cao chất lượng tham mưu, giảm vụ việc phải đưa lên Thường trực",
@@ -592,6 +625,7 @@ DIRECTIVES = [
         " hội, góp phần xây dựng Đảng, chính quyền.",
         lead=MASS_ORGS,
         support=("mttq",),
+        chosen_units="support",
     ),
     DemoDirective(
         title="Xây dựng chi hội, chi đoàn, gia đình không ma túy, không tệ nạn xã hội",
@@ -619,6 +653,7 @@ DIRECTIVES = [
         " tránh để dân phải lên cấp trên.",
         lead=GOVERNMENT,
         support=CITY_COMMITTEES,
+        chosen_units="support",
     ),
     # 13. Continues the government paragraph: civil servants of the commune
     # governments and the Public Administration Centre answer to the People's
@@ -632,6 +667,7 @@ DIRECTIVES = [
         " đảm bảo an sinh xã hội, tất cả vì cuộc sống nhân dân.",
         lead=("bcsd-ubnd",),
         support=("dd-hdnd",),
+        chosen_units="all",
     ),
     DemoDirective(
         title="Lực lượng vũ trang làm tốt công tác dân vận, giữ vững an ninh, trật tự",
@@ -652,6 +688,7 @@ DIRECTIVES = [
         " bền vững, gắn liền với các nghị quyết của tỉnh về phòng chống ma túy.",
         lead=("bdv",),
         support=("mttq", *MASS_ORGS, *ARMED_FORCES, *GOVERNMENT, *CITY_COMMITTEES),
+        chosen_units="all",
     ),
     # 16. "Cấp ủy, tổ chức đảng": the city committees and the Party bodies of
     # the government (Ban Cán sự Đảng, Đảng đoàn); the commission supports.
@@ -663,6 +700,7 @@ DIRECTIVES = [
         " trong công tác dân vận với khí thế mới, thực chất và hiệu quả.",
         lead=(*CITY_COMMITTEES, *GOVERNMENT),
         support=("bdv",),
+        chosen_units="all",
     ),
     # 17. The article gives no date; 07/05/2024 is the anniversary itself.
     DemoDirective(
@@ -697,6 +735,7 @@ DIRECTIVES = [
         lead=FRONT_AND_ORGS,
         support=CITY_COMMITTEES,
         due_date=datetime.date(2024, 9, 30),
+        chosen_units="support",
     ),
     # 20. The farmers' association supports: the products are its members'.
     DemoDirective(
@@ -708,6 +747,7 @@ DIRECTIVES = [
         lead=("bcsd-ubnd",),
         support=("hnd",),
         due_date=datetime.date(2024, 6, 30),
+        chosen_units="support",
     ),
 ]
 
@@ -1307,16 +1347,15 @@ class _Loader:
 
     @staticmethod
     def seed_sections(demo: DemoUnit) -> dict:
-        if demo.kind == UnitKind.MASS_MOBILIZATION:
-            results = Q1_2024_BDV_RESULTS
-        elif demo.kind in (UnitKind.FRONT, UnitKind.MASS_ORG):
-            results = Q1_2024_FRONT_RESULTS
-        elif demo.kind == UnitKind.ARMED_FORCES:
-            results = Q1_2024_ARMED_RESULTS
-        else:
-            results = Q1_2024_GOVERNMENT_RESULTS[demo.code]
+        """What the article says of this unit, and labelled sample text where it says
+        nothing of it: the people's situation is the commission's report, the Front's
+        paragraph speaks for the Front's bloc and the armed forces' for the military
+        command; the other organisations, the police and the border guards get their own
+        sample text, not another unit's words."""
+        results = Q1_2024_RESULTS.get(demo.code) or _sample(SAMPLE_RESULTS[demo.kind])
+        people = Q1_2024_PEOPLE if demo.code == "bdv" else _sample(SAMPLE_PEOPLE_Q1_2024)
         return {
-            "people_situation": Q1_2024_PEOPLE,
+            "people_situation": people,
             "results": results,
             "shortcomings": _sample(SAMPLE_SHORTCOMINGS),
             "next_plan": _sample(Q1_2024_NEXT_PLAN),
@@ -1397,7 +1436,7 @@ class _Loader:
                 {"meeting": meeting, "number": number},
                 {
                     "title": demo.title,
-                    "text": demo.text,
+                    "text": demo.labelled_text,
                     "topic": self.topics[demo.topic],
                     "due_date": demo.due_date,
                     "is_ongoing": demo.due_date is None,

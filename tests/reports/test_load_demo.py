@@ -26,6 +26,7 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import Indicator, IndicatorValue, Quarter, ReportStatus, Unit, UnitReport
+from sampledata.demo import SAMPLE
 from tests.factories import QuarterFactory, UnitFactory, UserFactory
 from tests.reports.conftest import PROVINCIAL_BODIES
 
@@ -130,6 +131,35 @@ class TestTheSeedBriefing:
         for right in ("Điện Biên Phủ", "“Dân vận khéo”", "tình hình nhân dân", "ANTT", "trí thức"):
             assert right in texts, right
 
+    def test_each_units_seed_report_says_only_what_the_article_says_of_it(self, demo_loaded):
+        """Issue 15: the commission's people's-situation paragraph was in all 12 reports,
+        the Front's in each mass organisation's, the armed forces' in the police's. A
+        text from the article is now in one unit's report; the rest is labelled sample."""
+        seen: dict[str, list[str]] = {}
+        reports = UnitReport.objects.filter(quarter__year=2024, quarter__number=1)
+        for report in reports.select_related("unit"):
+            for name in ("people_situation", "results"):
+                text = getattr(report, name)
+                if text and not text.startswith(SAMPLE):
+                    seen.setdefault(text, []).append(report.unit.code)
+        assert all(len(codes) == 1 for codes in seen.values()), seen
+        owners = {codes[0] for codes in seen.values()}
+        assert {"bdv", "mttq", "bchqs"} <= owners
+        assert not owners & {"congan", "bdbp", "hnd", "hlhpn", "tinhdoan", "hccb", "ldld"}
+
+    def test_what_the_demo_added_to_a_directive_is_labelled_as_sample(self, demo_loaded):
+        """Issue 15: invented deadlines and units were shown unlabelled. A directive's
+        text now ends with a sample line naming what the article does not give."""
+        for directive in seed_directives():
+            lines = directive.text.splitlines()
+            added = [line for line in lines if line.startswith(SAMPLE)]
+            if directive.due_date is not None:
+                assert added and "thời hạn" in added[-1].lower(), directive.number
+        unlabelled = [d.number for d in seed_directives() if SAMPLE not in d.text]
+        assert 7 in unlabelled  # the article names the commission, and gives no date
+        for number in (1, 2, 4, 15):  # the article names no unit
+            assert "Đơn vị chủ trì, phối hợp" in seed_directives().get(number=number).text
+
     def test_the_seed_quarter_and_its_sample_neighbours_are_closed(self, demo_loaded):
         q1 = Quarter.objects.get(year=2024, number=1)
         assert q1.due_date == datetime.date(2024, 3, 10)
@@ -168,7 +198,9 @@ class TestTheSeedBriefing:
 
     def test_the_drug_free_target_is_4_to_5_districts_by_the_end_of_2024(self, demo_loaded):
         directive = seed_directives().get(target_min__isnull=False)
-        assert directive.text.endswith("Toàn tỉnh phấn đấu có 4-5 huyện không ma túy.")
+        article, added = directive.text.splitlines()
+        assert article.endswith("Toàn tỉnh phấn đấu có 4-5 huyện không ma túy.")
+        assert added.startswith(SAMPLE)  # the date and the units are the demo's
         assert directive.target_indicator.code == "DISTRICT_NODRUG"
         assert (directive.target_min, directive.target_max) == (Decimal(4), Decimal(5))
         assert directive.target_date == datetime.date(2024, 12, 31)
@@ -208,7 +240,9 @@ class TestTheSeedBriefing:
         bdv = q1.get(unit__code="bdv")
         assert "tập trung vào 4 nhóm nhiệm vụ trọng tâm" in bdv.results
         assert bdv.people_situation.startswith("Trong quý I/2024, tình hình nhân dân")
-        assert q1.get(unit__code="congan").results.startswith("Lực lượng vũ trang tiếp tục")
+        # The armed forces' paragraph is the military command's; the police's is a sample.
+        assert q1.get(unit__code="bchqs").results.startswith("Lực lượng vũ trang tiếp tục")
+        assert q1.get(unit__code="congan").results.startswith(SAMPLE)
 
     def test_every_filed_report_has_its_submitted_version_and_review(self, demo_loaded):
         filed = UnitReport.objects.exclude(status=ReportStatus.DRAFT)
