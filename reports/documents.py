@@ -16,6 +16,8 @@ import io
 from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
 
 from common.documents.docx import (
     ROMAN_NUMERALS,
@@ -30,11 +32,13 @@ from common.documents.docx import (
     vn_number,
 )
 from common.documents.xlsx import (
+    HEADER_ROW,
     NUMBER_FORMAT,
     cell_number,
     filter_all,
     safe_text,
     start_sheet,
+    text_cell,
     write_sheet,
 )
 from reports.aggregation import (
@@ -406,6 +410,25 @@ def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
         ws.append(row)
         rows += 1
     filter_all(ws, len(headers), rows)
+    if rows:
+        _total_row(ws, indicators, first_col=first_number_col, rows=rows)
+
+
+def _total_row(ws, indicators, *, first_col: int, rows: int) -> None:
+    """Under the units, their total as Excel computes it over the rows shown: SUBTOTAL, so
+    that a filter (one kind, one level) totals what it shows; a mean for a rate."""
+    first, last = HEADER_ROW + 1, HEADER_ROW + rows
+    label = text_cell(ws, "Cộng (các đơn vị đang hiển thị)")
+    label.font = Font(bold=True)
+    cells = [label, None, None, None]
+    for position, indicator in enumerate(indicators, start=first_col):
+        column = get_column_letter(position)
+        function = 1 if indicator.aggregation == Aggregation.MEAN else 9
+        cell = WriteOnlyCell(ws, f"=SUBTOTAL({function},{column}{first}:{column}{last})")
+        cell.number_format = NUMBER_FORMAT
+        cell.font = Font(bold=True)
+        cells.append(cell)
+    ws.append(cells)
 
 
 def _sheet_name(scope: Scope) -> str:

@@ -504,6 +504,11 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     assert unit_headers[:4] == ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
     flow_col = unit_headers.index("Chỉ tiêu 1 (cuộc)")
     unit_rows = list(unit_sheet.iter_rows(min_row=first_row, values_only=True))
+    # Under the units, their total as a formula over the rows a filter shows.
+    *unit_rows, total = unit_rows
+    assert total[0] == "Cộng (các đơn vị đang hiển thị)"
+    column = unit_sheet.cell(1, flow_col + 1).column_letter
+    assert total[flow_col] == f"=SUBTOTAL(9,{column}{first_row}:{column}{first_row + 3})"
     assert [row[0] for row in unit_rows] == [unit.name for unit in units]  # one row per unit
     per_unit = [row[flow_col] for row in unit_rows]
     assert sum(per_unit) == flow[current_col]
@@ -530,7 +535,7 @@ def test_a_unit_users_workbook_contains_only_their_unit(client, province):
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
     sheet = book["Theo đơn vị"]
     names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
-    assert names == [units[1].name]
+    assert names == [units[1].name, "Cộng (các đơn vị đang hiển thị)"]
 
 
 @pytest.mark.parametrize(("units", "indicators", "quarters"), [(3, 3, 2), (40, 25, 8)])
@@ -556,6 +561,7 @@ def test_the_by_unit_sheet_holds_each_units_own_values_as_in_the_database(client
     sheet = book["Theo đơn vị"]
     headers = [cell.value for cell in sheet[HEADER_ROW]]
     rows = {row[0]: row for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)}
+    rows.pop("Cộng (các đơn vị đang hiển thị)")  # the sheet's own total, a formula
     assert draft_unit.name not in rows  # drafts count nowhere
     counted = IndicatorValue.objects.filter(
         report__quarter=quarter, report__status__in=FILED_STATUSES
