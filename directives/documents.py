@@ -104,17 +104,15 @@ def _due(directive: Directive) -> str:
 
 
 def register_directives(
-    user, *, quarter: Quarter, day: datetime.date | None = None
+    user, *, quarter: Quarter, day: datetime.date
 ) -> tuple[list[RegisterDirective], list[RegisterDirective]]:
     """The quarter's meetings' directives, and earlier ones not done, as they stood at
-    the end of ``day`` (today by default; an earlier day: the statuses, progress and
-    completion of that day, ``query`` ``as_of``). 2 queries each."""
-    today = timezone.localdate()
-    day = min(day or today, today)
-    as_of = day if day < today else None
+    the end of ``day`` (today, or an earlier day: the statuses, progress and completion
+    of that day, ``query`` ``as_of``). 2 queries each."""
+    as_of = day if day < timezone.localdate() else None
     current = quarter if as_of else Quarter.objects.current()
     given = selectors.directives_with_status(user, quarter=current, today=day, as_of=as_of)
-    base = _scoped(user, given.filter(meeting__held_at__lt=_day_end(day)))
+    base = _scoped(user, given.filter(meeting__held_at__date__lte=day))
     base = _with_progress(base, day).select_related("target_indicator")
     this_quarter = selectors.with_units(base.filter(meeting__quarter=quarter)).order_by(
         "meeting__held_at", "number"
@@ -131,20 +129,13 @@ def register_directives(
     return list(this_quarter), list(earlier)
 
 
-def _day_end(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(
-        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()),
-        timezone.get_default_timezone(),
-    )
-
-
 def _with_progress(
     directives: QuerySet[DirectiveWithStatus], day: datetime.date
 ) -> QuerySet[RegisterDirective]:
     """The latest progress its units reported by ``day`` (what, how far, when) and the
     day its lead units finished by then (the last of them)."""
     latest = ProgressUpdate.objects.filter(
-        assignment__directive=OuterRef("pk"), reported_at__lt=_day_end(day)
+        assignment__directive=OuterRef("pk"), reported_at__date__lte=day
     ).order_by("-reported_at", "-pk")
     finished = (
         Assignment.objects.filter(

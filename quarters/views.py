@@ -66,23 +66,30 @@ def _chart_data(summary) -> dict:
     }
 
 
-def _document_number_and_date(
-    request: HttpRequest, *, default_day: datetime.date
-) -> tuple[str, datetime.date] | None:
-    """The number and the date a document is drafted with (its own date: by default
-    the quarter's or the meeting's, never the day of the download); None, with the
-    reason in a message, when either is not one."""
-    number = document_number(request.GET.get("number"))
+def _document_date(request: HttpRequest, *, default_day: datetime.date) -> datetime.date | None:
+    """The date a document carries (its own: by default the quarter's or the meeting's,
+    never the day of the download); None, with the reason in a message, when the date
+    typed is not one."""
     day = query_date(request.GET.get("date"), default=default_day)
-    if number is None:
-        messages.error(
-            request, _("The document number must be a whole number, such as 12, or left empty.")
-        )
     if day is None:
         messages.error(
             request,
             _("The document's date must be a date between 01/01/2000 and 31/12/2100."),
         )
+    return day
+
+
+def _document_number_and_date(
+    request: HttpRequest, *, default_day: datetime.date
+) -> tuple[str, datetime.date] | None:
+    """The number and the date a document is drafted with; None, with the reason in a
+    message, when either is not one."""
+    number = document_number(request.GET.get("number"))
+    if number is None:
+        messages.error(
+            request, _("The document number must be a whole number, such as 12, or left empty.")
+        )
+    day = _document_date(request, default_day=default_day)
     if number is None or day is None:
         return None
     return number, day
@@ -227,12 +234,8 @@ def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpRespo
 @require_GET
 def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     _scope_or_403(request.user)
-    day = query_date(request.GET.get("date"), default=report_date(quarter))
+    day = _document_date(request, default_day=report_date(quarter))
     if day is None:
-        messages.error(
-            request,
-            _("The document's date must be a date between 01/01/2000 and 31/12/2100."),
-        )
         return redirect(quarter.get_absolute_url() + "#exports")
     return download(
         directive_register_xlsx(request.user, quarter=quarter, day=day),

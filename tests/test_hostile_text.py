@@ -30,7 +30,13 @@ from hypothesis import strategies as st
 from common.fields import CleanCharField, CleanTextField
 from common.text import clean_text
 from danvan.backup import dump_database
-from directives.models import DeadlineChange, DeadlineChangeStatus, ProgressUpdate, ReviewStatus
+from directives.models import (
+    ConclusionNotice,
+    DeadlineChange,
+    DeadlineChangeStatus,
+    ProgressUpdate,
+    ReviewStatus,
+)
 from reports.models import (
     Membership,
     MembershipRole,
@@ -280,6 +286,26 @@ CASES = [
             status=DeadlineChangeStatus.PENDING
         ),
         shows=lambda w: [reverse("directives:detail", args=[w.directive.pk])],
+    ),
+    Case(
+        "conclusion notice",
+        "reviewer",
+        page=url("meetings:notice", "meeting"),
+        fields={
+            "opening": 5_000,
+            "assessment": 20_000,
+            "shortcomings": 20_000,
+            "tasks": 40_000,
+            "closing": 300,
+        },
+        stored=lambda w, name: getattr(ConclusionNotice.objects.get(meeting=w.meeting), name),
+        fixed={"action": "save"},
+        shows=lambda w: [
+            reverse("meetings:notice", args=[w.meeting.pk]),
+            reverse("quarters:notice_docx", args=[w.meeting.quarter.slug, w.meeting.pk]),
+            reverse("meetings:detail", args=[w.meeting.pk]),
+        ],
+        shows_role="leader",  # who reads it there without editing it
     ),
 ]
 

@@ -42,9 +42,13 @@ if TYPE_CHECKING:
     from directives.query import AssignmentWithStatus
 
 
-def meeting_directives(meeting: Meeting, user: AnyUser, *, quarter, today=None):
+def meeting_directives(meeting: Meeting, user: AnyUser, *, quarter, today=None, as_of=None):
+    """The meeting's directives the user may see, by number, with their units and status
+    (with ``as_of``, the status they had on that past day)."""
     return with_units(
-        directives_with_status(user, quarter=quarter, today=today).filter(meeting=meeting)
+        directives_with_status(user, quarter=quarter, today=today, as_of=as_of).filter(
+            meeting=meeting
+        )
     ).order_by("number")
 
 
@@ -189,11 +193,7 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
         **_report_completeness(meeting, scope=scope, today=today, as_of=as_of),
         **_open_per_unit(user, quarter=quarter, today=today, meeting=meeting, as_of=as_of),
         "new_directives": list(
-            with_units(
-                directives_with_status(user, quarter=quarter, today=today, as_of=as_of).filter(
-                    meeting=meeting
-                )
-            ).order_by("number")
+            meeting_directives(meeting, user, quarter=quarter, today=today, as_of=as_of)
         ),
         "names_on": meeting.held_on,
         "as_of": as_of,
