@@ -6,22 +6,21 @@ export starts from the user's scope: the whole province for reviewers,
 leadership and administrators, their own units for unit staff.
 """
 
-import datetime
-
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from common.dates import query_date
-from common.documents.docx import document_number
-from common.documents.downloads import document_download, download
+from common.documents.downloads import (
+    document_date,
+    document_download,
+    document_number_and_date,
+    download,
+)
 from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number
 from directives import selectors as directive_selectors
@@ -40,12 +39,12 @@ from reports.aggregation import (
 from reports.documents import consolidated_report_docx, indicator_table_xlsx
 from reports.models import Quarter, Unit
 from reports.permissions import Scope, scope_for
-from reports.selectors import load_former_names
+from reports.selectors import drafting_commission, load_former_names, written_report
 
 NARRATIVE_PAGE_SIZE = 50  # reports whose texts the quarter page shows at once
 
 
-def _scope_or_403(user) -> Scope:
+def scope_or_403(user) -> Scope:
     scope = scope_for(user)
     if scope is None:
         raise PermissionDenied(_("You have no unit and no role that lets you see the quarters."))
@@ -66,45 +65,10 @@ def _chart_data(summary) -> dict:
     }
 
 
-def _document_date(request: HttpRequest, *, default_day: datetime.date) -> datetime.date | None:
-    """The date a document carries (its own: by default the quarter's or the meeting's,
-    never the day of the download); None, with the reason in a message, when the date
-    typed is not one."""
-    day = query_date(request.GET.get("date"), default=default_day)
-    if day is None:
-        messages.error(
-            request,
-            _("The document's date must be a date between 01/01/2000 and 31/12/2100."),
-        )
-    return day
-
-
-def _document_number_and_date(
-    request: HttpRequest, *, default_day: datetime.date
-) -> tuple[str, datetime.date] | None:
-    """The number and the date a document is drafted with; None, with the reason in a
-    message, when either is not one."""
-    number = document_number(request.GET.get("number"))
-    if number is None:
-        messages.error(
-            request, _("The document number must be a whole number, such as 12, or left empty.")
-        )
-    day = _document_date(request, default_day=default_day)
-    if number is None or day is None:
-        return None
-    return number, day
-
-
-def report_date(quarter: Quarter) -> datetime.date:
-    """The consolidated report's default date: the quarter's last day, or today while
-    the quarter runs."""
-    return min(quarter.end_date, timezone.localdate())
-
-
 @login_required
 @require_GET
 def quarter_list(request: HttpRequest) -> HttpResponse:
-    scope = _scope_or_403(request.user)
+    scope = scope_or_403(request.user)
     return render(
         request,
         "quarters/list.html",
@@ -137,7 +101,7 @@ def _area_rollup(request: HttpRequest, quarter: Quarter, scope: Scope) -> AreaRo
 @login_required
 @require_GET
 def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    scope = _scope_or_403(request.user)
+    scope = scope_or_403(request.user)
     summary = quarter_summary(
         quarter=quarter, scope=scope, units_page=page_number(request.GET, "units")
     )
@@ -170,6 +134,7 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 
     current = Quarter.objects.current()
     user = request.user
+    drafting = drafting_commission(user, scope)
     meetings = list(
         directive_selectors.meetings_visible_to(user).filter(quarter=quarter).order_by("held_at")
     )
@@ -198,7 +163,9 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "chart_data": _chart_data(summary),
             "narrative": narrative_sections(list(narrative_page)),
             "narrative_page": narrative_page,
-            "report_date": report_date(quarter),
+            "report_date": quarter.document_day(),
+            "drafting": drafting,
+            "written": written_report(drafting, quarter, with_quotes=False),
         },
     )
 
@@ -206,15 +173,23 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 @login_required
 @require_GET
 def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    scope = _scope_or_403(request.user)
-    chosen = _document_number_and_date(request, default_day=report_date(quarter))
+    scope = scope_or_403(request.user)
+    chosen = document_number_and_date(request, default_day=quarter.document_day())
     if chosen is None:
         return redirect(quarter.get_absolute_url() + "#exports")
     number, day = chosen
     summary = quarter_summary(quarter=quarter, scope=scope)
+    commission = drafting_commission(request.user, scope)
+    document = consolidated_report_docx(
+        summary=summary,
+        day=day,
+        number=number,
+        commission=commission,
+        written=written_report(commission, quarter, with_quotes=False),
+    )
     return document_download(
         request,
-        consolidated_report_docx(summary=summary, day=day, number=number),
+        document,
         f"bao-cao-dan-van-{quarter.slug}",
         back=quarter.get_absolute_url() + "#exports",
     )
@@ -223,7 +198,7 @@ def quarter_report_docx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
 @login_required
 @require_GET
 def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    scope = _scope_or_403(request.user)
+    scope = scope_or_403(request.user)
     summary = quarter_summary(quarter=quarter, scope=scope)
     return download(
         indicator_table_xlsx(summary=summary), f"chi-tieu-{quarter.slug}.xlsx", XLSX_MIME
@@ -233,8 +208,8 @@ def quarter_indicators_xlsx(request: HttpRequest, quarter: Quarter) -> HttpRespo
 @login_required
 @require_GET
 def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpResponse:
-    _scope_or_403(request.user)
-    day = _document_date(request, default_day=report_date(quarter))
+    scope_or_403(request.user)
+    day = document_date(request, default_day=quarter.document_day())
     if day is None:
         return redirect(quarter.get_absolute_url() + "#exports")
     return download(
@@ -247,7 +222,7 @@ def quarter_directives_xlsx(request: HttpRequest, quarter: Quarter) -> HttpRespo
 @login_required
 @require_GET
 def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> HttpResponse:
-    _scope_or_403(request.user)
+    scope_or_403(request.user)
     meeting = (
         directive_selectors.meetings_visible_to(request.user)
         .filter(quarter=quarter, pk=pk)
@@ -256,7 +231,7 @@ def meeting_notice_docx(request: HttpRequest, quarter: Quarter, pk: int) -> Http
     )
     if meeting is None:
         raise Http404(_("There is no such meeting in this quarter."))
-    chosen = _document_number_and_date(request, default_day=meeting.held_on)
+    chosen = document_number_and_date(request, default_day=meeting.held_on)
     if chosen is None:
         return redirect(quarter.get_absolute_url() + "#meetings")
     number, day = chosen

@@ -28,6 +28,8 @@ from common.types import StrOrPromise
 from reports import permissions, services
 from reports.models import (
     COMMENT_MAX_LENGTH,
+    ConsolidatedQuote,
+    ConsolidatedReport,
     DocumentIssuer,
     Indicator,
     IndicatorValue,
@@ -298,7 +300,10 @@ class DocumentIssuerAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     autocomplete_fields = ["unit"]
     fieldsets = [
         (None, {"fields": ["unit", "valid_from"]}),
-        (_("Header"), {"fields": ["superior", "header_name", "symbol", "place"]}),
+        (
+            _("Header"),
+            {"fields": ["style", "superior", "header_name", "motto", "symbol", "place"]},
+        ),
         (
             _("Signature"),
             {"fields": ["signer_capacity", "signer_for", "signer_title", "signer_name"]},
@@ -625,3 +630,34 @@ class ReportVersionAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, admin.ModelAdmi
     @admin.display(description=_("quarter"), ordering="report__quarter")
     def quarter(self, obj: ReportVersion) -> str:
         return obj.report.quarter.label
+
+
+class ConsolidatedQuoteInline(ReadOnlyRecordMixin, admin.TabularInline):
+    model = ConsolidatedQuote
+    fields = readonly_fields = ("section", "source", "excerpt")
+    extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("source__unit", "source__quarter")
+
+
+@admin.register(ConsolidatedReport)
+class ConsolidatedReportAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryAdmin):
+    """The commissions' consolidated reports, with their history: read here, written on
+    the drafting page (``quarters.drafting``) through ``consolidated_report_save``."""
+
+    list_display = ["unit", "quarter", "status", "updated_at", "updated_by"]
+    list_filter = ["status", "quarter"]
+    list_select_related = ["unit", "quarter", "updated_by"]
+    search_fields = ["unit__code", "unit__search_text"]
+    fields = readonly_fields = (
+        "unit",
+        "quarter",
+        "status",
+        *ConsolidatedReport.SECTIONS,
+        "units_annex",
+        "version",
+        "updated_at",
+        "updated_by",
+    )
+    inlines = [ConsolidatedQuoteInline]

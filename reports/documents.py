@@ -14,6 +14,7 @@ import datetime
 import io
 
 from django.utils import timezone
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -49,9 +50,20 @@ from reports.aggregation import (
     report_narrative,
 )
 from reports.issuers import issuer_on, issuing_commission
-from reports.models import Accumulation, Aggregation, UnitKind, UnitLevel
+from reports.models import (
+    Accumulation,
+    Aggregation,
+    ConsolidatedReport,
+    Quarter,
+    ReportSections,
+    Unit,
+    UnitKind,
+    UnitLevel,
+    UnitReport,
+)
 from reports.permissions import Scope
 from reports.rules import ROMAN
+from reports.selectors import ReportFigure
 
 SECTION_TITLES = {
     "people_situation": "Tình hình nhân dân",
@@ -121,7 +133,9 @@ def _whose_figures(scope: Scope) -> str:
     return "của các đơn vị trong phạm vi theo dõi" if scope.oversees else "của đơn vị"
 
 
-def _completeness_sentence(summary: QuarterSummary) -> str:
+def completeness_sentence(summary: QuarterSummary) -> str:
+    """How many units filed, on time, late, missing, accepted: the report's first
+    paragraph, and a sentence the drafting page inserts."""
     counts = summary.completeness.total
     label = quarter_title(summary.quarter.year, summary.quarter.number)
     if not counts.expected:
@@ -211,14 +225,27 @@ def _others_sentence(others: list[tuple[str, int]], *, after_entries: bool) -> s
 
 
 def consolidated_report_docx(
-    *, summary: QuarterSummary, day: datetime.date, number: str = ""
+    *,
+    summary: QuarterSummary,
+    day: datetime.date,
+    number: str = "",
+    commission: Unit | None = None,
+    written: ConsolidatedReport | None = None,
 ) -> bytes:
     """The consolidated quarterly report, dated ``day`` and issued by the scope's
-    commission as it stood then: header, numbered sections compiled from the units'
-    texts, the indicator table, signature and page numbers."""
+    commission as it stood then: header, the completeness of the reports, the five
+    sections, the indicator table, signature and page numbers.
+
+    With the ``commission`` whose report it is (``reports.selectors.drafting_commission``)
+    the sections are what it wrote on the drafting page (``written``, a draft marked
+    "DỰ THẢO" until final), and the units' own texts are an annex when it chose so or
+    wrote nothing yet. Without (unit staff), the sections hold the texts of the units
+    in scope, each under its name.
+    """
     quarter = summary.quarter
     label = quarter_title(quarter.year, quarter.number)
-    issuer = issuer_on(issuing_commission(summary.scope), day)
+    # The commission whose report it is issues it; for unit staff, their tree's.
+    issuer = issuer_on(commission or issuing_commission(summary.scope), day)
     doc = party_document(
         issuer=issuer,
         day=day,
@@ -226,9 +253,10 @@ def consolidated_report_docx(
         number=number,
         title="BÁO CÁO",
         subject=f"Tình hình nhân dân và công tác dân vận {label}",
+        draft=commission is not None and not (written and written.is_final),
     )
     narrative = report_narrative(quarter=quarter, scope=summary.scope)
-    paragraph(doc, _completeness_sentence(summary), indent=True)
+    paragraph(doc, completeness_sentence(summary), indent=True)
     if not summary.scope.oversees:
         paragraph(
             doc,
@@ -237,20 +265,60 @@ def consolidated_report_docx(
             indent=True,
         )
     _completeness_table(doc, summary)
-    if narrative.is_abridged:
-        paragraph(doc, _abridged_sentence(narrative), italic=True, indent=True)
-
-    sections = narrative.sections
-    for index, section in enumerate(sections):
-        heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[section.name].upper()}")
-        if section.name == "results":
+    sections = UnitReport.SECTIONS
+    annex = commission is not None and (written is None or written.units_annex)
+    if commission is None:
+        if narrative.is_abridged:
+            paragraph(doc, _abridged_sentence(narrative), italic=True, indent=True)
+        _unit_texts(doc, summary, narrative)
+    else:
+        for index, name in enumerate(sections):
+            heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[name].upper()}")
+            if name == "results":
+                _figures_pointer(doc, summary)
+            text = getattr(written, name, "") if written else ""
+            if text.strip():
+                text_paragraphs(doc, text)
+            else:
+                paragraph(doc, "(Phần này chưa được soạn thảo.)", italic=True, indent=True)
+        if annex:
             paragraph(
                 doc,
-                f"Một số chỉ tiêu chủ yếu {_whose_figures(summary.scope)} được tổng hợp tại "
-                f"bảng ở phần {ROMAN_NUMERALS[len(sections)]} của báo cáo này.",
-                indent=True,
+                "Nội dung báo cáo của từng đơn vị xem Phụ lục kèm theo.",
                 italic=True,
+                indent=True,
             )
+
+    heading(doc, f"{ROMAN_NUMERALS[len(sections)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
+    _indicator_table(doc, summary)
+    paragraph(
+        doc,
+        f"Trên đây là báo cáo tình hình nhân dân và công tác dân vận {label}./.",
+        indent=True,
+        keep_with_next=True,
+    )
+    signature_block(doc, issuer)
+    if annex:
+        _annex(doc, summary, narrative, label)
+    return to_bytes(doc)
+
+
+def _figures_pointer(doc, summary: QuarterSummary) -> None:
+    paragraph(
+        doc,
+        f"Một số chỉ tiêu chủ yếu {_whose_figures(summary.scope)} được tổng hợp tại "
+        f"bảng ở phần {ROMAN_NUMERALS[len(UnitReport.SECTIONS)]} của báo cáo này.",
+        indent=True,
+        italic=True,
+    )
+
+
+def _unit_texts(doc, summary: QuarterSummary, narrative: ReportNarrative) -> None:
+    """The five sections, each with the units' texts under their names as filed."""
+    for index, section in enumerate(narrative.sections):
+        heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[section.name].upper()}")
+        if section.name == "results":
+            _figures_pointer(doc, summary)
         others = narrative.others.get(section.name)
         if not section.entries and not others:
             paragraph(doc, "Chưa có đơn vị nào báo cáo nội dung này.", italic=True, indent=True)
@@ -272,34 +340,142 @@ def consolidated_report_docx(
                 indent=True,
             )
 
-    heading(doc, f"{ROMAN_NUMERALS[len(sections)]}. MỘT SỐ CHỈ TIÊU CHỦ YẾU")
+
+def _annex(doc, summary: QuarterSummary, narrative: ReportNarrative, label: str) -> None:
+    """After the signature, on a new page: the units' own texts, as submitted."""
+    title = paragraph(
+        doc, "PHỤ LỤC", size=14, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0
+    )
+    title.paragraph_format.page_break_before = True
+    paragraph(
+        doc,
+        f"NỘI DUNG BÁO CÁO CỦA CÁC ĐƠN VỊ {label.upper()}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=0,
+    )
+    paragraph(
+        doc,
+        "(Kèm theo báo cáo tình hình nhân dân và công tác dân vận "
+        f"{label}; nội dung như các đơn vị đã gửi)",
+        italic=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        space_after=12,
+    )
+    if narrative.is_abridged:
+        paragraph(doc, _abridged_sentence(narrative), italic=True, indent=True)
+    _unit_texts(doc, summary, narrative)
+
+
+def _indicator_table(doc, summary: QuarterSummary) -> None:
     headers, rows = _indicator_table_rows(summary)
-    if rows:
-        widths = [10, 60, 20, 19, 19, 19] + ([18] if len(headers) == 7 else [])
-        if len(headers) == 6:
-            widths[1] = 78
-        grid_table(doc, headers, rows, widths, "clc" + "r" * (len(headers) - 3))
+    if not rows:
+        paragraph(doc, "Chưa có chỉ tiêu nào.", italic=True, indent=True)
+        return
+    widths = [10, 60, 20, 19, 19, 19] + ([18] if len(headers) == 7 else [])
+    if len(headers) == 6:
+        widths[1] = 78
+    grid_table(doc, headers, rows, widths, "clc" + "r" * (len(headers) - 3))
+    paragraph(
+        doc,
+        "Ô để trống: không có đơn vị nào báo cáo số liệu. Chỉ tiêu tỷ lệ tính bình quân "
+        "của các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ.",
+        size=12,
+        italic=True,
+    )
+    if summary.figures.includes:
         paragraph(
             doc,
-            "Ô để trống: không có đơn vị nào báo cáo số liệu. Chỉ tiêu tỷ lệ tính bình quân "
-            "của các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ.",
+            "Số liệu các quý trước gồm số liệu của "
+            f"{'; '.join(summary.figures.includes)} trước khi sắp xếp, tổ chức lại.",
             size=12,
             italic=True,
         )
-        if summary.figures.includes:
-            paragraph(
-                doc,
-                "Số liệu các quý trước gồm số liệu của "
-                f"{'; '.join(summary.figures.includes)} trước khi sắp xếp, tổ chức lại.",
-                size=12,
-                italic=True,
-            )
-    else:
-        paragraph(doc, "Chưa có chỉ tiêu nào.", italic=True, indent=True)
 
+
+def figure_sentences(summary: QuarterSummary) -> list[str]:
+    """Each main figure of the quarter as a sentence the drafting page inserts: "Tổ chức
+    tuyên truyền: 1.234 buổi (quý trước: 1.000; cùng kỳ năm 2023: 900)."."""
+    quarter = summary.quarter
+    sentences = []
+    for row in summary.figures.province.rows:
+        if row.current is None:
+            continue
+        compared = [
+            f"quý trước: {vn_number(row.previous)}" if row.previous is not None else "",
+            f"cùng kỳ năm {quarter.year - 1}: {vn_number(row.last_year)}"
+            if row.last_year is not None
+            else "",
+        ]
+        compared_text = "; ".join(part for part in compared if part)
+        sentence = f"{row.indicator.name}: {vn_number(row.current)} {row.indicator.measure}"
+        if row.indicator.aggregation == Aggregation.MEAN:
+            sentence += " (bình quân các đơn vị)"
+        sentences.append(sentence + (f" ({compared_text})" if compared_text else "") + ".")
+    return sentences
+
+
+# --- One unit's report -------------------------------------------------------------
+
+
+def unit_report_docx(
+    *,
+    unit: Unit,
+    quarter: Quarter,
+    text: ReportSections,
+    figures: list[ReportFigure],
+    day: datetime.date,
+    number: str = "",
+    draft: bool = False,
+) -> bytes:
+    """One unit's quarterly report as a document of that unit, dated ``day``: the
+    header in its own style (the Party's or the state's, ``reports.issuers.style_of``),
+    the five sections, its indicator values, the signature. ``text`` is what the
+    reader may read of it (a submitted version, or the unit's working text, then
+    marked "DỰ THẢO" while not submitted)."""
+    label = quarter_title(quarter.year, quarter.number)
+    issuer = issuer_on(unit, day)
+    doc = party_document(
+        issuer=issuer,
+        day=day,
+        kind_code="BC",
+        number=number,
+        title="BÁO CÁO",
+        subject=f"Tình hình nhân dân và công tác dân vận {label}",
+        draft=draft,
+    )
+    sections = UnitReport.SECTIONS
+    for index, name in enumerate(sections):
+        heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[name].upper()}")
+        written = getattr(text, name)
+        if written.strip():
+            text_paragraphs(doc, written)
+        else:
+            paragraph(doc, "(Không báo cáo nội dung này.)", italic=True, indent=True)
+    heading(doc, f"{ROMAN_NUMERALS[len(sections)]}. MỘT SỐ CHỈ TIÊU")
+    if figures:
+        grid_table(
+            doc,
+            [
+                "TT",
+                "Chỉ tiêu",
+                "Đơn vị tính",
+                f"Quý {ROMAN[quarter.number]}/{quarter.year}",
+                "Ghi chú",
+            ],
+            [
+                [str(index), figure.name, figure.measure, vn_number(figure.value), figure.note]
+                for index, figure in enumerate(figures, start=1)
+            ],
+            [10, 62, 22, 24, 47],
+            "clcrl",
+        )
+    else:
+        paragraph(doc, "(Không báo cáo số liệu.)", italic=True, indent=True)
     paragraph(
         doc,
-        f"Trên đây là báo cáo tình hình nhân dân và công tác dân vận {label}./.",
+        f"Trên đây là báo cáo tình hình nhân dân và công tác dân vận {label} của "
+        f"{unit.name_on(day)}./.",
         indent=True,
         keep_with_next=True,
     )

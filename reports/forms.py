@@ -1,21 +1,27 @@
 """The report form (five sections and the indicator values) and the review forms."""
 
+import json
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from common.documents.docx import ROMAN_NUMERALS
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, format_figure
+from common.text import clean_text
 from common.types import StrOrPromise
 from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
     SECTION_MAX_LENGTH,
+    ConsolidatedReport,
     Indicator,
     UnitReport,
 )
+from reports.services import Quote
 
 
 def format_value(value: Decimal | None) -> str:
@@ -25,6 +31,23 @@ def format_value(value: Decimal | None) -> str:
 
 def section_label(name: str) -> StrOrPromise:
     return UnitReport.section_title(name)
+
+
+def section_field(name: str, *, rows: int = 8) -> CleanCharFormField:
+    """A section's text area, refusing with a message a text beyond the section's limit."""
+    return CleanCharFormField(
+        label=section_label(name),
+        required=False,
+        max_length=SECTION_MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": rows, "class": "report-section"}),
+        error_messages={
+            "max_length": _(
+                "This section is %(show_value)s characters long; a section may have "
+                "at most %(limit_value)s. Shorten it or move detail to an annex."
+            )
+        },
+    )
 
 
 class ReportForm(forms.Form):
@@ -39,19 +62,7 @@ class ReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.indicators = list(indicators)
         for name in UnitReport.SECTIONS:
-            self.fields[name] = CleanCharFormField(
-                label=section_label(name),
-                required=False,
-                max_length=SECTION_MAX_LENGTH,
-                strip=False,
-                widget=forms.Textarea(attrs={"rows": 8, "class": "report-section"}),
-                error_messages={
-                    "max_length": _(
-                        "This section is %(show_value)s characters long; a section may have "
-                        "at most %(limit_value)s. Shorten it or move detail to an annex."
-                    )
-                },
-            )
+            self.fields[name] = section_field(name)
         for indicator in self.indicators:
             self.fields[self.value_name(indicator)] = FigureField(
                 label=indicator.name,
@@ -127,3 +138,72 @@ class ReopenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Say why the report is reopened.")},
     )
+
+
+# The quotations a drafting form may carry: far more than a report quotes.
+QUOTES_MAX = 500
+
+
+class ConsolidatedReportForm(forms.Form):
+    """The commission's consolidated report as written on the drafting page: the five
+    sections, the annex choice, the version it was opened on, and the quotations the
+    page's "quote" buttons recorded (JSON, ``static/js/consolidated_draft.js``)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    units_annex = forms.BooleanField(
+        label=_("Add the units' own texts as an annex"), required=False
+    )
+    quotes = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, name in zip(ROMAN_NUMERALS, ConsolidatedReport.SECTIONS, strict=False):
+            self.fields[name] = section_field(name, rows=10)
+            self.fields[name].label = f"{number}. {capfirst(section_label(name))}"
+
+    @staticmethod
+    def initial_for(written: ConsolidatedReport | None) -> dict:
+        if written is None:
+            return {"version": 0, "quotes": "[]"}
+        quotes = [
+            {
+                "section": q.section,
+                "source": q.source_id,
+                "excerpt": q.excerpt,
+                "unit": q.source.unit_name,
+            }
+            for q in written.quotes.all()
+        ]
+        return {
+            "version": written.version,
+            "units_annex": written.units_annex,
+            "quotes": json.dumps(quotes, ensure_ascii=False),
+            **{name: getattr(written, name) for name in ConsolidatedReport.SECTIONS},
+        }
+
+    def clean_quotes(self) -> list[Quote]:
+        """The quotations posted: a list of {section, source, excerpt}; what is not one
+        is refused with a message (the text typed stays in the form)."""
+        raw = self.cleaned_data.get("quotes") or "[]"
+        try:
+            items = json.loads(raw)
+            if not isinstance(items, list) or len(items) > QUOTES_MAX:
+                raise ValueError
+            return [
+                Quote(
+                    section=str(item["section"]),
+                    source=int(item["source"]),
+                    excerpt=clean_text(str(item["excerpt"]))[:SECTION_MAX_LENGTH],
+                )
+                for item in items
+            ]
+        except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
+            raise forms.ValidationError(
+                _("The list of quotations could not be read; save again to keep the text.")
+            ) from None
+
+    def section_data(self) -> dict[str, str]:
+        return {name: self.cleaned_data[name] for name in ConsolidatedReport.SECTIONS}
+
+    def section_fields(self):
+        return [self[name] for name in ConsolidatedReport.SECTIONS]

@@ -10,7 +10,7 @@ import datetime
 from django.db.models import QuerySet, prefetch_related_objects
 
 from common.documents.docx import Issuer
-from reports.models import DocumentIssuer, Unit, UnitKind
+from reports.models import DocumentIssuer, DocumentStyle, Unit, UnitKind
 from reports.permissions import Scope
 
 UNDECLARED = Issuer(
@@ -40,14 +40,31 @@ def _line(text: str) -> str:
     return " ".join(text.split())
 
 
-def _recipient_lines(recipients: str, kept_by: str) -> tuple[str, ...]:
+def _recipient_lines(recipients: str, kept_by: str, *, party: bool) -> tuple[str, ...]:
     """ "- X," a line, and "- Lưu Y." last (Party style: a comma after each, a full stop
-    after the last; no colon after "Lưu")."""
+    after the last; no colon after "Lưu"); in the state style "- X;" and "- Lưu: VT, Y."."""
     lines = [_line(line).lstrip("-–• ").rstrip(",;.").strip() for line in recipients.splitlines()]
-    listed = [f"- {line}," for line in lines if line]
+    listed = [f"- {line}{',' if party else ';'}" for line in lines if line]
     if kept_by.strip():
-        listed.append(f"- Lưu {_line(kept_by).rstrip('.')}.")
+        kept = _line(kept_by).rstrip(".")
+        listed.append(f"- Lưu {kept}." if party else f"- Lưu: VT, {kept}.")
     return tuple(listed)
+
+
+# The kinds of unit that are the Party's own bodies (a commission, a Party committee,
+# the Party delegation or committee of a government body): their documents follow the
+# Party's rules; the Front, the mass organisations and the armed forces the state's.
+PARTY_KINDS = frozenset({UnitKind.MASS_MOBILIZATION, UnitKind.PARTY_COMMITTEE, UnitKind.GOVERNMENT})
+# How the state style writes the signer's capacity (NĐ 30/2020: "TM.", "KT.", "TL.").
+STATE_CAPACITY = {"T/M": "TM.", "K/T": "KT.", "T/L": "TL."}
+
+
+def style_of(unit: Unit, details: DocumentIssuer | None) -> bool:
+    """Whether the unit's documents follow the Party's rules (else the state's): as kept
+    in its details, else by its kind (``PARTY_KINDS``)."""
+    if details is not None and details.style:
+        return details.style == DocumentStyle.PARTY
+    return unit.kind in PARTY_KINDS
 
 
 def header_name(unit: Unit, day: datetime.date) -> str:
@@ -66,9 +83,10 @@ def issuer_on(unit: Unit | None, day: datetime.date) -> Issuer:
     and the rest is left blank for the clerk."""
     if unit is None:
         return UNDECLARED
-    # Both names on the date in one query (none if already read, as issuing_commission does).
+    # Both names on the date in one query (none if already read).
     prefetch_related_objects([u for u in (unit, unit.parent) if u is not None], "former_names")
     details = details_on(unit, day)
+    party = style_of(unit, details)
     parent_name = unit.parent.name_on(day) if unit.parent is not None else ""
     superior = _line(details.superior if details and details.superior else parent_name).upper()
     name = _line(details.header_name if details and details.header_name else header_name(unit, day))
@@ -82,12 +100,10 @@ def issuer_on(unit: Unit | None, day: datetime.date) -> Issuer:
             signer_name="",
             recipients=(),
             author=unit.name_on(day),
+            party=party,
         )
-    capacity = (
-        (_line(f"{details.signer_capacity} {details.signer_for}").upper(),)
-        if details.signer_capacity
-        else ()
-    )
+    written = details.signer_capacity if party else STATE_CAPACITY.get(details.signer_capacity)
+    capacity = (_line(f"{written} {details.signer_for}").upper(),) if written else ()
     return Issuer(
         superior=superior,
         name=name.upper(),
@@ -95,8 +111,10 @@ def issuer_on(unit: Unit | None, day: datetime.date) -> Issuer:
         place=_line(details.place),
         signer_lines=(*capacity, _line(details.signer_title).upper()),
         signer_name=_line(details.signer_name),
-        recipients=_recipient_lines(details.recipients, details.kept_by),
+        recipients=_recipient_lines(details.recipients, details.kept_by, party=party),
         author=unit.name_on(day),
+        party=party,
+        motto=tuple(line for line in (_line(details.motto),) if line),
     )
 
 
@@ -114,9 +132,5 @@ def issuing_commission(scope: Scope) -> Unit | None:
             id__in=Unit.objects.ancestor_ids(scope.unit_ids or ()), parent__isnull=True
         )
         commissions = commissions.filter(parent__in=roots)
-    found = list(
-        commissions.select_related("parent").prefetch_related(
-            "former_names", "parent__former_names"
-        )[:2]
-    )
+    found = list(commissions.select_related("parent")[:2])
     return found[0] if len(found) == 1 else None

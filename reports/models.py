@@ -364,6 +364,16 @@ class SignerCapacity(models.TextChoices):
     BY_ORDER = "T/L", _("T/L: by order")
 
 
+class DocumentStyle(models.TextChoices):
+    """Which rules a unit's documents follow: the Party's (Hướng dẫn 36-HD/VPTW) for
+    the Party's own bodies, the state's (Nghị định 30/2020) as the Front, the mass
+    organisations and the armed forces apply it (``reports.issuers.style_of``)."""
+
+    BY_KIND = "", _("by the kind of unit")
+    PARTY = "party", _("Party style (Hướng dẫn 36-HD/VPTW)")
+    STATE = "state", _("State style (Nghị định 30/2020)")
+
+
 class DocumentIssuer(models.Model):
     """What a unit's documents carry from a date on: the number's symbol, the place,
     the signature and "Nơi nhận" (docs/DOCUMENTS.md). The header names the unit and
@@ -377,6 +387,27 @@ class DocumentIssuer(models.Model):
     valid_from = BoundedDateField(
         _("for documents dated from"),
         help_text=_("A new signer or symbol: add a row from the day it applies."),
+    )
+    style = models.CharField(
+        _("document style"),
+        max_length=5,
+        choices=DocumentStyle.choices,
+        blank=True,
+        default=DocumentStyle.BY_KIND,
+        help_text=_(
+            "Party bodies (commissions, Party committees, Party delegations) follow the "
+            "Party's rules; the Front, the mass organisations and the armed forces the "
+            "state's, unless set here."
+        ),
+    )
+    motto = CleanCharField(
+        _("right-hand heading"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "Empty: ĐẢNG CỘNG SẢN VIỆT NAM in the Party style, the country's name and motto "
+            "in the state style. The Youth Union writes ĐOÀN TNCS HỒ CHÍ MINH."
+        ),
     )
     superior = CleanCharField(
         _("superior, as the header writes it"),
@@ -624,6 +655,11 @@ class Quarter(models.Model):
         if self.number == 1:
             return self.year - 1, 4
         return self.year, self.number - 1
+
+    def document_day(self) -> datetime.date:
+        """The default date of a document of the quarter (a report, the consolidated
+        report, the register): its last day, or today while it runs."""
+        return min(self.end_date, timezone.localdate())
 
     def days_left(self, today: datetime.date | None = None) -> int:
         return rules.days_left(due_date=self.due_date, today=today or timezone.localdate())
@@ -1176,3 +1212,96 @@ class ReviewEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class DraftStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    FINAL = "final", _("final")
+
+
+class ConsolidatedReport(ReportSections):
+    """The commission's consolidated report of a quarter, written on the drafting page
+    from the units' submitted reports (``quarters.views.consolidated_draft``): its
+    .docx is this text (``reports.documents.consolidated_report_docx``), with the
+    figures and completeness tables from the aggregation.
+
+    ``unit`` is the issuing commission (``reports.issuers.issuing_commission``).
+    ``version`` goes up on every save, as a unit report's does, so that a form posted
+    against an older version is refused (``reports.services.consolidated_report_save``).
+    """
+
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("issuing commission"),
+        on_delete=models.PROTECT,
+        related_name="consolidated_reports",
+    )
+    quarter = models.ForeignKey(
+        Quarter,
+        verbose_name=_("quarter"),
+        on_delete=models.PROTECT,
+        related_name="consolidated_reports",
+    )
+    status = models.CharField(
+        _("status"), max_length=5, choices=DraftStatus.choices, default=DraftStatus.DRAFT
+    )
+    units_annex = models.BooleanField(
+        _("the units' own texts as an annex"),
+        default=False,
+        help_text=_("The .docx ends with an annex holding each unit's texts as submitted."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=1)
+    updated_at = BoundedDateTimeField(_("updated at"), auto_now=True)
+    updated_by = actor_field(_("updated by"))
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("consolidated report")
+        verbose_name_plural = _("consolidated reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "quarter"],
+                name="consolidated_report_once_a_quarter",
+                violation_error_message=_(
+                    "The commission already has a consolidated report of this quarter."
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.quarter}"
+
+    @property
+    def is_final(self) -> bool:
+        return self.status == DraftStatus.FINAL
+
+
+class ConsolidatedQuote(models.Model):
+    """An excerpt of a unit's submitted report quoted into a section of the
+    consolidated report: the drafting page lists under each section whose words it
+    uses. Kept while the excerpt is still in the section's text."""
+
+    report = models.ForeignKey(
+        ConsolidatedReport,
+        verbose_name=_("consolidated report"),
+        on_delete=models.CASCADE,
+        related_name="quotes",
+    )
+    section = models.CharField(
+        _("section"),
+        max_length=20,
+        choices=[(name, name) for name in ReportSections.SECTIONS],
+    )
+    source = models.ForeignKey(
+        UnitReport, verbose_name=_("quoted report"), on_delete=models.PROTECT, related_name="+"
+    )
+    excerpt = CleanTextField(_("excerpt"), max_length=SECTION_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
+        ordering = ["report", "section", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.source.unit_name}: {self.excerpt[:60]}"

@@ -378,3 +378,33 @@ def can_read_predecessor_drafts(user: AnyUser, unit) -> bool:
     it succeeded started for a quarter they no longer owe (``UnitReport.no_longer_owed``):
     the work passed to ``unit``, and so does what was written for it."""
     return can_work_on_unit_reports(user, unit.id)
+
+
+# --- The consolidated report ----------------------------------------------
+
+
+def can_read_consolidated_report(user: AnyUser, commission_id: int | None) -> bool:
+    """The commission's consolidated report as it is being written, on the drafting
+    page: whoever oversees the commission (its reviewers, leadership, the
+    administrator)."""
+    return commission_id is not None and oversees_unit(user, commission_id)
+
+
+def can_write_consolidated_report(user: AnyUser, commission_id: int | None, written) -> bool:
+    """Write the consolidated report and mark it final: the reviewers of the commission,
+    while it is a draft (``written`` is None until it is first saved)."""
+    return (
+        commission_id is not None
+        and reviews_unit(user, commission_id)
+        and (written is None or not written.is_final)
+    )
+
+
+def can_reopen_consolidated_report(user: AnyUser, commission_id: int | None, written) -> bool:
+    """Take a final consolidated report back to a draft: the reviewers of the commission."""
+    return (
+        commission_id is not None
+        and written is not None
+        and written.is_final
+        and reviews_unit(user, commission_id)
+    )

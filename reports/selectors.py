@@ -5,6 +5,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from itertools import groupby
+from typing import NamedTuple
 
 from django.db.models import (
     Case,
@@ -17,20 +18,25 @@ from django.db.models import (
     prefetch_related_objects,
 )
 from django.forms import BoundField
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.text import search_words
 from reports import permissions
 from reports.aggregation.lineage import Lineage
+from reports.issuers import issuing_commission
 from reports.lineage import predecessor_weights
 from reports.models import (
     STAFF_ROLES,
     Aggregation,
+    ConsolidatedQuote,
+    ConsolidatedReport,
     Indicator,
     IndicatorValue,
     Membership,
     Quarter,
     ReportEvent,
+    ReportSections,
     ReportStatus,
     ReportVersion,
     ReviewEvent,
@@ -379,4 +385,89 @@ def units_matching(
     ranked = units.annotate(closeness=closeness)
     return list(
         ranked.order_by("closeness", "display_order", "name", "pk").values("id", "name")[:limit]
+    )
+
+
+# --- The consolidated report ---------------------------------------------------
+
+
+def drafting_commission(user, scope: Scope) -> Unit | None:
+    """The commission whose consolidated report the user's quarter documents are: the
+    scope's issuing commission (``issuing_commission``) when the user may read its
+    report (``permissions.can_read_consolidated_report``). None for unit staff, whose
+    documents hold their own units' texts, and for a scope without one commission."""
+    if not scope.oversees:
+        return None
+    commission = issuing_commission(scope)
+    if commission is None or not permissions.can_read_consolidated_report(user, commission.id):
+        return None
+    return commission
+
+
+def written_report(
+    commission: Unit | None, quarter: Quarter, *, with_quotes: bool = True
+) -> ConsolidatedReport | None:
+    """The consolidated report the commission has written for the quarter, if any (one
+    query), with its quotations, each with the report it quotes (one more)."""
+    if commission is None:
+        return None
+    written = ConsolidatedReport.objects.filter(unit=commission, quarter=quarter)
+    if with_quotes:
+        written = written.select_related("updated_by").prefetch_related(
+            Prefetch("quotes", ConsolidatedQuote.objects.select_related("source").order_by("pk"))
+        )
+    return written.first()
+
+
+# --- One unit's report as a document -------------------------------------------
+
+
+class ReportFigure(NamedTuple):
+    """One indicator value of a unit's report, as its document prints it."""
+
+    name: str
+    measure: str
+    value: Decimal
+    note: str
+
+
+@dataclass(frozen=True)
+class ReportDocument:
+    """What a reader's document of a unit's report holds (``documents.unit_report_docx``)."""
+
+    text: ReportSections  # the unit's working text, or a submitted version
+    figures: list[ReportFigure]
+    draft: bool  # the working text of a report not (or no longer) submitted
+    day: datetime.date  # its default date: the day it was submitted, else the quarter's
+
+
+def report_document(user, report: UnitReport) -> ReportDocument | None:
+    """The report as the reader's document shows it, as its page does: its unit (and the
+    administrator) the working text, a draft until submitted; reviewers and leadership
+    the last submitted version. None for anyone else (two or three queries)."""
+    if permissions.can_view_report(user, report):
+        values = report.values.select_related("indicator").order_by(
+            "indicator__display_order", "indicator__code"
+        )
+        submitted = report.submitted_at if report.is_filed else None
+        return ReportDocument(
+            text=report,
+            figures=[
+                ReportFigure(v.indicator.name, v.indicator.measure, v.value, v.note) for v in values
+            ],
+            draft=not report.is_filed,
+            day=timezone.localdate(submitted) if submitted else report.quarter.document_day(),
+        )
+    if not permissions.can_view_submitted_versions(user, report):
+        return None
+    version = report.versions.prefetch_related("values").order_by("-number").first()
+    if version is None:
+        return None
+    return ReportDocument(
+        text=version,
+        figures=[
+            ReportFigure(v.indicator_name, v.measure, v.value, v.note) for v in version.values.all()
+        ],
+        draft=False,
+        day=timezone.localdate(version.submitted_at),
     )

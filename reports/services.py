@@ -7,7 +7,9 @@ version and leaves a history record saying who did what.
 
 import datetime
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -16,8 +18,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.history import note_history
+from common.text import fold
 from reports import permissions
 from reports.models import (
+    ConsolidatedQuote,
+    ConsolidatedReport,
+    DraftStatus,
     IndicatorValue,
     Quarter,
     ReminderLog,
@@ -47,10 +53,13 @@ class ReportLockedError(ReportError):
     """The quarter is closed or the report is no longer editable."""
 
 
-class ConcurrentEditError(ReportError):
+Edited = TypeVar("Edited", UnitReport, ConsolidatedReport)
+
+
+class ConcurrentEditError(ReportError, Generic[Edited]):
     """Someone saved the report since the form was opened; ``current`` is their version."""
 
-    def __init__(self, current: UnitReport):
+    def __init__(self, current: Edited):
         super().__init__(
             _(
                 "Someone else saved this report while you were editing it. Your text was "
@@ -58,7 +67,7 @@ class ConcurrentEditError(ReportError):
                 "Combine them and save again."
             )
         )
-        self.current = current
+        self.current: Edited = current
 
 
 def _lock(report: UnitReport) -> UnitReport:
@@ -448,3 +457,142 @@ def reminder_record(
         unit=unit, quarter=quarter, sent_on=day, defaults={"recipients": recipients}
     )
     return log
+
+
+# --- The consolidated report ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Quote:
+    """An excerpt of a unit's submitted report (``source``: its id) put into a section."""
+
+    section: str
+    source: int
+    excerpt: str
+
+
+def _quotes_kept(
+    written: ConsolidatedReport, quotes: Iterable[Quote], *, user
+) -> list[ConsolidatedQuote]:
+    """The quotes whose report the user may read, of the same quarter, and whose excerpt
+    is still in the section's text (diacritics and spacing aside); each once."""
+    quotes = [q for q in quotes if q.section in ConsolidatedReport.SECTIONS and fold(q.excerpt)]
+    sources = {
+        report.id: report
+        for report in UnitReport.objects.filter(
+            pk__in={q.source for q in quotes}, quarter=written.quarter_id
+        ).select_related("quarter")
+        if permissions.can_view_report(user, report) and permissions.has_been_submitted(report)
+    }
+    kept: dict[tuple[str, int, str], ConsolidatedQuote] = {}
+    for quote in quotes:
+        key = (quote.section, quote.source, fold(quote.excerpt))
+        if quote.source in sources and key[2] in fold(getattr(written, quote.section)):
+            kept.setdefault(
+                key,
+                ConsolidatedQuote(
+                    report=written,
+                    section=quote.section,
+                    source_id=quote.source,
+                    excerpt=quote.excerpt,
+                ),
+            )
+    return list(kept.values())
+
+
+def _quote_keys(quotes: Iterable[ConsolidatedQuote]) -> set[tuple[str, int, str]]:
+    return {(q.section, q.source_id, q.excerpt) for q in quotes}
+
+
+@transaction.atomic
+def consolidated_report_save(
+    *,
+    user,
+    commission: Unit,
+    quarter: Quarter,
+    texts: dict[str, str],
+    units_annex: bool,
+    quotes: Iterable[Quote] = (),
+    expected_version: int,
+    final: bool = False,
+) -> ConsolidatedReport:
+    """Save the commission's consolidated report of the quarter as written (and, with
+    ``final``, mark it final: it then no longer changes until taken back to a draft).
+
+    A form opened on an older version is refused (``ConcurrentEditError``); saving what
+    is on record writes nothing. The quotes kept are those still in their section.
+    """
+    written = (
+        ConsolidatedReport.objects.select_for_update()
+        .filter(unit=commission, quarter=quarter)
+        .first()
+    )
+    if not permissions.can_write_consolidated_report(user, commission.id, written):
+        if written is not None and written.is_final:
+            raise ReportLockedError(
+                _("The consolidated report is final: take it back to a draft to change it.")
+            )
+        raise PermissionDenied
+    if written is None:  # nothing on record to overwrite, whatever version the form had
+        written = ConsolidatedReport(unit=commission, quarter=quarter, version=0)
+    changed = {
+        name: text
+        for name, text in texts.items()
+        if name in ConsolidatedReport.SECTIONS and getattr(written, name) != text
+    }
+    for name, text in changed.items():
+        setattr(written, name, text)
+    status = DraftStatus.FINAL if final else DraftStatus.DRAFT
+    # The form posts every quote (those on record included): what it leaves out goes.
+    new_quotes = _quotes_kept(written, quotes, user=user)
+    stored = list(written.quotes.all()) if written.pk else []
+    if (
+        written.pk
+        and not changed
+        and written.units_annex == units_annex
+        and written.status == status
+        and _quote_keys(new_quotes) == _quote_keys(stored)
+    ):
+        return written
+    written.units_annex, written.status, written.updated_by = units_annex, status, user
+    if written.pk:
+        _claim_consolidated_version(written, expected_version)
+    else:
+        written.version = 1
+    note_history(written, by=user)
+    try:
+        with transaction.atomic():
+            written.save()
+    except IntegrityError:
+        # Two first saves at once: the other one is on record.
+        raise ConcurrentEditError(_consolidated_on_record(commission, quarter)) from None
+    written.quotes.all().delete()
+    ConsolidatedQuote.objects.bulk_create(new_quotes)
+    return written
+
+
+def _consolidated_on_record(commission: Unit, quarter: Quarter) -> ConsolidatedReport:
+    return ConsolidatedReport.objects.get(unit=commission, quarter=quarter)
+
+
+def _claim_consolidated_version(written: ConsolidatedReport, expected_version: int) -> None:
+    claimed = ConsolidatedReport.objects.filter(pk=written.pk, version=expected_version).update(
+        version=F("version") + 1
+    )
+    if not claimed:
+        raise ConcurrentEditError(ConsolidatedReport.objects.get(pk=written.pk))
+    written.version = expected_version + 1
+
+
+@transaction.atomic
+def consolidated_report_reopen(
+    *, user, written: ConsolidatedReport, expected_version: int
+) -> ConsolidatedReport:
+    """Take a final consolidated report back to a draft, on record."""
+    written = ConsolidatedReport.objects.select_for_update().get(pk=written.pk)
+    if not permissions.can_reopen_consolidated_report(user, written.unit_id, written):
+        raise PermissionDenied
+    _claim_consolidated_version(written, expected_version)
+    written.status, written.updated_by = DraftStatus.DRAFT, user
+    note_history(written, by=user).save()
+    return written

@@ -15,6 +15,11 @@ urlpatterns = [
     path("units/search/", views.unit_search, name="unit_search"),
     path("<slug:unit_code>/<quarter:quarter>/", views.report_page, name="report"),
     path(
+        "<slug:unit_code>/<quarter:quarter>/report.docx",
+        views.report_document,
+        name="document",
+    ),
+    path(
         "<slug:unit_code>/<quarter:quarter>/versions/<int:number>/",
         views.report_version,
         name="version",

@@ -14,8 +14,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from common.documents.downloads import document_download, document_number_and_date
 from common.numbers import page_number, query_int
 from reports import aggregation, permissions, selectors, services
+from reports.documents import unit_report_docx
 from reports.forms import ReopenForm, ReportForm, ReturnForm
 from reports.models import Quarter, Unit, UnitKind, UnitReport
 
@@ -246,6 +248,35 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         _("Draft saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
     )
     return redirect("reports:report", unit_code=unit.code, quarter=quarter)
+
+
+@login_required
+@require_GET
+def report_document(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpResponse:
+    """The report as a document of its unit (.docx, or PDF), holding what the reader may
+    read of it (``selectors.report_document``); dated the day it was submitted unless
+    another date is chosen."""
+    unit = get_object_or_404(Unit, code=unit_code)
+    report = selectors.report_for(unit=unit, quarter=quarter)
+    content = selectors.report_document(request.user, report) if report else None
+    if report is None or content is None:
+        raise Http404
+    chosen = document_number_and_date(request, default_day=content.day)
+    if chosen is None:
+        return redirect(report)
+    number, day = chosen
+    document = unit_report_docx(
+        unit=unit,
+        quarter=quarter,
+        text=content.text,
+        figures=content.figures,
+        day=day,
+        number=number,
+        draft=content.draft,
+    )
+    return document_download(
+        request, document, f"bao-cao-{unit.code}-{quarter.slug}", back=report.get_absolute_url()
+    )
 
 
 @login_required

@@ -47,6 +47,7 @@ from directives.models import (
 from reports.models import (
     Accumulation,
     Aggregation,
+    ConsolidatedReport,
     DocumentIssuer,
     Indicator,
     IndicatorValue,
@@ -61,7 +62,7 @@ from reports.models import (
     UnitLevel,
     UnitReport,
 )
-from reports.services import report_versions_fill
+from reports.services import Quote, consolidated_report_save, report_versions_fill
 
 DEFAULT_PASSWORD = "danvan2024"  # demo accounts only; the command prints it
 SAMPLE = "[Dữ liệu mẫu]"
@@ -394,7 +395,6 @@ SAMPLE_PEOPLE_Q1_2024 = (
     " định; mọi người phấn khởi đón Tết Nguyên đán Giáp Thìn 2024."
 )
 
-
 # --- Sample narratives ------------------------------------------------------------
 
 SAMPLE_PEOPLE = {
@@ -439,6 +439,18 @@ Q1_2024_NEXT_PLAN = (
     "Quý II/2024: cụ thể hóa các ý kiến chỉ đạo của Thường trực Tỉnh ủy tại buổi giao ban"
     " ngày 14/3/2024; báo cáo tiến độ thực hiện theo quy định."
 )
+
+
+# The commission's consolidated report of Q1/2024 (a draft, written from the units'
+# reports): (section, the unit whose report it quotes, or "" for the commission's own
+# words, text). Only what the article says; the next quarter's plan is a sample.
+CONSOLIDATED_Q1_2024 = [
+    ("people_situation", "bdv", Q1_2024_PEOPLE),
+    *(("results", "bdv", paragraph) for paragraph in Q1_2024_BDV_RESULTS.split("\n\n")),
+    ("results", "mttq", Q1_2024_FRONT_RESULTS),
+    ("results", "bchqs", Q1_2024_ARMED_RESULTS),
+    ("next_plan", "", f"{SAMPLE} {Q1_2024_NEXT_PLAN}"),
+]
 
 
 def _sample(text: str) -> str:
@@ -1113,6 +1125,7 @@ class _Loader:
         self.load_catalogue()
         self.load_reports()
         self.load_meeting()
+        self.load_consolidated_report()
         self.load_follow_up()
         return self.accounts
 
@@ -1473,6 +1486,34 @@ class _Loader:
             )
             if created:
                 recommendation.directives.set([self.directives[n] for n in led_to])
+
+    def load_consolidated_report(self) -> None:
+        """The commission's Q1/2024 consolidated report, as a draft it is writing on the
+        drafting page: the article's words, each quoted from the report of the unit it
+        is about (``CONSOLIDATED_Q1_2024``); a section the article says nothing of is left
+        for the commission to write."""
+        commission, quarter = self.units["bdv"], self.quarters[SEED_QUARTER]
+        if ConsolidatedReport.objects.filter(unit=commission, quarter=quarter).exists():
+            return
+        reports = {
+            report.unit.code: report
+            for report in UnitReport.objects.filter(quarter=quarter).select_related("unit")
+        }
+        texts: dict[str, list[str]] = {}
+        quotes = []
+        for section, code, text in CONSOLIDATED_Q1_2024:
+            texts.setdefault(section, []).append(text)
+            if code:
+                quotes.append(Quote(section=section, source=reports[code].pk, excerpt=text))
+        consolidated_report_save(
+            user=self.reviewer,
+            commission=commission,
+            quarter=quarter,
+            texts={section: "\n".join(parts) for section, parts in texts.items()},
+            units_annex=False,
+            quotes=quotes,
+            expected_version=0,
+        )
 
     # Sample follow-up in Quý II/2024 -------------------------------------------------
 

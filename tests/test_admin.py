@@ -165,6 +165,7 @@ def _one_of_each() -> dict:
         rm.ReminderLog: rm.ReminderLog.objects.create(
             unit=report.unit, quarter=report.quarter, sent_on=datetime.date(2024, 3, 10)
         ),
+        rm.ConsolidatedReport: _consolidated(report),
         rm.Reorganisation: dissolve_unit(
             unit=f.UnitFactory(),
             decision=Decision(
@@ -189,6 +190,18 @@ def _one_of_each() -> dict:
     }
 
 
+def _consolidated(report: rm.UnitReport) -> rm.ConsolidatedReport:
+    written = rm.ConsolidatedReport.objects.create(
+        unit=f.UnitFactory(kind=rm.UnitKind.MASS_MOBILIZATION),
+        quarter=report.quarter,
+        results="Đã trích: kết quả.",
+    )
+    rm.ConsolidatedQuote.objects.create(
+        report=written, section="results", source=report, excerpt="kết quả"
+    )
+    return written
+
+
 def test_every_registered_model_has_a_working_changelist_add_and_change_page(staff_client):
     objects = _one_of_each()
     unknown = set(admin.site._registry) - set(objects)
@@ -210,6 +223,7 @@ def test_every_registered_model_has_a_working_changelist_add_and_change_page(sta
                     admin_url(rm.IndicatorValue, "add"),
                     admin_url(rm.ReminderLog, "add"),
                     admin_url(rm.ReportVersion, "add"),
+                    admin_url(rm.ConsolidatedReport, "add"),  # written on its drafting page
                     admin_url(dm.Assignment, "add"),
                     admin_url(dm.ProgressUpdate, "add"),
                     admin_url(dm.DeadlineChange, "add"),

@@ -38,6 +38,7 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import (
+    ConsolidatedReport,
     Membership,
     MembershipRole,
     Reorganisation,
@@ -168,6 +169,18 @@ CASES = [
             reverse("reports:report", args=["u", "2024-q2"]),
             reverse("quarters:detail", args=["2024-q2"]),
         ],
+    ),
+    Case(
+        "consolidated report",
+        "reviewer",
+        page=lambda w: reverse("quarters:draft", args=["2024-q1"]),
+        fields=SECTIONS,
+        stored=lambda w, name: getattr(
+            ConsolidatedReport.objects.get(unit__code="bdv", quarter=w.q1), name
+        ),
+        fixed={"action": "save"},
+        shows=lambda w: [reverse("quarters:draft", args=["2024-q1"])],
+        shows_role="leader",
     ),
     Case(
         "return",
@@ -538,8 +551,10 @@ def test_hostile_text_goes_through_to_the_end(client, world, tmp_path):
     docx_of(client.get(reverse("quarters:notice_docx", args=["2024-q1", world.meeting.pk])))
     xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=["2024-q1"])))
     xlsx_of(client.get(reverse("quarters:directives_xlsx", args=["2024-q1"])))
+    docx_of(client.get(reverse("reports:document", args=["u", "2024-q1"])))
     login(client, world, "head_u")
     docx_of(client.get(reverse("quarters:report_docx", args=["2024-q2"])))
+    docx_of(client.get(reverse("reports:document", args=["u", "2024-q2"])))
 
     cleaned: list[str] = []
     before = dump_database(cleaned=cleaned)

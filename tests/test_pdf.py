@@ -204,3 +204,32 @@ def test_the_briefing_pack_as_pdf_is_dated_by_its_meeting(client, world):
         "Trần Thị Bình",
     ):
         assert line in text, line
+
+
+@needs_libreoffice
+def test_a_units_report_as_pdf_has_its_own_header(client, world):
+    quarter, _meeting = world
+    unit = f.UnitFactory(code="hnd", name="Hội Nông dân tỉnh", kind=UnitKind.MASS_ORG)
+    f.DocumentIssuerFactory(unit=unit, symbol="HND", signer_title="Chủ tịch", kept_by="VP")
+    f.UnitReportFactory(
+        unit=unit, quarter=quarter, people_situation="Hội viên phấn khởi đón Tết Giáp Thìn."
+    )
+    client.force_login(f.member(unit, "head"))
+    url = reverse("reports:document", args=[unit.code, quarter.slug])
+    reader = _read(client.get(url, {"number": "3", "date": "2024-04-02", "format": "pdf"}))
+    _assert_a4_with_fonts_embedded(reader)
+    text = _text(reader)
+    for line in (
+        "HỘI NÔNG DÂN TỈNH",
+        "Số: 3/BC-HND",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        "ngày 02 tháng 4 năm 2024",
+        "DỰ THẢO",
+        "I. TÌNH HÌNH NHÂN DÂN",
+        "Hội viên phấn khởi đón Tết Giáp Thìn.",
+        "- Lưu: VT, VP.",
+        "CHỦ TỊCH",
+    ):
+        assert line in text, line
+    assert "ĐẢNG CỘNG SẢN VIỆT NAM" not in text

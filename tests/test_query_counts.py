@@ -32,12 +32,15 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import (
+    ConsolidatedQuote,
+    ConsolidatedReport,
     Indicator,
     Membership,
     MembershipRole,
     Quarter,
     ReportStatus,
     Unit,
+    UnitKind,
     UnitReport,
 )
 from sampledata.synthetic import MARK, Plan, generate
@@ -62,6 +65,9 @@ def build(size: str) -> SimpleNamespace:
     """Generate the data set, then fix the few rows the pages are opened on, so that
     both sizes show the same kinds of row (a draft, a submitted report, an open
     assignment) and only the amount of data differs."""
+    # What the previous size added beside the generated data goes first.
+    ConsolidatedReport.objects.all().delete()
+    Unit.objects.filter(code="gen-commission").delete()
     generate(plan=SIZES[size], replace=True, log=_quiet)
     current = Quarter.objects.get(year=2024, number=2)
     previous = Quarter.objects.get(year=2024, number=1)
@@ -109,6 +115,21 @@ def build(size: str) -> SimpleNamespace:
         ).first()
         UnitReport.objects.filter(pk=submitted.pk).update(status=ReportStatus.SUBMITTED)
     recommendation = Recommendation.objects.filter(meeting=meeting).first()
+    # The province's commission, with its consolidated report of the previous quarter
+    # quoting a unit's report: the drafting page reads the quotes at both sizes.
+    commission = Unit.objects.create(
+        code="gen-commission",
+        name="Ban Dân vận (sinh tự động)",
+        kind=UnitKind.MASS_MOBILIZATION,
+        parent=Unit.objects.get(parent__isnull=True),
+        submits_reports=False,
+    )
+    written = ConsolidatedReport.objects.create(
+        unit=commission, quarter=previous, results="Trích báo cáo của đơn vị."
+    )
+    ConsolidatedQuote.objects.create(
+        report=written, section="results", source=submitted, excerpt="Trích"
+    )
     # Both sizes have progress and a deadline change awaiting a decision, so the
     # review queue shows rows at both (an empty list skips its row query).
     ProgressUpdate.objects.filter(
@@ -190,6 +211,18 @@ PAGES = [
         "reviewer",
         lambda w: reverse("reports:report", args=[w.submitted.unit.code, w.previous.slug]),
         16,
+    ),
+    (
+        "submitted report as a document (reviewer)",
+        "reviewer",
+        lambda w: reverse("reports:document", args=[w.submitted.unit.code, w.previous.slug]),
+        11,  # + the last version with its values, the unit's names and issuer details
+    ),
+    (
+        "report as a document (head)",
+        "head",
+        lambda w: reverse("reports:document", args=[w.unit.code, w.current.slug]),
+        10,
     ),
     ("meeting list", "reviewer", lambda w: reverse("meetings:list"), 9),
     (
@@ -284,8 +317,10 @@ PAGES = [
         "reviewer",
         lambda w: reverse("quarters:detail", args=[w.previous.slug]),
         # + the roll-up by area: the scope's top, its sub-units, their counts, and their
-        # former names (named as on the quarter's last day, load_former_names)
-        22,
+        # former names (named as on the quarter's last day, load_former_names); + the
+        # commission whose consolidated report the documents are (drafting_commission)
+        # and its report's status (written_report)
+        24,
     ),
     ("quarter (head)", "head", lambda w: reverse("quarters:detail", args=[w.previous.slug]), 19),
     (
@@ -294,13 +329,21 @@ PAGES = [
         lambda w: (
             reverse("quarters:detail", args=[w.previous.slug]) + f"?indicator={w.indicator_code}"
         ),
-        24,  # + the roll-up by area, with its units' former names
+        26,  # + the roll-up by area, with its units' former names; + the commission's report
+    ),
+    (
+        "consolidated report drafting page",
+        "reviewer",
+        lambda w: reverse("quarters:draft", args=[w.previous.slug]),
+        13,  # the commission, its report and quotes, the units' texts, the figures
     ),
     (
         "consolidated report .docx",
         "reviewer",
         lambda w: reverse("quarters:report_docx", args=[w.previous.slug]) + "?number=12",
-        12,
+        # + the commission whose written report it is (drafting_commission, its names on
+        # the date for the header) and what it wrote (written_report)
+        15,
     ),
     (
         "indicator table .xlsx",

@@ -67,6 +67,7 @@ _.right_margin
 _.header_distance
 _.footer_distance
 _.different_first_page_header_footer
+_.page_break_before  # the annex of the consolidated report starts a page
 # openpyxl: sheet and cell formatting
 _.freeze_panes
 _.fitToPage
@@ -143,6 +144,8 @@ _.has_reports  # quarters/detail.html
 _.part_rows  # admin/structure/_split_parts.html
 _.assignment_rows  # admin/structure/_split_assignments.html
 _.is_node  # quarters/_areas.html (the node's own report, beside its sub-units)
+_.STATE  # reports.models.DocumentStyle: a choice the admin offers (style_of compares with PARTY)
+_.updated_by  # quarters/draft.html, reports.admin.ConsolidatedReportAdmin (who saved last)
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

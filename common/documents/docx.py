@@ -47,6 +47,10 @@ class Issuer:
     signer_name: str
     recipients: tuple[str, ...]  # "- Thường trực Tỉnh ủy (để b/c),", …, "- Lưu Văn phòng Tỉnh ủy."
     author: str  # the unit's full name on the date, for the file's properties
+    # The Party's rules (36-HD/VPTW) or the state's (NĐ 30/2020, as the Front, the mass
+    # organisations and the armed forces write): the header, the number, the signature.
+    party: bool = True
+    motto: tuple[str, ...] = ()  # the right-hand heading, when not the style's own
 
 
 # --- Vietnamese wording of numbers, dates and quarters ------------------------
@@ -81,8 +85,11 @@ def document_number(raw: str | None) -> str | None:
     return None if number is None else str(number)
 
 
-def number_line(number: str, kind_code: str, issuer_code: str) -> str:
-    """ "Số 12-BC/BDVTU", or "Số    -BC/BDVTU" with room for the number (no colon)."""
+def number_line(number: str, kind_code: str, issuer_code: str, *, party: bool = True) -> str:
+    """ "Số 12-BC/BDVTU", or "Số    -BC/BDVTU" with room for the number (no colon); in
+    the state style "Số: 12/BC-HND"."""
+    if not party:
+        return f"Số: {number or '    '}/{kind_code}-{issuer_code}"
     return f"Số {number or '    '}-{kind_code}/{issuer_code}"
 
 
@@ -250,7 +257,10 @@ def party_document(
     Left: the issuer's superior (capitals, 14) over the issuer (bold, 14), a star
     and the number "Số 12-BC/BTGDVTU" (no colon). Right: "ĐẢNG CỘNG SẢN VIỆT NAM"
     (bold, 15, underlined) and the place and date line in italics, dated ``day``
-    (the document's own date, never the download's). Page numbers are a PAGE field
+    (the document's own date, never the download's). An issuer of the state style
+    (``Issuer.party`` false) gets that style's header instead: its name under its
+    superior and a rule, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM / Độc lập - Tự do - Hạnh
+    phúc" (or its own ``motto``) and "Số: 12/BC-HND". Page numbers are a PAGE field
     in the header from the second page on. The text is marked Vietnamese and the
     file's properties name the issuer and the date.
     """
@@ -293,15 +303,34 @@ def party_document(
     header = doc.add_table(rows=1, cols=2)
     header.alignment = WD_TABLE_ALIGNMENT.CENTER
     _borderless(header, cell_margin_mm=0.5)
-    _set_widths(header, [80, 92])  # wider than the text, centred on it
+    # Wider than the text, centred on it; the state's motto needs the wider right side.
+    _set_widths(header, [80, 92] if issuer.party else [70, 104])
     left, right = header.rows[0].cells
-    _cell_paragraph(left, issuer.superior or BLANK, size=14)
-    _cell_paragraph(left, issuer.name or BLANK, size=14, bold=True)
-    _cell_paragraph(left, "*", size=14)
-    _cell_paragraph(left, number_line(number, kind_code, issuer.symbol or BLANK))
-    _cell_paragraph(right, "ĐẢNG CỘNG SẢN VIỆT NAM", size=15, bold=True, underline=True)
-    _cell_paragraph(right, "", size=14)
-    _cell_paragraph(right, "", size=8)
+    number_text = number_line(number, kind_code, issuer.symbol or BLANK, party=issuer.party)
+    if issuer.party:
+        _cell_paragraph(left, issuer.superior or BLANK, size=14)
+        _cell_paragraph(left, issuer.name or BLANK, size=14, bold=True)
+        _cell_paragraph(left, "*", size=14)
+        _cell_paragraph(left, number_text)
+        for line in issuer.motto or ("ĐẢNG CỘNG SẢN VIỆT NAM",):
+            _cell_paragraph(right, line, size=15, bold=True, underline=True)
+        _cell_paragraph(right, "", size=14)
+        _cell_paragraph(right, "", size=8)
+    else:
+        # NĐ 30/2020: the body's name under its superior, a short rule; the country's
+        # name and motto, a rule; "Số:" with its colon.
+        _cell_paragraph(left, issuer.superior or BLANK, size=13)
+        _cell_paragraph(left, issuer.name or BLANK, size=13, bold=True)
+        _cell_paragraph(left, RULE, size=8)
+        _cell_paragraph(left, number_text, size=13)
+        motto = issuer.motto or (
+            "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "Độc lập - Tự do - Hạnh phúc",
+        )
+        _cell_paragraph(right, motto[0], size=12, bold=True)
+        for line in motto[1:]:
+            _cell_paragraph(right, line, size=14, bold=True)
+        _cell_paragraph(right, RULE, size=8)
     _cell_paragraph(right, date_line(issuer.place or BLANK, day), italic=True)
 
     paragraph(doc, "", space_after=6)
@@ -313,6 +342,8 @@ def party_document(
 
 # What a document prints where its issuer's details were not kept: room to write by hand.
 BLANK = "…………"
+# The short rule under a heading in the state style.
+RULE = "—————"
 
 
 def _mark_vietnamese(doc) -> None:
@@ -382,9 +413,16 @@ def signature_block(doc, issuer: Issuer) -> None:
     _set_widths(table, [80, 85])
     _keep_rows_whole(table)
     left, right = table.rows[0].cells
-    _cell_paragraph(left, "Nơi nhận:", size=14, underline=True, align=WD_ALIGN_PARAGRAPH.LEFT)
-    for line in issuer.recipients or (f"- {BLANK},", f"- Lưu {BLANK}."):
-        _cell_paragraph(left, line, size=12, align=WD_ALIGN_PARAGRAPH.LEFT)
+    if issuer.party:
+        _cell_paragraph(left, "Nơi nhận:", size=14, underline=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+        blank = (f"- {BLANK},", f"- Lưu {BLANK}.")
+    else:  # NĐ 30/2020: bold italic 12, the recipients in 11
+        _cell_paragraph(
+            left, "Nơi nhận:", size=12, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.LEFT
+        )
+        blank = (f"- {BLANK};", f"- Lưu: VT, {BLANK}.")
+    for line in issuer.recipients or blank:
+        _cell_paragraph(left, line, size=12 if issuer.party else 11, align=WD_ALIGN_PARAGRAPH.LEFT)
     for line in issuer.signer_lines or (BLANK,):
         _cell_paragraph(right, line, size=14, bold=True)
     for _blank in range(4):

@@ -49,10 +49,12 @@ from reports.aggregation.narrative import (
     NarrativeEntry,
     NarrativeSection,
     ReportNarrative,
+    SourceText,
     narrative_reports,
     narrative_sections,
     quarter_narrative,
     report_narrative,
+    section_sources,
 )
 from reports.aggregation.quarters import quarter_keys_back, ytd_label
 from reports.aggregation.summary import QuarterSummary, quarter_summary, quarters_with_counts
@@ -80,6 +82,7 @@ __all__ = [
     "QuarterSummary",
     "ReportNarrative",
     "Scope",
+    "SourceText",
     "UnitFigure",
     "UnitStanding",
     "UnitValues",
@@ -99,6 +102,7 @@ __all__ = [
     "quarters_with_counts",
     "report_narrative",
     "scope_for",
+    "section_sources",
     "unit_figures",
     "unit_figures_page",
     "units_not_filed",

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Case, Count, F, Q, QuerySet, Value, When
 
+from common.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, fold, search_words
 from reports.aggregation.completeness import counted_reports
 from reports.models import Quarter, UnitLevel, UnitReport
 from reports.permissions import Scope
@@ -141,3 +142,40 @@ def report_narrative(
         ],
         others=others,
     )
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """One unit's submitted text of a section, beside the consolidated report's draft."""
+
+    report_id: int
+    unit_name: str
+    kind: str
+    text: str
+
+
+def section_sources(
+    *, quarter: Quarter, scope: Scope, section: str, kind: str = "", query: str = ""
+) -> list[SourceText]:
+    """The counted reports' texts of one section, in the commission's order: of units of
+    ``kind`` (every kind when empty), holding every word of ``query`` whatever its
+    diacritics and case (1 query).
+
+    The search reads the section's texts of the scope in Python (``fold``): a
+    commission's few hundred reports a quarter; the texts are not stored folded.
+    """
+    if section not in UnitReport.SECTIONS:
+        return []
+    reports = counted_reports(quarter=quarter, scope=scope).exclude(**{section: ""})
+    if kind:
+        reports = reports.filter(unit__kind=kind)
+    rows = reports.order_by("unit__display_order", "unit__name", "pk").values_list(
+        "id", "unit_name", "unit__kind", section
+    )
+    words = search_words(query, max_length=QUERY_MAX_LENGTH, max_words=QUERY_MAX_WORDS)
+    sources = []
+    for pk, name, unit_kind, text in rows:
+        folded = fold(text)
+        if folded and all(word in folded for word in words):
+            sources.append(SourceText(report_id=pk, unit_name=name, kind=unit_kind, text=text))
+    return sources

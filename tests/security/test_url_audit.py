@@ -174,6 +174,25 @@ GET_CASES = [
         report_of("v", "2024-q2"),
         codes(404, reporter_v=200, admin=200),
     ),
+    # A report as a document: what its page shows, to whom its page shows it.
+    (
+        "U's draft as a document",
+        "reports:document",
+        report_of("u", "2024-q2"),
+        codes(404, reporter_u=200, head_u=200, admin=200),
+    ),
+    (
+        "U's submitted report as a document",
+        "reports:document",
+        report_of("u", "2024-q1"),
+        codes(200, reporter_v=404, **UNSEEN_BY_X),
+    ),
+    (
+        "W's submitted report as a document (province X)",
+        "reports:document",
+        report_of("w", "2024-q1"),
+        codes(404, reviewer_x=200, leader_x=200, admin=200),
+    ),
     (
         "U's submitted version 1",
         "reports:version",
@@ -321,6 +340,14 @@ GET_CASES = [
     ("quarters", "quarters:list", None, codes(200)),
     ("quarter", "quarters:detail", lambda w: {"quarter": "2024-q1"}, codes(200)),
     ("quarter report", "quarters:report_docx", lambda w: {"quarter": "2024-q1"}, codes(200)),
+    # The commission's consolidated report is read by those who oversee the commission
+    # (the administrator of a site with two provinces has no one commission).
+    (
+        "consolidated report drafting page",
+        "quarters:draft",
+        lambda w: {"quarter": "2024-q1"},
+        codes(403, reviewer=200, leader=200, reviewer_x=200, leader_x=200),
+    ),
     ("indicator table", "quarters:indicators_xlsx", lambda w: {"quarter": "2024-q1"}, codes(200)),
     (
         "directive register",
@@ -360,6 +387,12 @@ POST_CASES = [
         "meetings:notice",
         pk_of("meeting_x"),
         codes(404, admin=403, reviewer_x=200, leader_x=403),
+    ),
+    (
+        "save the consolidated report",
+        "quarters:draft",
+        lambda w: {"quarter": "2024-q1"},
+        codes(403, reviewer=400, reviewer_x=400),
     ),
     ("sign out", "logout", None, codes(302, anonymous=302)),
     ("language", "set_language", None, codes(302, anonymous=302)),
@@ -461,6 +494,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:queue_quarter",
         "reports:unit_search",
         "reports:version",
+        "reports:document",
         "directives:register",
         "directives:assignments",
         "directives:dashboard",

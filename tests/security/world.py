@@ -54,6 +54,7 @@ OTHER_PROVINCE = (
     "Chủ trương riêng của tỉnh khác",
     "Kiến nghị riêng của tỉnh khác",
     "Tình hình riêng của tỉnh khác",
+    "Báo cáo tổng hợp riêng của tỉnh khác",
 )
 PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
 
@@ -184,6 +185,22 @@ def build_world(**texts) -> SimpleNamespace:
         text=texts.get("recommendation_text", "Kiến nghị tăng kinh phí."),
         response=texts.get("recommendation_response", "Đồng ý."),
     )
+    # The province's commission, which issues its consolidated report (written here).
+    commission = f.UnitFactory(
+        code="bdv",
+        name="Ban Dân vận (thử nghiệm)",
+        kind=UnitKind.MASS_MOBILIZATION,
+        submits_reports=False,
+    )
+    services.consolidated_report_save(
+        user=users["reviewer"],
+        commission=commission,
+        quarter=q1,
+        texts={"results": texts.get("consolidated_text", f"{text}: báo cáo tổng hợp")},
+        units_annex=True,
+        quotes=[services.Quote(section="results", source=u_submitted.pk, excerpt=text)],
+        expected_version=0,
+    )
     other = _other_province(q1, q2, indicator, users, update)
     return SimpleNamespace(
         **other,
@@ -261,6 +278,22 @@ def _other_province(q1, q2, indicator, users, update) -> dict:
     )
     recommendation_x = f.RecommendationFactory(
         meeting=meeting_x, number=1, raised_by=unit_w, text="Kiến nghị riêng của tỉnh khác."
+    )
+    commission_x = f.UnitFactory(
+        code="bdv-x",
+        name="Ban Dân vận tỉnh khác",
+        kind=UnitKind.MASS_MOBILIZATION,
+        submits_reports=False,
+        parent=root_x,
+    )
+    services.consolidated_report_save(
+        user=users["reviewer_x"],
+        commission=commission_x,
+        quarter=q1,
+        texts={"people_situation": "Báo cáo tổng hợp riêng của tỉnh khác."},
+        units_annex=True,
+        quotes=[],
+        expected_version=0,
     )
     return {
         "root_x": root_x,
