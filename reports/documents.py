@@ -155,6 +155,14 @@ def completeness_sentence(summary: QuarterSummary) -> str:
     )
 
 
+def _sample_sentence(sample: int) -> str:
+    return (
+        f"[Dữ liệu mẫu] {vn_number(sample)} báo cáo được tổng hợp là dữ liệu mẫu do bản "
+        "trình diễn tạo ra, không phải báo cáo thật của đơn vị; số liệu và nội dung từ các "
+        "báo cáo đó không phải số liệu thật."
+    )
+
+
 def _completeness_table(doc, summary: QuarterSummary) -> None:
     """The reports filed by kind of unit, with the total, when the scope has several kinds."""
     by_kind = summary.completeness.by_kind
@@ -257,6 +265,10 @@ def consolidated_report_docx(
     )
     narrative = report_narrative(quarter=quarter, scope=summary.scope)
     paragraph(doc, completeness_sentence(summary), indent=True)
+    if summary.completeness.total.sample:
+        paragraph(
+            doc, _sample_sentence(summary.completeness.total.sample), italic=True, indent=True
+        )
     if not summary.scope.oversees:
         paragraph(
             doc,
@@ -427,12 +439,13 @@ def unit_report_docx(
     day: datetime.date,
     number: str = "",
     draft: bool = False,
+    sample: bool = False,
 ) -> bytes:
     """One unit's quarterly report as a document of that unit, dated ``day``: the
     header in its own style (the Party's or the state's, ``reports.issuers.style_of``),
     the five sections, its indicator values, the signature. ``text`` is what the
     reader may read of it (a submitted version, or the unit's working text, then
-    marked "DỰ THẢO" while not submitted)."""
+    marked "DỰ THẢO" while not submitted); a ``sample`` report says it is one."""
     label = quarter_title(quarter.year, quarter.number)
     issuer = issuer_on(unit, day)
     doc = party_document(
@@ -444,6 +457,14 @@ def unit_report_docx(
         subject=f"Tình hình nhân dân và công tác dân vận {label}",
         draft=draft,
     )
+    if sample:
+        paragraph(
+            doc,
+            "[Dữ liệu mẫu] Báo cáo này do bản trình diễn tạo ra, không phải báo cáo thật của "
+            "đơn vị: nội dung và số liệu không phải số liệu thật.",
+            italic=True,
+            indent=True,
+        )
     sections = UnitReport.SECTIONS
     for index, name in enumerate(sections):
         heading(doc, f"{ROMAN_NUMERALS[index]}. {SECTION_TITLES[name].upper()}")
@@ -625,7 +646,8 @@ def _indicator_titles(summary: QuarterSummary, what: str) -> list[str]:
         f"Nguồn: báo cáo quý của {vn_number(filed)} đơn vị đã gửi; số liệu tính đến ngày "
         f"{timezone.localdate():%d/%m/%Y}.",
         "Ô để trống: không có đơn vị nào báo cáo số liệu. Chỉ tiêu tỷ lệ tính bình quân của "
-        "các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ.",
+        "các đơn vị báo cáo; chỉ tiêu thời điểm lấy số liệu cuối kỳ."
+        + (f" {_sample_sentence(sample)}" if (sample := summary.completeness.total.sample) else ""),
     ]
 
 

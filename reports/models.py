@@ -896,6 +896,15 @@ class UnitReport(ReportSections):
     reviewed_at = BoundedDateTimeField(_("reviewed at"), null=True, blank=True)
     reviewed_by = actor_field(_("reviewed by"))
     version = models.PositiveIntegerField(_("version"), default=1)
+    sample = models.BooleanField(
+        _("sample data"),
+        default=False,
+        editable=False,
+        help_text=_(
+            "Made by the demo or the data generator, not filed by the unit: its pages, "
+            "figures and documents say so."
+        ),
+    )
     created_at = BoundedDateTimeField(_("created at"), default=timezone.now, editable=False)
     updated_at = BoundedDateTimeField(_("updated at"), auto_now=True)
 

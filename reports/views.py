@@ -273,6 +273,7 @@ def report_document(request: HttpRequest, unit_code: str, quarter: Quarter) -> H
         day=day,
         number=number,
         draft=content.draft,
+        sample=report.sample,
     )
     return document_download(
         request, document, f"bao-cao-{unit.code}-{quarter.slug}", back=report.get_absolute_url()

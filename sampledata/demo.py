@@ -1258,7 +1258,7 @@ class _Loader:
                 fields = self.report_fields(demo, index, year, number, due_date)
                 if fields is None:
                     continue
-                new_reports.append(UnitReport(unit=unit, quarter=quarter, **fields))
+                new_reports.append(UnitReport(unit=unit, quarter=quarter, sample=True, **fields))
         self.add_reports(new_reports)
 
     def add_reports(

@@ -615,6 +615,7 @@ class LaterQuarters:
         report = UnitReport(
             unit=unit,
             quarter=quarter,
+            sample=True,
             people_situation=_sample(PEOPLE.get(key, SEASONAL_PEOPLE[key[1]])),
             results=_sample(
                 WARD_RESULTS

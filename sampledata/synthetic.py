@@ -776,6 +776,7 @@ class _Generator:
             unit=unit,
             quarter=quarter,
             unit_name=unit.name,
+            sample=True,
             status=status,
             first_submitted_at=submitted if filed else None,
             submitted_at=submitted if filed else None,

@@ -137,6 +137,7 @@ _.filed_rate  # quarters/detail.html
 _.on_time_rate  # quarters/detail.html
 _.kind_label  # quarters/detail.html
 _.submitted_once  # quarters/detail.html (what the unit submitted may be opened)
+_.is_sample  # reports.aggregation.completeness.StandingFields, read in SQL by count_columns
 _.status_label  # quarters/detail.html
 _.previous_label  # quarters/_figure_table.html, quarters/detail.html
 _.last_year_label  # quarters/_figure_table.html

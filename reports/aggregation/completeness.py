@@ -71,6 +71,7 @@ class StandingFields(TypedDict):
     is_filed: bool
     filed_at: datetime.datetime | None
     submitted_once: bool
+    is_sample: bool | None
 
 
 if TYPE_CHECKING:
@@ -86,6 +87,7 @@ class Counts:
     not_due: int = 0  # not filed, before the due date
     accepted: int = 0
     awaiting: int = 0  # filed but not (yet) accepted
+    sample: int = 0  # filed reports that are sample data (``UnitReport.sample``)
 
     @property
     def filed(self) -> int:
@@ -191,6 +193,7 @@ def units_with_standing(
             is_filed=_flag(by_then),
             filed_at=Case(When(by_then, then=submitted), default=None),
             submitted_once=_flag(submitted_once_q("qr__")),
+            is_sample=F("qr__sample"),
         )
     return units.annotate(
         report_id=F("qr__id"),
@@ -198,6 +201,7 @@ def units_with_standing(
         is_filed=_flag(filed_q("qr__")),
         filed_at=filed_at_expression("qr__"),
         submitted_once=_flag(submitted_once_q("qr__")),
+        is_sample=F("qr__sample"),
     )
 
 
@@ -217,6 +221,7 @@ def count_columns(quarter: Quarter) -> dict:
         "unfiled": Count("id", filter=Q(is_filed=False)),
         "accepted": Count("id", filter=Q(report_status=ReportStatus.ACCEPTED)),
         "awaiting": Count("id", filter=Q(report_status=ReportStatus.SUBMITTED)),
+        "sample": Count("id", filter=filed & Q(is_sample=True)),
     }
 
 
@@ -229,6 +234,7 @@ def counts_of_row(row: Mapping[str, Any], *, past_due: bool) -> Counts:
         not_due=0 if past_due else row["unfiled"],
         accepted=row["accepted"],
         awaiting=row["awaiting"],
+        sample=row["sample"],
     )
 
 

@@ -259,6 +259,8 @@ class TestTheSeedBriefing:
             assert report.people_situation.startswith("[Dữ liệu mẫu]")
             assert report.results.startswith("[Dữ liệu mẫu]")
         assert set(IndicatorValue.objects.values_list("note", flat=True)) == {"Dữ liệu mẫu"}
+        # Every report, the article's quarter included: its figures are the demo's.
+        assert not UnitReport.objects.filter(sample=False).exists()
         assert all(
             update.description.startswith("[Dữ liệu mẫu]")
             for update in ProgressUpdate.objects.all()
