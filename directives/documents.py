@@ -29,7 +29,7 @@ from common.documents.docx import (
     to_bytes,
     vn_number,
 )
-from common.documents.xlsx import HEADER_ROW, title_rows, xlsx_append
+from common.documents.xlsx import HEADER_ROW, row_height, title_rows, xlsx_append
 from directives import permissions, query, selectors
 from directives.models import (
     NOTICE_CLOSING,
@@ -209,27 +209,26 @@ def _register_sheet(ws, directives: list[RegisterDirective], *, titles: list[str
     for directive in directives:
         held_on = timezone.localtime(directive.meeting.held_at).date()
         reported = directive.latest_reported_at
-        xlsx_append(
-            ws,
-            [
-                held_on,
-                directive.number,
-                directive.title,
-                directive.text if directive.text.strip() != directive.title.strip() else "",
-                directive.topic.name if directive.topic else "",
-                _units(directive, AssignmentRole.LEAD),
-                _units(directive, AssignmentRole.SUPPORT),
-                directive.due_date if directive.due_date else "Thường xuyên",
-                _target(directive),
-                directive.latest_progress or "",
-                directive.latest_percent,
-                timezone.localtime(reported).date() if reported else None,
-                directive.finished_on if directive.status in query.DONE_VALUES else None,
-                STATUS_TITLES.get(directive.status, directive.status),
-                "x" if directive.is_priority else "",
-                "x" if directive.is_confidential else "",
-            ],
-        )
+        values = [
+            held_on,
+            directive.number,
+            directive.title,
+            directive.text if directive.text.strip() != directive.title.strip() else "",
+            directive.topic.name if directive.topic else "",
+            _units(directive, AssignmentRole.LEAD),
+            _units(directive, AssignmentRole.SUPPORT),
+            directive.due_date if directive.due_date else "Thường xuyên",
+            _target(directive),
+            directive.latest_progress or "",
+            directive.latest_percent,
+            timezone.localtime(reported).date() if reported else None,
+            directive.finished_on if directive.status in query.DONE_VALUES else None,
+            STATUS_TITLES.get(directive.status, directive.status),
+            "x" if directive.is_priority else "",
+            "x" if directive.is_confidential else "",
+        ]
+        xlsx_append(ws, values)
+        ws.row_dimensions[ws.max_row].height = row_height(values, REGISTER_WIDTHS)
     for row in ws.iter_rows(min_row=HEADER_ROW + 1):
         for column in REGISTER_DATE_COLUMNS:
             row[column].number_format = "DD/MM/YYYY"

@@ -42,6 +42,7 @@ from common.documents.xlsx import (
     text_cell,
     write_sheet,
 )
+from common.text import clean_text
 from reports.aggregation import (
     FigureTable,
     QuarterSummary,
@@ -563,52 +564,92 @@ def _table_rows(summary: QuarterSummary, table: FigureTable, prefix: list) -> li
 UNIT_COLUMNS = ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
 
 
-def _write_unit_sheet(ws, summary: QuarterSummary) -> None:
+# The per-unit sheets hold one group of indicators each (``Indicator.group``) when there
+# are more than this many indicators: a sheet of thirty columns could not be printed.
+UNIT_SHEET_MAX_INDICATORS = 10
+SHEET_NAME_MAX = 31  # Excel's limit
+_SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
+
+
+def _unit_sheet_groups(summary: QuarterSummary) -> list[tuple[str, list]]:
+    """(group, its indicators) in the indicators' order; one group of them all when few."""
+    indicators = summary.figures.indicators
+    if len(indicators) <= UNIT_SHEET_MAX_INDICATORS:
+        return [("", list(indicators))]
+    groups: dict[str, list] = {}
+    for indicator in indicators:
+        groups.setdefault(indicator.group or "Khác", []).append(indicator)
+    return list(groups.items())
+
+
+def _unit_sheet_name(group: str, taken: set[str]) -> str:
+    """ "Theo đơn vị", or "Đơn vị - <group>" within Excel's 31 characters, unique."""
+    if not group:
+        return "Theo đơn vị"
+    base = f"Đơn vị - {clean_text(group).translate(_SHEET_NAME_FORBIDDEN)}"[:SHEET_NAME_MAX]
+    name, number = base.strip(), 2
+    while name.lower() in taken:
+        suffix = f" ({number})"
+        name, number = base[: SHEET_NAME_MAX - len(suffix)].strip() + suffix, number + 1
+    taken.add(name.lower())
+    return name
+
+
+def _write_unit_sheets(workbook, summary: QuarterSummary, taken: set[str]) -> None:
     """One row per unit with a counted report, one column per indicator: the unit's
-    value this quarter, the values the first sheet adds up.
+    value this quarter, the values the first sheet adds up; a sheet per group of
+    indicators when there are many.
 
     Wide rather than one row per unit and indicator: at national scale that was
-    800,000 rows, near Excel's limit, and half a minute to write.
+    800,000 rows, near Excel's limit, and half a minute to write. The units are read
+    once and each row goes to every sheet as it is read (write-only sheets).
     """
-    indicators = summary.figures.indicators
-    headers = UNIT_COLUMNS + [f"{indicator.name} ({indicator.measure})" for indicator in indicators]
-    first_number_col = len(UNIT_COLUMNS) + 1
-    start_sheet(
-        ws,
-        headers,
-        widths=[40, 22, 10, 34] + [16] * len(indicators),
-        first_number_col=first_number_col,
-        height=90,
-        titles=_indicator_titles(summary, "theo đơn vị (số liệu quý của từng đơn vị)"),
-    )
-    # One formatted cell per column, refilled row after row: a write-only sheet writes
-    # each row as it is appended, and a new styled cell per value would double the time.
-    number_cells = {}
-    for position, indicator in enumerate(indicators, start=len(UNIT_COLUMNS)):
-        cell = WriteOnlyCell(ws)
-        cell.number_format = NUMBER_FORMAT
-        number_cells[indicator.id] = (position, cell)
+    sheets = []
+    for group, indicators in _unit_sheet_groups(summary):
+        ws = workbook.create_sheet(_unit_sheet_name(group, taken))
+        headers = UNIT_COLUMNS + [f"{i.name} ({i.measure})" for i in indicators]
+        what = "theo đơn vị (số liệu quý của từng đơn vị)"
+        if group:
+            what = f"theo đơn vị, nhóm chỉ tiêu “{group}”"
+        start_sheet(
+            ws,
+            headers,
+            widths=[40, 22, 10, 34] + [16] * len(indicators),
+            first_number_col=len(UNIT_COLUMNS) + 1,
+            height=90,
+            titles=_indicator_titles(summary, what),
+        )
+        # One formatted cell per column, refilled row after row: a write-only sheet
+        # writes each row as it is appended, and a new styled cell per value would
+        # double the time.
+        number_cells = {}
+        for position, indicator in enumerate(indicators, start=len(UNIT_COLUMNS)):
+            cell = WriteOnlyCell(ws)
+            cell.number_format = NUMBER_FORMAT
+            number_cells[indicator.id] = (position, cell)
+        sheets.append((ws, indicators, number_cells, [None] * len(indicators)))
     level_titles = {level: title.capitalize() for level, title in LEVEL_TITLES.items()}
-    empty = [None] * len(indicators)
     rows = 0
     for unit in quarter_unit_values(quarter=summary.quarter, scope=summary.scope):
-        row = [
-            safe_text(ws, unit.unit_name),
+        first = [
+            safe_text(sheets[0][0], unit.unit_name),
             KIND_TITLES.get(unit.kind, unit.kind),
             level_titles.get(unit.level, unit.level),
-            safe_text(ws, unit.parent_name),
-            *empty,
+            safe_text(sheets[0][0], unit.parent_name),
         ]
-        for indicator_id, value in unit.values.items():
-            if (column := number_cells.get(indicator_id)) is not None:
-                position, cell = column
-                cell.value = int(value) if value.is_integer() else value
-                row[position] = cell
-        ws.append(row)
+        for ws, _indicators, number_cells, empty in sheets:
+            row = [*first, *empty]
+            for indicator_id, value in unit.values.items():
+                if (column := number_cells.get(indicator_id)) is not None:
+                    position, cell = column
+                    cell.value = int(value) if value.is_integer() else value
+                    row[position] = cell
+            ws.append(row)
         rows += 1
-    filter_all(ws, len(headers), rows)
-    if rows:
-        _total_row(ws, indicators, first_col=first_number_col, rows=rows)
+    for ws, indicators, _cells, _empty in sheets:
+        filter_all(ws, len(UNIT_COLUMNS) + len(indicators), rows)
+        if rows:
+            _total_row(ws, indicators, first_col=len(UNIT_COLUMNS) + 1, rows=rows)
 
 
 def _total_row(ws, indicators, *, first_col: int, rows: int) -> None:
@@ -694,7 +735,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
         titles=_indicator_titles(summary, "theo loại đơn vị"),
     )
 
-    _write_unit_sheet(workbook.create_sheet("Theo đơn vị"), summary)
+    _write_unit_sheets(workbook, summary, taken={name.lower(), "theo loại đơn vị"})
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -472,6 +472,8 @@ def test_the_report_builds_without_the_view_from_a_summary():
 
 # --- the indicator spreadsheet ---------------------------------------------
 
+UNIT_HEADERS = ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
+
 
 def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     quarter, units, _indicators = province
@@ -527,6 +529,46 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
         if row[2] == "IND1"
     ]
     assert sum(by_kind) == flow[current_col]
+
+
+def test_many_indicators_go_to_one_per_unit_sheet_per_group(client):
+    quarter, units, indicators = build_province(units=3, indicators=12, quarters=1)
+    groups = ["Tuyên truyền, vận động", "Giám sát, phản biện xã hội: [mẫu]"]
+    for number, indicator in enumerate(indicators):
+        indicator.group = groups[number % 2]
+        indicator.save()
+    client.force_login(f.reviewer())
+    book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
+    assert book.sheetnames == [
+        "Toàn tỉnh",
+        "Theo loại đơn vị",
+        "Đơn vị - Tuyên truyền, vận động",
+        "Đơn vị - Giám sát, phản biện xã",  # 31 characters, without ":", "[" or "]"
+    ]
+    first, second = book.worksheets[2:]
+    for sheet, group in ((first, groups[0]), (second, groups[1])):
+        headers = [cell.value for cell in sheet[HEADER_ROW]]
+        mine = [i for i in indicators if i.group == group]
+        assert headers == UNIT_HEADERS + [f"{i.name} ({i.measure})" for i in mine]
+        assert f"nhóm chỉ tiêu “{group}”" in sheet["A2"].value
+        names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+        assert names == [unit.name for unit in units] + ["Cộng (các đơn vị đang hiển thị)"]
+
+
+def test_a_long_text_gets_a_row_tall_enough_to_read(client, meeting):
+    directive = meeting["meeting"].directives.get(number=1)
+    directive.text = "Nội dung rất dài." + " Nội dung rất dài." * 59  # some 1,000 characters
+    directive.save()
+    client.force_login(f.reviewer())
+    url = reverse("quarters:directives_xlsx", args=[meeting["quarter"].slug])
+    sheet = xlsx_of(client.get(url)).worksheets[0]
+    heights = {
+        row[0].row: sheet.row_dimensions[row[0].row].height
+        for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
+    }
+    tall = next(r for r in heights if sheet.cell(r, 4).value == directive.text)
+    assert heights[tall] >= 15 * 16  # 1,000 characters in a column 60 wide
+    assert min(heights.values()) >= 15
 
 
 def test_a_unit_users_workbook_contains_only_their_unit(client, province):

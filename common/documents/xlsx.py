@@ -120,6 +120,22 @@ def filter_all(ws, columns: int, rows: int) -> None:
     ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(columns)}{HEADER_ROW + rows}"
 
 
+LINE_HEIGHT = 15  # points: one line of the default 11-point font
+MAX_ROW_HEIGHT = 409  # Excel's limit
+
+
+def row_height(values: list, widths) -> float:
+    """The height a row of wrapped texts needs, set on the row: Excel does not fit a
+    row to its wrapped text on opening, so a long text was cut off or overlapped.
+    Estimated from each text's length against its column's width (in characters)."""
+    lines = 1
+    for value, width in zip(values, widths, strict=False):
+        if isinstance(value, str) and value:
+            per_line = max(int(width * 1.1) - 1, 1)  # a little over one letter a unit
+            lines = max(lines, sum(-(-max(len(part), 1) // per_line) for part in value.split("\n")))
+    return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
 def write_sheet(
     ws, headers: list[str], rows: list[list], *, first_number_col: int, widths, titles: list[str]
 ):
@@ -130,7 +146,8 @@ def write_sheet(
     change_cols = {
         index for index, title in enumerate(headers, start=1) if title.startswith("Tăng/giảm")
     }
-    for values in rows:
+    for row_number, values in enumerate(rows, start=HEADER_ROW + 1):
+        ws.row_dimensions[row_number].height = row_height(values, widths)
         cells = []
         for column, value in enumerate(values, start=1):
             if isinstance(value, str):
