@@ -28,7 +28,8 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from directives.models import (
     Assignment,
@@ -90,12 +91,27 @@ def _updates_in(quarter: Quarter | None, ref: str, as_of: datetime.date | None =
     return Exists(updates)
 
 
-# The deadline as it stood on a past day (``as_of``): a deadline moved since is read
-# before the move, from the first change approved after that day.
+# The deadline as it stood on a past day (``as_of``): the assignment's own as its
+# history had it at the end of that day (a directive edited, a request approved since
+# are both read before the change); for a row without history then, the deadline
+# before the first change approved after that day.
 DUE_AS_OF = "due_as_of"
 
 
-def due_as_of(as_of: datetime.date, ref: str = "pk") -> Coalesce:
+def end_of(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day``, in the site's time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()) + ONE_DAY)
+
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+def due_as_of(as_of: datetime.date, ref: str = "pk") -> Case:
+    recorded_then = (
+        Assignment.history.filter(id=OuterRef(ref), history_date__lt=end_of(as_of))
+        .order_by("-history_date", "-history_id")
+        .values("due_date")[:1]
+    )
     moved_later = (
         DeadlineChange.objects.filter(
             assignment=OuterRef(ref),
@@ -105,7 +121,33 @@ def due_as_of(as_of: datetime.date, ref: str = "pk") -> Coalesce:
         .order_by("decided_at", "pk")
         .values("old_date")[:1]
     )
-    return Coalesce(Subquery(moved_later), F("due_date"))
+    has_history_then = Exists(
+        Assignment.history.filter(id=OuterRef(ref), history_date__lt=end_of(as_of))
+    )
+    return Case(
+        When(has_history_then, then=Subquery(recorded_then)),
+        default=Coalesce(Subquery(moved_later), F("due_date")),
+    )
+
+
+def given_by(as_of: datetime.date | None) -> Q:
+    """Assignments that existed on ``as_of`` (every one when None): recorded by the end
+    of that day, or on the day their directive was (a meeting's directives are often
+    entered after it); a unit added to a directive later had no assignment then. A row
+    without history (loaded in bulk) is taken as given."""
+    if as_of is None:
+        return Q()
+    first = Assignment.history.filter(id=OuterRef("pk"), history_type="+")
+    directive_recorded = (
+        Directive.history.filter(id=OuterRef(OuterRef("directive_id")), history_type="+")
+        .order_by("history_date")
+        .values("history_date")[:1]
+    )
+    return Q(
+        ~Exists(first)
+        | Exists(first.filter(history_date__lt=end_of(as_of)))
+        | Exists(first.filter(history_date__date__lte=TruncDate(Subquery(directive_recorded))))
+    )
 
 
 def _due(as_of: datetime.date | None) -> str:

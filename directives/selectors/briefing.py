@@ -122,7 +122,9 @@ def _open_per_unit(
     when more than ``ROWS_SHOWN`` units have some; the totals stay complete.
     Three queries. Only directives given by the meeting or before it; with ``as_of``,
     as they stood on that past day (``query.status_conditions``)."""
-    given = assignments_visible_to(user).filter(directive__meeting__held_at__lte=meeting.held_at)
+    given = assignments_visible_to(user).filter(
+        query.given_by(as_of), directive__meeting__held_at__lte=meeting.held_at
+    )
     given = query.with_due_as_of(given, as_of)
     open_ = given.filter(~query.done_by(as_of))
     overdue = query.status_conditions(quarter=quarter, today=today, as_of=as_of)[S.OVERDUE]
@@ -142,7 +144,9 @@ def _open_per_unit(
     assignments = (
         query.annotate_assignment_status(
             assignments_visible_to(user).filter(
-                unit_id__in=list(listed), directive__meeting__held_at__lte=meeting.held_at
+                query.given_by(as_of),
+                unit_id__in=list(listed),
+                directive__meeting__held_at__lte=meeting.held_at,
             ),
             quarter=quarter,
             today=today,

@@ -258,6 +258,42 @@ def test_the_pack_of_an_earlier_meeting_is_as_things_stood_on_its_day(client, wo
     assert statuses[world.normal.pk] != "done_on_time"
 
 
+def test_the_pack_replays_a_directive_edited_and_a_unit_added_after_its_day(client, world):
+    """Issue 15: the deadline of 14/03 was read from today's row when the directive
+    itself was edited since (no deadline request on record), and a unit added to a
+    directive a month later was listed as if given that day."""
+    recorded = _at(2024, 3, 14)  # the directive and its units, entered that afternoon
+    Directive.history.bulk_history_create([world.confidential], default_date=recorded)
+    world.a_secret.due_date = datetime.date(2024, 3, 1)
+    world.a_secret.save()
+    Assignment.history.bulk_history_create([world.a_secret], default_date=recorded)
+    # Edited on 01/04: a new deadline for A, and Tỉnh đoàn added to the directive.
+    world.a_secret.due_date = datetime.date(2024, 4, 30)
+    world.a_secret.save()
+    Assignment.history.bulk_history_create(
+        [world.a_secret], update=True, default_date=_at(2024, 4, 1)
+    )
+    added = f.AssignmentFactory(directive=world.confidential, unit=world.unit_b)
+    Assignment.history.bulk_history_create([added], default_date=_at(2024, 4, 1))
+
+    client.force_login(world.reviewer)
+    context = client.get(reverse("meetings:pack", args=[world.meeting.pk])).context
+    per_unit = {row["unit"]: row for row in context["directive_rows"]}
+    secret = next(a for a in per_unit[world.unit_a]["open"] if a == world.a_secret)
+    assert secret.due_as_of == datetime.date(2024, 3, 1)  # as it stood, not 30/04
+    assert secret in per_unit[world.unit_a]["overdue"]
+    assert added not in per_unit[world.unit_b]["open"]  # added a month later
+    assert context["open_totals"]["open"] == 4  # A's two, B's two given by then
+
+    # Today's pack of a meeting held today counts the unit added since, with today's deadline.
+    world.meeting.held_at = _at(2024, 5, 20)  # TODAY, the frozen date of the world
+    world.meeting.save()
+    context = client.get(reverse("meetings:pack", args=[world.meeting.pk])).context
+    per_unit = {row["unit"]: row for row in context["directive_rows"]}
+    assert added in per_unit[world.unit_b]["open"]
+    assert context["open_totals"]["open"] == 5
+
+
 def _rename_unit_a_in_2025(world):
     """Hội LHPN takes a new name from 01/03/2025, a year after the meeting of 14/03/2024."""
     from structure import services as structure
