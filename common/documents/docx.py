@@ -5,7 +5,9 @@ The documents are Vietnamese administrative papers whatever the interface langua
 so their fixed wording is Vietnamese.
 """
 
+import copy
 import datetime
+import functools
 import io
 import zipfile
 from collections.abc import Sequence
@@ -127,10 +129,32 @@ def paragraph(
 
     Every text of a document passes here, cleaned (``clean_text``): a control
     character stored before the fields cleaned text would make python-docx refuse
-    the whole document.
+    the whole document. Each paragraph is a copy of a formatted one made once per
+    formatting (``_prototype``): formatting each with python-docx took most of the
+    time of writing a long document.
     """
     text = clean_text(text)
-    para = _add_paragraph(container)
+    formatted = _prototype(
+        (size, bold, italic, underline, align, indent, space_after, keep_with_next, bool(text))
+    )
+    element = copy.deepcopy(formatted)
+    para = _add_paragraph(container, element)
+    if text:
+        element.r_lst[0].text = text
+    return para
+
+
+@functools.cache
+def _scratch():
+    """A document the prototypes are made in (python-docx reads its template once)."""
+    return Document()
+
+
+@functools.lru_cache(maxsize=256)
+def _prototype(formatting: tuple):
+    """A formatted paragraph (with its run when it has text) to copy: see ``paragraph``."""
+    size, bold, italic, underline, align, indent, space_after, keep_with_next, has_run = formatting
+    para = _scratch().add_paragraph()
     para.alignment = align
     fmt = para.paragraph_format
     fmt.space_before = Pt(0)
@@ -139,22 +163,22 @@ def paragraph(
         fmt.first_line_indent = Mm(10)
     if keep_with_next:
         fmt.keep_with_next = True
-    if text:
-        _set_run_font(para.add_run(text), size=size, bold=bold, italic=italic, underline=underline)
-    return para
+    if has_run:
+        _set_run_font(para.add_run(), size=size, bold=bold, italic=italic, underline=underline)
+    return para._p
 
 
-def _add_paragraph(container) -> Paragraph:
-    """``container.add_paragraph()``, in constant time at the end of a document's body.
+def _add_paragraph(container, para) -> Paragraph:
+    """``para`` (a ``w:p``) added at the end of ``container``, in constant time.
 
-    python-docx finds the place of a body paragraph (before the closing
-    ``w:sectPr``) by scanning the body's children, which made a document of n
-    paragraphs take O(n²) time; the sectPr is the body's last child, reached at once.
+    python-docx finds the place of a body paragraph (before the closing ``w:sectPr``)
+    by scanning the body's children, which made a document of n paragraphs take O(n²)
+    time; the sectPr is the body's last child, reached at once.
     """
     if not isinstance(container, DocxDocument):
-        return container.add_paragraph()  # a table cell: python-docx appends at once
+        container._element.append(para)  # a table cell or a header: at its end
+        return Paragraph(para, container)
     body = container.element.body
-    para = OxmlElement("w:p")
     try:
         last = body[-1]
     except IndexError:
@@ -451,6 +475,8 @@ def grid_table(
     """A bordered table, its header row bold, shaded and repeated on every page.
 
     ``aligns`` gives each column's alignment: "l", "c" or "r" (numbers to the right).
+    The body rows are copies of one row formatted once, each given its texts: a row
+    formatted cell by cell with python-docx took most of the time of a long table.
     """
     table = doc.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
@@ -459,12 +485,22 @@ def grid_table(
         _cell_paragraph(cell, text, size=11, bold=True)
         _shade(cell)
     _repeat_header(table.rows[0])
-    for values in rows:
-        cells = table.add_row().cells
-        for cell, text, align in zip(cells, values, aligns, strict=True):
-            _cell_paragraph(cell, text, size=11, align=_ALIGN[align])
+    model = table.add_row()
+    for cell, align in zip(model.cells, aligns, strict=True):
+        _cell_paragraph(cell, "-", size=11, align=_ALIGN[align])
     _set_widths(table, widths_mm)
     _keep_rows_whole(table)
+    formatted = model._tr
+    table._tbl.remove(formatted)
+    for values in rows:
+        row = copy.deepcopy(formatted)
+        for cell, text in zip(row.tc_lst, values, strict=True):
+            run = cell.p_lst[0].r_lst[0]
+            if text := clean_text(text):
+                run.text = text
+            else:
+                run.getparent().remove(run)
+        table._tbl.append(row)
 
 
 def to_bytes(doc) -> bytes:
