@@ -356,7 +356,7 @@ def conclusion_notice_docx(
         if support:
             line += f"; đơn vị phối hợp: {support}"
         paragraph(doc, f"{line}; thời hạn: {_due(directive)}.", italic=True, indent=True)
-    paragraph(doc, notice.closing if notice else NOTICE_CLOSING, indent=True)
+    paragraph(doc, notice.closing if notice else NOTICE_CLOSING, indent=True, keep_with_next=True)
     signature_block(doc, issuer)
     if directives:
         _assignment_annex(doc, directives, meeting=meeting, number=number, day=day)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
+from docx.text.paragraph import Paragraph
 
 from common.documents.docx import (
     date_line,
@@ -867,3 +868,20 @@ def test_the_register_says_how_far_each_directive_was_on_the_day_chosen(client, 
 
     response = client.get(url, {"date": "30/02/2024"}, follow=True)
     assert response.redirect_chain[-1][0].endswith("#exports")
+
+
+def test_the_signature_never_stands_alone_on_the_last_page(client, meeting):
+    """The notice's closing sentence stayed on one page and its signature went alone to
+    the next (seen in LibreOffice): the paragraphs before the signature keep with it."""
+    client.force_login(f.reviewer())
+    url = reverse("quarters:notice_docx", args=[meeting["quarter"].slug, meeting["meeting"].pk])
+    doc = _docx(client.get(url))
+    body = list(doc.element.body.iterchildren())
+    signature = next(
+        i
+        for i, e in enumerate(body)
+        if e.tag.endswith("}tbl") and "Nơi nhận:" in "".join(e.itertext())
+    )
+    closing, spacer = (Paragraph(e, doc) for e in body[signature - 2 : signature])
+    assert closing.text.endswith("thực hiện./.")
+    assert closing.paragraph_format.keep_with_next and spacer.paragraph_format.keep_with_next

@@ -430,7 +430,14 @@ def text_paragraphs(doc, text: str) -> None:
 def signature_block(doc, issuer: Issuer) -> None:
     """ "Nơi nhận:" on the left (14, underlined; the recipients in 12, one a line, a
     comma after each and a full stop after the last, "- Lưu …"), the signer on the
-    right: capacity and title in bold capitals, room to sign, the name in bold."""
+    right: capacity and title in bold capitals, room to sign, the name in bold.
+
+    The paragraph before it goes with it to the next page if it must, so that the
+    signature never stands alone on the last page."""
+    body = doc.element.body
+    before = [child for child in body.iterchildren() if child.tag != qn("w:sectPr")][-1:]
+    if before and before[0].tag == qn("w:p"):
+        Paragraph(before[0], doc._body).paragraph_format.keep_with_next = True
     paragraph(doc, "", space_after=0, keep_with_next=True)
     table = doc.add_table(rows=1, cols=2)
     _borderless(table)
