@@ -278,12 +278,18 @@ def directive_register_xlsx(user, *, quarter: Quarter, day: datetime.date | None
     return buffer.getvalue()
 
 
-def notice_directives(user, *, meeting: Meeting) -> list[Directive]:
+def notice_directives(
+    user, *, meeting: Meeting, day: datetime.date | None = None
+) -> list[Directive]:
     """The meeting's directives the user may see (own units' only for unit staff), their
-    units' former names read for naming them as on the meeting's date."""
+    units' former names read for naming them as on the meeting's date; with ``day``,
+    the units as given then (``selectors.assignments_as_given``)."""
     directives = selectors.meeting_directives(meeting, user, quarter=Quarter.objects.current())
     listed: list[Directive] = list(_scoped(user, directives))
-    load_former_names(selectors.assigned_units(listed))
+    if day is not None:
+        selectors.assignments_as_given(listed, day)
+    else:
+        load_former_names(selectors.assigned_units(listed))
     return listed
 
 
@@ -305,7 +311,7 @@ def conclusion_notice_docx(
     if notice is not None and notice.issued_on is not None:
         issued, day, number = True, notice.issued_on, str(notice.number)
     issuer = issuer_on(meeting.unit, day)
-    directives = notice_directives(user, meeting=meeting)
+    directives = notice_directives(user, meeting=meeting, day=day)
     label = quarter_title(meeting.quarter.year, meeting.quarter.number)
     doc = party_document(
         issuer=issuer,

@@ -15,11 +15,13 @@ import datetime
 from typing import TYPE_CHECKING, TypedDict, TypeVar
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Case,
     CharField,
     Count,
     Exists,
+    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -107,11 +109,7 @@ ONE_DAY = datetime.timedelta(days=1)
 
 
 def due_as_of(as_of: datetime.date, ref: str = "pk") -> Case:
-    recorded_then = (
-        Assignment.history.filter(id=OuterRef(ref), history_date__lt=end_of(as_of))
-        .order_by("-history_date", "-history_id")
-        .values("due_date")[:1]
-    )
+    history = Assignment.history.filter(id=OuterRef(ref))
     moved_later = (
         DeadlineChange.objects.filter(
             assignment=OuterRef(ref),
@@ -121,13 +119,42 @@ def due_as_of(as_of: datetime.date, ref: str = "pk") -> Case:
         .order_by("decided_at", "pk")
         .values("old_date")[:1]
     )
-    has_history_then = Exists(
-        Assignment.history.filter(id=OuterRef(ref), history_date__lt=end_of(as_of))
-    )
     return Case(
-        When(has_history_then, then=Subquery(recorded_then)),
+        When(
+            Exists(history.filter(history_date__lt=end_of(as_of))),
+            then=_recorded("due_date", as_of, ref),
+        ),
+        # Made after that day, with its directive: as recorded when made.
+        When(Exists(history.filter(history_type="+")), then=_first_recorded("due_date", ref)),
         default=Coalesce(Subquery(moved_later), F("due_date")),
     )
+
+
+def unit_as_of(as_of: datetime.date | None, ref: str = "pk"):
+    """The unit an assignment was given to as its history had it at the end of
+    ``as_of`` (a reorganisation may have handed it to a successor since), or as first
+    recorded when that came later (with its directive, entered after the meeting);
+    its unit now without history, or when ``as_of`` is None."""
+    if as_of is None:
+        return ExpressionWrapper(F("unit_id"), output_field=BigIntegerField())
+    return Coalesce(
+        _recorded("unit_id", as_of, ref),
+        _first_recorded("unit_id", ref),
+        F("unit_id"),
+        output_field=BigIntegerField(),
+    )
+
+
+def _recorded(field: str, as_of: datetime.date, ref: str) -> Subquery:
+    """``field`` of the assignment as its history had it at the end of ``as_of``."""
+    then = Assignment.history.filter(id=OuterRef(ref), history_date__lt=end_of(as_of))
+    return Subquery(then.order_by("-history_date", "-history_id").values(field)[:1])
+
+
+def _first_recorded(field: str, ref: str) -> Subquery:
+    """``field`` of the assignment as recorded when it was made (None without that record)."""
+    made = Assignment.history.filter(id=OuterRef(ref), history_type="+")
+    return Subquery(made.values(field)[:1])
 
 
 def given_by(as_of: datetime.date | None) -> Q:

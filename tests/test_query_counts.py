@@ -236,7 +236,14 @@ PAGES = [
     ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
     ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
     ("meeting form", "reviewer", lambda w: reverse("meetings:edit", args=[w.meeting.pk]), 11),
-    ("briefing pack", "reviewer", lambda w: reverse("meetings:pack", args=[w.meeting.pk]), 14),
+    (
+        "briefing pack",
+        "reviewer",
+        lambda w: reverse("meetings:pack", args=[w.meeting.pk]),
+        # + of a past meeting, the units as given that day: the open work's units, and
+        # the meeting's directives' (directive and assignment history, the units)
+        17,
+    ),
     (
         "new directive form",
         "reviewer",
@@ -361,7 +368,9 @@ PAGES = [
         "conclusion notice .docx",
         "reviewer",
         lambda w: reverse("quarters:notice_docx", args=[w.previous.slug, w.meeting.pk]),
-        15,  # + its issuer's details on the date; the attending units; its edited words
+        # + its issuer's details on the date; the attending units; its edited words; the
+        # units as given on its date (directive and assignment history, the units)
+        16,
     ),
 ]
 

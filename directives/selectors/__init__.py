@@ -18,6 +18,7 @@ from directives.selectors.dashboard import (
 from directives.selectors.history import (
     TimelineEvent,
     TimelineKind,
+    assignments_as_given,
     directive_timeline,
     edit_version,
     last_change,
@@ -64,6 +65,7 @@ __all__ = [
     "TimelineEvent",
     "TimelineKind",
     "assigned_units",
+    "assignments_as_given",
     "assignments_awaiting_update",
     "assignments_visible_to",
     "assignments_with_status",

@@ -10,7 +10,9 @@ from django.db.models import (
     Case,
     Count,
     F,
+    OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
@@ -21,14 +23,12 @@ from directives.models import (
     Directive,
     Meeting,
 )
+from directives.selectors.history import assignments_as_given
 from directives.selectors.visible import (
     ROWS_SHOWN,
-    UNIT_FIELDS,
-    UNIT_ORDER,
     S,
     assignments_visible_to,
     directives_with_status,
-    in_unit_order,
     meeting_recommendations,
     with_units,
 )
@@ -115,39 +115,52 @@ def _report_completeness(
     }
 
 
+# The unit each open assignment is counted under: its unit on the pack's day.
+UNIT_THEN = "unit_then"
+_THEN_FIELDS = {
+    "then_name": "name",
+    "then_order": "display_order",
+}
+
+
 def _open_per_unit(
     user: AnyUser, *, quarter, today: datetime.date, meeting: Meeting, as_of: datetime.date | None
 ) -> dict:
     """Open assignments grouped by unit, the units with the most overdue first
     when more than ``ROWS_SHOWN`` units have some; the totals stay complete.
-    Three queries. Only directives given by the meeting or before it; with ``as_of``,
-    as they stood on that past day (``query.status_conditions``)."""
+    Four queries. Only directives given by the meeting or before it; with ``as_of``,
+    as they stood on that past day (``query.status_conditions``), each under the unit
+    it was given to then (``query.unit_as_of``)."""
     given = assignments_visible_to(user).filter(
         query.given_by(as_of), directive__meeting__held_at__lte=meeting.held_at
     )
-    given = query.with_due_as_of(given, as_of)
+    given = query.with_due_as_of(given, as_of).annotate(**{UNIT_THEN: query.unit_as_of(as_of)})
+    given = given.annotate(
+        **{
+            name: Subquery(Unit.objects.filter(pk=OuterRef(UNIT_THEN)).values(field)[:1])
+            for name, field in _THEN_FIELDS.items()
+        }
+    )
     open_ = given.filter(~query.done_by(as_of))
     overdue = query.status_conditions(quarter=quarter, today=today, as_of=as_of)[S.OVERDUE]
     totals = open_.aggregate(
-        units=Count("unit", distinct=True),
-        overdue_units=Count("unit", distinct=True, filter=overdue),
+        units=Count(UNIT_THEN, distinct=True),
+        overdue_units=Count(UNIT_THEN, distinct=True, filter=overdue),
         open=Count("pk"),
         overdue=Count("pk", filter=overdue),
     )
     per_unit = list(
-        open_.values(*UNIT_FIELDS)
+        open_.values(UNIT_THEN, *_THEN_FIELDS)
         .annotate(n_open=Count("pk"), n_overdue=Count("pk", filter=overdue))
-        .order_by("-n_overdue", "-n_open", *UNIT_ORDER)[:ROWS_SHOWN]
+        .order_by("-n_overdue", "-n_open", "then_order", "then_name", UNIT_THEN)[:ROWS_SHOWN]
     )
-    per_unit = in_unit_order(per_unit, totals["units"])
-    listed: dict[int, list[AssignmentWithStatus]] = {row["unit"]: [] for row in per_unit}
+    if totals["units"] <= ROWS_SHOWN:
+        per_unit.sort(key=lambda row: (row["then_order"], row["then_name"], row[UNIT_THEN]))
+    units = Unit.objects.in_bulk([row[UNIT_THEN] for row in per_unit])
+    listed: dict[int, list[AssignmentWithStatus]] = {row[UNIT_THEN]: [] for row in per_unit}
     assignments = (
         query.annotate_assignment_status(
-            assignments_visible_to(user).filter(
-                query.given_by(as_of),
-                unit_id__in=list(listed),
-                directive__meeting__held_at__lte=meeting.held_at,
-            ),
+            given.filter(**{f"{UNIT_THEN}__in": list(listed)}),
             quarter=quarter,
             today=today,
             as_of=as_of,
@@ -161,20 +174,30 @@ def _open_per_unit(
         )
     )
     for assignment in assignments:
-        listed[assignment.unit_id].append(assignment)
+        unit_id = getattr(assignment, UNIT_THEN)
+        assignment.unit = units[unit_id]  # as given then, on a past day's pack
+        listed[unit_id].append(assignment)
     rows = [
         {
-            "unit": items[0].unit,
+            "unit": units[unit_id],
             "open": items,
             "overdue": [a for a in items if a.status == S.OVERDUE],
         }
-        for items in listed.values()
+        for unit_id, items in listed.items()
+        if items
     ]
     return {
         "directive_rows": rows,
         "open_totals": totals,
         "open_units_more": totals["units"] - len(rows),
     }
+
+
+def _given(directives: list[Directive], as_of: datetime.date | None) -> list[Directive]:
+    """The directives with their units as given on ``as_of`` (as now when None)."""
+    if as_of is not None:
+        assignments_as_given(directives, as_of)
+    return directives
 
 
 def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> dict:
@@ -196,8 +219,9 @@ def briefing_pack(meeting: Meeting, user: AnyUser, *, quarter, today=None) -> di
     pack = {
         **_report_completeness(meeting, scope=scope, today=today, as_of=as_of),
         **_open_per_unit(user, quarter=quarter, today=today, meeting=meeting, as_of=as_of),
-        "new_directives": list(
-            meeting_directives(meeting, user, quarter=quarter, today=today, as_of=as_of)
+        "new_directives": _given(
+            list(meeting_directives(meeting, user, quarter=quarter, today=today, as_of=as_of)),
+            as_of,
         ),
         "names_on": meeting.held_on,
         "as_of": as_of,
