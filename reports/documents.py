@@ -255,13 +255,11 @@ def consolidated_report_docx(
     label = quarter_title(quarter.year, quarter.number)
     # The commission whose report it is issues it; for unit staff, their tree's.
     issuer = issuer_on(commission or issuing_commission(summary.scope), day)
-    doc = party_document(
-        issuer=issuer,
+    doc = _quarter_report(
+        issuer,
         day=day,
-        kind_code="BC",
         number=number,
-        title="BÁO CÁO",
-        subject=f"Tình hình nhân dân và công tác dân vận {label}",
+        label=label,
         draft=commission is not None and not (written and written.is_final),
     )
     narrative = report_narrative(quarter=quarter, scope=summary.scope)
@@ -314,6 +312,19 @@ def consolidated_report_docx(
     if annex:
         _annex(doc, summary, narrative, label)
     return to_bytes(doc)
+
+
+def _quarter_report(issuer, *, day: datetime.date, number: str, label: str, draft: bool):
+    """A new "BÁO CÁO / Tình hình nhân dân và công tác dân vận quý …" of ``issuer``."""
+    return party_document(
+        issuer=issuer,
+        day=day,
+        kind_code="BC",
+        number=number,
+        title="BÁO CÁO",
+        subject=f"Tình hình nhân dân và công tác dân vận {label}",
+        draft=draft,
+    )
 
 
 def _figures_pointer(doc, summary: QuarterSummary) -> None:
@@ -449,15 +460,7 @@ def unit_report_docx(
     marked "DỰ THẢO" while not submitted); a ``sample`` report says it is one."""
     label = quarter_title(quarter.year, quarter.number)
     issuer = issuer_on(unit, day)
-    doc = party_document(
-        issuer=issuer,
-        day=day,
-        kind_code="BC",
-        number=number,
-        title="BÁO CÁO",
-        subject=f"Tình hình nhân dân và công tác dân vận {label}",
-        draft=draft,
-    )
+    doc = _quarter_report(issuer, day=day, number=number, label=label, draft=draft)
     if sample:
         paragraph(
             doc,
