@@ -348,9 +348,10 @@ def _natural_keys_remembered():
 LOAD_BATCH = 2000
 
 
-def _write(model: type[Model], rows: list[Model]) -> None:
+def _write(model: type[Model], rows: list[Model]) -> set:
     """Insert the rows; one that a natural key found already in the database (a group
-    the migrations made) is saved over it, as ``loaddata`` does."""
+    the migrations made) is saved over it, as ``loaddata`` does. Returns the keys of
+    the rows saved over."""
     keys = [row.pk for row in rows if row.pk is not None]
     there = set(model._base_manager.filter(pk__in=keys).values_list("pk", flat=True))
     for row in rows:
@@ -359,6 +360,7 @@ def _write(model: type[Model], rows: list[Model]) -> None:
     model._base_manager.bulk_create(
         [row for row in rows if row.pk not in there], batch_size=LOAD_BATCH
     )
+    return there
 
 
 def _load_dump(fixture: Path) -> None:
@@ -371,6 +373,7 @@ def _load_dump(fixture: Path) -> None:
     rows: list[Model] = []
     model: type[Model] | None = None
     linked, forward = [], []
+    saved_over: set[tuple[type[Model], object]] = set()
     with (
         fixture.open("rb") as stream,
         connection.constraint_checks_disabled(),
@@ -382,7 +385,7 @@ def _load_dump(fixture: Path) -> None:
                 # The rows of a model are written before the next model's rows, which
                 # may name them by their natural key.
                 if model is not None:
-                    _write(model, rows)
+                    saved_over |= {(model, pk) for pk in _write(model, rows)}
                 model, rows = type(row), []
                 models.add(model)
             rows.append(row)
@@ -391,8 +394,8 @@ def _load_dump(fixture: Path) -> None:
             if item.deferred_fields:
                 forward.append(item)
         if model is not None:
-            _write(model, rows)
-        _link(linked)
+            saved_over |= {(model, pk) for pk in _write(model, rows)}
+        _link(linked, saved_over)
         for item in forward:
             item.save_deferred_fields()
     connection.check_constraints(table_names=[m._meta.db_table for m in models])
@@ -420,14 +423,18 @@ def _timestamps_as_dumped():
             field.auto_now, field.auto_now_add = now, add
 
 
-def _link(items) -> None:
-    """The many-to-many links of the loaded rows, through each relation's own table."""
+def _link(items, saved_over: set) -> None:
+    """The many-to-many links of the loaded rows, through each relation's own table; a
+    row saved over one already there gets the dump's links instead of its own (as
+    ``set()`` would)."""
     through_rows: dict[type[Model], list[Model]] = {}
     for item in items:
         for name, targets in item.m2m_data.items():
             field = item.object._meta.get_field(name)
             through = field.remote_field.through
             source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+            if (type(item.object), item.object.pk) in saved_over:
+                through._base_manager.filter(**{f"{source}_id": item.object.pk}).delete()
             through_rows.setdefault(through, []).extend(
                 through(**{f"{source}_id": item.object.pk, f"{target}_id": pk}) for pk in targets
             )

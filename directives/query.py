@@ -285,7 +285,10 @@ def directive_status_subquery(
         return Count("pk", filter=conditions[status])
 
     leads = with_due_as_of(
-        Assignment.objects.filter(directive=OuterRef("pk"), role=AssignmentRole.LEAD), as_of
+        Assignment.objects.filter(
+            given_by(as_of), directive=OuterRef("pk"), role=AssignmentRole.LEAD
+        ),
+        as_of,
     )
     status = Case(
         When(Q(n_done=F("n_total")) & Q(n_late__gt=0), then=Value(S.DONE_LATE.value)),

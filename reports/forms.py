@@ -189,7 +189,7 @@ class ConsolidatedReportForm(forms.Form):
             items = json.loads(raw)
             if not isinstance(items, list) or len(items) > QUOTES_MAX:
                 raise ValueError
-            return [
+            quotes = [
                 Quote(
                     section=str(item["section"]),
                     source=int(item["source"]),
@@ -197,6 +197,9 @@ class ConsolidatedReportForm(forms.Form):
                 )
                 for item in items
             ]
+            if any(not 0 < quote.source < 2**63 for quote in quotes):
+                raise ValueError  # no row has such an id: the databases refuse it
+            return quotes
         except (ValueError, TypeError, KeyError, OverflowError, RecursionError):
             raise forms.ValidationError(
                 _("The list of quotations could not be read; save again to keep the text.")

@@ -62,6 +62,8 @@ from directives.models import (
 from reports.models import (
     Accumulation,
     Aggregation,
+    ConsolidatedQuote,
+    ConsolidatedReport,
     Indicator,
     IndicatorValue,
     Membership,
@@ -370,6 +372,13 @@ def generated_delete() -> dict[str, int]:
         counts["indicator values"] = _raw_delete(
             IndicatorValue.objects.filter(Q(report__in=reports) | Q(indicator__in=indicators))
         )
+        # What the generated reviewers wrote of their reports (the drafting page).
+        _raw_delete(
+            ConsolidatedQuote.objects.filter(
+                Q(source__in=reports) | Q(report__unit__code__startswith=UNIT_PREFIX)
+            )
+        )
+        _raw_delete(ConsolidatedReport.objects.filter(unit__code__startswith=UNIT_PREFIX))
         counts["reports"] = _raw_delete(UnitReport.objects.filter(id__in=reports))
         _raw_delete(ReminderLog.objects.filter(unit__in=units))
         counts["memberships"] = _raw_delete(

@@ -21,6 +21,8 @@ from directives.models import (
 )
 from reports import permissions
 from reports.models import (
+    ConsolidatedQuote,
+    ConsolidatedReport,
     Indicator,
     IndicatorValue,
     Membership,
@@ -283,7 +285,18 @@ def test_replace_and_delete_leave_data_that_was_not_generated_alone():
     call_command("generate_data", *args)
     assert Reorganisation.objects.exists()
     call_command("generate_data", *args, "--replace")
+    # A generated province's reviewer wrote its consolidated report, quoting a report.
+    quoted = UnitReport.objects.filter(unit__code__startswith="gen-").first()
+    written = ConsolidatedReport.objects.create(
+        unit=Unit.objects.filter(code__startswith="gen-").first(),
+        quarter=quoted.quarter,
+        results="Trích dẫn.",
+    )
+    ConsolidatedQuote.objects.create(
+        report=written, section="results", source=quoted, excerpt="Trích"
+    )
     call_command("generate_data", "--delete")
+    assert not ConsolidatedReport.objects.exists() and not ConsolidatedQuote.objects.exists()
     assert not Unit.objects.filter(code__startswith="gen-").exists()
     assert not Indicator.objects.filter(code__startswith="GEN_").exists()
     assert not Meeting.objects.filter(title__startswith=MARK).exists()

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from directives.models import Assignment, Directive, Meeting, Recommendation
+from directives.models import Assignment, AssignmentRole, Directive, Meeting, Recommendation
 from reports.models import ReportStatus
 from tests import factories as f
 from tests.directives.world import new_directive_data, new_meeting_data
@@ -292,6 +292,25 @@ def test_the_pack_replays_a_directive_edited_and_a_unit_added_after_its_day(clie
     per_unit = {row["unit"]: row for row in context["directive_rows"]}
     assert added in per_unit[world.unit_b]["open"]
     assert context["open_totals"]["open"] == 5
+
+
+def test_the_status_of_that_day_counts_only_the_lead_units_given_then(client, world):
+    """A lead unit added to a directive after the meeting changed the status the pack
+    showed for that day, while the pack listed only the units given then."""
+    recorded = _at(2024, 3, 14)
+    Directive.history.bulk_history_create([world.normal], default_date=recorded)
+    world.a_normal.completed_on = datetime.date(2024, 3, 10)
+    world.a_normal.save()
+    Assignment.history.bulk_history_create([world.a_normal], default_date=recorded)
+    late_lead = f.AssignmentFactory(
+        directive=world.normal, unit=world.unit_c, role=AssignmentRole.LEAD
+    )
+    Assignment.history.bulk_history_create([late_lead], default_date=_at(2024, 4, 1))
+
+    client.force_login(world.reviewer)
+    context = client.get(reverse("meetings:pack", args=[world.meeting.pk])).context
+    statuses = {d.pk: d.status for d in context["new_directives"]}
+    assert statuses[world.normal.pk] == "done_on_time"  # A, its only lead then, had finished
 
 
 def _rename_unit_a_in_2025(world):

@@ -205,7 +205,8 @@ def test_two_reviewers_saving_from_one_version_do_not_overwrite_each_other(clien
 def test_unreadable_quotations_are_refused_and_nothing_typed_is_lost(client, world):
     client.force_login(world.users["reviewer"])
     page = client.get(DRAFT)
-    for quotes in ("{not json", '[{"section": "results"}]', "[" * 5000, '"a string"'):
+    too_large = '[{"section": "results", "source": 100000000000000000000, "excerpt": "x"}]'
+    for quotes in ("{not json", '[{"section": "results"}]', "[" * 5000, '"a string"', too_large):
         response = client.post(DRAFT, form_data(page, results="Chữ vừa gõ.", quotes=quotes))
         assert response.status_code == 400
         assert "Chữ vừa gõ." in response.text
