@@ -240,9 +240,10 @@ PAGES = [
         "briefing pack",
         "reviewer",
         lambda w: reverse("meetings:pack", args=[w.meeting.pk]),
-        # + of a past meeting, the units as given that day: the open work's units, and
-        # the meeting's directives' (directive and assignment history, the units)
-        17,
+        # + of a past meeting, the units as given that day: the open work's ids first,
+        # its units, and the meeting's directives' (directive and assignment history,
+        # the units)
+        18,
     ),
     (
         "new directive form",

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from directives import query
 from directives.models import (
+    Assignment,
     Directive,
     Meeting,
 )
@@ -128,12 +129,16 @@ def _open_per_unit(
 ) -> dict:
     """Open assignments grouped by unit, the units with the most overdue first
     when more than ``ROWS_SHOWN`` units have some; the totals stay complete.
-    Four queries. Only directives given by the meeting or before it; with ``as_of``,
-    as they stood on that past day (``query.status_conditions``), each under the unit
-    it was given to then (``query.unit_as_of``)."""
-    given = assignments_visible_to(user).filter(
-        query.given_by(as_of), directive__meeting__held_at__lte=meeting.held_at
-    )
+    Four queries, five on a past day. Only directives given by the meeting or before
+    it; with ``as_of``, as they stood on that past day (``query.status_conditions``),
+    each under the unit it was given to then (``query.unit_as_of``)."""
+    given = assignments_visible_to(user).filter(directive__meeting__held_at__lte=meeting.held_at)
+    if as_of is not None:
+        # The history is read for these rows only: with the visibility in the same
+        # query, PostgreSQL ran the lookups below over the whole country's assignments
+        # (1 s at 34 provinces, 0.24 s with the ids first; a subquery was slower still).
+        given = Assignment.objects.filter(pk__in=list(given.values_list("pk", flat=True)))
+    given = given.filter(query.given_by(as_of))
     given = query.with_due_as_of(given, as_of).annotate(**{UNIT_THEN: query.unit_as_of(as_of)})
     given = given.annotate(
         **{
