@@ -45,6 +45,15 @@ def date_in_range(value: datetime.date | datetime.datetime | None) -> None:
         )
 
 
+def day_after(day: datetime.date) -> datetime.datetime:
+    """The first moment after ``day`` (midnight that ends it) in the site's time zone:
+    what happened before it happened by the end of that day."""
+    return timezone.make_aware(
+        datetime.datetime.combine(day + datetime.timedelta(days=1), datetime.time()),
+        timezone.get_default_timezone(),
+    )
+
+
 def safe_date(value: datetime.date | None) -> datetime.date | None:
     """The date, moved inside SAFE_MIN..SAFE_MAX if it lies beyond."""
     if value is None:

@@ -31,8 +31,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
-from django.utils import timezone
 
+from common.dates import day_after
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -100,14 +100,6 @@ def _updates_in(quarter: Quarter | None, ref: str, as_of: datetime.date | None =
 DUE_AS_OF = "due_as_of"
 
 
-def end_of(day: datetime.date) -> datetime.datetime:
-    """The first moment after ``day``, in the site's time zone."""
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time()) + ONE_DAY)
-
-
-ONE_DAY = datetime.timedelta(days=1)
-
-
 def due_as_of(as_of: datetime.date, ref: str = "pk") -> Case:
     history = Assignment.history.filter(id=OuterRef(ref))
     moved_later = (
@@ -121,7 +113,7 @@ def due_as_of(as_of: datetime.date, ref: str = "pk") -> Case:
     )
     return Case(
         When(
-            Exists(history.filter(history_date__lt=end_of(as_of))),
+            Exists(history.filter(history_date__lt=day_after(as_of))),
             then=_recorded("due_date", as_of, ref),
         ),
         # Made after that day, with its directive: as recorded when made.
@@ -147,7 +139,7 @@ def unit_as_of(as_of: datetime.date | None, ref: str = "pk"):
 
 def _recorded(field: str, as_of: datetime.date, ref: str) -> Subquery:
     """``field`` of the assignment as its history had it at the end of ``as_of``."""
-    then = Assignment.history.filter(id=OuterRef(ref), history_date__lt=end_of(as_of))
+    then = Assignment.history.filter(id=OuterRef(ref), history_date__lt=day_after(as_of))
     return Subquery(then.order_by("-history_date", "-history_id").values(field)[:1])
 
 
@@ -172,7 +164,7 @@ def given_by(as_of: datetime.date | None) -> Q:
     )
     return Q(
         ~Exists(first)
-        | Exists(first.filter(history_date__lt=end_of(as_of)))
+        | Exists(first.filter(history_date__lt=day_after(as_of)))
         | Exists(first.filter(history_date__date__lte=TruncDate(Subquery(directive_recorded))))
     )
 

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.dates import day_after
+
 ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 
 
@@ -44,10 +46,7 @@ def is_late(*, due_date: datetime.date, submitted_at: datetime.datetime) -> bool
 def late_from(due_date: datetime.date) -> datetime.datetime:
     """The first moment that is late: midnight after the due date in the site's
     time zone. The SQL twin of ``is_late``, for counting in the database."""
-    return timezone.make_aware(
-        datetime.datetime.combine(due_date + datetime.timedelta(days=1), datetime.time()),
-        timezone.get_default_timezone(),
-    )
+    return day_after(due_date)
 
 
 def is_past_due(*, due_date: datetime.date, today: datetime.date) -> bool:

@@ -7,13 +7,13 @@ from typing import Any
 from django.db import models
 from django.utils import timezone
 
+from common.dates import day_after
 from directives.models import (
     Assignment,
     DeadlineChange,
     Directive,
     ProgressUpdate,
 )
-from directives.query import end_of
 from reports.models import Unit
 from reports.selectors import load_former_names
 
@@ -76,12 +76,12 @@ def assignments_as_given(directives: list[Directive], day: datetime.date) -> Non
         .values_list("id", "history_date")
     )
     moment = {
-        directive_id: max(end_of(day), end_of(timezone.localdate(when)))
+        directive_id: max(day_after(day), day_after(timezone.localdate(when)))
         for directive_id, when in recorded.items()
     }
     latest: dict[int, Any] = {}  # assignment id -> its last history row by its moment
     rows = Assignment.history.filter(
-        directive_id__in=list(moment), history_date__lt=max(moment.values(), default=end_of(day))
+        directive_id__in=list(moment), history_date__lt=max(moment.values(), default=day_after(day))
     ).order_by("history_date", "history_id")
     for row in rows:
         if row.history_date < moment[row.directive_id]:

@@ -38,6 +38,9 @@ PARAMETERS = [
     "number",
     "scope",
     "next",
+    "section",
+    "partial",
+    "date",
 ]
 HOSTILE = [
     "'; DROP TABLE reports_unitreport; --",
@@ -79,6 +82,8 @@ FILTER_PAGES = [
     ("quarters:report_docx", {"quarter": "2024-q1"}),
     ("quarters:indicators_xlsx", {"quarter": "2024-q1"}),
     ("quarters:directives_xlsx", {"quarter": "2024-q1"}),
+    ("quarters:draft", {"quarter": "2024-q1"}),
+    ("reports:document", {"unit_code": "u", "quarter": "2024-q1"}),
 ]
 HOSTILE_PATHS = [
     "/reports/u/2024-q9/",
