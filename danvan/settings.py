@@ -310,6 +310,9 @@ REMINDER_DAYS_BEFORE = envints("REMINDER_DAYS_BEFORE", "7,3,1")
 REMINDER_EVERY_DAYS_AFTER = envint("REMINDER_EVERY_DAYS_AFTER", 3)
 # Evidence attached to progress updates.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# What an uploaded .docx or .xlsx may unpack to, read from its listing before it is
+# opened (common/uploads.py): a real report is a few megabytes; a zip bomb is refused.
+OFFICE_MAX_UNPACKED_BYTES = envint("OFFICE_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # PDF downloads: LibreOffice's command (common/documents/pdf.py) and how long a

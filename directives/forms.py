@@ -1,6 +1,5 @@
 """Forms of the follow-up: meetings, a directive with its units, progress, reviews."""
 
-import zipfile
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict, cast
 
@@ -16,6 +15,7 @@ from common.dates import date_in_range
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, whole_units_errors
 from common.types import StrOrPromise
+from common.uploads import OFFICE_FOLDER, NotAnOfficeFile, check_office_archive, office_refusal
 from common.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from directives import permissions, rules, selectors
 from directives.models import (
@@ -43,8 +43,6 @@ EVIDENCE_SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
-# An Office file is a zip; it is the one it claims only if it holds this folder.
-OFFICE_FOLDER = {"docx": "word/", "xlsx": "xl/"}
 # A directive as the meeting records it (the meeting's rows in the admin too), and its
 # optional measurable target.
 DIRECTIVE_FIELDS = (
@@ -94,20 +92,11 @@ def evidence_extension(upload) -> str:
         )
     if extension in OFFICE_FOLDER:
         try:
-            with zipfile.ZipFile(upload) as archive:
-                names = archive.namelist()
-        except zipfile.BadZipFile:
-            names = []
-        upload.seek(0)
-        if not any(n.startswith(OFFICE_FOLDER[extension]) for n in names):
+            check_office_archive(upload, extension)
+        except NotAnOfficeFile as refused:
             raise ValidationError(
-                _(
-                    "The file's content does not match its type (.%(ext)s). Attach the real "
-                    "document."
-                )
-                % {"ext": extension},
-                code="content_mismatch",
-            )
+                office_refusal(refused, extension), code="content_mismatch"
+            ) from refused
     return "jpg" if extension == "jpeg" else extension
 
 
