@@ -1,18 +1,25 @@
 """The report form (five sections and the indicator values) and the review forms."""
 
 import json
+import zipfile
+import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from docx.opc.exceptions import PackageNotFoundError
+from lxml.etree import XMLSyntaxError
 
 from common.documents.docx import ROMAN_NUMERALS
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, format_figure
 from common.text import clean_text
 from common.types import StrOrPromise
+from common.uploads import NotAnOfficeFile, check_office_archive, office_refusal
 from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -22,6 +29,7 @@ from reports.models import (
     UnitReport,
 )
 from reports.services import Quote
+from reports.word_import import TooLong, read_report
 
 
 def format_value(value: Decimal | None) -> str:
@@ -210,3 +218,65 @@ class ConsolidatedReportForm(forms.Form):
 
     def section_fields(self):
         return [self[name] for name in ConsolidatedReport.SECTIONS]
+
+
+# What reading a damaged .docx raises: no document part, a broken or unexpected part,
+# corrupt compressed data (zlib.error), an entry zipfile cannot read.
+UNREADABLE = (
+    PackageNotFoundError,
+    KeyError,
+    ValueError,
+    AttributeError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    RuntimeError,
+    NotImplementedError,
+    XMLSyntaxError,
+)
+
+
+class WordImportForm(forms.Form):
+    """A unit's usual Word report (.docx), to fill the report's sections from."""
+
+    document = forms.FileField(
+        label=_("Word file (.docx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".docx"}),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        limit = settings.EVIDENCE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s); the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        if not (upload.name or "").lower().endswith(".docx"):
+            raise forms.ValidationError(
+                _("Choose a Word file (.docx); an older .doc must first be saved as .docx.")
+            )
+        try:
+            check_office_archive(upload, "docx")
+        except NotAnOfficeFile as refused:
+            raise forms.ValidationError(office_refusal(refused, "docx")) from refused
+        try:
+            self.imported = read_report(upload)
+        except TooLong as error:
+            raise forms.ValidationError(
+                _("This file holds far more text than a report. Attach the quarter's report.")
+            ) from error
+        except UNREADABLE as error:
+            raise forms.ValidationError(
+                _("This Word file cannot be read. Open it in Word, save it again and retry.")
+            ) from error
+        if not self.imported.found:
+            raise forms.ValidationError(
+                _(
+                    "No section of a report was found in this file: its headings should "
+                    "begin as the report's do (“Tình hình nhân dân”, “Kết quả thực hiện…”, "
+                    "“Hạn chế…”, “Phương hướng…”, “Kiến nghị…”)."
+                )
+            )
+        return upload

@@ -1113,6 +1113,14 @@ class ReportVersion(ReportSections):
     unit_name = CleanCharField(_("unit name when filed"), max_length=200)
     submitted_at = BoundedDateTimeField(_("submitted at"))
     submitted_by = actor_field(_("submitted by"))
+    # Against the submission before (the one a reviewer returned or reopened), counted
+    # as it is frozen (``reports.changes``); None for a first submission.
+    sections_changed = models.PositiveSmallIntegerField(
+        _("sections changed"), null=True, blank=True, editable=False
+    )
+    values_changed = models.PositiveIntegerField(
+        _("indicators changed"), null=True, blank=True, editable=False
+    )
 
     class Meta:
         verbose_name = _("submitted version")

@@ -334,6 +334,15 @@ def can_edit_report(user: AnyUser, report) -> bool:
     return can_work_on_unit_reports(user, report.unit_id)
 
 
+def can_write_report(user: AnyUser, *, unit, quarter, report) -> bool:
+    """Whether the user may write the unit's report of the quarter now: edit it
+    (``can_edit_report``), or start it with the first save (``can_start_report``)
+    while there is none (``report`` None). Filling it from a Word file too."""
+    if report is None:
+        return can_start_report(user, unit, quarter)
+    return can_edit_report(user, report)
+
+
 def can_submit_report(user: AnyUser, report) -> bool:
     """Only the unit's head submits, and only an editable report of an open quarter."""
     if not report.accepts_edits:

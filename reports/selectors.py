@@ -10,9 +10,11 @@ from typing import NamedTuple
 from django.db.models import (
     Case,
     IntegerField,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
@@ -24,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from common.text import search_words
 from reports import permissions
 from reports.aggregation.lineage import Lineage
+from reports.changes import Changes, compare
 from reports.issuers import issuing_commission
 from reports.lineage import predecessor_weights
 from reports.models import (
@@ -102,6 +105,27 @@ def report_versions(report: UnitReport) -> list[ReportVersion]:
 def report_version(report: UnitReport, number: int) -> ReportVersion | None:
     """One submitted version with its values and review decisions, or None."""
     return _versions_with_decisions(report).prefetch_related("values").filter(number=number).first()
+
+
+@dataclass(frozen=True)
+class VersionChanges:
+    """What submission ``later`` changed since ``earlier``, the one before it (the one
+    a reviewer returned or reopened), for the report and version pages."""
+
+    earlier: ReportVersion
+    later: ReportVersion
+    changes: Changes
+
+
+def version_changes(report: UnitReport, later: ReportVersion | None) -> VersionChanges | None:
+    """``later`` against the submission before it (three queries), or None for a first
+    submission. ``later`` comes from ``report_version`` (its values read)."""
+    if later is None or later.number <= 1:
+        return None
+    earlier = report_version(report, later.number - 1)
+    if earlier is None:
+        return None
+    return VersionChanges(earlier=earlier, later=later, changes=compare(earlier, later))
 
 
 def _report_with_people(**lookup: object) -> UnitReport | None:
@@ -252,15 +276,20 @@ def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
     leadership) may read its submitted versions (``permissions.submitted_once_q``),
     and its row opens on what the unit submitted, not on its edits since.
     """
+    latest = ReportVersion.objects.filter(report=OuterRef("pk")).order_by("-number")
     return (
         scope.filter(UnitReport.objects.filter(permissions.submitted_once_q(), quarter=quarter))
         .select_related("unit", "quarter", "submitted_by", "reviewed_by")
         .annotate(
+            # What the latest submission changed, for "resubmitted: 3 sections, …".
+            submissions=Subquery(latest.values("number")[:1]),
+            sections_changed=Subquery(latest.values("sections_changed")[:1]),
+            values_changed=Subquery(latest.values("values_changed")[:1]),
             waiting=Case(
                 When(status=ReportStatus.SUBMITTED, then=Value(0)),
                 default=Value(1),
                 output_field=IntegerField(),
-            )
+            ),
         )
         .order_by("waiting", "unit__display_order", "unit__name")
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from common.history import note_history
 from common.text import fold
 from reports import permissions
+from reports.changes import compare as changes_since
 from reports.models import (
     ConsolidatedQuote,
     ConsolidatedReport,
@@ -268,13 +269,26 @@ def _version_values(version: ReportVersion, values: Iterable[IndicatorValue]):
 
 def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
     """Copy the report's sections and values as they are now into its next version."""
-    last = report.versions.order_by("-number").values_list("number", flat=True).first()
-    version = _version_of(report, number=(last or 0) + 1, user=user, at=at)
+    last = report.versions.order_by("-number").first()
+    version = _version_of(report, number=(last.number if last else 0) + 1, user=user, at=at)
     version.save()
     ReportVersionValue.objects.bulk_create(
         _version_values(version, report.values.select_related("indicator"))
     )
+    if last is not None:
+        changes = changes_since(last, version)
+        version.sections_changed = len(changes.sections)
+        version.values_changed = len(changes.values)
+        version.save(update_fields=["sections_changed", "values_changed"])
     return version
+
+
+@transaction.atomic
+def report_version_add(*, report: UnitReport, user, at: datetime.datetime) -> ReportVersion:
+    """Record a submission made outside the pages (a loader replaying one, as the demo
+    does): the report's sections and values as they are now become its next version,
+    sent by ``user`` at ``at``, with what it changed since the one before."""
+    return _freeze_version(report, user=user, at=at)
 
 
 @transaction.atomic

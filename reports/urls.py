@@ -20,6 +20,11 @@ urlpatterns = [
         name="document",
     ),
     path(
+        "<slug:unit_code>/<quarter:quarter>/word/",
+        views.report_import_word,
+        name="import_word",
+    ),
+    path(
         "<slug:unit_code>/<quarter:quarter>/versions/<int:number>/",
         views.report_version,
         name="version",

@@ -18,7 +18,7 @@ from common.documents.downloads import document_download, document_number_and_da
 from common.numbers import page_number, query_int
 from reports import aggregation, permissions, selectors, services
 from reports.documents import unit_report_docx
-from reports.forms import ReopenForm, ReportForm, ReturnForm
+from reports.forms import ReopenForm, ReportForm, ReturnForm, WordImportForm
 from reports.models import Quarter, Unit, UnitKind, UnitReport
 
 
@@ -77,21 +77,24 @@ def _render_page(
     reopen_form: ReopenForm | None = None,
     conflict: UnitReport | None = None,
     status: int = 200,
+    imported: dict | None = None,
 ) -> HttpResponse:
+    """``imported``: what ``report_import_word`` read from a Word file, put in the form
+    (not saved) in place of the sections it found."""
     user = request.user
-    editable = (
-        permissions.can_edit_report(user, report)
-        if report
-        else permissions.can_start_report(user, unit, quarter)
-    )
+    editable = permissions.can_write_report(user, unit=unit, quarter=quarter, report=report)
     values = (
         {v.indicator_id: v for v in report.values.select_related("indicator")} if report else {}
     )
     indicators = selectors.indicators_for_kind(unit.kind)
     shown = {indicator.id for indicator in indicators}
     previous = selectors.previous_quarter_values(unit=unit, quarter=quarter)
+    if not editable:
+        imported = None
     if editable and form is None:
-        form = ReportForm(indicators=indicators, initial=ReportForm.initial_for(report, values))
+        initial = ReportForm.initial_for(report, values)
+        initial.update(imported["sections"] if imported else {})
+        form = ReportForm(indicators=indicators, initial=initial)
     groups = selectors.indicator_groups(indicators, previous.values)
     for group in groups:
         for row in group.rows:
@@ -103,6 +106,7 @@ def _render_page(
                     saved = row.value.value if row.value else None
                     row.conflict = form.typed_value(row.indicator) != saved
     timeline = selectors.report_timeline(report) if report else []
+    versions = selectors.report_versions(report) if report else []
     conflict_sections = []
     if conflict is not None and form is not None:
         for name, title, text in conflict.sections():
@@ -131,13 +135,19 @@ def _render_page(
         "days_left": days,
         "days_late": -days,
         "is_member": permissions.is_member_of(user, unit.id),
+        "imported": imported,
         "seen_as_admin": (
             report is not None
             and report.is_editable_status
             and not permissions.is_member_of(user, unit.id)
             and permissions.is_admin(user)
         ),
-        "versions": selectors.report_versions(report) if report else [],
+        "versions": versions,
+        "changed": (
+            selectors.version_changes(report, selectors.report_version(report, versions[0].number))
+            if report is not None and report.is_filed and versions and versions[0].number > 1
+            else None
+        ),
         "unit_owes": unit.owes_report_for(quarter),
         # Not in the form, so kept by every save (services.report_save_draft changes only
         # the values it is given).
@@ -170,6 +180,7 @@ def _render_version(
         "quarter": report.quarter,
         "report": report,
         "version": version,
+        "changed": selectors.version_changes(report, version),
         "versions": versions,
         "is_latest": bool(versions)
         and version is not None
@@ -202,14 +213,12 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         raise Http404
     page: _Page = {"unit": unit, "quarter": quarter, "report": report}
     if request.method != "POST":
-        return _render_page(request, **page)
+        imported = (
+            request.session.get(_word_key(unit, quarter)) if "from_word" in request.GET else None
+        )
+        return _render_page(request, **page, imported=imported)
 
-    editable = (
-        permissions.can_edit_report(user, report)
-        if report
-        else permissions.can_start_report(user, unit, quarter)
-    )
-    if not editable:
+    if not permissions.can_write_report(user, unit=unit, quarter=quarter, report=report):
         if report is not None and report.no_longer_owed:
             messages.error(request, services.no_longer_owed_message())
             return redirect(report)
@@ -241,6 +250,7 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         messages.error(request, error.message)
         return redirect("reports:report", unit_code=unit.code, quarter=quarter)
 
+    request.session.pop(_word_key(unit, quarter), None)  # in the report now
     if request.POST.get("action") == "submit" and permissions.can_submit_report(user, report):
         return _submit(request, report)
     messages.success(
@@ -248,6 +258,50 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         _("Draft saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
     )
     return redirect("reports:report", unit_code=unit.code, quarter=quarter)
+
+
+def _word_key(unit: Unit, quarter: Quarter) -> str:
+    """Where the session keeps what a Word file gave, until the form is saved."""
+    return f"word-import:{unit.pk}:{quarter.pk}"
+
+
+@login_required
+def report_import_word(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpResponse:
+    """Fill the report's sections from the unit's usual Word report: upload it, see what
+    was found under each heading, then open the form with it; nothing is saved until
+    the form is (``reports.word_import``)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    user = request.user
+    unit = get_object_or_404(Unit, code=unit_code)
+    report = selectors.report_for(unit=unit, quarter=quarter)
+    visible = (
+        permissions.can_view_report(user, report)
+        if report
+        else permissions.can_work_on_unit_reports(user, unit.id)
+    )
+    if not visible:
+        raise Http404
+    if not permissions.can_write_report(user, unit=unit, quarter=quarter, report=report):
+        raise PermissionDenied
+    form = WordImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"unit": unit, "quarter": quarter, "report": report, "form": form}
+    if request.method != "POST":
+        return render(request, "reports/word_import.html", context)
+    if not form.is_valid():
+        return render(request, "reports/word_import.html", context, status=400)
+    imported = form.imported
+    request.session[_word_key(unit, quarter)] = {
+        "name": form.cleaned_data["document"].name,
+        "sections": imported.sections,
+        "headings": imported.headings,
+    }
+    context["found"] = [
+        (name, title, imported.headings.get(name, ""), imported.sections.get(name, ""))
+        for name, title, _text in UnitReport().sections()
+    ]
+    context["cut"] = imported.cut
+    return render(request, "reports/word_import.html", context)
 
 
 @login_required

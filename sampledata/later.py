@@ -25,6 +25,7 @@ Like demo.py it creates only what is missing and changes nothing that exists: a
 reorganisation already carried out (its successor or new name exists) is not run again.
 """
 
+import copy
 import datetime
 import random
 import zlib
@@ -50,13 +51,17 @@ from reports.models import (
     Membership,
     MembershipRole,
     Quarter,
+    ReportEvent,
     ReportStatus,
+    ReviewEvent,
+    ReviewOutcome,
     Unit,
     UnitKind,
     UnitLevel,
     UnitReport,
 )
 from reports.rules import ROMAN, quarter_bounds, quarter_of
+from reports.services import report_version_add
 from sampledata.demo import (
     CHANGE_REASON,
     FIXED_SERIES,
@@ -224,6 +229,14 @@ WARD_RESULTS = (
 CURRENT_SUBMITTED = ("bdv", "du-baichay")
 CURRENT_DRAFTS = {"mttq": "all", "hlhpn": "half", "congan": "all", "bcsd-ubnd": "none"}
 CURRENT_DRAFTS |= {"du-hongai": "half"}
+# Bãi Cháy's report of the current quarter went back once (issue 16, what changed):
+# first sent with its results cut short and figures missing, returned by the
+# commission, then sent again complete.
+RESUBMITTED = "du-baichay"
+RETURN_COMMENT = (
+    "Đề nghị phường bổ sung kết quả tiếp xúc, đối thoại với nhân dân và đủ số liệu"
+    " các chỉ tiêu trước khi gửi lại."
+)
 
 
 # --- Figures --------------------------------------------------------------------
@@ -460,6 +473,7 @@ class LaterQuarters:
         self.load_reports(after)
         self.load_progress(after)
         self.load_recent_requests()
+        self.load_resubmission()
 
     @property
     def units(self) -> dict[str, Unit]:
@@ -646,6 +660,8 @@ class LaterQuarters:
         if code in CURRENT_SUBMITTED:
             submitted = self.moment(0.6, 8, 30 + index)
             self._submitted(report, submitted)
+            if code == RESUBMITTED:
+                report.first_submitted_at = self.moment(0.45, 8, 30)
             return self._made(report, created=self.moment(0.3))
         if code not in CURRENT_DRAFTS:
             return None
@@ -653,6 +669,68 @@ class LaterQuarters:
         if CURRENT_DRAFTS[code] == "none":
             report.shortcomings = report.next_plan = ""  # just started
         return self._made(report, created=started)
+
+    def load_resubmission(self) -> None:
+        """Bãi Cháy's two submissions of the current quarter: the first (what
+        ``report_versions_fill`` froze of it, made into what was first sent), the
+        commission's return, and the report as it stands sent again."""
+        report = (
+            UnitReport.objects.filter(
+                unit__code=RESUBMITTED,
+                quarter=self.quarters[self.current],
+                status=ReportStatus.SUBMITTED,
+            )
+            .select_related("unit", "submitted_by")
+            .first()
+        )
+        if report is None or report.first_submitted_at is None or report.submitted_at is None:
+            return
+        if report.versions.count() != 1:
+            return  # loaded before
+        first = report.versions.get()
+        first.submitted_at = report.first_submitted_at
+        first.results = report.results.split(";")[0] + "."
+        first.save(update_fields=["submitted_at", "results"])
+        values = list(first.values.order_by("display_order", "indicator_code"))
+        for value in values[1:2]:
+            value.value = (value.value / 2).to_integral_value()
+            value.save(update_fields=["value"])
+        for value in values[2:4]:
+            value.delete()
+        returned = self.moment(0.5, 14, 0)
+        ReviewEvent.objects.create(
+            version=first,
+            outcome=ReviewOutcome.RETURNED,
+            comment=RETURN_COMMENT,
+            by=self.reviewer,
+            at=returned,
+        )
+        # As the services leave it: the return's comment and reviewer stay on the
+        # report until the next review.
+        UnitReport.objects.filter(pk=report.pk).update(
+            review_comment=RETURN_COMMENT, reviewed_by=self.reviewer, reviewed_at=returned
+        )
+        then = copy.copy(report)  # columns only (see demo._as_then)
+        then.status, then.review_comment = ReportStatus.RETURNED, RETURN_COMMENT
+        then.reviewed_by_id, then.reviewed_at = self.reviewer.pk, returned
+        UnitReport.history.bulk_history_create(
+            [note_history(then, by=self.reviewer, at=returned)],
+            update=True,
+            default_change_reason=CHANGE_REASON,
+            custom_historical_attrs={"event": ReportEvent.RETURNED},
+        )
+        report.review_comment, report.reviewed_by_id, report.reviewed_at = (
+            RETURN_COMMENT,
+            self.reviewer.pk,
+            returned,
+        )
+        UnitReport.history.bulk_history_create(
+            [note_history(report, by=report.submitted_by, at=report.submitted_at)],
+            update=True,
+            default_change_reason=CHANGE_REASON,
+            custom_historical_attrs={"event": ReportEvent.SUBMITTED},
+        )
+        report_version_add(report=report, user=report.submitted_by, at=report.submitted_at)
 
     def _submitted(self, report: UnitReport, at: datetime.datetime) -> None:
         report.status = ReportStatus.SUBMITTED

@@ -207,6 +207,12 @@ PAGES = [
         16,
     ),
     (
+        "report from a Word file (head)",
+        "head",
+        lambda w: reverse("reports:import_word", args=[w.unit.code, w.current.slug]),
+        9,
+    ),
+    (
         "submitted report (reviewer)",
         "reviewer",
         lambda w: reverse("reports:report", args=[w.submitted.unit.code, w.previous.slug]),

@@ -147,6 +147,8 @@ _.assignment_rows  # admin/structure/_split_assignments.html
 _.is_node  # quarters/_areas.html (the node's own report, beside its sub-units)
 _.STATE  # reports.models.DocumentStyle: a choice the admin offers (style_of compares with PARTY)
 _.updated_by  # quarters/draft.html, reports.admin.ConsolidatedReportAdmin (who saved last)
+_.delta  # reports/_changes.html (a value's change since the returned submission)
+_.note_changed  # reports/_changes.html
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

@@ -109,20 +109,39 @@ class TestThroughToday:
             assert timezone.localdate(report.created_at) <= DEMO_TODAY
 
     def test_every_reports_history_tells_its_events_in_the_order_they_happened(self, demo_loaded):
-        """Started by the unit, then sent, then accepted: never started after it was sent."""
+        """Started by the unit, then sent, then accepted (or returned and sent again, as
+        its submitted versions and their reviews say): never started after it was sent."""
         history: dict[int, list] = {}
         for row in UnitReport.history.order_by("history_date", "history_id"):
             history.setdefault(row.id, []).append(row)
-        for report in UnitReport.objects.all():
+        reports = UnitReport.objects.prefetch_related("versions__review_events")
+        for report in reports:
             rows = history[report.pk]
             expected = [(ReportEvent.CREATED, report.created_at)]
+            for version in sorted(report.versions.all(), key=lambda version: version.number):
+                expected.append((ReportEvent.SUBMITTED, version.submitted_at))
+                expected += [(event.outcome, event.at) for event in version.review_events.all()]
             if report.first_submitted_at is not None:
-                expected.append((ReportEvent.SUBMITTED, report.first_submitted_at))
+                assert expected[1] == (ReportEvent.SUBMITTED, report.first_submitted_at)
             if report.status == ReportStatus.ACCEPTED:
-                expected.append((ReportEvent.ACCEPTED, report.reviewed_at))
+                assert expected[-1] == (ReportEvent.ACCEPTED, report.reviewed_at)
             assert [(row.event, row.history_date) for row in rows] == expected, report
             assert rows[-1].status == report.status
             assert rows[0].status == ReportStatus.DRAFT
+
+    def test_bai_chay_was_returned_once_and_sent_again(self, demo_loaded):
+        """The demo's resubmission (issue 16): what the reviewer returned, and what the
+        ward changed, counted as the services count it."""
+        report = UnitReport.objects.get(unit__code="du-baichay", quarter=quarter(2026, 4))
+        first, second = report.versions.order_by("number")
+        assert report.status == ReportStatus.SUBMITTED
+        assert first.submitted_at == report.first_submitted_at < second.submitted_at
+        assert second.submitted_at == report.submitted_at
+        returned = first.review_events.get()
+        assert returned.outcome == "returned"
+        assert first.submitted_at < returned.at < second.submitted_at
+        assert (second.sections_changed, second.values_changed) == (1, 3)
+        assert timezone.localdate(second.submitted_at) <= DEMO_TODAY
 
     def test_the_units_owing_a_quarter_are_those_of_its_time(self, demo_loaded):
         assert codes(Unit.objects.owing_report_for(Quarter.objects.current())) == (

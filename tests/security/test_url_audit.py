@@ -193,6 +193,19 @@ GET_CASES = [
         report_of("w", "2024-q1"),
         codes(404, reviewer_x=200, leader_x=200, admin=200),
     ),
+    # Filling a report from a Word file: whoever may write the report.
+    (
+        "fill U's draft from a Word file",
+        "reports:import_word",
+        report_of("u", "2024-q2"),
+        codes(404, reporter_u=200, head_u=200, admin=200),
+    ),
+    (
+        "fill U's submitted report from a Word file",
+        "reports:import_word",
+        report_of("u", "2024-q1"),
+        codes(403, reporter_v=404, **UNSEEN_BY_X),
+    ),
     (
         "U's submitted version 1",
         "reports:version",
@@ -405,6 +418,18 @@ POST_CASES = [
     (
         "save U's submitted report",
         "reports:report",
+        report_of("u", "2024-q1"),
+        codes(403, reporter_v=404, **UNSEEN_BY_X),
+    ),
+    (
+        "read a Word file into U's draft (none attached)",
+        "reports:import_word",
+        report_of("u", "2024-q2"),
+        codes(404, reporter_u=400, head_u=400, admin=400),
+    ),
+    (
+        "read a Word file into U's submitted report",
+        "reports:import_word",
         report_of("u", "2024-q1"),
         codes(403, reporter_v=404, **UNSEEN_BY_X),
     ),
