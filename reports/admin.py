@@ -44,6 +44,7 @@ from reports.models import (
     UnitLink,
     UnitName,
     UnitReport,
+    ValidationRule,
 )
 
 admin.site.site_header = _("Mass mobilization administration")
@@ -374,6 +375,17 @@ class IndicatorAdmin(FoldedSearchMixin, SimpleHistoryAdmin):
     @admin.display(description=_("reported by"))
     def kinds(self, obj: Indicator) -> str:
         return obj.get_unit_kinds_display()
+
+
+@admin.register(ValidationRule)
+class ValidationRuleAdmin(SimpleHistoryAdmin):
+    """Rules between indicators of one report (``reports.quality``): checked where the
+    figures are typed and where they are read."""
+
+    list_display = ["name", "left", "operator", "right", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "left", "right"]
+    fields = ["name", "left", "operator", "right", "message", "is_active"]
 
 
 # ----------------------------------------------------------- reports, values

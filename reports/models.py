@@ -757,6 +757,80 @@ class Indicator(models.Model):
         return ", ".join(str(labels.get(kind, kind)) for kind in self.unit_kinds)
 
 
+class RuleOperator(models.TextChoices):
+    AT_MOST = "<=", "≤"
+    BELOW = "<", "<"
+    EQUAL = "=", "="
+    AT_LEAST = ">=", "≥"
+    ABOVE = ">", ">"
+
+
+class ValidationRule(models.Model):
+    """A rule between indicators of one report that administrators keep: ``left``
+    ``operator`` ``right``, each side an expression over indicator codes
+    (``reports.expressions``), checked by ``reports.quality``."""
+
+    name = CleanCharField(_("name"), max_length=200)
+    left = CleanCharField(
+        _("left side"),
+        max_length=300,
+        help_text=_(
+            "Indicator codes, numbers, + - * / and brackets, for example DT_DONE or MEM_NEW + 10."
+        ),
+    )
+    operator = models.CharField(
+        _("must be"), max_length=2, choices=RuleOperator.choices, default=RuleOperator.AT_MOST
+    )
+    right = CleanCharField(_("right side"), max_length=300)
+    message = CleanCharField(
+        _("message to the unit"),
+        max_length=300,
+        blank=True,
+        help_text=_("Shown on the value when the rule fails; a sentence is made when empty."),
+    )
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("quality rule")
+        verbose_name_plural = _("quality rules")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(operator__in=RuleOperator.values),
+                name="validation_rule_operator_known",
+                violation_error_message=_("Unknown comparison."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.left} {self.get_operator_display()} {self.right}"
+
+    def clean(self):
+        from reports.expressions import ExpressionError, parse
+
+        errors: dict[str, str] = {}
+        codes: list[str] = []
+        for side in ("left", "right"):
+            try:
+                codes += parse(getattr(self, side) or "").codes()
+            except ExpressionError as error:
+                errors[side] = str(error)
+        unknown = sorted(
+            set(codes)
+            - set(Indicator.objects.filter(code__in=codes).values_list("code", flat=True))
+        )
+        if unknown and not errors:
+            errors["left"] = str(_("No indicator has the code %(codes)s.")) % {
+                "codes": ", ".join(unknown)
+            }
+        if not codes and not errors:
+            errors["left"] = str(_("Name at least one indicator by its code."))
+        if errors:
+            raise ValidationError(errors)
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
@@ -1070,6 +1144,36 @@ class IndicatorValue(models.Model):
             )
 
 
+class FollowUp(models.Model):
+    """A reviewer's mark on a reported value: the unit is asked to follow it up, and
+    its report of the next quarter shows the mark beside the same indicator."""
+
+    report = models.ForeignKey(
+        UnitReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="follow_ups"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="+"
+    )
+    note = CleanCharField(_("what to follow"), max_length=NOTE_MAX_LENGTH, blank=True)
+    by = actor_field(_("marked by"))
+    at = BoundedDateTimeField(_("marked at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("value to follow up")
+        verbose_name_plural = _("values to follow up")
+        ordering = ["report", "indicator__display_order"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator"],
+                name="follow_up_once_per_value",
+                violation_error_message=_("This value is already marked for follow-up."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report} · {self.indicator.code}"
+
+
 class ReminderLog(models.Model):
     """A reminder mailed to a unit about its report, so a day gets one at most."""
 
@@ -1120,6 +1224,10 @@ class ReportVersion(ReportSections):
     )
     values_changed = models.PositiveIntegerField(
         _("indicators changed"), null=True, blank=True, editable=False
+    )
+    # Values the quality checks flagged when it was submitted (``reports.quality``).
+    flagged_values = models.PositiveIntegerField(
+        _("values flagged"), null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -1178,6 +1286,12 @@ class ReportVersionValue(models.Model):
         _("value"), max_digits=VALUE_MAX_DIGITS, decimal_places=VALUE_DECIMAL_PLACES
     )
     note = CleanCharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
+    flags = CleanTextField(
+        _("quality flags"),
+        max_length=2000,
+        blank=True,
+        help_text=_("What the quality checks found when it was submitted, one per line."),
+    )
 
     class Meta:
         verbose_name = _("submitted value")

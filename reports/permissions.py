@@ -366,6 +366,12 @@ def can_review_report(user: AnyUser, report) -> bool:
     )
 
 
+def can_mark_follow_up(user: AnyUser, report) -> bool:
+    """A reviewer of a subtree holding the unit may mark a value of its filed report for
+    follow-up in the next quarter (and take the mark back)."""
+    return reviews_unit(user, report.unit_id) and report.is_filed
+
+
 def can_reopen_report(user: AnyUser, report) -> bool:
     """A reviewer of a subtree holding the unit may reopen its accepted report of an
     open quarter (with a reason)."""

@@ -34,6 +34,7 @@ from reports.models import (
     Aggregation,
     ConsolidatedQuote,
     ConsolidatedReport,
+    FollowUp,
     Indicator,
     IndicatorValue,
     Membership,
@@ -107,6 +108,22 @@ def report_version(report: UnitReport, number: int) -> ReportVersion | None:
     return _versions_with_decisions(report).prefetch_related("values").filter(number=number).first()
 
 
+def follow_ups(*, unit: Unit, quarter: Quarter) -> tuple[dict[int, FollowUp], dict[int, FollowUp]]:
+    """The reviewers' follow-up marks on the unit's report of ``quarter`` and on its
+    report of the quarter before (what the unit is asked to follow now), each by
+    indicator id (one query)."""
+    year, number = quarter.previous_key()
+    marks = FollowUp.objects.filter(
+        Q(report__quarter=quarter) | Q(report__quarter__year=year, report__quarter__number=number),
+        report__unit=unit,
+    ).select_related("by", "report")
+    here: dict[int, FollowUp] = {}
+    before: dict[int, FollowUp] = {}
+    for mark in marks:
+        (here if mark.report.quarter_id == quarter.id else before)[mark.indicator_id] = mark
+    return here, before
+
+
 @dataclass(frozen=True)
 class VersionChanges:
     """What submission ``later`` changed since ``earlier``, the one before it (the one
@@ -163,7 +180,11 @@ def get_report_for_user(user, pk: int) -> UnitReport | None:
 class IndicatorRow:
     indicator: Indicator
     previous: Decimal | None = None
-    # What the report page (reports.views) adds for its template.
+    # What the report page (reports.views) adds for its template (``flags`` first:
+    # below, ``field`` names an attribute). The quality flags of the saved value:
+    flags: list[str] = field(default_factory=list)
+    follow_up: FollowUp | None = None  # a reviewer's mark on this report's value
+    asked: FollowUp | None = None  # the mark on the same value of the quarter before
     value: IndicatorValue | None = None
     field: BoundField | None = None
     note_field: BoundField | None = None
@@ -285,6 +306,7 @@ def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
             submissions=Subquery(latest.values("number")[:1]),
             sections_changed=Subquery(latest.values("sections_changed")[:1]),
             values_changed=Subquery(latest.values("values_changed")[:1]),
+            flagged_values=Subquery(latest.values("flagged_values")[:1]),
             waiting=Case(
                 When(status=ReportStatus.SUBMITTED, then=Value(0)),
                 default=Value(1),

@@ -19,12 +19,13 @@ from django.utils.translation import gettext as _
 
 from common.history import note_history
 from common.text import fold
-from reports import permissions
+from reports import permissions, quality
 from reports.changes import compare as changes_since
 from reports.models import (
     ConsolidatedQuote,
     ConsolidatedReport,
     DraftStatus,
+    FollowUp,
     IndicatorValue,
     Quarter,
     ReminderLog,
@@ -52,6 +53,20 @@ class ReportError(Exception):
 
 class ReportLockedError(ReportError):
     """The quarter is closed or the report is no longer editable."""
+
+
+class UnexplainedFlagsError(ReportError):
+    """Values the quality checks flagged have no note to explain them (``names``)."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(
+            _(
+                "The report cannot be submitted yet: explain in its note each value "
+                "marked as unusual: %(names)s."
+            )
+            % {"names": ", ".join(names)}
+        )
+        self.names = names
 
 
 Edited = TypeVar("Edited", UnitReport, ConsolidatedReport)
@@ -226,6 +241,10 @@ def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitRep
     }
     if missing:
         raise ValidationError(missing)
+    flags = quality.report_flags(locked)
+    unexplained = quality.unexplained(locked, flags)
+    if unexplained:
+        raise UnexplainedFlagsError(unexplained)
     _claim_version(locked, expected_version)
     now = timezone.now()
     locked.status = ReportStatus.SUBMITTED
@@ -234,7 +253,7 @@ def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitRep
     if locked.first_submitted_at is None:
         locked.first_submitted_at = now
     _record(locked, user=user, event=ReportEvent.SUBMITTED)
-    _freeze_version(locked, user=user, at=now)
+    _freeze_version(locked, user=user, at=now, flags=flags)
     return locked
 
 
@@ -250,8 +269,14 @@ def _version_of(report: UnitReport, *, number: int, user, at) -> ReportVersion:
     )
 
 
-def _version_values(version: ReportVersion, values: Iterable[IndicatorValue]):
-    """The report's values (with their indicators) copied into ``version``."""
+def _version_values(
+    version: ReportVersion,
+    values: Iterable[IndicatorValue],
+    flags: dict[int, list[str]] | None = None,
+):
+    """The report's values (with their indicators) copied into ``version``, each with
+    what the quality checks flagged on it (``flags``, by indicator id)."""
+    flags = flags or {}
     return (
         ReportVersionValue(
             version=version,
@@ -262,18 +287,23 @@ def _version_values(version: ReportVersion, values: Iterable[IndicatorValue]):
             display_order=value.indicator.display_order,
             value=value.value,
             note=value.note,
+            flags="\n".join(flags.get(value.indicator_id, [])),
         )
         for value in values
     )
 
 
-def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
+def _freeze_version(
+    report: UnitReport, *, user, at, flags: dict[int, list[str]] | None = None
+) -> ReportVersion:
     """Copy the report's sections and values as they are now into its next version."""
     last = report.versions.order_by("-number").first()
     version = _version_of(report, number=(last.number if last else 0) + 1, user=user, at=at)
+    flags = quality.report_flags(report) if flags is None else flags
+    version.flagged_values = len(flags)
     version.save()
     ReportVersionValue.objects.bulk_create(
-        _version_values(version, report.values.select_related("indicator"))
+        _version_values(version, report.values.select_related("indicator"), flags)
     )
     if last is not None:
         changes = changes_since(last, version)
@@ -281,6 +311,32 @@ def _freeze_version(report: UnitReport, *, user, at) -> ReportVersion:
         version.values_changed = len(changes.values)
         version.save(update_fields=["sections_changed", "values_changed"])
     return version
+
+
+@transaction.atomic
+def follow_up_mark(
+    *, report: UnitReport, indicator_id: int, user, note: str = "", at=None
+) -> FollowUp:
+    """A reviewer marks one of the report's values for follow-up next quarter (again:
+    the note is replaced)."""
+    if not permissions.can_mark_follow_up(user, report):
+        raise PermissionDenied
+    if not report.values.filter(indicator_id=indicator_id).exists():
+        raise ReportError(_("The report has no value for this indicator."))
+    mark, _created = FollowUp.objects.update_or_create(
+        report=report,
+        indicator_id=indicator_id,
+        defaults={"note": note, "by": user, "at": at or timezone.now()},
+    )
+    return mark
+
+
+@transaction.atomic
+def follow_up_clear(*, report: UnitReport, indicator_id: int, user) -> None:
+    """The reviewer takes the mark back."""
+    if not permissions.can_mark_follow_up(user, report):
+        raise PermissionDenied
+    FollowUp.objects.filter(report=report, indicator_id=indicator_id).delete()
 
 
 @transaction.atomic

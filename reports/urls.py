@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/return/", views.report_return, name="return"),
     path("<int:pk>/accept/", views.report_accept, name="accept"),
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
+    path("<int:pk>/follow-up/", views.report_follow_up, name="follow_up"),
     path("units/search/", views.unit_search, name="unit_search"),
     path("<slug:unit_code>/<quarter:quarter>/", views.report_page, name="report"),
     path(

@@ -16,10 +16,11 @@ from django.views.decorators.http import require_GET, require_POST
 
 from common.documents.downloads import document_download, document_number_and_date
 from common.numbers import page_number, query_int
-from reports import aggregation, permissions, selectors, services
+from common.text import clean_text
+from reports import aggregation, permissions, quality, selectors, services
 from reports.documents import unit_report_docx
 from reports.forms import ReopenForm, ReportForm, ReturnForm, WordImportForm
-from reports.models import Quarter, Unit, UnitKind, UnitReport
+from reports.models import NOTE_MAX_LENGTH, Quarter, Unit, UnitKind, UnitReport
 
 
 def _report_or_404(request: HttpRequest, pk: int) -> UnitReport:
@@ -96,9 +97,14 @@ def _render_page(
         initial.update(imported["sections"] if imported else {})
         form = ReportForm(indicators=indicators, initial=initial)
     groups = selectors.indicator_groups(indicators, previous.values)
+    flags = quality.report_flags(report) if report else {}
+    marked, asked = selectors.follow_ups(unit=unit, quarter=quarter)
     for group in groups:
         for row in group.rows:
             row.value = values.get(row.indicator.id)
+            row.flags = flags.get(row.indicator.id, [])
+            row.follow_up = marked.get(row.indicator.id)
+            row.asked = asked.get(row.indicator.id)
             if form is not None:
                 row.field = form[ReportForm.value_name(row.indicator)]
                 row.note_field = form[ReportForm.note_name(row.indicator)]
@@ -130,6 +136,7 @@ def _render_page(
         "is_head": permissions.is_head_of(user, unit.id),
         "can_review": report is not None and permissions.can_review_report(user, report),
         "can_reopen": report is not None and permissions.can_reopen_report(user, report),
+        "can_follow_up": report is not None and permissions.can_mark_follow_up(user, report),
         "return_form": return_form or ReturnForm(),
         "reopen_form": reopen_form or ReopenForm(),
         "days_left": days,
@@ -258,6 +265,44 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         _("Draft saved at %(time)s.") % {"time": timezone.localtime().strftime("%H:%M")},
     )
     return redirect("reports:report", unit_code=unit.code, quarter=quarter)
+
+
+@login_required
+@require_POST
+def report_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
+    """A reviewer marks one of a filed report's values for follow-up next quarter, or
+    takes the mark back (``clear``)."""
+    report = selectors.get_submitted_report_for_user(request.user, pk)
+    if report is None:
+        raise Http404
+    if not permissions.can_mark_follow_up(request.user, report):
+        raise PermissionDenied
+    indicator_id = query_int(request.POST.get("indicator"), minimum=1)
+    if indicator_id is None:
+        messages.error(request, _("Choose the value to follow up."))
+        return redirect(report)
+    try:
+        if request.POST.get("action") == "clear":
+            services.follow_up_clear(report=report, indicator_id=indicator_id, user=request.user)
+            messages.success(request, _("The mark was taken back."))
+        else:
+            note = clean_text(request.POST.get("note", "")).strip()
+            if len(note) > NOTE_MAX_LENGTH:
+                messages.error(
+                    request,
+                    _("What to follow may have at most %(limit)s characters; it has %(length)s.")
+                    % {"limit": NOTE_MAX_LENGTH, "length": len(note)},
+                )
+                return redirect(report)
+            services.follow_up_mark(
+                report=report, indicator_id=indicator_id, user=request.user, note=note
+            )
+            messages.success(
+                request, _("Marked: the unit's report of the next quarter will show it.")
+            )
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    return redirect(report)
 
 
 def _word_key(unit: Unit, quarter: Quarter) -> str:

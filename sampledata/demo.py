@@ -61,9 +61,17 @@ from reports.models import (
     UnitKind,
     UnitLevel,
     UnitReport,
+    ValidationRule,
 )
 from reports.services import Quote, consolidated_report_save, report_versions_fill
 
+# Rules between indicators of one report (reports.quality), as an administrator
+# would keep them.
+QUALITY_RULES = [
+    ("Đơn thư giải quyết không quá số tiếp nhận", "DT_DONE", "<=", "DT_RECV"),
+    ("Hội viên mới không quá tổng số hội viên", "MEM_NEW", "<=", "MEM_TOTAL"),
+    ("Mỗi buổi tuyên truyền có người dự", "TT_PPL", ">=", "TT_SESS"),
+]
 DEFAULT_PASSWORD = "danvan2024"  # demo accounts only; the command prints it
 SAMPLE = "[Dữ liệu mẫu]"
 VALUE_NOTE = "Dữ liệu mẫu"
@@ -1241,6 +1249,13 @@ class _Loader:
             )
         for order, name in enumerate(TOPICS, start=1):
             self.topics[name], _ = self.ensure(Topic, {"name": name}, {"display_order": order * 10})
+        for name, left, operator, right in QUALITY_RULES:
+            self.ensure(
+                ValidationRule,
+                {"name": name},
+                {"left": left, "operator": operator, "right": right},
+                by=self.admin,
+            )
 
     # Reports ------------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ from directives.models import (
     ProgressUpdate,
     ReviewStatus,
 )
+from reports import permissions
 from reports.models import (
     DocumentIssuer,
     Membership,
@@ -61,7 +62,7 @@ from reports.models import (
     UnitReport,
 )
 from reports.rules import ROMAN, quarter_bounds, quarter_of
-from reports.services import report_version_add
+from reports.services import follow_up_mark, report_version_add
 from sampledata.demo import (
     CHANGE_REASON,
     FIXED_SERIES,
@@ -233,6 +234,8 @@ CURRENT_DRAFTS |= {"du-hongai": "half"}
 # first sent with its results cut short and figures missing, returned by the
 # commission, then sent again complete.
 RESUBMITTED = "du-baichay"
+FOLLOW_UP_NOTE = "Theo dõi các vụ việc phức tạp ở khu tái định cư"
+SESSIONS_EXPLAINED = "Tăng do đợt tuyên truyền bầu cử bổ sung đại biểu HĐND phường"
 RETURN_COMMENT = (
     "Đề nghị phường bổ sung kết quả tiếp xúc, đối thoại với nhân dân và đủ số liệu"
     " các chỉ tiêu trước khi gửi lại."
@@ -474,6 +477,7 @@ class LaterQuarters:
         self.load_progress(after)
         self.load_recent_requests()
         self.load_resubmission()
+        self.load_follow_up_mark()
 
     @property
     def units(self) -> dict[str, Unit]:
@@ -730,7 +734,37 @@ class LaterQuarters:
             default_change_reason=CHANGE_REASON,
             custom_historical_attrs={"event": ReportEvent.SUBMITTED},
         )
+        # Sent again with one figure far above the ward's usual, explained in its note:
+        # the quality checks flag it, and the reviewer reads why.
+        sessions = report.values.filter(indicator__code="TT_SESS").first()
+        if sessions is not None:
+            sessions.value *= 10
+            sessions.note = f"{sessions.note}. {SESSIONS_EXPLAINED}".lstrip(". ")
+            sessions.save(update_fields=["value", "note"])
         report_version_add(report=report, user=report.submitted_by, at=report.submitted_at)
+
+    def load_follow_up_mark(self) -> None:
+        """The commission asked Bãi Cháy to follow its complex cases after last quarter:
+        the current quarter's form shows it beside the figure."""
+        report = (
+            UnitReport.objects.filter(
+                unit__code=RESUBMITTED, quarter=self.quarters[_previous(self.current)]
+            )
+            .select_related("unit", "quarter")
+            .first()
+        )
+        if report is None:
+            return
+        value = report.values.filter(indicator__code="HOT_NEW").first()
+        if value is None or not permissions.can_mark_follow_up(self.reviewer, report):
+            return  # (beside other data, the demo's reviewer may not review this unit)
+        follow_up_mark(
+            report=report,
+            indicator_id=value.indicator_id,
+            user=self.reviewer,
+            note=FOLLOW_UP_NOTE,
+            at=(report.reviewed_at or self.moment(0.1)),
+        )
 
     def _submitted(self, report: UnitReport, at: datetime.datetime) -> None:
         report.status = ReportStatus.SUBMITTED

@@ -156,6 +156,9 @@ def _one_of_each() -> dict:
         rm.Membership: f.MembershipFactory(unit=report.unit),
         rm.Quarter: report.quarter,
         rm.Indicator: f.IndicatorFactory(unit_kinds=[rm.UnitKind.FRONT]),
+        rm.ValidationRule: rm.ValidationRule.objects.create(
+            name="Giải quyết không quá tiếp nhận", left="IND_A", operator="<=", right="IND_B"
+        ),
         rm.DocumentIssuer: f.DocumentIssuerFactory(),
         rm.UnitReport: report,
         rm.IndicatorValue: f.IndicatorValueFactory(report=report),

@@ -39,6 +39,7 @@ from directives.models import (
 )
 from reports.models import (
     ConsolidatedReport,
+    FollowUp,
     Membership,
     MembershipRole,
     Reorganisation,
@@ -181,6 +182,17 @@ CASES = [
         fixed={"action": "save"},
         shows=lambda w: [reverse("quarters:draft", args=["2024-q1"])],
         shows_role="leader",
+    ),
+    Case(
+        "follow-up",
+        "reviewer",
+        page=report_page("u", "2024-q1"),
+        action=url("reports:follow_up", "u_submitted"),
+        fields={"note": 500},
+        stored=lambda w, name: getattr(_latest(FollowUp, report=w.u_submitted), name, None),
+        reset=lambda w: FollowUp.objects.filter(report=w.u_submitted).delete(),
+        shows=lambda w: [reverse("reports:report", args=["u", "2024-q1"])],
+        shows_role="head_u",  # the unit reads what to follow
     ),
     Case(
         "return",
@@ -328,8 +340,12 @@ ADMIN_UNTOUCHED = {"auth.Group"}
 # Add pages that are not the model's form: a reorganisation is made by the wizard,
 # which tests/structure/test_wizard.py feeds hostile text.
 ADMIN_WIZARDS = {"reports.Reorganisation"}
-# Text fields of models outside our apps that the admin lets one type into.
-ADMIN_OTHER_TEXTS = {"auth.User": {"first_name": 150, "last_name": 150}}
+# The free text fields of models outside our apps, and of models whose other texts
+# are a language (a quality rule's two sides are expressions: reports.expressions).
+ADMIN_OTHER_TEXTS = {
+    "auth.User": {"first_name": 150, "last_name": 150},
+    "reports.ValidationRule": {"name": 200, "message": 300},
+}
 # The rows whose texts the admin lets one change (a filed report's text is read-only).
 ADMIN_EDITABLE_ROWS = {
     "reports.UnitReport": lambda rows: rows.filter(

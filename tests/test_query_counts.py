@@ -216,7 +216,7 @@ PAGES = [
         "submitted report (reviewer)",
         "reviewer",
         lambda w: reverse("reports:report", args=[w.submitted.unit.code, w.previous.slug]),
-        16,
+        20,  # + the quality checks (5) and the follow-up marks
     ),
     (
         "submitted report as a document (reviewer)",

@@ -149,6 +149,11 @@ _.STATE  # reports.models.DocumentStyle: a choice the admin offers (style_of com
 _.updated_by  # quarters/draft.html, reports.admin.ConsolidatedReportAdmin (who saved last)
 _.delta  # reports/_changes.html (a value's change since the returned submission)
 _.note_changed  # reports/_changes.html
+_.BELOW  # reports.models.RuleOperator: choices the admin offers (reports.expressions.holds)
+_.EQUAL  # reports.models.RuleOperator
+_.AT_LEAST  # reports.models.RuleOperator
+_.ABOVE  # reports.models.RuleOperator
+_.flagged_values  # reports/queue.html (a version's flagged values, annotated on the report)
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

@@ -141,6 +141,11 @@ class TestThroughToday:
         assert returned.outcome == "returned"
         assert first.submitted_at < returned.at < second.submitted_at
         assert (second.sections_changed, second.values_changed) == (1, 3)
+        # One figure far above the ward's usual, flagged and explained.
+        flagged = second.values.exclude(flags="")
+        assert [value.indicator_code for value in flagged] == ["TT_SESS"]
+        assert "HĐND phường" in flagged.get().note
+        assert second.flagged_values == 1
         assert timezone.localdate(second.submitted_at) <= DEMO_TODAY
 
     def test_the_units_owing_a_quarter_are_those_of_its_time(self, demo_loaded):

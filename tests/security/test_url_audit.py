@@ -144,6 +144,7 @@ GET_CASES = [
     ("return", "reports:return", pk_of("u_submitted"), POST_ONLY),
     ("accept", "reports:accept", pk_of("u_submitted"), POST_ONLY),
     ("reopen", "reports:reopen", pk_of("v_accepted"), POST_ONLY),
+    ("follow up", "reports:follow_up", pk_of("u_submitted"), POST_ONLY),
     (
         "U's draft",
         "reports:report",
@@ -420,6 +421,12 @@ POST_CASES = [
         "reports:report",
         report_of("u", "2024-q1"),
         codes(403, reporter_v=404, **UNSEEN_BY_X),
+    ),
+    (
+        "mark a value of U's submitted report for follow-up (none chosen)",
+        "reports:follow_up",
+        pk_of("u_submitted"),
+        codes(403, reporter_v=404, reviewer=302, **UNSEEN_BY_X),
     ),
     (
         "read a Word file into U's draft (none attached)",

@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from directives.models import AssignmentRole, Confidentiality
 from reports import services
-from reports.models import MembershipRole, ReportStatus, UnitKind
+from reports.models import MembershipRole, ReportStatus, UnitKind, ValidationRule
 from tests import factories as f
 
 ROLES = (
@@ -69,6 +69,14 @@ def build_world(**texts) -> SimpleNamespace:
         code="SEC_MEETINGS",
         name=texts.get("indicator_name", "Số cuộc họp"),
         unit_kinds=[UnitKind.MASS_ORG],
+    )
+    # A quality rule, as administrators keep them (reports.quality): the values here keep it.
+    ValidationRule.objects.create(
+        name=texts.get("rule_name", "Số cuộc họp hợp lý"),
+        left="SEC_MEETINGS",
+        operator="<=",
+        right="1000",
+        message=texts.get("rule_message", ""),
     )
     unit_u = f.UnitFactory(
         code="u",
