@@ -280,3 +280,38 @@ class WordImportForm(forms.Form):
                 )
             )
         return upload
+
+
+class WorkbookImportForm(forms.Form):
+    """A filled workbook (.xlsx) of the reports' figures (``reports.workbook``)."""
+
+    workbook = forms.FileField(
+        label=_("Excel workbook (.xlsx)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        limit = settings.EVIDENCE_MAX_BYTES
+        if upload.size > limit:
+            raise forms.ValidationError(
+                _("The file is too large (%(size)s); the limit is %(limit)s.")
+                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
+            )
+        if not (upload.name or "").lower().endswith(".xlsx"):
+            raise forms.ValidationError(
+                _("Choose an Excel workbook (.xlsx); an older .xls must first be saved as .xlsx.")
+            )
+        try:
+            check_office_archive(upload, "xlsx")
+        except NotAnOfficeFile as refused:
+            raise forms.ValidationError(office_refusal(refused, "xlsx")) from refused
+        from reports.workbook import UnreadableWorkbook, read_workbook
+
+        try:
+            self.sheets = read_workbook(upload)
+        except (UnreadableWorkbook, *UNREADABLE) as error:
+            raise forms.ValidationError(
+                _("This workbook cannot be read. Open it in Excel, save it again and retry.")
+            ) from error
+        return upload

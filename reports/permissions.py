@@ -22,6 +22,7 @@ from reports.models import (
     MembershipRole,
     ReportStatus,
     Unit,
+    filed_q,
 )
 
 AnyUser = User | AnonymousUser
@@ -151,6 +152,9 @@ def is_member_of(user: AnyUser, unit_id: int) -> bool:
 # The report permission that makes an administrator: who may change units' reports in
 # the Django admin may do what the administrator does on the pages too.
 ADMIN_PERMISSION = "reports.change_unitreport"
+# The sheets a quarter's template holds at most for the administrator (each is read
+# unit by unit: papers typed in, not the whole country).
+WORKBOOK_UNITS = 50
 
 
 def is_admin(user: AnyUser) -> bool:
@@ -341,6 +345,23 @@ def can_write_report(user: AnyUser, *, unit, quarter, report) -> bool:
     if report is None:
         return can_start_report(user, unit, quarter)
     return can_edit_report(user, report)
+
+
+def can_import_workbooks(user: AnyUser) -> bool:
+    """Whether the user writes any unit's reports, so may import a filled workbook (each
+    of its sheets then asks ``can_write_report``): unit staff and the administrator."""
+    return is_unit_staff(user) or is_admin(user)
+
+
+def workbook_units(user: AnyUser, quarter) -> list:
+    """The units whose sheets the quarter's template holds for the user: the units
+    they work for that owe the quarter's report; for the administrator, every unit
+    that owes it and has not filed it (at most ``WORKBOOK_UNITS``, in the usual order)."""
+    units = Unit.objects.owing_report_for(quarter).order_by("display_order", "name")
+    if not is_admin(user):
+        return list(units.filter(id__in=list(unit_roles(user))))
+    filed = filed_q("reports__") & Q(reports__quarter=quarter)
+    return list(units.exclude(filed)[:WORKBOOK_UNITS])
 
 
 def can_submit_report(user: AnyUser, report) -> bool:

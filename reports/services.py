@@ -156,6 +156,42 @@ def report_get_or_create_draft(*, unit: Unit, quarter: Quarter, user) -> tuple[U
     return report, True
 
 
+@dataclass(frozen=True)
+class ImportedValues:
+    """What a workbook's sheet gives one unit's report, as its preview showed it:
+    ``version``, the report's version then (0: not started)."""
+
+    unit: Unit
+    version: int
+    values: dict[int, tuple[Decimal | None, str]]
+
+
+def report_values_import(*, quarter: Quarter, user, sheets: list[ImportedValues]) -> list[str]:
+    """Save the values of each sheet into its unit's report, as the report form saves
+    typed ones (``report_get_or_create_draft``, ``report_save_draft``: the same
+    permissions, version check and history). Each unit on its own: one refused sheet
+    leaves the others saved. Returns what was refused, a sentence a sheet."""
+    refused = []
+    for sheet in sheets:
+        try:
+            report, created = report_get_or_create_draft(
+                unit=sheet.unit, quarter=quarter, user=user
+            )
+            expected = report.version if created and sheet.version == 0 else sheet.version
+            report_save_draft(
+                report=report, user=user, data={}, values=sheet.values, expected_version=expected
+            )
+        except ConcurrentEditError:
+            refused.append(
+                _("%(unit)s: someone saved the report since the preview; import it again.")
+                % {"unit": sheet.unit.name}
+            )
+        except (ReportError, PermissionDenied) as error:
+            reason = error.message if isinstance(error, ReportError) else _("not allowed")
+            refused.append(f"{sheet.unit.name}: {reason}")
+    return refused
+
+
 def _value_changes(
     report: UnitReport, values: dict[int, tuple[Decimal | None, str]]
 ) -> list[tuple[int, IndicatorValue | None, Decimal | None, str]]:

@@ -14,11 +14,20 @@ urlpatterns = [
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
     path("<int:pk>/follow-up/", views.report_follow_up, name="follow_up"),
     path("units/search/", views.unit_search, name="unit_search"),
+    path("import/<quarter:quarter>/", views.workbook_import, name="import_workbook"),
+    path(
+        "import/<quarter:quarter>/workbook.xlsx", views.workbook_template, name="workbook_template"
+    ),
     path("<slug:unit_code>/<quarter:quarter>/", views.report_page, name="report"),
     path(
         "<slug:unit_code>/<quarter:quarter>/report.docx",
         views.report_document,
         name="document",
+    ),
+    path(
+        "<slug:unit_code>/<quarter:quarter>/workbook.xlsx",
+        views.report_workbook,
+        name="workbook",
     ),
     path(
         "<slug:unit_code>/<quarter:quarter>/word/",

@@ -1,5 +1,6 @@
 """Report pages: the unit's list, the report (read and form), review, the queue."""
 
+from decimal import Decimal
 from typing import TypedDict
 
 import django_filters
@@ -11,15 +12,22 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from common.documents.downloads import document_download, document_number_and_date
+from common.documents.downloads import document_download, document_number_and_date, download
+from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number, query_int
 from common.text import clean_text
-from reports import aggregation, permissions, quality, selectors, services
+from reports import aggregation, permissions, quality, selectors, services, workbook
 from reports.documents import unit_report_docx
-from reports.forms import ReopenForm, ReportForm, ReturnForm, WordImportForm
+from reports.forms import (
+    ReopenForm,
+    ReportForm,
+    ReturnForm,
+    WordImportForm,
+    WorkbookImportForm,
+)
 from reports.models import NOTE_MAX_LENGTH, Quarter, Unit, UnitKind, UnitReport
 
 
@@ -48,6 +56,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
         "reports/report_list.html",
         {
             "page": page,
+            "can_import": permissions.can_import_workbooks(request.user),
             # A button to the current quarter's report of each unit that owes it.
             "owing_memberships": [
                 m
@@ -303,6 +312,108 @@ def report_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
     except services.ReportError as error:
         messages.error(request, error.message)
     return redirect(report)
+
+
+@login_required
+@require_GET
+def report_workbook(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpResponse:
+    """The unit's workbook for the quarter's figures, to fill in Excel and import."""
+    unit = get_object_or_404(Unit, code=unit_code)
+    if not permissions.can_work_on_unit_reports(request.user, unit.id):
+        raise Http404
+    content = workbook.template([unit], quarter)
+    return download(content, f"so-lieu-{unit.code}-{quarter.slug}.xlsx", XLSX_MIME)
+
+
+@login_required
+@require_GET
+def workbook_template(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    """A workbook with a sheet for each unit whose report the user may enter
+    (``permissions.workbook_units``)."""
+    if not permissions.can_import_workbooks(request.user):
+        raise PermissionDenied
+    units = permissions.workbook_units(request.user, quarter)
+    if not units:
+        messages.info(request, _("No unit's report of this quarter is left for you to enter."))
+        return redirect("reports:import_workbook", quarter=quarter)
+    content = workbook.template(units, quarter)
+    return download(content, f"so-lieu-{quarter.slug}.xlsx", XLSX_MIME)
+
+
+def _workbook_key(quarter: Quarter) -> str:
+    """Where the session keeps a checked workbook until it is confirmed."""
+    return f"workbook-import:{quarter.pk}"
+
+
+@login_required
+def workbook_import(request: HttpRequest, quarter: Quarter) -> HttpResponse:
+    """Import a filled workbook: read and check each sheet (``reports.workbook``), show
+    what it changes and what is wrong, cell by cell; save only once confirmed, as the
+    report form saves typed values (``services.report_values_import``)."""
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponse(status=405, headers={"Allow": "GET, HEAD, POST"})
+    user = request.user
+    if not permissions.can_import_workbooks(user):
+        raise PermissionDenied
+    key = _workbook_key(quarter)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _workbook_confirm(request, quarter, request.session.pop(key, None))
+    form = WorkbookImportForm(request.POST or None, request.FILES or None)
+    context: dict[str, object] = {"quarter": quarter, "form": form}
+    if request.method != "POST":
+        return render(request, "reports/workbook_import.html", context)
+    if not form.is_valid():
+        return render(request, "reports/workbook_import.html", context, status=400)
+    sheets = [workbook.check_sheet(user, sheet, quarter) for sheet in form.sheets]
+    ready = [sheet for sheet in sheets if not sheet.errors and sheet.unit is not None]
+    request.session[key] = [
+        {
+            "unit": sheet.unit.pk,
+            "version": sheet.report.version if sheet.report else 0,
+            "values": {
+                str(indicator_id): [None if value is None else str(value), note]
+                for indicator_id, (value, note) in sheet.values.items()
+            },
+        }
+        for sheet in ready
+        if sheet.unit is not None
+    ]
+    context |= {"sheets": sheets, "ready": len(ready)}
+    return render(request, "reports/workbook_import.html", context)
+
+
+def _workbook_confirm(request: HttpRequest, quarter: Quarter, checked) -> HttpResponse:
+    if not checked:
+        messages.error(request, _("Nothing to save: upload the workbook again."))
+        return redirect("reports:import_workbook", quarter=quarter)
+    units = Unit.objects.in_bulk([sheet["unit"] for sheet in checked])
+    sheets = [
+        services.ImportedValues(
+            unit=units[sheet["unit"]],
+            version=sheet["version"],
+            values={
+                int(indicator_id): (None if value is None else Decimal(value), note)
+                for indicator_id, (value, note) in sheet["values"].items()
+            },
+        )
+        for sheet in checked
+        if sheet["unit"] in units
+    ]
+    refused = services.report_values_import(quarter=quarter, user=request.user, sheets=sheets)
+    saved = len(sheets) - len(refused)
+    if saved:
+        messages.success(
+            request,
+            ngettext(
+                "The figures of %(n)s unit were saved in its draft.",
+                "The figures of %(n)s units were saved in their drafts.",
+                saved,
+            )
+            % {"n": saved},
+        )
+    for reason in refused:
+        messages.error(request, reason)
+    return redirect("reports:import_workbook", quarter=quarter)
 
 
 def _word_key(unit: Unit, quarter: Quarter) -> str:

@@ -207,6 +207,12 @@ PAGES = [
         16,
     ),
     (
+        "report figures from Excel (head)",
+        "head",
+        lambda w: reverse("reports:import_workbook", args=[w.current.slug]),
+        4,
+    ),
+    (
         "report from a Word file (head)",
         "head",
         lambda w: reverse("reports:import_word", args=[w.unit.code, w.current.slug]),

@@ -154,6 +154,9 @@ _.EQUAL  # reports.models.RuleOperator
 _.AT_LEAST  # reports.models.RuleOperator
 _.ABOVE  # reports.models.RuleOperator
 _.flagged_values  # reports/queue.html (a version's flagged values, annotated on the report)
+_.flagged  # reports/workbook_import.html (a sheet's unusual values)
+_.formatCells  # reports.workbook.template: openpyxl's sheet protection, read by Excel
+_.formatColumns  # reports.workbook.template
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

@@ -267,6 +267,9 @@ def _zip(entries: dict[str, bytes]) -> bytes:
         ("bao-cao.doc", b"\xd0\xcf\x11\xe0", "Hãy chọn tệp Word (.docx)"),
         ("bao-cao.docx", _docx(lambda d: d.add_paragraph("Chỉ một dòng.")), "Không tìm thấy"),
     ],
+    # Named, not shown: the archives' bytes carry the time they were made, and
+    # pytest-xdist's workers must collect the same test names.
+    ids=["a-pdf", "a-workbook", "no-document", "a-doc", "no-heading"],
 )
 def test_what_is_not_a_readable_report_is_refused_with_a_clear_message(
     client, world, name, content, message

@@ -194,6 +194,26 @@ GET_CASES = [
         report_of("w", "2024-q1"),
         codes(404, reviewer_x=200, leader_x=200, admin=200),
     ),
+    # Figures through Excel: the unit's workbook to whoever works on its reports; the
+    # import page and a workbook of one's units to whoever writes any unit's reports.
+    (
+        "U's workbook",
+        "reports:workbook",
+        report_of("u", "2024-q2"),
+        codes(404, reporter_u=200, head_u=200, admin=200),
+    ),
+    (
+        "import a workbook",
+        "reports:import_workbook",
+        lambda w: {"quarter": "2024-q2"},
+        codes(403, reporter_u=200, head_u=200, reporter_v=200, admin=200),
+    ),
+    (
+        "a workbook of one's units",
+        "reports:workbook_template",
+        lambda w: {"quarter": "2024-q2"},
+        codes(403, reporter_u=200, head_u=200, reporter_v=200, admin=200),
+    ),
     # Filling a report from a Word file: whoever may write the report.
     (
         "fill U's draft from a Word file",
@@ -429,6 +449,12 @@ POST_CASES = [
         codes(403, reporter_v=404, reviewer=302, **UNSEEN_BY_X),
     ),
     (
+        "import a workbook (none attached)",
+        "reports:import_workbook",
+        lambda w: {"quarter": "2024-q2"},
+        codes(403, reporter_u=400, head_u=400, reporter_v=400, admin=400),
+    ),
+    (
         "read a Word file into U's draft (none attached)",
         "reports:import_word",
         report_of("u", "2024-q2"),
@@ -527,6 +553,8 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:unit_search",
         "reports:version",
         "reports:document",
+        "reports:workbook",
+        "reports:workbook_template",
         "directives:register",
         "directives:assignments",
         "directives:dashboard",
