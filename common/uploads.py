@@ -11,10 +11,21 @@ imports of reports (one rule, one place).
 import zipfile
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 OFFICE_FOLDER = {"docx": "word/", "xlsx": "xl/"}
+# Documents one may attach (evidence, annexes): extension -> the first bytes its
+# content must start with.
+DOCUMENT_SIGNATURES = {
+    "pdf": (b"%PDF-",),
+    "docx": (b"PK\x03\x04",),
+    "xlsx": (b"PK\x03\x04",),
+    "jpg": (b"\xff\xd8\xff",),
+    "jpeg": (b"\xff\xd8\xff",),
+    "png": (b"\x89PNG\r\n\x1a\n",),
+}
 
 
 class NotAnOfficeFile(Exception):
@@ -59,3 +70,45 @@ def office_refusal(error: NotAnOfficeFile, extension: str) -> str:
     return _("The file's content does not match its type (.%(ext)s). Attach the real document.") % {
         "ext": extension
     }
+
+
+def checked_extension(upload, *, limit: int) -> str:
+    """Check an uploaded document (directive evidence, a report's annex) and return its
+    normalised extension.
+
+    Refuses files above the size limit, outside the allow-list, or whose
+    content is not what the extension says (whatever the browser claimed).
+    """
+    if upload.size > limit:
+        raise ValidationError(
+            _("The file is too large (%(size)s); the limit is %(limit)s.")
+            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
+            code="too_large",
+        )
+    name = upload.name or ""
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if extension not in DOCUMENT_SIGNATURES:
+        raise ValidationError(
+            _(
+                "This type of file is not accepted. Attach a PDF, Word (.docx), Excel (.xlsx), "
+                "JPG or PNG file."
+            ),
+            code="type_not_allowed",
+        )
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    if not head.startswith(DOCUMENT_SIGNATURES[extension]):
+        raise ValidationError(
+            _("The file's content does not match its type (.%(ext)s). Attach the real document.")
+            % {"ext": extension},
+            code="content_mismatch",
+        )
+    if extension in OFFICE_FOLDER:
+        try:
+            check_office_archive(upload, extension)
+        except NotAnOfficeFile as refused:
+            raise ValidationError(
+                office_refusal(refused, extension), code="content_mismatch"
+            ) from refused
+    return "jpg" if extension == "jpeg" else extension

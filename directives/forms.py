@@ -15,7 +15,7 @@ from common.dates import date_in_range
 from common.fields import CleanCharFormField
 from common.numbers import FigureField, whole_units_errors
 from common.types import StrOrPromise
-from common.uploads import OFFICE_FOLDER, NotAnOfficeFile, check_office_archive, office_refusal
+from common.uploads import checked_extension
 from common.widgets import UnitSearchSelect, UnitSearchSelectMultiple
 from directives import permissions, rules, selectors
 from directives.models import (
@@ -34,15 +34,6 @@ from reports.models import Unit
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
-# Allowed evidence: extension -> the first bytes its content must start with.
-EVIDENCE_SIGNATURES = {
-    "pdf": (b"%PDF-",),
-    "docx": (b"PK\x03\x04",),
-    "xlsx": (b"PK\x03\x04",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
 # A directive as the meeting records it (the meeting's rows in the admin too), and its
 # optional measurable target.
 DIRECTIVE_FIELDS = (
@@ -59,45 +50,9 @@ TARGET_FIELDS = ("target_indicator", "target_baseline", "target_min", "target_ma
 
 
 def evidence_extension(upload) -> str:
-    """Check an uploaded evidence file and return its normalised extension.
-
-    Refuses files above the size limit, outside the allow-list, or whose
-    content is not what the extension says (whatever the browser claimed).
-    """
-    limit = settings.EVIDENCE_MAX_BYTES
-    if upload.size > limit:
-        raise ValidationError(
-            _("The file is too large (%(size)s); the limit is %(limit)s.")
-            % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)},
-            code="too_large",
-        )
-    name = upload.name or ""
-    extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in EVIDENCE_SIGNATURES:
-        raise ValidationError(
-            _(
-                "This type of file is not accepted. Attach a PDF, Word (.docx), Excel (.xlsx), "
-                "JPG or PNG file."
-            ),
-            code="type_not_allowed",
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not head.startswith(EVIDENCE_SIGNATURES[extension]):
-        raise ValidationError(
-            _("The file's content does not match its type (.%(ext)s). Attach the real document.")
-            % {"ext": extension},
-            code="content_mismatch",
-        )
-    if extension in OFFICE_FOLDER:
-        try:
-            check_office_archive(upload, extension)
-        except NotAnOfficeFile as refused:
-            raise ValidationError(
-                office_refusal(refused, extension), code="content_mismatch"
-            ) from refused
-    return "jpg" if extension == "jpeg" else extension
+    """Check an uploaded evidence file and return its normalised extension
+    (``common.uploads.checked_extension``, within ``EVIDENCE_MAX_BYTES``)."""
+    return checked_extension(upload, limit=settings.EVIDENCE_MAX_BYTES)
 
 
 class DateInput(forms.DateInput):

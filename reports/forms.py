@@ -19,7 +19,12 @@ from common.fields import CleanCharFormField
 from common.numbers import FigureField, format_figure
 from common.text import clean_text
 from common.types import StrOrPromise
-from common.uploads import NotAnOfficeFile, check_office_archive, office_refusal
+from common.uploads import (
+    NotAnOfficeFile,
+    check_office_archive,
+    checked_extension,
+    office_refusal,
+)
 from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -314,4 +319,15 @@ class WorkbookImportForm(forms.Form):
             raise forms.ValidationError(
                 _("This workbook cannot be read. Open it in Excel, save it again and retry.")
             ) from error
+        return upload
+
+
+class AnnexForm(forms.Form):
+    """A file attached to a report: PDF, Word, Excel, JPG or PNG, checked by its content."""
+
+    file = forms.FileField(label=_("Annex"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        self.extension = checked_extension(upload, limit=settings.EVIDENCE_MAX_BYTES)
         return upload

@@ -1144,6 +1144,37 @@ class IndicatorValue(models.Model):
             )
 
 
+def annex_path(instance: "ReportAnnex", filename: str) -> str:
+    return f"annexes/{instance.report_id}/{filename}"
+
+
+class ReportAnnex(models.Model):
+    """A file a unit attaches to its report (the detail the sections leave out): checked
+    as directive evidence is (``common.uploads.checked_extension``), stored under a
+    generated name, served only through ``reports.views.annex_download``.
+
+    Taken off a draft, it is only marked ``removed_at``: the submitted versions that
+    held it (``ReportVersion.annexes``) still do."""
+
+    report = models.ForeignKey(
+        UnitReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="annexes"
+    )
+    file = models.FileField(_("file"), upload_to=annex_path)
+    name = CleanCharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    added_by = actor_field(_("added by"))
+    added_at = BoundedDateTimeField(_("added at"), default=timezone.now)
+    removed_at = BoundedDateTimeField(_("taken off at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("annex")
+        verbose_name_plural = _("annexes")
+        ordering = ["report", "added_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class FollowUp(models.Model):
     """A reviewer's mark on a reported value: the unit is asked to follow it up, and
     its report of the next quarter shows the mark beside the same indicator."""
@@ -1228,6 +1259,9 @@ class ReportVersion(ReportSections):
     # Values the quality checks flagged when it was submitted (``reports.quality``).
     flagged_values = models.PositiveIntegerField(
         _("values flagged"), null=True, blank=True, editable=False
+    )
+    annexes: "models.ManyToManyField[ReportAnnex, models.Model]" = models.ManyToManyField(
+        "ReportAnnex", verbose_name=_("annexes"), related_name="versions", blank=True
     )
 
     class Meta:

@@ -364,6 +364,16 @@ def workbook_units(user: AnyUser, quarter) -> list:
     return list(units.exclude(filed)[:WORKBOOK_UNITS])
 
 
+def can_read_annex(user: AnyUser, annex, *, submitted: bool) -> bool:
+    """A report's annex: to whoever reads the report's current text while it is on the
+    report (not taken off), and to whoever reads its submitted versions when one of them
+    held it (``submitted``). A file added after a return stays the unit's until sent."""
+    report = annex.report
+    if annex.removed_at is None and can_view_report(user, report):
+        return True
+    return submitted and can_view_submitted_versions(user, report)
+
+
 def can_submit_report(user: AnyUser, report) -> bool:
     """Only the unit's head submits, and only an editable report of an open quarter."""
     if not report.accepts_edits:

@@ -105,7 +105,12 @@ def report_versions(report: UnitReport) -> list[ReportVersion]:
 
 def report_version(report: UnitReport, number: int) -> ReportVersion | None:
     """One submitted version with its values and review decisions, or None."""
-    return _versions_with_decisions(report).prefetch_related("values").filter(number=number).first()
+    return (
+        _versions_with_decisions(report)
+        .prefetch_related("values", "annexes")
+        .filter(number=number)
+        .first()
+    )
 
 
 def follow_ups(*, unit: Unit, quarter: Quarter) -> tuple[dict[int, FollowUp], dict[int, FollowUp]]:

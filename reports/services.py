@@ -6,9 +6,11 @@ version and leaves a history record saying who did what.
 """
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import PurePath
 from typing import Generic, TypeVar
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.history import note_history
-from common.text import fold
+from common.text import clean_text, fold
 from reports import permissions, quality
 from reports.changes import compare as changes_since
 from reports.models import (
@@ -29,6 +31,7 @@ from reports.models import (
     IndicatorValue,
     Quarter,
     ReminderLog,
+    ReportAnnex,
     ReportEvent,
     ReportStatus,
     ReportVersion,
@@ -341,6 +344,7 @@ def _freeze_version(
     ReportVersionValue.objects.bulk_create(
         _version_values(version, report.values.select_related("indicator"), flags)
     )
+    version.annexes.set(report.annexes.filter(removed_at__isnull=True))
     if last is not None:
         changes = changes_since(last, version)
         version.sections_changed = len(changes.sections)
@@ -373,6 +377,42 @@ def follow_up_clear(*, report: UnitReport, indicator_id: int, user) -> None:
     if not permissions.can_mark_follow_up(user, report):
         raise PermissionDenied
     FollowUp.objects.filter(report=report, indicator_id=indicator_id).delete()
+
+
+ANNEXES_MAX = 20  # on one report at once
+
+
+@transaction.atomic
+def annex_add(*, report: UnitReport, user, upload, extension: str) -> ReportAnnex:
+    """Attach a checked file (``common.uploads.checked_extension`` gave its
+    ``extension``) to a report its unit may still edit; stored under a generated name."""
+    locked = _lock(report)
+    if not permissions.can_edit_report(user, locked):
+        raise PermissionDenied
+    if locked.annexes.filter(removed_at__isnull=True).count() >= ANNEXES_MAX:
+        raise ReportError(
+            _("A report holds at most %(n)s annexes; take one off first.") % {"n": ANNEXES_MAX}
+        )
+    annex = ReportAnnex(
+        report=locked,
+        name=clean_text(PurePath(upload.name or "").name)[:200] or f"phu-luc.{extension}",
+        size=upload.size,
+        added_by=user,
+    )
+    annex.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
+    annex.save()
+    return annex
+
+
+@transaction.atomic
+def annex_remove(*, annex: ReportAnnex, user) -> None:
+    """Take an annex off a report its unit may still edit; the submitted versions that
+    held it keep it."""
+    if not permissions.can_edit_report(user, _lock(annex.report)):
+        raise PermissionDenied
+    ReportAnnex.objects.filter(pk=annex.pk, removed_at__isnull=True).update(
+        removed_at=timezone.now()
+    )
 
 
 @transaction.atomic

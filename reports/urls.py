@@ -13,6 +13,9 @@ urlpatterns = [
     path("<int:pk>/accept/", views.report_accept, name="accept"),
     path("<int:pk>/reopen/", views.report_reopen, name="reopen"),
     path("<int:pk>/follow-up/", views.report_follow_up, name="follow_up"),
+    path("<int:pk>/annexes/", views.annex_add, name="annex_add"),
+    path("annexes/<int:pk>/", views.annex_download, name="annex"),
+    path("annexes/<int:pk>/remove/", views.annex_remove, name="annex_remove"),
     path("units/search/", views.unit_search, name="unit_search"),
     path("import/<quarter:quarter>/", views.workbook_import, name="import_workbook"),
     path(

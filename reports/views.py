@@ -1,6 +1,8 @@
 """Report pages: the unit's list, the report (read and form), review, the queue."""
 
+import mimetypes
 from decimal import Decimal
+from pathlib import PurePath
 from typing import TypedDict
 
 import django_filters
@@ -8,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,13 +24,22 @@ from common.text import clean_text
 from reports import aggregation, permissions, quality, selectors, services, workbook
 from reports.documents import unit_report_docx
 from reports.forms import (
+    AnnexForm,
     ReopenForm,
     ReportForm,
     ReturnForm,
     WordImportForm,
     WorkbookImportForm,
 )
-from reports.models import NOTE_MAX_LENGTH, Quarter, Unit, UnitKind, UnitReport
+from reports.models import (
+    NOTE_MAX_LENGTH,
+    Quarter,
+    ReportAnnex,
+    ReportVersion,
+    Unit,
+    UnitKind,
+    UnitReport,
+)
 
 
 def _report_or_404(request: HttpRequest, pk: int) -> UnitReport:
@@ -146,6 +157,9 @@ def _render_page(
         "can_review": report is not None and permissions.can_review_report(user, report),
         "can_reopen": report is not None and permissions.can_reopen_report(user, report),
         "can_follow_up": report is not None and permissions.can_mark_follow_up(user, report),
+        "annexes": list(report.annexes.filter(removed_at__isnull=True)) if report else [],
+        "can_edit_annexes": report is not None and editable,
+        "annex_form": AnnexForm(),
         "return_form": return_form or ReturnForm(),
         "reopen_form": reopen_form or ReopenForm(),
         "days_left": days,
@@ -414,6 +428,65 @@ def _workbook_confirm(request: HttpRequest, quarter: Quarter, checked) -> HttpRe
     for reason in refused:
         messages.error(request, reason)
     return redirect("reports:import_workbook", quarter=quarter)
+
+
+@login_required
+@require_POST
+def annex_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Attach a file to a report the user may edit (checked as directive evidence is)."""
+    report = _report_or_404(request, pk)
+    if not permissions.can_edit_report(request.user, report):
+        raise PermissionDenied
+    form = AnnexForm(request.POST, request.FILES)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, str(error))
+        return redirect(report)
+    try:
+        services.annex_add(
+            report=report,
+            user=request.user,
+            upload=form.cleaned_data["file"],
+            extension=form.extension,
+        )
+    except services.ReportError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The annex was attached."))
+    return redirect(report)
+
+
+@login_required
+@require_POST
+def annex_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    annex = get_object_or_404(ReportAnnex.objects.select_related("report"), pk=pk)
+    if not permissions.can_view_report(request.user, annex.report):
+        raise Http404
+    if not permissions.can_edit_report(request.user, annex.report):
+        raise PermissionDenied
+    services.annex_remove(annex=annex, user=request.user)
+    messages.success(request, _("The annex was taken off the report."))
+    return redirect(annex.report)
+
+
+@login_required
+@require_GET
+def annex_download(request: HttpRequest, pk: int) -> FileResponse:
+    """An annex, only to whoever may read it (``permissions.can_read_annex``); 404 else."""
+    annex = get_object_or_404(ReportAnnex.objects.select_related("report"), pk=pk)
+    submitted = ReportVersion.objects.filter(annexes=annex).exists()
+    if not permissions.can_read_annex(request.user, annex, submitted=submitted):
+        raise Http404
+    try:
+        handle = annex.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404 from missing
+    stored = PurePath(annex.file.name or "").name
+    response = FileResponse(handle, as_attachment=True, filename=f"phu-luc-{annex.pk}-{stored}")
+    response["Content-Type"] = mimetypes.guess_type(stored)[0] or "application/octet-stream"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _word_key(unit: Unit, quarter: Quarter) -> str:

@@ -33,6 +33,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.history import note_history
@@ -52,6 +53,7 @@ from reports.models import (
     Membership,
     MembershipRole,
     Quarter,
+    ReportAnnex,
     ReportEvent,
     ReportStatus,
     ReviewEvent,
@@ -62,7 +64,7 @@ from reports.models import (
     UnitReport,
 )
 from reports.rules import ROMAN, quarter_bounds, quarter_of
-from reports.services import follow_up_mark, report_version_add
+from reports.services import annex_add, follow_up_mark, report_version_add
 from sampledata.demo import (
     CHANGE_REASON,
     FIXED_SERIES,
@@ -234,6 +236,16 @@ CURRENT_DRAFTS |= {"du-hongai": "half"}
 # first sent with its results cut short and figures missing, returned by the
 # commission, then sent again complete.
 RESUBMITTED = "du-baichay"
+# Files attached to reports of the current quarter, and a PDF to stand for them.
+ANNEXES = [
+    ("mttq", "Danh sách hộ được hỗ trợ nhà Đại đoàn kết.pdf"),
+    (RESUBMITTED, "Danh sách vụ việc phức tạp.pdf"),
+]
+SAMPLE_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
 FOLLOW_UP_NOTE = "Theo dõi các vụ việc phức tạp ở khu tái định cư"
 SESSIONS_EXPLAINED = "Tăng do đợt tuyên truyền bầu cử bổ sung đại biểu HĐND phường"
 RETURN_COMMENT = (
@@ -476,6 +488,7 @@ class LaterQuarters:
         self.load_reports(after)
         self.load_progress(after)
         self.load_recent_requests()
+        self.load_annexes()
         self.load_resubmission()
         self.load_follow_up_mark()
 
@@ -742,6 +755,29 @@ class LaterQuarters:
             sessions.note = f"{sessions.note}. {SESSIONS_EXPLAINED}".lstrip(". ")
             sessions.save(update_fields=["value", "note"])
         report_version_add(report=report, user=report.submitted_by, at=report.submitted_at)
+
+    def load_annexes(self) -> None:
+        """Files attached to two reports of the current quarter (``ANNEXES``): the
+        Front's draft, and Bãi Cháy's report before it is sent again, so its second
+        submission holds one."""
+        quarter = self.quarters[self.current]
+        for code, name in ANNEXES:
+            report = UnitReport.objects.filter(unit__code=code, quarter=quarter).first()
+            if report is None or report.annexes.exists():
+                continue
+            was = report.status
+            if was != ReportStatus.DRAFT:  # attached while it was back with the unit
+                UnitReport.objects.filter(pk=report.pk).update(status=ReportStatus.RETURNED)
+                report.status = ReportStatus.RETURNED
+            annex = annex_add(
+                report=report,
+                user=self.loader.reporters[code],
+                upload=ContentFile(SAMPLE_PDF, name=name),
+                extension="pdf",
+            )
+            ReportAnnex.objects.filter(pk=annex.pk).update(added_at=self.moment(0.55, 9))
+            if was != ReportStatus.DRAFT:
+                UnitReport.objects.filter(pk=report.pk).update(status=was)
 
     def load_follow_up_mark(self) -> None:
         """The commission asked Bãi Cháy to follow its complex cases after last quarter:

@@ -222,7 +222,7 @@ PAGES = [
         "submitted report (reviewer)",
         "reviewer",
         lambda w: reverse("reports:report", args=[w.submitted.unit.code, w.previous.slug]),
-        20,  # + the quality checks (5) and the follow-up marks
+        21,  # + the quality checks (5), the follow-up marks, the annexes
     ),
     (
         "submitted report as a document (reviewer)",

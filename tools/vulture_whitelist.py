@@ -157,6 +157,8 @@ _.flagged_values  # reports/queue.html (a version's flagged values, annotated on
 _.flagged  # reports/workbook_import.html (a sheet's unusual values)
 _.formatCells  # reports.workbook.template: openpyxl's sheet protection, read by Excel
 _.formatColumns  # reports.workbook.template
+_.added_by  # reports.models.ReportAnnex: who attached it (the record, read in backups)
+_.added_at  # reports/_annexes.html
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

@@ -146,6 +146,10 @@ class TestThroughToday:
         assert [value.indicator_code for value in flagged] == ["TT_SESS"]
         assert "HĐND phường" in flagged.get().note
         assert second.flagged_values == 1
+        # The list it attached while the report was back with it went with the second.
+        assert [annex.name for annex in second.annexes.all()] == ["Danh sách vụ việc phức tạp.pdf"]
+        assert not first.annexes.exists()
+        assert first.review_events.get().at < second.annexes.get().added_at < second.submitted_at
         assert timezone.localdate(second.submitted_at) <= DEMO_TODAY
 
     def test_the_units_owing_a_quarter_are_those_of_its_time(self, demo_loaded):

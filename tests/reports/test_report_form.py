@@ -214,8 +214,8 @@ def test_the_form_page_runs_a_bounded_number_of_queries(
         f.UnitReportFactory(unit=other, quarter=quarter)
     client.force_login(reporter)
     # + the quality checks (indicators, rules, quarters, history, units beside: 5) and
-    # the follow-up marks (1).
-    with django_assert_max_num_queries(20):
+    # the follow-up marks and the annexes (2).
+    with django_assert_max_num_queries(21):
         assert client.get(url).status_code == 200
 
 

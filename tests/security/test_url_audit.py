@@ -145,6 +145,20 @@ GET_CASES = [
     ("accept", "reports:accept", pk_of("u_submitted"), POST_ONLY),
     ("reopen", "reports:reopen", pk_of("v_accepted"), POST_ONLY),
     ("follow up", "reports:follow_up", pk_of("u_submitted"), POST_ONLY),
+    ("attach an annex", "reports:annex_add", pk_of("u_draft"), POST_ONLY),
+    ("take an annex off", "reports:annex_remove", pk_of("annex_draft"), POST_ONLY),
+    (
+        "an annex of U's draft",
+        "reports:annex",
+        pk_of("annex_draft"),
+        codes(404, reporter_u=200, head_u=200, admin=200),
+    ),
+    (
+        "an annex U submitted",
+        "reports:annex",
+        pk_of("annex_sent"),
+        codes(200, reporter_v=404, **UNSEEN_BY_X),
+    ),
     (
         "U's draft",
         "reports:report",
@@ -449,6 +463,24 @@ POST_CASES = [
         codes(403, reporter_v=404, reviewer=302, **UNSEEN_BY_X),
     ),
     (
+        "attach an annex to U's draft (none chosen)",
+        "reports:annex_add",
+        pk_of("u_draft"),
+        codes(404, reporter_u=302, head_u=302, admin=302),
+    ),
+    (
+        "attach an annex to U's submitted report",
+        "reports:annex_add",
+        pk_of("u_submitted"),
+        codes(403, reporter_v=404, **UNSEEN_BY_X),
+    ),
+    (
+        "take an annex off U's draft",
+        "reports:annex_remove",
+        pk_of("annex_draft"),
+        codes(404, reporter_u=302, head_u=302, admin=302),
+    ),
+    (
         "import a workbook (none attached)",
         "reports:import_workbook",
         lambda w: {"quarter": "2024-q2"},
@@ -555,6 +587,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:document",
         "reports:workbook",
         "reports:workbook_template",
+        "reports:annex",
         "directives:register",
         "directives:assignments",
         "directives:dashboard",

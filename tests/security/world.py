@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from directives.models import AssignmentRole, Confidentiality
 from reports import services
-from reports.models import MembershipRole, ReportStatus, UnitKind, ValidationRule
+from reports.models import MembershipRole, ReportAnnex, ReportStatus, UnitKind, ValidationRule
 from tests import factories as f
 
 ROLES = (
@@ -209,6 +209,12 @@ def build_world(**texts) -> SimpleNamespace:
         quotes=[services.Quote(section="results", source=u_submitted.pk, excerpt=text)],
         expected_version=0,
     )
+    # Annexes: one on U's draft (the unit's own until sent), one that U submitted.
+    annex_draft = ReportAnnex(report=u_draft, name="phu-luc-nhap.pdf", size=len(PDF))
+    annex_draft.file.save("nhap.pdf", ContentFile(PDF))
+    annex_sent = ReportAnnex(report=u_submitted, name="phu-luc.pdf", size=len(PDF))
+    annex_sent.file.save("da-gui.pdf", ContentFile(PDF))
+    u_submitted.versions.get().annexes.add(annex_sent)
     other = _other_province(q1, q2, indicator, users, update)
     return SimpleNamespace(
         **other,
@@ -220,6 +226,8 @@ def build_world(**texts) -> SimpleNamespace:
         users=users,
         u_submitted=u_submitted,
         u_draft=u_draft,
+        annex_draft=annex_draft,
+        annex_sent=annex_sent,
         v_accepted=v_accepted,
         v_draft=v_draft,
         meeting=meeting,
