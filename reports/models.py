@@ -23,7 +23,7 @@ from common.dates import BoundedDateField, BoundedDateTimeField
 from common.fields import CleanCharField, CleanTextField, actor_field
 from common.history import HistoricalRecords
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX, VALUE_MAX_DIGITS, format_figure
-from common.text import search_text
+from common.text import clean_text, fold, search_text
 from common.types import StrOrPromise
 from reports import rules
 
@@ -900,6 +900,12 @@ class ReportHistory(models.Model):
         abstract = True
 
 
+def sections_search_text(report: "ReportSections") -> str:
+    """The five sections of a report, folded for search, a line each."""
+    folded = (fold(clean_text(getattr(report, name))) for name in ReportSections.SECTIONS)
+    return clean_text("\n".join(folded)).strip()  # stored as every text is: clean_text
+
+
 class ReportSections(models.Model):
     """The five narrative sections of a report: the unit's working text
     (``UnitReport``) and each submission frozen as it was (``ReportVersion``)."""
@@ -1260,6 +1266,9 @@ class ReportVersion(ReportSections):
     flagged_values = models.PositiveIntegerField(
         _("values flagged"), null=True, blank=True, editable=False
     )
+    # Its five sections folded (``common.text.fold``), for the search of the reports'
+    # texts (``reports.search``); a trigram index on PostgreSQL (migration 0025).
+    search_text = models.TextField(editable=False, blank=True, default="")
     annexes: "models.ManyToManyField[ReportAnnex, models.Model]" = models.ManyToManyField(
         "ReportAnnex", verbose_name=_("annexes"), related_name="versions", blank=True
     )
@@ -1286,6 +1295,10 @@ class ReportVersion(ReportSections):
             "report": self.report,
             "number": self.number,
         }
+
+    def save(self, *args, **kwargs):
+        self.search_text = sections_search_text(self)
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse(

@@ -40,6 +40,7 @@ from reports.models import (
     ReviewOutcome,
     Unit,
     UnitReport,
+    sections_search_text,
 )
 
 # The four sections a report cannot be submitted without; recommendations are optional.
@@ -304,6 +305,7 @@ def _version_of(report: UnitReport, *, number: int, user, at) -> ReportVersion:
         unit_name=report.unit_name,
         submitted_at=at,
         submitted_by=user,
+        search_text=sections_search_text(report),  # bulk_create skips save()
         **{name: getattr(report, name) for name in UnitReport.SECTIONS},
     )
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("<int:pk>/annexes/", views.annex_add, name="annex_add"),
     path("annexes/<int:pk>/", views.annex_download, name="annex"),
     path("annexes/<int:pk>/remove/", views.annex_remove, name="annex_remove"),
+    path("search/", views.report_search, name="search"),
     path("units/search/", views.unit_search, name="unit_search"),
     path("import/<quarter:quarter>/", views.workbook_import, name="import_workbook"),
     path(

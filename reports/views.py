@@ -21,7 +21,7 @@ from common.documents.downloads import document_download, document_number_and_da
 from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number, query_int
 from common.text import clean_text
-from reports import aggregation, permissions, quality, selectors, services, workbook
+from reports import aggregation, permissions, quality, search, selectors, services, workbook
 from reports.documents import unit_report_docx
 from reports.forms import (
     AnnexForm,
@@ -770,6 +770,38 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "can_review": permissions.can_review(user),
             "past_due": quarter.is_past_due(),
             "querystring": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_GET
+def report_search(request: HttpRequest) -> HttpResponse:
+    """The texts units submitted, searched without diacritics, with the words found
+    shown in excerpts (``reports.search``)."""
+    if not permissions.may_browse(request.user):
+        raise PermissionDenied
+    query = request.GET.get("q", "")
+    words = search.words_of(query)
+    quarter_pk = query_int(request.GET.get("quarter"), minimum=1)
+    quarter = Quarter.objects.filter(pk=quarter_pk).first() if quarter_pk else None
+    page = None
+    if words:
+        versions = search.matching_versions(request.user, words, quarter=quarter)
+        page = Paginator(versions, 20).get_page(page_number(request.GET))
+        for version in page.object_list:
+            version.excerpts = search.excerpts(version, words)
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "reports/search.html",
+        {
+            "query": query,
+            "quarter": quarter,
+            "quarters": Quarter.objects.all()[:16],
+            "page": page,
+            "querystring": params.urlencode(),
         },
     )
 

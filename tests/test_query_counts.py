@@ -207,6 +207,12 @@ PAGES = [
         16,
     ),
     (
+        "report search (reviewer)",
+        "reviewer",
+        lambda w: reverse("reports:search") + "?q=nhan+dan",
+        8,
+    ),
+    (
         "report figures from Excel (head)",
         "head",
         lambda w: reverse("reports:import_workbook", args=[w.current.slug]),

@@ -159,6 +159,8 @@ _.formatCells  # reports.workbook.template: openpyxl's sheet protection, read by
 _.formatColumns  # reports.workbook.template
 _.added_by  # reports.models.ReportAnnex: who attached it (the record, read in backups)
 _.added_at  # reports/_annexes.html
+_.cut_before  # reports/search.html (an excerpt starts inside its text)
+_.cut_after  # reports/search.html
 
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail

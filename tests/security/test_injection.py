@@ -69,6 +69,7 @@ FILTER_PAGES = [
     ("home", {}),
     ("reports:list", {}),
     ("reports:queue_quarter", {"quarter": "2024-q1"}),
+    ("reports:search", {}),
     ("directives:register", {}),
     ("directives:assignments", {}),
     ("directives:dashboard", {}),

@@ -272,6 +272,8 @@ GET_CASES = [
         report_of("u", "2031-q1"),
         codes(404, anonymous=404),
     ),
+    # the reports' texts: whoever may browse (each finds what they may read)
+    ("search the reports", "reports:search", None, codes(200)),
     # the unit pickers' search (JSON): whoever may open the register
     ("unit search", "reports:unit_search", None, codes(200)),
     ("meeting search", "meetings:search", None, codes(200)),
@@ -588,6 +590,7 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:workbook",
         "reports:workbook_template",
         "reports:annex",
+        "reports:search",
         "directives:register",
         "directives:assignments",
         "directives:dashboard",
