@@ -458,6 +458,15 @@ def centre_pages(t: dict) -> list[tuple[str, str, str, bool, bool]]:
         ("Directive page", "centre reviewer", f"/directives/{t['centre directive'].pk}/", False),
         ("Briefing pack", "centre reviewer", f"/meetings/{meeting}/pack/", False),
         ("Unit head's work on directives", "head", "/directives/mine/", False),
+        # Issue 16: the reports' search (every submitted text the reviewer may read) and
+        # the unit's workbook (its quality checks run on the report form above).
+        ("Report search “nhan dan”", "centre reviewer", "/reports/search/?q=nhan+dan", False),
+        (
+            "Unit's workbook .xlsx",
+            "head",
+            f"/reports/{t['unit'].code}/{current}/workbook.xlsx",
+            True,
+        ),
     ]
     cold = [
         (
