@@ -16,6 +16,7 @@ _TOKEN = re.compile(
     r"\s*(?:(?P<number>\d+(?:\.\d+)?)|\[(?P<bracketed>[A-Za-z0-9_-]+)\]"
     r"|(?P<code>[A-Za-z_][A-Za-z0-9_]*)|(?P<symbol>[-+*/()]))"
 )
+MAX_DEPTH = 20  # brackets (or signs) inside one another: a rule needs a few
 OPERATORS = {"<=": "≤", "<": "<", "=": "=", ">=": "≥", ">": ">"}
 
 
@@ -100,16 +101,28 @@ def parse(text: str) -> Expression:
         position += 1
         return token
 
+    depth = 0
+
     def factor() -> Expression:
+        nonlocal depth
         kind, value = take()
         if kind == "number":
             return Expression("number", Decimal(value))
         if kind == "code":
             return Expression("code", value)
         if value == "-":
-            return Expression("neg", left=factor())
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(_("Too many brackets inside one another."))
+            negated = Expression("neg", left=factor())
+            depth -= 1
+            return negated
         if value == "(":
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise ExpressionError(_("Too many brackets inside one another."))
             inner = expression()
+            depth -= 1
             if take() != ("symbol", ")"):
                 raise ExpressionError(_("A bracket is not closed."))
             return inner

@@ -22,6 +22,7 @@ from reports.models import (
     MembershipRole,
     ReportStatus,
     Unit,
+    UnitReport,
     filed_q,
 )
 
@@ -360,8 +361,8 @@ def workbook_units(user: AnyUser, quarter) -> list:
     units = Unit.objects.owing_report_for(quarter).order_by("display_order", "name")
     if not is_admin(user):
         return list(units.filter(id__in=list(unit_roles(user))))
-    filed = filed_q("reports__") & Q(reports__quarter=quarter)
-    return list(units.exclude(filed)[:WORKBOOK_UNITS])
+    filed = UnitReport.objects.filter(filed_q(), quarter=quarter).values("unit_id")
+    return list(units.exclude(pk__in=filed)[:WORKBOOK_UNITS])
 
 
 def can_read_annex(user: AnyUser, annex, *, submitted: bool) -> bool:

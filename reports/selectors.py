@@ -121,7 +121,7 @@ def follow_ups(*, unit: Unit, quarter: Quarter) -> tuple[dict[int, FollowUp], di
     marks = FollowUp.objects.filter(
         Q(report__quarter=quarter) | Q(report__quarter__year=year, report__quarter__number=number),
         report__unit=unit,
-    ).select_related("by", "report")
+    ).select_related("by", "report__quarter")
     here: dict[int, FollowUp] = {}
     before: dict[int, FollowUp] = {}
     for mark in marks:

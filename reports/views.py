@@ -1,6 +1,7 @@
 """Report pages: the unit's list, the report (read and form), review, the queue."""
 
 import mimetypes
+import uuid
 from decimal import Decimal
 from pathlib import PurePath
 from typing import TypedDict
@@ -371,7 +372,10 @@ def workbook_import(request: HttpRequest, quarter: Quarter) -> HttpResponse:
         raise PermissionDenied
     key = _workbook_key(quarter)
     if request.method == "POST" and "confirm" in request.POST:
-        return _workbook_confirm(request, quarter, request.session.pop(key, None))
+        # What this page's preview showed, not a later upload's (another tab's).
+        checked = request.session.pop(key, None) or {}
+        same = checked.get("token") and checked.get("token") == request.POST.get("confirm")
+        return _workbook_confirm(request, quarter, checked.get("sheets") if same else None)
     form = WorkbookImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"quarter": quarter, "form": form}
     if request.method != "POST":
@@ -379,20 +383,25 @@ def workbook_import(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     if not form.is_valid():
         return render(request, "reports/workbook_import.html", context, status=400)
     sheets = [workbook.check_sheet(user, sheet, quarter) for sheet in form.sheets]
+    workbook.refuse_repeated_units(sheets)
     ready = [sheet for sheet in sheets if not sheet.errors and sheet.unit is not None]
-    request.session[key] = [
-        {
-            "unit": sheet.unit.pk,
-            "version": sheet.report.version if sheet.report else 0,
-            "values": {
-                str(indicator_id): [None if value is None else str(value), note]
-                for indicator_id, (value, note) in sheet.values.items()
-            },
-        }
-        for sheet in ready
-        if sheet.unit is not None
-    ]
-    context |= {"sheets": sheets, "ready": len(ready)}
+    token = uuid.uuid4().hex
+    request.session[key] = {
+        "token": token,
+        "sheets": [
+            {
+                "unit": sheet.unit.pk,
+                "version": sheet.report.version if sheet.report else 0,
+                "values": {
+                    str(indicator_id): [None if value is None else str(value), note]
+                    for indicator_id, (value, note) in sheet.values.items()
+                },
+            }
+            for sheet in ready
+            if sheet.unit is not None
+        ],
+    }
+    context |= {"sheets": sheets, "ready": len(ready), "token": token}
     return render(request, "reports/workbook_import.html", context)
 
 

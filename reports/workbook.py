@@ -20,8 +20,11 @@ values then go through ``services.report_save_draft`` like typed ones.
 from __future__ import annotations
 
 import io
+import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
@@ -101,6 +104,22 @@ class UnreadableWorkbook(Exception):
     """Not a workbook openpyxl can read."""
 
 
+# What openpyxl raises on a damaged workbook: a missing or broken part, XML cut short.
+UNREADABLE = (
+    InvalidFileException,
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    EOFError,
+    ParseError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
+
+
 @dataclass
 class SheetRow:
     cell: str  # where its value is, "E7"
@@ -122,10 +141,11 @@ def read_workbook(upload) -> list[Sheet]:
     Excel, never a formula)."""
     try:
         workbook = load_workbook(upload, read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, ValueError, OSError, EOFError) as error:
+    except UNREADABLE as error:
         raise UnreadableWorkbook from error
     sheets = []
     try:
+        # Read-only mode parses each sheet while it is read: a broken one fails here.
         for worksheet in workbook.worksheets[:MAX_SHEETS]:
             rows = list(worksheet.iter_rows(min_row=1, max_row=FIRST_ROW + MAX_ROWS, max_col=6))
             cells = {
@@ -154,6 +174,8 @@ def read_workbook(upload) -> list[Sheet]:
                     )
                 )
             sheets.append(sheet)
+    except UNREADABLE as error:
+        raise UnreadableWorkbook from error
     finally:
         workbook.close()
     return sheets
@@ -282,3 +304,19 @@ def check_sheet(user, sheet: Sheet, quarter: Quarter) -> ImportSheet:
             )
         )
     return checked
+
+
+def refuse_repeated_units(sheets: list[ImportSheet]) -> None:
+    """A unit on two sheets: the second is refused (which of them holds its figures?)."""
+    seen: dict[int, str] = {}
+    for sheet in sheets:
+        if sheet.unit is None or sheet.errors:
+            continue
+        if sheet.unit.pk in seen:
+            sheet.errors.append(
+                _("%(unit)s is already on sheet “%(first)s”: keep one sheet per unit.")
+                % {"unit": sheet.unit.name, "first": seen[sheet.unit.pk]}
+            )
+            sheet.rows, sheet.values = [], {}
+        else:
+            seen[sheet.unit.pk] = sheet.title

@@ -45,7 +45,18 @@ def test_a_missing_value_or_a_division_by_zero_makes_a_rule_not_apply():
 
 @pytest.mark.parametrize(
     "text",
-    ["", "DT_DONE +", "(DT_DONE", "DT_DONE)", "__import__('os')", "DT_DONE; 1", "a.b", "2 ** 3"],
+    [
+        "",
+        "DT_DONE +",
+        "(DT_DONE",
+        "DT_DONE)",
+        "__import__('os')",
+        "DT_DONE; 1",
+        "a.b",
+        "2 ** 3",
+        "(" * 299 + "A" + ")" * 299,  # deeper than any rule: refused, not a crash
+        "-" * 299 + "A",
+    ],
 )
 def test_what_is_not_an_expression_is_refused(text):
     with pytest.raises(ExpressionError):

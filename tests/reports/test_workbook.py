@@ -5,6 +5,8 @@ once for whoever enters their reports."""
 
 import datetime
 import io
+import re
+import zipfile
 from decimal import Decimal
 
 import pytest
@@ -62,17 +64,26 @@ def filled(workbook, **cells) -> bytes:
 
 
 def upload(client, world, content: bytes, name: str = "so-lieu.xlsx"):
+    """Upload the workbook; the preview's confirm button (its token) is kept on the client."""
     file = io.BytesIO(content)
     file.name = name
-    return client.post(
+    response = client.post(
         reverse("reports:import_workbook", args=[world["quarter"]]), {"workbook": file}
     )
+    client.workbook_token = token_of(response)
+    return response
 
 
-def confirm(client, world):
-    return client.post(
-        reverse("reports:import_workbook", args=[world["quarter"]]), {"confirm": "1"}
-    )
+def token_of(preview) -> str:
+    """The confirm button's value: what ties a confirmation to its preview."""
+    found = re.search(r'name="confirm" value="([0-9a-f]+)"', preview.content.decode())
+    return found.group(1) if found else ""
+
+
+def confirm(client, world, token: str | None = None):
+    """Press the confirm button of the last preview (or of the one ``token`` names)."""
+    url = reverse("reports:import_workbook", args=[world["quarter"]])
+    return client.post(url, {"confirm": token or getattr(client, "workbook_token", "")})
 
 
 def test_the_template_holds_the_units_indicators_and_only_two_columns_are_typed_in(client, world):
@@ -217,3 +228,55 @@ def test_who_may_import(client, world):
     client.force_login(world["other_head"])
     workbook_url = reverse("reports:workbook", args=["du-baichay", world["quarter"]])
     assert client.get(workbook_url).status_code == 404
+
+
+def test_confirming_saves_what_this_preview_showed_not_another_tabs(client, world):
+    client.force_login(world["head"])
+    first = upload(client, world, filled(template_of(client, world), E6=3))
+    upload(client, world, filled(template_of(client, world), E6=99))  # another tab
+
+    confirm(client, world, token_of(first))
+
+    assert not IndicatorValue.objects.exists()  # neither: upload again, and confirm that
+
+
+def test_a_unit_on_two_sheets_is_imported_from_the_first_only(client, world):
+    client.force_login(world["head"])
+    workbook = template_of(client, world)
+    twice = workbook.copy_worksheet(workbook.worksheets[0])
+    twice["E6"] = 7
+
+    preview = upload(client, world, filled(workbook, E6=3))
+    confirm(client, world)
+
+    assert "đã có ở trang tính “du-baichay”" in preview.content.decode()
+    assert IndicatorValue.objects.get().value == 3
+
+
+def test_a_damaged_workbook_is_refused_not_a_server_error(client, world):
+    client.force_login(world["head"])
+    content = filled(template_of(client, world), E6=3)
+    damaged = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as source, zipfile.ZipFile(damaged, "w") as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                data = data[: len(data) // 2]  # cut in the middle of its XML
+            target.writestr(item, data)
+
+    response = upload(client, world, damaged.getvalue())
+
+    assert response.status_code == 400
+    assert "Không đọc được tệp Excel này" in response.content.decode()
+
+
+def test_the_administrators_workbook_holds_units_that_filed_earlier_but_not_now(client, world):
+    q3 = world["quarter"].__class__.objects.get(year=2026, number=3)
+    f.UnitReportFactory(unit=world["unit"], quarter=q3, status="accepted")
+    f.UnitReportFactory(unit=world["unit"], quarter=world["quarter"])  # a draft now
+    client.force_login(world["admin"])
+
+    response = client.get(reverse("reports:workbook_template", args=[world["quarter"]]))
+
+    titles = {sheet.title for sheet in load_workbook(io.BytesIO(response.content)).worksheets}
+    assert "du-baichay" in titles
