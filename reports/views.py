@@ -160,7 +160,6 @@ def _render_page(
         "can_follow_up": report is not None and permissions.can_mark_follow_up(user, report),
         "annexes": list(report.annexes.filter(removed_at__isnull=True)) if report else [],
         "can_edit_annexes": report is not None and editable,
-        "annex_form": AnnexForm(),
         "return_form": return_form or ReturnForm(),
         "reopen_form": reopen_form or ReopenForm(),
         "days_left": days,
