@@ -491,7 +491,8 @@ def annex_download(request: HttpRequest, pk: int) -> FileResponse:
     except FileNotFoundError as missing:
         raise Http404 from missing
     stored = PurePath(annex.file.name or "").name
-    response = FileResponse(handle, as_attachment=True, filename=f"phu-luc-{annex.pk}-{stored}")
+    # Saved under the name the unit gave it (cleaned; Django encodes it for the header).
+    response = FileResponse(handle, as_attachment=True, filename=annex.name or stored)
     response["Content-Type"] = mimetypes.guess_type(stored)[0] or "application/octet-stream"
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -76,6 +76,7 @@ def test_the_unit_attaches_a_file_under_a_generated_name(client, world):
     assert b"".join(download.streaming_content) == PDF
     assert download["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in download["Content-Disposition"]
+    assert "Danh%20s%C3%A1ch%20%3Cb%3E.pdf" in download["Content-Disposition"]
 
 
 def _docx_without_word() -> bytes:
