@@ -38,6 +38,19 @@ def fold(text: str) -> str:
     return " ".join(stripped.lower().split())
 
 
+def fold_with_positions(text: str) -> tuple[str, list[int]]:
+    """``text`` folded as ``fold`` folds it, a character at a time (spaces kept as they
+    are), with the position in ``text`` each folded character came from: where a
+    folded search found a word, the original's words can be marked."""
+    folded, positions = [], []
+    for index, char in enumerate(text):
+        for part in unicodedata.normalize("NFD", char.translate(_SPECIAL)):
+            if not unicodedata.combining(part):
+                folded.append(part.lower())
+                positions.append(index)
+    return "".join(folded), positions
+
+
 def search_text(*parts: object) -> str:
     """The folded text of ``parts`` that a model stores for diacritic-free search.
 

@@ -9,6 +9,7 @@ imports of reports (one rule, one place).
 """
 
 import zipfile
+import zlib
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,6 +27,24 @@ DOCUMENT_SIGNATURES = {
     "jpeg": (b"\xff\xd8\xff",),
     "png": (b"\x89PNG\r\n\x1a\n",),
 }
+
+
+# What reading a damaged Office archive raises, whichever library reads it (python-docx,
+# openpyxl add their own): a missing or broken part, corrupt compressed data, an
+# entry zipfile cannot read. Read by the imports to refuse the file, not fail.
+DAMAGED_ARCHIVE = (
+    KeyError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    IndexError,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    zipfile.BadZipFile,
+    zlib.error,
+)
 
 
 class NotAnOfficeFile(Exception):

@@ -1,14 +1,11 @@
 """The report form (five sections and the indicator values) and the review forms."""
 
 import json
-import zipfile
-import zlib
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from docx.opc.exceptions import PackageNotFoundError
@@ -19,12 +16,7 @@ from common.fields import CleanCharFormField
 from common.numbers import FigureField, format_figure
 from common.text import clean_text
 from common.types import StrOrPromise
-from common.uploads import (
-    NotAnOfficeFile,
-    check_office_archive,
-    checked_extension,
-    office_refusal,
-)
+from common.uploads import DAMAGED_ARCHIVE, checked_extension
 from reports.models import (
     COMMENT_MAX_LENGTH,
     NOTE_MAX_LENGTH,
@@ -144,6 +136,13 @@ class ReturnForm(forms.Form):
     )
 
 
+class FollowUpForm(forms.Form):
+    """A reviewer's follow-up mark on one of a report's values (``services.follow_up_mark``)."""
+
+    indicator = forms.IntegerField(min_value=1)
+    note = CleanCharFormField(label=_("What to follow"), max_length=NOTE_MAX_LENGTH, required=False)
+
+
 class ReopenForm(forms.Form):
     reason = CleanCharFormField(
         label=_("Why is the report reopened?"),
@@ -225,21 +224,16 @@ class ConsolidatedReportForm(forms.Form):
         return [self[name] for name in ConsolidatedReport.SECTIONS]
 
 
-# What reading a damaged .docx raises: no document part, a broken or unexpected part,
-# corrupt compressed data (zlib.error), an entry zipfile cannot read.
-UNREADABLE = (
-    PackageNotFoundError,
-    KeyError,
-    ValueError,
-    AttributeError,
-    zipfile.BadZipFile,
-    zlib.error,
-    EOFError,
-    OSError,
-    RuntimeError,
-    NotImplementedError,
-    XMLSyntaxError,
-)
+# What python-docx raises on a damaged .docx, beside any archive's (``DAMAGED_ARCHIVE``).
+UNREADABLE = (*DAMAGED_ARCHIVE, PackageNotFoundError, XMLSyntaxError)
+
+
+def office_upload(upload, extension: str, wrong_type: StrOrPromise) -> None:
+    """An uploaded .docx or .xlsx to read: ``wrong_type`` unless its name says so, then
+    the checks of every uploaded document (``common.uploads.checked_extension``)."""
+    if not (upload.name or "").lower().endswith(f".{extension}"):
+        raise forms.ValidationError(wrong_type)
+    checked_extension(upload, limit=settings.EVIDENCE_MAX_BYTES)
 
 
 class WordImportForm(forms.Form):
@@ -252,20 +246,11 @@ class WordImportForm(forms.Form):
 
     def clean_document(self):
         upload = self.cleaned_data["document"]
-        limit = settings.EVIDENCE_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
-        if not (upload.name or "").lower().endswith(".docx"):
-            raise forms.ValidationError(
-                _("Choose a Word file (.docx); an older .doc must first be saved as .docx.")
-            )
-        try:
-            check_office_archive(upload, "docx")
-        except NotAnOfficeFile as refused:
-            raise forms.ValidationError(office_refusal(refused, "docx")) from refused
+        office_upload(
+            upload,
+            "docx",
+            _("Choose a Word file (.docx); an older .doc must first be saved as .docx."),
+        )
         try:
             self.imported = read_report(upload)
         except TooLong as error:
@@ -297,25 +282,17 @@ class WorkbookImportForm(forms.Form):
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
-        limit = settings.EVIDENCE_MAX_BYTES
-        if upload.size > limit:
-            raise forms.ValidationError(
-                _("The file is too large (%(size)s); the limit is %(limit)s.")
-                % {"size": filesizeformat(upload.size), "limit": filesizeformat(limit)}
-            )
-        if not (upload.name or "").lower().endswith(".xlsx"):
-            raise forms.ValidationError(
-                _("Choose an Excel workbook (.xlsx); an older .xls must first be saved as .xlsx.")
-            )
-        try:
-            check_office_archive(upload, "xlsx")
-        except NotAnOfficeFile as refused:
-            raise forms.ValidationError(office_refusal(refused, "xlsx")) from refused
+        office_upload(
+            upload,
+            "xlsx",
+            _("Choose an Excel workbook (.xlsx); an older .xls must first be saved as .xlsx."),
+        )
+        # reports.workbook checks sheets with ReportForm: imported here, not at the top.
         from reports.workbook import UnreadableWorkbook, read_workbook
 
         try:
             self.sheets = read_workbook(upload)
-        except (UnreadableWorkbook, *UNREADABLE) as error:
+        except UnreadableWorkbook as error:
             raise forms.ValidationError(
                 _("This workbook cannot be read. Open it in Excel, save it again and retry.")
             ) from error

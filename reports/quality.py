@@ -32,6 +32,7 @@ from decimal import Decimal
 from django.utils.translation import gettext as _
 
 from common.numbers import format_figure
+from reports.aggregation.quarters import quarter_keys_back
 from reports.expressions import OPERATORS, ExpressionError, holds, parse
 from reports.models import (
     Indicator,
@@ -96,9 +97,7 @@ def _rule_flags(
 
 def _earlier_quarters(quarter: Quarter) -> dict[int, tuple[int, int]]:
     """The ids of the ``HISTORY_QUARTERS`` quarters before ``quarter``, with their keys."""
-    current = quarter.year * 4 + quarter.number - 1
-    keys = {divmod(current - back, 4) for back in range(1, HISTORY_QUARTERS + 1)}
-    wanted = {(year, index + 1) for year, index in keys}
+    wanted = set(quarter_keys_back(*quarter.previous_key(), HISTORY_QUARTERS))
     quarters = Quarter.objects.filter(year__gte=quarter.year - 2, year__lte=quarter.year)
     return {q.id: (q.year, q.number) for q in quarters if (q.year, q.number) in wanted}
 

@@ -11,18 +11,16 @@ are cut from the original text in Python, for one page of results at a time.
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, QuerySet, Subquery
 
-from common.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, search_words
+from common.text import QUERY_MAX_LENGTH, QUERY_MAX_WORDS, fold_with_positions, search_words
 from common.types import StrOrPromise
 from reports.models import Quarter, ReportVersion
 from reports.selectors import reports_visible_to
 
 EXCERPT_WIDTH = 90  # characters either side of the first word found
-_SPECIAL = str.maketrans({"đ": "d", "Đ": "d"})
 
 
 def words_of(query: str) -> list[str]:
@@ -49,19 +47,6 @@ def matching_versions(user, words: list[str], *, quarter: Quarter | None = None)
     )
 
 
-def _folded_with_positions(text: str) -> tuple[str, list[int]]:
-    """``text`` folded a character at a time (lower case, no diacritics, "đ" as "d"),
-    and for each folded character the position of the original it came from."""
-    folded, positions = [], []
-    for index, char in enumerate(text):
-        decomposed = unicodedata.normalize("NFD", char.translate(_SPECIAL))
-        for part in decomposed:
-            if not unicodedata.combining(part):
-                folded.append(part.lower())
-                positions.append(index)
-    return "".join(folded), positions
-
-
 @dataclass(frozen=True)
 class Excerpt:
     title: StrOrPromise
@@ -73,7 +58,7 @@ class Excerpt:
 def excerpt(title: StrOrPromise, text: str, words: list[str]) -> Excerpt | None:
     """Where the first of ``words`` is in ``text``, with every word found near it
     marked; None when none is in it."""
-    folded, positions = _folded_with_positions(text)
+    folded, positions = fold_with_positions(text)
     spans = []
     for word in words:
         start = folded.find(word)

@@ -21,11 +21,11 @@ from django.views.decorators.http import require_GET, require_POST
 from common.documents.downloads import document_download, document_number_and_date, download
 from common.documents.xlsx import XLSX_MIME
 from common.numbers import page_number, query_int
-from common.text import clean_text
 from reports import aggregation, permissions, quality, search, selectors, services, workbook
 from reports.documents import unit_report_docx
 from reports.forms import (
     AnnexForm,
+    FollowUpForm,
     ReopenForm,
     ReportForm,
     ReturnForm,
@@ -33,7 +33,6 @@ from reports.forms import (
     WorkbookImportForm,
 )
 from reports.models import (
-    NOTE_MAX_LENGTH,
     Quarter,
     ReportAnnex,
     ReportVersion,
@@ -300,25 +299,24 @@ def report_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     if not permissions.can_mark_follow_up(request.user, report):
         raise PermissionDenied
-    indicator_id = query_int(request.POST.get("indicator"), minimum=1)
-    if indicator_id is None:
-        messages.error(request, _("Choose the value to follow up."))
+    form = FollowUpForm(request.POST)
+    if not form.is_valid():
+        if "indicator" in form.errors:
+            messages.error(request, _("Choose the value to follow up."))
+        for error in form.errors.get("note", []):
+            messages.error(request, str(error))
         return redirect(report)
+    indicator_id = form.cleaned_data["indicator"]
     try:
         if request.POST.get("action") == "clear":
             services.follow_up_clear(report=report, indicator_id=indicator_id, user=request.user)
             messages.success(request, _("The mark was taken back."))
         else:
-            note = clean_text(request.POST.get("note", "")).strip()
-            if len(note) > NOTE_MAX_LENGTH:
-                messages.error(
-                    request,
-                    _("What to follow may have at most %(limit)s characters; it has %(length)s.")
-                    % {"limit": NOTE_MAX_LENGTH, "length": len(note)},
-                )
-                return redirect(report)
             services.follow_up_mark(
-                report=report, indicator_id=indicator_id, user=request.user, note=note
+                report=report,
+                indicator_id=indicator_id,
+                user=request.user,
+                note=form.cleaned_data["note"].strip(),
             )
             messages.success(
                 request, _("Marked: the unit's report of the next quarter will show it.")

@@ -20,8 +20,6 @@ values then go through ``services.report_save_draft`` like typed ones.
 from __future__ import annotations
 
 import io
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.etree.ElementTree import ParseError
@@ -33,6 +31,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from common.numbers import format_figure
 from common.text import clean_text
+from common.uploads import DAMAGED_ARCHIVE
 from reports import permissions, quality, selectors
 from reports.forms import ReportForm
 from reports.models import IndicatorValue, Quarter, Unit, UnitReport
@@ -104,20 +103,8 @@ class UnreadableWorkbook(Exception):
     """Not a workbook openpyxl can read."""
 
 
-# What openpyxl raises on a damaged workbook: a missing or broken part, XML cut short.
-UNREADABLE = (
-    InvalidFileException,
-    KeyError,
-    ValueError,
-    TypeError,
-    AttributeError,
-    IndexError,
-    OSError,
-    EOFError,
-    ParseError,
-    zipfile.BadZipFile,
-    zlib.error,
-)
+# What openpyxl raises on a damaged workbook, beside any archive's: XML cut short.
+UNREADABLE = (*DAMAGED_ARCHIVE, InvalidFileException, ParseError)
 
 
 @dataclass
