@@ -13,7 +13,7 @@ is Vietnamese.
 import datetime
 import io
 
-from django.utils import timezone
+from django.utils import timezone, translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -407,6 +407,9 @@ def _indicator_table(doc, summary: QuarterSummary) -> None:
         size=12,
         italic=True,
     )
+    with translation.override("vi"):
+        for comparison in summary.figures.province.comparisons:
+            paragraph(doc, comparison.sentence(), size=12, italic=True)
     if summary.figures.includes:
         paragraph(
             doc,
@@ -419,15 +422,29 @@ def _indicator_table(doc, summary: QuarterSummary) -> None:
 
 def figure_sentences(summary: QuarterSummary) -> list[str]:
     """Each main figure of the quarter as a sentence the drafting page inserts: "Tổ chức
-    tuyên truyền: 1.234 buổi (quý trước: 1.000; cùng kỳ năm 2023: 900)."."""
+    tuyên truyền: 1.234 buổi (quý trước: 1.000; cùng kỳ năm 2023: 900)."; where the
+    other quarter's units were not the same, on how many units each side rests."""
     quarter = summary.quarter
+    table = summary.figures.province
     sentences = []
-    for row in summary.figures.province.rows:
+    for row in table.rows:
         if row.current is None:
             continue
         compared = [
-            f"quý trước: {vn_number(row.previous)}" if row.previous is not None else "",
-            f"cùng kỳ năm {quarter.year - 1}: {vn_number(row.last_year)}"
+            _compared_with(
+                f"quý trước: {vn_number(row.previous)}",
+                row.previous_units,
+                row,
+                table.comparisons.previous,
+            )
+            if row.previous is not None
+            else "",
+            _compared_with(
+                f"cùng kỳ năm {quarter.year - 1}: {vn_number(row.last_year)}",
+                row.last_year_units,
+                row,
+                table.comparisons.last_year,
+            )
             if row.last_year is not None
             else "",
         ]
@@ -437,6 +454,14 @@ def figure_sentences(summary: QuarterSummary) -> list[str]:
             sentence += " (bình quân các đơn vị)"
         sentences.append(sentence + (f" ({compared_text})" if compared_text else "") + ".")
     return sentences
+
+
+def _compared_with(text: str, units: int, row, comparison) -> str:
+    """ "quý trước: 369", and when the units differ, "quý trước: 369 của 14 đơn vị, quý
+    này của 1 đơn vị": a reader must not take the difference for a change."""
+    if comparison.whole and units == row.reporting_units:
+        return text
+    return f"{text} của {units} đơn vị, quý này của {row.reporting_units} đơn vị"
 
 
 # --- One unit's report -------------------------------------------------------------
@@ -512,31 +537,55 @@ def unit_report_docx(
 
 
 def _figure_headers(summary: QuarterSummary) -> list[str]:
+    """This quarter, then each period it is compared with: its figure and units, the
+    change on the units present in both, and what that change rests on."""
     quarter = summary.quarter
     prev_year, prev_number = quarter.previous_key()
+    previous = f"Quý {ROMAN[prev_number]}/{prev_year}"
+    last_year = f"Quý {ROMAN[quarter.number]}/{quarter.year - 1} (cùng kỳ)"
     headers = [
         f"Quý {ROMAN[quarter.number]}/{quarter.year}",
-        f"Quý {ROMAN[prev_number]}/{prev_year}",
+        previous,
+        f"Số đơn vị báo cáo {previous}",
         "Tăng/giảm so quý trước",
-        f"Quý {ROMAN[quarter.number]}/{quarter.year - 1} (cùng kỳ)",
+        "Cơ sở so sánh với quý trước",
+        last_year,
+        "Số đơn vị báo cáo cùng kỳ",
         "Tăng/giảm so cùng kỳ",
+        "Cơ sở so sánh với cùng kỳ",
     ]
     ytd = YTD_TITLES.get(quarter.number)
     if ytd:
-        headers += [f"{ytd} {quarter.year}", f"{ytd} {quarter.year - 1}", "Tăng/giảm lũy kế"]
+        headers += [
+            f"{ytd} {quarter.year}",
+            f"{ytd} {quarter.year - 1}",
+            "Tăng/giảm lũy kế",
+            "Cơ sở so sánh lũy kế",
+        ]
     return headers
 
 
-def _figure_values(summary: QuarterSummary, row) -> list:
-    values = [
-        row.current,
-        row.previous,
-        row.change_previous,
-        row.last_year,
-        row.change_last_year,
-    ]
-    if YTD_TITLES.get(summary.quarter.number):
-        values += [row.ytd, row.ytd_last_year, row.change_ytd]
+def _figure_values(table: FigureTable, row) -> list:
+    comparisons = table.comparisons
+    with translation.override("vi"):
+        values = [
+            cell_number(row.current),
+            cell_number(row.previous),
+            row.previous_units,
+            cell_number(row.change_previous),
+            comparisons.previous.basis(),
+            cell_number(row.last_year),
+            row.last_year_units,
+            cell_number(row.change_last_year),
+            comparisons.last_year.basis(),
+        ]
+        if comparisons.ytd:
+            values += [
+                cell_number(row.ytd),
+                cell_number(row.ytd_last_year),
+                cell_number(row.change_ytd),
+                comparisons.ytd.basis(),
+            ]
     return values
 
 
@@ -552,13 +601,13 @@ def _indicator_columns(indicator) -> list:
     ]
 
 
-def _table_rows(summary: QuarterSummary, table: FigureTable, prefix: list) -> list[list]:
+def _table_rows(table: FigureTable, prefix: list) -> list[list]:
     return [
         [
             *prefix,
             *_indicator_columns(row.indicator),
             row.reporting_units,
-            *[cell_number(value) for value in _figure_values(summary, row)],
+            *_figure_values(table, row),
         ]
         for row in table.rows
     ]
@@ -712,14 +761,14 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
         "Số đơn vị báo cáo",
     ]
     figure_headers = _figure_headers(summary)
-    figure_widths = [14] * len(figure_headers)
+    figure_widths = [32 if title.startswith("Cơ sở") else 14 for title in figure_headers]
 
     name = _sheet_name(summary.scope)
     province = workbook.create_sheet(name)
     write_sheet(
         province,
         indicator_headers + figure_headers,
-        _table_rows(summary, summary.figures.province, []),
+        _table_rows(summary.figures.province, []),
         first_number_col=len(indicator_headers),
         widths=[50, 14, 12, 18, 18, 10, *figure_widths],
         titles=_indicator_titles(summary, name.lower()),
@@ -728,7 +777,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     by_kind = workbook.create_sheet("Theo loại đơn vị")
     kind_rows = []
     for table in summary.figures.tables[1:]:
-        kind_rows += _table_rows(summary, table, [KIND_TITLES.get(table.key, table.label)])
+        kind_rows += _table_rows(table, [KIND_TITLES.get(table.key, table.label)])
     write_sheet(
         by_kind,
         ["Loại đơn vị", *indicator_headers, *figure_headers],

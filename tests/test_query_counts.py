@@ -345,37 +345,48 @@ PAGES = [
         # + the roll-up by area: the scope's top, its sub-units, their counts, and their
         # former names (named as on the quarter's last day, load_former_names); + the
         # commission whose consolidated report the documents are (drafting_commission)
-        # and its report's status (written_report)
-        24,
+        # and its report's status (written_report); + the units each comparison rests
+        # on: the filed units, the links, the sums of the units compared (comparisons)
+        27,
     ),
-    ("quarter (head)", "head", lambda w: reverse("quarters:detail", args=[w.previous.slug]), 19),
+    (
+        "quarter (head)",
+        "head",
+        lambda w: reverse("quarters:detail", args=[w.previous.slug]),
+        21,  # + the filed units and the links of the comparisons
+    ),
     (
         "quarter with a drill-down",
         "leader",
         lambda w: (
             reverse("quarters:detail", args=[w.previous.slug]) + f"?indicator={w.indicator_code}"
         ),
-        26,  # + the roll-up by area, with its units' former names; + the commission's report
+        # + the roll-up by area, with its units' former names; + the commission's report;
+        # + the comparisons' filed units, links and the sums of the units compared
+        29,
     ),
     (
         "consolidated report drafting page",
         "reviewer",
         lambda w: reverse("quarters:draft", args=[w.previous.slug]),
-        13,  # the commission, its report and quotes, the units' texts, the figures
+        # the commission, its report and quotes, the units' texts, the figures and the
+        # units their comparisons rest on
+        16,
     ),
     (
         "consolidated report .docx",
         "reviewer",
         lambda w: reverse("quarters:report_docx", args=[w.previous.slug]) + "?number=12",
         # + the commission whose written report it is (drafting_commission, its names on
-        # the date for the header) and what it wrote (written_report)
-        15,
+        # the date for the header) and what it wrote (written_report); + the units the
+        # comparisons rest on
+        18,
     ),
     (
         "indicator table .xlsx",
         "leader",
         lambda w: reverse("quarters:indicators_xlsx", args=[w.previous.slug]),
-        11,
+        14,  # the summary: completeness, figures and the units the comparisons rest on
     ),
     (
         "directive register .xlsx",

@@ -14,6 +14,7 @@ a user sees is ``reports.permissions.Scope``, re-exported here.
 """
 
 from reports.aggregation.areas import Area, AreaRollup, completeness_by_area
+from reports.aggregation.comparisons import Comparison, Sides
 from reports.aggregation.completeness import (
     UNIT_LIST_LIMIT,
     Completeness,
@@ -34,6 +35,7 @@ from reports.aggregation.figures import (
     PROVINCE,
     TREND_QUARTERS,
     Cell,
+    Comparisons,
     FigureTable,
     IndicatorFigures,
     QuarterFigures,
@@ -72,6 +74,8 @@ __all__ = [
     "Area",
     "AreaRollup",
     "Cell",
+    "Comparison",
+    "Comparisons",
     "Completeness",
     "Counts",
     "FigureTable",
@@ -82,6 +86,7 @@ __all__ = [
     "QuarterSummary",
     "ReportNarrative",
     "Scope",
+    "Sides",
     "SourceText",
     "UnitFigure",
     "UnitStanding",

@@ -10,7 +10,7 @@ quarters). Only filed reports count (``completeness.counted_reports``).
 import hashlib
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -31,13 +31,25 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Cast
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.types import StrOrPromise
+from reports.aggregation.comparisons import (
+    PROVINCE,
+    Comparison,
+    Match,
+    QuarterKey,
+    load_filed,
+    load_links,
+    load_units,
+    match_units,
+)
 from reports.aggregation.completeness import counted_reports, from_row
 from reports.aggregation.lineage import NO_LINEAGE, Lineage, lineage_of
-from reports.aggregation.quarters import quarter_keys_back, quarter_label
+from reports.aggregation.quarters import quarter_keys_back, quarter_label, ytd_label
 from reports.models import (
     Accumulation,
     Aggregation,
@@ -55,8 +67,11 @@ TREND_QUARTERS = 8
 DRILL_PAGE_SIZE = 50  # units a drill-down shows at once
 MAIN_INDICATORS = 6
 FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _grouped_values)
-PROVINCE = "province"
 _CENT = Decimal("0.01")
+
+
+# A quarter's label in the language of whoever reads it (a page, or a document in Vietnamese).
+_lazy_label = lazy(quarter_label, str)
 
 
 def _round(value: Decimal) -> Decimal:
@@ -90,15 +105,14 @@ def _combine(indicator: Indicator, cells: list[Cell | None]) -> Decimal | None:
     return total
 
 
-def _change(current: Decimal | None, before: Decimal | None) -> Decimal | None:
-    if current is None or before is None:
-        return None
-    return current - before
-
-
 @dataclass
 class IndicatorFigures:
-    """One indicator's figures in one scope (the province or a kind of unit)."""
+    """One indicator's figures in one scope (the province or a kind of unit).
+
+    Each change is computed on the units present on both sides of its comparison
+    (``comparisons``), so it may differ from the difference of the totals shown;
+    None when nothing can be compared.
+    """
 
     indicator: Indicator
     current: Decimal | None
@@ -107,23 +121,30 @@ class IndicatorFigures:
     ytd: Decimal | None
     ytd_last_year: Decimal | None
     reporting_units: int
+    previous_units: int = 0  # the units whose values make up ``previous``
+    last_year_units: int = 0
+    change_previous: Decimal | None = None
+    change_last_year: Decimal | None = None
+    change_ytd: Decimal | None = None
     trend: list[Decimal | None] = field(default_factory=list)
-
-    @property
-    def change_previous(self) -> Decimal | None:
-        return _change(self.current, self.previous)
-
-    @property
-    def change_last_year(self) -> Decimal | None:
-        return _change(self.current, self.last_year)
-
-    @property
-    def change_ytd(self) -> Decimal | None:
-        return _change(self.ytd, self.ytd_last_year)
+    trend_units: list[int] = field(default_factory=list)  # the units of each trend value
 
     @property
     def is_empty(self) -> bool:
         return all(value is None for value in self.trend)
+
+
+@dataclass(frozen=True)
+class Comparisons:
+    """A table's comparisons: with the previous quarter, the same quarter last year,
+    the year so far with the same quarters last year (none in a first quarter)."""
+
+    previous: Comparison
+    last_year: Comparison
+    ytd: Comparison | None
+
+    def __iter__(self):
+        return iter(c for c in (self.previous, self.last_year, self.ytd) if c is not None)
 
 
 @dataclass
@@ -131,6 +152,7 @@ class FigureTable:
     key: str  # PROVINCE or a unit kind
     label: str
     rows: list[IndicatorFigures]
+    comparisons: Comparisons
 
 
 @dataclass
@@ -182,11 +204,12 @@ def _counted_values(*, scope: Scope) -> QuerySet[IndicatorValue]:
     return scope.filter(values, "report__unit_id")
 
 
-def _weighted_sum(lineage: Lineage) -> Sum:
-    """The sum of the values, a predecessor's taken by the share its successor carries
-    on (``lineage``); rates and percentages (mean indicators) are never weighted."""
+def _weighted_sum(lineage: Lineage, *, filter: Q | None = None) -> Sum:
+    """The sum of the values (those ``filter`` keeps), a predecessor's taken by the
+    share its successor carries on (``lineage``); rates and percentages (mean
+    indicators) are never weighted."""
     if not lineage:
-        return Sum("value")
+        return Sum("value", filter=filter)
     by_weight: dict[Decimal, list[int]] = defaultdict(list)
     for unit_id, weight in lineage.weights.items():
         by_weight[weight].append(unit_id)
@@ -205,7 +228,7 @@ def _weighted_sum(lineage: Lineage) -> Sum:
         default=weighted,
         output_field=decimal,
     )
-    return Sum(value)
+    return Sum(value, filter=filter)
 
 
 def _scope_key(scope: Scope, lineage: Lineage) -> str:
@@ -246,10 +269,8 @@ def _grouped_values(
     if not missing:
         return grouped
     fetched: dict[int, list] = {quarter_id: [] for quarter_id in missing}
-    if lineage:
-        scope = Scope(unit_ids=frozenset(scope.unit_ids or ()) | frozenset(lineage.weights))
     rows = (
-        _counted_values(scope=scope)
+        _counted_values(scope=_widened(scope, lineage))
         .filter(report__quarter_id__in=missing)
         .values("report__quarter_id", "indicator_id", "report__unit__kind")
         .annotate(total=_weighted_sum(lineage), count=Count("id"))
@@ -289,16 +310,75 @@ def _scope_label(scope: Scope) -> str:
     return str(_("Units in your scope")) if scope.oversees else str(_("Your units"))
 
 
+# cells[table key][indicator id][(year, number)]: PROVINCE's and each kind's.
+Cells = dict[str, dict[int, dict[QuarterKey, Cell]]]
+
+
+def _cells() -> Cells:
+    return defaultdict(lambda: defaultdict(dict))
+
+
+def _add_row(cells: Cells, key: QuarterKey, indicator_id: int, kind: str, total, count) -> None:
+    for table_key in (PROVINCE, kind):
+        cells[table_key][indicator_id].setdefault(key, Cell()).add(total, count)
+
+
+def _matched_cells(
+    matches: dict[str, Match],
+    *,
+    quarter_ids: list[int],
+    key_of: dict[int, QuarterKey],
+    scope: Scope,
+    lineage: Lineage,
+) -> dict[str, Cells]:
+    """The sums of the units each comparison compares, for the comparisons that leave
+    some filed unit out (1 query for all of them; none when none does). ``scope``
+    includes the predecessors whose values ``lineage`` weighs."""
+    partial = {name: match for name, match in matches.items() if match.left_out}
+    if not partial:
+        return {}
+    sums = {}
+    for position, match in enumerate(partial.values()):
+        compared = ~Q(report__unit_id__in=match.left_out)
+        sums[f"total_{position}"] = _weighted_sum(lineage, filter=compared)
+        sums[f"count_{position}"] = Count("id", filter=compared)
+    rows = (
+        _counted_values(scope=scope)
+        .filter(report__quarter_id__in=quarter_ids)
+        .values("report__quarter_id", "indicator_id", "report__unit__kind")
+        .annotate(**sums)
+        .order_by()
+    )
+    matched = {name: _cells() for name in partial}
+    for row in rows:
+        key = key_of[row["report__quarter_id"]]
+        for position, name in enumerate(partial):
+            total = row[f"total_{position}"]
+            if lineage and total is not None:
+                total = _round(Decimal(total))
+            _add_row(
+                matched[name],
+                key,
+                row["indicator_id"],
+                row["report__unit__kind"],
+                total,
+                row[f"count_{position}"],
+            )
+    return matched
+
+
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
-    """Indicator figures for the province and each kind of unit (3 queries; 2 when the
-    sums are cached; for units that carry on predecessors' work, one more
-    a generation of them, ``lineage_of``).
+    """Indicator figures for the province and each kind of unit (5 queries; one less
+    when the sums are cached; one more when a reorganisation joins units across a
+    comparison, one more when a comparison leaves a unit out; for units that carry
+    on predecessors' work, one more a generation of them, ``lineage_of``).
 
     Columns: this quarter, the previous quarter, the same quarter last year,
-    year-to-date and the same period last year. Year-to-date respects the
-    indicator's accumulation: a flow adds the year's quarters up to this one
-    (a mean indicator averages all their values: rates are never summed); a
-    stock is the level at the end of this quarter.
+    year-to-date and the same period last year, each change computed on the units
+    present on both sides (``comparisons``). Year-to-date respects the indicator's
+    accumulation: a flow adds the year's quarters up to this one (a mean indicator
+    averages all their values: rates are never summed); a stock is the level at the
+    end of this quarter.
     """
     keys = quarter_keys_back(quarter.year, quarter.number, TREND_QUARTERS)
     key_set = set(keys)
@@ -309,16 +389,10 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     ]
     key_of = {q.id: (q.year, q.number) for q in quarters}
     lineage = lineage_of(scope)
-    # cells[scope key][indicator id][(year, number)]
-    cells: dict[str, dict[int, dict[tuple[int, int], Cell]]] = defaultdict(
-        lambda: defaultdict(dict)
-    )
+    cells = _cells()
     for quarter_id, rows in _grouped_values(quarters, scope, lineage).items():
-        key = key_of[quarter_id]
         for indicator_id, kind, total, count in rows:
-            for table_key in (PROVINCE, kind):
-                cell = cells[table_key][indicator_id].setdefault(key, Cell())
-                cell.add(total, count)
+            _add_row(cells, key_of[quarter_id], indicator_id, kind, total, count)
 
     kinds_present = {kind for kind in cells if kind != PROVINCE}
     scope_kinds = kinds_present
@@ -329,39 +403,89 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     indicators = _indicators_for(scope, scope_kinds, set(cells[PROVINCE]))
 
     year, number = quarter.year, quarter.number
+    this_key = (year, number)
     previous_key = quarter.previous_key()
     last_year_key = (year - 1, number)
     ytd_keys = [(year, n) for n in range(1, number + 1)]
     ytd_last_keys = [(year - 1, n) for n in range(1, number + 1)]
+    pairs = {
+        "previous": [(this_key, previous_key)],
+        "last_year": [(this_key, last_year_key)],
+        "ytd": list(zip(ytd_keys, ytd_last_keys, strict=True)),
+    }
+    widened = _widened(scope, lineage)
+    matches = match_units(
+        pairs,
+        filed=load_filed(quarters=key_of, scope=widened),
+        links=load_links(pairs=[pair for group in pairs.values() for pair in group], scope=widened),
+        load_units=load_units,
+    )
+    matched = _matched_cells(
+        matches, quarter_ids=list(key_of), key_of=key_of, scope=widened, lineage=lineage
+    )
 
     def figures(table_key: str, indicator: Indicator) -> IndicatorFigures:
-        by_quarter = cells[table_key].get(indicator.id, {})
-
-        def at(key):
-            return _combine(indicator, [by_quarter.get(key)])
-
-        def to_date(period_keys, end_key):
+        def combined(source: Cells, period_keys: list[QuarterKey]) -> Decimal | None:
+            by_quarter = source[table_key].get(indicator.id, {})
             if indicator.accumulation == Accumulation.STOCK:
-                return at(end_key)
+                period_keys = period_keys[-1:]  # the level at the end of the period
             return _combine(indicator, [by_quarter.get(key) for key in period_keys])
 
-        current_cell = by_quarter.get((year, number))
+        def change(name: str) -> Decimal | None:
+            """The change on the units both sides of comparison ``name`` rest on."""
+            if not matches[name].sides_of(table_key).comparable:
+                return None
+            period = pairs[name]
+            source = matched.get(name, cells)
+            now = combined(source, [current for current, _earlier in period])
+            before = combined(source, [earlier for _current, earlier in period])
+            return None if now is None or before is None else now - before
+
+        by_quarter = cells[table_key].get(indicator.id, {})
+
+        def units(key: QuarterKey) -> int:
+            cell = by_quarter.get(key)
+            return cell.count if cell else 0
+
         return IndicatorFigures(
             indicator=indicator,
-            current=at((year, number)),
-            previous=at(previous_key),
-            last_year=at(last_year_key),
-            ytd=to_date(ytd_keys, (year, number)),
-            ytd_last_year=to_date(ytd_last_keys, last_year_key),
-            reporting_units=current_cell.count if current_cell else 0,
-            trend=[at(key) for key in keys],
+            current=combined(cells, [this_key]),
+            previous=combined(cells, [previous_key]),
+            last_year=combined(cells, [last_year_key]),
+            ytd=combined(cells, ytd_keys),
+            ytd_last_year=combined(cells, ytd_last_keys),
+            reporting_units=units(this_key),
+            previous_units=units(previous_key),
+            last_year_units=units(last_year_key),
+            change_previous=change("previous"),
+            change_last_year=change("last_year"),
+            change_ytd=change("ytd"),
+            trend=[combined(cells, [key]) for key in keys],
+            trend_units=[units(key) for key in keys],
         )
 
+    def table(table_key: str, label: str, rows: list[IndicatorFigures]) -> FigureTable:
+        def comparison(name: str, current: str, earlier: str) -> Comparison:
+            return Comparison(current, earlier, matches[name].sides_of(table_key))
+
+        ytd = ytd_label(number)
+        comparisons = Comparisons(
+            previous=comparison("previous", this_label, _lazy_label(*previous_key)),
+            last_year=comparison("last_year", this_label, _lazy_label(*last_year_key)),
+            ytd=None,
+        )
+        if ytd:
+            this_year, last_year = (format_lazy("{} {}", ytd, y) for y in (year, year - 1))
+            comparisons = replace(comparisons, ytd=comparison("ytd", this_year, last_year))
+        return FigureTable(key=table_key, label=label, rows=rows, comparisons=comparisons)
+
+    this_label = _lazy_label(*this_key)
+
     tables = [
-        FigureTable(
-            key=PROVINCE,
-            label=_scope_label(scope),
-            rows=[figures(PROVINCE, indicator) for indicator in indicators],
+        table(
+            PROVINCE,
+            _scope_label(scope),
+            [figures(PROVINCE, indicator) for indicator in indicators],
         )
     ]
     for kind, label in UnitKind.choices:
@@ -371,13 +495,20 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
                 for indicator in indicators
                 if indicator.applies_to(kind) or indicator.id in cells[kind]
             ]
-            tables.append(FigureTable(key=kind, label=str(label), rows=kind_rows))
+            tables.append(table(kind, str(label), kind_rows))
     return QuarterFigures(
         quarter_labels=[quarter_label(*key) for key in keys],
         indicators=indicators,
         tables=tables,
         includes=lineage.names() if lineage else [],
     )
+
+
+def _widened(scope: Scope, lineage: Lineage) -> Scope:
+    """The scope with the predecessors whose figures its earlier quarters include."""
+    if not lineage:
+        return scope
+    return Scope(unit_ids=frozenset(scope.unit_ids or ()) | frozenset(lineage.weights))
 
 
 def unit_figures(

@@ -1,0 +1,276 @@
+"""Honest comparisons between periods: on how many units each side rests, and which
+units the change compares.
+
+A total compared with an earlier one says little when other units filed: the quarter
+page once compared Q2/2024's 23 with Q1's 369 ("−346") when 1 unit of 14 had
+reported. So every comparison (with the previous quarter, the same quarter a year
+before, the year so far with the same quarters a year before):
+
+- counts the units that filed on each side;
+- computes the change on the units present on both sides, and only on them: a unit
+  that filed both quarters; across a reorganisation between the two quarters, the
+  old units and the new ones its links join (``UnitLink``), taken together, when each
+  of them that owed a report on its side (``Unit.owes_report_for``) filed it;
+- is not comparable when no unit is present on both sides.
+
+The units are matched here, in Python, from the filed reports' units and the links;
+their figures are summed in the database (``figures._matched_cells``).
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from common.types import StrOrPromise
+from reports import rules
+from reports.models import Quarter, Unit, UnitLink, UnitReport
+from reports.permissions import Scope
+
+PROVINCE = "province"  # the table of the whole scope (``figures.PROVINCE``)
+
+QuarterKey = tuple[int, int]  # (year, number)
+# A quarter of the current side and the earlier quarter it is compared with.
+Pair = tuple[QuarterKey, QuarterKey]
+
+
+@dataclass(frozen=True)
+class Sides:
+    """On how many units the two sides of a comparison rest, in one table."""
+
+    current: int = 0  # units that filed on the current side
+    earlier: int = 0
+    current_compared: int = 0  # of them, those the change compares
+    earlier_compared: int = 0
+
+    @property
+    def comparable(self) -> bool:
+        return bool(self.current_compared and self.earlier_compared)
+
+    @property
+    def whole(self) -> bool:
+        """Every unit of both sides is compared: the change is the totals' difference."""
+        return self.current == self.current_compared and self.earlier == self.earlier_compared
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """One comparison in one table: its two periods and the units each side rests on."""
+
+    current_label: StrOrPromise  # evaluated in the reader's language
+    earlier_label: StrOrPromise
+    sides: Sides = Sides()
+
+    @property
+    def comparable(self) -> bool:
+        return self.sides.comparable
+
+    @property
+    def whole(self) -> bool:
+        return self.sides.whole
+
+    def basis(self) -> str:
+        """What the change rests on, in a few words: a spreadsheet's column."""
+        sides = self.sides
+        if not sides.comparable:
+            return str(_("not comparable: no unit reported in both"))
+        if sides.whole:
+            return str(_("every unit, on both sides"))
+        text = _(
+            "only the units that reported in both: %(current_compared)s of "
+            "%(current_units)s, %(earlier_compared)s of %(earlier_units)s before"
+        )
+        return str(text) % self._numbers()
+
+    def sentence(self) -> str:
+        """What the comparison rests on, in a sentence: under a table, in a document."""
+        sides = self.sides
+        if not sides.comparable:
+            text = _(
+                "Compared with %(earlier)s: units reporting: %(current_units)s in "
+                "%(current)s, %(earlier_units)s in %(earlier)s; not comparable, no unit "
+                "reported in both."
+            )
+        elif sides.whole:
+            text = _(
+                "Compared with %(earlier)s: units reporting: %(current_units)s in "
+                "%(current)s, %(earlier_units)s in %(earlier)s; the same units on both sides."
+            )
+        else:
+            text = _(
+                "Compared with %(earlier)s: units reporting: %(current_units)s in "
+                "%(current)s, %(earlier_units)s in %(earlier)s; the change counts only the "
+                "units that reported in both (%(current_compared)s in %(current)s, "
+                "%(earlier_compared)s in %(earlier)s)."
+            )
+        return str(text) % self._numbers()
+
+    def _numbers(self) -> dict[str, str | int]:
+        sides = self.sides
+        return {
+            "current": str(self.current_label),
+            "earlier": str(self.earlier_label),
+            "current_units": sides.current,
+            "earlier_units": sides.earlier,
+            "current_compared": sides.current_compared,
+            "earlier_compared": sides.earlier_compared,
+        }
+
+
+@dataclass(frozen=True)
+class Match:
+    """Whom a comparison rests on: the filed units it leaves out and, by table (the
+    scope's and each kind of unit's), the units on each side."""
+
+    left_out: frozenset[int] = frozenset()
+    sides: Mapping[str, Sides] = field(default_factory=dict)
+
+    def sides_of(self, table_key: str) -> Sides:
+        return self.sides.get(table_key, Sides())
+
+
+@dataclass(frozen=True)
+class Link:
+    predecessor_id: int
+    successor_id: int
+    effective_on: datetime.date
+
+
+# {quarter key: {unit id: kind}}: the units with a counted report of each quarter.
+Filed = Mapping[QuarterKey, Mapping[int, str]]
+
+
+def _end(key: QuarterKey) -> datetime.date:
+    return rules.quarter_bounds(*key)[1]
+
+
+def _groups(pair: Pair, filed: Filed, links: Iterable[Link]) -> list[set[int]]:
+    """The units compared together across ``pair``: each unit that filed on either
+    side alone, joined with the units a reorganisation between the two quarters
+    links it to (a merger's old units and the new one, a split's parts)."""
+    current, earlier = pair
+    parent: dict[int, int] = {}
+
+    def find(unit_id: int) -> int:
+        root = parent.setdefault(unit_id, unit_id)
+        while root != parent[root]:
+            parent[root] = parent[parent[root]]
+            root = parent[root]
+        return root
+
+    for unit_id in (*filed.get(current, {}), *filed.get(earlier, {})):
+        find(unit_id)
+    start, end = _end(earlier), _end(current)
+    for link in links:
+        if start < link.effective_on <= end:
+            parent[find(link.predecessor_id)] = find(link.successor_id)
+    groups: dict[int, set[int]] = defaultdict(set)
+    for unit_id in list(parent):
+        groups[find(unit_id)].add(unit_id)
+    return list(groups.values())
+
+
+def match_units(
+    comparisons: Mapping[str, list[Pair]],
+    *,
+    filed: Filed,
+    links: Iterable[Link],
+    load_units: Callable[[set[int]], Mapping[int, Unit]],
+) -> dict[str, Match]:
+    """Each comparison's ``Match`` from the filed units and the links.
+
+    A group of units is compared when some of it filed on each side and, where a
+    reorganisation joined several units, each of them that owed a report on a side
+    filed it: a merger compares the new unit with all its old units, never with the
+    one that happened to file. ``load_units`` gives the units of such groups (their
+    dates and whether they file reports), at most once.
+    """
+    links = list(links)
+    grouped = {
+        name: [(pair, _groups(pair, filed, links)) for pair in pairs]
+        for name, pairs in comparisons.items()
+    }
+    joined = {
+        unit_id
+        for pairs in grouped.values()
+        for _pair, groups in pairs
+        for group in groups
+        if len(group) > 1
+        for unit_id in group
+    }
+    units = load_units(joined) if joined else {}
+
+    def complete(group: set[int], key: QuarterKey) -> bool:
+        quarter, on_side = Quarter(year=key[0], number=key[1]), filed.get(key, {})
+        return all(
+            unit_id in on_side for unit_id in group if units[unit_id].owes_report_for(quarter)
+        )
+
+    matches = {}
+    for name, pairs in grouped.items():
+        left_out: set[int] = set()
+        for (current, earlier), groups in pairs:
+            for group in groups:
+                on_both = not group.isdisjoint(filed.get(current, {})) and not (
+                    group.isdisjoint(filed.get(earlier, {}))
+                )
+                whole = len(group) == 1 or (complete(group, current) and complete(group, earlier))
+                if not (on_both and whole):
+                    left_out |= group
+        matches[name] = Match(
+            left_out=frozenset(left_out), sides=_sides(comparisons[name], filed, left_out)
+        )
+    return matches
+
+
+def _sides(pairs: list[Pair], filed: Filed, left_out: set[int]) -> dict[str, Sides]:
+    """The units on each side and those compared, for the scope and each kind."""
+    current: dict[int, str] = {}
+    earlier: dict[int, str] = {}
+    for current_key, earlier_key in pairs:
+        current.update(filed.get(current_key, {}))
+        earlier.update(filed.get(earlier_key, {}))
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for position, side in enumerate((current, earlier)):
+        for unit_id, kind in side.items():
+            compared = unit_id not in left_out
+            for table_key in (PROVINCE, kind):
+                counts[table_key][position] += 1
+                counts[table_key][position + 2] += compared
+    return {key: Sides(*values) for key, values in counts.items()}
+
+
+def load_filed(*, quarters: Mapping[int, QuarterKey], scope: Scope) -> Filed:
+    """The units with a counted report of each of ``quarters`` ({id: key}) in ``scope``
+    (1 query)."""
+    filed: dict[QuarterKey, dict[int, str]] = defaultdict(dict)
+    reports = scope.filter(UnitReport.objects.filed().filter(quarter_id__in=quarters))
+    for quarter_id, unit_id, kind in reports.values_list("quarter_id", "unit_id", "unit__kind"):
+        filed[quarters[quarter_id]][unit_id] = kind
+    return filed
+
+
+def load_links(*, pairs: Iterable[Pair], scope: Scope) -> list[Link]:
+    """The links of the reorganisations between the earliest and the latest quarter of
+    ``pairs`` whose two units are in ``scope`` (1 query)."""
+    pairs = list(pairs)
+    if not pairs:
+        return []
+    start = min(_end(earlier) for _current, earlier in pairs)
+    end = max(_end(current) for current, _earlier in pairs)
+    rows = UnitLink.objects.filter(
+        reorganisation__effective_on__gt=start, reorganisation__effective_on__lte=end
+    ).values_list("predecessor_id", "successor_id", "reorganisation__effective_on")
+    return [
+        Link(predecessor_id, successor_id, effective_on)
+        for predecessor_id, successor_id, effective_on in rows
+        if scope.includes(predecessor_id) and scope.includes(successor_id)
+    ]
+
+
+def load_units(unit_ids: set[int]) -> dict[int, Unit]:
+    """The units whose dates decide whether they owed a report (1 query)."""
+    units = Unit.objects.filter(id__in=unit_ids).only("submits_reports", "valid_from", "valid_to")
+    return {unit.id: unit for unit in units}

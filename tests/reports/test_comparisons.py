@@ -1,0 +1,195 @@
+"""Honest comparisons: each comparison with another period says on how many units each
+side rests, and the change is computed on the units present in both, or marked as not
+comparable; through a reorganisation the old units and the new are compared together,
+and only when every one of them that owed a report filed it. The same in the exports."""
+
+import datetime
+import io
+from decimal import Decimal
+
+import openpyxl
+import pytest
+from django.urls import reverse
+from docx import Document
+
+from reports.aggregation import EVERY_UNIT, Scope, quarter_figures, quarter_summary
+from reports.aggregation.comparisons import Link, match_units
+from reports.documents import figure_sentences
+from reports.models import ReportStatus, Unit, UnitKind
+from structure import services
+from tests import factories as f
+from tests.reports.test_aggregation import filed
+
+pytestmark = pytest.mark.django_db
+
+Q1, Q2, Q3 = (2024, 1), (2024, 2), (2024, 3)
+
+
+def _units(**dates) -> dict[int, Unit]:
+    """Units by id, each ``id=(valid_from, valid_to)``, that file reports."""
+    return {
+        int(name[1:]): Unit(id=int(name[1:]), submits_reports=True, valid_from=start, valid_to=end)
+        for name, (start, end) in dates.items()
+    }
+
+
+def _match(filed_units, links=(), units=None):
+    return match_units(
+        {"previous": [(Q2, Q1)]},
+        filed=filed_units,
+        links=links,
+        load_units=lambda ids: {i: u for i, u in (units or {}).items() if i in ids},
+    )["previous"]
+
+
+def test_a_unit_that_filed_both_quarters_is_compared_and_one_that_did_not_is_left_out():
+    match = _match({Q1: {1: "front", 2: "front", 3: "mass_org"}, Q2: {1: "front", 4: "front"}})
+
+    assert match.left_out == {2, 3, 4}
+    sides = match.sides_of("province")
+    assert (sides.current, sides.earlier) == (2, 3)
+    assert (sides.current_compared, sides.earlier_compared) == (1, 1)
+    assert sides.comparable and not sides.whole
+    assert match.sides_of("mass_org").comparable is False  # its only unit filed Q1 alone
+
+
+def test_a_merger_compares_the_new_unit_with_all_its_old_units():
+    merged_on = datetime.date(2024, 4, 1)
+    units = _units(
+        u1=(None, datetime.date(2024, 3, 31)),
+        u2=(None, datetime.date(2024, 3, 31)),
+        u3=(merged_on, None),
+    )
+    links = [Link(1, 3, merged_on), Link(2, 3, merged_on)]
+
+    both = _match({Q1: {1: "front", 2: "front"}, Q2: {3: "front"}}, links, units)
+    assert both.left_out == set()
+    assert both.sides_of("province").whole
+
+    # One old unit did not file its last quarter: the new unit's figure has nothing whole
+    # to be compared with.
+    one = _match({Q1: {1: "front"}, Q2: {3: "front"}}, links, units)
+    assert one.left_out == {1, 2, 3}
+    assert not one.sides_of("province").comparable
+
+
+def test_a_link_outside_the_two_quarters_joins_nothing():
+    """Before a merger the old units are compared one by one."""
+    later = datetime.date(2024, 10, 1)
+    units = _units(u1=(None, None), u2=(None, None), u3=(later, None))
+    links = [Link(1, 3, later), Link(2, 3, later)]
+
+    match = _match({Q1: {1: "front", 2: "front"}, Q2: {1: "front"}}, links, units)
+
+    assert match.left_out == {2}
+
+
+@pytest.fixture
+def q2_2024():
+    """The quarter page's own example: 14 units filed Q1/2024, 1 of them Q2/2024."""
+    q1 = f.QuarterFactory(year=2024, number=1)
+    q2 = f.QuarterFactory(year=2024, number=2)
+    meetings = f.IndicatorFactory(code="MEETINGS", name="Hội nghị")
+    units = [
+        f.UnitFactory(code=f"u{n}", name=f"Đơn vị {n}", kind=UnitKind.FRONT) for n in range(14)
+    ]
+    for n, unit in enumerate(units):
+        filed(unit, q1, values={meetings: 20 + n if n else 20})
+    filed(units[0], q2, values={meetings: 23})
+    return q2, meetings
+
+
+def test_the_change_rests_on_the_units_present_in_both(q2_2024):
+    quarter, meetings = q2_2024
+    figures = quarter_figures(quarter=quarter, scope=EVERY_UNIT)
+    row = next(r for r in figures.province.rows if r.indicator == meetings)
+
+    assert (row.current, row.previous) == (23, sum(20 + n for n in range(14)))
+    assert (row.reporting_units, row.previous_units) == (1, 14)
+    assert row.change_previous == 3  # 23 against the same unit's 20, not against 371
+    comparison = figures.province.comparisons.previous
+    assert (comparison.sides.current, comparison.sides.earlier) == (1, 14)
+    assert not comparison.whole
+    assert figures.province.comparisons.last_year.comparable is False
+    assert row.change_last_year is None
+
+
+def test_a_subtree_compares_its_own_units(q2_2024):
+    quarter, meetings = q2_2024
+    others = Scope(unit_ids=frozenset(Unit.objects.exclude(code="u0").values_list("id", flat=True)))
+    figures = quarter_figures(quarter=quarter, scope=others)
+    row = next(r for r in figures.province.rows if r.indicator == meetings)
+
+    assert row.current is None and row.previous_units == 13
+    assert row.change_previous is None
+    assert not figures.province.comparisons.previous.comparable
+
+
+def test_the_quarter_page_says_on_how_many_units_each_side_rests(client, q2_2024):
+    quarter, _meetings = q2_2024
+    client.force_login(f.reviewer())
+
+    page = client.get(quarter.get_absolute_url()).content.decode()
+
+    assert "So với Quý I/2024: số đơn vị báo cáo: 1 ở Quý II/2024, 14 ở Quý I/2024" in page
+    assert "chỉ tính trên các đơn vị báo cáo cả hai kỳ (1 ở Quý II/2024, 1 ở Quý I/2024)" in page
+    assert "trên 1 đơn vị có cả hai kỳ" in page
+    assert "không so sánh được" in page  # nobody filed Q2/2023
+    english = client.get(quarter.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "the change counts only the units that reported in both" in english
+
+
+def test_the_exports_carry_the_same_comparison(client, q2_2024):
+    quarter, meetings = q2_2024
+    client.force_login(f.reviewer())
+
+    response = client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug]))
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    header = next(row for row in rows if row and row[0] == "Chỉ tiêu")
+    line = dict(zip(header, next(row for row in rows if row and row[1] == meetings.code)))
+    assert line["Tăng/giảm so quý trước"] == 3
+    assert line["Số đơn vị báo cáo Quý I/2024"] == 14
+    assert line["Cơ sở so sánh với quý trước"] == (
+        "chỉ các đơn vị báo cáo cả hai kỳ: 1/1 đơn vị kỳ này, 1/14 đơn vị kỳ trước"
+    )
+    assert line["Tăng/giảm so cùng kỳ"] is None
+    assert line["Cơ sở so sánh với cùng kỳ"].startswith("không so sánh được")
+
+    response = client.get(reverse("quarters:report_docx", args=[quarter.slug]))
+    text = "\n".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)
+    assert "So với Quý I/2024: số đơn vị báo cáo: 1 ở Quý II/2024, 14 ở Quý I/2024" in text
+
+
+def test_a_drafted_sentence_names_the_units_behind_each_side(q2_2024):
+    quarter, _meetings = q2_2024
+    summary = quarter_summary(quarter=quarter, scope=EVERY_UNIT)
+    assert figure_sentences(summary) == [
+        "Hội nghị: 23 cuộc (quý trước: 371 của 14 đơn vị, quý này của 1 đơn vị)."
+    ]
+
+
+def test_a_merger_in_the_province_keeps_the_change(client):
+    """Two units merged between the quarters: the new unit against both old ones."""
+    q2 = f.QuarterFactory(year=2025, number=2)
+    q3 = f.QuarterFactory(year=2025, number=3)
+    meetings = f.IndicatorFactory(code="MEETINGS")
+    old = [f.UnitFactory(code=code, kind=UnitKind.PARTY_COMMITTEE) for code in ("a", "b")]
+    for unit, value in zip(old, (30, 12), strict=True):
+        filed(unit, q2, values={meetings: value})
+    new = services.merge_units(
+        units=old,
+        into=services.NewUnit(code="ab", name="Đảng ủy AB", kind=UnitKind.PARTY_COMMITTEE),
+        decision=services.Decision(
+            number="QĐ 1", date=datetime.date(2025, 7, 1), effective_on=datetime.date(2025, 7, 1)
+        ),
+        user=None,
+    ).created_units[0]
+    filed(new, q3, values={meetings: 50}, status=ReportStatus.SUBMITTED)
+
+    figures = quarter_figures(quarter=q3, scope=EVERY_UNIT)
+    row = figures.province.rows[0]
+    assert row.change_previous == 8
+    sides = figures.province.comparisons.previous.sides
+    assert (sides.current, sides.earlier, sides.whole) == (1, 2, True)
+    assert Decimal(row.previous) == 42
