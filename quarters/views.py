@@ -13,6 +13,7 @@ from django.core.validators import slug_re
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET
 
 from common.documents.downloads import (
@@ -59,6 +60,12 @@ def _chart_data(summary) -> dict:
             {
                 "label": f"{row.indicator.name} ({row.indicator.measure})",
                 "values": [None if value is None else float(value) for value in row.trend],
+                # Each bar says how many units it sums: a taller bar may only be more units.
+                "units": [
+                    ngettext("%(units)s unit reporting", "%(units)s units reporting", units)
+                    % {"units": units}
+                    for units in row.trend_units
+                ],
             }
             for row in figures.main_trends()
         ],

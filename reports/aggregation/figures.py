@@ -17,6 +17,7 @@ from typing import Any
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import (
+    Aggregate,
     Case,
     Count,
     DecimalField,
@@ -337,7 +338,7 @@ def _matched_cells(
     partial = {name: match for name, match in matches.items() if match.left_out}
     if not partial:
         return {}
-    sums = {}
+    sums: dict[str, Aggregate] = {}
     for position, match in enumerate(partial.values()):
         compared = ~Q(report__unit_id__in=match.left_out)
         sums[f"total_{position}"] = _weighted_sum(lineage, filter=compared)
@@ -347,23 +348,16 @@ def _matched_cells(
         .filter(report__quarter_id__in=quarter_ids)
         .values("report__quarter_id", "indicator_id", "report__unit__kind")
         .annotate(**sums)
+        .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
         .order_by()
     )
     matched = {name: _cells() for name in partial}
-    for row in rows:
-        key = key_of[row["report__quarter_id"]]
+    for quarter_id, indicator_id, kind, *figures in rows:
         for position, name in enumerate(partial):
-            total = row[f"total_{position}"]
+            total, count = figures[2 * position], figures[2 * position + 1]
             if lineage and total is not None:
                 total = _round(Decimal(total))
-            _add_row(
-                matched[name],
-                key,
-                row["indicator_id"],
-                row["report__unit__kind"],
-                total,
-                row[f"count_{position}"],
-            )
+            _add_row(matched[name], key_of[quarter_id], indicator_id, kind, total, count)
     return matched
 
 
@@ -465,7 +459,7 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         )
 
     def table(table_key: str, label: str, rows: list[IndicatorFigures]) -> FigureTable:
-        def comparison(name: str, current: str, earlier: str) -> Comparison:
+        def comparison(name: str, current: StrOrPromise, earlier: StrOrPromise) -> Comparison:
             return Comparison(current, earlier, matches[name].sides_of(table_key))
 
         ytd = ytd_label(number)

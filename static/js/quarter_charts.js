@@ -36,7 +36,13 @@
         animation: false,
         plugins: {
           legend: { display: false },
-          tooltip: { callbacks: { label: (item) => format(item.parsed.y) } },
+          tooltip: {
+            callbacks: {
+              label: (item) => format(item.parsed.y),
+              // How many units the bar sums: a taller bar may only be more units.
+              afterLabel: (item) => (series.units ? series.units[item.dataIndex] : ""),
+            },
+          },
         },
         scales: {
           y: { beginAtZero: true, ticks: { callback: (value) => format(value) } },

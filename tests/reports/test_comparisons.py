@@ -147,7 +147,8 @@ def test_the_exports_carry_the_same_comparison(client, q2_2024):
     sheet = openpyxl.load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
     header = next(row for row in rows if row and row[0] == "Chỉ tiêu")
-    line = dict(zip(header, next(row for row in rows if row and row[1] == meetings.code)))
+    values = next(row for row in rows if row and row[1] == meetings.code)
+    line = dict(zip(header, values, strict=True))
     assert line["Tăng/giảm so quý trước"] == 3
     assert line["Số đơn vị báo cáo Quý I/2024"] == 14
     assert line["Cơ sở so sánh với quý trước"] == (
