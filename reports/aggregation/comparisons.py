@@ -242,13 +242,13 @@ def _sides(pairs: list[Pair], filed: Filed, left_out: set[int]) -> dict[str, Sid
     return {key: Sides(*values) for key, values in counts.items()}
 
 
-def load_filed(*, quarters: Mapping[int, QuarterKey], scope: Scope) -> Filed:
-    """The units with a counted report of each of ``quarters`` ({id: key}) in ``scope``
-    (1 query)."""
-    filed: dict[QuarterKey, dict[int, str]] = defaultdict(dict)
-    reports = scope.filter(UnitReport.objects.filed().filter(quarter_id__in=quarters))
+def load_filed(*, quarter_ids: list[int], scope: Scope) -> dict[int, dict[int, str]]:
+    """``{quarter id: {unit id: kind}}``: the units with a counted report of each quarter
+    in ``scope`` (1 query)."""
+    filed: dict[int, dict[int, str]] = {quarter_id: {} for quarter_id in quarter_ids}
+    reports = scope.filter(UnitReport.objects.filed().filter(quarter_id__in=quarter_ids))
     for quarter_id, unit_id, kind in reports.values_list("quarter_id", "unit_id", "unit__kind"):
-        filed[quarters[quarter_id]][unit_id] = kind
+        filed[quarter_id][unit_id] = kind
     return filed
 
 

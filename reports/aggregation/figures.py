@@ -9,7 +9,7 @@ quarters). Only filed reports count (``completeness.counted_reports``).
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -41,6 +41,7 @@ from common.types import StrOrPromise
 from reports.aggregation.comparisons import (
     PROVINCE,
     Comparison,
+    Filed,
     Match,
     QuarterKey,
     load_filed,
@@ -245,6 +246,41 @@ def _scope_key(scope: Scope, lineage: Lineage) -> str:
     return hashlib.sha256(f"{units}|{shares}".encode()).hexdigest()
 
 
+def _cached_per_quarter(
+    name: str,
+    quarters: list[Quarter],
+    scope: Scope,
+    lineage: Lineage,
+    fetch: Callable[[list[int]], dict[int, Any]],
+) -> dict[int, Any]:
+    """``fetch``'s answer for each quarter, ``{quarter id: …}``, cached under ``name``,
+    the quarter's ``figures_token`` and the scope.
+
+    The ``figures_token`` changes in the same transaction as any report or value of
+    the quarter (reports.signals), and the scope key (``_scope_key``) with the units
+    and predecessors in it: a cached entry is never stale, whatever the cache backend
+    or the number of server processes, and only a changed quarter is fetched again.
+    The whole country and each reviewer's or leader's subtree are cached; a unit's own
+    staff (a scope per unit) are not: they would crowd out the others, and their
+    figures are small.
+    """
+    cacheable = scope.is_everything or scope.oversees
+    scope_key = _scope_key(scope, lineage)
+    keys = {q.id: f"quarter-{name}:{q.id}:{q.figures_token}:{scope_key}" for q in quarters}
+    cached = cache.get_many(keys.values()) if cacheable else {}
+    found = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
+    missing = [quarter_id for quarter_id in keys if quarter_id not in found]
+    if not missing:
+        return found
+    fetched = fetch(missing)
+    if cacheable:
+        cache.set_many(
+            {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
+        )
+    found.update(fetched)
+    return found
+
+
 def _grouped_values(
     quarters: list[Quarter], scope: Scope, lineage: Lineage = NO_LINEAGE
 ) -> dict[int, list[tuple[int, str, Decimal | None, int]]]:
@@ -252,44 +288,41 @@ def _grouped_values(
     ``{quarter id: [(indicator id, kind, total, count), …]}``; with the scope's
     predecessors' values (``lineage``) where it has any.
 
-    The sums are the expensive part (every value of eight quarters of the scope),
-    so the sums of the whole country and of each reviewer's or leader's subtree
-    are cached per quarter under its ``figures_token``, which changes in the same
-    transaction as any report or value of the quarter (reports.signals), and the
-    scope (``_scope_key``): a cached entry is never stale, whatever the cache
-    backend or the number of server processes, and only a changed quarter is
-    summed again. A unit's own staff (a scope per unit) are not cached: they
-    would crowd out the others, and their sums are small.
+    The sums are the expensive part (every value of eight quarters of the scope), so
+    they are cached per quarter (``_cached_per_quarter``).
     """
-    cacheable = scope.is_everything or scope.oversees
-    scope_key = _scope_key(scope, lineage)
-    keys = {q.id: f"quarter-figures:{q.id}:{q.figures_token}:{scope_key}" for q in quarters}
-    cached = cache.get_many(keys.values()) if cacheable else {}
-    grouped = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
-    missing = [quarter_id for quarter_id in keys if quarter_id not in grouped]
-    if not missing:
-        return grouped
-    fetched: dict[int, list] = {quarter_id: [] for quarter_id in missing}
-    rows = (
-        _counted_values(scope=_widened(scope, lineage))
-        .filter(report__quarter_id__in=missing)
-        .values("report__quarter_id", "indicator_id", "report__unit__kind")
-        .annotate(total=_weighted_sum(lineage), count=Count("id"))
-        .order_by()
-    )
-    for row in rows:
-        total = row["total"]
-        if lineage and total is not None:
-            total = _round(Decimal(total))
-        fetched[row["report__quarter_id"]].append(
-            (row["indicator_id"], row["report__unit__kind"], total, row["count"])
+
+    def fetch(quarter_ids: list[int]) -> dict[int, Any]:
+        fetched: dict[int, list] = {quarter_id: [] for quarter_id in quarter_ids}
+        rows = (
+            _counted_values(scope=_widened(scope, lineage))
+            .filter(report__quarter_id__in=quarter_ids)
+            .values("report__quarter_id", "indicator_id", "report__unit__kind")
+            .annotate(total=_weighted_sum(lineage), count=Count("id"))
+            .order_by()
         )
-    if cacheable:
-        cache.set_many(
-            {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
-        )
-    grouped.update(fetched)
-    return grouped
+        for row in rows:
+            total = row["total"]
+            if lineage and total is not None:
+                total = _round(Decimal(total))
+            fetched[row["report__quarter_id"]].append(
+                (row["indicator_id"], row["report__unit__kind"], total, row["count"])
+            )
+        return fetched
+
+    return _cached_per_quarter("figures", quarters, scope, lineage, fetch)
+
+
+def _filed_units(quarters: list[Quarter], scope: Scope, lineage: Lineage) -> Filed:
+    """The units with a counted report of each quarter (``comparisons.load_filed``, with
+    the predecessors ``lineage`` weighs), cached per quarter like the sums."""
+
+    def fetch(quarter_ids: list[int]) -> dict[int, Any]:
+        return load_filed(quarter_ids=quarter_ids, scope=_widened(scope, lineage))
+
+    key_of = {q.id: (q.year, q.number) for q in quarters}
+    by_id = _cached_per_quarter("filed", quarters, scope, lineage, fetch)
+    return {key_of[quarter_id]: units for quarter_id, units in by_id.items()}
 
 
 def _indicators_for(scope: Scope, kinds: set[str], with_values: set[int]) -> list[Indicator]:
@@ -327,30 +360,45 @@ def _add_row(cells: Cells, key: QuarterKey, indicator_id: int, kind: str, total,
 def _matched_cells(
     matches: dict[str, Match],
     *,
-    quarter_ids: list[int],
-    key_of: dict[int, QuarterKey],
+    quarters: list[Quarter],
     scope: Scope,
     lineage: Lineage,
 ) -> dict[str, Cells]:
     """The sums of the units each comparison compares, for the comparisons that leave
-    some filed unit out (1 query for all of them; none when none does). ``scope``
-    includes the predecessors whose values ``lineage`` weighs."""
+    some filed unit out (1 query for all of them; none when none does, or when cached:
+    under the quarters' ``figures_token`` and the units left out, so never stale)."""
     partial = {name: match for name, match in matches.items() if match.left_out}
     if not partial:
         return {}
-    sums: dict[str, Aggregate] = {}
-    for position, match in enumerate(partial.values()):
-        compared = ~Q(report__unit_id__in=match.left_out)
-        sums[f"total_{position}"] = _weighted_sum(lineage, filter=compared)
-        sums[f"count_{position}"] = Count("id", filter=compared)
-    rows = (
-        _counted_values(scope=scope)
-        .filter(report__quarter_id__in=quarter_ids)
-        .values("report__quarter_id", "indicator_id", "report__unit__kind")
-        .annotate(**sums)
-        .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
-        .order_by()
-    )
+    digest = hashlib.sha256(
+        "|".join(
+            [
+                _scope_key(scope, lineage),
+                *(f"{q.id}:{q.figures_token}" for q in quarters),
+                *(",".join(map(str, sorted(match.left_out))) for match in partial.values()),
+            ]
+        ).encode()
+    ).hexdigest()
+    cacheable = scope.is_everything or scope.oversees
+    key = f"quarter-matched:{digest}"
+    rows = cache.get(key) if cacheable else None
+    if rows is None:
+        sums: dict[str, Aggregate] = {}
+        for position, match in enumerate(partial.values()):
+            compared = ~Q(report__unit_id__in=match.left_out)
+            sums[f"total_{position}"] = _weighted_sum(lineage, filter=compared)
+            sums[f"count_{position}"] = Count("id", filter=compared)
+        rows = list(
+            _counted_values(scope=_widened(scope, lineage))
+            .filter(report__quarter_id__in=[q.id for q in quarters])
+            .values("report__quarter_id", "indicator_id", "report__unit__kind")
+            .annotate(**sums)
+            .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
+            .order_by()
+        )
+        if cacheable:
+            cache.set(key, rows, FIGURES_CACHE_SECONDS)
+    key_of = {q.id: (q.year, q.number) for q in quarters}
     matched = {name: _cells() for name in partial}
     for quarter_id, indicator_id, kind, *figures in rows:
         for position, name in enumerate(partial):
@@ -407,16 +455,16 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         "last_year": [(this_key, last_year_key)],
         "ytd": list(zip(ytd_keys, ytd_last_keys, strict=True)),
     }
-    widened = _widened(scope, lineage)
     matches = match_units(
         pairs,
-        filed=load_filed(quarters=key_of, scope=widened),
-        links=load_links(pairs=[pair for group in pairs.values() for pair in group], scope=widened),
+        filed=_filed_units(quarters, scope, lineage),
+        links=load_links(
+            pairs=[pair for group in pairs.values() for pair in group],
+            scope=_widened(scope, lineage),
+        ),
         load_units=load_units,
     )
-    matched = _matched_cells(
-        matches, quarter_ids=list(key_of), key_of=key_of, scope=widened, lineage=lineage
-    )
+    matched = _matched_cells(matches, quarters=quarters, scope=scope, lineage=lineage)
 
     def figures(table_key: str, indicator: Indicator) -> IndicatorFigures:
         def combined(source: Cells, period_keys: list[QuarterKey]) -> Decimal | None:

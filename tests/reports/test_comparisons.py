@@ -194,3 +194,20 @@ def test_a_merger_in_the_province_keeps_the_change(client):
     sides = figures.province.comparisons.previous.sides
     assert (sides.current, sides.earlier, sides.whole) == (1, 2, True)
     assert Decimal(row.previous) == 42
+
+
+def test_a_report_filed_later_changes_the_comparison_at_once(q2_2024):
+    """The units compared are cached with the sums, and never stale."""
+    quarter, meetings = q2_2024
+
+    def previous():
+        figures = quarter_figures(quarter=quarter, scope=EVERY_UNIT)
+        return figures.province.rows[0].change_previous, figures.province.comparisons.previous
+
+    assert previous()[0] == 3
+    assert previous()[0] == 3  # from the cache
+    filed(Unit.objects.get(code="u1"), quarter, values={meetings: 30})
+
+    change, comparison = previous()
+    assert change == (23 + 30) - (20 + 21)
+    assert (comparison.sides.current, comparison.sides.current_compared) == (2, 2)
