@@ -219,10 +219,26 @@ def match_units(
                 whole = len(group) == 1 or (complete(group, current) and complete(group, earlier))
                 if not (on_both and whole):
                     left_out |= group
+        left_out = _with_their_groups(left_out, [groups for _pair, groups in pairs])
         matches[name] = Match(
             left_out=frozenset(left_out), sides=_sides(comparisons[name], filed, left_out)
         )
     return matches
+
+
+def _with_their_groups(left_out: set[int], grouped: list[list[set[int]]]) -> set[int]:
+    """``left_out`` with every unit a pair of quarters compares together with one of them:
+    over several pairs (the year so far), a ward whose predecessor is left out in one
+    quarter cannot be compared in another without it."""
+    groups = [group for groups in grouped for group in groups if len(group) > 1]
+    changed = True
+    while changed:
+        changed = False
+        for group in groups:
+            if not group.isdisjoint(left_out) and not group <= left_out:
+                left_out |= group
+                changed = True
+    return left_out
 
 
 def _sides(pairs: list[Pair], filed: Filed, left_out: set[int]) -> dict[str, Sides]:

@@ -211,3 +211,20 @@ def test_a_report_filed_later_changes_the_comparison_at_once(q2_2024):
     change, comparison = previous()
     assert change == (23 + 30) - (20 + 21)
     assert (comparison.sides.current, comparison.sides.current_compared) == (2, 2)
+
+
+def test_over_the_year_a_successor_is_left_out_with_its_predecessor():
+    """Q1 compares the old unit alone (it had not filed a year before); Q3 compares it
+    with its successor: the successor cannot be compared without it."""
+    split_on = datetime.date(2025, 7, 1)
+    units = _units(u1=(None, datetime.date(2025, 6, 30)), u2=(split_on, None))
+    ytd = [((2025, 1), (2024, 1)), ((2025, 3), (2024, 3))]
+    match = match_units(
+        {"ytd": ytd},
+        filed={(2025, 1): {1: "front"}, (2024, 3): {1: "front"}, (2025, 3): {2: "front"}},
+        links=[Link(1, 2, split_on)],
+        load_units=lambda ids: {i: units[i] for i in ids},
+    )["ytd"]
+
+    assert match.left_out == {1, 2}
+    assert not match.sides_of("province").comparable
