@@ -21,7 +21,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
-from reports.models import IndicatorValue, Quarter, ReportEvent, Unit, UnitReport
+from reports.models import IndicatorValue, Quarter, ReportEvent, Unit, UnitLink, UnitReport
 
 
 @receiver([post_save, post_delete], sender=UnitReport, dispatch_uid="reports.report_figures")
@@ -49,6 +49,15 @@ def unit_changed(sender, instance: Unit, created: bool, raw: bool = False, **kwa
     # Figures are grouped by kind of unit, and a unit's kind can change in admin; a
     # new unit has no report yet.
     if raw or created:
+        return
+    Quarter.objects.figures_changed()
+
+
+@receiver([post_save, post_delete], sender=UnitLink, dispatch_uid="reports.link_figures")
+def link_changed(sender, instance: UnitLink, raw: bool = False, **kwargs) -> None:
+    # Which units a comparison joins, and the shares a successor's history carries
+    # (reports.aggregation.comparisons, .lineage), follow the links.
+    if raw:
         return
     Quarter.objects.figures_changed()
 

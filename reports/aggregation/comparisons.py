@@ -146,10 +146,10 @@ def _end(key: QuarterKey) -> datetime.date:
     return rules.quarter_bounds(*key)[1]
 
 
-def _groups(pair: Pair, filed: Filed, links: Iterable[Link]) -> list[set[int]]:
-    """The units compared together across ``pair``: each unit that filed on either
-    side alone, joined with the units a reorganisation between the two quarters
-    links it to (a merger's old units and the new one, a split's parts)."""
+def _joined(pair: Pair, links: list[Link]) -> list[set[int]]:
+    """The units a reorganisation between the pair's two quarters joins, compared
+    together: a merger's old units and the new one, a split's unit and its parts
+    (every other unit is compared on its own)."""
     current, earlier = pair
     parent: dict[int, int] = {}
 
@@ -160,8 +160,6 @@ def _groups(pair: Pair, filed: Filed, links: Iterable[Link]) -> list[set[int]]:
             root = parent[root]
         return root
 
-    for unit_id in (*filed.get(current, {}), *filed.get(earlier, {})):
-        find(unit_id)
     start, end = _end(earlier), _end(current)
     for link in links:
         if start < link.effective_on <= end:
@@ -189,16 +187,14 @@ def match_units(
     """
     links = list(links)
     grouped = {
-        name: [(pair, _groups(pair, filed, links)) for pair in pairs]
+        name: [(pair, _joined(pair, links)) for pair in pairs]
         for name, pairs in comparisons.items()
     }
     joined = {
         unit_id
         for pairs in grouped.values()
         for _pair, groups in pairs
-        for group in groups
-        if len(group) > 1
-        for unit_id in group
+        for unit_id in set().union(*groups)
     }
     units = load_units(joined) if joined else {}
 
@@ -212,12 +208,12 @@ def match_units(
     for name, pairs in grouped.items():
         left_out: set[int] = set()
         for (current, earlier), groups in pairs:
+            on_current, on_earlier = filed.get(current, {}), filed.get(earlier, {})
+            # A unit on its own is compared when it filed both quarters.
+            left_out |= (on_current.keys() ^ on_earlier.keys()) - set().union(*groups)
             for group in groups:
-                on_both = not group.isdisjoint(filed.get(current, {})) and not (
-                    group.isdisjoint(filed.get(earlier, {}))
-                )
-                whole = len(group) == 1 or (complete(group, current) and complete(group, earlier))
-                if not (on_both and whole):
+                on_both = _any_in(group, on_current) and _any_in(group, on_earlier)
+                if not (on_both and complete(group, current) and complete(group, earlier)):
                     left_out |= group
         left_out = _with_their_groups(left_out, [groups for _pair, groups in pairs])
         matches[name] = Match(
@@ -226,11 +222,17 @@ def match_units(
     return matches
 
 
+def _any_in(group: set[int], units: Mapping[int, str]) -> bool:
+    """Whether some unit of ``group`` is among ``units``, by looking each up (a set's
+    ``isdisjoint`` would walk all of ``units``, a mapping, for every group)."""
+    return any(unit_id in units for unit_id in group)
+
+
 def _with_their_groups(left_out: set[int], grouped: list[list[set[int]]]) -> set[int]:
     """``left_out`` with every unit a pair of quarters compares together with one of them:
     over several pairs (the year so far), a ward whose predecessor is left out in one
     quarter cannot be compared in another without it."""
-    groups = [group for groups in grouped for group in groups if len(group) > 1]
+    groups = [group for groups in grouped for group in groups]
     changed = True
     while changed:
         changed = False

@@ -43,6 +43,7 @@ from reports.aggregation.comparisons import (
     Comparison,
     Filed,
     Match,
+    Pair,
     QuarterKey,
     load_filed,
     load_links,
@@ -357,56 +358,87 @@ def _add_row(cells: Cells, key: QuarterKey, indicator_id: int, kind: str, total,
         cells[table_key][indicator_id].setdefault(key, Cell()).add(total, count)
 
 
-def _matched_cells(
-    matches: dict[str, Match],
-    *,
-    quarters: list[Quarter],
-    scope: Scope,
-    lineage: Lineage,
-) -> dict[str, Cells]:
-    """The sums of the units each comparison compares, for the comparisons that leave
-    some filed unit out (1 query for all of them; none when none does, or when cached:
-    under the quarters' ``figures_token`` and the units left out, so never stale)."""
-    partial = {name: match for name, match in matches.items() if match.left_out}
-    if not partial:
-        return {}
+def _comparisons(
+    pairs: dict[str, list[Pair]], quarters: list[Quarter], scope: Scope, lineage: Lineage
+) -> tuple[dict[str, Match], dict[str, Cells]]:
+    """Each comparison's ``Match`` and the sums of the filed units it leaves out (the
+    change is the sums' less these), cached under the quarters' ``figures_token`` and
+    the scope: a reorganisation saves units, which gives every quarter a new token.
+
+    Uncached: the filed units (cached per quarter), the links and the units a
+    reorganisation joins (1 query each), and the left-out units' sums (1 query, none
+    when every comparison rests on all its units).
+    """
+    keys = {key for group in pairs.values() for pair in group for key in pair}
+    involved = [q for q in quarters if (q.year, q.number) in keys]
     digest = hashlib.sha256(
         "|".join(
-            [
-                _scope_key(scope, lineage),
-                *(f"{q.id}:{q.figures_token}" for q in quarters),
-                *(",".join(map(str, sorted(match.left_out))) for match in partial.values()),
-            ]
+            [_scope_key(scope, lineage), repr(sorted(pairs.items()))]
+            + [f"{q.id}:{q.figures_token}" for q in involved]
         ).encode()
     ).hexdigest()
     cacheable = scope.is_everything or scope.oversees
-    key = f"quarter-matched:{digest}"
-    rows = cache.get(key) if cacheable else None
-    if rows is None:
-        sums: dict[str, Aggregate] = {}
-        for position, match in enumerate(partial.values()):
-            compared = ~Q(report__unit_id__in=match.left_out)
-            sums[f"total_{position}"] = _weighted_sum(lineage, filter=compared)
-            sums[f"count_{position}"] = Count("id", filter=compared)
-        rows = list(
-            _counted_values(scope=_widened(scope, lineage))
-            .filter(report__quarter_id__in=[q.id for q in quarters])
-            .values("report__quarter_id", "indicator_id", "report__unit__kind")
-            .annotate(**sums)
-            .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
-            .order_by()
+    cache_key = f"quarter-comparisons:{digest}"
+    found = cache.get(cache_key) if cacheable else None
+    if found is None:
+        matches = match_units(
+            pairs,
+            filed=_filed_units(quarters, scope, lineage),
+            links=load_links(
+                pairs=[pair for group in pairs.values() for pair in group],
+                scope=_widened(scope, lineage),
+            ),
+            load_units=load_units,
         )
+        found = (matches, _left_out_rows(matches, involved, scope, lineage))
         if cacheable:
-            cache.set(key, rows, FIGURES_CACHE_SECONDS)
+            cache.set(cache_key, found, FIGURES_CACHE_SECONDS)
+    matches, rows = found
     key_of = {q.id: (q.year, q.number) for q in quarters}
-    matched = {name: _cells() for name in partial}
+    partial = [name for name, match in matches.items() if match.left_out]
+    left_out = {name: _cells() for name in partial}
     for quarter_id, indicator_id, kind, *figures in rows:
         for position, name in enumerate(partial):
             total, count = figures[2 * position], figures[2 * position + 1]
             if lineage and total is not None:
                 total = _round(Decimal(total))
-            _add_row(matched[name], key_of[quarter_id], indicator_id, kind, total, count)
-    return matched
+            _add_row(left_out[name], key_of[quarter_id], indicator_id, kind, total, count)
+    return matches, left_out
+
+
+def _left_out_rows(
+    matches: dict[str, Match], quarters: list[Quarter], scope: Scope, lineage: Lineage
+) -> list[tuple]:
+    """The values of the units each comparison leaves out, summed by quarter, indicator
+    and kind: ``[(quarter id, indicator id, kind, total, count, total, count, …)]``, a
+    total and count for each comparison that leaves some unit out (1 query; none when
+    none does)."""
+    partial = [match.left_out for match in matches.values() if match.left_out]
+    if not partial:
+        return []
+    sums: dict[str, Aggregate] = {}
+    for position, left_out in enumerate(partial):
+        left = Q(report__unit_id__in=left_out)
+        sums[f"total_{position}"] = _weighted_sum(lineage, filter=left)
+        sums[f"count_{position}"] = Count("id", filter=left)
+    return list(
+        _counted_values(scope=_widened(scope, lineage))
+        .filter(
+            report__quarter_id__in=[q.id for q in quarters],
+            report__unit_id__in=frozenset().union(*partial),
+        )
+        .values("report__quarter_id", "indicator_id", "report__unit__kind")
+        .annotate(**sums)
+        .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
+        .order_by()
+    )
+
+
+def _less(cell: Cell | None, left: Cell | None) -> Cell | None:
+    """A cell's sums without those of the units left out."""
+    if cell is None or left is None:
+        return cell
+    return Cell(total=cell.total - left.total, count=cell.count - left.count)
 
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
@@ -455,32 +487,27 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         "last_year": [(this_key, last_year_key)],
         "ytd": list(zip(ytd_keys, ytd_last_keys, strict=True)),
     }
-    matches = match_units(
-        pairs,
-        filed=_filed_units(quarters, scope, lineage),
-        links=load_links(
-            pairs=[pair for group in pairs.values() for pair in group],
-            scope=_widened(scope, lineage),
-        ),
-        load_units=load_units,
-    )
-    matched = _matched_cells(matches, quarters=quarters, scope=scope, lineage=lineage)
+    matches, left_out = _comparisons(pairs, quarters, scope, lineage)
 
     def figures(table_key: str, indicator: Indicator) -> IndicatorFigures:
-        def combined(source: Cells, period_keys: list[QuarterKey]) -> Decimal | None:
-            by_quarter = source[table_key].get(indicator.id, {})
+        def combined(period_keys: list[QuarterKey], without: Cells | None = None) -> Decimal | None:
+            """The period's figure, of the units not in ``without`` when given."""
+            by_quarter = cells[table_key].get(indicator.id, {})
+            left = without[table_key].get(indicator.id, {}) if without else {}
             if indicator.accumulation == Accumulation.STOCK:
                 period_keys = period_keys[-1:]  # the level at the end of the period
-            return _combine(indicator, [by_quarter.get(key) for key in period_keys])
+            return _combine(
+                indicator, [_less(by_quarter.get(key), left.get(key)) for key in period_keys]
+            )
 
         def change(name: str) -> Decimal | None:
             """The change on the units both sides of comparison ``name`` rest on."""
             if not matches[name].sides_of(table_key).comparable:
                 return None
             period = pairs[name]
-            source = matched.get(name, cells)
-            now = combined(source, [current for current, _earlier in period])
-            before = combined(source, [earlier for _current, earlier in period])
+            without = left_out.get(name)
+            now = combined([current for current, _earlier in period], without)
+            before = combined([earlier for _current, earlier in period], without)
             return None if now is None or before is None else now - before
 
         by_quarter = cells[table_key].get(indicator.id, {})
@@ -491,18 +518,18 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
 
         return IndicatorFigures(
             indicator=indicator,
-            current=combined(cells, [this_key]),
-            previous=combined(cells, [previous_key]),
-            last_year=combined(cells, [last_year_key]),
-            ytd=combined(cells, ytd_keys),
-            ytd_last_year=combined(cells, ytd_last_keys),
+            current=combined([this_key]),
+            previous=combined([previous_key]),
+            last_year=combined([last_year_key]),
+            ytd=combined(ytd_keys),
+            ytd_last_year=combined(ytd_last_keys),
             reporting_units=units(this_key),
             previous_units=units(previous_key),
             last_year_units=units(last_year_key),
             change_previous=change("previous"),
             change_last_year=change("last_year"),
             change_ytd=change("ytd"),
-            trend=[combined(cells, [key]) for key in keys],
+            trend=[combined([key]) for key in keys],
             trend_units=[units(key) for key in keys],
         )
 

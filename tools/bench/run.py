@@ -516,24 +516,45 @@ def _alarm(_signum, _frame):
     raise PageTimeout
 
 
-def get(client, url: str, limit: float):
-    """client.get(url), abandoned with PageTimeout after ``limit`` seconds."""
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, limit)
-    try:
-        return client.get(url)
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+@dataclass
+class Upload:
+    """A file a page is sent (a POST), as a user's browser would send it."""
+
+    field: str
+    name: str
+    content: bytes
 
 
 @dataclass
 class Side:
-    """One database's request of a page: where, as whom, what."""
+    """One database's request of a page: where, as whom, what (a GET, or a POST of
+    ``upload``)."""
 
     database: str  # its URL
     client: object
     url: str
+    upload: Upload | None = None
+
+    def send(self):
+        if self.upload is None:
+            return self.client.get(self.url)
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        upload = self.upload
+        return self.client.post(
+            self.url, {upload.field: SimpleUploadedFile(upload.name, upload.content)}
+        )
+
+
+def get(side: Side, limit: float):
+    """``side.send()``, abandoned with PageTimeout after ``limit`` seconds."""
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        return side.send()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _request(side: Side, cold: bool):
@@ -543,7 +564,7 @@ def _request(side: Side, cold: bool):
     if cold:
         cache.clear()
     started = time.perf_counter()
-    response = side.client.get(side.url)
+    response = side.send()
     elapsed = time.perf_counter() - started
     if response.status_code != 200:
         raise RuntimeError(f"{side.url} answered {response.status_code}")
@@ -561,7 +582,7 @@ def _captured(side: Side, cold: bool, times: list[float], budget: float, log) ->
         cache.clear()
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
-        response = side.client.get(side.url)
+        response = side.send()
     if not times:
         # Over 20 s a request: the request whose queries are captured is the timed one.
         times.append(time.perf_counter() - started)
@@ -613,7 +634,7 @@ def time_sides(
         use(side.database)
         started = time.perf_counter()
         try:
-            get(side.client, side.url, limit)
+            get(side, limit)
         except PageTimeout:
             close_old_connections()
             log(f"  {side.url}: did not finish within {limit:.0f} s")
@@ -1184,6 +1205,95 @@ def measure_centre(args, url: str, t: dict, info: dict, log) -> None:
         info["explain"].append(
             (name, role, page_url, is_export, explain(url, row.get("statements", [])))
         )
+    for name, page_url, upload in import_pages(url, t, clients["head"]):
+        if args.only and args.only.lower() not in name.lower():
+            continue
+        log(f"The centre: {name}…")
+        [row] = time_sides(
+            [Side(url, clients["head"], page_url, upload)],
+            args.repeat,
+            args.budget,
+            log,
+            args.timeout,
+        )
+        info["pages"].append((name, "head", page_url, False, row))
+        info["explain"].append(
+            (name, "head", page_url, False, explain(url, row.get("statements", [])))
+        )
+
+
+def import_pages(database: str, t: dict, head) -> list[tuple[str, str, Upload]]:
+    """(name, url, upload): a unit head's imports, up to their preview (nothing is
+    saved before it is confirmed, so each run finds the same report): the workbook
+    the unit downloads, filled with its last quarter's figures, and a Word report."""
+    use(database)
+    unit, current = t["unit"].code, t["current"].slug
+    workbook = head.get(f"/reports/{unit}/{current}/workbook.xlsx")
+    if workbook.status_code != 200:
+        raise RuntimeError(f"the unit's workbook answered {workbook.status_code}")
+    return [
+        (
+            "Workbook import, preview (unit head)",
+            f"/reports/import/{current}/",
+            Upload("workbook", "bao-cao.xlsx", _filled(workbook.content)),
+        ),
+        (
+            "Word import, preview (unit head)",
+            f"/reports/{unit}/{current}/word/",
+            Upload("document", "bao-cao.docx", _word_report()),
+        ),
+    ]
+
+
+def _filled(workbook: bytes) -> bytes:
+    """The unit's workbook with each value typed from its last quarter's column."""
+    import io
+
+    from openpyxl import load_workbook
+
+    from reports.workbook import FIRST_ROW, VALUE_COLUMN
+
+    book = load_workbook(io.BytesIO(workbook))
+    for sheet in book.worksheets:
+        for row in range(FIRST_ROW, sheet.max_row + 1):
+            last = sheet[f"D{row}"].value  # "Quý trước", beside "Quý này" (VALUE_COLUMN)
+            if isinstance(last, int | float):
+                sheet[f"{VALUE_COLUMN}{row}"] = last
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _word_report() -> bytes:
+    """A unit's usual quarterly report in Word: its title, the five numbered sections
+    of a few paragraphs each, the signature."""
+    import io
+
+    from docx import Document
+
+    document = Document()
+    document.add_paragraph("BÁO CÁO")
+    document.add_paragraph("Tình hình nhân dân và công tác dân vận quý")
+    sections = [
+        "I. TÌNH HÌNH NHÂN DÂN",
+        "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ",
+        "III. HẠN CHẾ, NGUYÊN NHÂN",
+        "IV. PHƯƠNG HƯỚNG, NHIỆM VỤ QUÝ TỚI",
+        "V. KIẾN NGHỊ, ĐỀ XUẤT",
+    ]
+    paragraph = (
+        "Nhân dân trên địa bàn cơ bản tin tưởng vào sự lãnh đạo của Đảng, đồng tình với "
+        "chủ trương sắp xếp tổ chức bộ máy; công tác dân vận được triển khai đồng bộ, "
+        "gắn với phong trào thi đua “Dân vận khéo” và việc giải quyết kiến nghị của nhân dân."
+    )
+    for heading in sections:
+        document.add_paragraph(heading)
+        for _ in range(4):
+            document.add_paragraph(paragraph)
+    document.add_paragraph("Nơi nhận:")
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def main() -> None:
