@@ -14,7 +14,8 @@ before, the year so far with the same quarters a year before):
 - is not comparable when no unit is present on both sides.
 
 The units are matched here, in Python, from the filed reports' units and the links;
-their figures are summed in the database (``figures._matched_cells``).
+their figures are summed in the database (``figures._comparisons``). A unit is present
+when its report is filed, even where it left an indicator empty.
 """
 
 import datetime
@@ -122,13 +123,23 @@ class Comparison:
 @dataclass(frozen=True)
 class Match:
     """Whom a comparison rests on: the filed units it leaves out and, by table (the
-    scope's and each kind of unit's), the units on each side."""
+    scope's and each kind of unit's), the units on each side.
+
+    ``mixed``: units compared in the scope's table but not in their kind's, where a
+    reorganisation joined units of different kinds (a kind's table would compare a
+    new unit with nothing, or old units with nothing).
+    """
 
     left_out: frozenset[int] = frozenset()
+    mixed: frozenset[int] = frozenset()
     sides: Mapping[str, Sides] = field(default_factory=dict)
 
     def sides_of(self, table_key: str) -> Sides:
         return self.sides.get(table_key, Sides())
+
+    def left_out_of(self, table_key: str) -> frozenset[int]:
+        """The filed units the table ``table_key`` does not compare."""
+        return self.left_out if table_key == PROVINCE else self.left_out | self.mixed
 
 
 @dataclass(frozen=True)
@@ -136,6 +147,9 @@ class Link:
     predecessor_id: int
     successor_id: int
     effective_on: datetime.date
+    # The successor is outside the scope: the predecessor's figures went partly
+    # elsewhere, so nothing of it can be compared across the link.
+    cut: bool = False
 
 
 # {quarter key: {unit id: kind}}: the units with a counted report of each quarter.
@@ -146,12 +160,14 @@ def _end(key: QuarterKey) -> datetime.date:
     return rules.quarter_bounds(*key)[1]
 
 
-def _joined(pair: Pair, links: list[Link]) -> list[set[int]]:
+def _joined(pair: Pair, links: list[Link]) -> tuple[list[set[int]], set[int]]:
     """The units a reorganisation between the pair's two quarters joins, compared
-    together: a merger's old units and the new one, a split's unit and its parts
-    (every other unit is compared on its own)."""
+    together (a merger's old units and the new one, a split's unit and its parts;
+    every other unit is compared on its own), and the units whose work went partly
+    out of the scope then (``Link.cut``)."""
     current, earlier = pair
     parent: dict[int, int] = {}
+    cut: set[int] = set()
 
     def find(unit_id: int) -> int:
         root = parent.setdefault(unit_id, unit_id)
@@ -162,12 +178,16 @@ def _joined(pair: Pair, links: list[Link]) -> list[set[int]]:
 
     start, end = _end(earlier), _end(current)
     for link in links:
-        if start < link.effective_on <= end:
+        if not start < link.effective_on <= end:
+            continue
+        if link.cut:
+            cut.add(find(link.predecessor_id))
+        else:
             parent[find(link.predecessor_id)] = find(link.successor_id)
     groups: dict[int, set[int]] = defaultdict(set)
     for unit_id in list(parent):
         groups[find(unit_id)].add(unit_id)
-    return list(groups.values())
+    return list(groups.values()), cut
 
 
 def match_units(
@@ -182,18 +202,19 @@ def match_units(
     A group of units is compared when some of it filed on each side and, where a
     reorganisation joined several units, each of them that owed a report on a side
     filed it: a merger compares the new unit with all its old units, never with the
-    one that happened to file. ``load_units`` gives the units of such groups (their
-    dates and whether they file reports), at most once.
+    one that happened to file. A unit whose work went partly out of the scope is not
+    compared, nor are the units joined with it. ``load_units`` gives the units of
+    joined groups (their dates and whether they file reports), at most once.
     """
     links = list(links)
     grouped = {
-        name: [(pair, _joined(pair, links)) for pair in pairs]
+        name: [(pair, *_joined(pair, links)) for pair in pairs]
         for name, pairs in comparisons.items()
     }
     joined = {
         unit_id
         for pairs in grouped.values()
-        for _pair, groups in pairs
+        for _pair, groups, _cut in pairs
         for unit_id in set().union(*groups)
     }
     units = load_units(joined) if joined else {}
@@ -207,19 +228,41 @@ def match_units(
     matches = {}
     for name, pairs in grouped.items():
         left_out: set[int] = set()
-        for (current, earlier), groups in pairs:
+        for (current, earlier), groups, cut in pairs:
             on_current, on_earlier = filed.get(current, {}), filed.get(earlier, {})
             # A unit on its own is compared when it filed both quarters.
             left_out |= (on_current.keys() ^ on_earlier.keys()) - set().union(*groups)
             for group in groups:
                 on_both = _any_in(group, on_current) and _any_in(group, on_earlier)
-                if not (on_both and complete(group, current) and complete(group, earlier)):
+                whole = complete(group, current) and complete(group, earlier)
+                if not (on_both and whole) or not cut.isdisjoint(group):
                     left_out |= group
-        left_out = _with_their_groups(left_out, [groups for _pair, groups in pairs])
+        left_out = _with_their_groups(left_out, [groups for _pair, groups, _cut in pairs])
+        mixed = _mixed_kinds(pairs, filed, left_out)
         matches[name] = Match(
-            left_out=frozenset(left_out), sides=_sides(comparisons[name], filed, left_out)
+            left_out=frozenset(left_out),
+            mixed=frozenset(mixed),
+            sides=_sides(comparisons[name], filed, left_out, mixed),
         )
     return matches
+
+
+def _mixed_kinds(pairs, filed: Filed, left_out: set[int]) -> set[int]:
+    """The units of compared groups whose filed units are of more than one kind."""
+    mixed: set[int] = set()
+    for (current, earlier), groups, _cut in pairs:
+        for group in groups:
+            if group <= left_out:
+                continue
+            kinds = {
+                side[unit_id]
+                for side in (filed.get(current, {}), filed.get(earlier, {}))
+                for unit_id in group
+                if unit_id in side
+            }
+            if len(kinds) > 1:
+                mixed |= group
+    return mixed
 
 
 def _any_in(group: set[int], units: Mapping[int, str]) -> bool:
@@ -243,7 +286,9 @@ def _with_their_groups(left_out: set[int], grouped: list[list[set[int]]]) -> set
     return left_out
 
 
-def _sides(pairs: list[Pair], filed: Filed, left_out: set[int]) -> dict[str, Sides]:
+def _sides(
+    pairs: list[Pair], filed: Filed, left_out: set[int], mixed: set[int]
+) -> dict[str, Sides]:
     """The units on each side and those compared, for the scope and each kind."""
     current: dict[int, str] = {}
     earlier: dict[int, str] = {}
@@ -254,9 +299,10 @@ def _sides(pairs: list[Pair], filed: Filed, left_out: set[int]) -> dict[str, Sid
     for position, side in enumerate((current, earlier)):
         for unit_id, kind in side.items():
             compared = unit_id not in left_out
-            for table_key in (PROVINCE, kind):
-                counts[table_key][position] += 1
-                counts[table_key][position + 2] += compared
+            counts[PROVINCE][position] += 1
+            counts[PROVINCE][position + 2] += compared
+            counts[kind][position] += 1
+            counts[kind][position + 2] += compared and unit_id not in mixed
     return {key: Sides(*values) for key, values in counts.items()}
 
 
@@ -270,9 +316,11 @@ def load_filed(*, quarter_ids: list[int], scope: Scope) -> dict[int, dict[int, s
     return filed
 
 
-def load_links(*, pairs: Iterable[Pair], scope: Scope) -> list[Link]:
+def load_links(*, pairs: Iterable[Pair], scope: Scope, own: Scope) -> list[Link]:
     """The links of the reorganisations between the earliest and the latest quarter of
-    ``pairs`` whose two units are in ``scope`` (1 query)."""
+    ``pairs`` whose two units are in ``scope`` (the units and the predecessors whose
+    figures it includes), and, ``cut``, those from a unit of ``own`` (the units
+    themselves) to one outside ``scope`` (1 query)."""
     pairs = list(pairs)
     if not pairs:
         return []
@@ -281,11 +329,13 @@ def load_links(*, pairs: Iterable[Pair], scope: Scope) -> list[Link]:
     rows = UnitLink.objects.filter(
         reorganisation__effective_on__gt=start, reorganisation__effective_on__lte=end
     ).values_list("predecessor_id", "successor_id", "reorganisation__effective_on")
-    return [
-        Link(predecessor_id, successor_id, effective_on)
-        for predecessor_id, successor_id, effective_on in rows
-        if scope.includes(predecessor_id) and scope.includes(successor_id)
-    ]
+    links = []
+    for predecessor_id, successor_id, effective_on in rows:
+        if scope.includes(predecessor_id) and scope.includes(successor_id):
+            links.append(Link(predecessor_id, successor_id, effective_on))
+        elif own.includes(predecessor_id):
+            links.append(Link(predecessor_id, successor_id, effective_on, cut=True))
+    return links
 
 
 def load_units(unit_ids: set[int]) -> dict[int, Unit]:

@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import (
     Aggregate,
     Case,
@@ -69,7 +70,7 @@ from reports.permissions import Scope
 TREND_QUARTERS = 8
 DRILL_PAGE_SIZE = 50  # units a drill-down shows at once
 MAIN_INDICATORS = 6
-FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _grouped_values)
+FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _cached_per_quarter)
 _CENT = Decimal("0.01")
 
 
@@ -358,16 +359,35 @@ def _add_row(cells: Cells, key: QuarterKey, indicator_id: int, kind: str, total,
         cells[table_key][indicator_id].setdefault(key, Cell()).add(total, count)
 
 
+@dataclass(frozen=True)
+class Summed:
+    """The units whose values a comparison sums apart, in one table: those it leaves
+    out (``compared`` False: the table's sums less theirs are compared), or, when
+    fewer, those it compares (``compared`` True: their sums are compared)."""
+
+    unit_ids: frozenset[int]
+    compared: bool
+
+
+def _summed_apart(match: Match, table_key: str, filed_ids: frozenset[int]) -> Summed:
+    left_out = match.left_out_of(table_key) & filed_ids
+    compared = filed_ids - left_out
+    if len(compared) < len(left_out):
+        return Summed(compared, compared=True)
+    return Summed(left_out, compared=False)
+
+
 def _comparisons(
     pairs: dict[str, list[Pair]], quarters: list[Quarter], scope: Scope, lineage: Lineage
-) -> tuple[dict[str, Match], dict[str, Cells]]:
-    """Each comparison's ``Match`` and the sums of the filed units it leaves out (the
-    change is the sums' less these), cached under the quarters' ``figures_token`` and
-    the scope: a reorganisation saves units, which gives every quarter a new token.
+) -> tuple[dict[str, Match], dict[tuple[str, str], tuple[Summed, Cells]]]:
+    """Each comparison's ``Match``, and for each comparison and table (the scope's,
+    and the kinds') that does not compare every filed unit, the sums of the units it
+    sums apart (``Summed``), cached under the quarters' ``figures_token`` and the
+    scope: a reorganisation saves units, which gives every quarter a new token.
 
     Uncached: the filed units (cached per quarter), the links and the units a
-    reorganisation joins (1 query each), and the left-out units' sums (1 query, none
-    when every comparison rests on all its units).
+    reorganisation joins (1 query each), and the sums apart (1 query, none when
+    every comparison compares every filed unit).
     """
     keys = {key for group in pairs.values() for pair in group for key in pair}
     involved = [q for q in quarters if (q.year, q.number) in keys]
@@ -381,71 +401,89 @@ def _comparisons(
     cache_key = f"quarter-comparisons:{digest}"
     found = cache.get(cache_key) if cacheable else None
     if found is None:
+        filed = _filed_units(involved, scope, lineage)
         matches = match_units(
             pairs,
-            filed=_filed_units(quarters, scope, lineage),
+            filed=filed,
             links=load_links(
                 pairs=[pair for group in pairs.values() for pair in group],
                 scope=_widened(scope, lineage),
+                own=scope,
             ),
             load_units=load_units,
         )
-        found = (matches, _left_out_rows(matches, involved, scope, lineage))
+        filed_ids = frozenset().union(*(units.keys() for units in filed.values()))
+        apart = {
+            (name, table_key): _summed_apart(match, table_key, filed_ids)
+            for name, match in matches.items()
+            for table_key in (PROVINCE, "kinds")
+            if match.left_out_of(table_key) & filed_ids
+        }
+        found = (matches, apart, _sums_apart(apart, involved, scope, lineage))
         if cacheable:
             cache.set(cache_key, found, FIGURES_CACHE_SECONDS)
-    matches, rows = found
+    matches, apart, rows = found
     key_of = {q.id: (q.year, q.number) for q in quarters}
-    partial = [name for name, match in matches.items() if match.left_out]
-    left_out = {name: _cells() for name in partial}
+    sums = {entry: _cells() for entry in apart}
     for quarter_id, indicator_id, kind, *figures in rows:
-        for position, name in enumerate(partial):
+        for position, (name, table_key) in enumerate(apart):
             total, count = figures[2 * position], figures[2 * position + 1]
             if lineage and total is not None:
                 total = _round(Decimal(total))
-            _add_row(left_out[name], key_of[quarter_id], indicator_id, kind, total, count)
-    return matches, left_out
+            target = PROVINCE if table_key == PROVINCE else kind
+            by_quarter = sums[name, table_key][target][indicator_id]
+            by_quarter.setdefault(key_of[quarter_id], Cell()).add(total, count)
+    return matches, {entry: (apart[entry], sums[entry]) for entry in apart}
 
 
-def _left_out_rows(
-    matches: dict[str, Match], quarters: list[Quarter], scope: Scope, lineage: Lineage
+def _sums_apart(
+    apart: dict[tuple[str, str], Summed], quarters: list[Quarter], scope: Scope, lineage: Lineage
 ) -> list[tuple]:
-    """The values of the units each comparison leaves out, summed by quarter, indicator
-    and kind: ``[(quarter id, indicator id, kind, total, count, total, count, …)]``, a
-    total and count for each comparison that leaves some unit out (1 query; none when
-    none does)."""
-    partial = [match.left_out for match in matches.values() if match.left_out]
-    if not partial:
+    """The values of the units summed apart, by quarter, indicator and kind:
+    ``[(quarter id, indicator id, kind, total, count, total, count, …)]``, a total and
+    count for each entry of ``apart`` (1 query; none when ``apart`` is empty).
+
+    The units are listed in the statement; where SQLite could not take all of them
+    twice, the values are not narrowed to them first (each sum still is)."""
+    if not apart:
         return []
     sums: dict[str, Aggregate] = {}
-    for position, left_out in enumerate(partial):
-        left = Q(report__unit_id__in=left_out)
-        sums[f"total_{position}"] = _weighted_sum(lineage, filter=left)
-        sums[f"count_{position}"] = Count("id", filter=left)
+    for position, summed in enumerate(apart.values()):
+        units = Q(report__unit_id__in=summed.unit_ids)
+        sums[f"total_{position}"] = _weighted_sum(lineage, filter=units)
+        sums[f"count_{position}"] = Count("id", filter=units)
+    values = _counted_values(scope=_widened(scope, lineage)).filter(
+        report__quarter_id__in=[q.id for q in quarters]
+    )
+    every = frozenset().union(*(summed.unit_ids for summed in apart.values()))
+    listed = len(every) + sum(2 * len(summed.unit_ids) for summed in apart.values())
+    limit = connection.features.max_query_params
+    if limit is None or listed + len(quarters) + 100 < limit:
+        values = values.filter(report__unit_id__in=every)
     return list(
-        _counted_values(scope=_widened(scope, lineage))
-        .filter(
-            report__quarter_id__in=[q.id for q in quarters],
-            report__unit_id__in=frozenset().union(*partial),
-        )
-        .values("report__quarter_id", "indicator_id", "report__unit__kind")
+        values.values("report__quarter_id", "indicator_id", "report__unit__kind")
         .annotate(**sums)
         .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
         .order_by()
     )
 
 
-def _less(cell: Cell | None, left: Cell | None) -> Cell | None:
-    """A cell's sums without those of the units left out."""
-    if cell is None or left is None:
+def _apart(cell: Cell | None, summed: Summed, apart: Cell | None) -> Cell | None:
+    """A table's cell of the units a comparison compares: the units' own sums where it
+    summed those, else the table's less those of the units it left out."""
+    if summed.compared:
+        return apart
+    if cell is None or apart is None:
         return cell
-    return Cell(total=cell.total - left.total, count=cell.count - left.count)
+    return Cell(total=cell.total - apart.total, count=cell.count - apart.count)
 
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
-    """Indicator figures for the province and each kind of unit (5 queries; one less
-    when the sums are cached; one more when a reorganisation joins units across a
-    comparison, one more when a comparison leaves a unit out; for units that carry
-    on predecessors' work, one more a generation of them, ``lineage_of``).
+    """Indicator figures for the province and each kind of unit (2 queries when the
+    sums and comparisons are cached; else up to 5 more: the sums, the filed units,
+    the links, the units a reorganisation joins, the sums of the units a comparison
+    sums apart (``_comparisons``); for units that carry on predecessors' work, one
+    more a generation of them, ``lineage_of``).
 
     Columns: this quarter, the previous quarter, the same quarter last year,
     year-to-date and the same period last year, each change computed on the units
@@ -485,29 +523,41 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     pairs = {
         "previous": [(this_key, previous_key)],
         "last_year": [(this_key, last_year_key)],
-        "ytd": list(zip(ytd_keys, ytd_last_keys, strict=True)),
     }
-    matches, left_out = _comparisons(pairs, quarters, scope, lineage)
+    if number > 1:  # a first quarter's year so far is the quarter itself
+        pairs["ytd"] = list(zip(ytd_keys, ytd_last_keys, strict=True))
+    matches, apart = _comparisons(pairs, quarters, scope, lineage)
 
     def figures(table_key: str, indicator: Indicator) -> IndicatorFigures:
-        def combined(period_keys: list[QuarterKey], without: Cells | None = None) -> Decimal | None:
-            """The period's figure, of the units not in ``without`` when given."""
+        apart_key = PROVINCE if table_key == PROVINCE else "kinds"
+
+        def combined(
+            period_keys: list[QuarterKey], entry: tuple[Summed, Cells] | None = None
+        ) -> Decimal | None:
+            """The period's figure, of the units ``entry`` compares when given."""
             by_quarter = cells[table_key].get(indicator.id, {})
-            left = without[table_key].get(indicator.id, {}) if without else {}
             if indicator.accumulation == Accumulation.STOCK:
                 period_keys = period_keys[-1:]  # the level at the end of the period
+            if entry is None:
+                return _combine(indicator, [by_quarter.get(key) for key in period_keys])
+            summed, sums = entry
+            apart_cells = sums[table_key].get(indicator.id, {})
             return _combine(
-                indicator, [_less(by_quarter.get(key), left.get(key)) for key in period_keys]
+                indicator,
+                [_apart(by_quarter.get(key), summed, apart_cells.get(key)) for key in period_keys],
             )
 
         def change(name: str) -> Decimal | None:
-            """The change on the units both sides of comparison ``name`` rest on."""
-            if not matches[name].sides_of(table_key).comparable:
+            """The change on the units both sides of comparison ``name`` rest on; a
+            stock's year so far is its level, compared as the quarter is."""
+            if name == "ytd" and indicator.accumulation == Accumulation.STOCK:
+                name = "last_year"
+            if name not in matches or not matches[name].sides_of(table_key).comparable:
                 return None
             period = pairs[name]
-            without = left_out.get(name)
-            now = combined([current for current, _earlier in period], without)
-            before = combined([earlier for _current, earlier in period], without)
+            entry = apart.get((name, apart_key))
+            now = combined([current for current, _earlier in period], entry)
+            before = combined([earlier for _current, earlier in period], entry)
             return None if now is None or before is None else now - before
 
         by_quarter = cells[table_key].get(indicator.id, {})

@@ -15,7 +15,7 @@ from docx import Document
 from reports.aggregation import EVERY_UNIT, Scope, quarter_figures, quarter_summary
 from reports.aggregation.comparisons import Link, match_units
 from reports.documents import figure_sentences
-from reports.models import ReportStatus, Unit, UnitKind
+from reports.models import Accumulation, Aggregation, ReportStatus, Unit, UnitKind
 from structure import services
 from tests import factories as f
 from tests.reports.test_aggregation import filed
@@ -228,3 +228,127 @@ def test_over_the_year_a_successor_is_left_out_with_its_predecessor():
 
     assert match.left_out == {1, 2}
     assert not match.sides_of("province").comparable
+
+
+def _merge(units, into_code, kind, day):
+    return services.merge_units(
+        units=units,
+        into=services.NewUnit(code=into_code, name=f"Đơn vị {into_code}", kind=kind),
+        decision=services.Decision(number="QĐ 2", date=day, effective_on=day),
+        user=None,
+    ).created_units[0]
+
+
+def test_a_merger_across_kinds_is_compared_in_the_scope_but_in_neither_kind():
+    q2 = f.QuarterFactory(year=2025, number=2)
+    q3 = f.QuarterFactory(year=2025, number=3)
+    members = f.IndicatorFactory(code="MEMBERS")
+    org = f.UnitFactory(code="org", kind=UnitKind.MASS_ORG)
+    stays = f.UnitFactory(code="stays", kind=UnitKind.FRONT)
+    filed(org, q2, values={members: 40})
+    filed(stays, q2, values={members: 10})
+    front = _merge([org], "front-new", UnitKind.FRONT, datetime.date(2025, 7, 1))
+    filed(front, q3, values={members: 45})
+    filed(stays, q3, values={members: 12})
+
+    figures = quarter_figures(quarter=q3, scope=EVERY_UNIT)
+    assert figures.province.rows[0].change_previous == 7  # 45 + 12 against 40 + 10
+    [front_table] = [t for t in figures.tables if t.key == UnitKind.FRONT]
+    assert front_table.rows[0].change_previous == 2  # only the unit that stayed a front unit
+    sides = front_table.comparisons.previous.sides
+    assert (sides.current, sides.current_compared, sides.whole) == (2, 1, False)
+
+
+def test_a_subtree_whose_unit_split_partly_out_of_it_does_not_compare_that_unit():
+    """A ward split between this committee's subtree and another's: its earlier figures
+    went partly elsewhere, so they are compared with nothing."""
+    q2 = f.QuarterFactory(year=2025, number=2)
+    q3 = f.QuarterFactory(year=2025, number=3)
+    meetings = f.IndicatorFactory(code="MEETINGS")
+    north = f.UnitFactory(code="north", parent=None)
+    south = f.UnitFactory(code="south", parent=None)
+    ward = f.UnitFactory(code="ward", parent=north, kind=UnitKind.PARTY_COMMITTEE)
+    filed(ward, q2, values={meetings: 100})
+    parts = services.split_unit(
+        unit=ward,
+        parts=[
+            services.SplitPart(
+                services.NewUnit(
+                    code="w-n", name="Phường Bắc", kind=UnitKind.PARTY_COMMITTEE, parent=north
+                ),
+                Decimal("0.6"),
+            ),
+            services.SplitPart(
+                services.NewUnit(
+                    code="w-s", name="Phường Nam", kind=UnitKind.PARTY_COMMITTEE, parent=south
+                ),
+                Decimal("0.4"),
+            ),
+        ],
+        assignment_parts={},
+        decision=services.Decision(
+            number="QĐ 3", date=datetime.date(2025, 7, 1), effective_on=datetime.date(2025, 7, 1)
+        ),
+        user=None,
+    ).created_units
+    filed(parts[0], q3, values={meetings: 70})
+
+    from reports.aggregation import scope_for
+
+    figures = quarter_figures(quarter=q3, scope=scope_for(f.reviewer(north)))
+    row = figures.province.rows[0]
+    assert row.change_previous is None  # not 70 against the whole 100
+    assert not figures.province.comparisons.previous.comparable
+
+
+def test_a_stocks_year_so_far_is_compared_as_its_quarter_is():
+    """A stock's year so far is the quarter's level: a unit that missed Q1 a year
+    before still counts in Q2's comparison."""
+    quarters = {(y, n): f.QuarterFactory(year=y, number=n) for y in (2024, 2025) for n in (1, 2)}
+    members = f.IndicatorFactory(code="MEMBERS", accumulation=Accumulation.STOCK)
+    a, b = f.UnitFactory(code="a"), f.UnitFactory(code="b")
+    for key, quarter in quarters.items():
+        filed(a, quarter, values={members: 100 + key[1]})
+        if key != (2024, 1):
+            filed(b, quarter, values={members: 50 + key[0] - 2024})
+    row = quarter_figures(quarter=quarters[2025, 2], scope=EVERY_UNIT).province.rows[0]
+    assert row.change_ytd == row.change_last_year == 1  # b: 51 against 50; a: 102 against 102
+
+
+def test_a_rate_is_averaged_over_the_units_compared_only():
+    q1 = f.QuarterFactory(year=2024, number=1)
+    q2 = f.QuarterFactory(year=2024, number=2)
+    rate = f.IndicatorFactory(code="RATE", measure="%", aggregation=Aggregation.MEAN)
+    a, b, c = (f.UnitFactory(code=code) for code in "abc")
+    filed(a, q1, values={rate: 80})
+    filed(a, q2, values={rate: 90})
+    filed(b, q2, values={rate: 30})  # not there in Q1
+    filed(c, q1, values={rate: 10})  # not there in Q2
+    row = quarter_figures(quarter=q2, scope=EVERY_UNIT).province.rows[0]
+    assert (row.current, row.previous) == (60, 45)
+    assert row.change_previous == 10  # a alone: 90 against 80
+
+
+@pytest.mark.parametrize("limit", [None, 5])
+def test_many_units_left_out_or_compared_give_the_same_change(monkeypatch, limit):
+    """The sums apart are those of the fewer units, left out or compared; past the
+    database's limit of parameters the values are not narrowed first."""
+    from django.db import connection
+
+    monkeypatch.setattr(connection.features, "max_query_params", limit)
+    q1 = f.QuarterFactory(year=2024, number=1)
+    q2 = f.QuarterFactory(year=2024, number=2)
+    meetings = f.IndicatorFactory(code="MEETINGS")
+    units = [f.UnitFactory(code=f"u{n}") for n in range(6)]
+    for n, unit in enumerate(units):
+        filed(unit, q1, values={meetings: 10 + n})
+    for unit in units[:2]:  # few compared: their own sums
+        filed(unit, q2, values={meetings: 20})
+    assert quarter_figures(quarter=q2, scope=EVERY_UNIT).province.rows[0].change_previous == (
+        40 - (10 + 11)
+    )
+    for unit in units[2:5]:  # few left out: the totals less theirs
+        filed(unit, q2, values={meetings: 20})
+    assert quarter_figures(quarter=q2, scope=EVERY_UNIT).province.rows[0].change_previous == (
+        100 - (10 + 11 + 12 + 13 + 14)
+    )

@@ -53,9 +53,7 @@ def test_a_second_reading_takes_the_sums_from_the_cache(quarter, flow):
         assert current(quarter, flow) == 12
     with CaptureQueriesContext(connection) as second:
         assert current(quarter, flow) == 12
-    # The sums, and those of the units the comparisons compare (the unit filed no
-    # earlier quarter, so they leave it out): both from the cache the second time.
-    assert value_queries(first.captured_queries) == 2
+    assert value_queries(first.captured_queries) == 1
     assert value_queries(second.captured_queries) == 0
 
 
@@ -66,7 +64,7 @@ def test_unit_staff_figures_are_never_cached(quarter, flow):
     current(quarter, flow, scope=own)
     with CaptureQueriesContext(connection) as again:
         assert current(quarter, flow, scope=own) == 5
-    assert value_queries(again.captured_queries) == 2  # the sums, and the units compared
+    assert value_queries(again.captured_queries) == 1
 
 
 def province_of(name: str, *units_values, quarter, flow):
@@ -87,7 +85,7 @@ def test_a_subtrees_sums_are_cached_apart_from_every_other_scope(quarter, flow):
         assert current(quarter, flow, scope=north_scope) == 7
     with CaptureQueriesContext(connection) as second:
         assert current(quarter, flow, scope=north_scope) == 7
-    assert value_queries(first.captured_queries) == 2  # the sums, and the units compared
+    assert value_queries(first.captured_queries) == 1
     assert value_queries(second.captured_queries) == 0
     assert current(quarter, flow, scope=scope_for(f.leader(south))) == 10
     assert current(quarter, flow) == 17
