@@ -431,22 +431,17 @@ def figure_sentences(summary: QuarterSummary) -> list[str]:
         if row.current is None:
             continue
         compared = [
-            _compared_with(
-                f"quý trước: {vn_number(row.previous)}",
-                row.previous_units,
-                row,
-                table.comparisons.previous,
+            _compared_with(f"{label}: {vn_number(value)}", units, row, comparison)
+            for label, value, units, comparison in (
+                ("quý trước", row.previous, row.previous_units, table.comparisons.previous),
+                (
+                    f"cùng kỳ năm {quarter.year - 1}",
+                    row.last_year,
+                    row.last_year_units,
+                    table.comparisons.last_year,
+                ),
             )
-            if row.previous is not None
-            else "",
-            _compared_with(
-                f"cùng kỳ năm {quarter.year - 1}: {vn_number(row.last_year)}",
-                row.last_year_units,
-                row,
-                table.comparisons.last_year,
-            )
-            if row.last_year is not None
-            else "",
+            if value is not None
         ]
         compared_text = "; ".join(part for part in compared if part)
         sentence = f"{row.indicator.name}: {vn_number(row.current)} {row.indicator.measure}"
