@@ -433,6 +433,8 @@ def _workbook_confirm(request: HttpRequest, quarter: Quarter, checked) -> HttpRe
         )
     for reason in refused:
         messages.error(request, reason)
+    if saved and len(sheets) == 1:  # a unit's own workbook: back to its report
+        return redirect("reports:report", unit_code=sheets[0].unit.code, quarter=quarter)
     return redirect("reports:import_workbook", quarter=quarter)
 
 

@@ -94,10 +94,16 @@ class Comparison:
                 "%(current)s, %(earlier_units)s in %(earlier)s; not comparable, no unit "
                 "reported in both."
             )
-        elif sides.whole:
+        elif sides.whole and sides.current == sides.earlier:
             text = _(
                 "Compared with %(earlier)s: units reporting: %(current_units)s in "
                 "%(current)s, %(earlier_units)s in %(earlier)s; the same units on both sides."
+            )
+        elif sides.whole:  # the numbers differ only through a reorganisation
+            text = _(
+                "Compared with %(earlier)s: units reporting: %(current_units)s in "
+                "%(current)s, %(earlier_units)s in %(earlier)s; the same work on both sides, "
+                "the units before a reorganisation against those that carry it on."
             )
         else:
             text = _(

@@ -352,3 +352,21 @@ def test_many_units_left_out_or_compared_give_the_same_change(monkeypatch, limit
     assert quarter_figures(quarter=q2, scope=EVERY_UNIT).province.rows[0].change_previous == (
         100 - (10 + 11 + 12 + 13 + 14)
     )
+
+
+def test_a_merger_says_the_units_differ_only_through_the_reorganisation():
+    q2 = f.QuarterFactory(year=2025, number=2)
+    q3 = f.QuarterFactory(year=2025, number=3)
+    meetings = f.IndicatorFactory(code="MEETINGS")
+    old = [f.UnitFactory(code=code) for code in ("a", "b")]
+    for unit in old:
+        filed(unit, q2, values={meetings: 5})
+    new = _merge(old, "ab", UnitKind.FRONT, datetime.date(2025, 7, 1))
+    filed(new, q3, values={meetings: 12})
+
+    comparison = quarter_figures(quarter=q3, scope=EVERY_UNIT).province.comparisons.previous
+    assert comparison.sentence() == (
+        "So với Quý II/2025: số đơn vị báo cáo: 1 ở Quý III/2025, 2 ở Quý II/2025; cùng "
+        "công việc ở cả hai kỳ: các đơn vị trước khi sắp xếp, tổ chức lại so với các đơn vị "
+        "kế thừa."
+    )

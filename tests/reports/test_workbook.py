@@ -112,7 +112,11 @@ def test_a_filled_workbook_is_previewed_then_saved_when_confirmed(client, world)
     assert "12,5" in page
     assert not UnitReport.objects.exists()  # nothing saved by checking
 
-    assert confirm(client, world).status_code == 302
+    confirmed = confirm(client, world)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == reverse(
+        "reports:report", kwargs={"unit_code": world["unit"].code, "quarter": world["quarter"]}
+    )  # a unit's own workbook: back to its report
     report = UnitReport.objects.get()
     saved = {value.indicator.code: (value.value, value.note) for value in report.values.all()}
     assert saved == {
