@@ -174,13 +174,16 @@ def value_flags(
 
 
 def unexplained(report, flags: Mapping[int, list[str]]) -> list[str]:
-    """The names of the report's flagged values that have no note to explain them."""
-    noted = {
-        value.indicator_id: value
-        for value in report.values.select_related("indicator")
-        if value.indicator_id in flags
-    }
-    return [value.indicator.name for value in noted.values() if not (value.note or "").strip()]
+    """The names of the report's flagged values that have no note to explain them: none,
+    or one written for the value before (``IndicatorValue.note_is_stale``)."""
+    flagged = [
+        value for value in report.values.select_related("indicator") if value.indicator_id in flags
+    ]
+    return [
+        value.indicator.name
+        for value in flagged
+        if not (value.note or "").strip() or value.note_is_stale
+    ]
 
 
 def report_flags(report) -> dict[int, list[str]]:

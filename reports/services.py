@@ -221,6 +221,8 @@ def _save_values(report: UnitReport, changes, *, user) -> None:
             continue
         if current is None:
             current = IndicatorValue(report=report, indicator_id=indicator_id)
+        if current.pk is None or current.note != note:  # a note written now, for this value
+            current.noted_value = value if note else None
         current.value = value
         current.note = note
         note_history(current, by=user).save()

@@ -1405,7 +1405,11 @@ class _Loader:
                 figures = figures_of(report)
             for code, figure in figures.items():
                 value = IndicatorValue(
-                    report=report, indicator=self.indicators[code], value=figure, note=VALUE_NOTE
+                    report=report,
+                    indicator=self.indicators[code],
+                    value=figure,
+                    note=VALUE_NOTE,
+                    noted_value=figure,
                 )
                 note_history(
                     value,

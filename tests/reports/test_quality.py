@@ -239,6 +239,44 @@ def test_a_flagged_value_needs_an_explanation_before_the_report_is_submitted(cli
     assert flagged.note == "Giải quyết cả 2 đơn tồn từ quý trước."
 
 
+def test_a_note_kept_while_its_value_changed_explains_nothing(client, draft):
+    """A note explains the value it was written with: change the value (typed, or by a
+    workbook) and keep the note, and the new value must be explained again."""
+    report, head, ids = draft["report"], draft["head"], draft["ids"]
+    report = services.report_save_draft(
+        report=report,
+        user=head,
+        data={},
+        values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (Decimal(3), "Đúng số đơn.")},
+        expected_version=report.version,
+    )  # 3 of 3: not flagged, and noted
+    report = services.report_save_draft(
+        report=report,
+        user=head,
+        data={},
+        values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (Decimal(7), "Đúng số đơn.")},
+        expected_version=report.version,
+    )  # 7 of 3, the note unchanged
+    with pytest.raises(services.UnexplainedFlagsError):
+        services.report_submit(report=report, user=head, expected_version=report.version)
+    client.force_login(head)
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Ghi chú này viết cho số liệu trước (3): hãy giải trình số liệu mới." in page
+
+    report = services.report_save_draft(
+        report=report,
+        user=head,
+        data={},
+        values={
+            ids["DT_RECV"]: (Decimal(3), ""),
+            ids["DT_DONE"]: (Decimal(7), "Giải quyết thêm 4 đơn tồn."),
+        },
+        expected_version=report.version,
+    )
+    report = services.report_submit(report=report, user=head, expected_version=report.version)
+    assert report.status == ReportStatus.SUBMITTED
+
+
 def test_the_reviewer_sees_the_flags_and_explanations_in_the_queue_and_the_version(client, draft):
     report, head, ids = draft["report"], draft["head"], draft["ids"]
     services.report_save_draft(
