@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 from django.urls import reverse
+from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -224,6 +225,10 @@ def test_the_queue_says_what_a_resubmission_changed(client, world, resubmitted):
     page = client.get(reverse("reports:queue_quarter", args=[world["quarter"]])).content.decode()
 
     assert "Gửi lại: 1 phần, 3 chỉ tiêu thay đổi" in page
+    # It awaits review again: the return is not shown as its review.
+    returned_on = timezone.localtime(resubmitted.reviewed_at).strftime("%d/%m/%Y")
+    row = page[page.index("Gửi lại: 1 phần") :].split("</tr>")[0]
+    assert returned_on not in row.split("</td>")[-2]
 
 
 def test_a_reviewer_of_another_subtree_sees_none_of_it(client, world, resubmitted):
