@@ -42,4 +42,4 @@ def figure_change(change, comparison=None) -> SafeString | str:
         return format_html('<span class="text-success">+{}</span>', format_figure(change))
     if change < 0:
         return format_html('<span class="text-danger">{}</span>', format_figure(change))
-    return format_html('<span class="text-muted">0</span>')
+    return format_html('<span class="text-muted">{}</span>', format_figure(change))
