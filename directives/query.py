@@ -257,12 +257,21 @@ def annotate_assignment_status(
     """
     return (
         with_due_as_of(qs, as_of)
-        .annotate(
+        .annotate(  # ``progress``, named for the type checker
             has_update=_updates("pk", as_of),
             updated_this_quarter=_updates_in(quarter, "pk", as_of),
         )
         .annotate(status=assignment_status_expression(quarter=quarter, today=today, as_of=as_of))
     )
+
+
+def progress(*, quarter: Quarter | None, as_of: datetime.date | None = None) -> dict:
+    """``has_update`` and ``updated_this_quarter`` (by ``as_of``, when given) to
+    annotate on assignments: what ``rules.assignment_status`` reads beside the dates."""
+    return {
+        "has_update": _updates("pk", as_of),
+        "updated_this_quarter": _updates_in(quarter, "pk", as_of),
+    }
 
 
 def directive_status_subquery(

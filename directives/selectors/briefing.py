@@ -3,7 +3,7 @@ over from earlier meetings, report completeness and open work per unit."""
 
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from django.core.paginator import Paginator
 from django.db.models import (
@@ -18,7 +18,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
-from directives import query
+from directives import query, rules
 from directives.models import (
     Assignment,
     Directive,
@@ -163,21 +163,28 @@ def _open_per_unit(
         per_unit.sort(key=lambda row: (row["then_order"], row["then_name"], row[UNIT_THEN]))
     units = Unit.objects.in_bulk([row[UNIT_THEN] for row in per_unit])
     listed: dict[int, list[AssignmentWithStatus]] = {row[UNIT_THEN]: [] for row in per_unit}
-    assignments = (
-        query.annotate_assignment_status(
-            given.filter(**{f"{UNIT_THEN}__in": list(listed)}),
-            quarter=quarter,
-            today=today,
-            as_of=as_of,
-        )
-        .filter(status__in=query.OPEN_VALUES)
-        .select_related("directive", "directive__meeting", "unit")
-        .order_by(
-            F(query.DUE_AS_OF if as_of else "due_date").asc(nulls_last=True),
-            "directive__number",
-            "pk",
-        )
+    # The open assignments of the units listed, each with its status from the rule
+    # itself (rules.assignment_status): in SQL, a past day's status repeats the
+    # deadline of then in each of its conditions, which took 3.4 s over the whole
+    # country's 3,900 assignments (0.2 s this way).
+    assignments = cast(
+        "list[AssignmentWithStatus]",
+        list(
+            open_.filter(**{f"{UNIT_THEN}__in": list(listed)})
+            .annotate(**query.progress(quarter=quarter, as_of=as_of))
+            .select_related("directive", "directive__meeting", "unit")
+        ),
     )
+    due = {a.pk: getattr(a, query.DUE_AS_OF) if as_of else a.due_date for a in assignments}
+    for assignment in assignments:
+        assignment.status = rules.assignment_status(
+            due_date=due[assignment.pk],
+            completed_on=None,  # open on the pack's day
+            has_update=assignment.has_update,
+            updated_this_quarter=assignment.updated_this_quarter,
+            today=today,
+        )
+    assignments.sort(key=lambda a: (due[a.pk] is None, due[a.pk], a.directive.number, a.pk))
     for assignment in assignments:
         unit_id = getattr(assignment, UNIT_THEN)
         assignment.unit = units[unit_id]  # as given then, on a past day's pack
