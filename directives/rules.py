@@ -44,6 +44,12 @@ BADGE = {
 }
 
 
+def is_overdue(due_date: datetime.date | None, today: datetime.date) -> bool:
+    """Whether an unfinished assignment is overdue: its deadline (the last day counts
+    in full) has passed."""
+    return due_date is not None and today > due_date
+
+
 def assignment_status(
     *,
     due_date: datetime.date | None,
@@ -63,7 +69,7 @@ def assignment_status(
         if due_date is None or completed_on <= due_date:
             return DirectiveStatus.DONE_ON_TIME
         return DirectiveStatus.DONE_LATE
-    if due_date is not None and today > due_date:
+    if is_overdue(due_date, today):
         return DirectiveStatus.OVERDUE
     if not has_update:
         return DirectiveStatus.NOT_STARTED

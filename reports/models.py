@@ -1109,9 +1109,9 @@ class IndicatorValue(models.Model):
         validators=[MinValueValidator(0), MaxValueValidator(VALUE_MAX)],
     )
     note = CleanCharField(_("note"), max_length=NOTE_MAX_LENGTH, blank=True)
-    # The value the note was written for (``reports.services._save_values``): a note
-    # kept while the value changed explains the old value, not this one
-    # (``reports.quality.unexplained``).
+    # The value the note was written for (``reports.services._save_values``; None: not
+    # known, taken as this one): a note kept while the value changed explains the old
+    # value, not this one (``reports.quality.unexplained``).
     noted_value = models.DecimalField(
         _("value the note was written for"),
         max_digits=VALUE_MAX_DIGITS,
@@ -1144,15 +1144,16 @@ class IndicatorValue(models.Model):
     def __str__(self) -> str:
         return f"{self.indicator.code}: {self.value}"
 
-    def save(self, *args, **kwargs):
-        if self.note.strip() and self.noted_value is None:  # written with the value
-            self.noted_value = self.value
-        super().save(*args, **kwargs)
-
     @property
     def note_is_stale(self) -> bool:
-        """Whether the note was written for another value (the value changed since)."""
-        return bool(self.note.strip()) and self.noted_value != self.value
+        """Whether the note was written for another value (the value changed since).
+        Not known (None) for a note written elsewhere than through the services (a
+        restored backup, a factory): taken as written for its value."""
+        return (
+            bool(self.note.strip())
+            and self.noted_value is not None
+            and self.noted_value != self.value
+        )
 
     def clean(self):
         from common.numbers import whole_units_errors

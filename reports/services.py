@@ -223,6 +223,8 @@ def _save_values(report: UnitReport, changes, *, user) -> None:
             current = IndicatorValue(report=report, indicator_id=indicator_id)
         if current.pk is None or current.note != note:  # a note written now, for this value
             current.noted_value = value if note else None
+        elif current.noted_value is None:  # kept, written for the value it stood beside
+            current.noted_value = current.value
         current.value = value
         current.note = note
         note_history(current, by=user).save()

@@ -372,7 +372,9 @@ def workbook_import(request: HttpRequest, quarter: Quarter) -> HttpResponse:
         # What this page's preview showed, not a later upload's (another tab's).
         checked = request.session.pop(key, None) or {}
         same = checked.get("token") and checked.get("token") == request.POST.get("confirm")
-        return _workbook_confirm(request, quarter, checked.get("sheets") if same else None)
+        return _workbook_confirm(
+            request, quarter, checked.get("sheets") if same else None, bool(checked.get("single"))
+        )
     form = WorkbookImportForm(request.POST or None, request.FILES or None)
     context: dict[str, object] = {"quarter": quarter, "form": form}
     if request.method != "POST":
@@ -385,6 +387,7 @@ def workbook_import(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     token = uuid.uuid4().hex
     request.session[key] = {
         "token": token,
+        "single": len(sheets) == 1,  # a unit's own workbook, not a district's
         "sheets": [
             {
                 "unit": sheet.unit.pk,
@@ -402,7 +405,9 @@ def workbook_import(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     return render(request, "reports/workbook_import.html", context)
 
 
-def _workbook_confirm(request: HttpRequest, quarter: Quarter, checked) -> HttpResponse:
+def _workbook_confirm(
+    request: HttpRequest, quarter: Quarter, checked, single: bool = False
+) -> HttpResponse:
     if not checked:
         messages.error(request, _("Nothing to save: upload the workbook again."))
         return redirect("reports:import_workbook", quarter=quarter)
@@ -433,7 +438,7 @@ def _workbook_confirm(request: HttpRequest, quarter: Quarter, checked) -> HttpRe
         )
     for reason in refused:
         messages.error(request, reason)
-    if saved and len(sheets) == 1:  # a unit's own workbook: back to its report
+    if saved and single:  # a unit's own workbook: back to its report
         return redirect("reports:report", unit_code=sheets[0].unit.code, quarter=quarter)
     return redirect("reports:import_workbook", quarter=quarter)
 

@@ -753,7 +753,8 @@ class LaterQuarters:
         if sessions is not None:
             sessions.value *= 10
             sessions.note = f"{sessions.note}. {SESSIONS_EXPLAINED}".lstrip(". ")
-            sessions.save(update_fields=["value", "note"])
+            sessions.noted_value = sessions.value  # the explanation is of this value
+            sessions.save(update_fields=["value", "note", "noted_value"])
         report_version_add(report=report, user=report.submitted_by, at=report.submitted_at)
 
     def load_annexes(self) -> None:

@@ -123,8 +123,9 @@ def _open_per_unit(
     """Open assignments grouped by unit, the units with the most overdue first
     when more than ``ROWS_SHOWN`` units have some; the totals stay complete.
     Three queries, four on a past day. Only directives given by the meeting or before
-    it; with ``as_of``, as they stood on that past day (``query.status_conditions``),
-    each under the unit it was given to then (``query.unit_as_of``).
+    it; with ``as_of``, as they stood on that past day (the deadline of then,
+    ``query.due_as_of``; finished and reported by then), each under the unit it was
+    given to then (``query.unit_as_of``).
 
     The open assignments are read once, each with its deadline and unit of then, and
     counted here: a past day's deadline is a CASE of history lookups, which PostgreSQL
@@ -152,19 +153,22 @@ def _open_per_unit(
     for unit_id, due in then.values():
         count = counts.setdefault(unit_id, [0, 0])
         count[0] += 1
-        count[1] += due is not None and due < today  # query.status_conditions: OVERDUE
+        count[1] += rules.is_overdue(due, today)
     totals = {
         "units": len(counts),
         "overdue_units": sum(1 for _open, overdue in counts.values() if overdue),
         "open": len(then),
         "overdue": sum(overdue for _open, overdue in counts.values()),
     }
-    units = Unit.objects.in_bulk(counts)
+    # In the commission's order as the database sorts names (as the completeness table).
+    ordered = list(Unit.objects.filter(pk__in=counts).order_by("display_order", "name", "pk"))
+    units = {unit.pk: unit for unit in ordered}
+    position = {unit.pk: number for number, unit in enumerate(ordered)}
 
-    def in_order(unit_id: int) -> tuple:
-        return (units[unit_id].display_order, units[unit_id].name, unit_id)
+    def in_order(unit_id: int) -> int:
+        return position[unit_id]
 
-    shown = sorted(counts, key=lambda u: (-counts[u][1], -counts[u][0], *in_order(u)))
+    shown = sorted(counts, key=lambda u: (-counts[u][1], -counts[u][0], in_order(u)))
     shown = shown[:ROWS_SHOWN]
     if len(counts) <= ROWS_SHOWN:
         shown.sort(key=in_order)

@@ -45,6 +45,7 @@ class Sides:
     earlier: int = 0
     current_compared: int = 0  # of them, those the change compares
     earlier_compared: int = 0
+    regrouped: int = 0  # of those compared, the units a reorganisation joined
 
     @property
     def comparable(self) -> bool:
@@ -94,12 +95,12 @@ class Comparison:
                 "%(current)s, %(earlier_units)s in %(earlier)s; not comparable, no unit "
                 "reported in both."
             )
-        elif sides.whole and sides.current == sides.earlier:
+        elif sides.whole and not sides.regrouped:
             text = _(
                 "Compared with %(earlier)s: units reporting: %(current_units)s in "
                 "%(current)s, %(earlier_units)s in %(earlier)s; the same units on both sides."
             )
-        elif sides.whole:  # the numbers differ only through a reorganisation
+        elif sides.whole:  # the same work, carried by other units since a reorganisation
             text = _(
                 "Compared with %(earlier)s: units reporting: %(current_units)s in "
                 "%(current)s, %(earlier_units)s in %(earlier)s; the same work on both sides, "
@@ -245,10 +246,11 @@ def match_units(
                     left_out |= group
         left_out = _with_their_groups(left_out, [groups for _pair, groups, _cut in pairs])
         mixed = _mixed_kinds(pairs, filed, left_out)
+        regrouped = set().union(*(group for _pair, groups, _cut in pairs for group in groups))
         matches[name] = Match(
             left_out=frozenset(left_out),
             mixed=frozenset(mixed),
-            sides=_sides(comparisons[name], filed, left_out, mixed),
+            sides=_sides(comparisons[name], filed, left_out, mixed, regrouped),
         )
     return matches
 
@@ -293,22 +295,26 @@ def _with_their_groups(left_out: set[int], grouped: list[list[set[int]]]) -> set
 
 
 def _sides(
-    pairs: list[Pair], filed: Filed, left_out: set[int], mixed: set[int]
+    pairs: list[Pair], filed: Filed, left_out: set[int], mixed: set[int], regrouped: set[int]
 ) -> dict[str, Sides]:
-    """The units on each side and those compared, for the scope and each kind."""
+    """The units on each side and those compared (and of them, those a reorganisation
+    joined), for the scope and each kind."""
     current: dict[int, str] = {}
     earlier: dict[int, str] = {}
     for current_key, earlier_key in pairs:
         current.update(filed.get(current_key, {}))
         earlier.update(filed.get(earlier_key, {}))
-    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for position, side in enumerate((current, earlier)):
         for unit_id, kind in side.items():
             compared = unit_id not in left_out
+            in_kind = compared and unit_id not in mixed
             counts[PROVINCE][position] += 1
             counts[PROVINCE][position + 2] += compared
+            counts[PROVINCE][4] += compared and unit_id in regrouped
             counts[kind][position] += 1
-            counts[kind][position + 2] += compared and unit_id not in mixed
+            counts[kind][position + 2] += in_kind
+            counts[kind][4] += in_kind and unit_id in regrouped
     return {key: Sides(*values) for key, values in counts.items()}
 
 

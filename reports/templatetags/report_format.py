@@ -28,7 +28,7 @@ def resubmission(report) -> str:
 
 @register.simple_tag
 def figure_change(change, comparison=None) -> SafeString | str:
-    """A change, signed and coloured ("+15" green, "−3" red, "0" grey); empty when there
+    """A change, signed and coloured ("+15" green, "-3" red, "0" grey); empty when there
     is none; "—" when ``comparison`` (``aggregation.Comparison``) is not comparable.
 
     A tag rather than an included template: a quarter's figure tables print
@@ -42,4 +42,4 @@ def figure_change(change, comparison=None) -> SafeString | str:
         return format_html('<span class="text-success">+{}</span>', format_figure(change))
     if change < 0:
         return format_html('<span class="text-danger">{}</span>', format_figure(change))
-    return format_html('<span class="text-muted">{}</span>', format_figure(change))
+    return format_html('<span class="text-muted">{}</span>', "0")

@@ -370,3 +370,18 @@ def test_a_merger_says_the_units_differ_only_through_the_reorganisation():
         "công việc ở cả hai kỳ: các đơn vị trước khi sắp xếp, tổ chức lại so với các đơn vị "
         "kế thừa."
     )
+
+
+def test_a_unit_replaced_by_its_successor_is_not_called_the_same_unit():
+    """One unit for one: the counts are equal, the units are not."""
+    q2 = f.QuarterFactory(year=2025, number=2)
+    q3 = f.QuarterFactory(year=2025, number=3)
+    meetings = f.IndicatorFactory(code="MEETINGS")
+    old = f.UnitFactory(code="old")
+    filed(old, q2, values={meetings: 5})
+    new = _merge([old], "new", UnitKind.FRONT, datetime.date(2025, 7, 1))
+    filed(new, q3, values={meetings: 6})
+
+    comparison = quarter_figures(quarter=q3, scope=EVERY_UNIT).province.comparisons.previous
+    assert (comparison.sides.current, comparison.sides.earlier) == (1, 1)
+    assert "cùng công việc ở cả hai kỳ" in comparison.sentence()

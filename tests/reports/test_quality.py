@@ -15,7 +15,14 @@ from hypothesis import strategies as st
 
 from reports import services
 from reports.expressions import ExpressionError, parse
-from reports.models import FollowUp, Indicator, ReportStatus, ReportVersion, ValidationRule
+from reports.models import (
+    FollowUp,
+    Indicator,
+    IndicatorValue,
+    ReportStatus,
+    ReportVersion,
+    ValidationRule,
+)
 from reports.quality import value_flags
 from tests import factories as f
 
@@ -275,6 +282,30 @@ def test_a_note_kept_while_its_value_changed_explains_nothing(client, draft):
     )
     report = services.report_submit(report=report, user=head, expected_version=report.version)
     assert report.status == ReportStatus.SUBMITTED
+
+
+def test_a_note_from_a_restored_backup_explains_its_value_until_the_value_changes(draft):
+    """A note loaded without the value it was written for (a backup made before that
+    was kept, a bulk load) is taken as written for the value beside it."""
+    report, head, ids = draft["report"], draft["head"], draft["ids"]
+    IndicatorValue.objects.filter(report=report, indicator_id=ids["DT_DONE"]).update(
+        note="Giải quyết cả đơn tồn.", noted_value=None
+    )
+    assert not IndicatorValue.objects.get(report=report, indicator_id=ids["DT_DONE"]).note_is_stale
+
+    report = services.report_save_draft(
+        report=report,
+        user=head,
+        data={},
+        values={
+            ids["DT_RECV"]: (Decimal(3), ""),
+            ids["DT_DONE"]: (Decimal(6), "Giải quyết cả đơn tồn."),
+        },
+        expected_version=report.version,
+    )
+
+    value = IndicatorValue.objects.get(report=report, indicator_id=ids["DT_DONE"])
+    assert (value.noted_value, value.note_is_stale) == (Decimal(5), True)
 
 
 def test_the_reviewer_sees_the_flags_and_explanations_in_the_queue_and_the_version(client, draft):

@@ -179,10 +179,30 @@ def test_the_administrator_enters_several_units_in_one_workbook(client, world):
         sheet["E6"] = 2
 
     upload(client, world, filled(workbook))
-    confirm(client, world)
+    confirmed = confirm(client, world)
 
     units = set(IndicatorValue.objects.values_list("report__unit__code", flat=True))
     assert {"du-baichay", "du-hongai"} <= units
+    assert confirmed["Location"] == reverse("reports:import_workbook", args=[world["quarter"]])
+
+
+def test_a_workbook_of_several_units_stays_on_the_import_page_when_one_sheet_is_saved(
+    client, world
+):
+    """The other sheets were refused: the administrator uploads them again from here."""
+    client.force_login(world["admin"])
+    response = client.get(reverse("reports:workbook_template", args=[world["quarter"]]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    for sheet in workbook.worksheets:
+        sheet["E6"] = 2 if sheet.title == "du-baichay" else "nhiều"
+
+    upload(client, world, filled(workbook))
+    confirmed = confirm(client, world)
+
+    assert set(IndicatorValue.objects.values_list("report__unit__code", flat=True)) == {
+        "du-baichay"
+    }
+    assert confirmed["Location"] == reverse("reports:import_workbook", args=[world["quarter"]])
 
 
 def test_a_report_saved_since_the_preview_is_not_overwritten(client, world):
