@@ -80,6 +80,9 @@ class ReportForm(forms.Form):
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
             )
+            self.fields[self.note_holds_name(indicator)] = forms.BooleanField(
+                label=_("This note still explains the new value"), required=False
+            )
 
     @staticmethod
     def value_name(indicator: Indicator) -> str:
@@ -88,6 +91,10 @@ class ReportForm(forms.Form):
     @staticmethod
     def note_name(indicator: Indicator) -> str:
         return f"note_{indicator.id}"
+
+    @staticmethod
+    def note_holds_name(indicator: Indicator) -> str:
+        return f"note_holds_{indicator.id}"
 
     @staticmethod
     def initial_for(report: UnitReport | None, values: dict) -> dict:
@@ -104,6 +111,12 @@ class ReportForm(forms.Form):
         super().clean()
         cleaned = self.cleaned_data
         self.parsed_values: dict[int, tuple[Decimal | None, str]] = {}
+        # The kept notes the unit says still explain their new values.
+        self.notes_hold = {
+            indicator.id
+            for indicator in self.indicators
+            if cleaned.get(self.note_holds_name(indicator))
+        }
         for indicator in self.indicators:
             name = self.value_name(indicator)
             if name in self.errors:

@@ -193,6 +193,7 @@ class IndicatorRow:
     value: IndicatorValue | None = None
     field: BoundField | None = None
     note_field: BoundField | None = None
+    note_holds_field: BoundField | None = None  # "this note still explains the new value"
     conflict: bool = False
 
 

@@ -7,7 +7,7 @@ version and leaves a history record saying who did what.
 
 import datetime
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import PurePath
@@ -197,9 +197,12 @@ def report_values_import(*, quarter: Quarter, user, sheets: list[ImportedValues]
 
 
 def _value_changes(
-    report: UnitReport, values: dict[int, tuple[Decimal | None, str]]
+    report: UnitReport,
+    values: dict[int, tuple[Decimal | None, str]],
+    notes_hold: Collection[int] = (),
 ) -> list[tuple[int, IndicatorValue | None, Decimal | None, str]]:
-    """(indicator id, stored row, new value, new note) of each value that differs."""
+    """(indicator id, stored row, new value, new note) of each value that differs, or
+    whose kept note the unit says still explains it (``notes_hold``)."""
     existing = {v.indicator_id: v for v in report.values.all()}
     changes: list[tuple[int, IndicatorValue | None, Decimal | None, str]] = []
     for indicator_id, (value, note) in values.items():
@@ -208,21 +211,26 @@ def _value_changes(
         if value is None:
             if current is not None:
                 changes.append((indicator_id, current, None, ""))
-        elif current is None or current.value != value or current.note != note:
-            changes.append((indicator_id, current, value, note))
+        else:
+            differs = current is None or current.value != value or current.note != note
+            confirmed = indicator_id in notes_hold and current is not None and current.note_is_stale
+            if differs or confirmed:
+                changes.append((indicator_id, current, value, note))
     return changes
 
 
-def _save_values(report: UnitReport, changes, *, user) -> None:
-    """Create, change or delete (empty value) the report's indicator values."""
+def _save_values(report: UnitReport, changes, *, user, notes_hold: Collection[int] = ()) -> None:
+    """Create, change or delete (empty value) the report's indicator values. A note
+    explains the value it was written with (``IndicatorValue.noted_value``), or the
+    one the unit says it still explains (``notes_hold``)."""
     for indicator_id, current, value, note in changes:
         if value is None:
             note_history(current, by=user).delete()
             continue
         if current is None:
             current = IndicatorValue(report=report, indicator_id=indicator_id)
-        if current.pk is None or current.note != note:  # a note written now, for this value
-            current.noted_value = value if note else None
+        if current.pk is None or current.note != note or indicator_id in notes_hold:
+            current.noted_value = value if note else None  # written (or confirmed) now
         elif current.noted_value is None:  # kept, written for the value it stood beside
             current.noted_value = current.value
         current.value = value
@@ -238,8 +246,11 @@ def report_save_draft(
     data: dict[str, str],
     values: dict[int, tuple[Decimal | None, str]],
     expected_version: int,
+    notes_hold: Collection[int] = (),
 ) -> UnitReport:
     """Save the sections and indicator values, refusing a form opened on an older version.
+    ``notes_hold``: the indicators whose kept note the unit says still explains the new
+    value (the form's box beside a note written for the value before).
 
     Saving what is already on record changes nothing (no new version, no history).
     """
@@ -256,14 +267,14 @@ def report_save_draft(
         for name, text in data.items()
         if name in UnitReport.SECTIONS and getattr(locked, name) != text
     }
-    value_changes = _value_changes(locked, values)
+    value_changes = _value_changes(locked, values, notes_hold)
     if not changed_sections and not value_changes:
         return locked  # nothing to save, so nothing to overwrite either
     _claim_version(locked, expected_version)
     for name, text in changed_sections.items():
         setattr(locked, name, text)
     _record(locked, user=user, event=ReportEvent.SAVED)
-    _save_values(locked, value_changes, user=user)
+    _save_values(locked, value_changes, user=user, notes_hold=notes_hold)
     return locked
 
 

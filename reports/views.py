@@ -128,6 +128,7 @@ def _render_page(
             if form is not None:
                 row.field = form[ReportForm.value_name(row.indicator)]
                 row.note_field = form[ReportForm.note_name(row.indicator)]
+                row.note_holds_field = form[ReportForm.note_holds_name(row.indicator)]
                 if conflict is not None:
                     saved = row.value.value if row.value else None
                     row.conflict = form.typed_value(row.indicator) != saved
@@ -271,6 +272,7 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
             data=form.section_data(),
             values=form.parsed_values,
             expected_version=expected,
+            notes_hold=form.notes_hold,
         )
     except services.ConcurrentEditError as error:
         page["report"] = selectors.report_for(unit=unit, quarter=quarter)

@@ -128,6 +128,7 @@ _.anchor  # admin/structure/_preview_table.html (a preview table's id)
 _.can_post  # directives/directive_detail.html
 _.can_move  # directives/directive_detail.html
 _.note_field  # reports/_report_form.html
+_.note_holds_field  # reports/_indicator_row_input.html
 _.section_fields  # reports/_report_form.html
 _.awaiting  # quarters/detail.html (completeness counts)
 _.not_filed  # reports/queue.html (completeness counts)

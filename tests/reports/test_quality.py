@@ -284,6 +284,37 @@ def test_a_note_kept_while_its_value_changed_explains_nothing(client, draft):
     assert report.status == ReportStatus.SUBMITTED
 
 
+def test_the_unit_can_say_a_kept_note_still_explains_the_new_value(client, draft):
+    report, head, ids = draft["report"], draft["head"], draft["ids"]
+    note = "Giải quyết cả đơn tồn từ quý trước."
+    for done in (Decimal(4), Decimal(6)):  # noted with 4, then 6 typed beside it
+        report = services.report_save_draft(
+            report=report,
+            user=head,
+            data={},
+            values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (done, note)},
+            expected_version=report.version,
+        )
+    client.force_login(head)
+    form = {
+        f"value_{ids['DT_RECV']}": "3",
+        f"value_{ids['DT_DONE']}": "6",
+        f"note_{ids['DT_DONE']}": note,
+    }
+    page = client.get(report.get_absolute_url()).content.decode()
+    assert "Ghi chú vẫn giải trình đúng số liệu mới" in page
+
+    client.post(report.get_absolute_url(), f.report_form_data(report, action="submit", **form))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT  # the note was written for 4
+
+    form[f"note_holds_{ids['DT_DONE']}"] = "on"
+    client.post(report.get_absolute_url(), f.report_form_data(report, action="submit", **form))
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert IndicatorValue.objects.get(report=report, indicator_id=ids["DT_DONE"]).noted_value == 6
+
+
 def test_a_note_from_a_restored_backup_explains_its_value_until_the_value_changes(draft):
     """A note loaded without the value it was written for (a backup made before that
     was kept, a bulk load) is taken as written for the value beside it."""
