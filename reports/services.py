@@ -412,13 +412,30 @@ def annex_add(*, report: UnitReport, user, upload, extension: str) -> ReportAnne
         )
     annex = ReportAnnex(
         report=locked,
-        name=clean_text(PurePath(upload.name or "").name)[:200] or f"phu-luc.{extension}",
+        name=_annex_name(upload.name or "", extension),
         size=upload.size,
         added_by=user,
     )
     annex.file.save(f"{uuid.uuid4().hex}.{extension}", upload, save=False)
     annex.save()
     return annex
+
+
+ANNEX_NAME_MAX = 200  # ReportAnnex.name
+# Direction overrides make "hoso\u202efdp.exe" read as "hosoexe.pdf": not in a file name.
+_BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A)])
+
+
+def _annex_name(given: str, extension: str) -> str:
+    """The name a file is downloaded under: the one the unit gave it, cleaned, on one
+    line, without direction overrides, cut before its extension when too long (the
+    extension, checked against the content, is what opens it)."""
+    name = " ".join(clean_text(PurePath(given).name).translate(_BIDI_CONTROLS).split())
+    stem, dot, suffix = name.rpartition(".")
+    if not dot or suffix.lower() != extension:
+        stem = name
+    stem = stem[: ANNEX_NAME_MAX - len(extension) - 1].strip()
+    return f"{stem or 'phu-luc'}.{extension}"
 
 
 @transaction.atomic

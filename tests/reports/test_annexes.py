@@ -5,6 +5,7 @@ with each submitted version and in backups."""
 import datetime
 import io
 import tarfile
+import unicodedata
 import zipfile
 from decimal import Decimal
 
@@ -77,6 +78,24 @@ def test_the_unit_attaches_a_file_under_a_generated_name(client, world):
     assert download["X-Content-Type-Options"] == "nosniff"
     assert "attachment" in download["Content-Disposition"]
     assert "Danh%20s%C3%A1ch%20%3Cb%3E.pdf" in download["Content-Disposition"]
+
+
+def test_a_hostile_file_name_comes_out_whole_and_on_one_line(client, world):
+    """Pasted from Word (a line break), decomposed Vietnamese, a control character, a
+    right-to-left override, far too long: the name is cleaned and keeps its extension."""
+    client.force_login(world["head"])
+    given = "Danh\x0bsách " + unicodedata.normalize("NFD", "Nghị quyết") + "\x07\u202e" + "x" * 400
+    attach(client, world["report"], name=given + ".pdf")
+
+    name = ReportAnnex.objects.get().name
+    assert len(name) <= 200 and name.endswith(".pdf")
+    assert "sách Nghị quyết" in name  # composed again (NFC)
+    assert not {"\n", "\x07", "\x0b", "\u202e"} & set(name)
+    page = client.get(world["report"].get_absolute_url()).content.decode()
+    assert "sách Nghị quyết" in page
+    download = client.get(reverse("reports:annex", args=[ReportAnnex.objects.get().pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].endswith(".pdf")
 
 
 def _docx_without_word() -> bytes:

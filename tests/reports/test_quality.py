@@ -246,40 +246,31 @@ def test_a_flagged_value_needs_an_explanation_before_the_report_is_submitted(cli
     assert flagged.note == "Giải quyết cả 2 đơn tồn từ quý trước."
 
 
+def save_done(draft, report, done, note: str):
+    """Save the draft with 3 cases received and ``done`` solved, with ``note`` on them."""
+    ids = draft["ids"]
+    return services.report_save_draft(
+        report=report,
+        user=draft["head"],
+        data={},
+        values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (Decimal(done), note)},
+        expected_version=report.version,
+    )
+
+
 def test_a_note_kept_while_its_value_changed_explains_nothing(client, draft):
     """A note explains the value it was written with: change the value (typed, or by a
     workbook) and keep the note, and the new value must be explained again."""
-    report, head, ids = draft["report"], draft["head"], draft["ids"]
-    report = services.report_save_draft(
-        report=report,
-        user=head,
-        data={},
-        values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (Decimal(3), "Đúng số đơn.")},
-        expected_version=report.version,
-    )  # 3 of 3: not flagged, and noted
-    report = services.report_save_draft(
-        report=report,
-        user=head,
-        data={},
-        values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (Decimal(7), "Đúng số đơn.")},
-        expected_version=report.version,
-    )  # 7 of 3, the note unchanged
+    report, head = draft["report"], draft["head"]
+    report = save_done(draft, report, 3, "Đúng số đơn.")  # 3 of 3: not flagged, and noted
+    report = save_done(draft, report, 7, "Đúng số đơn.")  # 7 of 3, the note unchanged
     with pytest.raises(services.UnexplainedFlagsError):
         services.report_submit(report=report, user=head, expected_version=report.version)
     client.force_login(head)
     page = client.get(report.get_absolute_url()).content.decode()
     assert "Ghi chú này viết cho số liệu trước (3): hãy giải trình số liệu mới." in page
 
-    report = services.report_save_draft(
-        report=report,
-        user=head,
-        data={},
-        values={
-            ids["DT_RECV"]: (Decimal(3), ""),
-            ids["DT_DONE"]: (Decimal(7), "Giải quyết thêm 4 đơn tồn."),
-        },
-        expected_version=report.version,
-    )
+    report = save_done(draft, report, 7, "Giải quyết thêm 4 đơn tồn.")
     report = services.report_submit(report=report, user=head, expected_version=report.version)
     assert report.status == ReportStatus.SUBMITTED
 
@@ -287,14 +278,8 @@ def test_a_note_kept_while_its_value_changed_explains_nothing(client, draft):
 def test_the_unit_can_say_a_kept_note_still_explains_the_new_value(client, draft):
     report, head, ids = draft["report"], draft["head"], draft["ids"]
     note = "Giải quyết cả đơn tồn từ quý trước."
-    for done in (Decimal(4), Decimal(6)):  # noted with 4, then 6 typed beside it
-        report = services.report_save_draft(
-            report=report,
-            user=head,
-            data={},
-            values={ids["DT_RECV"]: (Decimal(3), ""), ids["DT_DONE"]: (done, note)},
-            expected_version=report.version,
-        )
+    report = save_done(draft, report, 4, note)
+    report = save_done(draft, report, 6, note)  # noted with 4, then 6 typed beside it
     client.force_login(head)
     form = {
         f"value_{ids['DT_RECV']}": "3",
@@ -318,22 +303,13 @@ def test_the_unit_can_say_a_kept_note_still_explains_the_new_value(client, draft
 def test_a_note_from_a_restored_backup_explains_its_value_until_the_value_changes(draft):
     """A note loaded without the value it was written for (a backup made before that
     was kept, a bulk load) is taken as written for the value beside it."""
-    report, head, ids = draft["report"], draft["head"], draft["ids"]
+    report, ids = draft["report"], draft["ids"]
     IndicatorValue.objects.filter(report=report, indicator_id=ids["DT_DONE"]).update(
         note="Giải quyết cả đơn tồn.", noted_value=None
     )
     assert not IndicatorValue.objects.get(report=report, indicator_id=ids["DT_DONE"]).note_is_stale
 
-    report = services.report_save_draft(
-        report=report,
-        user=head,
-        data={},
-        values={
-            ids["DT_RECV"]: (Decimal(3), ""),
-            ids["DT_DONE"]: (Decimal(6), "Giải quyết cả đơn tồn."),
-        },
-        expected_version=report.version,
-    )
+    report = save_done(draft, report, 6, "Giải quyết cả đơn tồn.")
 
     value = IndicatorValue.objects.get(report=report, indicator_id=ids["DT_DONE"])
     assert (value.noted_value, value.note_is_stale) == (Decimal(5), True)
