@@ -27,6 +27,12 @@ def clean_text(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def one_line(text: str) -> str:
+    """``text`` cleaned and on one line, its runs of spaces and line breaks made one
+    space: for a mail's subject, which cannot hold a line break, and a list's line."""
+    return " ".join(clean_text(text).split())
+
+
 # Letters that are not a base letter plus combining marks, so NFD leaves them.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d"})
 

@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "danvan",
     "reports",
     "directives",
+    "notifications",
     "quarters",
     "structure",
     "sampledata",
@@ -308,6 +309,11 @@ SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
 # Report reminders: days before the due date, then every N days after it.
 REMINDER_DAYS_BEFORE = envints("REMINDER_DAYS_BEFORE", "7,3,1")
 REMINDER_EVERY_DAYS_AFTER = envint("REMINDER_EVERY_DAYS_AFTER", 3)
+# Directive reminders (directives.services.directive_reminders): a unit is told an
+# assignment is due this many days ahead, told once it is overdue (within as many
+# days after), and told its progress is missing this many days before a briefing.
+DIRECTIVE_DUE_DAYS_BEFORE = envint("DIRECTIVE_DUE_DAYS_BEFORE", 7)
+PROGRESS_DAYS_BEFORE_BRIEFING = envint("PROGRESS_DAYS_BEFORE_BRIEFING", 5)
 # Evidence attached to progress updates.
 EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # What an uploaded .docx or .xlsx may unpack to, read from its listing before it is

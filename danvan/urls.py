@@ -23,6 +23,7 @@ urlpatterns = [
     path("meetings/", include("directives.urls_meetings")),
     path("directives/", include("directives.urls")),
     path("quarters/", include("quarters.urls")),
+    path("notifications/", include("notifications.urls")),
 ]
 
 handler403 = "danvan.views.permission_denied"

@@ -8,17 +8,20 @@ import datetime
 import uuid
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from common.history import M, note_history
 from common.types import StrOrPromise
-from directives import permissions, rules, selectors
+from directives import permissions, query, rules, selectors
 from directives.models import (
     Assignment,
     AssignmentRole,
@@ -32,7 +35,10 @@ from directives.models import (
     Recommendation,
     ReviewStatus,
 )
+from notifications.models import Kind
+from notifications.services import notify
 from reports.models import Quarter, Unit
+from reports.permissions import staff_of
 
 
 def _by(obj: M, user: User) -> M:
@@ -233,6 +239,7 @@ def directive_save(
     if directive.pk:
         old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
     directive.full_clean()
+    changed = _differs_from_record(directive)
     _save_if_changed(directive, user)
 
     wanted = {u.pk: AssignmentRole.LEAD for u in lead_units}
@@ -241,6 +248,7 @@ def directive_save(
     # check below and the removal of a unit's assignment.
     locked = directive.assignments.select_for_update(of=("self",)).select_related("unit")
     existing = {a.unit_id: a for a in locked}
+    existing_roles = {unit_id: a.role for unit_id, a in existing.items()}
     removed = [a for unit_id, a in existing.items() if unit_id not in wanted]
     refusal = assignments_removal_refusal(removed)
     if refusal:
@@ -253,21 +261,52 @@ def directive_save(
         raise ValidationError({"lead_units": no_lead})
     for assignment in removed:
         _by(assignment, user).delete()
+    now = timezone.now()
     for unit_id, role in wanted.items():
         kept = existing.get(unit_id)
         if kept is None:
-            _by(
-                Assignment(
-                    directive=directive, unit_id=unit_id, role=role, due_date=directive.due_date
-                ),
-                user,
-            ).save()
+            assignment = Assignment(
+                directive=directive, unit_id=unit_id, role=role, due_date=directive.due_date
+            )
+            _by(assignment, user).save()
+            _tell_assigned(
+                assignment,
+                kind=Kind.DIRECTIVE_ASSIGNED,
+                event=f"directive_assigned:{assignment.pk}",
+                user=user,
+            )
             continue
         if kept.role != role:
             kept.role = role
             _by(kept, user).save()
+        if changed or kept.role != existing_roles[unit_id]:
+            _tell_assigned(
+                kept,
+                kind=Kind.DIRECTIVE_CHANGED,
+                event=f"directive_changed:{kept.pk}:{now.isoformat()}",
+                user=user,
+            )
     directive_due_date_followed(user=user, directive=directive, old_due=old_due)
     return directive
+
+
+def _tell_assigned(
+    assignment: Assignment, *, kind: str, event: str, user: User | None, **details
+) -> int:
+    """Tell the staff of the assignment's unit (``reports.permissions.staff_of``, who
+    see every directive assigned to it) what happened to it."""
+    return notify(
+        kind=kind,
+        users=staff_of(assignment.unit_id),
+        event=event,
+        params={
+            "unit": assignment.unit.name,
+            "directive": assignment.directive.title,
+            **details,
+        },
+        url=assignment.directive.get_absolute_url(),
+        actor=user,
+    )
 
 
 @transaction.atomic
@@ -452,7 +491,7 @@ def _locked_claim(update: ProgressUpdate) -> tuple[ProgressUpdate, Assignment]:
     assignment_id = ProgressUpdate.objects.values_list("assignment_id", flat=True).get(pk=update.pk)
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("directive__meeting")
+        .select_related("directive__meeting", "unit")
         .get(pk=assignment_id)
     )
     update = ProgressUpdate.objects.select_for_update().get(pk=update.pk)
@@ -485,6 +524,13 @@ def progress_confirm(
     _by(update, user).save()
     assignment.completed_on = finished_on
     _by(assignment, user).save()
+    _tell_assigned(
+        assignment,
+        kind=Kind.CLAIM_DECIDED,
+        event=f"claim_decided:{update.pk}",
+        user=user,
+        approved=True,
+    )
     return update
 
 
@@ -503,6 +549,14 @@ def progress_reject(*, user: User, update: ProgressUpdate, comment: str) -> Prog
     update.reviewed_at = timezone.now()
     update.review_comment = comment.strip()
     _by(update, user).save()
+    _tell_assigned(
+        assignment,
+        kind=Kind.CLAIM_DECIDED,
+        event=f"claim_decided:{update.pk}",
+        user=user,
+        approved=False,
+        comment=update.review_comment,
+    )
     return update
 
 
@@ -550,7 +604,7 @@ def deadline_change_decide(
     assignment_id = DeadlineChange.objects.values_list("assignment_id", flat=True).get(pk=change.pk)
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
-        .select_related("directive__meeting")
+        .select_related("directive__meeting", "unit")
         .get(pk=assignment_id)
     )
     _require(permissions.can_review_progress_of(user, assignment.directive.meeting))
@@ -570,4 +624,79 @@ def deadline_change_decide(
         assignment.due_date = change.new_date
         _by(assignment, user).save()
     change.assignment = assignment
+    _tell_assigned(
+        assignment,
+        kind=Kind.DEADLINE_DECIDED,
+        event=f"deadline_decided:{change.pk}",
+        user=user,
+        approved=approve,
+        due=f"{change.new_date:%d/%m/%Y}",
+        comment=change.decision_comment,
+    )
     return change
+
+
+# --- Reminders (the daily job) ----------------------------------------------------
+
+
+def _open_assignments(day: datetime.date):
+    return query.annotate_assignment_status(
+        Assignment.objects.all(), quarter=Quarter.objects.current(), today=day
+    ).filter(status__in=query.OPEN_VALUES)
+
+
+def directive_reminders(*, day: datetime.date) -> int:
+    """Tell the units of their open assignments due within the next
+    ``DIRECTIVE_DUE_DAYS_BEFORE`` days, and of those overdue by as many days at most:
+    each once per deadline (a job that missed a day catches up; an old backlog is not
+    mailed). Returns how many notifications were made."""
+    window = datetime.timedelta(days=settings.DIRECTIVE_DUE_DAYS_BEFORE)
+    told = 0
+    rows = (
+        _open_assignments(day)
+        .filter(due_date__gte=day - window, due_date__lte=day + window)
+        .select_related("unit", "directive")
+    )
+    for assignment in rows:
+        overdue = assignment.due_date < day
+        kind = Kind.DIRECTIVE_OVERDUE if overdue else Kind.DIRECTIVE_DUE
+        told += _tell_assigned(
+            assignment,
+            kind=kind,
+            event=f"{kind.value}:{assignment.pk}:{assignment.due_date.isoformat()}",
+            user=None,
+            due=f"{assignment.due_date:%d/%m/%Y}",
+        )
+    return told
+
+
+def progress_reminders(*, day: datetime.date) -> int:
+    """Before each briefing within ``PROGRESS_DAYS_BEFORE_BRIEFING`` days, tell each
+    unit with an open assignment of the meeting unit's directives but no progress this
+    quarter how many are missing: once per briefing and unit."""
+    quarter = Quarter.objects.current()
+    if quarter is None:
+        return 0
+    ahead = day + datetime.timedelta(days=settings.PROGRESS_DAYS_BEFORE_BRIEFING)
+    told = 0
+    for meeting in Meeting.objects.filter(held_at__date__gt=day, held_at__date__lte=ahead):
+        missing = (
+            _open_assignments(day)
+            .filter(directive__meeting__unit_id=meeting.unit_id, updated_this_quarter=False)
+            .values("unit_id", "unit__name")
+            .annotate(count=Count("pk"))
+            .order_by("unit_id")
+        )
+        for row in missing:
+            told += notify(
+                kind=Kind.PROGRESS_MISSING,
+                users=staff_of(row["unit_id"]),
+                event=f"progress_missing:{meeting.pk}:{row['unit_id']}",
+                params={
+                    "unit": row["unit__name"],
+                    "count": row["count"],
+                    "day": f"{meeting.held_on:%d/%m/%Y}",
+                },
+                url=reverse("directives:my_work"),
+            )
+    return told

@@ -572,11 +572,12 @@ class IndicatorValueAdmin(ReadOnlyRecordMixin, FoldedSearchMixin, SimpleHistoryA
 
 @admin.register(ReminderLog)
 class ReminderLogAdmin(FoldedSearchMixin, admin.ModelAdmin):
-    """Reminders are written by the reminder command; here they are only read."""
+    """Reminders are written by the daily job and the queue's "remind"
+    (``services.report_remind``); here they are only read."""
 
-    list_display = ["unit", "quarter", "sent_on", "recipients"]
+    list_display = ["unit", "quarter", "sent_on", "sent_by", "recipients"]
     list_filter = ["quarter", "sent_on"]
-    list_select_related = ["unit", "quarter"]
+    list_select_related = ["unit", "quarter", "sent_by"]
     search_fields = ["unit__code", "unit__search_text"]
 
     def has_add_permission(self, request):

@@ -1234,7 +1234,8 @@ class FollowUp(models.Model):
 
 
 class ReminderLog(models.Model):
-    """A reminder mailed to a unit about its report, so a day gets one at most."""
+    """A reminder sent to a unit's staff about its report, by the daily job or a
+    reviewer: a unit gets one a day at most (``services.report_remind``)."""
 
     unit = models.ForeignKey(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="reminders"
@@ -1244,6 +1245,15 @@ class ReminderLog(models.Model):
     )
     sent_on = BoundedDateField(_("sent on"))
     recipients = models.PositiveIntegerField(_("recipients"), default=0)
+    # Who pressed "remind" on the review queue; empty for the daily job.
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("reminder sent")

@@ -193,6 +193,27 @@ def may_browse(user: AnyUser) -> bool:
     return oversees(user) or is_unit_staff(user)
 
 
+# --- Who is told -------------------------------------------------------------------
+
+
+def reviewers_of(unit_id: int) -> QuerySet[User]:
+    """Who reviews the unit's report (``reviews_unit``): the active holders of the
+    reviewer role on the unit or a unit above it. They are told it was submitted."""
+    return User.objects.filter(
+        is_active=True,
+        memberships__role=MembershipRole.REVIEWER,
+        memberships__unit_id__in=Unit.objects.ancestor_ids([unit_id]),
+    ).distinct()
+
+
+def staff_of(unit_id: int) -> QuerySet[User]:
+    """Who works in the unit (``is_member_of``): its active reporters and heads. They
+    are told what happens to its report and its directives."""
+    return User.objects.filter(
+        is_active=True, memberships__role__in=STAFF_ROLES, memberships__unit_id=unit_id
+    ).distinct()
+
+
 # --- Whose figures a user sees -------------------------------------------------
 
 
@@ -412,6 +433,12 @@ def can_reopen_report(user: AnyUser, report) -> bool:
         and not report.quarter.closed
         and report.status == ReportStatus.ACCEPTED
     )
+
+
+def can_remind(user: AnyUser, unit_id: int, quarter) -> bool:
+    """A reviewer of a subtree holding the unit may remind it of its report of an
+    open quarter (whether it owes one unfiled: ``services.report_remind``)."""
+    return reviews_unit(user, unit_id) and not quarter.closed
 
 
 def can_see_queue(user: AnyUser) -> bool:

@@ -39,6 +39,7 @@ from reports.models import (
     IndicatorValue,
     Membership,
     Quarter,
+    ReminderLog,
     ReportEvent,
     ReportSections,
     ReportStatus,
@@ -321,6 +322,22 @@ def queue_reports(quarter: Quarter, *, scope: Scope) -> QuerySet[UnitReport]:
         )
         .order_by("waiting", "unit__display_order", "unit__name")
     )
+
+
+def reports_awaiting_review(user) -> QuerySet[UnitReport]:
+    """The reports of open quarters waiting for the user's review: submitted, of a
+    unit they review (the reviewer's counter in the navigation)."""
+    rows = UnitReport.objects.filter(status=ReportStatus.SUBMITTED, quarter__closed=False)
+    reviewed = permissions.reviewed_units(user)
+    return rows if reviewed is None else rows.filter(unit_id__in=reviewed)
+
+
+def reminded_on(quarter: Quarter, units: list[Unit], *, day) -> dict[int, ReminderLog]:
+    """{unit id: the reminder} of ``units`` reminded of ``quarter`` on ``day`` (1 query)."""
+    rows = ReminderLog.objects.filter(
+        quarter=quarter, sent_on=day, unit__in=[unit.pk for unit in units]
+    ).select_related("sent_by")
+    return {row.unit_id: row for row in rows}
 
 
 def predecessor_drafts(*, unit: Unit, quarter: Quarter) -> list[UnitReport]:

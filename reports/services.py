@@ -16,12 +16,17 @@ from typing import Generic, TypeVar
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from common.history import note_history
 from common.text import clean_text, fold
+from notifications.messages import quarter_params
+from notifications.models import Kind
+from notifications.services import notify
 from reports import permissions, quality
+from reports.aggregation import units_not_filed
 from reports.changes import compare as changes_since
 from reports.models import (
     ConsolidatedQuote,
@@ -308,8 +313,33 @@ def report_submit(*, report: UnitReport, user, expected_version: int) -> UnitRep
     if locked.first_submitted_at is None:
         locked.first_submitted_at = now
     _record(locked, user=user, event=ReportEvent.SUBMITTED)
-    _freeze_version(locked, user=user, at=now, flags=flags)
+    version = _freeze_version(locked, user=user, at=now, flags=flags)
+    notify(
+        kind=Kind.REPORT_SUBMITTED,
+        users=permissions.reviewers_of(locked.unit_id),
+        event=f"report_submitted:{locked.pk}:{version.number}",
+        params=_report_params(locked),
+        url=locked.get_absolute_url(),
+        actor=user,
+    )
     return locked
+
+
+def _report_params(report: UnitReport) -> dict:
+    """What a notification about the report names: its unit and quarter."""
+    return {"unit": report.unit.name, **quarter_params(report.quarter)}
+
+
+def _tell_unit(report: UnitReport, *, kind: str, event: str, user, **details) -> None:
+    """Tell the unit's staff (``permissions.staff_of``) what ``user`` did to its report."""
+    notify(
+        kind=kind,
+        users=permissions.staff_of(report.unit_id),
+        event=event,
+        params={**_report_params(report), **details},
+        url=report.get_absolute_url(),
+        actor=user,
+    )
 
 
 def _version_of(report: UnitReport, *, number: int, user, at) -> ReportVersion:
@@ -384,6 +414,14 @@ def follow_up_mark(
         report=report,
         indicator_id=indicator_id,
         defaults={"note": note, "by": user, "at": at or timezone.now()},
+    )
+    _tell_unit(
+        report,
+        kind=Kind.FOLLOW_UP,
+        event=f"follow_up:{mark.pk}:{mark.at.isoformat()}",
+        user=user,
+        indicator=mark.indicator.name,
+        comment=note,
     )
     return mark
 
@@ -566,7 +604,7 @@ def _review(
         raise PermissionDenied
     _claim_version(locked, locked.version)
     now = timezone.now()
-    ReviewEvent.objects.create(
+    review = ReviewEvent.objects.create(
         version=_current_version(locked), outcome=outcome, comment=comment, by=user, at=now
     )
     locked.reviewed_at = now
@@ -574,7 +612,21 @@ def _review(
     locked.status = status
     locked.review_comment = comment
     _record(locked, user=user, event=event)
+    _tell_unit(
+        locked,
+        kind=_TOLD_OF[ReviewOutcome(outcome)],
+        event=f"report_{outcome}:{review.pk}",
+        user=user,
+        comment=comment,
+    )
     return locked
+
+
+_TOLD_OF = {
+    ReviewOutcome.RETURNED: Kind.REPORT_RETURNED,
+    ReviewOutcome.ACCEPTED: Kind.REPORT_ACCEPTED,
+    ReviewOutcome.REOPENED: Kind.REPORT_REOPENED,
+}
 
 
 def _required(text: str, message: str) -> str:
@@ -628,14 +680,49 @@ def report_reopen(*, report: UnitReport, user, reason: str) -> UnitReport:
 # --- Reminders ------------------------------------------------------------------
 
 
+class AlreadyRemindedError(ReportError):
+    """The unit was reminded of this report today already."""
+
+
 @transaction.atomic
-def reminder_record(
-    *, unit: Unit, quarter: Quarter, day: datetime.date, recipients: int
-) -> ReminderLog:
-    """Note that the unit was reminded today, so another run the same day sends nothing."""
-    log, _created = ReminderLog.objects.get_or_create(
-        unit=unit, quarter=quarter, sent_on=day, defaults={"recipients": recipients}
+def report_remind(*, unit: Unit, quarter: Quarter, day: datetime.date, user=None) -> ReminderLog:
+    """Remind the unit's staff that its report of ``quarter`` is due (or late): a
+    reviewer's "remind" on the queue (``user``) or the daily job (no user).
+
+    A unit is reminded once a day at most, whoever asks (the reminder's row is
+    unique per unit, quarter and day), and only while it owes the report unfiled.
+    """
+    if user is not None and not permissions.can_remind(user, unit.pk, quarter):
+        raise PermissionDenied
+    if quarter.closed:
+        raise ReportLockedError(_closed_message())
+    owed = units_not_filed(quarter=quarter, scope=permissions.Scope(unit_ids=frozenset({unit.pk})))
+    if not owed.filter(pk=unit.pk).exists():
+        raise ReportError(
+            _("%(unit)s has filed this report: there is nothing to remind.") % {"unit": unit.name}
+        )
+    try:
+        with transaction.atomic():
+            log = ReminderLog.objects.create(unit=unit, quarter=quarter, sent_on=day, sent_by=user)
+    except IntegrityError:
+        raise AlreadyRemindedError(
+            _("%(unit)s was already reminded today; it can be reminded again tomorrow.")
+            % {"unit": unit.name}
+        ) from None
+    days_left = quarter.days_left(day)
+    log.recipients = notify(
+        kind=Kind.REPORT_DUE if days_left >= 0 else Kind.REPORT_LATE,
+        users=permissions.staff_of(unit.pk),
+        event=f"report_reminder:{unit.pk}:{quarter.pk}:{day.isoformat()}",
+        params={
+            "unit": unit.name,
+            **quarter_params(quarter),
+            "due": f"{quarter.due_date:%d/%m/%Y}",
+        },
+        url=reverse("reports:report", kwargs={"unit_code": unit.code, "quarter": quarter}),
+        actor=user,
     )
+    log.save(update_fields=["recipients"])
     return log
 
 

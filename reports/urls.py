@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.report_list, name="list"),
     path("queue/", views.queue_current, name="queue"),
     path("queue/<quarter:quarter>/", views.queue, name="queue_quarter"),
+    path("queue/<quarter:quarter>/remind/<slug:unit_code>/", views.remind, name="remind"),
     path("<int:pk>/submit/", views.report_submit, name="submit"),
     path("<int:pk>/return/", views.report_return, name="return"),
     path("<int:pk>/accept/", views.report_accept, name="accept"),

@@ -773,6 +773,8 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     page = Paginator(filters.qs, 100).get_page(page_number(request.GET))
     query = request.GET.copy()
     query.pop("page", None)
+    unfiled = list(aggregation.units_not_filed(quarter=quarter, scope=scope, kind=kind)[:300])
+    reminded = selectors.reminded_on(quarter, unfiled, day=timezone.localdate())
     return render(
         request,
         "reports/queue.html",
@@ -782,12 +784,48 @@ def queue(request: HttpRequest, quarter: Quarter) -> HttpResponse:
             "filters": filters,
             "page": page,
             "counts": aggregation.completeness_counts(quarter=quarter, scope=scope, kind=kind),
-            "unfiled": aggregation.units_not_filed(quarter=quarter, scope=scope, kind=kind)[:300],
+            # Each unit not filed, with today's reminder and whether the user may remind it.
+            "unfiled": [
+                (unit, reminded.get(unit.pk), permissions.can_remind(user, unit.pk, quarter))
+                for unit in unfiled
+            ],
             "can_review": permissions.can_review(user),
             "past_due": quarter.is_past_due(),
             "querystring": query.urlencode(),
         },
     )
+
+
+@login_required
+@require_POST
+def remind(request: HttpRequest, quarter: Quarter, unit_code: str) -> HttpResponse:
+    """A reviewer's "remind" on the queue, for a unit that has not filed (once a day)."""
+    unit = get_object_or_404(Unit, code=unit_code)
+    user = request.user
+    if not permissions.can_remind(user, unit.pk, quarter):
+        # A unit the user has nothing to do with does not exist for them.
+        if not (
+            permissions.oversees_unit(user, unit.pk) or permissions.is_member_of(user, unit.pk)
+        ):
+            raise Http404
+        raise PermissionDenied
+    try:
+        log = services.report_remind(
+            unit=unit, quarter=quarter, day=timezone.localdate(), user=user
+        )
+    except services.ReportError as error:
+        messages.warning(request, error.message)
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "%(unit)s was reminded: %(count)d person was told.",
+                "%(unit)s was reminded: %(count)d people were told.",
+                log.recipients,
+            )
+            % {"unit": unit.name, "count": log.recipients},
+        )
+    return redirect("reports:queue_quarter", quarter=quarter)
 
 
 @login_required

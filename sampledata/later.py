@@ -47,6 +47,9 @@ from directives.models import (
     ProgressUpdate,
     ReviewStatus,
 )
+from notifications.messages import quarter_params
+from notifications.models import Kind
+from notifications.services import notify
 from reports import permissions
 from reports.models import (
     DocumentIssuer,
@@ -491,6 +494,7 @@ class LaterQuarters:
         self.load_annexes()
         self.load_resubmission()
         self.load_follow_up_mark()
+        self.load_notifications()
 
     @property
     def units(self) -> dict[str, Unit]:
@@ -802,6 +806,30 @@ class LaterQuarters:
             note=FOLLOW_UP_NOTE,
             at=(report.reviewed_at or self.moment(0.1)),
         )
+
+    def load_notifications(self) -> None:
+        """The inboxes as the current quarter's events left them: each reviewer told of
+        the reports waiting for them, each unit of its report returned. Told in the
+        app only (``mail=False``): a demo mails nobody."""
+        quarter = self.quarters[self.current]
+        for report in quarter.reports.filter(
+            status__in=[ReportStatus.SUBMITTED, ReportStatus.RETURNED]
+        ).select_related("unit", "quarter"):
+            returned = report.status == ReportStatus.RETURNED
+            notify(
+                kind=Kind.REPORT_RETURNED if returned else Kind.REPORT_SUBMITTED,
+                users=(permissions.staff_of if returned else permissions.reviewers_of)(
+                    report.unit_id
+                ),
+                event=f"demo:{report.pk}:{report.status}",
+                params={
+                    "unit": report.unit.name,
+                    **quarter_params(quarter),
+                    **({"comment": report.review_comment} if returned else {}),
+                },
+                url=report.get_absolute_url(),
+                mail=False,
+            )
 
     def _submitted(self, report: UnitReport, at: datetime.datetime) -> None:
         report.status = ReportStatus.SUBMITTED

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from directives import models as dm
+from notifications import models as nm
 from reports import models as rm
 from reports import services
 from structure.services import Decision, dissolve_unit
@@ -190,6 +191,17 @@ def _one_of_each() -> dict:
         ),
         User: f.MembershipFactory(unit=report.unit).user,
         Group: Group.objects.first(),
+        nm.Notification: nm.Notification.objects.create(
+            user=f.UserFactory(),
+            kind=nm.Kind.REPORT_RETURNED,
+            event="report_returned:1",
+            params={"unit": "Đơn vị", "quarter_year": 2024, "quarter_number": 1},
+            url="/",
+        ),
+        nm.Preference: nm.Preference.objects.create(
+            user=f.UserFactory(), kind=nm.Kind.REPORT_ACCEPTED, delivery=nm.Delivery.OFF
+        ),
+        nm.Digest: nm.Digest.objects.create(user=f.UserFactory(), day=datetime.date(2024, 3, 10)),
     }
 
 
@@ -231,6 +243,10 @@ def test_every_registered_model_has_a_working_changelist_add_and_change_page(sta
                     admin_url(dm.ProgressUpdate, "add"),
                     admin_url(dm.DeadlineChange, "add"),
                     admin_url(dm.ConclusionNotice, "add"),  # edited on its meeting's page
+                    # made by the services and the daily job, chosen by each person
+                    admin_url(nm.Notification, "add"),
+                    admin_url(nm.Preference, "add"),
+                    admin_url(nm.Digest, "add"),
                 )
 
 

@@ -187,16 +187,17 @@ def test_the_page_runs_a_bounded_number_of_queries(
     # they are named as on the quarter's last day), 1 for the commission whose
     # consolidated report the documents are (drafting_commission), and up to 4 for the
     # units each comparison rests on (comparisons: filed units, links, the units a
-    # reorganisation joins, the sums of the units compared)
-    with django_assert_max_num_queries(30):
+    # reorganisation joins, the sums of the units compared), 1 for the navigation's
+    # counts (danvan.context_processors.waiting)
+    with django_assert_max_num_queries(31):
         response = client.get(url, {"indicator": indicator_list[0].code})
     assert response.status_code == 200
     staff = f.member(unit_list[0])
     client.force_login(staff)
-    with django_assert_max_num_queries(26):
+    with django_assert_max_num_queries(27):
         assert client.get(url).status_code == 200
     client.force_login(f.leader())
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         assert client.get(reverse("quarters:list")).status_code == 200
 
 

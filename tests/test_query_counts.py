@@ -175,10 +175,12 @@ def _search(url_name: str, text: str) -> str:
     return reverse(url_name) + "?" + urlencode({"q": text})
 
 
-# (name, role, url builder, pinned maximum). Every URL of danvan/urls.py,
+# (name, role, url builder, pinned maximum). A signed-in page's navigation counts what
+# waits for the user (unread notifications; a reviewer's reports, claims and deadline
+# requests) in one query (danvan.context_processors.waiting). Every URL of danvan/urls.py,
 # reports/urls.py, directives/urls*.py and quarters/views.py that answers a GET.
 PAGES = [
-    ("home (reviewer)", "reviewer", lambda w: reverse("home"), 9),
+    ("home (reviewer)", "reviewer", lambda w: reverse("home"), 10),
     ("home (head)", "head", lambda w: reverse("home"), 11),
     ("healthz", None, lambda w: reverse("healthz"), 1),
     ("login", None, lambda w: reverse("login"), 0),
@@ -207,7 +209,7 @@ PAGES = [
         "report form (head)",
         "head",
         lambda w: reverse("reports:report", args=[w.unit.code, w.current.slug]),
-        16,
+        17,
     ),
     (
         "report search (reviewer)",
@@ -219,7 +221,7 @@ PAGES = [
         "report figures from Excel (head)",
         "head",
         lambda w: reverse("reports:import_workbook", args=[w.current.slug]),
-        4,
+        5,
     ),
     (
         "report from a Word file (head)",
@@ -231,7 +233,7 @@ PAGES = [
         "submitted report (reviewer)",
         "reviewer",
         lambda w: reverse("reports:report", args=[w.submitted.unit.code, w.previous.slug]),
-        21,  # + the quality checks (5), the follow-up marks, the annexes
+        22,  # + the quality checks (5), the follow-up marks, the annexes
     ),
     (
         "submitted report as a document (reviewer)",
@@ -254,9 +256,9 @@ PAGES = [
     ),
     ("meeting search (head)", "head", lambda w: _search("meetings:search", "giao ban"), 5),
     ("new meeting form", "reviewer", lambda w: reverse("meetings:new"), 9),
-    ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
-    ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 16),
-    ("meeting form", "reviewer", lambda w: reverse("meetings:edit", args=[w.meeting.pk]), 11),
+    ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 17),
+    ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 17),
+    ("meeting form", "reviewer", lambda w: reverse("meetings:edit", args=[w.meeting.pk]), 12),
     (
         "briefing pack",
         "reviewer",
@@ -282,7 +284,7 @@ PAGES = [
         "recommendation form",
         "reviewer",
         lambda w: reverse("meetings:recommendation_edit", args=[w.recommendation.pk]),
-        11,
+        12,
     ),
     ("register", "reviewer", lambda w: reverse("directives:register"), 15),
     ("register (head)", "head", lambda w: reverse("directives:register"), 15),
@@ -299,14 +301,14 @@ PAGES = [
         "register filtered by a meeting",
         "reviewer",
         lambda w: reverse("directives:register") + f"?meeting={w.meeting.pk}",
-        12,
+        13,
     ),
     ("assignments", "reviewer", lambda w: reverse("directives:assignments"), 16),
     (
         "assignments of a meeting",
         "head",
         lambda w: reverse("directives:assignments") + f"?meeting={w.meeting.pk}&mine=on",
-        13,
+        14,
     ),
     (
         "assignments awaiting an update",
@@ -314,14 +316,14 @@ PAGES = [
         lambda w: reverse("directives:assignments") + "?progress=awaiting&q=tinh",
         16,
     ),
-    ("dashboard (reviewer)", "reviewer", lambda w: reverse("directives:dashboard"), 20),
-    ("dashboard (leader)", "leader", lambda w: reverse("directives:dashboard"), 19),
-    ("dashboard (head)", "head", lambda w: reverse("directives:dashboard"), 19),
+    ("dashboard (reviewer)", "reviewer", lambda w: reverse("directives:dashboard"), 21),
+    ("dashboard (leader)", "leader", lambda w: reverse("directives:dashboard"), 20),
+    ("dashboard (head)", "head", lambda w: reverse("directives:dashboard"), 20),
     (
         "dashboard of a meeting quarter",
         "reviewer",
         lambda w: reverse("directives:dashboard") + f"?quarter={w.previous.pk}",
-        21,
+        22,
     ),
     ("my work", "head", lambda w: reverse("directives:my_work"), 10),
     ("progress review queue", "reviewer", lambda w: reverse("directives:review"), 9),
@@ -350,7 +352,7 @@ PAGES = [
         # commission whose consolidated report the documents are (drafting_commission)
         # and its report's status (written_report); + the units each comparison rests
         # on: the filed units, the links, the sums of the units compared (comparisons)
-        27,
+        28,
     ),
     (
         "quarter (head)",

@@ -67,7 +67,9 @@ def test_a_unit_that_ended_mid_quarter_is_expected_nowhere(client, quarter, unit
     )
 
     assert queue["counts"].expected == 1
-    assert [unit.name for unit in queue["unfiled"]] == ["Đơn vị còn hoạt động"]
+    assert [unit.name for unit, _reminder, _remindable in queue["unfiled"]] == [
+        "Đơn vị còn hoạt động"
+    ]
     assert page["summary"].completeness.total.expected == 1
     assert [u.name for u in page["summary"].completeness.units] == ["Đơn vị còn hoạt động"]
     assert sum(pack["completeness_counts"].values()) == 1

@@ -26,6 +26,7 @@ _.credentials
 _.csrf_failure  # CSRF_FAILURE_VIEW
 _.permission_denied  # handler403
 _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
+_.NotificationsConfig
 _.ReportsConfig
 _.StructureConfig
 
@@ -114,6 +115,18 @@ _.decision  # directives/_review_update.html: the reviewer's buttons
 _.recorded_by  # reports.Reorganisation: the admin's list and page
 _.recorded_at
 _.object_id  # structure.Handover: the admin's inline
+# notifications: the columns the services filter and update by name (read_at,
+# mail_claim...), a choice offered by the settings form (Delivery.APP) and the
+# digest's record (notifications, sent_at: read in the admin)
+_.APP
+_.read_at
+_.mail_claim
+_.mail_claimed_at
+_.mailed_at
+_.notifications
+_.sent_at
+# reports.ReminderLog.sent_by: who pressed "remind" (the queue and the admin show it)
+_.sent_by
 # structure.forms: fields read from cleaned_data by name and shown by the wizard's pages
 _.new_code
 _.new_name

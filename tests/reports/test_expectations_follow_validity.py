@@ -90,7 +90,7 @@ def expected_everywhere(client, quarter) -> dict[str, list[str]]:
         stdout=StringIO(),
     )  # fmt: skip
     return {
-        "queue": sorted(unit.code for unit in queue["unfiled"]),
+        "queue": sorted(unit.code for unit, _reminder, _remindable in queue["unfiled"]),
         "quarter page": sorted(u.code for u in page["summary"].completeness.units),
         "reminders": sorted(m.to[0].split("@")[0] for m in mail.outbox),
     }

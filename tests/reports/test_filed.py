@@ -57,7 +57,7 @@ def standings(client, quarter) -> dict[str, dict[str, str]]:
     return {
         "queue": {
             "counts": (queue["counts"].on_time, queue["counts"].late, queue["counts"].missing),
-            "unfiled": sorted(unit.name for unit in queue["unfiled"]),
+            "unfiled": sorted(unit.name for unit, _reminder, _remindable in queue["unfiled"]),
         },
         "page": {
             "counts": tuple(

@@ -1,4 +1,4 @@
-"""send_reminders: who gets mail, on which days, at most once a day."""
+"""send_reminders: who is told, on which days, at most once a day."""
 
 import datetime
 from io import StringIO
@@ -25,7 +25,7 @@ def unit(quarter):
     unit = f.UnitFactory(code="bdv", name="Ban Dân vận Tỉnh ủy")
     f.member(unit, user__email="reporter@example.test")
     f.member(unit, role="head", user__email="head@example.test")
-    f.member(unit, user__email="")  # no address: nobody to write to
+    f.member(unit, user__email="")  # no address: told in the app only
     return unit
 
 
@@ -71,7 +71,8 @@ def test_a_second_run_the_same_day_sends_nothing(unit, quarter):
     run(day)
     run(day)
     assert len(mail.outbox) == 2
-    assert ReminderLog.objects.get().recipients == 2
+    # Three people told: the two with an address by mail too, the third in the app.
+    assert ReminderLog.objects.get().recipients == 3
 
 
 def test_units_that_submitted_get_no_reminder_but_returned_ones_do(unit, quarter):

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from directives.models import AssignmentRole, Confidentiality
+from notifications.models import Notification
 from reports import services
 from reports.models import MembershipRole, ReportAnnex, ReportStatus, UnitKind, ValidationRule
 from tests import factories as f
@@ -216,8 +217,11 @@ def build_world(**texts) -> SimpleNamespace:
     annex_sent.file.save("da-gui.pdf", ContentFile(PDF))
     u_submitted.versions.get().annexes.add(annex_sent)
     other = _other_province(q1, q2, indicator, users, update)
+    # The reviewer was told of U's submission: a notification only they may open.
+    notification = Notification.objects.filter(user=users["reviewer"]).earliest("pk")
     return SimpleNamespace(
         **other,
+        notification=notification,
         q1=q1,
         q2=q2,
         indicator=indicator,

@@ -1,25 +1,23 @@
-"""Email the members of every unit that owes the current quarter's report and has not
+"""Remind the staff of every unit that owes the current quarter's report and has not
 filed it (``aggregation.units_not_filed``: a returned report must be filed again).
 
 Reminders go out on the days before the due date listed in ``--days-before``
-and every ``--every-after`` days once it has passed. A unit gets at most one
-reminder a day (reports.models.ReminderLog), so the command is safe to run
-from cron as often as wanted.
+and every ``--every-after`` days once it has passed, through the notifications
+(the inbox, and mail as each person chose). A unit is reminded once a day at
+most, by this job or a reviewer's "remind" (``services.report_remind``), so the
+command is safe to run from cron as often as wanted, on several servers at once.
 """
 
 import datetime
 
 from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.core.management.base import BaseCommand, CommandError
-from django.template.loader import render_to_string
-from django.urls import reverse
-from django.utils import timezone, translation
-from django.utils.translation import gettext as _
+from django.utils import timezone
 
-from reports import services
+from notifications.services import deliver
+from reports import permissions, services
 from reports.aggregation import units_not_filed
-from reports.models import STAFF_ROLES, Membership, Quarter
+from reports.models import Quarter
 from reports.permissions import EVERY_UNIT
 
 
@@ -43,7 +41,7 @@ def is_reminder_day(*, days_left: int, days_before: list[int], every_after: int)
 
 
 class Command(BaseCommand):
-    help = "Email reminders to units whose report for the current quarter is not submitted."
+    help = "Remind units whose report for the current quarter is not submitted."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -80,64 +78,24 @@ class Command(BaseCommand):
         ):
             self.stdout.write(f"{today:%d/%m/%Y} is not a reminder day for {quarter.slug}.")
             return
-
         units = list(units_not_filed(quarter=quarter, scope=EVERY_UNIT))
-        already = set(
-            quarter.reminders.filter(sent_on=today, unit__in=units).values_list(
-                "unit_id", flat=True
-            )
-        )
-        members = (
-            Membership.objects.filter(unit__in=units, role__in=STAFF_ROLES, user__is_active=True)
-            .exclude(user__email="")
-            .select_related("user")
-        )
-        emails: dict[int, list[str]] = {}
-        for membership in members:
-            emails.setdefault(membership.unit_id, []).append(membership.user.email)
-
-        sent = failed = 0
-        connection = get_connection()
-        with translation.override(settings.LANGUAGE_CODE):
+        if options["dry_run"]:
             for unit in units:
-                recipients = sorted(set(emails.get(unit.id, [])))
-                if unit.id in already or not recipients:
-                    continue
-                if options["dry_run"]:
-                    self.stdout.write(f"Would remind {unit.code}: {', '.join(recipients)}")
-                    continue
-                messages = self._messages(unit, quarter, recipients, days_left)
-                try:
-                    connection.send_messages(messages)
-                except Exception as error:  # one unit's bad address must not stop the rest
-                    failed += 1
-                    self.stderr.write(f"Could not remind {unit.code}: {error}")
-                    continue
-                services.reminder_record(
-                    unit=unit, quarter=quarter, day=today, recipients=len(recipients)
+                staff = ", ".join(
+                    user.email or user.username for user in permissions.staff_of(unit.pk)
                 )
-                sent += 1
-        self.stdout.write(f"Reminded {sent} unit(s) about {quarter.slug} on {today:%d/%m/%Y}.")
-        if failed:
-            raise CommandError(f"{failed} unit(s) could not be reminded; they will be retried.")
-
-    def _messages(self, unit, quarter, recipients, days_left) -> list[EmailMessage]:
-        path = reverse("reports:report", args=[unit.code, quarter])
-        context = {
-            "unit": unit,
-            "quarter": quarter,
-            "days_left": days_left,
-            "days_late": -days_left,
-            "url": settings.SITE_URL.rstrip("/") + path,
-        }
-        if days_left >= 0:
-            subject = _("Reminder: the %(quarter)s report of %(unit)s is due on %(due)s")
-        else:
-            subject = _("Overdue: the %(quarter)s report of %(unit)s was due on %(due)s")
-        subject = subject % {
-            "quarter": quarter.label,
-            "unit": unit.name,
-            "due": quarter.due_date.strftime("%d/%m/%Y"),
-        }
-        body = render_to_string("reports/email/reminder.txt", context)
-        return [EmailMessage(subject=subject, body=body, to=[address]) for address in recipients]
+                self.stdout.write(f"Would remind {unit.code}: {staff or '(nobody)'}")
+            return
+        reminded = 0
+        for unit in units:
+            try:
+                services.report_remind(unit=unit, quarter=quarter, day=today)
+            except services.AlreadyRemindedError:
+                continue  # today, by a reviewer or another run
+            reminded += 1
+        # The mail of the reminders is sent as each one commits; what failed is sent here.
+        sent = deliver()
+        self.stdout.write(
+            f"Reminded {reminded} unit(s) about {quarter.slug} on {today:%d/%m/%Y}"
+            f"{f'; {sent} mail(s) sent' if sent else ''}."
+        )

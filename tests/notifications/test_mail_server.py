@@ -1,0 +1,153 @@
+"""The mail through a real SMTP server on the loopback (aiosmtpd), read back: who
+gets it, its subject with diacritics, its links (issue 17, item 6); and the daily
+job run twice at once sends each mail once (item 5)."""
+
+import datetime
+import email
+import email.policy
+import socket
+import threading
+from io import StringIO
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+from django.db import connection, connections
+
+from notifications.models import Digest, Notification
+from reports import services as report_services
+from reports.models import MembershipRole, ReminderLog
+from tests import factories as f
+
+
+class Inbox:
+    """An SMTP handler that keeps each message as the server received it."""
+
+    def __init__(self):
+        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
+        self.lock = threading.Lock()
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.lock:
+            self.messages.append((list(envelope.rcpt_tos), message))
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = controller.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.SITE_URL = "https://danvan.example.test"
+    yield inbox
+    controller.stop()
+
+
+@pytest.fixture
+def unit():
+    unit = f.UnitFactory(code="hoi", name="Hội Liên hiệp Phụ nữ xã Đông")
+    f.member(
+        unit, role=MembershipRole.HEAD, user__username="head", user__email="truong@example.test"
+    )
+    f.member(unit, user__username="reporter", user__email="canbo@example.test")
+    return unit
+
+
+@pytest.mark.django_db
+def test_a_returned_report_arrives_with_its_diacritics_and_link(
+    smtp, unit, django_capture_on_commit_callbacks
+):
+    quarter = f.open_quarter()
+    reviewer = f.reviewer(username="reviewer", email="ban@example.test")
+    report = f.UnitReportFactory(unit=unit, quarter=quarter)
+    head = unit.memberships.get(role=MembershipRole.HEAD).user
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.report_submit(report=report, user=head, expected_version=report.version)
+    report.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        report_services.report_return(report=report, user=reviewer, comment="Bổ sung kết quả.")
+    assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == [
+        "canbo@example.test",
+        "truong@example.test",
+    ]
+    _, message = smtp.messages[0]
+    # Folded and encoded on the wire (RFC 2047), read back whole.
+    assert message["Subject"].strip() == (
+        "Báo cáo Quý II/2024 của Hội Liên hiệp Phụ nữ xã Đông bị trả lại đơn vị"
+    )
+    text = message.get_body(("plain",)).get_content()
+    html = message.get_body(("html",)).get_content()
+    assert "Bổ sung kết quả." in text
+    assert "https://danvan.example.test/reports/hoi/2024-q2/" in text
+    assert 'href="https://danvan.example.test/reports/hoi/2024-q2/"' in html
+    assert "https://danvan.example.test/notifications/settings/" in text
+
+
+def _run_daily(day: datetime.date, errors: list) -> None:
+    try:
+        call_command("run_daily_jobs", "--today", day.isoformat(), stdout=StringIO())
+    except Exception as error:  # the test reads it
+        errors.append(error)
+    finally:
+        connections.close_all()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two processes at once need a database that takes two writers (PostgreSQL)",
+)
+def test_the_daily_job_run_twice_at_once_sends_each_mail_once(smtp, unit):
+    """Two runs started together, as two app servers' timers would: the unit is
+    reminded once, each person gets one reminder mail and one digest."""
+    quarter = f.open_quarter(due_date=datetime.date(2024, 7, 10))
+    day = quarter.due_date - datetime.timedelta(days=3)
+    reviewer = f.reviewer(username="reviewer", email="ban@example.test")
+    # Something for the reviewer's digest: a submission (digest by default).
+    report = f.UnitReportFactory(unit=f.UnitFactory(code="khac"), quarter=quarter)
+    other_head = f.member(report.unit, role=MembershipRole.HEAD, user__username="other-head")
+    report_services.report_submit(report=report, user=other_head, expected_version=report.version)
+    errors: list = []
+    start = threading.Barrier(2)
+
+    def run():
+        start.wait()
+        _run_daily(day, errors)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    received = sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
+    assert received == [
+        "ban@example.test",  # the digest
+        "canbo@example.test",
+        "truong@example.test",
+    ], received
+    assert ReminderLog.objects.filter(unit=unit).count() == 1
+    assert Digest.objects.filter(user=reviewer).count() == 1
+    assert not Notification.objects.filter(mailed_at__isnull=True).exclude(mail="").exists()
+
+
+@pytest.mark.django_db
+def test_the_daily_job_run_twice_sends_each_mail_once(smtp, unit):
+    quarter = f.open_quarter(due_date=datetime.date(2024, 7, 10))
+    day = quarter.due_date - datetime.timedelta(days=3)
+    for _ in range(2):
+        call_command("run_daily_jobs", "--today", day.isoformat(), stdout=StringIO())
+    received = sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
+    assert received == ["canbo@example.test", "truong@example.test"]
