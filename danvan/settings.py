@@ -235,6 +235,9 @@ EMAIL_PORT = envint("EMAIL_PORT", 25)
 EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
+# Seconds a mail server may take to answer: mail at once is sent as a change is
+# saved, so a server that hangs must not hold the page (the mail is retried).
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "danvan@localhost")
 
 SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE")

@@ -94,7 +94,9 @@ def notify(
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.mail == Mail.NOW for row in rows):
-        transaction.on_commit(lambda: deliver(event=event[:200]))
+        # robust: a mail that cannot go never turns a saved change into an error page;
+        # it waits for the next run of send_notifications.
+        transaction.on_commit(lambda: deliver(event=event[:200]), robust=True)
     return len(rows)
 
 

@@ -75,7 +75,7 @@ SECTION_TITLES = {
 }
 YTD_TITLES = {2: "6 tháng", 3: "9 tháng", 4: "Cả năm"}
 KIND_TITLES: dict[str, str] = {  # by UnitKind value
-    UnitKind.MASS_MOBILIZATION: "Ban Dân vận",
+    UnitKind.MASS_MOBILIZATION: "Ban Tuyên giáo và Dân vận",
     UnitKind.FRONT: "Mặt trận Tổ quốc",
     UnitKind.MASS_ORG: "Tổ chức chính trị - xã hội",
     UnitKind.ARMED_FORCES: "Lực lượng vũ trang",

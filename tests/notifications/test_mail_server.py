@@ -151,3 +151,32 @@ def test_the_daily_job_run_twice_sends_each_mail_once(smtp, unit):
         call_command("run_daily_jobs", "--today", day.isoformat(), stdout=StringIO())
     received = sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts)
     assert received == ["canbo@example.test", "truong@example.test"]
+
+
+@pytest.mark.django_db
+def test_a_mail_server_that_is_down_holds_no_page_and_the_mail_goes_later(
+    client, smtp, unit, settings, django_capture_on_commit_callbacks
+):
+    """The reviewer's return is saved while the mail server is down; the mail waits
+    and the next run of send_notifications sends it."""
+    quarter = f.open_quarter()
+    reviewer = f.reviewer(username="reviewer", email="ban@example.test")
+    report = f.UnitReportFactory(unit=unit, quarter=quarter)
+    head = unit.memberships.get(role=MembershipRole.HEAD).user
+    report_services.report_submit(report=report, user=head, expected_version=report.version)
+    working_port = settings.EMAIL_PORT
+    settings.EMAIL_PORT = _free_port()  # nothing listens there
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/reports/{report.pk}/return/", {"comment": "Bổ sung."})
+    assert response.status_code == 302
+    assert smtp.messages == []
+    waiting = Notification.objects.filter(kind="report_returned", mailed_at__isnull=True)
+    assert waiting.count() == 2
+    settings.EMAIL_PORT = working_port
+    call_command("send_notifications", stdout=StringIO())
+    assert sorted(rcpt for rcpts, _ in smtp.messages for rcpt in rcpts) == [
+        "canbo@example.test",
+        "truong@example.test",
+    ]
+    assert not waiting.exists()
