@@ -153,6 +153,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Development and the demo: a transaction takes the write lock when it begins and
+    # waits for another's, rather than failing "database is locked" (two clicks at once).
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The covering index on reports (UnitReport.Meta.indexes, "report_unit_covering") is

@@ -27,6 +27,7 @@ from directives.models import (
     AssignmentRole,
     ClaimedStatus,
     ConclusionNotice,
+    Confidentiality,
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
@@ -105,6 +106,20 @@ def _differs_from_record(obj) -> bool:
         for field in obj._meta.concrete_fields
         if field.name != "search_text"  # derived from the others on save
     )
+
+
+# What a unit is told changed on its directive (the other fields are the record's own).
+TOLD_FIELDS = ("title", "text", "due_date", "confidentiality", "is_priority")
+
+
+def _changed_fields(directive: Directive) -> list[str]:
+    """Which of ``TOLD_FIELDS`` a save changes (none for a new directive)."""
+    if directive.pk is None:
+        return []
+    stored = Directive.objects.filter(pk=directive.pk).first()
+    if stored is None:
+        return []
+    return [name for name in TOLD_FIELDS if getattr(directive, name) != getattr(stored, name)]
 
 
 def _save_if_changed(obj: M, user: User) -> None:
@@ -239,7 +254,7 @@ def directive_save(
     if directive.pk:
         old_due = Directive.objects.values_list("due_date", flat=True).get(pk=directive.pk)
     directive.full_clean()
-    changed = _differs_from_record(directive)
+    changed = _changed_fields(directive)
     _save_if_changed(directive, user)
 
     wanted = {u.pk: AssignmentRole.LEAD for u in lead_units}
@@ -259,9 +274,16 @@ def directive_save(
     )
     if no_lead:
         raise ValidationError({"lead_units": no_lead})
-    for assignment in removed:
-        _by(assignment, user).delete()
     now = timezone.now()
+    for assignment in removed:
+        _tell_assigned(
+            assignment,
+            kind=Kind.DIRECTIVE_CHANGED,
+            event=f"directive_removed:{assignment.pk}:{now.isoformat()}",
+            user=user,
+            removed=True,
+        )
+        _by(assignment, user).delete()
     for unit_id, role in wanted.items():
         kept = existing.get(unit_id)
         if kept is None:
@@ -279,15 +301,31 @@ def directive_save(
         if kept.role != role:
             kept.role = role
             _by(kept, user).save()
-        if changed or kept.role != existing_roles[unit_id]:
+        what = changed + (["role"] if kept.role != existing_roles[unit_id] else [])
+        if what:
             _tell_assigned(
                 kept,
                 kind=Kind.DIRECTIVE_CHANGED,
                 event=f"directive_changed:{kept.pk}:{now.isoformat()}",
                 user=user,
+                changed=what,
+                role=kept.get_role_display(),
+                due=f"{directive.due_date:%d/%m/%Y}" if directive.due_date else "",
             )
     directive_due_date_followed(user=user, directive=directive, old_due=old_due)
     return directive
+
+
+def assignment_handed_over_tell(*, assignment: Assignment, user: User | None) -> None:
+    """A reorganisation gave ``assignment`` to a successor unit: its staff are told of
+    the work it now carries, if the work is still open (``structure.services``)."""
+    if assignment.completed_on is None:
+        _tell_assigned(
+            assignment,
+            kind=Kind.DIRECTIVE_ASSIGNED,
+            event=f"directive_handed:{assignment.pk}:{assignment.unit_id}",
+            user=user,
+        )
 
 
 def _tell_assigned(
@@ -302,6 +340,8 @@ def _tell_assigned(
         params={
             "unit": assignment.unit.name,
             "directive": assignment.directive.title,
+            # A confidential directive is named in the app only, never in a mail.
+            "confidential": assignment.directive.confidentiality == Confidentiality.CONFIDENTIAL,
             **details,
         },
         url=assignment.directive.get_absolute_url(),

@@ -2,6 +2,7 @@
 reads them (to answer "was I told?") and people's choices, and changes nothing."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from notifications.models import Digest, Notification, Preference
 
@@ -16,11 +17,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 @admin.register(Notification)
 class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["created_at", "user", "kind", "title", "read_at", "mail", "mailed_at"]
+    list_display = ["created_at", "user", "kind", "what", "read_at", "mail", "mailed_at"]
     list_filter = ["kind", "mail", "created_at"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email", "event"]
     date_hierarchy = "created_at"
+
+    @admin.display(description=_("what it says"))
+    def what(self, obj: Notification) -> str:
+        return obj.title
 
 
 @admin.register(Preference)

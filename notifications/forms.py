@@ -7,9 +7,9 @@ from notifications.models import Delivery, Kind
 class PreferencesForm(forms.Form):
     """One choice of delivery per kind of event, named by the kind."""
 
-    def __init__(self, *args, current: dict[str, str], **kwargs):
+    def __init__(self, *args, kinds: list[Kind], current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
-        for kind in Kind:
+        for kind in kinds:
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
                 choices=Delivery.choices,

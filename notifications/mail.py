@@ -9,7 +9,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from common.text import one_line
 
@@ -39,7 +39,7 @@ def single(notification) -> EmailMultiAlternatives:
     with translation.override(settings.LANGUAGE_CODE):
         return _message(
             to=notification.user.email,
-            subject=notification.title,
+            subject=notification.mail_title,
             template="notification",
             context={
                 "user": notification.user,
@@ -53,7 +53,11 @@ def digest(user, items: list, *, day: datetime.date) -> EmailMultiAlternatives:
     with translation.override(settings.LANGUAGE_CODE):
         return _message(
             to=user.email,
-            subject=_("Dân vận: %(count)d notifications of %(day)s")
+            subject=ngettext(
+                "Dân vận: %(count)d notification of %(day)s",
+                "Dân vận: %(count)d notifications of %(day)s",
+                len(items),
+            )
             % {"count": len(items), "day": f"{day:%d/%m/%Y}"},
             template="digest",
             context={

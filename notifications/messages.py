@@ -12,6 +12,7 @@ from common.documents.docx import ROMAN_NUMERALS
 from common.text import one_line
 from notifications.models import Kind
 
+CONFIDENTIAL = _("a confidential directive (read it in the app)")
 TITLES = {
     Kind.REPORT_SUBMITTED: _("%(unit)s submitted its %(quarter)s report"),
     Kind.REPORT_RETURNED: _("The %(quarter)s report of %(unit)s was returned to the unit"),
@@ -35,6 +36,15 @@ DECIDED = {
     (Kind.CLAIM_DECIDED, True): _("Done, as %(unit)s reported: %(directive)s"),
     (Kind.CLAIM_DECIDED, False): _("Not confirmed as done for %(unit)s: %(directive)s"),
 }
+# What changed on a unit's directive, as its notification says it.
+CHANGES = {
+    "title": _("its title"),
+    "text": _("its text"),
+    "due_date": _("its deadline (%(due)s)"),
+    "confidentiality": _("its confidentiality"),
+    "is_priority": _("its priority"),
+    "role": _("the unit's part (%(role)s)"),
+}
 
 
 def quarter_params(quarter) -> dict[str, int]:
@@ -49,9 +59,12 @@ def _quarter_label(params: dict) -> str:
     }
 
 
-def title(kind: str, params: dict) -> str:
-    """The notification's sentence, on one line (it is a mail's subject too)."""
+def title(kind: str, params: dict, *, in_mail: bool = False) -> str:
+    """The notification's sentence, on one line (it is a mail's subject too). In a
+    mail, a confidential directive is not named: it is read in the app."""
     values = {name: one_line(str(value)) for name, value in params.items()}
+    if in_mail and params.get("confidential"):
+        values["directive"] = str(CONFIDENTIAL)
     if "quarter_number" in params:
         values["quarter"] = _quarter_label(params)
     if kind == Kind.PROGRESS_MISSING:
@@ -65,6 +78,16 @@ def title(kind: str, params: dict) -> str:
         ) % {**values, "count": count}
     elif (decided := (Kind(kind), bool(params.get("approved")))) in DECIDED:
         text = DECIDED[decided] % values
+    elif kind == Kind.DIRECTIVE_CHANGED and params.get("removed"):
+        text = _("%(unit)s no longer has this directive: %(directive)s") % values
+    elif kind == Kind.DIRECTIVE_CHANGED and params.get("changed"):
+        what = ", ".join(
+            str(CHANGES[name]) % values for name in params["changed"] if name in CHANGES
+        )
+        text = _("A directive of %(unit)s was changed (%(what)s): %(directive)s") % {
+            **values,
+            "what": what,
+        }
     else:
         text = TITLES[Kind(kind)] % values
     return one_line(text)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.dates import BoundedDateField
 
@@ -35,9 +36,10 @@ class Kind(models.TextChoices):
 
 
 class Delivery(models.TextChoices):
+    # Short, to fit a phone's select: the page says each is in the app too.
     APP = "app", _("In the app only")
-    EMAIL = "email", _("In the app and by email at once")
-    DIGEST = "digest", _("In the app and in a daily email digest")
+    EMAIL = "email", _("Email at once")
+    DIGEST = "digest", _("Daily email digest")
     OFF = "off", _("Off")
 
 
@@ -76,7 +78,9 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="notifications",
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("notification", "kind"), max_length=30, choices=Kind.choices
+    )
     # The event, the same for everyone it reaches: a second notice of one event to
     # one person is refused by the database (notification_once_per_event).
     event = models.CharField(_("event"), max_length=200)
@@ -118,6 +122,17 @@ class Notification(models.Model):
     def comment(self) -> str:
         return str(self.params.get("comment", ""))
 
+    # What a mail says: of a confidential directive, neither its title nor a comment.
+    @property
+    def mail_title(self) -> str:
+        from notifications.messages import title
+
+        return title(self.kind, self.params, in_mail=True)
+
+    @property
+    def mail_comment(self) -> str:
+        return "" if self.params.get("confidential") else self.comment
+
 
 class Preference(models.Model):
     """A person's choice for one kind of event; without one, ``DEFAULT_DELIVERY``."""
@@ -128,7 +143,9 @@ class Preference(models.Model):
         on_delete=models.CASCADE,
         related_name="notification_preferences",
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(
+        pgettext_lazy("notification", "kind"), max_length=30, choices=Kind.choices
+    )
     delivery = models.CharField(_("delivery"), max_length=10, choices=Delivery.choices)
 
     class Meta:

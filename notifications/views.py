@@ -6,12 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from common.numbers import page_number
 from notifications import selectors, services
+from notifications.audience import kinds_for
 from notifications.forms import PreferencesForm
 
 PER_PAGE = 30
@@ -45,21 +47,28 @@ def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("notifications:inbox")
 
 
+def _back_to_inbox(request: HttpRequest) -> HttpResponse:
+    """To the inbox as it was shown: all, or the unread only."""
+    url = reverse("notifications:inbox")
+    return HttpResponseRedirect(url + "?unread=1" if request.POST.get("unread") == "1" else url)
+
+
 @login_required
 @require_POST
 def notification_read(request: HttpRequest, pk: int) -> HttpResponse:
     notification = get_object_or_404(selectors.inbox(request.user), pk=pk)
     services.mark_read(user=request.user, notification=notification)
-    return redirect("notifications:inbox")
+    return _back_to_inbox(request)
 
 
 @login_required
 @require_POST
 def notifications_read_all(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(user=request.user)
-    if count:
+    if services.mark_all_read(user=request.user):
         messages.success(request, _("All your notifications are marked as read."))
-    return redirect("notifications:inbox")
+    else:
+        messages.info(request, _("You had read every notification already."))
+    return _back_to_inbox(request)
 
 
 @login_required
@@ -68,7 +77,8 @@ def preferences(request: HttpRequest) -> HttpResponse:
     current = {
         kind.value: delivery for kind, delivery in selectors.preferences(request.user).items()
     }
-    form = PreferencesForm(request.POST or None, current=current)
+    # Only the kinds of event that can concern the user (notifications.audience).
+    form = PreferencesForm(request.POST or None, kinds=kinds_for(request.user), current=current)
     if request.method == "POST" and form.is_valid():
         services.preferences_save(user=request.user, choices=form.cleaned_data)
         messages.success(request, _("Your choices are saved."))
@@ -76,5 +86,9 @@ def preferences(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "notifications/preferences.html",
-        {"form": form, "has_email": bool(getattr(request.user, "email", ""))},
+        {
+            "form": form,
+            "has_email": bool(getattr(request.user, "email", "")),
+            "nothing_to_tell": not form.fields,
+        },
     )

@@ -23,3 +23,9 @@ class ReportsConfig(AppConfig):
 
         # Before any URLconf is read: every address with a quarter uses it.
         register_converter(QuarterConverter, "quarter")
+
+        # Whom the notifications' settings page offers which kinds of event.
+        from notifications.audience import register
+        from reports.permissions import notification_kinds
+
+        register(notification_kinds)

@@ -15,6 +15,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from common.types import StrOrPromise
+from notifications.models import Kind
 from reports.lineage import predecessor_weights
 from reports.models import (
     OVERSIGHT_ROLES,
@@ -212,6 +213,18 @@ def staff_of(unit_id: int) -> QuerySet[User]:
     return User.objects.filter(
         is_active=True, memberships__role__in=STAFF_ROLES, memberships__unit_id=unit_id
     ).distinct()
+
+
+def notification_kinds(user: AnyUser) -> set[str]:
+    """The events the user can be told of (their settings page offers these): a
+    submission as a reviewer (``reviewers_of``); what happens to a unit's report and
+    directives as its staff (``staff_of``)."""
+    kinds: set[str] = set()
+    if is_reviewer(user):
+        kinds.add(Kind.REPORT_SUBMITTED)
+    if is_unit_staff(user):
+        kinds.update(kind for kind in Kind if kind != Kind.REPORT_SUBMITTED)
+    return kinds
 
 
 # --- Whose figures a user sees -------------------------------------------------

@@ -24,7 +24,7 @@ from common.history import note_history
 from common.text import clean_text, fold
 from notifications.messages import quarter_params
 from notifications.models import Kind
-from notifications.services import notify
+from notifications.services import notify, withdraw
 from reports import permissions, quality
 from reports.aggregation import units_not_filed
 from reports.changes import compare as changes_since
@@ -431,7 +431,9 @@ def follow_up_clear(*, report: UnitReport, indicator_id: int, user) -> None:
     """The reviewer takes the mark back."""
     if not permissions.can_mark_follow_up(user, report):
         raise PermissionDenied
-    FollowUp.objects.filter(report=report, indicator_id=indicator_id).delete()
+    for mark in FollowUp.objects.filter(report=report, indicator_id=indicator_id):
+        withdraw(event_prefix=f"follow_up:{mark.pk}:")
+        mark.delete()
 
 
 ANNEXES_MAX = 20  # on one report at once
@@ -690,7 +692,8 @@ def report_remind(*, unit: Unit, quarter: Quarter, day: datetime.date, user=None
     reviewer's "remind" on the queue (``user``) or the daily job (no user).
 
     A unit is reminded once a day at most, whoever asks (the reminder's row is
-    unique per unit, quarter and day), and only while it owes the report unfiled.
+    unique per unit, quarter and day), only while it owes the report unfiled, and
+    only if someone is told (else nothing is recorded).
     """
     if user is not None and not permissions.can_remind(user, unit.pk, quarter):
         raise PermissionDenied
@@ -722,6 +725,15 @@ def report_remind(*, unit: Unit, quarter: Quarter, day: datetime.date, user=None
         url=reverse("reports:report", kwargs={"unit_code": unit.code, "quarter": quarter}),
         actor=user,
     )
+    if not log.recipients:
+        # Not on record: a reminder nobody received would hide "remind" for the day.
+        raise ReportError(
+            _(
+                "%(unit)s has nobody to remind: no active reporter or head, or they "
+                "turned these reminders off."
+            )
+            % {"unit": unit.name}
+        )
     log.save(update_fields=["recipients"])
     return log
 

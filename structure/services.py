@@ -32,6 +32,7 @@ from directives.models import (
     ProgressUpdate,
     ReviewStatus,
 )
+from directives.services import assignment_handed_over_tell
 from reports.models import (
     Membership,
     MembershipRole,
@@ -434,6 +435,7 @@ def _move_assignment(rec: _Recorder, assignment: Assignment, to: Unit) -> None:
     old_unit = assignment.unit
     assignment.unit = to
     rec.save(assignment)
+    assignment_handed_over_tell(assignment=assignment, user=rec.user)
     rec.handed(
         HandoverItem.ASSIGNMENT,
         assignment.pk,
@@ -480,6 +482,7 @@ def _copy_assignment(rec: _Recorder, assignment: Assignment, to: Unit) -> None:
         due_date=assignment.due_date,
     )
     rec.save(copy)
+    assignment_handed_over_tell(assignment=copy, user=rec.user)
     rec.handed(
         HandoverItem.ASSIGNMENT_COPIED,
         copy.pk,

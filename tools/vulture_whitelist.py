@@ -125,6 +125,7 @@ _.mail_claimed_at
 _.mailed_at
 _.notifications
 _.sent_at
+_.mail_comment  # templates/notifications/email/*
 # reports.ReminderLog.sent_by: who pressed "remind" (the queue and the admin show it)
 _.sent_by
 # structure.forms: fields read from cleaned_data by name and shown by the wizard's pages

@@ -59,7 +59,10 @@ def test_the_reporter_drafts_and_the_head_submits(open_as, live_url):
 def test_the_reviewer_returns_it_and_then_accepts_the_corrected_report(open_as, live_url):
     reviewer = open_as("reviewer")
     nav = reviewer.get_by_role("navigation", name=t("Main navigation"))
-    nav.get_by_role("link", name=t("Review queue"), exact=True).click()
+    # The queue's link says how many reports wait for this reviewer.
+    queue_link = nav.get_by_role("link", name=re.compile("^" + re.escape(t("Review queue"))))
+    expect(queue_link.locator("[data-waiting=reports]")).to_have_text(re.compile(r"[1-9]"))
+    queue_link.click()
     reviewer.get_by_role("link", name="Hội Nông dân tỉnh").click()
     expect(reviewer).to_have_url(re.compile(re.escape(REPORT) + "$"))
     # The reviewer reads the report; there is nothing to edit.
@@ -69,8 +72,24 @@ def test_the_reviewer_returns_it_and_then_accepts_the_corrected_report(open_as, 
     reviewer.get_by_role("button", name=t("Return to the unit with this comment")).click()
     expect(reviewer.get_by_role("alert")).to_contain_text("Hội Nông dân tỉnh")
 
+    # The head is told: the bell counts it, the inbox says it with the comment and
+    # leads to the report.
     head = open_as("hnd-head")
-    head.goto(live_url + REPORT)
+    bell = head.get_by_role("link", name=re.compile("^" + re.escape(t("Notifications"))))
+    expect(bell.locator("[data-unread]")).to_be_visible()
+    bell.click()
+    told = t(
+        "The %(quarter)s report of %(unit)s was returned to the unit",
+        quarter=t(
+            "Q%(roman)s/%(year)s",
+            roman=["I", "II", "III", "IV"][(TODAY.month - 1) // 3],
+            year=TODAY.year,
+        ),
+        unit="Hội Nông dân tỉnh",
+    )
+    expect(head.get_by_role("main")).to_contain_text(comment)
+    head.get_by_role("link", name=told).click()
+    expect(head).to_have_url(re.compile(re.escape(REPORT) + "$"))
     expect(head.get_by_role("main")).to_contain_text(comment)
     results = head.get_by_label(t("results of the tasks"))
     results.fill(SECTIONS["results of the tasks"] + " Xây dựng 8 mô hình “Dân vận khéo”.")

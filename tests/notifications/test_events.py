@@ -3,13 +3,15 @@ they chose (issue 17): the people of another subtree, the one who acted and the
 inactive are never told; one event makes one notification per person."""
 
 import datetime
+import uuid
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 
 from directives import services as directive_services
 from notifications import services
-from notifications.models import Delivery, Kind, Mail, Notification, Preference
+from notifications.models import Kind, Mail, Notification, Preference
 from reports import services as report_services
 from reports.models import MembershipRole
 from tests import factories as f
@@ -182,7 +184,7 @@ def test_a_failed_mail_is_sent_again_by_the_next_run(world, settings, monkeypatc
 
 def test_a_directive_reaches_the_staff_of_each_unit_given_it(world):
     meeting = f.MeetingFactory(unit=f.root_unit(), quarter=world["quarter"])
-    other = f.UnitFactory(code="ho-tro", parent=world["unit"].parent)
+    other = f.UnitFactory(code="ho-tro", name="Đơn vị hỗ trợ", parent=world["unit"].parent)
     f.member(other, user__username="support-staff")
     directive = f.DirectiveFactory.build(meeting=meeting, number=1, title="Tuyên truyền")
     admin = world["province_reviewer"]
@@ -199,10 +201,19 @@ def test_a_directive_reaches_the_staff_of_each_unit_given_it(world):
     )
     assert told(Kind.DIRECTIVE_CHANGED) == set()
     directive.title = "Tuyên truyền, vận động"
+    directive.due_date = datetime.date(2024, 9, 30)
     directive_services.directive_save(
         user=admin, directive=directive, lead_units=[world["unit"]], support_units=[]
     )
-    assert told(Kind.DIRECTIVE_CHANGED) == {"head", "reporter"}
+    # The unit kept is told what changed; the unit taken off is told it no longer has it.
+    assert told(Kind.DIRECTIVE_CHANGED) == {"head", "reporter", "support-staff"}
+    assert Notification.objects.get(kind=Kind.DIRECTIVE_CHANGED, user=world["head"]).title == (
+        "Ý kiến chỉ đạo giao Hội Nông dân xã Bắc đã được sửa đổi (tiêu đề, hạn (30/09/2024)): "
+        "Tuyên truyền, vận động"
+    )
+    assert Notification.objects.get(
+        user__username="support-staff", kind=Kind.DIRECTIVE_CHANGED
+    ).title == ("Ý kiến chỉ đạo không còn giao Đơn vị hỗ trợ: Tuyên truyền, vận động")
 
 
 def test_deadline_and_claim_decisions_reach_the_unit(world):
@@ -219,7 +230,7 @@ def test_deadline_and_claim_decisions_reach_the_unit(world):
     )
     directive_services.progress_confirm(user=world["province_reviewer"], update=claim)
     assert told(Kind.CLAIM_DECIDED) == {"head", "reporter"}
-    assert "other-head" not in told(Kind.DEADLINE_DECIDED)
+    assert told(Kind.DEADLINE_DECIDED) == {"head", "reporter"}
 
 
 def test_a_follow_up_mark_reaches_the_unit(world, django_capture_on_commit_callbacks):
@@ -245,4 +256,106 @@ def test_a_title_with_line_breaks_is_one_line(world):
     title = Notification.objects.get().title
     assert "\n" not in title and "\u2028" not in title
     assert title == "Ý kiến chỉ đạo cho Hội Nông dân: Tuyên truyền mới"
-    assert Delivery.EMAIL  # the default for an assignment
+
+
+def test_a_units_new_role_on_a_directive_is_a_change_it_is_told_of(world):
+    meeting = f.MeetingFactory(unit=f.root_unit(), quarter=world["quarter"])
+    other = f.UnitFactory(code="chu-tri", parent=world["unit"].parent)
+    directive = f.DirectiveFactory.build(meeting=meeting, number=1, title="Tuyên truyền")
+    reviewer = world["province_reviewer"]
+    directive_services.directive_save(
+        user=reviewer, directive=directive, lead_units=[other], support_units=[world["unit"]]
+    )
+    directive_services.directive_save(
+        user=reviewer, directive=directive, lead_units=[other, world["unit"]], support_units=[]
+    )
+    assert told(Kind.DIRECTIVE_CHANGED) == {"head", "reporter"}
+
+
+def test_a_confidential_directive_is_named_in_the_app_but_not_in_the_mail(
+    world, django_capture_on_commit_callbacks
+):
+    meeting = f.MeetingFactory(unit=f.root_unit(), quarter=world["quarter"])
+    directive = f.DirectiveFactory.build(
+        meeting=meeting, number=1, title="Nắm tình hình khiếu kiện", confidentiality="confidential"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        directive_services.directive_save(
+            user=world["province_reviewer"],
+            directive=directive,
+            lead_units=[world["unit"]],
+            support_units=[],
+        )
+    notification = Notification.objects.get(user=world["head"])
+    assert notification.title.endswith(": Nắm tình hình khiếu kiện")
+    assert len(mail.outbox) == 2
+    for message in mail.outbox:
+        assert "khiếu kiện" not in message.subject + message.body
+        assert "ý kiến chỉ đạo mật (xem trong phần mềm)" in message.subject
+
+
+def test_a_claim_left_by_a_process_that_died_is_mailed_after_an_hour(world):
+    services.notify(
+        kind=Kind.REPORT_RETURNED,
+        users=[world["head"]],
+        event="report_returned:9",
+        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
+        url="/",
+    )
+    Notification.objects.update(mail_claim=uuid.uuid4(), mail_claimed_at=timezone.now())
+    assert services.deliver() == 0  # another process may still be sending it
+    Notification.objects.update(mail_claimed_at=timezone.now() - datetime.timedelta(hours=2))
+    assert services.deliver() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_digest_that_could_not_go_goes_on_the_next_run(world, monkeypatch):
+    services.notify(
+        kind=Kind.REPORT_SUBMITTED,
+        users=[world["reviewer"]],
+        event="report_submitted:9:1",
+        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
+        url="/",
+    )
+    real = mail.get_connection().__class__.send_messages
+    calls = []
+
+    def down_once(self, messages):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("server down")
+        return real(self, messages)
+
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", down_once)
+    day = datetime.date(2024, 7, 1)
+    assert services.send_digests(day=day) == 0
+    assert services.send_digests(day=day) == 1
+    assert len(mail.outbox) == 1
+
+
+def test_a_deactivated_account_is_not_mailed_what_waits(world):
+    services.notify(
+        kind=Kind.REPORT_RETURNED,
+        users=[world["head"]],
+        event="report_returned:9",
+        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
+        url="/",
+    )
+    world["head"].is_active = False
+    world["head"].save()
+    assert services.deliver() == 0
+    assert mail.outbox == []
+
+
+def test_a_follow_up_mark_taken_back_takes_back_its_unread_notice(
+    world, django_capture_on_commit_callbacks
+):
+    report = submitted(world, django_capture_on_commit_callbacks)
+    indicator = f.IndicatorFactory(name="Số mô hình")
+    f.IndicatorValueFactory(report=report, indicator=indicator, value=3)
+    mark = {"report": report, "indicator_id": indicator.pk, "user": world["reviewer"]}
+    report_services.follow_up_mark(**mark, note="Kiểm tra lại.")
+    Notification.objects.filter(user=world["reporter"]).update(read_at=timezone.now())
+    report_services.follow_up_clear(**mark)
+    # The head had not read it: taken back; the reporter had: it stays, as read.
+    assert told(Kind.FOLLOW_UP) == {"reporter"}

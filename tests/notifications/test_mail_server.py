@@ -7,6 +7,7 @@ import email
 import email.policy
 import socket
 import threading
+import time
 from io import StringIO
 
 import pytest
@@ -14,6 +15,7 @@ from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import connection, connections
 
+from notifications import services as services_module
 from notifications.models import Digest, Notification
 from reports import services as report_services
 from reports.models import MembershipRole, ReminderLog
@@ -180,3 +182,68 @@ def test_a_mail_server_that_is_down_holds_no_page_and_the_mail_goes_later(
         "truong@example.test",
     ]
     assert not waiting.exists()
+
+
+@pytest.fixture
+def silent_server():
+    """A mail server that takes the connection and never answers."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    held = []
+    stop = threading.Event()
+
+    def accept():
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                held.append(listener.accept()[0])
+            except OSError:
+                continue
+
+    thread = threading.Thread(target=accept, daemon=True)
+    thread.start()
+    yield listener.getsockname()[1]
+    stop.set()
+    thread.join()
+    for conn in held:
+        conn.close()
+    listener.close()
+
+
+@pytest.fixture
+def outbox_rested():
+    """No memory of a mail server that failed in an earlier test of this process."""
+    services_module._Outbox._down_until = 0.0
+    yield
+    services_module._Outbox._down_until = 0.0
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("outbox_rested")
+def test_a_mail_server_that_hangs_costs_a_page_one_timeout_and_the_next_pages_none(
+    client, unit, settings, silent_server, django_capture_on_commit_callbacks
+):
+    """Six people to mail at once and a server that never answers: the page waits
+    one timeout (not six), the next page within the minute none; the mail waits."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", silent_server, 1
+    quarter = f.open_quarter()
+    for number in range(4):
+        f.member(unit, user__username=f"staff{number}")
+    reviewer = f.reviewer(username="reviewer")
+    report = f.UnitReportFactory(unit=unit, quarter=quarter)
+    head = unit.memberships.get(role=MembershipRole.HEAD).user
+    client.force_login(reviewer)
+    waits = []
+    for _ in range(2):
+        report.refresh_from_db()
+        report_services.report_submit(report=report, user=head, expected_version=report.version)
+        started = time.monotonic()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(f"/reports/{report.pk}/return/", {"comment": "Bổ sung."})
+        waits.append(time.monotonic() - started)
+        assert response.status_code == 302
+    assert waits[0] < 3, waits  # one timeout of 1 s, not one per person
+    assert waits[1] < 0.9, waits  # the server is left alone for a minute
+    assert Notification.objects.filter(mail="now", mailed_at__isnull=True).count() == 12

@@ -8,12 +8,16 @@ sent by the one process that claims it, and a person gets one digest a day.
 """
 
 import datetime
+import logging
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from directives import services as directive_services
+from notifications.services import deferred_mail
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -30,17 +34,32 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         today = options["today"] or timezone.localdate()
         day = today.isoformat()
-        call_command("send_reminders", "--today", day, stdout=self.stdout, stderr=self.stderr)
-        deadlines = directive_services.directive_reminders(day=today)
-        progress = directive_services.progress_reminders(day=today)
+        out = {"stdout": self.stdout, "stderr": self.stderr}
+        steps = [
+            ("report reminders", lambda: call_command("send_reminders", "--today", day, **out)),
+            ("directive reminders", lambda: self._directives(today)),
+            (
+                "mail and digests",
+                lambda: call_command("send_notifications", "--digests", "--today", day, **out),
+            ),
+        ]
+        failed = []
+        # Each step runs whatever happened to the one before: a failure is said, and
+        # the job ends in error once the others have run.
+        for name, step in steps:
+            try:
+                step()
+            except Exception as error:  # reported below; the next step still runs
+                logger.exception("The daily job's %s failed", name)
+                self.stderr.write(f"The {name} failed: {error}")
+                failed.append(name)
+        if failed:
+            raise CommandError(f"Failed: {', '.join(failed)}; the other steps ran.")
+
+    def _directives(self, today: datetime.date) -> None:
+        with deferred_mail():
+            deadlines = directive_services.directive_reminders(day=today)
+            progress = directive_services.progress_reminders(day=today)
         self.stdout.write(
             f"Directives: {deadlines} deadline and {progress} progress notification(s)."
-        )
-        call_command(
-            "send_notifications",
-            "--digests",
-            "--today",
-            day,
-            stdout=self.stdout,
-            stderr=self.stderr,
         )

@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from notifications.services import deliver
+from notifications.services import deferred_mail, deliver
 from reports import permissions, services
 from reports.aggregation import units_not_filed
 from reports.models import Quarter
@@ -87,13 +87,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"Would remind {unit.code}: {staff or '(nobody)'}")
             return
         reminded = 0
-        for unit in units:
-            try:
-                services.report_remind(unit=unit, quarter=quarter, day=today)
-            except services.AlreadyRemindedError:
-                continue  # today, by a reviewer or another run
-            reminded += 1
-        # The mail of the reminders is sent as each one commits; what failed is sent here.
+        # The mail is sent once all are told (deliver, below), in one go: not unit by
+        # unit as each reminder commits.
+        with deferred_mail():
+            for unit in units:
+                try:
+                    services.report_remind(unit=unit, quarter=quarter, day=today)
+                except services.ReportError as refusal:
+                    # Reminded today already (by a reviewer or another run), filed since
+                    # the list was read, or nobody to tell: the others are still reminded.
+                    self.stdout.write(f"Not reminded {unit.code}: {refusal.message}")
+                    continue
+                reminded += 1
         sent = deliver()
         self.stdout.write(
             f"Reminded {reminded} unit(s) about {quarter.slug} on {today:%d/%m/%Y}"
