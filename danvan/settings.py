@@ -246,12 +246,17 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "danvan@localhost")
 
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE")
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE")
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT")
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS")
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
+# HTTPS only, secure cookies and HSTS: on by default in production (DEBUG=0), off in
+# development; an operator turns one off explicitly (a trial on plain HTTP, README).
+# Behind a proxy that ends TLS, BEHIND_PROXY=1 tells the redirect that the request
+# came over HTTPS.
+HTTPS_BY_DEFAULT = not DEBUG
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", HTTPS_BY_DEFAULT)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", HTTPS_BY_DEFAULT)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS_BY_DEFAULT)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS_BY_DEFAULT else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS_BY_DEFAULT)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", HTTPS_BY_DEFAULT)
 # Behind nginx (BEHIND_PROXY=1) the proxy terminates HTTPS and says so in
 # X-Forwarded-Proto, and names the client in X-Forwarded-For. Only trust these
 # headers when a proxy that overwrites them is really in front.

@@ -62,6 +62,11 @@ def _server_env(database: Path) -> dict[str, str]:
         "SECRET_KEY": "e2e-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "EMAIL_BACKEND": "django.core.mail.backends.locmem.EmailBackend",
+        # A test server on plain HTTP: HTTPS only is turned off, as the README says.
+        "SECURE_SSL_REDIRECT": "0",
+        "SESSION_COOKIE_SECURE": "0",
+        "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
     }
 
 

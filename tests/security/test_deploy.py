@@ -35,6 +35,36 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "WARNINGS" not in result.stdout + result.stderr
 
 
+def test_check_deploy_is_clean_with_only_the_three_required_settings():
+    """Secure by default: nothing but DEBUG=0, a key and the hosts (issue 18)."""
+    only = {key: PRODUCTION[key] for key in ("DEBUG", "SECRET_KEY", "ALLOWED_HOSTS")}
+    blank = dict.fromkeys(
+        (
+            "SESSION_COOKIE_SECURE",
+            "CSRF_COOKIE_SECURE",
+            "SECURE_SSL_REDIRECT",
+            "SECURE_HSTS_SECONDS",
+            "SECURE_HSTS_INCLUDE_SUBDOMAINS",
+            "SECURE_HSTS_PRELOAD",
+            "BEHIND_PROXY",
+        ),
+        "",
+    )
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env={**blank, **only})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+def test_development_stays_on_plain_http():
+    code = (
+        "from django.conf import settings;"
+        "print(settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE,"
+        " settings.SECURE_HSTS_SECONDS)"
+    )
+    result = manage("shell", "-c", code, env={"DEBUG": "1", "SECURE_SSL_REDIRECT": ""})
+    assert result.stdout.strip().endswith("False False 0"), result.stdout + result.stderr
+
+
 def test_check_deploy_complains_when_the_secure_settings_are_left_off():
     insecure = {**PRODUCTION, "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0"}
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=insecure)

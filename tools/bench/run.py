@@ -145,6 +145,7 @@ def configure(url: str) -> dict:
         "SECURE_SSL_REDIRECT": "0",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
+        "SECURE_HSTS_SECONDS": "0",
         "DB_CONN_MAX_AGE": "60",
         "DJANGO_SETTINGS_MODULE": "danvan.settings",
     }
