@@ -4,14 +4,18 @@ import time
 from typing import TYPE_CHECKING, cast
 
 from axes.backends import AxesStandaloneBackend
+from axes.exceptions import AxesBackendPermissionDenied
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.forms import AuthenticationForm, UsernameField
 from django.contrib.auth.signals import user_logged_in
 from django.core.validators import MaxLengthValidator
+from django.db.models import Sum
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
 REFRESHED = "_danvan_refreshed"
@@ -67,16 +71,40 @@ def lockout_response(
 ) -> HttpResponse:
     """The page a locked-out sign-in gets (HTTP 429), saying how long to wait."""
     minutes = max(1, int(settings.AXES_COOLOFF_TIME.total_seconds() // 60))
+    by_address = getattr(request, "axes_address_locked", False)
     return render(
         request,
         "registration/locked_out.html",
-        {"failure_limit": settings.AXES_FAILURE_LIMIT, "minutes": minutes},
+        {
+            "by_address": by_address,
+            "failure_limit": (
+                settings.AXES_ADDRESS_FAILURE_LIMIT if by_address else settings.AXES_FAILURE_LIMIT
+            ),
+            "minutes": minutes,
+        },
         status=429,
     )
 
 
+def address_failures(request: HttpRequest) -> int:
+    """Failed sign-ins from the request's address within the cool-off, whatever user
+    names they tried (django-axes counts them per user name and address)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    rows = AccessAttempt.objects.filter(ip_address=client_ip(request) or None)
+    total = rows.filter(attempt_time__gte=since).aggregate(Sum("failures_since_start"))
+    return total["failures_since_start__sum"] or 0
+
+
+def address_locked(request: HttpRequest) -> bool:
+    """Whether the address has failed ``AXES_ADDRESS_FAILURE_LIMIT`` times across user
+    names: one user name after another (password spraying) is stopped too. Higher
+    than the limit per user name, since an office signs in from one address."""
+    return address_failures(request) >= settings.AXES_ADDRESS_FAILURE_LIMIT
+
+
 class LockoutBackend(AxesStandaloneBackend):
-    """django-axes' lockout check, for sign-ins that come with a request.
+    """django-axes' lockout check, for sign-ins that come with a request, and the
+    lockout of an address across user names (``address_locked``).
 
     Every sign-in through the site (the sign-in page, the admin) passes the
     request. Code that checks a password without one (a management command,
@@ -87,6 +115,12 @@ class LockoutBackend(AxesStandaloneBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         if request is None:
             return None
+        if address_locked(request):
+            # As axes does for a locked user name: its middleware answers with
+            # lockout_response.
+            request.axes_locked_out = True
+            request.axes_address_locked = True
+            raise AxesBackendPermissionDenied("Too many failed sign-ins from this address")
         return super().authenticate(request, username=username, password=password, **kwargs)
 
 

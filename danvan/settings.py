@@ -92,7 +92,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
-    "axes",
+    "danvan.lockouts.LockoutsConfig",  # django-axes
     "csp",
     "danvan",
     "reports",
@@ -302,12 +302,15 @@ CONTENT_SECURITY_POLICY = {
 
 # Sign-in lockout (django-axes): AXES_FAILURE_LIMIT failed sign-ins for the
 # same user name from the same address lock that pair out for
-# AXES_COOLOFF_MINUTES; a successful sign-in clears the count.
+# AXES_COOLOFF_MINUTES; a successful sign-in clears the count. And
+# AXES_ADDRESS_FAILURE_LIMIT failures from one address, whatever the user names,
+# lock the address out (danvan.security.address_locked): password spraying.
 AUTHENTICATION_BACKENDS = [
     "danvan.security.LockoutBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = envint("AXES_FAILURE_LIMIT", 5)
+AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
@@ -315,7 +318,8 @@ AXES_LOCKOUT_CALLABLE = "danvan.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "danvan.security.client_ip"
 # Lockouts are logged as warnings; every sign-in and sign-out only when asked.
 AXES_VERBOSE = envbool("AXES_VERBOSE")
-# Unlock from the command line (manage.py axes_reset_username NAME), not the admin.
+# The admin of lockouts is ours (danvan/admin.py: in Vietnamese, lifting on record);
+# the command line unlocks too (manage.py axes_reset_username NAME, axes_reset_ip IP).
 AXES_ENABLE_ADMIN = False
 
 # Where links in emails point to.

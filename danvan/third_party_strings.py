@@ -68,3 +68,19 @@ DJANGO_ADMIN = (
     gettext_noop("In case you’ve forgotten, you are:"),
     gettext_noop("LogEntry Object"),
 )
+
+# django-axes: its records of failed sign-ins, shown in the admin (danvan/admin.py).
+AXES = (
+    gettext_noop("access attempt"),
+    gettext_noop("access attempts"),
+    gettext_noop("Axes"),
+    gettext_noop("User Agent"),
+    gettext_noop("IP Address"),
+    gettext_noop("Username"),
+    gettext_noop("HTTP Accept"),
+    gettext_noop("Path"),
+    gettext_noop("Attempt Time"),
+    gettext_noop("GET Data"),
+    gettext_noop("POST Data"),
+    gettext_noop("Failed Logins"),
+)

@@ -7,6 +7,7 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib import admin
 from django.contrib.auth.models import Group, User
 from django.urls import reverse
@@ -202,6 +203,16 @@ def _one_of_each() -> dict:
             user=f.UserFactory(), kind=nm.Kind.REPORT_ACCEPTED, delivery=nm.Delivery.OFF
         ),
         nm.Digest: nm.Digest.objects.create(user=f.UserFactory(), day=datetime.date(2024, 3, 10)),
+        AccessAttempt: AccessAttempt.objects.create(
+            username="clerk",
+            ip_address="10.0.0.1",
+            failures_since_start=3,
+            user_agent="x",
+            get_data="",
+            post_data="",
+            http_accept="",
+            path_info="/accounts/login/",
+        ),
     }
 
 
@@ -247,6 +258,7 @@ def test_every_registered_model_has_a_working_changelist_add_and_change_page(sta
                     admin_url(nm.Notification, "add"),
                     admin_url(nm.Preference, "add"),
                     admin_url(nm.Digest, "add"),
+                    admin_url(AccessAttempt, "add"),  # made by failed sign-ins
                 )
 
 

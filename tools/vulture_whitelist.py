@@ -27,10 +27,12 @@ _.csrf_failure  # CSRF_FAILURE_VIEW
 _.permission_denied  # handler403
 _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
 _.NotificationsConfig
+_.LockoutsConfig  # django-axes' AppConfig, named in INSTALLED_APPS
 _.ReportsConfig
 _.StructureConfig
 
 # --- Set for Django, a library or the standard library, which reads it -------------
+_.axes_locked_out  # django-axes' middleware reads it (danvan.security.LockoutBackend)
 _.regex  # a path converter's pattern (reports/converters.py), read by django.urls
 _.to_url  # a path converter's reverse, called by django.urls
 _.login_form  # admin.site: the admin's sign-in form

@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from axes.models import AccessAttempt
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
@@ -197,3 +198,47 @@ def test_a_user_name_longer_than_any_account_is_refused_before_it_is_tried(clien
     assert response.status_code == 200
     assert response.context["form"].errors["username"]
     assert not AccessAttempt.objects.exists()
+
+
+def test_spraying_from_one_address_is_stopped_whatever_the_user_names(client, settings):
+    """Four passwords on each of many user names from one address (under the limit
+    per user name each time): the address is locked out after AXES_ADDRESS_FAILURE_LIMIT
+    failures, for every user name, the right password included; another address is not."""
+    assert settings.AXES_ADDRESS_FAILURE_LIMIT == 20
+    victim = f.UserFactory(username="victim")
+    victim.set_password("victim-passphrase")
+    victim.save()
+    answers = [
+        sign_in(client, f"user{number}", f"guess-{guess}").status_code
+        for number in range(6)
+        for guess in range(4)
+    ]
+    assert answers[:20] == [200] * 20
+    assert answers[20:] == [429] * 4
+    locked = sign_in(client, "victim", "victim-passphrase")
+    assert locked.status_code == 429
+    assert "từ địa chỉ máy tính của bạn" in locked.content.decode()
+    assert (
+        sign_in(Client(), "victim", "victim-passphrase", REMOTE_ADDR="10.9.9.9").status_code == 302
+    )
+
+
+def test_the_administrator_sees_and_lifts_a_lockout_on_record(client, clerk, admin_user):
+    for _ in range(5):
+        sign_in(client, password="wrong")
+    assert sign_in(client).status_code == 429
+    staff = Client()
+    staff.force_login(admin_user)
+    listing = staff.get(reverse("admin:axes_accessattempt_changelist"))
+    assert listing.status_code == 200
+    assert "clerk" in listing.content.decode()
+    attempt = AccessAttempt.objects.get(username="clerk")
+    lifted = staff.post(
+        reverse("admin:axes_accessattempt_changelist"),
+        {"action": "lift", "_selected_action": [attempt.pk]},
+        follow=True,
+    )
+    assert "Đã gỡ khóa 1 lượt đăng nhập sai." in lifted.content.decode()
+    assert not AccessAttempt.objects.exists()
+    assert LogEntry.objects.filter(change_message__contains="clerk @ 127.0.0.1").exists()
+    assert sign_in(client).status_code == 302
