@@ -65,7 +65,7 @@ lint: install
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates --lint
-	$(VENV)/bin/bandit -r common danvan directives notifications quarters reports sampledata structure -ll -q
+	$(VENV)/bin/bandit -r accounts common danvan directives notifications quarters reports sampledata structure -ll -q
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/vulture
 	DEBUG=1 $(VENV)/bin/mypy

@@ -18,6 +18,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.cache import add_never_cache_headers
 
+from common.http import client_ip
+
 REFRESHED = "_danvan_refreshed"
 
 
@@ -48,22 +50,6 @@ class SignInForm(_UserNameLimit, AuthenticationForm):
 
 class AdminSignInForm(_UserNameLimit, AdminAuthenticationForm):
     pass
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The client's address for the sign-in lockout.
-
-    Behind nginx (``BEHIND_PROXY=1``) every request comes from the proxy, so
-    the address is the right-most entry of X-Forwarded-For, the one the proxy
-    itself wrote; a client cannot forge it. Without a proxy that header is
-    ignored, since anyone may send it.
-    """
-    if settings.BEHIND_PROXY:
-        forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if hops:
-            return hops[-1]
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def lockout_response(

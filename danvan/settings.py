@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "danvan.lockouts.LockoutsConfig",  # django-axes
     "csp",
     "danvan",
+    "accounts",
     "reports",
     "directives",
     "notifications",
@@ -117,6 +118,8 @@ MIDDLEWARE = [
     "danvan.security.SessionRefreshMiddleware",
     "danvan.security.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A password an administrator chose is replaced before anything else.
+    "accounts.middleware.PasswordChangeRequiredMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -186,6 +189,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# A reset link works this long, and once (Django's token changes with the password).
+PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
+# Password resets asked in an hour, from one address and for one e-mail, before the
+# next are answered the same but mail nothing (accounts.services).
+RESET_LIMIT_PER_ADDRESS = envint("RESET_LIMIT_PER_ADDRESS", 5)
+RESET_LIMIT_PER_EMAIL = envint("RESET_LIMIT_PER_EMAIL", 3)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -315,7 +324,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "danvan.security.lockout_response"
-AXES_CLIENT_IP_CALLABLE = "danvan.security.client_ip"
+AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
 # Lockouts are logged as warnings; every sign-in and sign-out only when asked.
 AXES_VERBOSE = envbool("AXES_VERBOSE")
 # The admin of lockouts is ours (danvan/admin.py: in Vietnamese, lifting on record);

@@ -16,6 +16,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts.services import password_set_by_admin
 from common.admin import (
     BoundedInlineMixin,
     DecisionActionsMixin,
@@ -252,6 +253,18 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
 
     search_fields = [*BaseUserAdmin.search_fields, "memberships__unit__search_text"]
     inlines = [UserMembershipInline]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            # A new account's password is the administrator's: its owner replaces it.
+            password_set_by_admin(user=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            password_set_by_admin(user=User.objects.get(pk=id))
+        return response
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Names are typed text like any other: cleaned (common.fields), a NUL removed

@@ -184,6 +184,16 @@ PAGES = [
     ("home (head)", "head", lambda w: reverse("home"), 11),
     ("healthz", None, lambda w: reverse("healthz"), 1),
     ("login", None, lambda w: reverse("login"), 0),
+    ("password change (head)", "head", lambda w: reverse("password_change"), 4),
+    ("password reset", None, lambda w: reverse("password_reset"), 0),
+    ("password reset sent", None, lambda w: reverse("password_reset_done"), 0),
+    ("notifications (head)", "head", lambda w: reverse("notifications:inbox"), 6),
+    (
+        "notifications settings (reviewer)",
+        "reviewer",
+        lambda w: reverse("notifications:settings"),
+        7,
+    ),
     ("report list (head)", "head", lambda w: reverse("reports:list"), 11),
     ("report list (reviewer)", "reviewer", lambda w: reverse("reports:list"), 11),
     (
@@ -412,6 +422,8 @@ PAGES = [
 
 AREAS = {
     "danvan": ("home", "healthz", "login"),
+    "accounts": ("password",),
+    "notifications": ("notifications",),
     "reports": ("report", "review queue", "submitted report"),
     "meetings": (
         "meeting",

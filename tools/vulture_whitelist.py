@@ -27,6 +27,8 @@ _.csrf_failure  # CSRF_FAILURE_VIEW
 _.permission_denied  # handler403
 _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
 _.NotificationsConfig
+_.AccountsConfig
+_.PasswordChangeRequiredMiddleware  # in settings.MIDDLEWARE
 _.LockoutsConfig  # django-axes' AppConfig, named in INSTALLED_APPS
 _.ReportsConfig
 _.StructureConfig
@@ -128,6 +130,13 @@ _.mailed_at
 _.notifications
 _.sent_at
 _.mail_comment  # templates/notifications/email/*
+# accounts: Django's password views read these attributes by name; a reset's e-mail
+# digest is filtered by name (accounts.services.reset_request_allowed)
+_.email_template_name
+_.html_email_template_name
+_.subject_template_name
+_.extra_email_context
+_.email_digest
 # reports.ReminderLog.sent_by: who pressed "remind" (the queue and the admin show it)
 _.sent_by
 # structure.forms: fields read from cleaned_data by name and shown by the wizard's pages

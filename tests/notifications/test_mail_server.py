@@ -3,15 +3,12 @@ gets it, its subject with diacritics, its links (issue 17, item 6); and the dail
 job run twice at once sends each mail once (item 5)."""
 
 import datetime
-import email
-import email.policy
 import socket
 import threading
 import time
 from io import StringIO
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.core.management import call_command
 from django.db import connection, connections
 
@@ -20,41 +17,12 @@ from notifications.models import Digest, Notification
 from reports import services as report_services
 from reports.models import MembershipRole, ReminderLog
 from tests import factories as f
-
-
-class Inbox:
-    """An SMTP handler that keeps each message as the server received it."""
-
-    def __init__(self):
-        self.messages: list[tuple[list[str], email.message.EmailMessage]] = []
-        self.lock = threading.Lock()
-
-    async def handle_DATA(self, server, session, envelope):
-        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
-        with self.lock:
-            self.messages.append((list(envelope.rcpt_tos), message))
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+from tests.mailserver import free_port, serving
 
 
 @pytest.fixture
 def smtp(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.SITE_URL = "https://danvan.example.test"
-    yield inbox
-    controller.stop()
+    yield from serving(settings)
 
 
 @pytest.fixture
@@ -167,7 +135,7 @@ def test_a_mail_server_that_is_down_holds_no_page_and_the_mail_goes_later(
     head = unit.memberships.get(role=MembershipRole.HEAD).user
     report_services.report_submit(report=report, user=head, expected_version=report.version)
     working_port = settings.EMAIL_PORT
-    settings.EMAIL_PORT = _free_port()  # nothing listens there
+    settings.EMAIL_PORT = free_port()  # nothing listens there
     client.force_login(reviewer)
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/reports/{report.pk}/return/", {"comment": "Bổ sung."})

@@ -12,7 +12,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from danvan.security import REFRESHED, client_ip
+from common.http import client_ip
+from danvan.security import REFRESHED
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

@@ -140,6 +140,17 @@ GET_CASES = [
         lambda w: {"quarter": "2024-q1"},
         codes(403, **ALL_SEEING, reviewer_x=200, leader_x=200),
     ),
+    # accounts: one's own password; the forgotten one, for anyone
+    ("change one's password", "password_change", None, codes(200)),
+    ("forgotten password", "password_reset", None, codes(200, anonymous=200)),
+    ("reset mail sent", "password_reset_done", None, codes(200, anonymous=200)),
+    (
+        "a made-up reset link",
+        "password_reset_confirm",
+        lambda w: {"uidb64": "MQ", "token": "made-up"},
+        codes(200, anonymous=200),
+    ),
+    ("password reset done", "password_reset_complete", None, codes(200, anonymous=200)),
     (
         "remind (POST only)",
         "reports:remind",
@@ -462,6 +473,14 @@ POST_CASES = [
         codes(403, reviewer=400, reviewer_x=400),
     ),
     ("sign out", "logout", None, codes(302, anonymous=302)),
+    ("change one's password (nothing typed)", "password_change", None, codes(200)),
+    ("ask for a reset (no address)", "password_reset", None, codes(200, anonymous=200)),
+    (
+        "set a password by a made-up link",
+        "password_reset_confirm",
+        lambda w: {"uidb64": "MQ", "token": "made-up"},
+        codes(200, anonymous=200),
+    ),
     (
         "remind U of its Q2 report",
         "reports:remind",
@@ -617,6 +636,8 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "reports:queue_quarter",
         "notifications:inbox",
         "notifications:open",
+        "password_reset_done",
+        "password_reset_complete",
         "reports:unit_search",
         "reports:version",
         "reports:document",

@@ -191,7 +191,16 @@ def app_url_names(resolver=None, namespace: str = "") -> set[str]:
 
 # Pages the app links from nowhere (probes), or that the demo has nothing for: each
 # has its own tests (tests/test_health.py, tests/security/test_uploads.py).
-NOT_LINKED = {"healthz", "favicon", "directives:evidence"}
+# A password reset's "mail sent" page is where asking redirects; its link comes by
+# mail, and its last page after it (their own tests: tests/accounts/test_passwords.py).
+NOT_LINKED = {
+    "healthz",
+    "favicon",
+    "directives:evidence",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+}
 # Known gaps of the walk, each with its own tests: no page posts to reports:submit
 # (the report form submits through its own page), and the reopen button stands on an
 # accepted report's page, which the three report pages the bounds allow may not be.

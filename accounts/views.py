@@ -1,0 +1,82 @@
+"""Changing one's password, and resetting a forgotten one by e-mail (Django's own
+views, with the site's rules: the reset asked a few times an hour at most, the same
+answer whether the account exists or not, the password chosen recorded)."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.shortcuts import redirect
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.generic.base import ContextMixin
+
+from accounts import services
+from common.http import client_ip
+
+
+class _Minutes(ContextMixin):
+    """Gives the templates how long a reset link works (``PASSWORD_RESET_TIMEOUT``)."""
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "minutes": reset_minutes()}
+
+
+def reset_minutes() -> int:
+    return max(1, settings.PASSWORD_RESET_TIMEOUT // 60)
+
+
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("home")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_chosen(user=form.user, session=self.request.session)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+
+class PasswordReset(_Minutes, auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    html_email_template_name = "accounts/email/password_reset.html"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        """Mail only within the limits; the answer is the same page either way, as
+        it is whether an account has this address or not."""
+        allowed = services.reset_request_allowed(
+            address=client_ip(self.request), email=form.cleaned_data["email"]
+        )
+        if not allowed:
+            return redirect(self.success_url)
+        # The links in the mail go to the site's address (SITE_URL), not the request's.
+        site = urlsplit(settings.SITE_URL)
+        self.extra_email_context = {
+            "protocol": site.scheme,
+            "domain": site.netloc,
+            "site_name": _("Dân vận"),
+            "minutes": reset_minutes(),
+        }
+        return super().form_valid(form)
+
+
+class PasswordResetDone(_Minutes, auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirm(_Minutes, auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_chosen(user=form.user)
+        return response
+
+
+class PasswordResetComplete(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
