@@ -46,6 +46,17 @@ def told(kind) -> set[str]:
     return set(Notification.objects.filter(kind=kind).values_list("user__username", flat=True))
 
 
+def tell(user, kind, event: str) -> None:
+    """One event about a report of unit X, told to ``user``."""
+    services.notify(
+        kind=kind,
+        users=[user],
+        event=event,
+        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
+        url="/",
+    )
+
+
 def submitted(world, django_capture_on_commit_callbacks):
     report = f.UnitReportFactory(unit=world["unit"], quarter=world["quarter"])
     with django_capture_on_commit_callbacks(execute=True):
@@ -168,13 +179,7 @@ def test_a_failed_mail_is_sent_again_by_the_next_run(world, settings, monkeypatc
         return len(messages)
 
     monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", fail_once)
-    services.notify(
-        kind=Kind.REPORT_RETURNED,
-        users=[world["head"]],
-        event="report_returned:1",
-        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
-        url="/",
-    )
+    tell(world["head"], Kind.REPORT_RETURNED, "report_returned:1")
     assert services.deliver() == 0
     assert Notification.objects.get().mailed_at is None
     assert services.deliver() == 1
@@ -295,13 +300,7 @@ def test_a_confidential_directive_is_named_in_the_app_but_not_in_the_mail(
 
 
 def test_a_claim_left_by_a_process_that_died_is_mailed_after_an_hour(world):
-    services.notify(
-        kind=Kind.REPORT_RETURNED,
-        users=[world["head"]],
-        event="report_returned:9",
-        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
-        url="/",
-    )
+    tell(world["head"], Kind.REPORT_RETURNED, "report_returned:9")
     Notification.objects.update(mail_claim=uuid.uuid4(), mail_claimed_at=timezone.now())
     assert services.deliver() == 0  # another process may still be sending it
     Notification.objects.update(mail_claimed_at=timezone.now() - datetime.timedelta(hours=2))
@@ -310,13 +309,7 @@ def test_a_claim_left_by_a_process_that_died_is_mailed_after_an_hour(world):
 
 
 def test_a_digest_that_could_not_go_goes_on_the_next_run(world, monkeypatch):
-    services.notify(
-        kind=Kind.REPORT_SUBMITTED,
-        users=[world["reviewer"]],
-        event="report_submitted:9:1",
-        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
-        url="/",
-    )
+    tell(world["reviewer"], Kind.REPORT_SUBMITTED, "report_submitted:9:1")
     real = mail.get_connection().__class__.send_messages
     calls = []
 
@@ -334,13 +327,7 @@ def test_a_digest_that_could_not_go_goes_on_the_next_run(world, monkeypatch):
 
 
 def test_a_deactivated_account_is_not_mailed_what_waits(world):
-    services.notify(
-        kind=Kind.REPORT_RETURNED,
-        users=[world["head"]],
-        event="report_returned:9",
-        params={"unit": "X", "quarter_year": 2024, "quarter_number": 2},
-        url="/",
-    )
+    tell(world["head"], Kind.REPORT_RETURNED, "report_returned:9")
     world["head"].is_active = False
     world["head"].save()
     assert services.deliver() == 0
