@@ -1,13 +1,19 @@
-"""What an uploaded Office file must be before anything reads it: a zip archive that
-holds the folder its type has (``word/`` for .docx, ``xl/`` for .xlsx), whose
-listing says it unpacks to no more than ``OFFICE_MAX_UNPACKED_BYTES``.
+"""What an uploaded file must be before anything keeps or reads it.
 
-The listing is read from the archive's central directory, without unpacking
-anything: a "zip bomb" (a megabyte that unpacks to a gigabyte) is refused before
-python-docx or openpyxl would inflate it. Used by directive evidence and by the
-imports of reports (one rule, one place).
+An Office file: a zip archive that holds the folder its type has (``word/`` for
+.docx, ``xl/`` for .xlsx), whose listing says it unpacks to no more than
+``OFFICE_MAX_UNPACKED_BYTES``. The listing is read from the archive's central
+directory, without unpacking anything: a "zip bomb" (a megabyte that unpacks to a
+gigabyte) is refused before python-docx or openpyxl would inflate it.
+
+A PDF must open as one (pypdf reads its cross-reference table and its pages,
+seeking in the file rather than reading it whole); a JPEG or PNG must decode
+(Pillow, within ``IMAGE_MAX_PIXELS``). Used by directive evidence, report annexes
+and the imports of reports (one rule, one place).
 """
 
+import logging
+import warnings
 import zipfile
 import zlib
 
@@ -15,6 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from PIL import Image
+from pypdf import PdfReader
 
 OFFICE_FOLDER = {"docx": "word/", "xlsx": "xl/"}
 # Documents one may attach (evidence, annexes): extension -> the first bytes its
@@ -118,11 +126,7 @@ def checked_extension(upload, *, limit: int) -> str:
     head = upload.read(16)
     upload.seek(0)
     if not head.startswith(DOCUMENT_SIGNATURES[extension]):
-        raise ValidationError(
-            _("The file's content does not match its type (.%(ext)s). Attach the real document.")
-            % {"ext": extension},
-            code="content_mismatch",
-        )
+        raise _not_what_it_claims(extension)
     if extension in OFFICE_FOLDER:
         try:
             check_office_archive(upload, extension)
@@ -130,4 +134,82 @@ def checked_extension(upload, *, limit: int) -> str:
             raise ValidationError(
                 office_refusal(refused, extension), code="content_mismatch"
             ) from refused
+    elif extension == "pdf":
+        _check_pdf(upload)
+    else:
+        _check_image(upload, extension)
     return "jpg" if extension == "jpeg" else extension
+
+
+def _not_what_it_claims(extension: str) -> ValidationError:
+    return ValidationError(
+        _("The file's content does not match its type (.%(ext)s). Attach the real document.")
+        % {"ext": extension},
+        code="content_mismatch",
+    )
+
+
+def _check_pdf(upload) -> None:
+    """The file opens as a PDF with at least one page (a "%PDF-" header over HTML, a
+    broken or truncated file does not)."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings(), _quiet("pypdf"):
+            warnings.simplefilter("ignore")
+            pages = len(PdfReader(upload, strict=False).pages)
+    except Exception as error:  # pypdf raises many kinds for a file that is not a PDF
+        raise _not_what_it_claims("pdf") from error
+    finally:
+        upload.seek(0)
+    if pages < 1:
+        raise _not_what_it_claims("pdf")
+
+
+IMAGE_FORMATS = {"jpg": "JPEG", "jpeg": "JPEG", "png": "PNG"}
+
+
+def _check_image(upload, extension: str) -> None:
+    """The file decodes as the image its extension says, of at most
+    ``IMAGE_MAX_PIXELS`` (a small file may claim a huge picture)."""
+    upload.seek(0)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                if image.format != IMAGE_FORMATS[extension]:
+                    raise _not_what_it_claims(extension)
+                width, height = image.size
+                if width * height > settings.IMAGE_MAX_PIXELS:
+                    raise ValidationError(
+                        _(
+                            "The picture is too large (%(width)s × %(height)s pixels). "
+                            "Attach a smaller copy."
+                        )
+                        % {"width": width, "height": height},
+                        code="too_large",
+                    )
+                image.verify()
+            upload.seek(0)
+            with Image.open(upload) as image:
+                image.draft("RGB", (512, 512))  # a JPEG decodes at a fraction of its size
+                image.load()
+    except ValidationError:
+        raise
+    except Exception as error:  # truncated, corrupt, or a bomb: Pillow's many kinds
+        raise _not_what_it_claims(extension) from error
+    finally:
+        upload.seek(0)
+
+
+class _quiet:
+    """A library's logger silenced for a block (pypdf logs each oddity of a bad file)."""
+
+    def __init__(self, name: str):
+        self.logger = logging.getLogger(name)
+
+    def __enter__(self):
+        self.level = self.logger.level
+        self.logger.setLevel(logging.CRITICAL)
+
+    def __exit__(self, *_exc_info):
+        self.logger.setLevel(self.level)

@@ -346,6 +346,9 @@ EVIDENCE_MAX_BYTES = envint("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 # What an uploaded .docx or .xlsx may unpack to, read from its listing before it is
 # opened (common/uploads.py): a real report is a few megabytes; a zip bomb is refused.
 OFFICE_MAX_UNPACKED_BYTES = envint("OFFICE_MAX_UNPACKED_BYTES", 100 * 1024 * 1024)
+# An uploaded picture (evidence, an annex) decodes to at most this many pixels: a
+# phone's photo is 12 to 50 million; a small file claiming more is refused.
+IMAGE_MAX_PIXELS = envint("IMAGE_MAX_PIXELS", 60_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = envint("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 
 # PDF downloads: LibreOffice's command (common/documents/pdf.py) and how long a

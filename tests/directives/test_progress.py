@@ -14,11 +14,9 @@ from directives.rules import DirectiveStatus
 from directives.selectors import assignments_awaiting_update, directive_assignments
 from tests import factories as f
 from tests.directives.world import TODAY, ask_for_more_time, done_claim, review_claim
+from tests.samples import PDF, PNG
 
 pytestmark = pytest.mark.django_db
-
-PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 def docx_bytes() -> bytes:

@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CURRENT, PASSWORD, t
+from tests.samples import PDF
 
 pytestmark = pytest.mark.e2e
 
@@ -160,7 +161,7 @@ def test_a_form_refused_by_the_csrf_check_says_the_text_is_safe_and_gives_it_bac
     text = "Đã hoàn thiện dự thảo hương ước mẫu cho 12 chi hội."
     reporter.get_by_label(t("what was done")).fill(text)
     evidence = tmp_path / "bien-ban.pdf"
-    evidence.write_bytes(b"%PDF-1.4 minimal")
+    evidence.write_bytes(PDF)
     reporter.get_by_label(t("Evidence file")).set_input_files(evidence)
 
     reporter.context.clear_cookies(name="csrftoken")  # as after signing in again elsewhere

@@ -17,8 +17,7 @@ from django.urls import reverse
 from reports import services
 from reports.models import ReportAnnex
 from tests import factories as f
-
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
+from tests.samples import PDF
 
 
 @pytest.fixture

@@ -1,5 +1,9 @@
 """Evidence uploads: no path traversal, no spoofed types, private files served safely."""
 
+import io
+import struct
+import zipfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -7,12 +11,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from directives.models import ClaimedStatus, ProgressUpdate, ReviewStatus
+from tests.samples import JPEG, PDF, PNG
 from tests.security.world import build_world, login
 
 pytestmark = pytest.mark.django_db
 
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
@@ -113,3 +116,70 @@ def test_uploaded_files_live_outside_the_static_files(settings):
     media = Path(settings.MEDIA_ROOT).resolve()
     assert settings.MEDIA_URL is None
     assert Path(settings.STATIC_ROOT).resolve() not in [media, *media.parents]
+
+
+def _png_claiming(width: int, height: int) -> bytes:
+    """A PNG's header that says ``width`` × ``height``, with a valid checksum, and no
+    picture behind it."""
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + header
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + struct.pack(">I", len(header))
+        + chunk
+        + struct.pack(">I", zlib.crc32(chunk))
+    )
+
+
+def _zip_bomb() -> bytes:
+    """A .docx-shaped archive whose listing says it unpacks to a gibibyte (as a
+    megabyte of deflated zeros does): only the listing is read, so the listing is
+    what is made here, in a few bytes rather than a gibibyte of work."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/document.xml", b"<w:document/>")
+        archive.writestr("word/media/bomb.bin", b"\0" * 1024)
+    data = bytearray(out.getvalue())
+    central = data.rfind(b"PK\x01\x02")  # the last entry's record in the listing
+    data[central + 24 : central + 28] = struct.pack("<I", 1 << 30)  # its unpacked size
+    return bytes(data)
+
+
+@pytest.mark.parametrize(
+    ("filename", "content"),
+    [
+        ("bien-ban.pdf", b"%PDF-1.7\n<html><script>alert(1)</script></html>"),  # HTML
+        ("bien-ban.pdf", PDF[: len(PDF) // 2]),  # a PDF cut in half
+        ("anh.jpg", b"\xff\xd8\xff\xe0" + b"<html>not a picture</html>" * 20),
+        ("anh.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64),
+        ("anh.png", PNG[: len(PNG) - 20]),  # a picture cut short
+        ("anh.png", JPEG),  # a JPEG named .png
+        ("anh.png", _png_claiming(100_000, 100_000)),  # 10 billion pixels claimed
+    ],
+    ids=["pdf-html", "pdf-cut", "jpg-fake", "png-fake", "png-cut", "jpeg-as-png", "png-bomb"],
+)
+def test_a_disguised_file_is_refused_with_a_clear_message(client, world, filename, content):
+    before = ProgressUpdate.objects.count()
+    response = post_evidence(
+        client, world, SimpleUploadedFile(filename, content, "application/octet-stream")
+    )
+    assert response.status_code == 200
+    errors = " ".join(response.context["form"].errors["evidence"])
+    assert "không khớp với đuôi tệp" in errors or "Ảnh quá lớn" in errors, errors
+    assert ProgressUpdate.objects.count() == before
+
+
+def test_a_zip_bomb_named_docx_is_refused_without_unpacking(client, world):
+    bomb = _zip_bomb()
+    assert zipfile.ZipFile(io.BytesIO(bomb)).infolist()[-1].file_size == 1 << 30
+    response = post_evidence(
+        client, world, SimpleUploadedFile("bao-cao.docx", bomb, "application/octet-stream")
+    )
+    assert response.status_code == 200
+    assert "giải nén" in " ".join(response.context["form"].errors["evidence"])
+
+
+def test_real_pictures_and_a_real_pdf_are_kept(client, world):
+    for name, content in (("anh.jpg", JPEG), ("anh.png", PNG), ("bien-ban.pdf", PDF)):
+        response = post_evidence(client, world, SimpleUploadedFile(name, content, "image/x"))
+        assert response.status_code == 302, name

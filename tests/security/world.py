@@ -26,6 +26,7 @@ from notifications.models import Notification
 from reports import services
 from reports.models import MembershipRole, ReportAnnex, ReportStatus, UnitKind, ValidationRule
 from tests import factories as f
+from tests.samples import PDF
 
 ROLES = (
     "anonymous",
@@ -57,7 +58,6 @@ OTHER_PROVINCE = (
     "Tình hình riêng của tỉnh khác",
     "Báo cáo tổng hợp riêng của tỉnh khác",
 )
-PDF = b"%PDF-1.4\n% evidence\n%%EOF\n"
 
 
 def build_world(**texts) -> SimpleNamespace:

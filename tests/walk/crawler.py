@@ -38,6 +38,8 @@ from django.core.signals import got_request_exception
 from django.db import transaction
 from django.urls import Resolver404, resolve
 
+from tests.samples import PDF  # for file inputs
+
 # --- Values ------------------------------------------------------------------------
 
 PLAUSIBLE_TEXT = "Kiểm thử"
@@ -62,12 +64,6 @@ ODD_BY_TYPE = {
 FAILING_STATUSES = {403, 404, 405, 410}
 # Signing out ends on the sign-in page, as it should.
 SIGN_OUT = {"logout", "admin:logout"}
-# A tiny but well-formed PDF, for file inputs.
-PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
 
 
 # --- Parsing -----------------------------------------------------------------------
