@@ -23,7 +23,7 @@ class PasswordChangeRequiredMiddleware:
             user is not None
             and user.is_authenticated
             and request.session.get(MUST_CHANGE)
-            and not request.path.startswith(OPEN_PATHS)
+            and not request.path_info.startswith(OPEN_PATHS)
         ):
             messages.info(
                 request,

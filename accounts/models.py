@@ -33,9 +33,12 @@ class ResetRequest(models.Model):
     """A password reset asked for: by whom (the address) and for what (a digest of the
     e-mail typed, never the address itself, which may be anyone's)."""
 
-    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     email_digest = models.CharField(_("e-mail (digest)"), max_length=64)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
+    # Only the resets that were mailed count against the e-mail: others asking for it
+    # past their own limit do not use up its owner's.
+    mailed = models.BooleanField(_("mailed"), default=False)
 
     class Meta:
         verbose_name = _("password reset asked")

@@ -50,15 +50,15 @@ def _digest(email: str) -> str:
 
 def reset_request_allowed(*, address: str | None, email: str) -> bool:
     """Whether a reset mail may go for this request: at most ``RESET_LIMIT_PER_ADDRESS``
-    requests from an address and ``RESET_LIMIT_PER_EMAIL`` for an e-mail an hour. The
-    request is recorded either way, so asking again does not start afresh."""
+    requests from an address and ``RESET_LIMIT_PER_EMAIL`` mails for an e-mail an hour.
+    The request is recorded either way, so asking again does not start afresh."""
     since = timezone.now() - WINDOW
     recent = ResetRequest.objects.filter(at__gte=since)
     digest = _digest(email)
     allowed = (
         recent.filter(address=address or None).count() < settings.RESET_LIMIT_PER_ADDRESS
-        and recent.filter(email_digest=digest).count() < settings.RESET_LIMIT_PER_EMAIL
+        and recent.filter(email_digest=digest, mailed=True).count() < settings.RESET_LIMIT_PER_EMAIL
     )
     ResetRequest.objects.filter(at__lt=timezone.now() - 24 * WINDOW).delete()
-    ResetRequest.objects.create(address=address or None, email_digest=digest)
+    ResetRequest.objects.create(address=address or None, email_digest=digest, mailed=allowed)
     return allowed

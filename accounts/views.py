@@ -2,18 +2,23 @@
 views, with the site's rules: the reset asked a few times an hour at most, the same
 answer whether the account exists or not, the password chosen recorded)."""
 
+import logging
 from urllib.parse import urlsplit
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.shortcuts import redirect
+from django.http import HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.generic.base import ContextMixin
 
 from accounts import services
+from accounts.forms import DeferredResetForm, NewPasswordChangeForm
 from common.http import client_ip
+
+logger = logging.getLogger(__name__)
 
 
 class _Minutes(ContextMixin):
@@ -29,6 +34,7 @@ def reset_minutes() -> int:
 
 class PasswordChange(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = NewPasswordChangeForm
     success_url = reverse_lazy("home")
 
     def form_valid(self, form):
@@ -38,30 +44,56 @@ class PasswordChange(auth_views.PasswordChangeView):
         return response
 
 
+class _ThenMail(HttpResponseRedirect):
+    """A redirect that sends its mail once it has been answered (WSGI closes the
+    response after sending it), so the time it takes tells nothing."""
+
+    def __init__(self, url: str, mail: list):
+        super().__init__(url)
+        self.mail = mail
+
+    def close(self) -> None:
+        super().close()
+        for message in self.mail:
+            try:
+                message.send()
+            except Exception:  # the mail server: the person may ask again
+                logger.exception("Could not mail a password reset link")
+
+
 class PasswordReset(_Minutes, auth_views.PasswordResetView):
     template_name = "accounts/password_reset.html"
+    form_class = DeferredResetForm
     email_template_name = "accounts/email/password_reset.txt"
     html_email_template_name = "accounts/email/password_reset.html"
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("password_reset_done")
 
     def form_valid(self, form):
-        """Mail only within the limits; the answer is the same page either way, as
-        it is whether an account has this address or not."""
+        """Mail only within the limits, after answering; the answer is the same
+        either way, as it is whether an account has this address or not."""
         allowed = services.reset_request_allowed(
             address=client_ip(self.request), email=form.cleaned_data["email"]
         )
-        if not allowed:
-            return redirect(self.success_url)
-        # The links in the mail go to the site's address (SITE_URL), not the request's.
-        site = urlsplit(settings.SITE_URL)
-        self.extra_email_context = {
-            "protocol": site.scheme,
-            "domain": site.netloc,
-            "site_name": _("Dân vận"),
-            "minutes": reset_minutes(),
-        }
-        return super().form_valid(form)
+        if allowed:
+            # The links in the mail go to the site's address (SITE_URL), not the request's.
+            site = urlsplit(settings.SITE_URL)
+            form.save(
+                request=self.request,
+                use_https=site.scheme == "https",
+                token_generator=self.token_generator,
+                from_email=self.from_email,
+                email_template_name=self.email_template_name,
+                subject_template_name=self.subject_template_name,
+                html_email_template_name=self.html_email_template_name,
+                extra_email_context={
+                    "protocol": site.scheme,
+                    "domain": site.netloc,
+                    "site_name": _("Dân vận"),
+                    "minutes": reset_minutes(),
+                },
+            )
+        return _ThenMail(str(self.success_url), form.outbox)
 
 
 class PasswordResetDone(_Minutes, auth_views.PasswordResetDoneView):
@@ -75,6 +107,8 @@ class PasswordResetConfirm(_Minutes, auth_views.PasswordResetConfirmView):
     def form_valid(self, form):
         response = super().form_valid(form)
         services.password_chosen(user=form.user)
+        # A new password ends a lockout of the user name: the lockout page says so.
+        axes_reset(username=form.user.get_username())
         return response
 
 

@@ -167,7 +167,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # The covering index on reports (UnitReport.Meta.indexes, "report_unit_covering") is
 # for PostgreSQL, the production database; SQLite builds it without its INCLUDE
 # columns, which is all this warning says.
-SILENCED_SYSTEM_CHECKS = ["models.W040"]
+SILENCED_SYSTEM_CHECKS = [
+    "models.W040",
+    # HSTS preload is left to the operator (SECURE_HSTS_PRELOAD, above).
+    "security.W021",
+]
 
 # The cache holds the province's indicator sums per quarter (reports.aggregation).
 # Its keys change with the data, so each server process's own memory is enough
@@ -265,7 +269,9 @@ CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", HTTPS_BY_DEFAULT)
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS_BY_DEFAULT)
 SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 365 * 24 * 3600 if HTTPS_BY_DEFAULT else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS_BY_DEFAULT)
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", HTTPS_BY_DEFAULT)
+# Preload (browsers ship the domain as HTTPS-only) is a commitment hard to take back:
+# only when asked. Django's deploy check warns of it (security.W021), silenced below.
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD")
 # Behind nginx (BEHIND_PROXY=1) the proxy terminates HTTPS and says so in
 # X-Forwarded-Proto, and names the client in X-Forwarded-For. Only trust these
 # headers when a proxy that overwrites them is really in front.
@@ -323,6 +329,9 @@ AXES_ADDRESS_FAILURE_LIMIT = envint("AXES_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("AXES_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+# A sign-in refused during a lockout is not counted again: the lockout ends after the
+# cool-off, however many people of a shared address keep trying meanwhile.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "danvan.security.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "common.http.client_ip"
 # Lockouts are logged as warnings; every sign-in and sign-out only when asked.
@@ -332,7 +341,11 @@ AXES_VERBOSE = envbool("AXES_VERBOSE")
 AXES_ENABLE_ADMIN = False
 
 # Where links in emails point to.
-SITE_URL = os.getenv("SITE_URL", "http://127.0.0.1:8000")
+# Unset in production: https:// and the first of ALLOWED_HOSTS (a reset link, a
+# notification's link must not point at the developer's machine).
+SITE_URL = os.getenv("SITE_URL") or (
+    "http://127.0.0.1:8000" if DEBUG else f"https://{ALLOWED_HOSTS[0] if ALLOWED_HOSTS else ''}"
+)
 # Report reminders: days before the due date, then every N days after it.
 REMINDER_DAYS_BEFORE = envints("REMINDER_DAYS_BEFORE", "7,3,1")
 REMINDER_EVERY_DAYS_AFTER = envint("REMINDER_EVERY_DAYS_AFTER", 3)

@@ -137,6 +137,8 @@ _.html_email_template_name
 _.subject_template_name
 _.extra_email_context
 _.email_digest
+_.mailed
+_.send_mail  # accounts.forms.DeferredResetForm: Django's PasswordResetForm.save calls it
 # reports.ReminderLog.sent_by: who pressed "remind" (the queue and the admin show it)
 _.sent_by
 # structure.forms: fields read from cleaned_data by name and shown by the wizard's pages

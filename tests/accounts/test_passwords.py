@@ -162,3 +162,49 @@ def test_a_password_the_administrator_gives_is_replaced_too(admin_user, reviewer
         {"password1": OLD + "x", "password2": OLD + "x", "usable_password": "true"},
     )
     assert Account.objects.get(user=reviewer).must_change_password
+
+
+def test_the_password_one_has_is_not_a_new_one(client, reviewer):
+    client.force_login(reviewer)
+    same = client.post(
+        reverse("password_change"),
+        {"old_password": OLD, "new_password1": OLD, "new_password2": OLD},
+    )
+    assert same.status_code == 200
+    assert "Hãy chọn mật khẩu khác mật khẩu đang dùng." in same.content.decode()
+
+
+def test_a_reset_ends_a_lockout_of_the_user_name(client, reviewer, smtp):
+    for _ in range(5):
+        client.post(reverse("login"), {"username": "reviewer", "password": "wrong"})
+    assert not signs_in("reviewer", OLD)
+    client.post(reverse("password_reset"), {"email": "ban@example.test"})
+    form = client.get(_link(smtp), follow=True)
+    client.post(form.redirect_chain[-1][0], {"new_password1": NEW, "new_password2": NEW})
+    assert signs_in("reviewer", NEW)
+
+
+def test_others_asking_past_their_limit_do_not_use_up_a_persons_resets(reviewer, smtp):
+    stranger = Client(REMOTE_ADDR="10.6.6.6")
+    for _ in range(8):  # 5 recorded, of which 3 mailed, then refused
+        stranger.post(reverse("password_reset"), {"email": "ban@example.test"})
+    assert len(smtp.messages) == 3
+    # Within the hour the e-mail's three are used: its owner's next is refused too,
+    # but the stranger's five refused ones did not count against it.
+    from accounts.models import ResetRequest
+
+    assert ResetRequest.objects.filter(mailed=True).count() == 3
+
+
+def test_in_production_links_go_to_the_sites_own_address():
+    from tests.fresh import manage
+
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    env = {
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 60,
+        "ALLOWED_HOSTS": "danvan.example.gov.vn",
+        "SITE_URL": "",
+    }
+    result = manage("shell", "-c", code, env=env)
+    assert result.stdout.strip().endswith("https://danvan.example.gov.vn"), result.stderr

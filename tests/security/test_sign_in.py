@@ -8,6 +8,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -241,5 +242,31 @@ def test_the_administrator_sees_and_lifts_a_lockout_on_record(client, clerk, adm
     )
     assert "Đã gỡ khóa 1 lượt đăng nhập sai." in lifted.content.decode()
     assert not AccessAttempt.objects.exists()
-    assert LogEntry.objects.filter(change_message__contains="clerk @ 127.0.0.1").exists()
+    assert LogEntry.objects.filter(change_message__contains="clerk từ 127.0.0.1").exists()
     assert sign_in(client).status_code == 302
+
+
+def test_an_address_lockout_ends_after_the_cool_off_however_many_keep_trying(client, settings):
+    victim = f.UserFactory(username="victim")
+    victim.set_password("victim-passphrase")
+    victim.save()
+    for number in range(20):
+        sign_in(client, f"user{number}", "guess")
+    counted = AccessAttempt.objects.aggregate(total=Sum("failures_since_start"))["total"]
+    for _ in range(6):  # colleagues with their right password, during the lockout
+        assert sign_in(client, "victim", "victim-passphrase").status_code == 429
+    assert AccessAttempt.objects.aggregate(total=Sum("failures_since_start"))["total"] == counted
+    assert not AccessAttempt.objects.filter(username="victim").exists()
+    AccessAttempt.objects.update(attempt_time=timezone.now() - datetime.timedelta(minutes=16))
+    assert sign_in(client, "victim", "victim-passphrase").status_code == 302
+
+
+def test_the_admin_shows_an_address_locked_across_user_names(client, admin_user):
+    for number in range(20):
+        sign_in(client, f"user{number}", "guess")
+    staff = Client()
+    staff.force_login(admin_user)
+    page = staff.get(reverse("admin:axes_accessattempt_changelist"))
+    rows = page.context["cl"].result_list
+    assert {row.from_address for row in rows} == {20}
+    assert page.content.decode().count('alt="True"') == 20  # every row: locked
