@@ -89,7 +89,6 @@ class PasswordReset(_Minutes, auth_views.PasswordResetView):
                 extra_email_context={
                     "protocol": site.scheme,
                     "domain": site.netloc,
-                    "site_name": _("Dân vận"),
                     "minutes": reset_minutes(),
                 },
             )

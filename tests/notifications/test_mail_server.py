@@ -6,6 +6,7 @@ import datetime
 import socket
 import threading
 import time
+import unicodedata
 from io import StringIO
 
 import pytest
@@ -215,3 +216,32 @@ def test_a_mail_server_that_hangs_costs_a_page_one_timeout_and_the_next_pages_no
     assert waits[0] < 3, waits  # one timeout of 1 s, not one per person
     assert waits[1] < 0.9, waits  # the server is left alone for a minute
     assert Notification.objects.filter(mail="now", mailed_at__isnull=True).count() == 12
+
+
+@pytest.mark.django_db
+def test_a_hostile_comment_comes_out_right_in_the_inbox_and_the_mail(
+    client, smtp, unit, django_capture_on_commit_callbacks
+):
+    """Pasted from Word (Shift+Enter, a control character), decomposed Vietnamese, a
+    direction override and 4,000 characters: the unit reads it cleaned, whole, and
+    the mail's subject stays one line."""
+    quarter = f.open_quarter()
+    reviewer = f.reviewer(username="reviewer")
+    report = f.UnitReportFactory(unit=unit, quarter=quarter)
+    head = unit.memberships.get(role=MembershipRole.HEAD).user
+    report_services.report_submit(report=report, user=head, expected_version=report.version)
+    nfd = unicodedata.normalize("NFD", "Bổ sung số liệu")
+    comment = f"{nfd}\x0bdòng hai\x1f \u202e<b>đậm</b>" + " thêm" * 800
+    client.force_login(reviewer)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/reports/{report.pk}/return/", {"comment": comment})
+    client.force_login(head)
+    inbox = client.get("/notifications/").content.decode()
+    assert "Bổ sung số liệu\ndòng hai" in inbox  # NFC, one kind of line break
+    assert "\x1f" not in inbox and "&lt;b&gt;đậm&lt;/b&gt;" in inbox
+    assert inbox.count(" thêm") >= 800
+    _, message = next(m for m in smtp.messages if m[0] == ["truong@example.test"])
+    assert "\n" not in message["Subject"].strip().replace("\n ", "")
+    text = message.get_body(("plain",)).get_content()
+    assert "Bổ sung số liệu\r\ndòng hai" in text or "Bổ sung số liệu\ndòng hai" in text
+    assert "\x1f" not in text

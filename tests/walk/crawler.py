@@ -519,6 +519,8 @@ class Walker:
                 visit = self._send(method, target, data)
             if self._check(visit, method=method, url=target, referrer=base, button=label):
                 self.seen_url_names[self.url_name(urlsplit(target).path)] += 1
+                # And the page the button led to (a form's "done" page is reached so).
+                self.seen_url_names[self.url_name(urlsplit(visit.final_url).path)] += 1
             # A search or filter form shows a page of its own: walk its links too.
             if method == "get" and visit.status == 200 and visit.body:
                 for href in parse(visit.body).links:

@@ -191,13 +191,12 @@ def app_url_names(resolver=None, namespace: str = "") -> set[str]:
 
 # Pages the app links from nowhere (probes), or that the demo has nothing for: each
 # has its own tests (tests/test_health.py, tests/security/test_uploads.py).
-# A password reset's "mail sent" page is where asking redirects; its link comes by
-# mail, and its last page after it (their own tests: tests/accounts/test_passwords.py).
+# A password reset's link comes by mail, and its last page after it (their own tests:
+# tests/accounts/test_passwords.py).
 NOT_LINKED = {
     "healthz",
     "favicon",
     "directives:evidence",
-    "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
 }
