@@ -134,3 +134,14 @@ def untracked_templates(monkeypatch):
     template's context (``response.context``, ``assertTemplateUsed``): a tenth of
     the time of a test that makes hundreds of requests and reads neither."""
     monkeypatch.setattr(Template, "_render", lambda self, context: self.nodelist.render(context))
+
+
+@pytest.fixture(autouse=True)
+def _mail_server_not_resting():
+    """Every test starts with no memory of a mail server that failed in an earlier one
+    of the same process (notifications.services._Outbox leaves it alone a minute)."""
+    from notifications.services import _Outbox
+
+    _Outbox._down_until = 0.0
+    yield
+    _Outbox._down_until = 0.0

@@ -13,7 +13,6 @@ import pytest
 from django.core.management import call_command
 from django.db import connection, connections
 
-from notifications import services as services_module
 from notifications.models import Digest, Notification
 from reports import services as report_services
 from reports.models import MembershipRole, ReminderLog
@@ -180,16 +179,7 @@ def silent_server():
     listener.close()
 
 
-@pytest.fixture
-def outbox_rested():
-    """No memory of a mail server that failed in an earlier test of this process."""
-    services_module._Outbox._down_until = 0.0
-    yield
-    services_module._Outbox._down_until = 0.0
-
-
 @pytest.mark.django_db
-@pytest.mark.usefixtures("outbox_rested")
 def test_a_mail_server_that_hangs_costs_a_page_one_timeout_and_the_next_pages_none(
     client, unit, settings, silent_server, django_capture_on_commit_callbacks
 ):
