@@ -57,3 +57,21 @@ class DeferredResetForm(PasswordResetForm):
                 loader.render_to_string(html_email_template_name, context), "text/html"
             )
         self.outbox.append(message)
+
+
+class CodeForm(forms.Form):
+    """A code of the second factor: what it is good for is the service's to say
+    (``accounts.two_factor``), which needs the person and their devices."""
+
+    code = forms.CharField(
+        label=_("Authentication code"),
+        max_length=64,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "none",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )

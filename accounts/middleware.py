@@ -1,33 +1,59 @@
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.shortcuts import redirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
+from accounts import two_factor
 from accounts.services import MUST_CHANGE
 
-# What a person who must choose a password may still reach.
-OPEN_PATHS = ("/accounts/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
+# What a person part-way through signing in may still reach besides the step's page.
+OPEN_PATHS = ("/accounts/logout/", "/i18n/", "/static/", "/healthz", "/favicon.ico")
 
 
-class PasswordChangeRequiredMiddleware:
-    """An account whose password an administrator chose goes to the password page
-    first: nothing else opens until the person has chosen their own. Read from the
-    session (set at sign-in, ``accounts.services``): no query on every page."""
+def pending_step(request) -> str | None:
+    """The URL name of the sign-in step the person must take before any other page, or
+    None: the second factor of whoever has one, then a password an administrator chose,
+    then setting up the second factor required of their role."""
+    user = request.user
+    if not user.is_authenticated:
+        return None
+    verified = user.is_verified()
+    if not verified and request.session.get(two_factor.VERIFY_STEP):
+        return "two_factor_verify"
+    if request.session.get(MUST_CHANGE):
+        return "password_change"
+    if not verified and two_factor.required(user):
+        return "two_factor_setup"
+    return None
+
+
+_TOLD = {
+    "two_factor_verify": None,  # its page says what to do
+    "password_change": _("Your password was set by an administrator: choose your own to go on."),
+    "two_factor_setup": _("Your role requires two-factor sign-in: set it up to go on."),
+}
+
+
+class SignInStepsMiddleware:
+    """Nothing opens until the person has taken the steps of signing in that remain
+    (``pending_step``): skipping one by typing another address leads back to it, with
+    the address kept to go on to afterwards."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
-        if (
-            user is not None
-            and user.is_authenticated
-            and request.session.get(MUST_CHANGE)
-            and not request.path_info.startswith(OPEN_PATHS)
-        ):
-            messages.info(
-                request,
-                _("Your password was set by an administrator: choose your own to go on."),
-            )
-            return redirect(reverse("password_change"))
-        return self.get_response(request)
+        step = request.sign_in_step = pending_step(request)
+        if step is None:
+            return self.get_response(request)
+        target = reverse(step)
+        path = request.path_info
+        if path == target or path.startswith(OPEN_PATHS):
+            return self.get_response(request)
+        if _TOLD[step]:
+            messages.info(request, str(_TOLD[step]))
+        if request.method == "GET" and path != reverse("home"):
+            target += "?" + urlencode({"next": request.get_full_path()})
+        return redirect(target)

@@ -50,3 +50,41 @@ class ResetRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.address} · {self.at:%d/%m/%Y %H:%M}"
+
+
+class TwoFactorChange(models.TextChoices):
+    SET_UP = "set_up", _("set up")
+    NEW_CODES = "new_codes", _("new recovery codes")
+    TURNED_OFF = "turned_off", _("turned off")
+    RESET = "reset", _("reset by an administrator")
+
+
+class TwoFactorEvent(models.Model):
+    """A change to someone's second factor, kept on record: who set it up, took new
+    recovery codes or turned it off, and which administrator reset it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="two_factor_events",
+    )
+    change = models.CharField(_("what changed"), max_length=20, choices=TwoFactorChange.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("done by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("two-factor change")
+        verbose_name_plural = _("two-factor changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["user", "-at"], name="two_factor_by_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_change_display()} · {self.at:%d/%m/%Y %H:%M}"

@@ -38,6 +38,9 @@ def waiting(user) -> dict[str, int]:
 
 def navigation(request: HttpRequest) -> dict:
     user = request.user
+    if getattr(request, "sign_in_step", None):
+        # Part-way through signing in (accounts.middleware): no menu, nothing counted.
+        return {"nav": {"signing_in": True}}
     return {
         "nav": {
             "is_reviewer": permissions.is_reviewer(user),

@@ -93,6 +93,11 @@ INSTALLED_APPS = [
     "django_filters",
     "simple_history",
     "danvan.lockouts.LockoutsConfig",  # django-axes
+    # Two-factor sign-in (accounts.two_factor): codes from an authenticator app, and
+    # recovery codes each good once.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "danvan",
     "accounts",
@@ -113,13 +118,16 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): the session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     # A form sent on an expired session: after signing in, back to the form's page.
     "danvan.kept.SignInReturnsToFormMiddleware",
     "danvan.security.SessionRefreshMiddleware",
     "danvan.security.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
-    # A password an administrator chose is replaced before anything else.
-    "accounts.middleware.PasswordChangeRequiredMiddleware",
+    # The steps of signing in left to take (the second factor, a password an
+    # administrator chose) come before anything else.
+    "accounts.middleware.SignInStepsMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -199,6 +207,13 @@ PASSWORD_RESET_TIMEOUT = envint("PASSWORD_RESET_TIMEOUT_MINUTES", 60) * 60
 # next are answered the same but mail nothing (accounts.services).
 RESET_LIMIT_PER_ADDRESS = envint("RESET_LIMIT_PER_ADDRESS", 5)
 RESET_LIMIT_PER_EMAIL = envint("RESET_LIMIT_PER_EMAIL", 3)
+# Two-factor sign-in (accounts.two_factor): required of reviewers, leadership and
+# administrators unless turned off here (a demo without a phone; check --deploy warns),
+# optional for unit staff. The issuer names the site in the authenticator app.
+TWO_FACTOR_REQUIRED = envbool("TWO_FACTOR_REQUIRED", True)
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER") or "Dân vận"
+# The secret keys are never shown in the admin (its device pages are not used anyway).
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"

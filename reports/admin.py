@@ -10,12 +10,15 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group, User
 from django.core.exceptions import PermissionDenied
 from django.db import models
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from simple_history.admin import SimpleHistoryAdmin
 
+from accounts import two_factor
 from accounts.services import password_set_by_admin
 from common.admin import (
     BoundedInlineMixin,
@@ -253,6 +256,37 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
 
     search_fields = [*BaseUserAdmin.search_fields, "memberships__unit__search_text"]
     inlines = [UserMembershipInline]
+    list_display = ["username", "email", "first_name", "last_name", "is_staff", "has_second_factor"]
+    actions = ["reset_second_factor"]
+
+    def get_queryset(self, request):
+        app = TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)
+        return super().get_queryset(request).annotate(second_factor=Exists(app))
+
+    @admin.display(description=_("two-factor sign-in"), boolean=True, ordering="second_factor")
+    def has_second_factor(self, obj) -> bool:
+        return obj.second_factor  # annotated by get_queryset
+
+    @admin.action(
+        description=_("Reset the two-factor sign-in of the selected users"),
+        permissions=["change"],
+    )
+    def reset_second_factor(self, request, queryset):
+        """A lost phone and lost recovery codes: the user sets it up anew at their next
+        sign-in. On record (the two-factor changes, and each user's history here)."""
+        for user in queryset:
+            two_factor.reset(user=user, by=request.user)
+            self.log_change(request, user, [{"changed": {"fields": ["two-factor sign-in"]}}])
+        self.message_user(
+            request,
+            ngettext(
+                "The two-factor sign-in of %(count)d user is reset.",
+                "The two-factor sign-in of %(count)d users is reset.",
+                len(queryset),
+            )
+            % {"count": len(queryset)},
+            messages.SUCCESS,
+        )
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

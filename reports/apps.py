@@ -29,3 +29,9 @@ class ReportsConfig(AppConfig):
         from reports.permissions import notification_kinds
 
         register(notification_kinds)
+
+        # Who must sign in with a second factor.
+        from accounts.two_factor import register_required
+        from reports.permissions import needs_second_factor
+
+        register_required(needs_second_factor)

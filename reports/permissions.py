@@ -188,6 +188,13 @@ def reviews_unit(user: AnyUser, unit_id: int | None) -> bool:
     return is_reviewer(user) and _includes(reviewed_units(user), unit_id)
 
 
+def needs_second_factor(user: AnyUser) -> bool:
+    """Reviewers, leadership and administrators sign in with a code from an
+    authenticator app besides their password (``accounts.two_factor`` asks here);
+    unit staff may choose to."""
+    return oversees(user)
+
+
 def may_browse(user: AnyUser) -> bool:
     """Reports, quarters, meetings, the register and the dashboards: anyone with a role
     or a unit. Those without one see only the home page, which says whom to ask."""

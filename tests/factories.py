@@ -5,7 +5,10 @@ import datetime
 import factory
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts import two_factor
 from directives import models as dm
 from reports import models as rm
 
@@ -84,6 +87,17 @@ def leader(unit: rm.Unit | None = None, **kwargs) -> User:
 def admin(**kwargs) -> User:
     """The administrator (``permissions.is_admin``): staff holding every permission."""
     return UserFactory(is_staff=True, is_superuser=True, **kwargs)
+
+
+def second_factor(user: User) -> TOTPDevice:
+    """The user set up two-factor sign-in: an authenticator app's key and ten recovery
+    codes, as ``accounts.two_factor.set_up`` leaves them."""
+    recovery = StaticDevice.objects.create(user=user, name=two_factor.RECOVERY_DEVICE)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=recovery, token=StaticToken.random_token())
+        for _i in range(two_factor.RECOVERY_CODES)
+    )
+    return TOTPDevice.objects.create(user=user, name=two_factor.APP_DEVICE)
 
 
 class UnitFactory(ModelFactory):

@@ -28,7 +28,7 @@ _.permission_denied  # handler403
 _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
 _.NotificationsConfig
 _.AccountsConfig
-_.PasswordChangeRequiredMiddleware  # in settings.MIDDLEWARE
+_.SignInStepsMiddleware  # in settings.MIDDLEWARE
 _.LockoutsConfig  # django-axes' AppConfig, named in INSTALLED_APPS
 _.ReportsConfig
 _.StructureConfig
@@ -38,6 +38,7 @@ _.axes_locked_out  # django-axes' middleware reads it (danvan.security.LockoutBa
 _.regex  # a path converter's pattern (reports/converters.py), read by django.urls
 _.to_url  # a path converter's reverse, called by django.urls
 _.login_form  # admin.site: the admin's sign-in form
+_.app_configs  # a system check's argument (accounts.apps), passed by Django by name
 _.url_name  # an admin autocomplete's search (structure.forms), read by its get_url
 _.__str__  # Group.__str__, set in ReportsConfig.ready
 _._history_event  # set on a report by reports.services, read by reports.signals.report_event

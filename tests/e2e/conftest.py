@@ -17,11 +17,15 @@ import subprocess
 import sys
 import time
 import urllib.request
+from base64 import b32decode
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
 import pytest
+from django_otp.oath import hotp
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -207,10 +211,57 @@ def t(message: str, **values: object) -> str:
 
 
 def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> None:
+    """Signs in as a person does: the password, then, for whoever must give one, the
+    second factor (set up at the first sign-in, with the key the page shows)."""
     page.goto(f"{live_url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
+    page.wait_for_load_state()
+    second_factor(page, username)
+
+
+@dataclass
+class Authenticator:
+    """What a person keeps of their second factor: the app's key, the last time step
+    they typed a code of (the site takes each once), their recovery codes."""
+
+    key: bytes
+    last_step: int = -1
+    codes: list[str] = field(default_factory=list)
+
+    def code(self) -> str | None:
+        """The app's code now, or for the next step (the site allows one step of
+        clock difference); None when both were typed already."""
+        now = int(time.time()) // 30
+        for step in (now, now + 1):
+            if step > self.last_step:
+                self.last_step = step
+                return f"{hotp(self.key, step):06d}"
+        return None
+
+
+# Each server's people, by (server, user name): a module's server keeps its database.
+AUTHENTICATORS: dict[tuple[str, str], Authenticator] = {}
+
+
+def second_factor(page, username: str) -> None:
+    """Sets up or gives the second factor if the page asks for it."""
+    address = urlsplit(page.url)
+    path, person = address.path, (f"{address.scheme}://{address.netloc}", username)
+    if path == "/accounts/two-factor/setup/":
+        key = page.locator("[data-two-factor-key]").inner_text().replace(" ", "")
+        app = AUTHENTICATORS[person] = Authenticator(b32decode(key))
+        page.get_by_label(t("Authentication code")).fill(app.code() or "")
+        page.get_by_role("button", name=t("Turn on two-factor sign-in")).click()
+        app.codes = page.locator("[data-recovery-codes] li").all_inner_texts()
+        page.get_by_role("link", name=t("I have kept them: go on")).click()
+    elif path == "/accounts/two-factor/verify/":
+        app = AUTHENTICATORS[person]
+        page.get_by_label(t("Authentication code")).fill(app.code() or app.codes.pop())
+        page.get_by_role("button", name=t("Sign in")).click()
+    else:
+        return
     page.wait_for_load_state()
 
 

@@ -11,7 +11,7 @@ import sqlite3
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import CURRENT, PASSWORD, t
+from tests.e2e.conftest import CURRENT, PASSWORD, second_factor, t
 from tests.samples import PDF
 
 pytestmark = pytest.mark.e2e
@@ -45,6 +45,7 @@ def sign_in_here(page, username: str) -> None:
     page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
+    second_factor(page, username)
 
 
 def expire_the_session(page) -> None:

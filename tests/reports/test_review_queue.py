@@ -160,7 +160,7 @@ def test_the_queue_runs_a_bounded_number_of_queries(
         if i % 3:
             filed(unit, quarter, when=at(DUE + datetime.timedelta(days=i % 2)))
     client.force_login(reviewer)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = client.get(reverse("reports:queue_quarter", args=[quarter.slug]))
     assert response.status_code == 200
 

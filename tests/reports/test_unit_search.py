@@ -83,8 +83,8 @@ def test_it_runs_a_bounded_number_of_queries(client, django_assert_max_num_queri
     for number in range(40):
         f.UnitFactory(name=f"Xã số {number}")
     client.force_login(f.reviewer())
-    # session, user, memberships, roots, units
-    with django_assert_max_num_queries(5):
+    # session, user, its second factor, memberships, roots, units
+    with django_assert_max_num_queries(6):
         client.get(URL, {"q": "xa so"})
 
 

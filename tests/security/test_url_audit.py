@@ -54,6 +54,9 @@ X_MEETING_REVIEWER_ONLY = codes(403, reviewer=404, reviewer_x=200)
 # Province X's objects: seen by its reviewer and leader and by the administrator only.
 PROVINCE_X_ONLY = codes(404, admin=200, reviewer_x=200, leader_x=200)
 POST_ONLY = codes(405)
+# Those who must give a second factor (reviewers, leadership, the administrator) have
+# one and gave it: the setup page sends them on.
+SECOND_FACTOR_GIVEN = dict.fromkeys(("reviewer", "leader", "admin", "reviewer_x", "leader_x"), 302)
 
 
 def pk_of(name: str, key: str = "pk"):
@@ -151,6 +154,15 @@ GET_CASES = [
         codes(200, anonymous=200),
     ),
     ("password reset done", "password_reset_complete", None, codes(200, anonymous=200)),
+    # Two-factor sign-in: each person's own. Signed in (and past the code, for those who
+    # must give one), the code page and an empty codes page send on; the setup page is
+    # for those who have none yet (unit staff: it is required of the others).
+    ("two-factor sign-in", "two_factor", None, codes(200)),
+    ("the code page, past it", "two_factor_verify", None, codes(302)),
+    ("set up two-factor", "two_factor_setup", None, codes(200, **SECOND_FACTOR_GIVEN)),
+    ("recovery codes, none new", "two_factor_codes", None, codes(302)),
+    ("new recovery codes (POST only)", "two_factor_new_codes", None, POST_ONLY),
+    ("turn off two-factor (POST only)", "two_factor_off", None, POST_ONLY),
     (
         "remind (POST only)",
         "reports:remind",
@@ -475,6 +487,10 @@ POST_CASES = [
     ("sign out", "logout", None, codes(302, anonymous=302)),
     ("change one's password (nothing typed)", "password_change", None, codes(200)),
     ("ask for a reset (no address)", "password_reset", None, codes(200, anonymous=200)),
+    ("give a code, past it", "two_factor_verify", None, codes(302)),
+    ("set up two-factor (no code)", "two_factor_setup", None, codes(200, **SECOND_FACTOR_GIVEN)),
+    ("new recovery codes", "two_factor_new_codes", None, codes(302)),
+    ("turn off two-factor", "two_factor_off", None, codes(302)),
     (
         "set a password by a made-up link",
         "password_reset_confirm",
@@ -638,6 +654,8 @@ def test_every_state_changing_url_is_audited_with_a_post():
         "notifications:open",
         "password_reset_done",
         "password_reset_complete",
+        "two_factor",
+        "two_factor_codes",
         "reports:unit_search",
         "reports:version",
         "reports:document",

@@ -68,6 +68,8 @@ def demo(django_db_setup, django_db_blocker, tmp_path_factory, walks_dir):
     with kept_for_the_scope(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
         call_command("load_demo", stdout=StringIO())
         f.reviewer(Unit.objects.get(code="tu-halong"), username="halong-reviewer")
+        # A unit's reporter who chose two-factor sign-in: its buttons are theirs to press.
+        f.second_factor(User.objects.get(username="hnd-reporter"))
         yield
 
 
@@ -193,7 +195,10 @@ def app_url_names(resolver=None, namespace: str = "") -> set[str]:
 # has its own tests (tests/test_health.py, tests/security/test_uploads.py).
 # A password reset's link comes by mail, and its last page after it (their own tests:
 # tests/accounts/test_passwords.py).
+# The second factor's code page comes between the password and the site (its own
+# tests: tests/accounts/test_two_factor.py); the walk's people are past it.
 NOT_LINKED = {
+    "two_factor_verify",
     "healthz",
     "favicon",
     "directives:evidence",
