@@ -21,7 +21,10 @@ def pending_step(request) -> str | None:
         return None
     verified = user.is_verified()
     if not verified and request.session.get(two_factor.VERIFY_STEP):
-        return "two_factor_verify"
+        if two_factor.has_two_factor(user):
+            return "two_factor_verify"
+        # Reset or turned off meanwhile (a lost phone): nothing left to give.
+        del request.session[two_factor.VERIFY_STEP]
     if request.session.get(MUST_CHANGE):
         return "password_change"
     if not verified and two_factor.required(user):
@@ -49,11 +52,12 @@ class SignInStepsMiddleware:
         if step is None:
             return self.get_response(request)
         target = reverse(step)
-        path = request.path_info
-        if path == target or path.startswith(OPEN_PATHS):
+        if request.path == target or request.path_info.startswith(OPEN_PATHS):
             return self.get_response(request)
-        if _TOLD[step]:
+        # Said on the page the browser opens, not to a script's request on the way.
+        navigating = request.headers.get("Sec-Fetch-Dest", "document") == "document"
+        if _TOLD[step] and navigating:
             messages.info(request, str(_TOLD[step]))
-        if request.method == "GET" and path != reverse("home"):
+        if request.method == "GET" and navigating and request.path != reverse("home"):
             target += "?" + urlencode({"next": request.get_full_path()})
         return redirect(target)

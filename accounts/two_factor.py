@@ -20,7 +20,10 @@ from typing import Any
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -36,6 +39,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice, default_key
 from accounts.models import TwoFactorChange, TwoFactorEvent
 
 RECOVERY_CODES = 10
+# Wrong codes make the next try wait 1, 2, 4… seconds, up to 2**(this - 1).
+MAX_WAIT_DOUBLINGS = 10
 APP_DEVICE = "app"
 RECOVERY_DEVICE = "recovery"
 # In the session: a second factor to give before anything else (set at sign-in for
@@ -108,7 +113,7 @@ def _code(text: str) -> str:
     """What was typed, as a code: full-width digits and letters read as plain ones,
     spaces and dashes (as codes are often written) left out, lower case."""
     folded = unicodedata.normalize("NFKC", text or "")
-    return "".join(ch for ch in folded if ch.isalnum()).lower()[:32]
+    return "".join(ch for ch in folded if ch.isascii() and ch.isalnum()).lower()[:32]
 
 
 def _wrong_code() -> ValidationError:
@@ -119,9 +124,14 @@ def _wrong_code() -> ValidationError:
 
 
 @transaction.atomic
-def set_up(*, user, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
+def set_up(
+    *, user, key: str, code: str, session_key: str | None = None
+) -> tuple[TOTPDevice, list[str]]:
     """Keeps the key once the app proves it has it (a code it made from it), with new
-    recovery codes, which are returned to be shown once."""
+    recovery codes, which are returned to be shown once. The person's other sessions
+    end: each signs in again, with a code."""
+    # One set-up at a time per person (two pages sent at once would make two keys).
+    User.objects.select_for_update().filter(pk=user.pk).first()
     if has_two_factor(user):
         raise ValidationError(_("Two-factor sign-in is already set up."), code="set_up")
     token = _code(code)
@@ -134,6 +144,7 @@ def set_up(*, user, key: str, code: str) -> tuple[TOTPDevice, list[str]]:
     )
     codes = _replace_recovery_codes(user)
     TwoFactorEvent.objects.create(user=user, change=TwoFactorChange.SET_UP, by=user)
+    end_sessions(user, keep=session_key)
     return device, codes
 
 
@@ -181,6 +192,11 @@ def verify(*, user, code: str) -> Device:
     with transaction.atomic():
         # The wrong tries are counted in this transaction: the refusal is raised after it.
         for device in model.objects.select_for_update().filter(user=user, confirmed=True):
+            # Someone with the password alone must not lock the owner out for days: the
+            # wait doubles up to MAX_WAIT_DOUBLINGS wrong tries (about 8 minutes), no more.
+            device.throttling_failure_count = min(
+                device.throttling_failure_count, MAX_WAIT_DOUBLINGS
+            )
             allowed, details = device.verify_is_allowed()
             if not allowed:
                 refused = _waiting((details or {}).get("locked_until"))
@@ -214,6 +230,8 @@ def turn_off(*, user) -> None:
             _("Your role requires two-factor sign-in: it cannot be turned off."),
             code="required",
         )
+    if not has_two_factor(user):
+        raise ValidationError(_("Two-factor sign-in is not set up."), code="not_set_up")
     _remove_devices(user)
     TwoFactorEvent.objects.create(user=user, change=TwoFactorChange.TURNED_OFF, by=user)
 
@@ -221,12 +239,25 @@ def turn_off(*, user) -> None:
 @transaction.atomic
 def reset(*, user, by) -> None:
     """An administrator removes the user's second factor (a lost phone and lost codes):
-    the user sets a new one up at their next sign-in if it is required of them. Their
-    sessions that gave the old one no longer count as having given one."""
+    every session of the user ends, and they set a new one up at their next sign-in if
+    it is required of them. On record whether or not one was set up."""
     _remove_devices(user)
+    end_sessions(user)
     TwoFactorEvent.objects.create(user=user, change=TwoFactorChange.RESET, by=by)
 
 
 def _remove_devices(user) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+def end_sessions(user, *, keep: str | None = None) -> None:
+    """Ends the user's sessions but ``keep`` (the database's sessions are read one by
+    one: a change of second factor is rare, the live sessions a few thousand)."""
+    live = Session.objects.filter(expire_date__gt=timezone.now()).exclude(session_key=keep)
+    ended = [
+        session.pk
+        for session in live.iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
+from django.middleware.csrf import rotate_token
 from django.shortcuts import redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.safestring import mark_safe
@@ -143,6 +144,7 @@ class _TwoFactorStep(LoginRequiredMixin, auth_views.RedirectURLMixin, FormView):
         otp_login(self.request, device)
         self.request.session.pop(two_factor.VERIFY_STEP, None)
         self.request.session.cycle_key()
+        rotate_token(self.request)
 
 
 class TwoFactorVerify(_TwoFactorStep):
@@ -209,6 +211,7 @@ class TwoFactorSetup(_TwoFactorStep):
                 user=self.request.user,
                 key=two_factor.pending_key(session),
                 code=form.cleaned_data["code"],
+                session_key=session.session_key,
             )
         except ValidationError as error:
             form.add_error("code", error)

@@ -150,29 +150,18 @@ def _mail_server_not_resting():
 @pytest.fixture(autouse=True)
 def _signed_in_fully(monkeypatch):
     """``client.force_login(user)`` stands for a person who has signed in, which for
-    whoever has or must have a second factor includes having given it: a device of
-    theirs is in the session, as after the code page. The tests of two-factor sign-in itself
-    sign in by the pages (tests/accounts/test_two_factor.py)."""
-    from django.contrib.auth.models import User
+    whoever has or must have a second factor includes having given it. The tests of
+    two-factor sign-in itself sign in by the pages (tests/accounts/test_two_factor.py)."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
-    from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from accounts import two_factor
+    from sampledata.sessions import second_factor_given
 
     force_login = Client.force_login
 
     def signed_in(self, user, backend=None):
         force_login(self, user, backend)
-        # A copy: the roles read here must not stay cached on the test's own object.
-        fresh = User.objects.get(pk=user.pk)
-        if two_factor.required(fresh) or two_factor.has_two_factor(fresh):
-            device, _created = TOTPDevice.objects.get_or_create(
-                user_id=user.pk, name=two_factor.APP_DEVICE, defaults={"confirmed": True}
-            )
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.pop(two_factor.VERIFY_STEP, None)
-            session.save()
+        session = self.session
+        second_factor_given(session, user)
+        session.save()
 
     monkeypatch.setattr(Client, "force_login", signed_in)

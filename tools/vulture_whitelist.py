@@ -194,3 +194,6 @@ _.cut_after  # reports/search.html
 # --- Named only in a string for the type checker (cast("…")) ------------------------
 _._AssignmentOnPage  # directives.views.directive_detail
 _.DataclassInstance  # reports.aggregation.completeness: TypeVar("R", bound="DataclassInstance")
+
+# --- Called by the tests and the benchmark only (outside vulture's paths) --------------
+_.second_factor_given  # tests/conftest.py, tools/bench/run.py

@@ -4,6 +4,7 @@ setup page gives), or a recovery code. And the ways round it an attacker would t
 skipping the step, replaying a code, guessing, a second factor turned off by someone
 who has only the password."""
 
+import datetime
 import re
 import time
 from base64 import b32decode
@@ -12,6 +13,7 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 from django_otp.oath import hotp
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -198,12 +200,23 @@ def test_guessing_is_slowed_down(reviewer):
     assert followed(client, reverse("home")) == reverse("two_factor_verify")
 
 
-@pytest.mark.parametrize(
-    "typed",
-    ["", "\x00\x01\x02", "１２３４５６" * 200, "' OR 1=1 --", "<script>alert(1)</script>"],
-)
+HOSTILE = [
+    "",
+    "\x00\x01\x02",
+    "１２３４５６" * 200,
+    "፩፪፫፬፭፮",  # digits to Python, not to int()
+    "١٢٣٤٥٦",
+    "' OR 1=1 --",
+    "<script>alert(1)</script>",
+]
+
+
+@pytest.mark.parametrize("typed", HOSTILE)
 def test_hostile_codes_are_refused_with_a_message(reviewer, typed):
     client, _went = sign_in("reviewer")
+    response = client.post(reverse("two_factor_setup"), {"code": typed})
+    assert response.status_code == 200
+    assert not TOTPDevice.objects.filter(user=reviewer).exists()
     set_up(client)
     client, _went = sign_in("reviewer")
     response = client.post(reverse("two_factor_verify"), {"code": typed})
@@ -246,12 +259,22 @@ def test_a_reviewer_cannot_turn_it_off(reviewer):
     assert TOTPDevice.objects.filter(user=reviewer).exists()
 
 
-def test_a_session_from_before_the_set_up_gives_a_code_to_turn_it_off(head):
+def test_setting_up_ends_the_other_sessions(head):
     earlier, _went = sign_in("head")
     later, _went = sign_in("head")
     set_up(later)
-    response = earlier.post(reverse("two_factor_off"))
-    assert response.url.startswith(reverse("two_factor_verify"))
+    assert earlier.get(reverse("home")).url.startswith(reverse("login"))
+    assert later.get(reverse("home")).status_code == 200
+
+
+def test_a_session_that_gave_no_code_gives_one_to_change_the_second_factor(head):
+    # Signed in before the second factor existed, and not ended (as a session kept
+    # elsewhere than the database would be): it is asked for a code first.
+    client, _went = sign_in("head")
+    f.second_factor(head)
+    for url in (reverse("two_factor_off"), reverse("two_factor_new_codes")):
+        response = client.post(url)
+        assert response.url.startswith(reverse("two_factor_verify")), url
     assert TOTPDevice.objects.filter(user=head).exists()
 
 
@@ -272,8 +295,32 @@ def test_an_administrator_resets_a_lost_second_factor_on_record(reviewer):
         user=reviewer, change=TwoFactorChange.RESET, by=admin
     ).exists()
     assert LogEntry.objects.filter(object_id=str(reviewer.pk), user=admin).exists()
-    # The session that gave the old factor no longer counts: set up anew.
+    # Every session of the user ends; at the next sign-in, set up anew.
+    assert client.get(reverse("reports:list")).url.startswith(reverse("login"))
+    client, went = sign_in("reviewer")
+    assert followed(client, went) == reverse("two_factor_setup")
+
+
+def test_a_reset_while_on_the_code_page_leads_on_rather_than_round(reviewer):
+    client, _went = sign_in("reviewer")
+    set_up(client)
+    client, _went = sign_in("reviewer")
+    assert followed(client, reverse("reports:list")) == reverse("two_factor_verify")
+    # A session the reset could not end (kept elsewhere than the database).
+    TOTPDevice.objects.filter(user=reviewer).delete()
     assert followed(client, reverse("reports:list")) == reverse("two_factor_setup")
+
+
+def test_the_wait_after_wrong_codes_is_bounded(reviewer):
+    client, _went = sign_in("reviewer")
+    key, _codes = set_up(client)
+    client, _went = sign_in("reviewer")
+    TOTPDevice.objects.filter(user=reviewer).update(
+        throttling_failure_count=40,
+        throttling_failure_timestamp=timezone.now() - datetime.timedelta(minutes=9),
+    )
+    response = client.post(reverse("two_factor_verify"), {"code": code(key, step() + 1)})
+    assert response.status_code == 302
 
 
 def test_an_administrator_must_give_a_code_too():

@@ -711,10 +711,13 @@ def session_for(user) -> str:
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
 
+    from sampledata.sessions import second_factor_given
+
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[-1]
     session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    second_factor_given(session, user)
     session.set_expiry(3600)
     session.create()
     return session.session_key
@@ -1147,9 +1150,14 @@ def _clients(database: str, users: dict) -> dict:
 
     use(database)
     clients = {}
+    from sampledata.sessions import second_factor_given
+
     for role, user in users.items():
         client = Client()
         client.force_login(user)
+        session = client.session
+        second_factor_given(session, user)
+        session.save()
         clients[role] = client
     return clients
 
