@@ -270,3 +270,39 @@ def test_the_admin_shows_an_address_locked_across_user_names(client, admin_user)
     rows = page.context["cl"].result_list
     assert {row.from_address for row in rows} == {20}
     assert page.content.decode().count('alt="True"') == 20  # every row: locked
+
+
+@pytest.mark.parametrize(
+    ("seen", "counted"),
+    [
+        ("203.0.113.7", "203.0.113.7"),
+        ("::ffff:203.0.113.7", "203.0.113.7"),
+        ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
+        ("2001:db8:1:2::1", "2001:db8:1:2::"),
+        ("fe80::1%eth0", "fe80::"),
+        ("not an address", ""),
+        ("", ""),
+    ],
+)
+def test_an_address_is_counted_by_its_ipv6_network(rf, seen, counted):
+    assert client_ip(rf.get("/", REMOTE_ADDR=seen)) == counted
+
+
+def test_spraying_from_many_addresses_of_one_ipv6_network_is_stopped(settings):
+    """An IPv6 client holds a /64: changing address within it for each try changes
+    nothing; another /64 is not locked."""
+    answers = [
+        sign_in(
+            Client(), f"user{number}", "guess", REMOTE_ADDR=f"2001:db8:7:7::{number + 1:x}"
+        ).status_code
+        for number in range(settings.AXES_ADDRESS_FAILURE_LIMIT + 1)
+    ]
+    assert answers[-1] == 429
+    assert sign_in(Client(), "user0", "guess", REMOTE_ADDR="2001:db8:7:8::1").status_code == 200
+
+
+def test_a_forwarded_address_that_is_no_address_is_not_a_500(client, clerk, settings):
+    settings.BEHIND_PROXY = True
+    response = sign_in(client, password="wrong", HTTP_X_FORWARDED_FOR="not-an-ip")
+    assert response.status_code == 200
+    assert sign_in(client, HTTP_X_FORWARDED_FOR="<script>").status_code == 302
