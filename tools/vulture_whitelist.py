@@ -29,6 +29,7 @@ _.DirectivesConfig  # the app's AppConfig, found by Django in apps.py
 _.NotificationsConfig
 _.AccountsConfig
 _.SignInStepsMiddleware  # in settings.MIDDLEWARE
+_.TextGZipMiddleware  # in settings.MIDDLEWARE
 _.LockoutsConfig  # django-axes' AppConfig, named in INSTALLED_APPS
 _.ReportsConfig
 _.StructureConfig
