@@ -97,7 +97,20 @@ def parse_args():
     parser.add_argument(
         "--only", default="", help="Time only the pages whose name contains this text."
     )
-    parser.add_argument("--port", type=int, default=0, help="Default: a free port.")
+    parser.add_argument(
+        "--port", type=int, default=0, help="The first server's port (default: free ports)."
+    )
+    parser.add_argument(
+        "--servers",
+        type=int,
+        default=0,
+        help="App servers for the load, on loopback ports (default: one with 2 workers, "
+        "then two with one each).",
+    )
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn workers per server.")
+    parser.add_argument(
+        "--threads", type=int, default=1, help="Threads per worker (gunicorn's gthread if > 1)."
+    )
     parser.add_argument("--out", default=str(ROOT / "tools" / "bench" / "results.md"))
     parser.add_argument(
         "--report-only",
@@ -769,25 +782,48 @@ def load_population(count: int, provinces: int, t: dict) -> list[tuple[object, l
     return users
 
 
-def load_test(args, env: dict, t: dict, log) -> dict:
-    """gunicorn with 2 workers; ``load_users`` threads, each a signed-in user browsing
-    the usual pages with a think time of 0.5–1.5 s, for ``load_seconds``."""
-    users = [
-        (session_for(user), pages)
-        for user, pages in load_population(args.load_users, args.provinces, t)
-    ]
-    if not args.port:
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            args.port = probe.getsockname()[1]
-    server = subprocess.Popen(  # noqa: S603 - our own command line
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass(frozen=True)
+class Layout:
+    """App servers on loopback ports, each gunicorn with workers × threads."""
+
+    servers: int
+    workers: int
+    threads: int = 1
+
+    def __str__(self) -> str:
+        servers = f"{self.servers} app servers" if self.servers > 1 else "gunicorn"
+        threads = f" × {self.threads} threads" if self.threads > 1 else ""
+        return f"{servers}, {self.workers} worker{'s' if self.workers > 1 else ''}{threads}"
+
+
+def layouts(args) -> list[Layout]:
+    """The load's server layouts: as given, or ``make serve``'s (one server, 2 workers)
+    and the same two processes as two servers, each request of a session going to
+    the other one (nothing may depend on the process that answered before)."""
+    if args.servers:
+        return [Layout(args.servers, args.workers or 2, args.threads)]
+    return [Layout(1, 2, args.threads), Layout(2, 1, args.threads)]
+
+
+def _gunicorn(layout: Layout, env: dict, port: int) -> subprocess.Popen:
+    """One app server as ``make serve`` starts it: workers, each with threads
+    (gunicorn's threaded workers when more than one)."""
+    return subprocess.Popen(  # noqa: S603 - our own command line
         [
             str(Path(sys.executable).parent / "gunicorn"),
             "danvan.wsgi",
             "--workers",
-            "2",
+            str(layout.workers),
+            "--threads",
+            str(layout.threads),
             "--bind",
-            f"127.0.0.1:{args.port}",
+            f"127.0.0.1:{port}",
             "--timeout",
             "120",
             "--log-level",
@@ -797,29 +833,54 @@ def load_test(args, env: dict, t: dict, log) -> dict:
         env={**os.environ, **env},
         start_new_session=True,
     )
+
+
+def _wait_until_up(server: subprocess.Popen, port: int) -> None:
+    for _try in range(60):
+        if server.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {server.returncode}")
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            connection.request("GET", "/healthz")
+            connection.getresponse().read()
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise RuntimeError(f"gunicorn did not answer on port {port}")
+
+
+def load_test(args, layout: Layout, env: dict, t: dict, log) -> dict:
+    """The ``layout``'s app servers on loopback ports, one database; ``load_users``
+    threads, each a signed-in user browsing the usual pages with a think time of
+    0.5–1.5 s, for ``load_seconds``. With several servers each user's requests go to
+    them in turn, so every request of a session lands on another process than the
+    one before."""
+    users = [
+        (session_for(user), pages)
+        for user, pages in load_population(args.load_users, args.provinces, t)
+    ]
+    ports = [args.port + n for n in range(layout.servers)] if args.port else []
+    ports = ports or [_free_port() for _n in range(layout.servers)]
+    servers = [_gunicorn(layout, env, port) for port in ports]
     try:
-        for _try in range(60):
-            if server.poll() is not None:
-                raise RuntimeError(f"gunicorn exited with {server.returncode}")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
-                connection.request("GET", "/healthz")
-                connection.getresponse().read()
-                break
-            except OSError:
-                time.sleep(0.5)
+        for server, port in zip(servers, ports, strict=True):
+            _wait_until_up(server, port)
         results: list[tuple[str, float, int]] = []
+        by_server = dict.fromkeys(ports, 0)
         lock = threading.Lock()
         deadline = time.monotonic() + args.load_seconds
 
         def browse(number: int, session_key: str, urls: list[str]) -> None:
             rng = random.Random(number)  # noqa: S311 - a load pattern, not a secret
             time.sleep(rng.uniform(0, 2))
+            sent = number
             while time.monotonic() < deadline:
                 url = rng.choice(urls)
+                port = ports[sent % len(ports)]
+                sent += 1
                 started = time.perf_counter()
                 try:
-                    connection = http.client.HTTPConnection("127.0.0.1", args.port, timeout=120)
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
                     connection.request("GET", url, headers={"Cookie": f"sessionid={session_key}"})
                     response = connection.getresponse()
                     response.read()
@@ -830,11 +891,12 @@ def load_test(args, env: dict, t: dict, log) -> dict:
                 elapsed = time.perf_counter() - started
                 with lock:
                     results.append((url, elapsed, status))
+                    by_server[port] += 1
                 time.sleep(rng.uniform(0.5, 1.5))
 
         log(
             f"Load: {len(users)} users over the provinces for {args.load_seconds} s against "
-            "gunicorn (2 workers)…"
+            f"{layout}…"
         )
         started = time.monotonic()
         threads = [
@@ -847,8 +909,10 @@ def load_test(args, env: dict, t: dict, log) -> dict:
             thread.join()
         duration = time.monotonic() - started
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        for server in servers:
+            os.killpg(server.pid, signal.SIGTERM)
+        for server in servers:
+            server.wait(timeout=30)
     latencies = [elapsed for _url, elapsed, _status in results]
     errors = [status for _url, _elapsed, status in results if status != 200]
     by_page: dict[str, list[float]] = {}
@@ -860,6 +924,11 @@ def load_test(args, env: dict, t: dict, log) -> dict:
                 break
         by_page.setdefault(key, []).append(elapsed)
     return {
+        "model": str(layout),
+        "per_server": list(by_server.values()),
+        # What the users ask for if every answer were instant (a think time of 1 s on
+        # average): what the servers keep up with is measured against it.
+        "offered": len(users) / 1.0,
         "users": len(users),
         "seconds": duration,
         "requests": len(results),
@@ -1052,20 +1121,35 @@ def _centre_lines(info: dict) -> list[str]:
 
 
 def _load_lines(info: dict) -> list[str]:
-    load = info.get("load")
+    # (a run before the two layouts kept one load, as "load")
+    loads = info.get("loads") or ([info["load"]] if info.get("load") else [])
+    if not loads:
+        return ["", "## Load", "", "Not run (--skip-load)."]
+    lines: list[str] = []
+    for load in loads:
+        lines += _one_load_lines(info, load)
+    return lines
+
+
+def _one_load_lines(info: dict, load: dict) -> list[str]:
     big = list(info["sizes"])[-1]
-    lines = ["", f"## Load: gunicorn, 2 workers, simulated users over {big} provinces", ""]
-    if load is None:
-        return [*lines, "Not run (--skip-load)."]
+    model = load.get("model", "gunicorn, 2 workers")
+    lines = ["", f"## Load: {model}, simulated users over {big} provinces", ""]
+    per_server = load.get("per_server", [load["requests"]])
+    offered = load.get("offered", load["users"])
     lines += [
         f"{load['users']} signed-in users spread over the provinces (1 in 5 a reviewer or a "
         "leader: the centre's, then provinces 1, 8, 15… each on its own province; the rest "
         "heads of units taken evenly through the tree), each requesting its usual pages "
-        f"with a think time of 0.5–1.5 s, for {load['seconds']:.0f} s.",
+        f"with a think time of 0.5–1.5 s, for {load['seconds']:.0f} s. They offer about "
+        f"{offered:.0f} requests/s were every answer instant; "
+        f"{len(per_server)} app server(s) on one database, each user's requests going to "
+        f"them in turn (requests per server: {', '.join(map(str, per_server))}).",
         "",
-        "| requests | throughput req/s | median ms | p95 ms | max ms | errors |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: |",
-        f"| {load['requests']} | {load['throughput']:.1f} | {load['median_ms']:.0f} | "
+        "| requests | throughput req/s | of offered | median ms | p95 ms | max ms | errors |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {load['requests']} | {load['throughput']:.1f} | "
+        f"{load['throughput'] / offered:.0%} | {load['median_ms']:.0f} | "
         f"{load['p95_ms']:.0f} | {load['max_ms']:.0f} | {load['errors']} "
         f"{load['error_statuses'] or ''} |",
         "",
@@ -1361,7 +1445,7 @@ def main() -> None:
     write_results(args.out, info)
     if not args.skip_load:
         use(urls[big])
-        info["load"] = load_test(args, env, t[big], log)
+        info["loads"] = [load_test(args, layout, env, t[big], log) for layout in layouts(args)]
         info["seconds"] = time.monotonic() - started
         save(info)
         write_results(args.out, info)
