@@ -179,7 +179,17 @@ class TwoFactorVerify(_TwoFactorStep):
         return HttpResponseRedirect(self.get_success_url())
 
 
-class TwoFactorSetup(_TwoFactorStep):
+class _HoldsSecret:
+    """A page showing a second factor's key or recovery codes: never compressed
+    (``danvan.compression``), so its size tells nothing of them."""
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)  # type: ignore[misc]
+        response.holds_secret = True
+        return response
+
+
+class TwoFactorSetup(_HoldsSecret, _TwoFactorStep):
     template_name = "accounts/two_factor_setup.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -227,7 +237,7 @@ def _with_next(url: str, next_url: str) -> str:
     return f"{url}?{urlencode({'next': next_url})}" if next_url else url
 
 
-class RecoveryCodes(LoginRequiredMixin, auth_views.RedirectURLMixin, TemplateView):
+class RecoveryCodes(_HoldsSecret, LoginRequiredMixin, auth_views.RedirectURLMixin, TemplateView):
     """The new recovery codes, shown once (they are kept only as the codes to check)."""
 
     template_name = "accounts/two_factor_codes.html"

@@ -1,6 +1,7 @@
 """What a request says of its client."""
 
 import ipaddress
+import logging
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -8,6 +9,9 @@ from django.http import HttpRequest
 # An IPv6 client holds a whole /64 (a home, an office, a rented server): counted by
 # address, it would try 2**64 of them. The lockout and the reset limit count the /64.
 IPV6_PREFIX = 64
+UNREADABLE = "0.0.0.0"  # noqa: S104  # nosec B104 - a count's key, never bound to
+
+logger = logging.getLogger(__name__)
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -30,13 +34,26 @@ def client_ip(request: HttpRequest) -> str:
 
 def counted_as(text: str) -> str:
     """The address a client is counted by: ``2001:db8:1:2::`` for any address of that
-    /64, ``192.0.2.7`` for itself or ``::ffff:192.0.2.7``; "" for anything else."""
+    /64, ``192.0.2.7`` for itself, ``::ffff:192.0.2.7`` or ``192.0.2.7:5678``.
+    What is no address (a proxy misconfigured) counts as ``0.0.0.0``, all such
+    clients together: the lockout still counts them rather than letting them by."""
     try:
-        address = ipaddress.ip_address(text.strip().split("%", 1)[0])
+        address = ipaddress.ip_address(_without_port(text.strip()))
     except ValueError:
-        return ""
+        logger.warning("Not a client address: %r; counted as %s", text[:100], UNREADABLE)
+        return UNREADABLE
     if isinstance(address, ipaddress.IPv6Address):
         if address.ipv4_mapped:
             return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/{IPV6_PREFIX}", strict=False).network_address)
     return str(address)
+
+
+def _without_port(text: str) -> str:
+    """``[2001:db8::1]:443`` → ``2001:db8::1``, ``192.0.2.7:5678`` → ``192.0.2.7``, a
+    zone (``fe80::1%eth0``) left out."""
+    if text.startswith("["):
+        text = text[1 : text.find("]")] if "]" in text else text[1:]
+    elif text.count(":") == 1:
+        text = text.split(":", 1)[0]
+    return text.split("%", 1)[0]

@@ -44,3 +44,11 @@ def test_a_download_goes_as_it_is(client, reviewer):
     assert response.status_code == 200
     assert "Content-Encoding" not in response
     assert b"".join(response).startswith(b"PK")  # the .xlsx's own zip
+
+
+def test_the_pages_of_a_second_factors_secrets_go_uncompressed(client):
+    client.force_login(f.member(f.UnitFactory()))
+    response = client.get(reverse("two_factor_setup"), **GZIP)
+    assert response.status_code == 200
+    assert "Content-Encoding" not in response
+    assert b"data-two-factor-key" in response.content

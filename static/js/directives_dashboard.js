@@ -27,12 +27,26 @@
         )
       : null;
 
+  // A printed dashboard has every chart, scrolled to or not.
+  window.addEventListener("beforeprint", () => {
+    for (const canvas of document.querySelectorAll("canvas")) {
+      if (canvas.drawChart) {
+        canvas.drawChart();
+      }
+    }
+  });
+
   function draw(id, config) {
     const canvas = document.getElementById(id);
     if (!canvas) {
       return;
     }
-    canvas.drawChart = () => new Chart(canvas, config);
+    canvas.drawChart = () => {
+      if (!canvas.chartDrawn) {
+        canvas.chartDrawn = true;
+        new Chart(canvas, config);
+      }
+    };
     if (nearScreen) {
       nearScreen.observe(canvas);
     } else {

@@ -33,10 +33,30 @@ document.querySelectorAll("[data-autosubmit]").forEach((field) => {
 });
 
 // After a refused form, take the keyboard to the first field to correct: a screen
-// reader then reads its label and its error (tied to it by aria-describedby).
-const firstInvalid = document.querySelector("main [aria-invalid='true']");
-if (firstInvalid && !document.querySelector("[autofocus]")) {
-  firstInvalid.focus();
+// reader then reads its label and its error (tied to it by aria-describedby). Once
+// every deferred script has run (DOMContentLoaded), so that a search picker
+// (unit_picker.js) stands in for its select whatever the order of the scripts: its
+// typing field takes the focus, its list closed so that the error stays in view.
+function focusFirstInvalid() {
+  const firstInvalid = document.querySelector("main [aria-invalid='true']");
+  if (!firstInvalid || document.querySelector("[autofocus]")) {
+    return;
+  }
+  const picker = firstInvalid.tomselect;
+  if (!picker) {
+    firstInvalid.focus();
+    return;
+  }
+  picker.settings.openOnFocus = false;
+  picker.focus();
+  window.setTimeout(() => {
+    picker.settings.openOnFocus = true;
+  }, 0);
+}
+if (document.readyState === "complete") {
+  focusFirstInvalid();
+} else {
+  document.addEventListener("DOMContentLoaded", focusFirstInvalid);
 }
 
 // Every form that carries typed text keeps it in this browser until the server
@@ -364,10 +384,11 @@ if (firstInvalid && !document.querySelector("[autofocus]")) {
     document.querySelectorAll("form[data-sign-out]").forEach(forgetAllOnSignOut);
   }
 
-  // After the deferred scripts (search pickers), so their options can be put back.
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start);
-  } else {
+  // After every deferred script (the search pickers, wherever the page puts them),
+  // so that their options can be put back: DOMContentLoaded comes after the last.
+  if (document.readyState === "complete") {
     start();
+  } else {
+    document.addEventListener("DOMContentLoaded", start);
   }
 })();

@@ -124,16 +124,8 @@
         picker.control_input.setAttribute(name, select.getAttribute(name));
       }
     }
+    // After a refused form, site.js takes the focus to this picker (select.tomselect).
     select.setAttribute("aria-hidden", "true");
-    if (document.activeElement === select) {
-      // Focused after a refused form (site.js): the list stays closed so that the
-      // error under the field is in view. Tom Select handles the focus after a tick.
-      picker.settings.openOnFocus = false;
-      picker.focus();
-      window.setTimeout(() => {
-        picker.settings.openOnFocus = true;
-      }, 0);
-    }
   }
 
   document.querySelectorAll("select[data-search-url]").forEach(setUp);

@@ -63,19 +63,29 @@ def lighthouse(url: str, cookie: str | None, preset: str, out: Path) -> dict[str
     ]
     # Lighthouse sometimes loses the trace of a load ("NO_NAVSTART: please run
     # Lighthouse again"): that is no score, and it is run again, twice at most.
+    failure = ""
     for _attempt in range(3):
-        done = subprocess.run(  # noqa: S603 - the project's own Lighthouse, fixed arguments
-            command,
-            timeout=240,
-            env={**os.environ, "CHROME_PATH": CHROMIUM},
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        out.unlink(missing_ok=True)
+        try:
+            done = subprocess.run(  # noqa: S603 - the project's own Lighthouse, fixed arguments
+                command,
+                timeout=240,
+                env={**os.environ, "CHROME_PATH": CHROMIUM},
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+        except subprocess.TimeoutExpired:
+            failure = "no report in 240 s"
+            continue
         report = json.loads(out.read_text(encoding="utf-8")) if out.exists() else {}
-        if done.returncode == 0 and not report.get("runtimeError"):
-            return {key: round(report["categories"][key]["score"] * 100) for key in CATEGORIES}
-    raise AssertionError(f"Lighthouse failed on {url}: {done.stderr[-2000:]}")
+        scores = {key: report.get("categories", {}).get(key, {}).get("score") for key in CATEGORIES}
+        if done.returncode == 0 and not report.get("runtimeError") and None not in scores.values():
+            # The page itself, not the sign-in page a lost session would lead to.
+            assert report["finalDisplayedUrl"] == url, f"{url} led to {report['finalDisplayedUrl']}"
+            return {key: round(score * 100) for key, score in scores.items()}
+        failure = done.stderr[-2000:]
+    raise AssertionError(f"Lighthouse failed on {url}: {failure}")
 
 
 @pytest.mark.parametrize("preset", ["mobile", "desktop"])

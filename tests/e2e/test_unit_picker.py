@@ -86,3 +86,15 @@ def test_the_register_is_filtered_by_a_meeting_chosen_from_the_keyboard(open_as,
     expect(reviewer.locator("table tbody tr").first).to_be_visible()
     expect(filters.locator(".ts-control", has_text=label)).to_be_visible()
     assert reviewer.locator("select[name=meeting] option").count() == 2
+
+
+def test_a_refused_unit_filter_takes_the_keyboard_to_the_picker_list_closed(open_as, live_url):
+    """After a refused filter the first field to correct has the focus: for a search
+    picker that is its typing field (the select is hidden from the accessibility
+    tree), with the list closed so that the error under it stays in view."""
+    reviewer = open_as("reviewer")
+    reviewer.goto(f"{live_url}/directives/?unit=99999999")
+    unit = reviewer.get_by_role("search").get_by_role("combobox", name=t("Unit"))
+    expect(unit).to_be_focused()
+    expect(unit).to_have_attribute("aria-invalid", "true")
+    expect(reviewer.locator(".ts-dropdown:visible")).to_have_count(0)

@@ -13,7 +13,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from common.http import client_ip
+from common.http import UNREADABLE, client_ip
 from danvan.security import REFRESHED
 from tests import factories as f
 
@@ -280,8 +280,11 @@ def test_the_admin_shows_an_address_locked_across_user_names(client, admin_user)
         ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::"),
         ("2001:db8:1:2::1", "2001:db8:1:2::"),
         ("fe80::1%eth0", "fe80::"),
-        ("not an address", ""),
-        ("", ""),
+        ("[2001:db8:1:2::9]:443", "2001:db8:1:2::"),
+        ("203.0.113.7:5678", "203.0.113.7"),
+        ("not an address", UNREADABLE),
+        ("unix:", UNREADABLE),
+        ("", UNREADABLE),
     ],
 )
 def test_an_address_is_counted_by_its_ipv6_network(rf, seen, counted):
@@ -301,8 +304,13 @@ def test_spraying_from_many_addresses_of_one_ipv6_network_is_stopped(settings):
     assert sign_in(Client(), "user0", "guess", REMOTE_ADDR="2001:db8:7:8::1").status_code == 200
 
 
-def test_a_forwarded_address_that_is_no_address_is_not_a_500(client, clerk, settings):
+def test_a_forwarded_address_that_is_no_address_is_still_locked_out(client, clerk, settings):
+    """A misconfigured proxy's unreadable address: no 500, and the five failures of a
+    user name still lock it (all such clients counted as one address)."""
     settings.BEHIND_PROXY = True
-    response = sign_in(client, password="wrong", HTTP_X_FORWARDED_FOR="not-an-ip")
-    assert response.status_code == 200
-    assert sign_in(client, HTTP_X_FORWARDED_FOR="<script>").status_code == 302
+    answers = [
+        sign_in(client, password="wrong", HTTP_X_FORWARDED_FOR="unix:").status_code
+        for _try in range(6)
+    ]
+    assert answers == [200] * 4 + [429] * 2
+    assert sign_in(Client(), HTTP_X_FORWARDED_FOR="<script>").status_code == 429

@@ -803,12 +803,13 @@ class Layout:
 
 
 def layouts(args) -> list[Layout]:
-    """The load's server layouts: as given, or ``make serve``'s (one server, 2 workers)
-    and the same two processes as two servers, each request of a session going to
-    the other one (nothing may depend on the process that answered before)."""
-    if args.servers:
-        return [Layout(args.servers, args.workers or 2, args.threads)]
-    return [Layout(1, 2, args.threads), Layout(2, 1, args.threads)]
+    """The load's server layouts: the one given (by any of ``--servers``, ``--workers``,
+    ``--threads``); else ``make serve``'s (one server, 2 workers), then the same two
+    processes as two servers, each request of a session going to the other one
+    (nothing may depend on the process that answered before)."""
+    if args.servers or args.workers or args.threads > 1:
+        return [Layout(args.servers or 1, args.workers or 2, args.threads)]
+    return [Layout(1, 2), Layout(2, 1)]
 
 
 def _gunicorn(layout: Layout, env: dict, port: int) -> subprocess.Popen:
