@@ -314,3 +314,11 @@ def test_a_forwarded_address_that_is_no_address_is_still_locked_out(client, cler
     ]
     assert answers == [200] * 4 + [429] * 2
     assert sign_in(Client(), HTTP_X_FORWARDED_FOR="<script>").status_code == 429
+
+
+def test_an_unreadable_address_is_logged_and_a_missing_one_is_not(rf, caplog):
+    with caplog.at_level("WARNING", logger="common.http"):
+        client_ip(rf.get("/", REMOTE_ADDR=""))
+        assert not caplog.records
+        client_ip(rf.get("/", REMOTE_ADDR="unix:"))
+    assert "unix:" in caplog.text
