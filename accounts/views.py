@@ -199,8 +199,7 @@ class TwoFactorSetup(_HoldsSecret, _TwoFactorStep):
                 messages.info(request, _("Two-factor sign-in is already set up."))
                 return redirect("two_factor")
             # Set up in another session: this one gives a code like any sign-in.
-            request.session[two_factor.VERIFY_STEP] = True
-            return redirect(_with_next(reverse("two_factor_verify"), self.get_redirect_url()))
+            return _ask_for_code(request, then=self.get_redirect_url())
         return super().dispatch(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
@@ -270,12 +269,18 @@ class TwoFactorPage(LoginRequiredMixin, TemplateView):
         }
 
 
+def _ask_for_code(request, *, then: str):
+    """This session has not given the second factor its person has: it does now
+    (``accounts.middleware`` keeps it on the code page), then goes on to ``then``."""
+    request.session[two_factor.VERIFY_STEP] = True
+    return redirect(_with_next(reverse("two_factor_verify"), then))
+
+
 def _code_given_or_asked(request):
     """A change to a second factor is made from a session that gave it; another one
     (signed in before it was set up, elsewhere) gives a code first."""
     if two_factor.has_two_factor(request.user) and not request.user.is_verified():
-        request.session[two_factor.VERIFY_STEP] = True
-        return redirect(_with_next(reverse("two_factor_verify"), reverse("two_factor")))
+        return _ask_for_code(request, then=reverse("two_factor"))
     return None
 
 

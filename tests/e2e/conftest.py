@@ -213,12 +213,17 @@ def t(message: str, **values: object) -> str:
 def sign_in(page, live_url: str, username: str, password: str = PASSWORD) -> None:
     """Signs in as a person does: the password, then, for whoever must give one, the
     second factor (set up at the first sign-in, with the key the page shows)."""
+    password_step(page, live_url, username, password)
+    second_factor(page, username)
+
+
+def password_step(page, live_url: str, username: str, password: str = PASSWORD) -> None:
+    """The sign-in page's user name and password, sent."""
     page.goto(f"{live_url}/accounts/login/")
     page.get_by_label("Tên đăng nhập").fill(username)
     page.get_by_label("Mật khẩu").fill(password)
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_load_state()
-    second_factor(page, username)
 
 
 @dataclass

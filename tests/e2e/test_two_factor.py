@@ -4,23 +4,15 @@ code from the app, then a recovery code."""
 
 import pytest
 
-from tests.e2e.conftest import AUTHENTICATORS, PASSWORD, axe_violations, second_factor, t
+from tests.e2e.conftest import AUTHENTICATORS, axe_violations, password_step, second_factor, t
 
 pytestmark = pytest.mark.e2e
-
-
-def _password(page, live_url: str, username: str) -> None:
-    page.goto(f"{live_url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(username)
-    page.get_by_label("Mật khẩu").fill(PASSWORD)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.wait_for_load_state()
 
 
 def test_a_leader_sets_up_signs_in_with_the_app_then_with_a_recovery_code(page, live_url):
     refused = []
     page.on("console", lambda message: message.type == "error" and refused.append(message.text))
-    _password(page, live_url, "leader")
+    password_step(page, live_url, "leader")
     assert page.url.endswith("/accounts/two-factor/setup/")
     box = page.locator(".two-factor-qr svg").bounding_box()
     assert box and box["width"] >= 150 and box["height"] >= 150
@@ -32,7 +24,7 @@ def test_a_leader_sets_up_signs_in_with_the_app_then_with_a_recovery_code(page, 
     assert len(app.codes) == 10
 
     page.get_by_role("button", name="Đăng xuất").click()
-    _password(page, live_url, "leader")
+    password_step(page, live_url, "leader")
     assert page.url.endswith("/accounts/two-factor/verify/")
     page.get_by_label(t("Authentication code")).fill(app.codes[0])
     page.get_by_role("button", name=t("Sign in")).click()
