@@ -45,6 +45,7 @@ from django.core.management.color import no_style
 from django.db import connection, transaction
 from django.db.models import DateField, Model
 
+from common import caching
 from danvan import backup_xml
 
 FORMAT = 1
@@ -465,6 +466,9 @@ def _load(database: bytes, manifest: dict, *, scratch: Path, erase: bool) -> Non
                 + "; ".join(mismatches[:10])
                 + "). The restore was rolled back: nothing was changed."
             )
+        # Figures worked out from the rows that were here are not kept (their keys would
+        # not match the restored quarters anyway: ``common.caching``).
+        caching.clear()
 
 
 def _move_media(source: Path) -> None:

@@ -183,15 +183,27 @@ SILENCED_SYSTEM_CHECKS = [
     "security.W021",
 ]
 
-# The cache holds the province's indicator sums per quarter (reports.aggregation).
-# Its keys change with the data, so each server process's own memory is enough
-# and never stale; no cache server to run.
+# The caches hold the province's indicator sums per quarter (reports.aggregation):
+# each server process's memory, then a table every process shares (common.caching).
+# Their keys change with the data, so neither is ever stale; no cache server to run.
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "TIMEOUT": 7 * 24 * 3600,
         "OPTIONS": {"MAX_ENTRIES": 2000},
-    }
+    },
+    # What every worker and server shares (common.caching): the quarters' indicator sums,
+    # worked out once per change of the figures rather than once per process. Its table
+    # is made by a migration (reports 0028) and emptied by every ``migrate`` (a new
+    # release may sum otherwise). Entries of figures since changed are never read
+    # again: they go after two days, or when there are too many. At national scale an
+    # entry is up to some 400 KB (the country's filed units of a quarter).
+    "shared": {
+        "BACKEND": "common.caching.DatabaseCache",
+        "LOCATION": "danvan_shared_cache",
+        "TIMEOUT": 2 * 24 * 3600,
+        "OPTIONS": {"MAX_ENTRIES": 2000, "CULL_FREQUENCY": 3},
+    },
 }
 
 AUTH_PASSWORD_VALIDATORS = [

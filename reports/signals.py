@@ -15,13 +15,23 @@ one of the two back with an error, and nothing is half written.
 
 A report's history rows also get their typed event here (``report_event``), so that
 every writer, the admin included, leaves one.
+
+Every ``migrate`` empties the figures every process shares (``common.caching``): a new
+release may sum them otherwise, and data migrations send no signal.
 """
 
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_migrate, post_save
 from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
+from common import caching
 from reports.models import IndicatorValue, Quarter, ReportEvent, Unit, UnitLink, UnitReport
+
+
+@receiver(post_migrate, dispatch_uid="reports.shared_figures_emptied")
+def migrated(sender, app_config, **kwargs) -> None:
+    if app_config.name == "reports":  # once per migrate, not once per app
+        caching.clear_shared()
 
 
 @receiver([post_save, post_delete], sender=UnitReport, dispatch_uid="reports.report_figures")

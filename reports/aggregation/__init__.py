@@ -30,7 +30,6 @@ from reports.aggregation.completeness import (
 )
 from reports.aggregation.figures import (
     DRILL_PAGE_SIZE,
-    FIGURES_CACHE_SECONDS,
     MAIN_INDICATORS,
     PROVINCE,
     TREND_QUARTERS,
@@ -65,7 +64,6 @@ from reports.permissions import EVERY_UNIT, Scope, scope_for
 __all__ = [
     "DRILL_PAGE_SIZE",
     "EVERY_UNIT",
-    "FIGURES_CACHE_SECONDS",
     "MAIN_INDICATORS",
     "NARRATIVE_UNIT_LIMIT",
     "PROVINCE",

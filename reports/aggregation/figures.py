@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -37,6 +36,7 @@ from django.utils.functional import lazy
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from common import caching
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.types import StrOrPromise
 from reports.aggregation.comparisons import (
@@ -70,7 +70,6 @@ from reports.permissions import Scope
 TREND_QUARTERS = 8
 DRILL_PAGE_SIZE = 50  # units a drill-down shows at once
 MAIN_INDICATORS = 6
-FIGURES_CACHE_SECONDS = 7 * 24 * 3600  # entries are never stale (see _cached_per_quarter)
 _CENT = Decimal("0.01")
 
 
@@ -269,16 +268,14 @@ def _cached_per_quarter(
     cacheable = scope.is_everything or scope.oversees
     scope_key = _scope_key(scope, lineage)
     keys = {q.id: f"quarter-{name}:{q.id}:{q.figures_token}:{scope_key}" for q in quarters}
-    cached = cache.get_many(keys.values()) if cacheable else {}
+    cached = caching.get_many(keys.values()) if cacheable else {}
     found = {quarter_id: cached[key] for quarter_id, key in keys.items() if key in cached}
     missing = [quarter_id for quarter_id in keys if quarter_id not in found]
     if not missing:
         return found
     fetched = fetch(missing)
     if cacheable:
-        cache.set_many(
-            {keys[quarter_id]: fetched[quarter_id] for quarter_id in missing}, FIGURES_CACHE_SECONDS
-        )
+        caching.set_many({keys[quarter_id]: fetched[quarter_id] for quarter_id in missing})
     found.update(fetched)
     return found
 
@@ -399,7 +396,7 @@ def _comparisons(
     ).hexdigest()
     cacheable = scope.is_everything or scope.oversees
     cache_key = f"quarter-comparisons:{digest}"
-    found = cache.get(cache_key) if cacheable else None
+    found = caching.get(cache_key) if cacheable else None
     if found is None:
         filed = _filed_units(involved, scope, lineage)
         matches = match_units(
@@ -421,7 +418,7 @@ def _comparisons(
         }
         found = (matches, apart, _sums_apart(apart, involved, scope, lineage))
         if cacheable:
-            cache.set(cache_key, found, FIGURES_CACHE_SECONDS)
+            caching.set(cache_key, found)
     matches, apart, rows = found
     key_of = {q.id: (q.year, q.number) for q in quarters}
     sums = {entry: _cells() for entry in apart}

@@ -1,15 +1,19 @@
 """The province's indicator sums are cached per quarter under the quarter's
-``figures_token``; every change that can move a total gives the quarter a new
+``figures_token``, in each process's memory and in the database that every process
+shares (common.caching); every change that can move a total gives the quarter a new
 token in the same transaction, so the figures shown are never stale."""
 
 import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from common import caching
 from reports import services
 from reports.aggregation import EVERY_UNIT, Scope, quarter_completeness, quarter_figures
 from reports.models import Quarter, ReportStatus, UnitKind
@@ -22,9 +26,9 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    cache.clear()
+    caching.clear()
     yield
-    cache.clear()
+    caching.clear()
 
 
 @pytest.fixture
@@ -55,6 +59,49 @@ def test_a_second_reading_takes_the_sums_from_the_cache(quarter, flow):
         assert current(quarter, flow) == 12
     assert value_queries(first.captured_queries) == 1
     assert value_queries(second.captured_queries) == 0
+
+
+def test_a_process_with_an_empty_memory_reads_the_sums_another_one_kept(quarter, flow):
+    """A worker that has just started, or another server: the database's copy, not a
+    new sum; then its own memory's."""
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    assert current(quarter, flow) == 12
+    cache.clear()
+    with CaptureQueriesContext(connection) as fresh:
+        assert current(quarter, flow) == 12
+    with CaptureQueriesContext(connection) as again:
+        assert current(quarter, flow) == 12
+    shared = settings.CACHES[caching.SHARED]["LOCATION"]
+    assert value_queries(fresh.captured_queries) == 0
+    assert any(shared in query["sql"] for query in fresh.captured_queries)
+    assert not any(shared in query["sql"] for query in again.captured_queries)
+
+
+def test_a_change_is_summed_again_whichever_process_kept_the_old_sums(quarter, flow):
+    report = filed(f.UnitFactory(), quarter, values={flow: 12})
+    assert current(quarter, flow) == 12
+    value = report.values.get()
+    value.value = Decimal(20)
+    value.save()
+    cache.clear()  # this process never saw the first sum; the database still holds it
+    with CaptureQueriesContext(connection) as after:
+        assert current(quarter, flow) == 20
+    assert value_queries(after.captured_queries) == 1
+
+
+def test_the_shared_copy_holds_a_few_entries_per_quarter(quarter, flow):
+    """The sums and the filed units of each quarter of the trend window, and the
+    comparisons: bounded by the window, whatever the number of units."""
+    later = f.QuarterFactory(year=2024, number=2, due_date=datetime.date(2024, 6, 10))
+    for unit in f.UnitFactory.create_batch(6):
+        filed(unit, quarter, values={flow: 1})
+        filed(unit, later, values={flow: 2})
+    assert current(later, flow) == 12
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(settings.CACHES[caching.SHARED]["LOCATION"])
+        cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608
+        (entries,) = cursor.fetchone()
+    assert 0 < entries <= 2 * 2 + 1
 
 
 def test_unit_staff_figures_are_never_cached(quarter, flow):
@@ -193,3 +240,43 @@ def test_a_long_completeness_list_shows_only_the_units_not_on_time(quarter):
     )
     assert [u.unit_id for u in second.units] == [missing[1].id]
     assert second.units_page.paginator.count == 3
+
+
+def test_a_shared_copy_that_cannot_be_read_is_worked_out_again(quarter, flow):
+    """A value another release pickled (a class since moved) is a miss, not a 500."""
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    assert current(quarter, flow) == 12
+    cache.clear()
+    with connection.cursor() as cursor:
+        table = connection.ops.quote_name(settings.CACHES[caching.SHARED]["LOCATION"])
+        cursor.execute(f"UPDATE {table} SET value = %s", ["bm90IGEgcGlja2xl"])  # noqa: S608
+    with CaptureQueriesContext(connection) as again:
+        assert current(quarter, flow) == 12
+    assert value_queries(again.captured_queries) == 1
+
+
+def test_every_migrate_empties_the_shared_copy(quarter, flow):
+    """A new release may sum otherwise; its ``migrate`` leaves nothing of the old one."""
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    assert current(quarter, flow) == 12
+    cache.clear()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    cache.clear()
+    with CaptureQueriesContext(connection) as after:
+        assert current(quarter, flow) == 12
+    assert value_queries(after.captured_queries) == 1
+
+
+def test_the_shared_copy_is_written_in_one_statement_per_call():
+    """Django's database cache writes each entry in several: here one, for any number."""
+    with CaptureQueriesContext(connection) as writes:
+        caching.set_many({f"test-key-{n}": {"n": n} for n in range(20)})
+    inserts = [q for q in writes.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    cache.clear()
+    assert caching.get_many([f"test-key-{n}" for n in range(20)]) == {
+        f"test-key-{n}": {"n": n} for n in range(20)
+    }
+    caching.set("test-key-0", "again")  # an existing key is replaced
+    cache.clear()
+    assert caching.get("test-key-0") == "again"

@@ -423,9 +423,9 @@ def province_pages(t: dict) -> list[tuple[str, str, bool]]:
     ]
 
 
-def centre_pages(t: dict) -> list[tuple[str, str, str, bool, bool]]:
-    """(name, role, url, is_export, cold): a cold page has the cache emptied before
-    each request, to measure it before and after the figures cache."""
+def centre_pages(t: dict) -> list[tuple[str, str, str, bool, str]]:
+    """(name, role, url, is_export, empty): ``empty`` names the caches emptied before each
+    request ("", "memory" or "all": ``empty_caches``), to measure the figures' caches."""
     q = t["previous"].slug
     current = t["current"].slug
     meeting = t["centre meeting"].pk
@@ -482,21 +482,25 @@ def centre_pages(t: dict) -> list[tuple[str, str, str, bool, bool]]:
             True,
         ),
     ]
-    cold = [
-        (
-            "Quarter page, cache emptied before each request",
-            "centre leader",
-            f"/quarters/{q}/",
-            False,
-        ),
-        (
-            "Indicator table .xlsx, cache emptied before each request",
-            "centre reviewer",
-            f"/quarters/{q}/indicators.xlsx",
-            True,
-        ),
-    ]
-    return [(*page, False) for page in listed] + [(*page, True) for page in cold]
+    # The figures' sums are kept in each process's memory and in the database
+    # (common.caching): "memory" empties the first, as after a restart or in a worker
+    # that has just started; "all" empties both, as after a change to every quarter.
+    cold = []
+    for empty, what in (
+        ("memory", "memory cache emptied before each request, sums kept in the database"),
+        ("all", "every cache emptied before each request"),
+    ):
+        cold += [
+            (f"Quarter page, {what}", "centre leader", f"/quarters/{q}/", False, empty),
+            (
+                f"Indicator table .xlsx, {what}",
+                "centre reviewer",
+                f"/quarters/{q}/indicators.xlsx",
+                True,
+                empty,
+            ),
+        ]
+    return [(*page, "") for page in listed] + cold
 
 
 # --- in-process timing --------------------------------------------------------------
@@ -571,12 +575,21 @@ def get(side: Side, limit: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _request(side: Side, cold: bool):
-    from django.core.cache import cache
+def empty_caches(which: str) -> None:
+    """ "memory": each process's (the default cache); "all": that and the database's."""
+    from django.core.cache import caches
 
+    from common import caching
+
+    if which == "all":
+        caching.clear()
+    elif which == "memory":
+        caches["default"].clear()
+
+
+def _request(side: Side, empty: str):
     use(side.database)
-    if cold:
-        cache.clear()
+    empty_caches(empty)
     started = time.perf_counter()
     response = side.send()
     elapsed = time.perf_counter() - started
@@ -585,25 +598,26 @@ def _request(side: Side, cold: bool):
     return response, elapsed
 
 
-def _captured(side: Side, cold: bool, times: list[float], budget: float, log) -> dict:
+def _captured(side: Side, empty: str, times: list[float], budget: float, log) -> dict:
     """The queries of one more request of ``side`` and the same statements re-run bare."""
-    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     use(side.database)
-    if cold:
-        cache.clear()
+    empty_caches(empty)
     started = time.perf_counter()
     with CaptureQueriesContext(connection) as captured:
         response = side.send()
     if not times:
         # Over 20 s a request: the request whose queries are captured is the timed one.
         times.append(time.perf_counter() - started)
+    # Re-run bare: what the page read. Its writes (the shared cache's rows) are counted
+    # as queries but not re-run: an insert would find its key.
     statements = [plain(query["sql"]) for query in captured.captured_queries]
+    reads = [sql for sql in statements if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
     in_request = sum(float(query["time"]) for query in captured.captured_queries)
     per_query = []
-    for sql in statements:
+    for sql in reads:
         runs = [run_sql([sql]) for _ in range(3)]
         per_query.append((statistics.median(runs), sql))
     bare = []
@@ -611,7 +625,7 @@ def _captured(side: Side, cold: bool, times: list[float], budget: float, log) ->
     while len(bare) < max(3, min(len(times), 10)) and (
         len(bare) < 3 or time.monotonic() - started < budget / 2
     ):
-        bare.append(run_sql(statements))
+        bare.append(run_sql(reads))
     page_ms = statistics.median(times) * 1000
     bare_ms = statistics.median(bare) * 1000
     log(
@@ -627,14 +641,14 @@ def _captured(side: Side, cold: bool, times: list[float], budget: float, log) ->
         "sql_in_request_ms": in_request * 1000,
         "ratio": page_ms / bare_ms if bare_ms else float("nan"),
         "bytes": len(response.content),
-        "statements": statements,
+        "statements": reads,
         "slowest": sorted(per_query, reverse=True)[:3],
         "per_query_ms": [seconds * 1000 for seconds, _sql in per_query],
     }
 
 
 def time_sides(
-    sides: list[Side], repeat: int, budget: float, log, limit: float = 120, cold: bool = False
+    sides: list[Side], repeat: int, budget: float, log, limit: float = 120, empty: str = ""
 ) -> list[dict]:
     """For each side: median and p95 of ``repeat`` requests (fewer for slow pages: at
     least 5 under 2 s a request, 3 under 20 s, else only the captured one, within
@@ -664,9 +678,9 @@ def time_sides(
         and (len(times[0]) < min_runs or time.monotonic() - started < budget * len(sides))
     ):
         for side, side_times in zip(sides, times, strict=True):
-            side_times.append(_request(side, cold)[1])
+            side_times.append(_request(side, empty)[1])
     return [
-        _captured(side, cold, side_times, budget, log)
+        _captured(side, empty, side_times, budget, log)
         for side, side_times in zip(sides, times, strict=True)
     ]
 
@@ -1288,12 +1302,12 @@ def measure_centre(args, url: str, t: dict, info: dict, log) -> None:
             "head": t["head"],
         },
     )
-    for name, role, page_url, is_export, cold in centre_pages(t):
+    for name, role, page_url, is_export, empty in centre_pages(t):
         if args.only and args.only.lower() not in name.lower():
             continue
         log(f"The centre: {name}…")
         [row] = time_sides(
-            [Side(url, clients[role], page_url)], args.repeat, args.budget, log, args.timeout, cold
+            [Side(url, clients[role], page_url)], args.repeat, args.budget, log, args.timeout, empty
         )
         info["pages"].append((name, role, page_url, is_export, row))
         info["explain"].append(
