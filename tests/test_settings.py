@@ -296,6 +296,51 @@ def test_a_dot_env_copied_from_the_example_runs_for_development(project_copy):
     assert values["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
 
 
+def read_through_manage_py(project: Path, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """The settings as manage.py's commands read them (its development defaults first)."""
+    shutil.copy(REPO / "manage.py", project / "manage.py")
+    full_env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
+    full_env.update(env)
+    code = "import manage, json\nmanage.development_defaults()\n" + textwrap.dedent(
+        """
+        import danvan.settings as s
+        print(json.dumps({"DEBUG": s.DEBUG, "SECRET_KEY": s.SECRET_KEY}))
+        """
+    )
+    return run_python("-c", code, env=full_env, cwd=project, timeout=60)
+
+
+def test_manage_py_on_a_checkout_with_nothing_set_runs_for_development(project_copy):
+    """`manage.py makemigrations --check` on a fresh clone: .env.example's values."""
+    shutil.copy(REPO / ".env.example", project_copy / ".env.example")
+    result = read_through_manage_py(project_copy, {})
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["DEBUG"] is True
+
+
+def test_manage_py_leaves_a_configured_site_as_it_is(project_copy):
+    """A site with its SECRET_KEY (or a .env) never gets the example's DEBUG=1."""
+    shutil.copy(REPO / ".env.example", project_copy / ".env.example")
+    result = read_through_manage_py(
+        project_copy, {"SECRET_KEY": "s3cret-for-the-test", "ALLOWED_HOSTS": "x.test"}
+    )
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == {"DEBUG": False, "SECRET_KEY": "s3cret-for-the-test"}
+    (project_copy / ".env").write_text("SECRET_KEY=\n")
+    refused = read_through_manage_py(project_copy, {})
+    assert "SECRET_KEY is not set" in refused.stderr
+
+
+def test_makemigrations_check_runs_on_a_fresh_clone_with_nothing_set():
+    """What CI and a newcomer run: no model change without its migration."""
+    env = {k: v for k, v in os.environ.items() if k not in READ_BY_SETTINGS}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    result = run_python(
+        "manage.py", "makemigrations", "--check", "--dry-run", env=env, cwd=REPO, timeout=120
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_the_real_environment_wins_over_the_dot_env_file(project_copy):
     (project_copy / ".env").write_text("DEBUG=0\nSECRET_KEY=from-dot-env\nALLOWED_HOSTS=x.test\n")
     result = read_settings_module(project_copy, {"SECRET_KEY": "from-environment"})

@@ -53,11 +53,17 @@ function focusFirstInvalid() {
     picker.settings.openOnFocus = true;
   }, 0);
 }
-if (document.readyState === "complete") {
-  focusFirstInvalid();
-} else {
-  document.addEventListener("DOMContentLoaded", focusFirstInvalid);
+
+// ``callback`` once every deferred script of the page has run: at DOMContentLoaded,
+// which comes after the last of them, or now if that has passed.
+function afterDeferredScripts(callback) {
+  if (document.readyState === "complete") {
+    callback();
+  } else {
+    document.addEventListener("DOMContentLoaded", callback);
+  }
 }
+afterDeferredScripts(focusFirstInvalid);
 
 // Every form that carries typed text keeps it in this browser until the server
 // confirms the save, so an expired session, a CSRF failure, a conflict or a lost
@@ -385,10 +391,6 @@ if (document.readyState === "complete") {
   }
 
   // After every deferred script (the search pickers, wherever the page puts them),
-  // so that their options can be put back: DOMContentLoaded comes after the last.
-  if (document.readyState === "complete") {
-    start();
-  } else {
-    document.addEventListener("DOMContentLoaded", start);
-  }
+  // so that their options can be put back.
+  afterDeferredScripts(start);
 })();
