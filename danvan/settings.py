@@ -198,6 +198,17 @@ CACHES = {
     # release may sum otherwise). Entries of figures since changed are never read
     # again: they go after two days, or when there are too many. At national scale an
     # entry is up to some 400 KB (the country's filed units of a quarter).
+    # What a process keeps of the pages it drew for a while (directives.selectors.kept,
+    # reports.aggregation.figures.quarter_figures, the quarter page's indicator tables):
+    # under keys that change with what they read, so never stale; apart from the sums
+    # above, so that many users' pages never push those out. Entries are some 10–200 KB:
+    # at most about 40 MB a process.
+    "pages": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "pages",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 1000},
+    },
     "shared": {
         "BACKEND": "common.caching.DatabaseCache",
         "LOCATION": "danvan_shared_cache",

@@ -2,6 +2,7 @@
 how far they have got."""
 
 import datetime
+import uuid
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -584,3 +585,35 @@ class Recommendation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.text[:80]}"
+
+
+class FollowUpTokenQuerySet(models.QuerySet["FollowUpToken"]):
+    def current(self) -> uuid.UUID:
+        """The token now (the row is made on first use: a new database has none)."""
+        token = self.values_list("token", flat=True).first()
+        return token if token is not None else self.create().token
+
+    def changed(self) -> None:
+        """Mark every follow-up count as changed (see ``FollowUpToken``)."""
+        if not self.update(token=uuid.uuid4()):
+            self.create()
+
+
+class FollowUpToken(models.Model):
+    """One row whose token changes in the same transaction as anything the follow-up
+    counts read: meetings, directives, assignments, progress, deadline requests, topics,
+    units, their links and memberships, quarters (``directives.signals``; the sample
+    data's bulk loads call ``changed()`` themselves). The dashboards keep their counts
+    under it (``selectors.dashboard``), so a kept count is never read after a change in
+    any process, as ``Quarter.figures_token`` does for the reports' figures."""
+
+    token = models.UUIDField(default=uuid.uuid4)
+
+    objects = FollowUpTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up token")
+        verbose_name_plural = _("follow-up tokens")
+
+    def __str__(self) -> str:
+        return str(self.token)

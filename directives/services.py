@@ -31,6 +31,7 @@ from directives.models import (
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
+    FollowUpToken,
     Meeting,
     ProgressUpdate,
     Recommendation,
@@ -79,6 +80,13 @@ class EditConflict(ValidationError):
         self.change = change
 
 
+def token_first() -> None:
+    """Take the follow-up token before locking any row. Whatever a service then saves
+    renews it anyway (directives.signals); taking it first keeps every writer's locks
+    in one order, the token then rows, so that two writers never wait on each other."""
+    FollowUpToken.objects.changed()
+
+
 def _require_version(obj, expected_version: int | None) -> None:
     """Refuse to save over a change made since the form was opened at ``expected_version``.
 
@@ -86,6 +94,7 @@ def _require_version(obj, expected_version: int | None) -> None:
     """
     if expected_version is None or obj.pk is None:
         return
+    token_first()
     type(obj).objects.select_for_update().filter(pk=obj.pk).exists()
     latest = selectors.last_change(obj)
     if latest is not None and latest.history_id != expected_version:
@@ -261,6 +270,7 @@ def directive_save(
     wanted.update({u.pk: AssignmentRole.SUPPORT for u in support_units})
     # Locked like progress_post locks them, so no progress can arrive between the
     # check below and the removal of a unit's assignment.
+    token_first()
     locked = directive.assignments.select_for_update(of=("self",)).select_related("unit")
     existing = {a.unit_id: a for a in locked}
     existing_roles = {unit_id: a.role for unit_id, a in existing.items()}
@@ -359,6 +369,7 @@ def directive_delete(*, user: User, directive: Directive) -> None:
     """
     _require(permissions.can_edit_meeting(user, directive.meeting))
     # Locked like progress_post locks them, so no progress arrives before the deletion.
+    token_first()
     assignments = list(directive.assignments.select_for_update(of=("self",)).select_related("unit"))
     blocked = _units_with_progress(assignments)
     if blocked:
@@ -477,6 +488,7 @@ def progress_post(
 ) -> ProgressUpdate:
     """Post the unit's update for the current quarter. A "done" claim carries the day
     the work was finished and awaits a reviewer; while it does, nothing more is posted."""
+    token_first()
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("directive__meeting")
@@ -529,6 +541,7 @@ def _locked_claim(update: ProgressUpdate) -> tuple[ProgressUpdate, Assignment]:
     (assignment first), so that a confirm racing a reject or a new post waits
     for the other and then sees what it decided."""
     assignment_id = ProgressUpdate.objects.values_list("assignment_id", flat=True).get(pk=update.pk)
+    token_first()
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("directive__meeting", "unit")
@@ -604,6 +617,7 @@ def progress_reject(*, user: User, update: ProgressUpdate, comment: str) -> Prog
 def deadline_change_request(
     *, user: User, assignment: Assignment, new_date: datetime.date, reason: str
 ) -> DeadlineChange:
+    token_first()
     assignment = Assignment.objects.select_for_update().get(pk=assignment.pk)
     _require(permissions.can_request_deadline_change(user, assignment))
     if not reason.strip():
@@ -642,6 +656,7 @@ def deadline_change_decide(
     if not approve and not comment.strip():
         raise ValidationError({"comment": _("Say why the request is refused.")})
     assignment_id = DeadlineChange.objects.values_list("assignment_id", flat=True).get(pk=change.pk)
+    token_first()
     assignment = (
         Assignment.objects.select_for_update(of=("self",))
         .select_related("directive__meeting", "unit")

@@ -413,10 +413,26 @@ def recommendation_edit(
 def register(request: HttpRequest) -> HttpResponse:
     _require(permissions.may_browse(request.user))
     quarter = selectors.current_quarter()
-    directives = selectors.directives_with_status(request.user, quarter=quarter)
-    filterset = DirectiveFilter(request.GET or None, queryset=directives, user=request.user)
-    rows = selectors.with_units(filterset.qs)
-    page = Paginator(rows, PAGE_SIZE).get_page(page_number(request.GET))
+    filterset = DirectiveFilter(
+        request.GET or None, queryset=Directive.objects.none(), user=request.user
+    )
+
+    def rows() -> QuerySet[Directive]:
+        filterset.queryset = selectors.directives_with_status(request.user, quarter=quarter)
+        return selectors.with_units(filterset.qs)
+
+    # Kept until a directive, a unit or anything else it reads changes (selectors.kept).
+    filters = sorted(
+        (key, value) for key in request.GET if key != "page" for value in request.GET.getlist(key)
+    )
+    page = selectors.kept_page(
+        "register",
+        request.user,
+        (timezone.localdate(), quarter.pk if quarter else None, filters),
+        rows,
+        page_number(request.GET),
+        PAGE_SIZE,
+    )
     return render(
         request,
         "directives/register.html",

@@ -38,6 +38,7 @@ from directives.models import (
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
+    FollowUpToken,
     Meeting,
     ProgressUpdate,
     Recommendation,
@@ -1608,4 +1609,5 @@ def demo_load(
         loader = _Loader(make_password(password))
         loader.run()
         LaterQuarters(loader, today=today or timezone.localdate()).load()
+        FollowUpToken.objects.changed()  # bulk inserts send no signals
         return loader.accounts

@@ -53,6 +53,7 @@ from directives.models import (
     DeadlineChange,
     DeadlineChangeStatus,
     Directive,
+    FollowUpToken,
     Meeting,
     ProgressUpdate,
     Recommendation,
@@ -395,6 +396,7 @@ def generated_delete() -> dict[str, int]:
             .delete()[0]
         )
         Quarter.objects.figures_changed()  # raw deletes send no signals
+        FollowUpToken.objects.changed()
     return counts
 
 
@@ -1093,6 +1095,7 @@ def generate(*, plan: Plan, replace: bool = False, log: Callable[[str], None] = 
             log(f"Deleted the previous generated data: {sum(deleted.values())} rows.")
         counts = _Generator(plan, log).run()
         Quarter.objects.figures_changed()  # bulk inserts send no signals
+        FollowUpToken.objects.changed()
     if connection.vendor == "postgresql":
         # Fresh statistics, and (outside a transaction) the visibility map that lets
         # the planner answer from an index alone, as autovacuum would in a while.

@@ -32,7 +32,7 @@ from directives.models import (
     ProgressUpdate,
     ReviewStatus,
 )
-from directives.services import assignment_handed_over_tell
+from directives.services import assignment_handed_over_tell, token_first
 from reports.models import (
     Membership,
     MembershipRole,
@@ -199,6 +199,7 @@ def open_assignments(unit: Unit) -> QuerySet[Assignment]:
 
 
 def _open_assignments_locked(unit: Unit) -> QuerySet[Assignment]:
+    token_first()  # as every writer of assignments: the token, then the rows
     return (
         open_assignments(unit)
         .select_for_update()

@@ -182,7 +182,8 @@ def _search(url_name: str, text: str) -> str:
 # requests) in one query (danvan.context_processors.waiting). Every URL of danvan/urls.py,
 # reports/urls.py, directives/urls*.py and quarters/views.py that answers a GET.
 PAGES = [
-    ("home (reviewer)", "reviewer", lambda w: reverse("home"), 11),
+    # + the follow-up token of the kept counts (directives.selectors.dashboard._kept)
+    ("home (reviewer)", "reviewer", lambda w: reverse("home"), 12),
     ("home (head)", "head", lambda w: reverse("home"), 11),
     ("healthz", None, lambda w: reverse("healthz"), 1),
     ("login", None, lambda w: reverse("login"), 0),
@@ -272,8 +273,9 @@ PAGES = [
     ),
     ("meeting search (head)", "head", lambda w: _search("meetings:search", "giao ban"), 5),
     ("new meeting form", "reviewer", lambda w: reverse("meetings:new"), 9),
-    ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 18),
-    ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 17),
+    # Each + the follow-up token of the kept page (directives.selectors.kept).
+    ("meeting", "reviewer", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 19),
+    ("meeting (head)", "head", lambda w: reverse("meetings:detail", args=[w.meeting.pk]), 18),
     ("meeting form", "reviewer", lambda w: reverse("meetings:edit", args=[w.meeting.pk]), 13),
     (
         "briefing pack",
@@ -317,7 +319,7 @@ PAGES = [
         "register filtered by a meeting",
         "reviewer",
         lambda w: reverse("directives:register") + f"?meeting={w.meeting.pk}",
-        14,
+        15,  # + the follow-up token of the kept page (directives.selectors.kept)
     ),
     ("assignments", "reviewer", lambda w: reverse("directives:assignments"), 16),
     (
@@ -332,14 +334,15 @@ PAGES = [
         lambda w: reverse("directives:assignments") + "?progress=awaiting&q=tinh",
         16,
     ),
-    ("dashboard (reviewer)", "reviewer", lambda w: reverse("directives:dashboard"), 22),
-    ("dashboard (leader)", "leader", lambda w: reverse("directives:dashboard"), 21),
-    ("dashboard (head)", "head", lambda w: reverse("directives:dashboard"), 20),
+    # Each + the follow-up token of the kept counts (directives.selectors.dashboard._kept).
+    ("dashboard (reviewer)", "reviewer", lambda w: reverse("directives:dashboard"), 23),
+    ("dashboard (leader)", "leader", lambda w: reverse("directives:dashboard"), 22),
+    ("dashboard (head)", "head", lambda w: reverse("directives:dashboard"), 21),
     (
         "dashboard of a meeting quarter",
         "reviewer",
         lambda w: reverse("directives:dashboard") + f"?quarter={w.previous.pk}",
-        23,
+        24,
     ),
     ("my work", "head", lambda w: reverse("directives:my_work"), 10),
     ("progress review queue", "reviewer", lambda w: reverse("directives:review"), 10),
@@ -370,14 +373,16 @@ PAGES = [
         # on: the filed units, the links, the sums of the units compared (comparisons);
         # + 21 as nothing is cached yet: the sums, the filed units and the comparisons
         # each looked up in the shared cache (1) and written to it (2: its count, the
-        # upsert), each in a savepoint in a test's transaction (2: common.caching)
-        50,
+        # upsert), each in a savepoint in a test's transaction (2: common.caching);
+        # + the follow-up token of the kept counts (directives.selectors.dashboard._kept)
+        51,
     ),
     (
         "quarter (head)",
         "head",
         lambda w: reverse("quarters:detail", args=[w.previous.slug]),
-        21,  # + the filed units and the links of the comparisons
+        # + the filed units and the links of the comparisons; + the follow-up token
+        22,
     ),
     (
         "quarter with a drill-down",

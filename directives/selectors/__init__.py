@@ -23,6 +23,7 @@ from directives.selectors.history import (
     edit_version,
     last_change,
 )
+from directives.selectors.kept import kept_page
 from directives.selectors.targets import (
     TargetStanding,
     target_progress,
@@ -83,6 +84,7 @@ __all__ = [
     "edit_version",
     "follow_up_dashboard",
     "in_unit_order",
+    "kept_page",
     "last_change",
     "meeting_directives",
     "meeting_page",

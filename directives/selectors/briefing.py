@@ -22,6 +22,7 @@ from directives.models import (
     Meeting,
 )
 from directives.selectors.history import assignments_as_given
+from directives.selectors.kept import counted_page, kept
 from directives.selectors.visible import (
     ROWS_SHOWN,
     S,
@@ -262,24 +263,38 @@ def assigned_units(directives: Iterable[Directive]) -> list[Unit]:
 def meeting_page(meeting: Meeting, user: AnyUser, *, quarter, page_number) -> dict:
     """What the meeting's page shows: its directives, recommendations, the directives
     carried over from earlier meetings (a page of them), every unit named as it was on
-    the meeting's date (``names_on``: units renamed since carry their former names)."""
-    directives = list(meeting_directives(meeting, user, quarter=quarter))
-    carried_page = Paginator(carried_over(meeting, user, quarter=quarter), ROWS_SHOWN).get_page(
-        page_number
+    the meeting's date (``names_on``: units renamed since carry their former names);
+    kept until anything it reads changes (``kept``)."""
+    today = timezone.localdate()
+    parts = (meeting.pk, today, quarter.pk if quarter else None, page_number, ROWS_SHOWN)
+    page = kept(
+        "meeting", user, parts, lambda: _meeting_page(meeting, user, quarter, today, page_number)
     )
-    carried_page.object_list = list(carried_page.object_list)
+    rows, count, number = page["carried_over"]
+    return {**page, "carried_over": counted_page(rows, count, number, ROWS_SHOWN)}
+
+
+def _meeting_page(
+    meeting: Meeting, user: AnyUser, quarter, today: datetime.date, page_number: int
+) -> dict:
+    directives = list(meeting_directives(meeting, user, quarter=quarter, today=today))
+    carried_page = Paginator(
+        carried_over(meeting, user, quarter=quarter, today=today), ROWS_SHOWN
+    ).get_page(page_number)
+    carried = list(carried_page.object_list)
     recommendations = list(meeting_recommendations(meeting, user))
     attending_units = list(meeting.attending_units.order_by("display_order", "name"))
     load_former_names(
         [meeting.unit, *attending_units]
         + assigned_units(directives)
-        + assigned_units(carried_page.object_list)
+        + assigned_units(carried)
         + [r.raised_by for r in recommendations if r.raised_by is not None]
     )
     return {
         "attending_units": attending_units,
         "directives": directives,
         "recommendations": recommendations,
-        "carried_over": carried_page,
+        # The page's rows, the count of them all and its number (a Page is not kept).
+        "carried_over": (carried, carried_page.paginator.count, carried_page.number),
         "names_on": meeting.held_on,
     }

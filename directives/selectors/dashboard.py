@@ -19,6 +19,7 @@ from directives.models import (
     Meeting,
     ProgressUpdate,
 )
+from directives.selectors.kept import kept
 from directives.selectors.visible import (
     ROWS_SHOWN,
     UNIT_FIELDS,
@@ -121,11 +122,27 @@ def _scoped(user: AnyUser, meeting_quarter: Quarter | None):
     return directives, assignments
 
 
+def _pk(quarter: Quarter | None) -> int | None:
+    return quarter.pk if quarter is not None else None
+
+
 def dashboard_summary(
     user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None = None, today=None
 ) -> dict:
-    """Province (or own units') headline numbers: two queries."""
+    """Province (or own units') headline numbers: two queries, kept until something they
+    count changes (``kept``)."""
     today = today or timezone.localdate()
+    return kept(
+        "summary",
+        user,
+        (today, _pk(quarter), _pk(meeting_quarter)),
+        lambda: _summary(user, quarter=quarter, meeting_quarter=meeting_quarter, today=today),
+    )
+
+
+def _summary(
+    user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None, today
+) -> dict:
     directives, assignments = _scoped(user, meeting_quarter)
     d = query.annotate_directive_status(directives, quarter=quarter, today=today)
     a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
@@ -189,14 +206,38 @@ def follow_up_dashboard(
     trend_quarters: int = 8,
 ) -> dict:
     """Everything the follow-up dashboard shows, aggregated in SQL (about a dozen
-    queries, whatever the number of units and meetings).
+    queries, whatever the number of units and meetings), kept until something it
+    counts changes (``kept``).
 
     Counts are complete; the per-unit and per-meeting tables list at most
     ``ROWS_SHOWN`` rows: the units that need attention, the latest meetings.
     """
     today = today or timezone.localdate()
+    parts = (today, _pk(quarter), _pk(meeting_quarter), trend_quarters, ROWS_SHOWN, OVERDUE_SHOWN)
+    return kept(
+        "dashboard",
+        user,
+        parts,
+        lambda: _follow_up_dashboard(
+            user,
+            quarter=quarter,
+            meeting_quarter=meeting_quarter,
+            today=today,
+            trend_quarters=trend_quarters,
+        ),
+    )
+
+
+def _follow_up_dashboard(
+    user: AnyUser,
+    *,
+    quarter: Quarter | None,
+    meeting_quarter: Quarter | None,
+    today: datetime.date,
+    trend_quarters: int,
+) -> dict:
     directives, assignments = _scoped(user, meeting_quarter)
-    summary = dashboard_summary(user, quarter=quarter, meeting_quarter=meeting_quarter, today=today)
+    summary = _summary(user, quarter=quarter, meeting_quarter=meeting_quarter, today=today)
     d = query.annotate_directive_status(directives, quarter=quarter, today=today)
     a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
 

@@ -1,6 +1,7 @@
 """The work waiting for someone: assignments awaiting an update, a unit's own
 assignments, claims and deadline requests awaiting a decision."""
 
+import datetime
 from typing import TypeVar
 
 from django.db.models import (
@@ -19,6 +20,7 @@ from directives.models import (
     ProgressUpdate,
     ReviewStatus,
 )
+from directives.selectors.kept import kept
 from reports.models import (
     Quarter,
 )
@@ -29,20 +31,26 @@ R = TypeVar("R", ProgressUpdate, DeadlineChange)
 # ------------------------------------------------------------- unit staff
 
 
-def assignments_awaiting_update(user: AnyUser, quarter: Quarter | None) -> QuerySet[Assignment]:
+def assignments_awaiting_update(user: AnyUser, quarter: Quarter | None) -> list[Assignment]:
     """The user's units' open assignments without an update in ``quarter``, each with
-    ``claim_pending`` (a "done" claim awaits confirmation: nothing can be posted)."""
+    ``claim_pending`` (a "done" claim awaits confirmation: nothing can be posted); kept
+    until something they read changes (``kept``)."""
     if quarter is None or not user.is_authenticated:
-        return Assignment.objects.none()
+        return []
+    today = timezone.localdate()
+    return kept(
+        "awaiting", user, (today, quarter.pk), lambda: _awaiting_update(user, quarter, today)
+    )
+
+
+def _awaiting_update(user: AnyUser, quarter: Quarter, today: datetime.date) -> list[Assignment]:
     qs = query.annotate_assignment_status(
-        Assignment.objects.filter(unit_id__in=list(unit_roles(user))),
-        quarter=quarter,
-        today=timezone.localdate(),
+        Assignment.objects.filter(unit_id__in=list(unit_roles(user))), quarter=quarter, today=today
     )
     claim_pending = ProgressUpdate.objects.filter(
         assignment=OuterRef("pk"), review_status=ReviewStatus.PENDING
     )
-    return (
+    return list(
         qs.filter(status__in=query.OPEN_VALUES, updated_this_quarter=False)
         .annotate(claim_pending=Exists(claim_pending))
         .select_related("unit", "directive", "directive__meeting")
