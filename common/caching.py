@@ -131,8 +131,10 @@ def set(key: str, value: Any) -> None:
 
 
 def clear() -> None:
-    """Empty both (a restore: what was kept came from other rows)."""
+    """Empty both, and what each page kept (a restore: what was kept came from other
+    rows)."""
     caches["default"].clear()
+    caches["pages"].clear()
     clear_shared()
 
 

@@ -25,7 +25,15 @@ from django.dispatch import receiver
 from simple_history.signals import pre_create_historical_record
 
 from common import caching
-from reports.models import IndicatorValue, Quarter, ReportEvent, Unit, UnitLink, UnitReport
+from reports.models import (
+    Indicator,
+    IndicatorValue,
+    Quarter,
+    ReportEvent,
+    Unit,
+    UnitLink,
+    UnitReport,
+)
 
 
 @receiver(post_migrate, dispatch_uid="reports.shared_figures_emptied")
@@ -59,6 +67,16 @@ def unit_changed(sender, instance: Unit, created: bool, raw: bool = False, **kwa
     # Figures are grouped by kind of unit, and a unit's kind can change in admin; a
     # new unit has no report yet.
     if raw or created:
+        return
+    Quarter.objects.figures_changed()
+
+
+@receiver([post_save, post_delete], sender=Indicator, dispatch_uid="reports.indicator_figures")
+def indicator_changed(sender, instance: Indicator, raw: bool = False, **kwargs) -> None:
+    # How an indicator is combined (summed, averaged; a flow or a stock), its name and
+    # which kinds of unit report it are all in the figures each process keeps
+    # (aggregation.figures.quarter_figures).
+    if raw:
         return
     Quarter.objects.figures_changed()
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -34,6 +35,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.functional import lazy
 from django.utils.text import format_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common import caching
@@ -183,6 +185,9 @@ class QuarterFigures:
     tables: list[FigureTable]  # the province first, then each kind that reported
     # The predecessors whose figures the earlier quarters include ("gồm số liệu của …").
     includes: list[str] = field(default_factory=list)
+    # What they were worked out from, when kept (``quarter_figures``): the quarter page
+    # keeps its tables under it too.
+    key: str = ""
 
     @property
     def province(self) -> FigureTable:
@@ -476,8 +481,9 @@ def _apart(cell: Cell | None, summed: Summed, apart: Cell | None) -> Cell | None
 
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
-    """Indicator figures for the province and each kind of unit (2 queries when the
-    sums and comparisons are cached; else up to 5 more: the sums, the filed units,
+    """Indicator figures for the province and each kind of unit (1 query, for the
+    quarters, when this process keeps them for a reviewer's or leader's scope; else 2
+    when the sums and comparisons are cached; else up to 5 more: the sums, the filed units,
     the links, the units a reorganisation joins, the sums of the units a comparison
     sums apart (``_comparisons``); for units that carry on predecessors' work, one
     more a generation of them, ``lineage_of``).
@@ -496,8 +502,31 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         for q in Quarter.objects.filter(year__gte=keys[0][0], year__lte=keys[-1][0])
         if (q.year, q.number) in key_set
     ]
-    key_of = {q.id: (q.year, q.number) for q in quarters}
     lineage = lineage_of(scope)
+    if not (scope.is_everything or scope.oversees):  # a unit's own: small, and not kept
+        return _quarter_figures(quarter, scope, keys, quarters, lineage)
+    # Kept in the process's memory under everything they are worked out from, as the
+    # sums are (``_cached_per_quarter``): the quarters' figures tokens (renewed by any
+    # report, counted value, unit, link or indicator changed: reports.signals), the
+    # scope and the language of their labels.
+    parts = [str(quarter.id), _scope_key(scope, lineage), get_language() or "", str(keys)]
+    parts += [f"{q.id}:{q.figures_token}" for q in quarters]
+    key = "quarter-figures:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+    found = caches["pages"].get(key)
+    if found is None:
+        found = replace(_quarter_figures(quarter, scope, keys, quarters, lineage), key=key)
+        caches["pages"].set(key, found)
+    return found
+
+
+def _quarter_figures(
+    quarter: Quarter,
+    scope: Scope,
+    keys: list[QuarterKey],
+    quarters: list[Quarter],
+    lineage: Lineage,
+) -> QuarterFigures:
+    key_of = {q.id: (q.year, q.number) for q in quarters}
     cells = _cells()
     for quarter_id, rows in _grouped_values(quarters, scope, lineage).items():
         for indicator_id, kind, total, count in rows:

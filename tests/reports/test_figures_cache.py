@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from common import caching
 from reports import services
 from reports.aggregation import EVERY_UNIT, Scope, quarter_completeness, quarter_figures
-from reports.models import Quarter, ReportStatus, UnitKind
+from reports.models import IndicatorValue, Quarter, ReportStatus, UnitKind
 from reports.permissions import scope_for
 from tests import factories as f
 from tests.reports.test_aggregation import filed, hanoi
@@ -47,6 +47,13 @@ def current(quarter, indicator, scope=EVERY_UNIT, table=0):
     return row.current
 
 
+def a_new_process() -> None:
+    """Forget what this process kept in its memory: the sums, and the figures as the
+    pages showed them; what the database shares stays."""
+    cache.clear()
+    caches["pages"].clear()
+
+
 def value_queries(queries) -> int:
     return sum('"reports_indicatorvalue"' in q["sql"] for q in queries)
 
@@ -66,7 +73,7 @@ def test_a_process_with_an_empty_memory_reads_the_sums_another_one_kept(quarter,
     new sum; then its own memory's."""
     filed(f.UnitFactory(), quarter, values={flow: 12})
     assert current(quarter, flow) == 12
-    cache.clear()
+    a_new_process()
     with CaptureQueriesContext(connection) as fresh:
         assert current(quarter, flow) == 12
     with CaptureQueriesContext(connection) as again:
@@ -83,7 +90,7 @@ def test_a_change_is_summed_again_whichever_process_kept_the_old_sums(quarter, f
     value = report.values.get()
     value.value = Decimal(20)
     value.save()
-    cache.clear()  # this process never saw the first sum; the database still holds it
+    a_new_process()  # this process never saw the first sum; the database still holds it
     with CaptureQueriesContext(connection) as after:
         assert current(quarter, flow) == 20
     assert value_queries(after.captured_queries) == 1
@@ -246,7 +253,7 @@ def test_a_shared_copy_that_cannot_be_read_is_worked_out_again(quarter, flow):
     """A value another release pickled (a class since moved) is a miss, not a 500."""
     filed(f.UnitFactory(), quarter, values={flow: 12})
     assert current(quarter, flow) == 12
-    cache.clear()
+    a_new_process()
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(settings.CACHES[caching.SHARED]["LOCATION"])
         cursor.execute(f"UPDATE {table} SET value = %s", ["bm90IGEgcGlja2xl"])  # noqa: S608
@@ -259,9 +266,9 @@ def test_every_migrate_empties_the_shared_copy(quarter, flow):
     """A new release may sum otherwise; its ``migrate`` leaves nothing of the old one."""
     filed(f.UnitFactory(), quarter, values={flow: 12})
     assert current(quarter, flow) == 12
-    cache.clear()
+    a_new_process()
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
-    cache.clear()
+    a_new_process()
     with CaptureQueriesContext(connection) as after:
         assert current(quarter, flow) == 12
     assert value_queries(after.captured_queries) == 1
@@ -273,10 +280,46 @@ def test_the_shared_copy_is_written_in_one_statement_per_call():
         caching.set_many({f"test-key-{n}": {"n": n} for n in range(20)})
     inserts = [q for q in writes.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 1
-    cache.clear()
+    a_new_process()
     assert caching.get_many([f"test-key-{n}" for n in range(20)]) == {
         f"test-key-{n}": {"n": n} for n in range(20)
     }
     caching.set("test-key-0", "again")  # an existing key is replaced
-    cache.clear()
+    a_new_process()
     assert caching.get("test-key-0") == "again"
+
+
+def test_a_reviewers_figures_are_kept_whole_until_something_they_read_changes(quarter, flow):
+    """A second reading of the same scope's figures in this process runs one query (for
+    the quarters and their tokens); a renamed or re-combined indicator is read at once."""
+    filed(f.UnitFactory(), quarter, values={flow: 12})
+    quarter_figures(quarter=quarter, scope=EVERY_UNIT)
+    read_again = Quarter.objects.get(pk=quarter.pk)
+    with CaptureQueriesContext(connection) as again:
+        kept = quarter_figures(quarter=read_again, scope=EVERY_UNIT)
+    assert len(again.captured_queries) == 1
+    assert kept.key and kept.province.rows[0].indicator.name == "Buổi tuyên truyền"
+    flow.name = "Buổi tuyên truyền miệng"
+    flow.save()
+    renamed = quarter_figures(quarter=Quarter.objects.get(pk=quarter.pk), scope=EVERY_UNIT)
+    assert renamed.key != kept.key
+    assert renamed.province.rows[0].indicator.name == "Buổi tuyên truyền miệng"
+
+
+def test_the_quarter_page_draws_a_reviewers_figures_once_per_language(client, quarter, flow):
+    filed(f.UnitFactory(), quarter, values={flow: 1234})
+    client.force_login(f.reviewer())
+    url = f"/quarters/{quarter.slug}/"
+
+    def totals() -> str:
+        page = client.get(url).content.decode()
+        return page[page.index('<section id="indicators"') : page.index('<section id="drilldown"')]
+
+    first = totals()
+    assert "1.234" in first and "Buổi tuyên truyền" in first
+    assert totals() == first
+    client.post("/i18n/setlang/", {"language": "en", "next": url})
+    english = totals()
+    assert "1,234" in english and "Indicator totals" in english
+    IndicatorValue.objects.get(indicator=flow).delete()
+    assert "1,234" not in totals()
