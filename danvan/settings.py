@@ -201,13 +201,14 @@ CACHES = {
     # What a process keeps of the pages it drew for a while (directives.selectors.kept,
     # reports.aggregation.figures.quarter_figures, the quarter page's indicator tables):
     # under keys that change with what they read, so never stale; apart from the sums
-    # above, so that many users' pages never push those out. Entries are some 10–200 KB:
-    # at most about 40 MB a process.
+    # above, so that many users' pages never push those out. Entries are 1–200 KB (a
+    # register page 35 KB, a meeting's up to 140 KB, measured): at most some 50 MB a
+    # process; the least recently read go first.
     "pages": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
         "TIMEOUT": 600,
-        "OPTIONS": {"MAX_ENTRIES": 1000},
+        "OPTIONS": {"MAX_ENTRIES": 500},
     },
     "shared": {
         "BACKEND": "common.caching.DatabaseCache",

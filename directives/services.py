@@ -37,6 +37,7 @@ from directives.models import (
     Recommendation,
     ReviewStatus,
 )
+from directives.signals import COUNTED
 from notifications.models import Kind
 from notifications.services import notify
 from reports.models import Quarter, Unit
@@ -94,7 +95,8 @@ def _require_version(obj, expected_version: int | None) -> None:
     """
     if expected_version is None or obj.pk is None:
         return
-    token_first()
+    if isinstance(obj, COUNTED):
+        token_first()
     type(obj).objects.select_for_update().filter(pk=obj.pk).exists()
     latest = selectors.last_change(obj)
     if latest is not None and latest.history_id != expected_version:

@@ -417,8 +417,12 @@ def register(request: HttpRequest) -> HttpResponse:
         request.GET or None, queryset=Directive.objects.none(), user=request.user
     )
 
+    today = timezone.localdate()
+
     def rows() -> QuerySet[Directive]:
-        filterset.queryset = selectors.directives_with_status(request.user, quarter=quarter)
+        filterset.queryset = selectors.directives_with_status(
+            request.user, quarter=quarter, today=today
+        )
         return selectors.with_units(filterset.qs)
 
     # Kept until a directive, a unit or anything else it reads changes (selectors.kept).
@@ -428,7 +432,7 @@ def register(request: HttpRequest) -> HttpResponse:
     page = selectors.kept_page(
         "register",
         request.user,
-        (timezone.localdate(), quarter.pk if quarter else None, filters),
+        (today, quarter.pk if quarter else None, filters),
         rows,
         page_number(request.GET),
         PAGE_SIZE,

@@ -40,6 +40,8 @@ from reports.models import (
 def migrated(sender, app_config, **kwargs) -> None:
     if app_config.name == "reports":  # once per migrate, not once per app
         caching.clear_shared()
+        # And what each running process keeps in its memory under the tokens.
+        Quarter.objects.figures_changed()
 
 
 @receiver([post_save, post_delete], sender=UnitReport, dispatch_uid="reports.report_figures")

@@ -182,7 +182,7 @@ def _search(url_name: str, text: str) -> str:
 # requests) in one query (danvan.context_processors.waiting). Every URL of danvan/urls.py,
 # reports/urls.py, directives/urls*.py and quarters/views.py that answers a GET.
 PAGES = [
-    # + the follow-up token of the kept counts (directives.selectors.dashboard._kept)
+    # + the follow-up token of the kept counts (directives.selectors.kept)
     ("home (reviewer)", "reviewer", lambda w: reverse("home"), 12),
     ("home (head)", "head", lambda w: reverse("home"), 11),
     ("healthz", None, lambda w: reverse("healthz"), 1),
@@ -334,7 +334,7 @@ PAGES = [
         lambda w: reverse("directives:assignments") + "?progress=awaiting&q=tinh",
         16,
     ),
-    # Each + the follow-up token of the kept counts (directives.selectors.dashboard._kept).
+    # Each + the follow-up token of the kept counts (directives.selectors.kept).
     ("dashboard (reviewer)", "reviewer", lambda w: reverse("directives:dashboard"), 23),
     ("dashboard (leader)", "leader", lambda w: reverse("directives:dashboard"), 22),
     ("dashboard (head)", "head", lambda w: reverse("directives:dashboard"), 21),
@@ -374,7 +374,7 @@ PAGES = [
         # + 21 as nothing is cached yet: the sums, the filed units and the comparisons
         # each looked up in the shared cache (1) and written to it (2: its count, the
         # upsert), each in a savepoint in a test's transaction (2: common.caching);
-        # + the follow-up token of the kept counts (directives.selectors.dashboard._kept)
+        # + the follow-up token of the kept counts (directives.selectors.kept)
         51,
     ),
     (

@@ -278,3 +278,44 @@ def test_a_directive_saved_while_its_unit_posts_progress_neither_waits_on_the_ot
     assert errors == []
     assert Directive.objects.get(pk=directive.pk).title.endswith("năm 2024")
     assert world.a_normal.updates.count() == 1
+
+
+def test_rows_the_counts_never_read_are_still_deleted_in_one_statement(world):
+    """Only the counted models have receivers: Django deletes any other model's rows
+    without loading them (sessions, notifications, history), as before."""
+    from django.contrib.sessions.models import Session
+    from django.db.models.deletion import Collector
+
+    from notifications.models import Notification
+
+    for model in (Session, Notification, Directive.history.model):
+        assert Collector(using="default").can_fast_delete(model.objects.all()), model
+    assert not Collector(using="default").can_fast_delete(Directive.objects.all())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_save_outside_any_transaction_renews_the_token_after_its_row_too(monkeypatch):
+    """In autocommit the token renewed before the row commits first: a page read between
+    them keeps the old row under the new token, so it is renewed once more after."""
+    freeze_today(monkeypatch)
+    world = build_world()
+    seen = []
+    original = FollowUpToken.objects.changed
+
+    def noting():
+        original()
+        seen.append(Directive.objects.get(pk=world.normal.pk).title)
+
+    monkeypatch.setattr(FollowUpToken.objects, "changed", noting)
+    before = world.normal.title
+    world.normal.title = "Tiêu đề đã sửa"
+    world.normal.save()
+    assert seen == [before, "Tiêu đề đã sửa"]  # renewed before the row, and after it
+
+
+def test_every_migrate_renews_the_token(world):
+    from django.core.management.sql import emit_post_migrate_signal
+
+    token = FollowUpToken.objects.current()
+    emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
+    assert FollowUpToken.objects.current() != token
