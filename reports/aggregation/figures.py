@@ -482,8 +482,8 @@ def _apart(cell: Cell | None, summed: Summed, apart: Cell | None) -> Cell | None
 
 def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     """Indicator figures for the province and each kind of unit (1 query, for the
-    quarters, when this process keeps them for a reviewer's or leader's scope; else 2
-    when the sums and comparisons are cached; else up to 5 more: the sums, the filed units,
+    quarters, when this process keeps them; else 2 when the sums and comparisons are
+    cached; else up to 5 more: the sums, the filed units,
     the links, the units a reorganisation joins, the sums of the units a comparison
     sums apart (``_comparisons``); for units that carry on predecessors' work, one
     more a generation of them, ``lineage_of``).
@@ -503,9 +503,8 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
         if (q.year, q.number) in key_set
     ]
     lineage = lineage_of(scope)
-    if not (scope.is_everything or scope.oversees):  # a unit's own: small, and not kept
-        return _quarter_figures(quarter, scope, keys, quarters, lineage)
-    # Kept in the process's memory under everything they are worked out from, as the
+    # Kept in the process's memory (a unit's own too: only the sums shared between
+    # processes leave those out) under everything they are worked out from, as the
     # sums are (``_cached_per_quarter``): the quarters' figures tokens (renewed by any
     # report, counted value, unit, link or indicator changed: reports.signals), the
     # scope and the language of their labels.
