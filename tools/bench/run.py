@@ -1173,7 +1173,29 @@ def _one_load_lines(info: dict, load: dict) -> list[str]:
     ]
     for page, (count, median, p95) in load["by_page"].items():
         lines.append(f"| `{page}` | {count} | {median:.0f} | {p95:.0f} |")
-    return lines
+    return [*lines, "", load_verdict(load, offered)]
+
+
+# Issue 19's targets for the load: the servers keep up with what the users ask for.
+LOAD_SHARE = 0.9  # of what the users offer
+LOAD_P95_MS = 500
+
+
+def load_verdict(load: dict, offered: float) -> str:
+    """Which of the load's targets the run met, and which not, with the figures."""
+    checks = [
+        (load["errors"] == 0, f"{load['errors']} errors (target 0)"),
+        (
+            load["throughput"] >= LOAD_SHARE * offered,
+            f"{load['throughput']:.1f} requests/s, {load['throughput'] / offered:.1%} of the "
+            f"{offered:.0f} offered (target at least {LOAD_SHARE:.0%})",
+        ),
+        (load["p95_ms"] <= LOAD_P95_MS, f"p95 {load['p95_ms']:.0f} ms (target {LOAD_P95_MS} ms)"),
+    ]
+    met = [text for ok, text in checks if ok]
+    missed = [text for ok, text in checks if not ok]
+    verdict = "**Targets met**" if not missed else "**Targets not met:** " + "; ".join(missed)
+    return verdict + (f" (met: {'; '.join(met)})." if met else ".")
 
 
 def write_results(path: str, info: dict) -> None:
