@@ -601,11 +601,12 @@ class FollowUpTokenQuerySet(models.QuerySet["FollowUpToken"]):
 
 class FollowUpToken(models.Model):
     """One row whose token changes in the same transaction as anything the follow-up
-    counts read: meetings, directives, assignments, progress, deadline requests, topics,
-    units, their links and memberships, quarters (``directives.signals``; the sample
-    data's bulk loads call ``changed()`` themselves). The dashboards keep their counts
-    under it (``selectors.dashboard``), so a kept count is never read after a change in
-    any process, as ``Quarter.figures_token`` does for the reports' figures."""
+    pages count or list: meetings, directives, assignments, progress, deadline requests,
+    recommendations, topics, units, their names, links and memberships, quarters
+    (``directives.signals``; the sample data's bulk loads call ``changed()``
+    themselves). The pages keep what they work out under it (``selectors.kept``), so
+    nothing kept is read after a change in any process, as ``Quarter.figures_token``
+    does for the reports' figures."""
 
     token = models.UUIDField(default=uuid.uuid4)
 
