@@ -1,6 +1,7 @@
 """What is worked out once and read by every process: the process's own memory first
 (``caches["default"]``), then the database (``caches["shared"]``, Django's database
-cache).
+cache). And what a process keeps of its pages for itself alone (``kept``,
+``caches["pages"]``).
 
 A worker that has just started, a second app server, or a memory cache that was
 emptied reads from the database what another process computed, instead of computing
@@ -15,8 +16,8 @@ import base64
 import datetime
 import logging
 import pickle  # nosec B403: what this process itself wrote, as Django's database cache
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -26,8 +27,10 @@ from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SHARED = "shared"
+PAGES = "pages"
 
 # What reading a value another process kept can raise besides the database's errors:
 # unpickling a class that a new release moved, renamed or changed.
@@ -130,11 +133,26 @@ def set(key: str, value: Any) -> None:
     set_many({key: value})
 
 
-def clear() -> None:
-    """Empty both, and what each page kept (a restore: what was kept came from other
-    rows)."""
+def kept(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in this process's memory only under ``key``, which must change
+    with whatever it reads: what a page works out in milliseconds, not worth sharing."""
+    found = caches[PAGES].get(key)
+    if found is None:
+        found = compute()
+        caches[PAGES].set(key, found)
+    return found
+
+
+def clear_memory() -> None:
+    """Empty what this process keeps, as a worker that has just started finds it."""
     caches["default"].clear()
-    caches["pages"].clear()
+    caches[PAGES].clear()
+
+
+def clear() -> None:
+    """Empty this process's memory and the database's copy (a restore: what was kept
+    came from other rows)."""
+    clear_memory()
     clear_shared()
 
 

@@ -5,10 +5,10 @@ import hashlib
 from collections.abc import Callable
 from typing import TypeVar
 
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
+from common import caching
 from directives.models import FollowUpToken
 from reports.permissions import AnyUser, is_admin
 
@@ -23,20 +23,15 @@ def kept(name: str, user: AnyUser, parts: tuple, compute: Callable[[], T]) -> T:
     What a user's counts and lists take in is theirs: their roles, the unit tree and
     every meeting, directive, assignment and update, which all renew the token, and
     whether they are the administrator, which is in the key. Kept in the process's
-    memory only (``CACHES["pages"]``): they take milliseconds to work out, unlike the
-    sums that ``common.caching`` shares between processes.
+    memory only (``common.caching.kept``): they take milliseconds to work out, unlike
+    the sums that ``common.caching`` shares between processes.
     """
     if not user.is_authenticated:
         return compute()
     token = FollowUpToken.objects.current()
     # The parts (a search typed in a list's filter among them) hashed: any text, any length.
     hashed = hashlib.sha256(repr(parts).encode()).hexdigest()[:32]
-    key = f"follow-up-{name}:{token}:{user.pk}:{is_admin(user)}:{hashed}"
-    found = caches["pages"].get(key)
-    if found is None:
-        found = compute()
-        caches["pages"].set(key, found)
-    return found
+    return caching.kept(f"follow-up-{name}:{token}:{user.pk}:{is_admin(user)}:{hashed}", compute)
 
 
 class _Counted(Paginator):

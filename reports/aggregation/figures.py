@@ -14,7 +14,6 @@ from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.cache import caches
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
@@ -511,11 +510,9 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     parts = [str(quarter.id), _scope_key(scope, lineage), get_language() or "", str(keys)]
     parts += [f"{q.id}:{q.figures_token}" for q in quarters]
     key = "quarter-figures:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
-    found = caches["pages"].get(key)
-    if found is None:
-        found = replace(_quarter_figures(quarter, scope, keys, quarters, lineage), key=key)
-        caches["pages"].set(key, found)
-    return found
+    return caching.kept(
+        key, lambda: replace(_quarter_figures(quarter, scope, keys, quarters, lineage), key=key)
+    )
 
 
 def _quarter_figures(

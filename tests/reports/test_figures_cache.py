@@ -8,7 +8,6 @@ from decimal import Decimal
 
 import pytest
 from django.conf import settings
-from django.core.cache import cache, caches
 from django.core.management.sql import emit_post_migrate_signal
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -47,13 +46,6 @@ def current(quarter, indicator, scope=EVERY_UNIT, table=0):
     return row.current
 
 
-def a_new_process() -> None:
-    """Forget what this process kept in its memory: the sums, and the figures as the
-    pages showed them; what the database shares stays."""
-    cache.clear()
-    caches["pages"].clear()
-
-
 def value_queries(queries) -> int:
     return sum('"reports_indicatorvalue"' in q["sql"] for q in queries)
 
@@ -73,7 +65,7 @@ def test_a_process_with_an_empty_memory_reads_the_sums_another_one_kept(quarter,
     new sum; then its own memory's."""
     filed(f.UnitFactory(), quarter, values={flow: 12})
     assert current(quarter, flow) == 12
-    a_new_process()
+    caching.clear_memory()
     with CaptureQueriesContext(connection) as fresh:
         assert current(quarter, flow) == 12
     with CaptureQueriesContext(connection) as again:
@@ -90,7 +82,7 @@ def test_a_change_is_summed_again_whichever_process_kept_the_old_sums(quarter, f
     value = report.values.get()
     value.value = Decimal(20)
     value.save()
-    a_new_process()  # this process never saw the first sum; the database still holds it
+    caching.clear_memory()  # this process never saw the first sum; the database still holds it
     with CaptureQueriesContext(connection) as after:
         assert current(quarter, flow) == 20
     assert value_queries(after.captured_queries) == 1
@@ -121,7 +113,7 @@ def test_unit_staff_sums_are_never_shared(quarter, flow):
     with CaptureQueriesContext(connection) as again:
         assert current(quarter, flow, scope=own) == 5
     assert value_queries(again.captured_queries) == 0
-    a_new_process()
+    caching.clear_memory()
     with CaptureQueriesContext(connection) as elsewhere:
         assert current(quarter, flow, scope=own) == 5
     assert value_queries(elsewhere.captured_queries) == 1
@@ -259,7 +251,7 @@ def test_a_shared_copy_that_cannot_be_read_is_worked_out_again(quarter, flow):
     """A value another release pickled (a class since moved) is a miss, not a 500."""
     filed(f.UnitFactory(), quarter, values={flow: 12})
     assert current(quarter, flow) == 12
-    a_new_process()
+    caching.clear_memory()
     with connection.cursor() as cursor:
         table = connection.ops.quote_name(settings.CACHES[caching.SHARED]["LOCATION"])
         cursor.execute(f"UPDATE {table} SET value = %s", ["bm90IGEgcGlja2xl"])  # noqa: S608
@@ -272,9 +264,9 @@ def test_every_migrate_empties_the_shared_copy(quarter, flow):
     """A new release may sum otherwise; its ``migrate`` leaves nothing of the old one."""
     filed(f.UnitFactory(), quarter, values={flow: 12})
     assert current(quarter, flow) == 12
-    a_new_process()
+    caching.clear_memory()
     emit_post_migrate_signal(verbosity=0, interactive=False, db=connection.alias)
-    a_new_process()
+    caching.clear_memory()
     with CaptureQueriesContext(connection) as after:
         assert current(quarter, flow) == 12
     assert value_queries(after.captured_queries) == 1
@@ -286,12 +278,12 @@ def test_the_shared_copy_is_written_in_one_statement_per_call():
         caching.set_many({f"test-key-{n}": {"n": n} for n in range(20)})
     inserts = [q for q in writes.captured_queries if q["sql"].startswith("INSERT")]
     assert len(inserts) == 1
-    a_new_process()
+    caching.clear_memory()
     assert caching.get_many([f"test-key-{n}" for n in range(20)]) == {
         f"test-key-{n}": {"n": n} for n in range(20)
     }
     caching.set("test-key-0", "again")  # an existing key is replaced
-    a_new_process()
+    caching.clear_memory()
     assert caching.get("test-key-0") == "again"
 
 

@@ -576,15 +576,14 @@ def get(side: Side, limit: float):
 
 
 def empty_caches(which: str) -> None:
-    """ "memory": each process's (the default cache); "all": that and the database's."""
-    from django.core.cache import caches
-
+    """ "memory": what the process keeps (the sums and what its pages kept); "all": that
+    and the database's copy of the sums."""
     from common import caching
 
     if which == "all":
         caching.clear()
     elif which == "memory":
-        caches["default"].clear()
+        caching.clear_memory()
 
 
 def _request(side: Side, empty: str):
