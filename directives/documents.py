@@ -8,15 +8,11 @@ see, statuses derived in SQL, units prefetched): no query per row.
 from __future__ import annotations
 
 import datetime
-import io
 from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from common.documents.docx import (
     grid_table,
@@ -29,7 +25,15 @@ from common.documents.docx import (
     to_bytes,
     vn_number,
 )
-from common.documents.xlsx import HEADER_ROW, row_height, title_rows, xlsx_append
+from common.documents.xlsx import (
+    HEADER_ROW,
+    Book,
+    Sheet,
+    filter_all,
+    print_landscape,
+    row_height,
+    title_rows,
+)
 from directives import permissions, query, selectors
 from directives.models import (
     NOTICE_CLOSING,
@@ -159,8 +163,6 @@ def _quarter_start(quarter: Quarter) -> datetime.datetime:
     )
 
 
-_HEAD_FONT = Font(bold=True)
-_HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 REGISTER_HEADERS = [
     "Buổi giao ban",
     "Số",
@@ -199,13 +201,18 @@ def _target(directive: Directive) -> str:
     return f"{indicator.name}: {goal}{by}".replace(": (", " (").rstrip(": ")
 
 
-def _register_sheet(ws, directives: list[RegisterDirective], *, titles: list[str]) -> None:
-    title_rows(ws, titles)
-    ws.append(REGISTER_HEADERS)
-    for cell in ws[HEADER_ROW]:
-        cell.font = _HEAD_FONT
-        cell.fill = _HEAD_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+def _register_sheet(
+    sheet: Sheet, directives: list[RegisterDirective], *, titles: list[str]
+) -> None:
+    book = sheet.book
+    print_landscape(sheet, widths=REGISTER_WIDTHS)
+    sheet.ws.freeze_panes(HEADER_ROW, 3)
+    title_rows(sheet, titles)
+    sheet.append(REGISTER_HEADERS, book.head)
+    formats = [
+        book.wrapped_date if column in REGISTER_DATE_COLUMNS else book.wrap
+        for column in range(len(REGISTER_HEADERS))
+    ]
     for directive in directives:
         held_on = timezone.localtime(directive.meeting.held_at).date()
         reported = directive.latest_reported_at
@@ -227,36 +234,20 @@ def _register_sheet(ws, directives: list[RegisterDirective], *, titles: list[str
             "x" if directive.is_priority else "",
             "x" if directive.is_confidential else "",
         ]
-        xlsx_append(ws, values)
-        ws.row_dimensions[ws.max_row].height = row_height(values, REGISTER_WIDTHS)
-    for row in ws.iter_rows(min_row=HEADER_ROW + 1):
-        for column in REGISTER_DATE_COLUMNS:
-            row[column].number_format = "DD/MM/YYYY"
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-    ws.freeze_panes = f"D{HEADER_ROW + 1}"
-    last = get_column_letter(len(REGISTER_HEADERS))
-    ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{HEADER_ROW + len(directives)}"
-    ws.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    for index, width in enumerate(REGISTER_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(index)].width = width
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.page_setup.fitToHeight = 0
+        sheet.ws.set_row(sheet.row, row_height(values, REGISTER_WIDTHS))
+        sheet.append(values, formats)
+    filter_all(sheet, len(REGISTER_HEADERS), len(directives))
 
 
 def directive_register_xlsx(user, *, quarter: Quarter, day: datetime.date | None = None) -> bytes:
     """Two sheets: the quarter's directives, and earlier ones still open, as at ``day``."""
     day = min(day or timezone.localdate(), timezone.localdate())
     this_quarter, earlier = register_directives(user, quarter=quarter, day=day)
-    workbook = Workbook()
-    first = workbook.worksheets[0]  # a new workbook's one sheet
-    first.title = f"Quý {quarter.number}-{quarter.year}"
+    book = Book()
     label = quarter_title(quarter.year, quarter.number)
     as_at = f"Trạng thái, tiến độ và ngày hoàn thành tính đến hết ngày {day:%d/%m/%Y}."
     _register_sheet(
-        first,
+        book.sheet(f"Quý {quarter.number}-{quarter.year}"),
         this_quarter,
         titles=[
             "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",
@@ -265,7 +256,7 @@ def directive_register_xlsx(user, *, quarter: Quarter, day: datetime.date | None
         ],
     )
     _register_sheet(
-        workbook.create_sheet("Chưa xong từ trước"),
+        book.sheet("Chưa xong từ trước"),
         earlier,
         titles=[
             "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",
@@ -273,9 +264,7 @@ def directive_register_xlsx(user, *, quarter: Quarter, day: datetime.date | None
             as_at,
         ],
     )
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return book.to_bytes()
 
 
 def notice_directives(

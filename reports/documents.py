@@ -11,14 +11,10 @@ is Vietnamese.
 """
 
 import datetime
-import io
+from collections import Counter, defaultdict
 
 from django.utils import timezone, translation
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from common.documents.docx import (
     ROMAN_NUMERALS,
@@ -34,12 +30,12 @@ from common.documents.docx import (
 )
 from common.documents.xlsx import (
     HEADER_ROW,
-    NUMBER_FORMAT,
+    Book,
+    Sheet,
     cell_number,
+    column_name,
     filter_all,
-    safe_text,
     start_sheet,
-    text_cell,
     write_sheet,
 )
 from common.text import clean_text
@@ -611,109 +607,140 @@ def _table_rows(table: FigureTable, prefix: list) -> list[list]:
 UNIT_COLUMNS = ["Đơn vị", "Loại đơn vị", "Cấp", "Trực thuộc"]
 
 
-# The per-unit sheets hold one group of indicators each (``Indicator.group``) when there
-# are more than this many indicators: a sheet of thirty columns could not be printed.
+# The per-unit sheets hold at most this many indicators each, so that a sheet prints on
+# A4: a sheet of thirty columns could not be printed. Past it, the indicators go to a
+# sheet per group (``Indicator.group``), small groups side by side on one sheet, in the
+# indicators' order: every cell of the unit's name, kind, level and parent is written
+# once a sheet, which at national scale is most of the workbook's time.
 UNIT_SHEET_MAX_INDICATORS = 10
 SHEET_NAME_MAX = 31  # Excel's limit
 _SHEET_NAME_FORBIDDEN = str.maketrans(dict.fromkeys("[]:*?/\\", " "))
 
 
-def _unit_sheet_groups(summary: QuarterSummary) -> list[tuple[str, list]]:
-    """(group, its indicators) in the indicators' order; one group of them all when few."""
+def _unit_sheet_groups(summary: QuarterSummary) -> list[tuple[list[str], list]]:
+    """(groups, their indicators) a sheet each: no group when the indicators are few,
+    else whole groups in the indicators' order, as many as fit
+    ``UNIT_SHEET_MAX_INDICATORS`` (a larger group has a sheet of its own)."""
     indicators = summary.figures.indicators
     if len(indicators) <= UNIT_SHEET_MAX_INDICATORS:
-        return [("", list(indicators))]
+        return [([], list(indicators))]
     groups: dict[str, list] = {}
     for indicator in indicators:
         groups.setdefault(indicator.group or "Khác", []).append(indicator)
-    return list(groups.items())
+    sheets: list[tuple[list[str], list]] = []
+    for group, members in groups.items():
+        if sheets and len(sheets[-1][1]) + len(members) <= UNIT_SHEET_MAX_INDICATORS:
+            sheets[-1][0].append(group)
+            sheets[-1][1].extend(members)
+        else:
+            sheets.append(([group], list(members)))
+    return sheets
 
 
-def _unit_sheet_name(group: str, taken: set[str]) -> str:
-    """ "Theo đơn vị", or "Đơn vị - <group>" within Excel's 31 characters, unique."""
-    if not group:
+def _unit_sheet_name(groups: list[str], taken: set[str]) -> str:
+    """ "Theo đơn vị", or "Đơn vị - <groups>" within Excel's 31 characters, unique."""
+    if not groups:
         return "Theo đơn vị"
-    base = f"Đơn vị - {clean_text(group).translate(_SHEET_NAME_FORBIDDEN)}"[:SHEET_NAME_MAX]
-    name, number = base.strip(), 2
+    named = clean_text(", ".join(groups)).translate(_SHEET_NAME_FORBIDDEN)
+    # Excel refuses a sheet name that ends with an apostrophe.
+    base = f"Đơn vị - {named}"[:SHEET_NAME_MAX].rstrip(" ,'")
+    name, number = base, 2
     while name.lower() in taken:
         suffix = f" ({number})"
-        name, number = base[: SHEET_NAME_MAX - len(suffix)].strip() + suffix, number + 1
+        name, number = base[: SHEET_NAME_MAX - len(suffix)].rstrip(" ,'") + suffix, number + 1
     taken.add(name.lower())
     return name
 
 
-def _write_unit_sheets(workbook, summary: QuarterSummary, taken: set[str]) -> None:
+def _write_unit_sheets(book: Book, summary: QuarterSummary, taken: set[str]) -> None:
     """One row per unit with a counted report, one column per indicator: the unit's
     value this quarter, the values the first sheet adds up; a sheet per group of
-    indicators when there are many.
+    indicators when there are many (``_unit_sheet_groups``).
 
     Wide rather than one row per unit and indicator: at national scale that was
     800,000 rows, near Excel's limit, and half a minute to write. The units are read
-    once and each row goes to every sheet as it is read (write-only sheets).
+    once and each row goes to every sheet as it is read, cell by cell (the cells are
+    most of the time: a million at national scale).
     """
-    sheets = []
-    for group, indicators in _unit_sheet_groups(summary):
-        ws = workbook.create_sheet(_unit_sheet_name(group, taken))
+    sheets: list[tuple[Sheet, list]] = []
+    cells = {}  # by indicator id: where its values go (a sheet's writing, a column)
+    for groups, indicators in _unit_sheet_groups(summary):
+        sheet = book.sheet(_unit_sheet_name(groups, taken))
         headers = UNIT_COLUMNS + [f"{i.name} ({i.measure})" for i in indicators]
         what = "theo đơn vị (số liệu quý của từng đơn vị)"
-        if group:
-            what = f"theo đơn vị, nhóm chỉ tiêu “{group}”"
+        if groups:
+            named = ", ".join(f"“{group}”" for group in groups)
+            what = f"theo đơn vị, nhóm chỉ tiêu {named}"
         start_sheet(
-            ws,
+            sheet,
             headers,
             widths=[40, 22, 10, 34] + [16] * len(indicators),
             first_number_col=len(UNIT_COLUMNS) + 1,
             height=90,
             titles=_indicator_titles(summary, what),
         )
-        # One formatted cell per column, refilled row after row: a write-only sheet
-        # writes each row as it is appended, and a new styled cell per value would
-        # double the time.
-        number_cells = {}
-        for position, indicator in enumerate(indicators, start=len(UNIT_COLUMNS)):
-            cell = WriteOnlyCell(ws)
-            cell.number_format = NUMBER_FORMAT
-            number_cells[indicator.id] = (position, cell)
-        sheets.append((ws, indicators, number_cells, [None] * len(indicators)))
+        for column, indicator in enumerate(indicators, start=len(UNIT_COLUMNS)):
+            cells[indicator.id] = (sheet.ws.write_number, column)
+        sheets.append((sheet, indicators))
     level_titles = {level: title.capitalize() for level, title in LEVEL_TITLES.items()}
+    writers = [sheet.ws.write_string for sheet, _indicators in sheets]
+    number = book.number
     rows = 0
-    for unit in quarter_unit_values(quarter=summary.quarter, scope=summary.scope):
-        first = [
-            safe_text(sheets[0][0], unit.unit_name),
+    sums: dict[int, float] = defaultdict(float)
+    counts: Counter[int] = Counter()
+    units = quarter_unit_values(quarter=summary.quarter, scope=summary.scope)
+    for row, unit in enumerate(units, start=HEADER_ROW):  # from 0: the row under the header
+        first = (
+            clean_text(unit.unit_name),
             KIND_TITLES.get(unit.kind, unit.kind),
             level_titles.get(unit.level, unit.level),
-            safe_text(sheets[0][0], unit.parent_name),
-        ]
-        for ws, _indicators, number_cells, empty in sheets:
-            row = [*first, *empty]
-            for indicator_id, value in unit.values.items():
-                if (column := number_cells.get(indicator_id)) is not None:
-                    position, cell = column
-                    cell.value = int(value) if value.is_integer() else value
-                    row[position] = cell
-            ws.append(row)
+            clean_text(unit.parent_name or ""),
+        )
+        for write_string in writers:
+            for column, text in enumerate(first):
+                if text:
+                    write_string(row, column, text)
+        for indicator_id, value in unit.values.items():
+            if (cell := cells.get(indicator_id)) is not None:
+                write_number, column = cell
+                write_number(row, column, value, number)
+                sums[indicator_id] += value
+                counts[indicator_id] += 1
         rows += 1
-    for ws, indicators, _cells, _empty in sheets:
-        filter_all(ws, len(UNIT_COLUMNS) + len(indicators), rows)
+    for sheet, indicators in sheets:
+        sheet.row += rows
+        filter_all(sheet, len(UNIT_COLUMNS) + len(indicators), rows)
         if rows:
-            _total_row(ws, indicators, first_col=len(UNIT_COLUMNS) + 1, rows=rows)
+            totals = {i.id: _total(i, sums[i.id], counts[i.id]) for i in indicators}
+            _total_row(sheet, indicators, first_col=len(UNIT_COLUMNS) + 1, rows=rows, totals=totals)
 
 
-def _total_row(ws, indicators, *, first_col: int, rows: int) -> None:
+def _total(indicator, total: float, count: int) -> float | str:
+    """What the total row's SUBTOTAL gives over every row: a sum, or a mean of the values
+    given (none: nothing, where Excel shows its "#DIV/0!")."""
+    if indicator.aggregation != Aggregation.MEAN:
+        return total
+    return total / count if count else ""
+
+
+def _total_row(
+    sheet: Sheet, indicators, *, first_col: int, rows: int, totals: dict[int, float | str]
+) -> None:
     """Under the units, their total as Excel computes it over the rows shown: SUBTOTAL, so
-    that a filter (one kind, one level) totals what it shows; a mean for a rate."""
+    that a filter (one kind, one level) totals what it shows; a mean for a rate.
+
+    Each formula carries its value over every row (``totals``), as Excel would have
+    saved it: a viewer that does not compute formulas on opening (LibreOffice by
+    default, a phone's preview) shows it rather than 0."""
     first, last = HEADER_ROW + 1, HEADER_ROW + rows
-    label = text_cell(ws, "Cộng (các đơn vị đang hiển thị)")
-    label.font = Font(bold=True)
-    cells = [label, None, None, None]
+    book, row = sheet.book, sheet.row
+    sheet.ws.write_string(row, 0, "Cộng (các đơn vị đang hiển thị)", book.bold)
     for position, indicator in enumerate(indicators, start=first_col):
-        column = get_column_letter(position)
+        column = column_name(position)
         function = 1 if indicator.aggregation == Aggregation.MEAN else 9
-        cell = WriteOnlyCell(ws, f"=SUBTOTAL({function},{column}{first}:{column}{last})")
-        cell.number_format = NUMBER_FORMAT
-        cell.font = Font(bold=True)
-        cells.append(cell)
-    ws.append(cells)
+        formula = f"=SUBTOTAL({function},{column}{first}:{column}{last})"
+        sheet.ws.write_formula(row, position - 1, formula, book.total, totals[indicator.id])
+    sheet.row += 1
 
 
 def _sheet_name(scope: Scope) -> str:
@@ -743,10 +770,10 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     """Three sheets — the province, by kind of unit, by unit — of real numbers, each
     under its title rows (``common.documents.xlsx.title_rows``).
 
-    Written in openpyxl's write-only mode, row by row, so that the by-unit sheet of
-    a national scope stays fast and small in memory.
+    Written row by row (``common.documents.xlsx``), so that the by-unit sheets of a
+    national scope take seconds.
     """
-    workbook = Workbook(write_only=True)
+    book = Book()
     indicator_headers = [
         "Chỉ tiêu",
         "Mã",
@@ -759,7 +786,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     figure_widths = [32 if title.startswith("Cơ sở") else 14 for title in figure_headers]
 
     name = _sheet_name(summary.scope)
-    province = workbook.create_sheet(name)
+    province = book.sheet(name)
     write_sheet(
         province,
         indicator_headers + figure_headers,
@@ -769,7 +796,7 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
         titles=_indicator_titles(summary, name.lower()),
     )
 
-    by_kind = workbook.create_sheet("Theo loại đơn vị")
+    by_kind = book.sheet("Theo loại đơn vị")
     kind_rows = []
     for table in summary.figures.tables[1:]:
         kind_rows += _table_rows(table, [KIND_TITLES.get(table.key, table.label)])
@@ -782,7 +809,5 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
         titles=_indicator_titles(summary, "theo loại đơn vị"),
     )
 
-    _write_unit_sheets(workbook, summary, taken={name.lower(), "theo loại đơn vị"})
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    _write_unit_sheets(book, summary, taken={name.lower(), "theo loại đơn vị"})
+    return book.to_bytes()

@@ -19,16 +19,15 @@ values then go through ``services.report_save_draft`` like typed ones.
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Font, Protection
+from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
+from common.documents.xlsx import Book
 from common.numbers import format_figure
 from common.text import clean_text
 from common.uploads import DAMAGED_ARCHIVE
@@ -57,43 +56,45 @@ def _headings() -> list[str]:
 def template(units: list[Unit], quarter: Quarter) -> bytes:
     """The workbook for ``units``' reports of ``quarter``: a sheet per unit, filled with
     what their reports hold so far (some queries per unit: a handful of units)."""
-    workbook = Workbook()
-    workbook.remove(workbook.worksheets[0])  # the empty sheet a new workbook has
+    book = Book()
+    heading = book.add_format({"bold": True, "font_size": 13})
+    typed = book.add_format({"locked": False})
     for unit in units[:MAX_SHEETS]:
         report = selectors.report_for(unit=unit, quarter=quarter)
         saved = {value.indicator_id: value for value in report.values.all()} if report else {}
         previous = selectors.previous_quarter_values(unit=unit, quarter=quarter).values
-        sheet = workbook.create_sheet(title=unit.code[:31])
-        sheet["A1"] = clean_text(f"{unit.name} · {quarter.label}")
-        sheet["A1"].font = Font(bold=True, size=13)
-        sheet["A2"], sheet[UNIT_CELL] = _("Unit code"), unit.code
-        sheet["A3"], sheet[QUARTER_CELL] = _("Quarter"), quarter.slug
-        sheet["A4"] = _(
-            "Type this quarter's values and notes in columns E and F only; leave a value "
-            "empty when the unit has none."
+        sheet = book.sheet(unit.code[:31])
+        sheet.append([f"{unit.name} · {quarter.label}"], heading)
+        sheet.append([_("Unit code"), unit.code])
+        sheet.append([_("Quarter"), quarter.slug])
+        sheet.append(
+            [
+                _(
+                    "Type this quarter's values and notes in columns E and F only; leave a "
+                    "value empty when the unit has none."
+                )
+            ]
         )
-        for column, heading in zip("ABCDEF", _headings(), strict=True):
-            sheet[f"{column}{FIRST_ROW - 1}"] = heading
-            sheet[f"{column}{FIRST_ROW - 1}"].font = Font(bold=True)
-        for row, indicator in enumerate(selectors.indicators_for_kind(unit.kind), FIRST_ROW):
+        sheet.append(_headings(), book.bold)
+        for indicator in selectors.indicators_for_kind(unit.kind):
             value = saved.get(indicator.id)
-            sheet[f"A{row}"] = indicator.code
-            sheet[f"B{row}"] = clean_text(indicator.name)
-            sheet[f"C{row}"] = clean_text(indicator.measure)
             before = previous.get(indicator.id)
-            sheet[f"D{row}"] = float(before) if before is not None else None
-            sheet[f"E{row}"] = float(value.value) if value is not None else None
-            sheet[f"F{row}"] = clean_text(value.note) if value is not None else None
-            for column in (VALUE_COLUMN, NOTE_COLUMN):
-                sheet[f"{column}{row}"].protection = Protection(locked=False)
-        for column, width in zip("ABCDEF", (16, 48, 14, 14, 14, 40), strict=True):
-            sheet.column_dimensions[column].width = width
-        sheet.protection.sheet = True
-        sheet.protection.formatCells = False
-        sheet.protection.formatColumns = False
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+            sheet.append(
+                [
+                    indicator.code,
+                    indicator.name,
+                    indicator.measure,
+                    float(before) if before is not None else None,
+                    float(value.value) if value is not None else None,
+                    value.note if value is not None else None,
+                ],
+                [None, None, None, None, typed, typed],
+            )
+        for column, width in enumerate((16, 48, 14, 14, 14, 40)):
+            sheet.ws.set_column(column, column, width)
+        # Protected without a password: it keeps the layout from slips, it is no security.
+        sheet.ws.protect("", {"format_cells": True, "format_columns": True})
+    return book.to_bytes()
 
 
 # --- Reading ---------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from docx import Document
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 from docx.text.paragraph import Paragraph
+from openpyxl import load_workbook
 
 from common.documents.docx import (
     date_line,
@@ -556,6 +557,46 @@ def test_many_indicators_go_to_one_per_unit_sheet_per_group(client):
         assert names == [unit.name for unit in units] + ["Cộng (các đơn vị đang hiển thị)"]
 
 
+def test_small_groups_share_a_per_unit_sheet_up_to_ten_indicators(client):
+    # Four groups of three: the first three fill a sheet (nine columns), the fourth would
+    # make twelve and starts the next. A name Excel refuses (ends with an apostrophe)
+    # loses it.
+    quarter, units, indicators = build_province(units=2, indicators=12, quarters=1)
+    groups = ["An sinh", "Văn hóa", "Đối thoại", "Dân vận khéo '"]
+    for number, indicator in enumerate(indicators):
+        indicator.group = groups[number // 3]
+        indicator.save()
+    client.force_login(f.reviewer())
+    response = client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug]))
+    book = xlsx_of(response)
+    assert book.sheetnames[2:] == ["Đơn vị - An sinh, Văn hóa, Đối", "Đơn vị - Dân vận khéo"]
+    first, second = book.worksheets[2:]
+    assert [cell.value for cell in first[HEADER_ROW]] == UNIT_HEADERS + [
+        f"{i.name} ({i.measure})" for i in indicators[:9]
+    ]
+    assert "nhóm chỉ tiêu “An sinh”, “Văn hóa”, “Đối thoại”" in first["A2"].value
+    assert [cell.value for cell in second[HEADER_ROW]][len(UNIT_HEADERS) :] == [
+        f"{i.name} ({i.measure})" for i in indicators[9:]
+    ]
+    for sheet in (first, second):
+        names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+        assert names == [unit.name for unit in units] + ["Cộng (các đơn vị đang hiển thị)"]
+    # Each total is saved with its value, the sum (or a rate's mean) of the units' values,
+    # for a viewer that does not compute formulas on opening.
+    by_header = {f"{i.name} ({i.measure})": i for i in indicators}
+    saved = load_workbook(io.BytesIO(response.content), data_only=True)
+    for sheet in saved.worksheets[2:]:
+        headers = [cell.value for cell in sheet[HEADER_ROW]]
+        *unit_rows, total = sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+        for column in range(len(UNIT_HEADERS), len(headers)):
+            given = [row[column] for row in unit_rows if row[column] is not None]
+            mean = by_header[headers[column]].aggregation == Aggregation.MEAN
+            assert given and total[column] == pytest.approx(
+                sum(given) / len(given) if mean else sum(given)
+            )
+    assert any(i.aggregation == Aggregation.MEAN for i in indicators)
+
+
 def test_a_long_text_gets_a_row_tall_enough_to_read(client, meeting):
     directive = meeting["meeting"].directives.get(number=1)
     directive.text = "Nội dung rất dài." + " Nội dung rất dài." * 59  # some 1,000 characters
@@ -563,8 +604,9 @@ def test_a_long_text_gets_a_row_tall_enough_to_read(client, meeting):
     client.force_login(f.reviewer())
     url = reverse("quarters:directives_xlsx", args=[meeting["quarter"].slug])
     sheet = xlsx_of(client.get(url)).worksheets[0]
+    # A row of the default height (15 points) is written without one.
     heights = {
-        row[0].row: sheet.row_dimensions[row[0].row].height
+        row[0].row: sheet.row_dimensions[row[0].row].height or 15
         for row in sheet.iter_rows(min_row=HEADER_ROW + 1)
     }
     tall = next(r for r in heights if sheet.cell(r, 4).value == directive.text)

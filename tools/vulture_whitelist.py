@@ -45,7 +45,6 @@ _.__str__  # Group.__str__, set in ReportsConfig.ready
 _._history_event  # set on a report by reports.services, read by reports.signals.report_event
 _.input_formats  # a form field's accepted date formats
 _.help_text  # a form field's help text
-_.print_title_rows  # a sheet's rows repeated on every printed page, written by openpyxl
 # A .docx file's properties and parts, written into the file by python-docx
 # (common/documents/docx.py, _set_properties).
 _.last_modified_by
@@ -75,13 +74,6 @@ _.header_distance
 _.footer_distance
 _.different_first_page_header_footer
 _.page_break_before  # the annex of the consolidated report starts a page
-# openpyxl: sheet and cell formatting
-_.freeze_panes
-_.fitToPage
-_.fitToHeight
-_.orientation
-_.paperSize
-_.number_format
 # simple-history: a report's history row copies these columns (sampledata.demo._as_then)
 _.submitted_by_id
 _.reviewed_by_id
@@ -185,8 +177,6 @@ _.AT_LEAST  # reports.models.RuleOperator
 _.ABOVE  # reports.models.RuleOperator
 _.flagged_values  # reports/queue.html (a version's flagged values, annotated on the report)
 _.flagged  # reports/workbook_import.html (a sheet's unusual values)
-_.formatCells  # reports.workbook.template: openpyxl's sheet protection, read by Excel
-_.formatColumns  # reports.workbook.template
 _.added_by  # reports.models.ReportAnnex: who attached it (the record, read in backups)
 _.added_at  # reports/_annexes.html
 _.cut_before  # reports/search.html (an excerpt starts inside its text)
