@@ -533,7 +533,9 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     assert sum(by_kind) == flow[current_col]
 
 
-def test_many_indicators_go_to_one_per_unit_sheet_per_group(client):
+def test_many_indicators_are_printed_a_page_of_whole_groups_at_a_time(client):
+    # Twelve indicators of two groups, taken in turns: each group's six side by side under
+    # its name, a page each when printed (twelve would not fit one page's ten).
     quarter, units, indicators = build_province(units=3, indicators=12, quarters=1)
     groups = ["Tuyên truyền, vận động", "Giám sát, phản biện xã hội: [mẫu]"]
     for number, indicator in enumerate(indicators):
@@ -541,59 +543,49 @@ def test_many_indicators_go_to_one_per_unit_sheet_per_group(client):
         indicator.save()
     client.force_login(f.reviewer())
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug])))
-    assert book.sheetnames == [
-        "Toàn tỉnh",
-        "Theo loại đơn vị",
-        "Đơn vị - Tuyên truyền, vận động",
-        "Đơn vị - Giám sát, phản biện xã",  # 31 characters, without ":", "[" or "]"
-    ]
-    first, second = book.worksheets[2:]
-    for sheet, group in ((first, groups[0]), (second, groups[1])):
-        headers = [cell.value for cell in sheet[HEADER_ROW]]
-        mine = [i for i in indicators if i.group == group]
-        assert headers == UNIT_HEADERS + [f"{i.name} ({i.measure})" for i in mine]
-        assert f"nhóm chỉ tiêu “{group}”" in sheet["A2"].value
-        names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
-        assert names == [unit.name for unit in units] + ["Cộng (các đơn vị đang hiển thị)"]
+    assert book.sheetnames == ["Toàn tỉnh", "Theo loại đơn vị", "Theo đơn vị"]
+    sheet = book["Theo đơn vị"]
+    in_turn = indicators[0::2] + indicators[1::2]
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    assert headers == UNIT_HEADERS + [f"{i.name} ({i.measure})" for i in in_turn]
+    assert sheet["E5"].value == groups[0] and sheet["K5"].value == groups[1]
+    assert {str(cells) for cells in sheet.merged_cells.ranges} == {"E5:J5", "K5:P5"}
+    assert [brk.id for brk in sheet.col_breaks.brk] == [10]  # after J, the first group
+    assert sheet.print_title_rows == f"$5:${HEADER_ROW}"  # the groups' names and the header
+    assert sheet.print_title_cols == "$A:$D"  # the units' columns on every page
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage  # a break needs a scale
+    assert 30 <= sheet.page_setup.scale < 100
+    names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
+    assert names == [unit.name for unit in units] + ["Cộng (các đơn vị đang hiển thị)"]
 
 
-def test_small_groups_share_a_per_unit_sheet_up_to_ten_indicators(client):
-    # Four groups of three: the first three fill a sheet (nine columns), the fourth would
-    # make twelve and starts the next. A name Excel refuses (ends with an apostrophe)
-    # loses it.
+def test_small_groups_share_a_printed_page_up_to_ten_indicators(client):
+    # Three groups of three fill a page (nine indicators); the next two (two indicators,
+    # and one of no group) would make twelve and start the next one.
     quarter, units, indicators = build_province(units=2, indicators=12, quarters=1)
-    groups = ["An sinh", "Văn hóa", "Đối thoại", "Dân vận khéo '"]
-    for number, indicator in enumerate(indicators):
-        indicator.group = groups[number // 3]
+    groups = ["An sinh"] * 3 + ["Văn hóa"] * 3 + ["Đối thoại"] * 3 + ["Dân vận khéo"] * 2 + [""]
+    for indicator, group in zip(indicators, groups, strict=True):
+        indicator.group = group
         indicator.save()
     client.force_login(f.reviewer())
     response = client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug]))
-    book = xlsx_of(response)
-    assert book.sheetnames[2:] == ["Đơn vị - An sinh, Văn hóa, Đối", "Đơn vị - Dân vận khéo"]
-    first, second = book.worksheets[2:]
-    assert [cell.value for cell in first[HEADER_ROW]] == UNIT_HEADERS + [
-        f"{i.name} ({i.measure})" for i in indicators[:9]
-    ]
-    assert "nhóm chỉ tiêu “An sinh”, “Văn hóa”, “Đối thoại”" in first["A2"].value
-    assert [cell.value for cell in second[HEADER_ROW]][len(UNIT_HEADERS) :] == [
-        f"{i.name} ({i.measure})" for i in indicators[9:]
-    ]
-    for sheet in (first, second):
-        names = [row[0] for row in sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
-        assert names == [unit.name for unit in units] + ["Cộng (các đơn vị đang hiển thị)"]
+    sheet = xlsx_of(response)["Theo đơn vị"]
+    headings = [sheet.cell(5, column).value for column in (5, 8, 11, 14, 16)]
+    assert headings == ["An sinh", "Văn hóa", "Đối thoại", "Dân vận khéo", "Khác"]
+    assert [brk.id for brk in sheet.col_breaks.brk] == [13]  # after M: 4 + 9 columns
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    assert headers[len(UNIT_HEADERS) :] == [f"{i.name} ({i.measure})" for i in indicators]
     # Each total is saved with its value, the sum (or a rate's mean) of the units' values,
     # for a viewer that does not compute formulas on opening.
-    by_header = {f"{i.name} ({i.measure})": i for i in indicators}
-    saved = load_workbook(io.BytesIO(response.content), data_only=True)
-    for sheet in saved.worksheets[2:]:
-        headers = [cell.value for cell in sheet[HEADER_ROW]]
-        *unit_rows, total = sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
-        for column in range(len(UNIT_HEADERS), len(headers)):
-            given = [row[column] for row in unit_rows if row[column] is not None]
-            mean = by_header[headers[column]].aggregation == Aggregation.MEAN
-            assert given and total[column] == pytest.approx(
-                sum(given) / len(given) if mean else sum(given)
-            )
+    saved = load_workbook(io.BytesIO(response.content), data_only=True)["Theo đơn vị"]
+    *unit_rows, total = saved.iter_rows(min_row=HEADER_ROW + 1, values_only=True)
+    assert len(unit_rows) == len(units)
+    for column, indicator in enumerate(indicators, start=len(UNIT_HEADERS)):
+        given = [row[column] for row in unit_rows if row[column] is not None]
+        mean = indicator.aggregation == Aggregation.MEAN
+        assert given and total[column] == pytest.approx(
+            sum(given) / len(given) if mean else sum(given)
+        )
     assert any(i.aggregation == Aggregation.MEAN for i in indicators)
 
 

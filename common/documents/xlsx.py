@@ -140,13 +140,15 @@ def title_rows(sheet: Sheet, titles: list[str]) -> None:
     sheet.skip()
 
 
-def print_landscape(sheet: Sheet, *, widths) -> None:
-    """Column widths, A4 landscape as wide as one page, the header row on every page."""
+def print_landscape(sheet: Sheet, *, widths, fit: bool = True) -> None:
+    """Column widths, A4 landscape (as wide as one page, unless not ``fit``), the header
+    row on every page."""
     for index, width in enumerate(widths):
         sheet.ws.set_column(index, index, width)
     sheet.ws.set_landscape()
     sheet.ws.set_paper(A4)
-    sheet.ws.fit_to_pages(1, 0)
+    if fit:
+        sheet.ws.fit_to_pages(1, 0)
     sheet.ws.repeat_rows(HEADER_ROW - 1)
 
 
@@ -158,10 +160,12 @@ def start_sheet(
     first_number_col: int,
     height: float,
     titles: list[str],
+    fit: bool = True,
 ) -> None:
-    """Column widths, the title rows, frozen header and name columns, A4 landscape with
-    the header row on every printed page, the header row."""
-    print_landscape(sheet, widths=widths)
+    """Column widths, the title rows, frozen header and name columns, A4 landscape (as
+    wide as one page, unless not ``fit``) with the header row on every printed page, the
+    header row."""
+    print_landscape(sheet, widths=widths, fit=fit)
     sheet.ws.freeze_panes(HEADER_ROW, first_number_col - 1)
     title_rows(sheet, titles)
     sheet.ws.set_row(HEADER_ROW - 1, height)
