@@ -23,6 +23,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
+from django.core.paginator import Page, Paginator
 from django.db import DatabaseError, connections, router, transaction
 from django.utils.timezone import now
 
@@ -133,6 +134,17 @@ def set(key: str, value: Any) -> None:
     set_many({key: value})
 
 
+def shared(key: str, compute: Callable[[], T]) -> T:
+    """``compute()``, kept in memory and in the database under ``key`` (``get_many``),
+    which must change with whatever it reads: what every process may read instead of
+    working it out again. Never None."""
+    found = get(key)
+    if found is None:
+        found = compute()
+        set(key, found)
+    return found
+
+
 def kept(key: str, compute: Callable[[], T]) -> T:
     """``compute()``, kept in this process's memory only under ``key``, which must change
     with whatever it reads: what a page works out in milliseconds, not worth sharing."""
@@ -167,3 +179,17 @@ def clear_shared() -> None:
 
 def _database() -> str:
     return router.db_for_write(caches[SHARED].cache_model_class)  # type: ignore[attr-defined]
+
+
+class _Counted(Paginator):
+    """A paginator whose count is known: a kept page's (``counted_page``)."""
+
+    def __init__(self, count: int, per_page: int):
+        super().__init__([], per_page)
+        self.__dict__["count"] = count  # Paginator.count is a cached property
+
+
+def counted_page(object_list: list, count: int, number: int, size: int) -> Page:
+    """Page ``number`` of a kept list: its rows and the count of them all. A page of a
+    queryset cannot be kept as it is: pickling it would read every row."""
+    return Page(object_list, number, _Counted(count, size))

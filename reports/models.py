@@ -604,8 +604,10 @@ class Quarter(models.Model):
         default=False,
         help_text=_("A closed quarter's reports can no longer be changed."),
     )
-    # Changes whenever a report or value of the quarter changes (reports.signals), in
-    # the same transaction: cached figures are keyed by it, so they are never stale.
+    # Changes whenever a report or value of the quarter changes, and for every quarter
+    # when a unit, a unit's name, a link or an indicator does (reports.signals), in the
+    # same transaction: cached figures and completeness are keyed by it, so they are
+    # never stale.
     figures_token = models.UUIDField(default=uuid.uuid4, editable=False)
 
     history = HistoricalRecords()

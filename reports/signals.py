@@ -32,6 +32,7 @@ from reports.models import (
     ReportEvent,
     Unit,
     UnitLink,
+    UnitName,
     UnitReport,
 )
 
@@ -64,11 +65,14 @@ def value_changed(sender, instance: IndicatorValue, raw: bool = False, **kwargs)
         Quarter.objects.filter(reports__id=instance.report_id).figures_changed()
 
 
-@receiver(post_save, sender=Unit, dispatch_uid="reports.unit_figures")
-def unit_changed(sender, instance: Unit, created: bool, raw: bool = False, **kwargs) -> None:
-    # Figures are grouped by kind of unit, and a unit's kind can change in admin; a
-    # new unit has no report yet.
-    if raw or created:
+@receiver([post_save, post_delete], sender=Unit, dispatch_uid="reports.unit_figures")
+@receiver([post_save, post_delete], sender=UnitName, dispatch_uid="reports.unit_name_figures")
+def unit_changed(sender, instance: Unit | UnitName, raw: bool = False, **kwargs) -> None:
+    # Figures are grouped by kind of unit, and a unit's kind can change in admin; which
+    # units owe a quarter's report, and the names they are listed by, are kept with the
+    # figures too (aggregation.completeness.kept_for_the_quarter): a new unit, one
+    # removed and a renaming change them.
+    if raw:
         return
     Quarter.objects.figures_changed()
 

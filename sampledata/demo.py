@@ -1609,5 +1609,7 @@ def demo_load(
         loader = _Loader(make_password(password))
         loader.run()
         LaterQuarters(loader, today=today or timezone.localdate()).load()
-        FollowUpToken.objects.changed()  # bulk inserts send no signals
+        # Bulk inserts and updates send no signals.
+        FollowUpToken.objects.changed()
+        Quarter.objects.figures_changed()
         return loader.accounts

@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from common import caching
 from directives import query, rules
 from directives.models import (
     Assignment,
@@ -22,7 +23,7 @@ from directives.models import (
     Meeting,
 )
 from directives.selectors.history import assignments_as_given
-from directives.selectors.kept import counted_page, kept
+from directives.selectors.kept import kept
 from directives.selectors.visible import (
     ROWS_SHOWN,
     S,
@@ -271,7 +272,7 @@ def meeting_page(meeting: Meeting, user: AnyUser, *, quarter, page_number) -> di
         "meeting", user, parts, lambda: _meeting_page(meeting, user, quarter, today, page_number)
     )
     rows, count, number = page["carried_over"]
-    return {**page, "carried_over": counted_page(rows, count, number, ROWS_SHOWN)}
+    return {**page, "carried_over": caching.counted_page(rows, count, number, ROWS_SHOWN)}
 
 
 def _meeting_page(

@@ -34,14 +34,6 @@ def kept(name: str, user: AnyUser, parts: tuple, compute: Callable[[], T]) -> T:
     return caching.kept(f"follow-up-{name}:{token}:{user.pk}:{is_admin(user)}:{hashed}", compute)
 
 
-class _Counted(Paginator):
-    """A paginator whose count is known: a kept page's (``kept_page``)."""
-
-    def __init__(self, count: int, per_page: int):
-        super().__init__([], per_page)
-        self.__dict__["count"] = count  # Paginator.count is a cached property
-
-
 def kept_page(
     name: str, user: AnyUser, parts: tuple, rows: Callable[[], QuerySet], number: int, size: int
 ) -> Page:
@@ -53,9 +45,4 @@ def kept_page(
         return list(page.object_list), page.paginator.count, page.number
 
     object_list, count, shown = kept(name, user, (*parts, number, size), compute)
-    return counted_page(object_list, count, shown, size)
-
-
-def counted_page(object_list: list, count: int, number: int, size: int) -> Page:
-    """Page ``number`` of a kept list: its rows and the count of them all."""
-    return Page(object_list, number, _Counted(count, size))
+    return caching.counted_page(object_list, count, shown, size)

@@ -17,6 +17,7 @@ from reports.aggregation.completeness import (
     Counts,
     count_columns,
     counts_of_row,
+    kept_for_the_quarter,
     units_with_standing,
 )
 from reports.models import Quarter, Unit
@@ -87,8 +88,21 @@ def completeness_by_area(
 ) -> AreaRollup:
     """The areas under ``under`` (a unit of the scope), or under the top of the scope
     when it is a single unit, or the tops side by side, each with its subtree's counts.
-    A few queries whatever the number of units."""
+    A few queries whatever the number of units, kept for the commission
+    (``kept_for_the_quarter``)."""
     today = today or timezone.localdate()
+    return kept_for_the_quarter(
+        "quarter-areas",
+        quarter=quarter,
+        scope=scope,
+        parts=(quarter.is_past_due(today), under.id if under else None),
+        compute=lambda: _completeness_by_area(quarter, scope, under, today),
+    )
+
+
+def _completeness_by_area(
+    quarter: Quarter, scope: Scope, under: Unit | None, today: datetime.date
+) -> AreaRollup:
     node = under
     tops: list[Unit] = []
     if node is None:

@@ -17,7 +17,8 @@ briefing pack.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Mapping
+import hashlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
@@ -40,6 +41,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
+from common import caching
 from common.types import StrOrPromise
 from reports import rules
 from reports.models import (
@@ -274,6 +276,25 @@ def units_not_filed(*, quarter: Quarter, scope: Scope, kind: str = "") -> QueryS
     return units.order_by("display_order", "name")
 
 
+def kept_for_the_quarter(
+    name: str, *, quarter: Quarter, scope: Scope, parts: tuple, compute: Callable[[], R]
+) -> R:
+    """``compute()``, which reads the quarter's units and reports, shared by every process
+    (``common.caching.shared``) for the commission's scopes, under what it is worked
+    out from: the quarter's ``figures_token`` (renewed by any report, unit, unit name or
+    link saved or deleted: reports.signals), its dates, the scope's units and ``parts``
+    (whether the due date has passed, a page). ``quarter`` as the request read it: a
+    copy read before a change holds the token from before it. A unit's own scope is
+    worked out each time: a few units, and the shared cache holds the commission's
+    figures only."""
+    if not (scope.is_everything or scope.oversees):
+        return compute()
+    units = "all" if scope.unit_ids is None else ",".join(map(str, sorted(scope.unit_ids)))
+    dates = (quarter.start_date, quarter.end_date, quarter.due_date)
+    key = "|".join(map(str, (quarter.id, quarter.figures_token, *dates, units, *parts)))
+    return caching.shared(f"{name}:{hashlib.sha256(key.encode()).hexdigest()}", compute)
+
+
 def quarter_completeness(
     *,
     quarter: Quarter,
@@ -283,9 +304,24 @@ def quarter_completeness(
     page: str | int | None = None,
 ) -> Completeness:
     """The counts by kind and the units listed with their report's standing (2
-    queries; 3 when the units not on time are paged, ``page`` being the page's number)."""
+    queries; 3 when the units not on time are paged, ``page`` being the page's number),
+    kept for the commission (``kept_for_the_quarter``): at national scale they read
+    20,000 units."""
     today = today or timezone.localdate()
     limit = limit or UNIT_LIST_LIMIT
+    past_due = quarter.is_past_due(today)
+    return kept_for_the_quarter(
+        "quarter-completeness",
+        quarter=quarter,
+        scope=scope,
+        parts=(past_due, limit, page),
+        compute=lambda: _quarter_completeness(quarter, scope, today, limit, page),
+    )
+
+
+def _quarter_completeness(
+    quarter: Quarter, scope: Scope, today: datetime.date, limit: int, page: str | int | None
+) -> Completeness:
     units = units_with_standing(quarter=quarter, scope=scope)
     past_due = quarter.is_past_due(today)
     grouped = units.values("kind").annotate(**count_columns(quarter)).order_by("kind")
@@ -335,5 +371,6 @@ def quarter_completeness(
         units=standings,
         total=total,
         by_kind=by_kind,
-        units_page=units_page,
+        units_page=units_page
+        and caching.counted_page(standings, units_page.paginator.count, units_page.number, limit),
     )

@@ -14,9 +14,16 @@ from django.test.utils import CaptureQueriesContext
 
 from common import caching
 from reports import services
-from reports.aggregation import EVERY_UNIT, Scope, quarter_completeness, quarter_figures
+from reports.aggregation import (
+    EVERY_UNIT,
+    Scope,
+    completeness_by_area,
+    quarter_completeness,
+    quarter_figures,
+)
 from reports.models import IndicatorValue, Quarter, ReportStatus, UnitKind
 from reports.permissions import scope_for
+from structure.services import Decision, rename_unit
 from tests import factories as f
 from tests.reports.test_aggregation import filed, hanoi
 
@@ -194,8 +201,9 @@ def test_a_value_changed_or_deleted_on_a_counted_report_shows_at_once(quarter, f
 def test_a_change_in_another_quarter_keeps_this_quarters_sums_cached(quarter, flow):
     filed(f.UnitFactory(), quarter, values={flow: 12})
     other = f.QuarterFactory(year=2023, number=1)
+    unit = f.UnitFactory()  # a new unit renews every quarter's token (reports.signals)
     token = Quarter.objects.get(pk=quarter.pk).figures_token
-    filed(f.UnitFactory(), other, values={flow: 1})
+    filed(unit, other, values={flow: 1})
     assert Quarter.objects.get(pk=quarter.pk).figures_token == token
     assert Quarter.objects.get(pk=other.pk).figures_token != token
 
@@ -321,3 +329,108 @@ def test_the_quarter_page_draws_a_reviewers_figures_once_per_language(client, qu
     assert "1,234" in english and "Indicator totals" in english
     IndicatorValue.objects.get(indicator=flow).delete()
     assert "1,234" not in totals()
+
+
+# --- Completeness and the roll-up by area, kept for the commission ------------------
+
+AFTER_DUE = datetime.date(2024, 4, 1)
+
+
+def counted(quarter, scope=EVERY_UNIT, today=AFTER_DUE, **kwargs):
+    """The quarter's completeness as a request would read it: the quarter read afresh."""
+    return quarter_completeness(
+        quarter=Quarter.objects.get(pk=quarter.pk), scope=scope, today=today, **kwargs
+    )
+
+
+def areas(quarter, scope=EVERY_UNIT):
+    return completeness_by_area(
+        quarter=Quarter.objects.get(pk=quarter.pk), scope=scope, today=AFTER_DUE
+    )
+
+
+def standing_queries(queries) -> int:
+    return sum('"reports_unitreport"' in q["sql"] for q in queries)
+
+
+def test_the_commissions_completeness_is_worked_out_once_for_every_process(quarter):
+    filed(f.UnitFactory(), quarter)
+    f.UnitFactory()
+    with CaptureQueriesContext(connection) as first:
+        assert (counted(quarter).total.filed, counted(quarter).total.missing) == (1, 1)
+        assert len(areas(quarter).areas) == 2
+    caching.clear_memory()  # a worker that has just started
+    with CaptureQueriesContext(connection) as second:
+        assert counted(quarter).total.expected == 2
+        assert len(areas(quarter).areas) == 2
+    assert standing_queries(first.captured_queries) == 3  # the counts, the list, the areas
+    assert standing_queries(second.captured_queries) == 0
+
+
+def test_a_units_own_completeness_is_never_shared(quarter):
+    unit = f.UnitFactory()
+    own = Scope(unit_ids=frozenset({unit.id}))
+    with CaptureQueriesContext(connection) as first:
+        counted(quarter, own)
+    with CaptureQueriesContext(connection) as again:
+        assert counted(quarter, own).total.expected == 1
+    assert standing_queries(again.captured_queries) == 2  # the counts and the list again
+    table = settings.CACHES["shared"]["LOCATION"]
+    assert not any(table in q["sql"] for q in first.captured_queries + again.captured_queries)
+
+
+def test_kept_completeness_follows_every_change_it_counts(quarter):
+    bdv = f.UnitFactory(name="Ban Dân vận", display_order=1)
+    filed(bdv, quarter, at=hanoi(2024, 3, 5, 9))
+    front = f.UnitFactory(name="Mặt trận", display_order=2)
+    assert (counted(quarter).total.on_time, counted(quarter).total.missing) == (1, 1)
+    assert counted(quarter, today=datetime.date(2024, 3, 1)).total.not_due == 1  # not due yet
+
+    report = filed(front, quarter, status=ReportStatus.DRAFT)
+    assert counted(quarter).total.missing == 1  # a draft is not filed
+    report.status, report.submitted_at = ReportStatus.SUBMITTED, hanoi(2024, 3, 20, 9)
+    report.first_submitted_at = report.submitted_at
+    report.save()
+    assert (counted(quarter).total.late, counted(quarter).total.missing) == (1, 0)
+
+    newcomer = f.UnitFactory(name="Hội Nông dân", display_order=3)
+    assert counted(quarter).total.missing == 1
+    assert [u.name for u in counted(quarter).units][-1] == "Hội Nông dân"
+    assert len(areas(quarter).areas) == 3
+    # Renamed from June: the quarter still lists the name it carried on 31/03.
+    rename_unit(
+        unit=newcomer,
+        name="Hội Nông dân tỉnh",
+        short_name="",
+        decision=Decision("12-QĐ/TU", datetime.date(2024, 5, 20), datetime.date(2024, 6, 1)),
+        user=None,
+    )
+    assert [u.name for u in counted(quarter).units][-1] == "Hội Nông dân"
+    former = newcomer.former_names.get()  # its spelling corrected in the admin
+    former.name = "Hội Nông dân (tên cũ)"
+    former.save()
+    assert [u.name for u in counted(quarter).units][-1] == "Hội Nông dân (tên cũ)"
+    youth = f.UnitFactory(display_order=4)  # no report, no former name
+    assert counted(quarter).total.expected == 4
+    youth.delete()
+    assert counted(quarter).total.expected == 3
+    newcomer.delete()
+    assert counted(quarter).total.expected == 2
+    assert len(areas(quarter).areas) == 2
+
+    Quarter.objects.filter(pk=quarter.pk).update(due_date=datetime.date(2024, 3, 25))
+    assert counted(quarter).total.on_time == 2  # the due date is in the key
+
+
+def test_a_page_of_units_not_on_time_is_kept_without_its_query(quarter):
+    for n in range(3):
+        f.UnitFactory(display_order=n)
+    first = counted(quarter, limit=2)
+    assert first.exceptions_only and first.units_page.paginator.count == 3
+    caching.clear_memory()
+    kept = counted(quarter, limit=2, page=2)
+    assert len(kept.units) == 1 and kept.units_page.number == 2
+    caching.clear_memory()
+    again = counted(quarter, limit=2, page=2)
+    assert [u.unit_id for u in again.units] == [u.unit_id for u in kept.units]
+    assert again.units_page.paginator.num_pages == 2
