@@ -669,7 +669,8 @@ def _print_by_group(sheet: Sheet, indicators: list) -> None:
     widest = units + max(len(page) for page in pages) * _column_points(INDICATOR_WIDTH)
     # A tenth to spare: the widths are estimates, and a page that overflows would split a
     # group where the page ends rather than at the break.
-    ws.set_print_scale(min(100, int(90 * A4_LANDSCAPE_POINTS / widest)))
+    # Excel's scale goes from 10%: a group of some sixty indicators prints across pages.
+    ws.set_print_scale(max(10, min(100, int(90 * A4_LANDSCAPE_POINTS / widest))))
 
 
 def _write_unit_sheet(book: Book, summary: QuarterSummary) -> None:

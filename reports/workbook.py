@@ -63,7 +63,7 @@ def template(units: list[Unit], quarter: Quarter) -> bytes:
         report = selectors.report_for(unit=unit, quarter=quarter)
         saved = {value.indicator_id: value for value in report.values.all()} if report else {}
         previous = selectors.previous_quarter_values(unit=unit, quarter=quarter).values
-        sheet = book.sheet(unit.code[:31])
+        sheet = book.sheet(unit.code)
         sheet.append([f"{unit.name} · {quarter.label}"], heading)
         sheet.append([_("Unit code"), unit.code])
         sheet.append([_("Quarter"), quarter.slug])

@@ -29,8 +29,10 @@ NUMBER_FORMAT = "#,##0.##"
 CHANGE_FORMAT = "+#,##0.##;-#,##0.##;0"
 DATE_FORMAT = "DD/MM/YYYY"
 A4 = 9  # XlsxWriter's paper sizes
+SHEET_NAME_MAX = 31  # Excel's limit
 _OPTIONS = {
     "in_memory": True,
+    "default_date_format": DATE_FORMAT,
     "strings_to_formulas": False,
     "strings_to_numbers": False,
     "strings_to_urls": False,
@@ -49,6 +51,7 @@ class Book:
 
     def __init__(self) -> None:
         self._buffer = io.BytesIO()
+        self._names: set[str] = set()
         self.workbook = xlsxwriter.Workbook(self._buffer, _OPTIONS)
         add = self.workbook.add_format
         self.title = add({"bold": True, "font_size": 14})
@@ -73,6 +76,14 @@ class Book:
         return self.workbook.add_format(properties)
 
     def sheet(self, name: str) -> Sheet:
+        """A new sheet named ``name``, cut to Excel's 31 characters and numbered when a
+        sheet already has the name ignoring case ("BDV" beside "bdv": Excel refuses it)."""
+        base, number = name[:SHEET_NAME_MAX], 2
+        name = base
+        while name.lower() in self._names:
+            suffix = f" ({number})"
+            name, number = base[: SHEET_NAME_MAX - len(suffix)] + suffix, number + 1
+        self._names.add(name.lower())
         return Sheet(self, self.workbook.add_worksheet(name))
 
     def to_bytes(self) -> bytes:
@@ -106,7 +117,7 @@ def write_cell(ws: Worksheet, row: int, column: int, value, style: Format | None
     """``value`` at (``row``, ``column``), counted from 0, by its type; never a formula.
     Text is cleaned (``clean_text``): a control character would make a workbook Excel
     refuses to open."""
-    if value is None:
+    if value is None or value == "":  # a blank cell, not an empty text (ISBLANK, COUNTA)
         if style is not None:
             ws.write_blank(row, column, None, style)
     elif isinstance(value, str):

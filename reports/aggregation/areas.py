@@ -88,15 +88,19 @@ def completeness_by_area(
 ) -> AreaRollup:
     """The areas under ``under`` (a unit of the scope), or under the top of the scope
     when it is a single unit, or the tops side by side, each with its subtree's counts.
-    A few queries whatever the number of units, kept for the commission
-    (``kept_for_the_quarter``)."""
+    A few queries whatever the number of units; the top of the scope, which the quarter
+    page opens on, kept for the commission (``kept_for_the_quarter``). A unit's subtree
+    is read each time: every unit may be asked for, and each would take a place in the
+    shared cache."""
     today = today or timezone.localdate()
+    if under is not None:
+        return _completeness_by_area(quarter, scope, under, today)
     return kept_for_the_quarter(
         "quarter-areas",
         quarter=quarter,
         scope=scope,
-        parts=(quarter.is_past_due(today), under.id if under else None),
-        compute=lambda: _completeness_by_area(quarter, scope, under, today),
+        parts=(quarter.is_past_due(today),),
+        compute=lambda: _completeness_by_area(quarter, scope, None, today),
     )
 
 

@@ -283,7 +283,7 @@ def kept_for_the_quarter(
     (``common.caching.shared``) for the commission's scopes, under what it is worked
     out from: the quarter's ``figures_token`` (renewed by any report, unit, unit name or
     link saved or deleted: reports.signals), its dates, the scope's units and ``parts``
-    (whether the due date has passed, a page). ``quarter`` as the request read it: a
+    (whether the due date has passed). ``quarter`` as the request read it: a
     copy read before a change holds the token from before it. A unit's own scope is
     worked out each time: a few units, and the shared cache holds the commission's
     figures only."""
@@ -309,13 +309,16 @@ def quarter_completeness(
     20,000 units."""
     today = today or timezone.localdate()
     limit = limit or UNIT_LIST_LIMIT
-    past_due = quarter.is_past_due(today)
+    if page not in (None, "", 1, "1"):
+        # A later page of the units not on time is read each time: any page number may
+        # be asked for, and each would take a place in the shared cache.
+        return _quarter_completeness(quarter, scope, today, limit, page)
     return kept_for_the_quarter(
         "quarter-completeness",
         quarter=quarter,
         scope=scope,
-        parts=(past_due, limit, page),
-        compute=lambda: _quarter_completeness(quarter, scope, today, limit, page),
+        parts=(quarter.is_past_due(today), limit),
+        compute=lambda: _quarter_completeness(quarter, scope, today, limit, None),
     )
 
 
@@ -371,6 +374,7 @@ def _quarter_completeness(
         units=standings,
         total=total,
         by_kind=by_kind,
-        units_page=units_page
-        and caching.counted_page(standings, units_page.paginator.count, units_page.number, limit),
+        units_page=None
+        if units_page is None
+        else caching.counted_page(standings, units_page.paginator.count, units_page.number, limit),
     )

@@ -434,3 +434,37 @@ def test_a_page_of_units_not_on_time_is_kept_without_its_query(quarter):
     again = counted(quarter, limit=2, page=2)
     assert [u.unit_id for u in again.units] == [u.unit_id for u in kept.units]
     assert again.units_page.paginator.num_pages == 2
+
+
+def shared_writes(queries) -> int:
+    table = settings.CACHES["shared"]["LOCATION"]
+    return sum(q["sql"].startswith("INSERT") and table in q["sql"] for q in queries)
+
+
+def test_only_what_the_page_opens_on_takes_a_place_in_the_shared_cache(quarter):
+    """Any page number and any unit may be asked for: those are read each time, so that
+    no one can fill the shared cache (and push the sums out of it) by asking."""
+    top = f.UnitFactory()
+    for n in range(3):
+        f.UnitFactory(parent=top, display_order=n)
+    with CaptureQueriesContext(connection) as opened:
+        counted(quarter, limit=2)
+        areas(quarter)
+    assert shared_writes(opened.captured_queries) == 2
+    with CaptureQueriesContext(connection) as asked:
+        for page in (2, 3, 10**17):
+            assert counted(quarter, limit=2, page=page).units_page.number == 2
+        subtree = completeness_by_area(
+            quarter=Quarter.objects.get(pk=quarter.pk), scope=EVERY_UNIT, under=top
+        )
+    assert len(subtree.areas) == 4  # the unit itself, then its three
+    assert shared_writes(asked.captured_queries) == 0
+
+
+def test_an_empty_page_of_exceptions_is_kept_without_its_query(quarter):
+    for _n in range(3):
+        filed(f.UnitFactory(), quarter, at=hanoi(2024, 3, 5, 9))
+    every_one_on_time = counted(quarter, limit=1)
+    assert every_one_on_time.exceptions_only and not every_one_on_time.units
+    # its rows and count, not a paginator over a queryset that pickling would read
+    assert type(every_one_on_time.units_page.paginator.object_list) is list

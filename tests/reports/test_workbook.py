@@ -186,6 +186,25 @@ def test_the_administrator_enters_several_units_in_one_workbook(client, world):
     assert confirmed["Location"] == reverse("reports:import_workbook", args=[world["quarter"]])
 
 
+def test_units_whose_codes_differ_only_in_case_get_a_sheet_each_and_import_alike(client, world):
+    # A code is a slug, and nothing lowercases it: "DU-BAICHAY" may sit beside
+    # "du-baichay". Excel refuses two sheets of one name ignoring case.
+    twin = f.UnitFactory(code="DU-BAICHAY", parent=world["unit"].parent)
+    client.force_login(world["admin"])
+    response = client.get(reverse("reports:workbook_template", args=[world["quarter"]]))
+    workbook = load_workbook(io.BytesIO(response.content))
+    codes = {sheet["B2"].value: sheet.title for sheet in workbook.worksheets}
+    assert {codes["du-baichay"], codes[twin.code]} in (
+        {"du-baichay", "DU-BAICHAY (2)"},
+        {"DU-BAICHAY", "du-baichay (2)"},
+    )
+    for sheet in workbook.worksheets:
+        sheet["E6"] = 2
+    upload(client, world, filled(workbook))
+    confirm(client, world)
+    assert IndicatorValue.objects.filter(report__unit=twin).exists()
+
+
 def test_a_workbook_of_several_units_stays_on_the_import_page_when_one_sheet_is_saved(
     client, world
 ):
