@@ -279,20 +279,19 @@ def units_not_filed(*, quarter: Quarter, scope: Scope, kind: str = "") -> QueryS
 def kept_for_the_quarter(
     name: str, *, quarter: Quarter, scope: Scope, parts: tuple, compute: Callable[[], R]
 ) -> R:
-    """``compute()``, which reads the quarter's units and reports, shared by every process
-    (``common.caching.shared``) for the commission's scopes, under what it is worked
-    out from: the quarter's ``figures_token`` (renewed by any report, unit, unit name or
-    link saved or deleted: reports.signals), its dates, the scope's units and ``parts``
-    (whether the due date has passed). ``quarter`` as the request read it: a
-    copy read before a change holds the token from before it. A unit's own scope is
-    worked out each time: a few units, and the shared cache holds the commission's
-    figures only."""
-    if not (scope.is_everything or scope.oversees):
-        return compute()
+    """``compute()``, which reads the quarter's units and reports, kept under what it is
+    worked out from: the quarter's ``figures_token`` (renewed by any report, unit, unit
+    name or link saved or deleted: reports.signals), its dates, the scope's units and
+    ``parts`` (whether the due date has passed). Shared by every process for the
+    commission's scopes (``common.caching.shared``); a unit's own is kept in the
+    process's memory only (``common.caching.kept``), as its figures are: the shared
+    cache holds the commission's. ``quarter`` as the request read it: a copy read
+    before a change holds the token from before it."""
     units = "all" if scope.unit_ids is None else ",".join(map(str, sorted(scope.unit_ids)))
     dates = (quarter.start_date, quarter.end_date, quarter.due_date)
     key = "|".join(map(str, (quarter.id, quarter.figures_token, *dates, units, *parts)))
-    return caching.shared(f"{name}:{hashlib.sha256(key.encode()).hexdigest()}", compute)
+    keep = caching.shared if scope.is_everything or scope.oversees else caching.kept
+    return keep(f"{name}:{hashlib.sha256(key.encode()).hexdigest()}", compute)
 
 
 def quarter_completeness(
@@ -305,8 +304,7 @@ def quarter_completeness(
 ) -> Completeness:
     """The counts by kind and the units listed with their report's standing (2
     queries; 3 when the units not on time are paged, ``page`` being the page's number),
-    kept for the commission (``kept_for_the_quarter``): at national scale they read
-    20,000 units."""
+    kept (``kept_for_the_quarter``): at national scale they read 20,000 units."""
     today = today or timezone.localdate()
     limit = limit or UNIT_LIST_LIMIT
     if page not in (None, "", 1, "1"):

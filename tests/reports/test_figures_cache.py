@@ -367,16 +367,22 @@ def test_the_commissions_completeness_is_worked_out_once_for_every_process(quart
     assert standing_queries(second.captured_queries) == 0
 
 
-def test_a_units_own_completeness_is_never_shared(quarter):
+def test_a_units_own_completeness_is_kept_by_its_process_only(quarter):
     unit = f.UnitFactory()
     own = Scope(unit_ids=frozenset({unit.id}))
     with CaptureQueriesContext(connection) as first:
         counted(quarter, own)
     with CaptureQueriesContext(connection) as again:
         assert counted(quarter, own).total.expected == 1
-    assert standing_queries(again.captured_queries) == 2  # the counts and the list again
+    caching.clear_memory()
+    with CaptureQueriesContext(connection) as elsewhere:
+        assert counted(quarter, own).total.expected == 1
+    assert standing_queries(first.captured_queries) == 2  # the counts and the list
+    assert standing_queries(again.captured_queries) == 0
+    assert standing_queries(elsewhere.captured_queries) == 2  # nothing in the database
     table = settings.CACHES["shared"]["LOCATION"]
-    assert not any(table in q["sql"] for q in first.captured_queries + again.captured_queries)
+    queries = first.captured_queries + again.captured_queries + elsewhere.captured_queries
+    assert not any(table in q["sql"] for q in queries)
 
 
 def test_kept_completeness_follows_every_change_it_counts(quarter):
