@@ -668,8 +668,8 @@ def _print_by_group(sheet: Sheet, indicators: list) -> None:
     units = sum(_column_points(width) for width in UNIT_WIDTHS)
     widest = units + max(len(page) for page in pages) * _column_points(INDICATOR_WIDTH)
     # A tenth to spare: the widths are estimates, and a page that overflows would split a
-    # group where the page ends rather than at the break.
-    # Excel's scale goes from 10%: a group of some sixty indicators prints across pages.
+    # group where the page ends rather than at the break. Excel's scale starts at 10%:
+    # a group of some sixty indicators prints across pages.
     ws.set_print_scale(max(10, min(100, int(90 * A4_LANDSCAPE_POINTS / widest))))
 
 
@@ -785,8 +785,8 @@ def indicator_table_xlsx(*, summary: QuarterSummary) -> bytes:
     """Three sheets — the province, by kind of unit, by unit — of real numbers, each
     under its title rows (``common.documents.xlsx.title_rows``).
 
-    Written row by row (``common.documents.xlsx``), so that the by-unit sheets of a
-    national scope take seconds.
+    Written row by row with XlsxWriter (``common.documents.xlsx``), so that the by-unit
+    sheet of a national scope takes seconds.
     """
     book = Book()
     indicator_headers = [
