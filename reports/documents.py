@@ -650,8 +650,8 @@ def _print_by_group(sheet: Sheet, indicators: list) -> None:
     a page of groups at a time (``_printed_pages``) with the units' columns and the
     header rows on every page, at one scale that fits the widest page."""
     ws, column = sheet.ws, len(UNIT_COLUMNS)
-    for group, members in _groups(indicators).items():
-        last = column + len(members) - 1
+    for named, members in _groups(indicators).items():
+        group, last = clean_text(named), column + len(members) - 1
         if last > column:
             ws.merge_range(GROUP_ROW - 1, column, GROUP_ROW - 1, last, group, sheet.book.head)
         else:

@@ -9,6 +9,7 @@ memberships; for a reviewer or leader also the roots and, unless the roles cover
 every root, the subtree) however often it checks.
 """
 
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -252,6 +253,20 @@ class Scope:
     @property
     def is_everything(self) -> bool:
         return self.unit_ids is None
+
+    @property
+    def is_commissions(self) -> bool:
+        """The whole country or subtrees the commission oversees, not a unit's own: what
+        every process shares of the quarters' figures is kept for these only
+        (reports.aggregation), since a scope per unit would crowd them out."""
+        return self.is_everything or self.oversees
+
+    def key(self) -> str:
+        """What the figures kept for it are filed under: "all", or a digest of its units."""
+        if self.unit_ids is None:
+            return "all"
+        units = ",".join(str(unit_id) for unit_id in sorted(self.unit_ids))
+        return hashlib.sha256(units.encode()).hexdigest()
 
     def includes(self, unit_id: int) -> bool:
         return self.unit_ids is None or unit_id in self.unit_ids

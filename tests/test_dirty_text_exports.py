@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from common.documents.xlsx import HEADER_ROW
 from directives.models import Directive, Meeting
-from reports.models import ReportStatus, Unit, UnitReport
+from reports.models import Indicator, ReportStatus, Unit, UnitReport
 from sampledata.demo import demo_load
 from tests.dirty import dirty, write_raw
 from tests.downloads import docx_of, xlsx_of
@@ -36,6 +36,8 @@ def _dirtied_demo():
     write_raw(Unit, report.unit_id, name="Ban\x0bDân vận\x1f")
     write_raw(Meeting, meeting.pk, assessment=dirty(), title="Giao ban\x0c", venue="Hạ\x1fLong")
     write_raw(Directive, directive.pk, title="Chỉ\x0bđạo\x1f", text=dirty())
+    indicator = Indicator.objects.filter(values__report=report).order_by("display_order").first()
+    write_raw(Indicator, indicator.pk, group="Dân\x0bvận\x1f khéo")
     return report, meeting
 
 
@@ -59,9 +61,11 @@ def test_the_indicator_workbook_exports_despite_control_characters(client, dirty
     report, _meeting = dirty_world
     client.force_login(User.objects.get(username="reviewer"))
     book = xlsx_of(client.get(reverse("quarters:indicators_xlsx", args=[report.quarter.slug])))
-    unit_sheet = book.worksheets[2]  # the first per-unit sheet (one per group of indicators)
+    unit_sheet = book["Theo đơn vị"]
     names = [row[0] for row in unit_sheet.iter_rows(min_row=HEADER_ROW + 1, values_only=True)]
     assert "Ban\nDân vận" in names
+    groups = [cell.value for cell in unit_sheet[HEADER_ROW - 1] if cell.value]
+    assert "Dân\nvận khéo" in groups  # the groups' names above the header, cleaned too
 
 
 def test_the_directive_register_exports_despite_control_characters(client, dirty_world):

@@ -287,10 +287,9 @@ def kept_for_the_quarter(
     process's memory only (``common.caching.kept``), as its figures are: the shared
     cache holds the commission's. ``quarter`` as the request read it: a copy read
     before a change holds the token from before it."""
-    units = "all" if scope.unit_ids is None else ",".join(map(str, sorted(scope.unit_ids)))
     dates = (quarter.start_date, quarter.end_date, quarter.due_date)
-    key = "|".join(map(str, (quarter.id, quarter.figures_token, *dates, units, *parts)))
-    keep = caching.shared if scope.is_everything or scope.oversees else caching.kept
+    key = "|".join(map(str, (quarter.id, quarter.figures_token, *dates, scope.key(), *parts)))
+    keep = caching.shared if scope.is_commissions else caching.kept
     return keep(f"{name}:{hashlib.sha256(key.encode()).hexdigest()}", compute)
 
 

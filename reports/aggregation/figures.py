@@ -244,11 +244,10 @@ def _scope_key(scope: Scope, lineage: Lineage) -> str:
     subtree, or a new reorganisation, makes another key)."""
     if scope.is_everything:
         return "all"
-    units = ",".join(str(unit_id) for unit_id in sorted(scope.unit_ids or ()))
     shares = ",".join(
         f"{unit_id}:{lineage.weights[unit_id]}" for unit_id in sorted(lineage.weights)
     )
-    return hashlib.sha256(f"{units}|{shares}".encode()).hexdigest()
+    return hashlib.sha256(f"{scope.key()}|{shares}".encode()).hexdigest()
 
 
 def _cached_per_quarter(
@@ -269,7 +268,7 @@ def _cached_per_quarter(
     staff (a scope per unit) are not: they would crowd out the others, and their
     figures are small.
     """
-    cacheable = scope.is_everything or scope.oversees
+    cacheable = scope.is_commissions
     scope_key = _scope_key(scope, lineage)
     keys = {q.id: f"quarter-{name}:{q.id}:{q.figures_token}:{scope_key}" for q in quarters}
     cached = caching.get_many(keys.values()) if cacheable else {}
@@ -398,10 +397,9 @@ def _comparisons(
             + [f"{q.id}:{q.figures_token}" for q in involved]
         ).encode()
     ).hexdigest()
-    cacheable = scope.is_everything or scope.oversees
     cache_key = f"quarter-comparisons:{digest}"
-    found = caching.get(cache_key) if cacheable else None
-    if found is None:
+
+    def compute() -> tuple:
         filed = _filed_units(involved, scope, lineage)
         matches = match_units(
             pairs,
@@ -420,9 +418,9 @@ def _comparisons(
             for table_key in (PROVINCE, "kinds")
             if match.left_out_of(table_key) & filed_ids
         }
-        found = (matches, apart, _sums_apart(apart, involved, scope, lineage))
-        if cacheable:
-            caching.set(cache_key, found)
+        return matches, apart, _sums_apart(apart, involved, scope, lineage)
+
+    found = caching.shared(cache_key, compute) if scope.is_commissions else compute()
     matches, apart, rows = found
     key_of = {q.id: (q.year, q.number) for q in quarters}
     sums = {entry: _cells() for entry in apart}
