@@ -27,9 +27,12 @@ node_modules/.installed: package.json package-lock.json
 # LibreOffice makes the PDF downloads (common/documents/pdf.py): Debian's, without a
 # screen, installed here when missing; without it a PDF download says so.
 # Tried once per checkout (the stamp), so that a machine where it cannot be
-# installed does not run apt-get before every command.
+# installed does not run apt-get before every command. Writer itself is looked for
+# (libswlo.so beside soffice), not soffice alone: Calc without Writer has soffice
+# too, and converts no .docx.
+WRITER = $(dir $(realpath $(shell command -v soffice)))libswlo.so
 $(VENV)/.pdf-tools: | $(VENV)/.installed
-	command -v soffice >/dev/null || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-liberation2) || echo "LibreOffice could not be installed: PDF downloads will be refused."
+	test -e "$(WRITER)" || (apt-get update -qq && apt-get install -y -qq --no-install-recommends libreoffice-writer-nogui fonts-liberation2) || echo "LibreOffice could not be installed: PDF downloads will be refused."
 	touch $@
 
 pdf-tools: $(VENV)/.pdf-tools
