@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
+from common.lookups import among
 from common.types import StrOrPromise
 from notifications.models import Kind
 from reports.lineage import predecessor_weights
@@ -275,7 +276,7 @@ class Scope:
         """``queryset`` narrowed to rows whose ``unit_field`` is a unit of the scope."""
         if self.unit_ids is None:
             return queryset
-        return queryset.filter(**{f"{unit_field}__in": self.unit_ids})
+        return queryset.filter(among(unit_field, self.unit_ids))
 
 
 EVERY_UNIT = Scope(unit_ids=None, oversees=True)

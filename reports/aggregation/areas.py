@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, QuerySet, When
 from django.utils import timezone
 
+from common.lookups import among
 from reports.aggregation.completeness import (
     Counts,
     count_columns,
@@ -63,7 +64,9 @@ def _tops(scope: Scope) -> list[Unit]:
     units = _in_order(Unit.objects.all())
     if scope.unit_ids is None:
         return list(units.filter(parent__isnull=True))
-    return list(units.filter(id__in=scope.unit_ids).exclude(parent_id__in=scope.unit_ids))
+    return list(
+        units.filter(among("id", scope.unit_ids)).exclude(among("parent_id", scope.unit_ids))
+    )
 
 
 def _path(node: Unit, scope: Scope) -> list[Unit]:

@@ -38,6 +38,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from common import caching
+from common.lookups import among
 from common.numbers import VALUE_DECIMAL_PLACES, VALUE_MAX_DIGITS
 from common.types import StrOrPromise
 from reports.aggregation.comparisons import (
@@ -223,7 +224,7 @@ def _weighted_sum(lineage: Lineage, *, filter: Q | None = None) -> Sum:
     decimal = DecimalField(max_digits=VALUE_MAX_DIGITS + 5, decimal_places=VALUE_DECIMAL_PLACES)
     weighted = Case(
         *(
-            When(report__unit_id__in=unit_ids, then=F("value") * Value(weight))
+            When(among("report__unit_id", unit_ids), then=F("value") * Value(weight))
             for weight, unit_ids in by_weight.items()
             if weight != 1
         ),
@@ -448,7 +449,7 @@ def _sums_apart(
         return []
     sums: dict[str, Aggregate] = {}
     for position, summed in enumerate(apart.values()):
-        units = Q(report__unit_id__in=summed.unit_ids)
+        units = among("report__unit_id", summed.unit_ids)
         sums[f"total_{position}"] = _weighted_sum(lineage, filter=units)
         sums[f"count_{position}"] = Count("id", filter=units)
     values = _counted_values(scope=_widened(scope, lineage)).filter(
@@ -458,7 +459,7 @@ def _sums_apart(
     listed = len(every) + sum(2 * len(summed.unit_ids) for summed in apart.values())
     limit = connection.features.max_query_params
     if limit is None or listed + len(quarters) + 100 < limit:
-        values = values.filter(report__unit_id__in=every)
+        values = values.filter(among("report__unit_id", every))
     return list(
         values.values("report__quarter_id", "indicator_id", "report__unit__kind")
         .annotate(**sums)
@@ -530,7 +531,7 @@ def _quarter_figures(
     scope_kinds = kinds_present
     if scope.unit_ids is not None:  # not the whole province
         scope_kinds = scope_kinds | set(
-            Unit.objects.filter(id__in=scope.unit_ids).values_list("kind", flat=True)
+            Unit.objects.filter(among("id", scope.unit_ids)).values_list("kind", flat=True)
         )
     indicators = _indicators_for(scope, scope_kinds, set(cells[PROVINCE]))
 

@@ -1,0 +1,42 @@
+"""A column among a set of ids: ``queryset.filter(among("unit_id", ids))``, or as an
+aggregate's ``filter``.
+
+It means what ``unit_id__in=ids`` means, for a set of integers known in Python (a
+scope's units, the units a comparison sums apart). Django prepares each value of an
+``__in`` list through the field, one call after another: for the thousands of units
+of a national scope that is most of a page's time with nothing cached (0.4 s of the
+quarter page at 20,000 units). Here the ids are checked as integers once and bound
+as they are: on PostgreSQL as one array of the column's type (``= ANY(%s::bigint[])``,
+the planner's own form of an ``IN`` list), elsewhere as an ``IN`` list.
+"""
+
+from collections.abc import Iterable
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import F, Lookup
+
+
+class _Among(Lookup):
+    lookup_name = "among"
+    prepare_rhs = False
+
+    def get_prep_lookup(self) -> list[int]:
+        # Integers only: a text or a float would be a caller's mistake, said here.
+        return sorted({int(value) for value in self.rhs})
+
+    def as_sql(self, compiler, connection):
+        if not self.rhs:
+            raise EmptyResultSet  # as Django's ``__in=[]``: no row matches
+        column, params = self.process_lhs(compiler, connection)
+        if connection.vendor == "postgresql":
+            # Typed as the column: an int[] against a bigint column is not hashed
+            # inside an aggregate's FILTER, and is compared element by element.
+            array_type = self.lhs.output_field.cast_db_type(connection)
+            return f"{column} = ANY(%s::{array_type}[])", [*params, self.rhs]
+        placeholders = ", ".join(["%s"] * len(self.rhs))
+        return f"{column} IN ({placeholders})", [*params, *self.rhs]
+
+
+def among(field: str, ids: Iterable[int]) -> Lookup:
+    """The rows whose ``field`` (a path, as in ``filter``) is one of ``ids``."""
+    return _Among(F(field), list(ids))
