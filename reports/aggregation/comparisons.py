@@ -323,7 +323,10 @@ def load_filed(*, quarter_ids: list[int], scope: Scope) -> dict[int, dict[int, s
     in ``scope`` (1 query)."""
     filed: dict[int, dict[int, str]] = {quarter_id: {} for quarter_id in quarter_ids}
     reports = scope.filter(UnitReport.objects.filed().filter(quarter_id__in=quarter_ids))
-    for quarter_id, unit_id, kind in reports.values_list("quarter_id", "unit_id", "unit__kind"):
+    # Unordered: the reports' own order (by quarter and unit) sorted 110,000 rows on disk
+    # at national scale for a dictionary.
+    rows = reports.order_by().values_list("quarter_id", "unit_id", "unit__kind")
+    for quarter_id, unit_id, kind in rows:
         filed[quarter_id][unit_id] = kind
     return filed
 
