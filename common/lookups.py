@@ -18,7 +18,6 @@ from django.db.models import F, Lookup
 
 class _Among(Lookup):
     lookup_name = "among"
-    prepare_rhs = False
 
     def get_prep_lookup(self) -> list[int]:
         # Integers only: a text or a float would be a caller's mistake, said here.

@@ -24,6 +24,7 @@ from django.db.models import (
     Exists,
     F,
     FloatField,
+    Lookup,
     OuterRef,
     Q,
     QuerySet,
@@ -212,7 +213,7 @@ def _counted_values(*, scope: Scope) -> QuerySet[IndicatorValue]:
     return scope.filter(values, "report__unit_id")
 
 
-def _weighted_sum(lineage: Lineage, *, filter: Q | None = None) -> Sum:
+def _weighted_sum(lineage: Lineage, *, filter: Q | Lookup | None = None) -> Sum:
     """The sum of the values (those ``filter`` keeps), a predecessor's taken by the
     share its successor carries on (``lineage``); rates and percentages (mean
     indicators) are never weighted."""

@@ -60,7 +60,7 @@ def quarters_with_counts(*, scope: Scope) -> QuerySet[Quarter]:
     """Every quarter, newest first, with its counted and accepted reports in scope (1 query)."""
     counted = filed_q("reports__")
     if scope.unit_ids is not None:
-        counted &= among("reports__unit_id", scope.unit_ids)
+        counted &= Q(among("reports__unit_id", scope.unit_ids))
     return Quarter.objects.annotate(
         filed_reports=Count("reports", filter=counted),
         accepted_reports=Count(
