@@ -172,6 +172,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
     )
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No JIT compilation: the register's statements (a status worked out in dozens of
+    # subqueries) are estimated costly enough for PostgreSQL to compile them, 200 ms
+    # of compiling for 8 ms of work (tools/bench/findings.md). Each connection says so
+    # itself; behind PgBouncer, which refuses it unless told to ignore it, set
+    # ``jit = off`` on the database instead (README, "More than one app server").
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The covering index on reports (UnitReport.Meta.indexes, "report_unit_covering") is

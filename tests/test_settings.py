@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import global_settings, settings
+from django.db import connection
 
 import danvan.settings as project_settings
 from tests.fresh import run_python
@@ -49,6 +50,7 @@ print(json.dumps({
     "PORT": db.get("PORT"),
     "USER": db.get("USER"),
     "CONN_MAX_AGE": db.get("CONN_MAX_AGE"),
+    "OPTIONS": db.get("OPTIONS", {}),
     "MEDIA_ROOT": str(settings.MEDIA_ROOT),
     "EMAIL_BACKEND": settings.EMAIL_BACKEND,
     "STATICFILES_BACKEND": settings.STORAGES["staticfiles"]["BACKEND"],
@@ -222,6 +224,26 @@ def test_a_postgres_database_url_selects_postgresql(scheme):
     assert values["PORT"] == 5433
     assert values["USER"] == "danvan"
     assert values["CONN_MAX_AGE"] == 60
+
+
+def test_postgresql_connections_compile_no_statement_keeping_the_urls_own_options():
+    # JIT compiling took 200 ms of the register's 8 ms statement (tools/bench/findings.md).
+    values = loaded({"DEBUG": "1", "DATABASE_URL": "postgres://u@h/d"})
+    assert values["OPTIONS"] == {"options": "-c jit=off"}
+    url = "postgres://u@h/d?sslmode=require&options=-c%20statement_timeout%3D5000"
+    values = loaded({"DEBUG": "1", "DATABASE_URL": url})
+    assert values["OPTIONS"] == {
+        "sslmode": "require",
+        "options": "-c statement_timeout=5000 -c jit=off",
+    }
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT")
+def test_the_running_postgresql_connection_has_jit_off():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone() == ("off",)
 
 
 def test_connection_reuse_can_be_tuned():
