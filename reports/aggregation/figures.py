@@ -444,29 +444,37 @@ def _sums_apart(
     ``[(quarter id, indicator id, kind, total, count, total, count, …)]``, a total and
     count for each entry of ``apart`` (1 query; none when ``apart`` is empty).
 
-    The units are listed in the statement; where SQLite could not take all of them
-    twice, the values are not narrowed to them first (each sum still is)."""
+    Each set of units is summed once, however many entries share it (the province's
+    table and the kinds' often leave out the same units). The units are listed in the
+    statement; where SQLite could not take all of them twice, the values are not
+    narrowed to them first (each sum still is)."""
     if not apart:
         return []
+    slot_of: dict[frozenset[int], int] = {}
+    for summed in apart.values():
+        slot_of.setdefault(summed.unit_ids, len(slot_of))
     sums: dict[str, Aggregate] = {}
-    for position, summed in enumerate(apart.values()):
-        units = among("report__unit_id", summed.unit_ids)
-        sums[f"total_{position}"] = _weighted_sum(lineage, filter=units)
-        sums[f"count_{position}"] = Count("id", filter=units)
+    for unit_ids, slot in slot_of.items():
+        units = among("report__unit_id", unit_ids)
+        sums[f"total_{slot}"] = _weighted_sum(lineage, filter=units)
+        sums[f"count_{slot}"] = Count("id", filter=units)
     values = _counted_values(scope=_widened(scope, lineage)).filter(
         report__quarter_id__in=[q.id for q in quarters]
     )
-    every = frozenset().union(*(summed.unit_ids for summed in apart.values()))
-    listed = len(every) + sum(2 * len(summed.unit_ids) for summed in apart.values())
+    every = frozenset().union(*slot_of)
+    listed = len(every) + sum(2 * len(unit_ids) for unit_ids in slot_of)
     limit = connection.features.max_query_params
     if limit is None or listed + len(quarters) + 100 < limit:
         values = values.filter(among("report__unit_id", every))
-    return list(
+    rows = (
         values.values("report__quarter_id", "indicator_id", "report__unit__kind")
         .annotate(**sums)
         .values_list("report__quarter_id", "indicator_id", "report__unit__kind", *sums)
         .order_by()
     )
+    # Each entry's total and count, in ``apart``'s order, from its set's slot.
+    columns = [3 + 2 * slot_of[summed.unit_ids] + i for summed in apart.values() for i in (0, 1)]
+    return [(*row[:3], *(row[column] for column in columns)) for row in rows]
 
 
 def _apart(cell: Cell | None, summed: Summed, apart: Cell | None) -> Cell | None:

@@ -385,3 +385,27 @@ def test_a_unit_replaced_by_its_successor_is_not_called_the_same_unit():
     comparison = quarter_figures(quarter=q3, scope=EVERY_UNIT).province.comparisons.previous
     assert (comparison.sides.current, comparison.sides.earlier) == (1, 1)
     assert "cùng công việc ở cả hai kỳ" in comparison.sentence()
+
+
+def test_each_comparison_sums_apart_its_own_units_when_they_differ():
+    """The previous quarter leaves out one unit and last year three: each change rests
+    on its own units, though the sums apart share one statement (and the province's
+    table and the kind's, leaving out the same units, share a sum)."""
+    last_year = f.QuarterFactory(year=2023, number=2)
+    q1 = f.QuarterFactory(year=2024, number=1)
+    q2 = f.QuarterFactory(year=2024, number=2)
+    meetings = f.IndicatorFactory(code="MEETINGS")
+    units = [f.UnitFactory(code=f"u{n}", kind=UnitKind.FRONT) for n in range(6)]
+    for unit in units:
+        filed(unit, q2, values={meetings: 20})
+    for n, unit in enumerate(units[:5]):
+        filed(unit, q1, values={meetings: 10 + n})
+    for unit in units[:3]:
+        filed(unit, last_year, values={meetings: 5})
+
+    table = quarter_figures(quarter=q2, scope=EVERY_UNIT).province
+    row = table.rows[0]
+
+    assert (row.current, row.previous, row.last_year) == (120, 60, 15)
+    assert row.change_previous == (120 - 20) - 60  # without the unit that filed Q2 only
+    assert row.change_last_year == (120 - 3 * 20) - 15  # the three units of both years
