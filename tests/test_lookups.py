@@ -58,3 +58,25 @@ def test_on_postgresql_the_ids_are_one_array_of_the_columns_type(units):
         list(Unit.objects.filter(among("id", [units[0].id, units[1].id])))
     assert "= ANY(ARRAY[" in queries[0]["sql"]
     assert "::bigint[]" in queries[0]["sql"]
+
+
+def test_no_ids_in_one_aggregates_filter_leave_the_others_of_the_statement(units):
+    for unit in units:
+        f.UnitReportFactory(unit=unit)
+    rows = list(
+        UnitReport.objects.values("quarter_id").annotate(
+            none=Count("id", filter=among("unit_id", [])),
+            first=Count("id", filter=among("unit_id", [units[0].id])),
+        )
+    )
+    assert sum(row["first"] for row in rows) == 1
+    assert sum(row["none"] for row in rows) == 0
+
+
+def test_in_an_exclude_a_null_column_is_dropped_unless_said(units):
+    # SQL's NOT IN: a root's NULL parent is neither in nor out (common/lookups.py).
+    ids = [units[0].id]
+    roots = Unit.objects.filter(parent__isnull=True)
+    assert roots.exists()
+    assert not roots.exclude(among("parent_id", ids)).exists()
+    assert roots.exclude(among("parent_id", ids), parent_id__isnull=False).count() == roots.count()

@@ -109,3 +109,19 @@ def test_an_odd_drill_down_shows_the_top_of_the_scope(client, country, under):
     response = client.get(country["quarter"].get_absolute_url(), {"under": under})
     assert response.status_code == 200
     assert response.context["rollup"].node == country["a"]
+
+
+def test_a_scope_holding_a_root_of_several_has_that_root_at_its_top(country):
+    """Two trees (the centre's and another root's): a reviewer of the other root's tree
+    sees it from that root, which has no parent. Narrowing "whose parent is not in the
+    scope" must keep a unit with no parent at all (SQL's NOT IN drops a NULL)."""
+    other = f.UnitFactory(code="other", name="Gốc khác", parent=None, submits_reports=False)
+    f.UnitFactory(code="other-front", parent=other)
+    scope = aggregation.Scope(
+        unit_ids=frozenset({other.id, *other.children.values_list("id", flat=True)}), oversees=True
+    )
+    rollup = aggregation.completeness_by_area(
+        quarter=country["quarter"], scope=scope, today=datetime.date(2024, 8, 1)
+    )
+    assert rollup.node == other
+    assert _rows(rollup) == {"other-front": (1, 0)}
