@@ -9,12 +9,15 @@ quarter page at 20,000 units). Here the ids are checked as integers once and bou
 as they are: on PostgreSQL as one array of the column's type (``= ANY(%s::bigint[])``,
 the planner's own form of an ``IN`` list), elsewhere as an ``IN`` list.
 
-Unlike ``__in``, it is a plain SQL condition: ``exclude(among(...))`` is SQL's
-``NOT IN``, which drops the rows whose column is NULL. Where the column may be NULL,
-say what such a row is (``exclude(among("parent_id", ids), parent_id__isnull=False)``
-keeps the roots).
+Unlike ``__in``, it is a plain SQL condition, which Django does not rework when it is
+negated. Use it in ``filter()`` and in an aggregate's ``filter``; in ``exclude()`` or
+``~Q()`` only on a column of the row itself, saying what NULL means: SQL's ``NOT IN``
+drops a NULL (``exclude(among("parent_id", ids), parent_id__isnull=False)`` keeps the
+roots). Through a relation, ``__in`` is right there: it keeps the rows a nullable join
+leaves without a value, and excludes through a multi-valued relation by a subquery.
 """
 
+import operator
 from collections.abc import Iterable
 
 from django.core.exceptions import EmptyResultSet
@@ -25,8 +28,9 @@ class _Among(Lookup):
     lookup_name = "among"
 
     def get_prep_lookup(self) -> list[int]:
-        # Integers only: a text or a float would be a caller's mistake, said here.
-        return sorted({int(value) for value in self.rhs})
+        # Integers only (operator.index refuses a text, a float, None or a UUID): any
+        # other value is a caller's mistake, said here rather than cut or converted.
+        return sorted({operator.index(value) for value in self.rhs})
 
     def as_sql(self, compiler, connection):
         if not self.rhs:

@@ -179,7 +179,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # itself; behind PgBouncer, which refuses it unless told to ignore it, set
     # ``jit = off`` on the database instead (README, "More than one app server").
     options = DATABASES["default"].setdefault("OPTIONS", {})
-    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
+    options["options"] = (options.setdefault("options", "") + " -c jit=off").strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The covering index on reports (UnitReport.Meta.indexes, "report_unit_covering") is
