@@ -11,6 +11,7 @@ every root, the subtree) however often it checks.
 
 import hashlib
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
@@ -262,8 +263,11 @@ class Scope:
         (reports.aggregation), since a scope per unit would crowd them out."""
         return self.is_everything or self.oversees
 
+    @cached_property
     def key(self) -> str:
-        """What the figures kept for it are filed under: "all", or a digest of its units."""
+        """What the figures kept for it are filed under: "all", or a digest of its units
+        (worked out once per scope: a page asks for it several times, and a national
+        subtree's digest sorts 20,000 ids)."""
         if self.unit_ids is None:
             return "all"
         units = ",".join(str(unit_id) for unit_id in sorted(self.unit_ids))
@@ -272,11 +276,18 @@ class Scope:
     def includes(self, unit_id: int) -> bool:
         return self.unit_ids is None or unit_id in self.unit_ids
 
+    def condition(self, unit_field: str = "unit_id") -> Q:
+        """The rows whose ``unit_field`` is a unit of the scope (every row for every
+        unit): for a queryset (``filter``) or an aggregate's ``filter``."""
+        if self.unit_ids is None:
+            return Q()
+        return Q(among(unit_field, self.unit_ids))
+
     def filter(self, queryset: QuerySet, unit_field: str = "unit_id") -> QuerySet:
         """``queryset`` narrowed to rows whose ``unit_field`` is a unit of the scope."""
         if self.unit_ids is None:
             return queryset
-        return queryset.filter(among(unit_field, self.unit_ids))
+        return queryset.filter(self.condition(unit_field))
 
 
 EVERY_UNIT = Scope(unit_ids=None, oversees=True)

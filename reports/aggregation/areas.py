@@ -64,8 +64,8 @@ def _tops(scope: Scope) -> list[Unit]:
     units = _in_order(Unit.objects.all())
     if scope.unit_ids is None:
         return list(units.filter(parent__isnull=True))
+    tops = scope.filter(units, "id")
     # A root's NULL parent is "not in the scope" too: SQL's NOT IN would drop it.
-    tops = units.filter(among("id", scope.unit_ids))
     return list(tops.exclude(among("parent_id", scope.unit_ids), parent_id__isnull=False))
 
 

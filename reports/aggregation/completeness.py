@@ -288,7 +288,7 @@ def kept_for_the_quarter(
     cache holds the commission's. ``quarter`` as the request read it: a copy read
     before a change holds the token from before it."""
     dates = (quarter.start_date, quarter.end_date, quarter.due_date)
-    key = "|".join(map(str, (quarter.id, quarter.figures_token, *dates, scope.key(), *parts)))
+    key = "|".join(map(str, (quarter.id, quarter.figures_token, *dates, scope.key, *parts)))
     keep = caching.shared if scope.is_commissions else caching.kept
     return keep(f"{name}:{hashlib.sha256(key.encode()).hexdigest()}", compute)
 

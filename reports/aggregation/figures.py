@@ -249,7 +249,7 @@ def _scope_key(scope: Scope, lineage: Lineage) -> str:
     shares = ",".join(
         f"{unit_id}:{lineage.weights[unit_id]}" for unit_id in sorted(lineage.weights)
     )
-    return hashlib.sha256(f"{scope.key()}|{shares}".encode()).hexdigest()
+    return hashlib.sha256(f"{scope.key}|{shares}".encode()).hexdigest()
 
 
 def _cached_per_quarter(
@@ -540,7 +540,7 @@ def _quarter_figures(
     scope_kinds = kinds_present
     if scope.unit_ids is not None:  # not the whole province
         scope_kinds = scope_kinds | set(
-            Unit.objects.filter(among("id", scope.unit_ids)).values_list("kind", flat=True)
+            scope.filter(Unit.objects.all(), "id").values_list("kind", flat=True)
         )
     indicators = _indicators_for(scope, scope_kinds, set(cells[PROVINCE]))
 

@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from common.lookups import among
 from common.types import StrOrPromise
 from reports.aggregation.completeness import Completeness, quarter_completeness
 from reports.aggregation.figures import QuarterFigures, quarter_figures
@@ -58,9 +57,7 @@ def quarter_summary(
 
 def quarters_with_counts(*, scope: Scope) -> QuerySet[Quarter]:
     """Every quarter, newest first, with its counted and accepted reports in scope (1 query)."""
-    counted = filed_q("reports__")
-    if scope.unit_ids is not None:
-        counted &= Q(among("reports__unit_id", scope.unit_ids))
+    counted = filed_q("reports__") & scope.condition("reports__unit_id")
     return Quarter.objects.annotate(
         filed_reports=Count("reports", filter=counted),
         accepted_reports=Count(
