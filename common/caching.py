@@ -181,15 +181,16 @@ def _database() -> str:
     return router.db_for_write(caches[SHARED].cache_model_class)  # type: ignore[attr-defined]
 
 
-class _Counted(Paginator):
-    """A paginator whose count is known: a kept page's (``counted_page``)."""
+class Counted(Paginator):
+    """A paginator whose count is known (``Paginator`` would count its rows again):
+    a kept page's (``counted_page``), or a list whose count another query gave."""
 
-    def __init__(self, count: int, per_page: int):
-        super().__init__([], per_page)
+    def __init__(self, count: int, per_page: int, object_list: Any = None):
+        super().__init__([] if object_list is None else object_list, per_page)
         self.__dict__["count"] = count  # Paginator.count is a cached property
 
 
 def counted_page(object_list: list, count: int, number: int, size: int) -> Page:
     """Page ``number`` of a kept list: its rows and the count of them all. A page of a
     queryset cannot be kept as it is: pickling it would read every row."""
-    return Page(object_list, number, _Counted(count, size))
+    return Page(object_list, number, Counted(count, size))

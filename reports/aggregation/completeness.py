@@ -23,7 +23,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     BooleanField,
     Case,
@@ -302,8 +302,9 @@ def quarter_completeness(
     page: str | int | None = None,
 ) -> Completeness:
     """The counts by kind and the units listed with their report's standing (2
-    queries; 3 when the units not on time are paged, ``page`` being the page's number),
-    kept (``kept_for_the_quarter``): at national scale they read 20,000 units."""
+    queries; when the units are many, only those not on time are listed, by page,
+    ``page`` being the page's number), kept (``kept_for_the_quarter``): at national
+    scale they read 20,000 units."""
     today = today or timezone.localdate()
     limit = limit or UNIT_LIST_LIMIT
     if page not in (None, "", 1, "1"):
@@ -352,7 +353,11 @@ def _quarter_completeness(
         status=F("report_status"),
         name_then=name_on_expression(quarter.end_date),
     ).order_by("display_order", "name_then", "id")
-    units_page = Paginator(rows, limit).get_page(page) if exceptions_only else None
+    # Those not on time are those not filed and those filed late: counted above.
+    not_on_time_count = total.not_filed + total.late
+    units_page = (
+        caching.Counted(not_on_time_count, limit, rows).get_page(page) if exceptions_only else None
+    )
     standings = [
         from_row(
             UnitStanding,
