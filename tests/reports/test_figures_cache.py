@@ -21,6 +21,7 @@ from reports.aggregation import (
     quarter_completeness,
     quarter_figures,
 )
+from reports.aggregation.figures import _grouped_values
 from reports.models import IndicatorValue, Quarter, ReportStatus, UnitKind
 from reports.permissions import scope_for
 from structure.services import Decision, rename_unit
@@ -477,3 +478,34 @@ def test_an_empty_page_of_exceptions_is_kept_without_its_query(quarter):
     assert every_one_on_time.exceptions_only and not every_one_on_time.units
     # its rows and count, not a paginator over a queryset that pickling would read
     assert type(every_one_on_time.units_page.paginator.object_list) is list
+
+
+def test_with_nothing_cached_the_sums_apart_come_with_the_sums(quarter, flow):
+    """The values are read once: the sums of the units a comparison leaves out are
+    summed in the sums' own statement, and they are the same as when the quarters'
+    sums were kept and only the comparisons are worked out again (a statement of
+    their own)."""
+    q2 = f.QuarterFactory(year=2024, number=2, due_date=datetime.date(2024, 6, 10))
+    last_year = f.QuarterFactory(year=2023, number=2, due_date=datetime.date(2023, 6, 10))
+    units = [f.UnitFactory(code=f"u{n}", kind=UnitKind.FRONT) for n in range(5)]
+    units.append(f.UnitFactory(code="m", kind=UnitKind.MASS_ORG))
+    for n, unit in enumerate(units):
+        filed(unit, q2, values={flow: 20 + n})
+    for n, unit in enumerate(units[:4]):
+        filed(unit, quarter, values={flow: 10 + n})
+    filed(units[0], last_year, values={flow: 5})
+    filed(units[5], last_year, values={flow: 7})
+
+    with CaptureQueriesContext(connection) as cold:
+        together = quarter_figures(quarter=Quarter.objects.get(pk=q2.pk), scope=EVERY_UNIT)
+    caching.clear()
+    _grouped_values(list(Quarter.objects.all()), EVERY_UNIT)
+    with CaptureQueriesContext(connection) as sums_kept:
+        apart = quarter_figures(quarter=Quarter.objects.get(pk=q2.pk), scope=EVERY_UNIT)
+
+    assert value_queries(cold.captured_queries) == 1
+    assert value_queries(sums_kept.captured_queries) == 1
+    assert together.tables == apart.tables
+    row = together.province.rows[0]
+    assert row.change_previous == (20 + 21 + 22 + 23) - (10 + 11 + 12 + 13)
+    assert row.change_last_year == (20 + 25) - (5 + 7)
