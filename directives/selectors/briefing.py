@@ -78,14 +78,15 @@ def _report_completeness(
     mq = meeting.quarter
     counts = aggregation.completeness_counts(quarter=mq, scope=scope, today=today, as_of=as_of)
     unfiled = Q(is_filed=False)
-    late = aggregation.filed_late(mq)
     shown = aggregation.units_with_standing(quarter=mq, scope=scope, as_of=as_of).only(
         "id", "name", "display_order"
     )
     capped = counts.expected > ROWS_SHOWN
     if capped:
         attention = Case(When(unfiled, then=Value(0)), default=Value(1))
-        shown = shown.filter(unfiled | late).order_by(attention, "display_order", "name", "pk")
+        shown = shown.filter(aggregation.not_on_time(mq)).order_by(
+            attention, "display_order", "name", "pk"
+        )
     else:
         shown = shown.order_by("display_order", "name", "pk")
     rows = [

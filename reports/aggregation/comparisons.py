@@ -14,7 +14,7 @@ before, the year so far with the same quarters a year before):
 - is not comparable when no unit is present on both sides.
 
 The units are matched here, in Python, from the filed reports' units and the links;
-their figures are summed in the database (``figures._sums``). A unit is present
+their figures are summed in the database (``figures._sums_and_matches``). A unit is present
 when its report is filed, even where it left an indicator empty.
 """
 

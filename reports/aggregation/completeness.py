@@ -100,6 +100,11 @@ class Counts:
         return self.missing + self.not_due
 
     @property
+    def not_on_time(self) -> int:
+        """The units ``not_on_time`` lists: not filed, or filed late."""
+        return self.not_filed + self.late
+
+    @property
     def filed_rate(self) -> Decimal | None:
         return rules.rate(self.filed, self.expected)
 
@@ -210,6 +215,12 @@ def units_with_standing(
 def filed_late(quarter: Quarter) -> Q:
     """Filed after the due date (``rules.is_late``), over ``units_with_standing``."""
     return Q(filed_at__gte=rules.late_from(quarter.due_date))
+
+
+def not_on_time(quarter: Quarter) -> Q:
+    """Not filed, or filed late, over ``units_with_standing``; as many as
+    ``Counts.not_on_time`` (a report has a filing time only while it is filed)."""
+    return Q(is_filed=False) | filed_late(quarter)
 
 
 def count_columns(quarter: Quarter) -> dict:
@@ -339,8 +350,7 @@ def _quarter_completeness(
     ]
 
     exceptions_only = total.expected > limit
-    not_on_time = Q(is_filed=False) | filed_late(quarter)
-    listed = units.filter(not_on_time) if exceptions_only else units
+    listed = units.filter(not_on_time(quarter)) if exceptions_only else units
     # Each unit by the name it carried on the quarter's last day, as the .docx does.
     rows = listed.values(
         "code",
@@ -353,10 +363,9 @@ def _quarter_completeness(
         status=F("report_status"),
         name_then=name_on_expression(quarter.end_date),
     ).order_by("display_order", "name_then", "id")
-    # Those not on time are those not filed and those filed late: counted above.
-    not_on_time_count = total.not_filed + total.late
+    # Counted above: a paginator would count them again.
     units_page = (
-        caching.Counted(not_on_time_count, limit, rows).get_page(page) if exceptions_only else None
+        caching.Counted(total.not_on_time, limit, rows).get_page(page) if exceptions_only else None
     )
     standings = [
         from_row(

@@ -9,7 +9,7 @@ quarters). Only filed reports count (``completeness.counted_reports``).
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -17,10 +17,12 @@ from typing import Any
 from django.core.paginator import Page, Paginator
 from django.db import connection
 from django.db.models import (
+    BooleanField,
     Case,
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     F,
     FloatField,
     Lookup,
@@ -284,9 +286,9 @@ def _cached_per_quarter(
     return found
 
 
-# {(quarter id, indicator id, kind): [(total, count), …]}: sums of groups of values.
+# {(quarter id, indicator id, kind): [(total, count), …]}: the sums of a group of
+# values, and of those of each of some sets of units (``_split_sums``).
 SetSums = dict[tuple[int, int, str], list[tuple[Decimal | None, int]]]
-
 
 _GROUPED = ("report__quarter_id", "indicator_id", "report__unit__kind")
 
@@ -296,27 +298,35 @@ def _grouped_values(
     scope: Scope,
     lineage: Lineage = NO_LINEAGE,
     *,
-    sets: Sequence[frozenset[int]] = (),
-    involved: Sequence[Quarter] = (),
+    apart: tuple[Sequence[frozenset[int]], Sequence[Quarter]] | None = None,
 ) -> tuple[dict[int, list[tuple[int, str, Decimal | None, int]]], SetSums | None]:
-    """Each quarter's counted values summed by indicator and kind of unit (1 query at most):
-    ``{quarter id: [(indicator id, kind, total, count), …]}``; with the scope's
-    predecessors' values (``lineage``) where it has any.
+    """Each quarter's counted values summed by indicator and kind of unit (1 query at
+    most), ``{quarter id: [(indicator id, kind, total, count), …]}``, with the scope's
+    predecessors' values (``lineage``) where it has any; and, when ``apart`` asks for
+    them, the sums of some sets of units, or None.
 
     The sums are the expensive part (every value of eight quarters of the scope), so
-    they are cached per quarter (``_cached_per_quarter``). With ``sets``, the sums of
-    each set of units (those a comparison sums apart) over the ``involved`` quarters
-    come from the same statement, which reads the same values, when it sums every one
-    of those quarters (none of them was cached); else None, for the caller to sum them.
+    they are cached per quarter (``_cached_per_quarter``). ``apart`` is ``(sets,
+    quarters)``: the sets of units the comparisons sum apart and the quarters they
+    compare. Their sums in those quarters (``_split_sums``, without the sums of them
+    all) come from the same statement, which reads the same values, when it sums
+    every one of those quarters (none of them was cached); else None, for the caller
+    to sum them.
     """
+    sets, involved = apart or ((), ())
     involved_ids = {q.id for q in involved}
     along: SetSums | None = None
 
     def fetch(quarter_ids: list[int]) -> dict[int, Any]:
         nonlocal along
-        split = sets if sets and involved_ids <= set(quarter_ids) else ()
+        split = bool(sets) and bool(involved_ids) and involved_ids <= set(quarter_ids)
         values = _counted_values(scope=_widened(scope, lineage))
-        summed = _split_sums(values.filter(report__quarter_id__in=quarter_ids), split, lineage)
+        summed = _split_sums(
+            values.filter(report__quarter_id__in=quarter_ids),
+            sets if split else (),
+            lineage,
+            within=involved_ids,
+        )
         fetched: dict[int, list] = {quarter_id: [] for quarter_id in quarter_ids}
         for (quarter_id, indicator_id, kind), (whole, *_of_sets) in summed.items():
             fetched[quarter_id].append((indicator_id, kind, *whole))
@@ -324,7 +334,7 @@ def _grouped_values(
             along = {
                 group: of_sets
                 for group, (_whole, *of_sets) in summed.items()
-                if group[0] in involved_ids and any(count for _total, count in of_sets)
+                if any(count for _total, count in of_sets)
             }
         return fetched
 
@@ -333,17 +343,27 @@ def _grouped_values(
 
 
 def _split_sums(
-    values: QuerySet[IndicatorValue], sets: Sequence[frozenset[int]], lineage
+    values: QuerySet[IndicatorValue],
+    sets: Sequence[frozenset[int]],
+    lineage: Lineage,
+    *,
+    within: Collection[int] = (),
 ) -> SetSums:
     """The values summed by quarter, indicator and kind of unit (1 query): the total and
-    count of them all, then of those of each set of units of ``sets`` in turn.
+    count of them all, then of those of each set of units of ``sets`` in turn (of the
+    quarters ``within`` only, when given).
 
     The values are grouped also by which of the sets their unit is in, and those
-    groups added up here: each value's unit is looked up once in each set. (An
+    groups added up here: each value's unit is looked up once in each set, where an
     aggregate filtered on each set looks it up once for the total and again for the
-    count: the quarter page's sums with nothing cached, at 3,928 units, took 140 ms
-    that way, 114 ms this way, 89 ms without the sets.)"""
-    flags = {f"in_{n}": among("report__unit_id", units) for n, units in enumerate(sets) if units}
+    count (``tools/bench/findings.md``, 2/12/2026)."""
+    flags: dict[str, Any] = {}
+    for n, units in enumerate(sets):
+        if units:  # an empty set has no values: its sums stay (None, 0)
+            inside: Q = Q(among("report__unit_id", units))
+            if within:
+                inside &= Q(report__quarter_id__in=within)
+            flags[f"in_{n}"] = ExpressionWrapper(inside, output_field=BooleanField())
     positions = [0, *(1 + n for n, units in enumerate(sets) if units)]
     rows = (
         values.annotate(**flags)
@@ -353,9 +373,9 @@ def _split_sums(
         .order_by()
     )
     summed: dict[tuple[int, int, str], list[tuple[Decimal | None, int]]] = {}
-    for quarter_id, indicator_id, kind, *inside, total, count in rows:
+    for quarter_id, indicator_id, kind, *inside_sets, total, count in rows:
         sums = summed.setdefault((quarter_id, indicator_id, kind), [(None, 0)] * (1 + len(sets)))
-        for position, counted in zip(positions, (True, *inside), strict=True):
+        for position, counted in zip(positions, (True, *inside_sets), strict=True):
             if counted:
                 before, counted_before = sums[position]
                 sums[position] = (_plus(before, total), counted_before + count)
@@ -441,7 +461,7 @@ def _summed_apart(match: Match, table_key: str, filed_ids: frozenset[int]) -> Su
     return Summed(left_out, compared=False)
 
 
-def _sums(
+def _sums_and_matches(
     pairs: dict[str, list[Pair]], quarters: list[Quarter], scope: Scope, lineage: Lineage
 ) -> tuple[dict[int, list], dict[str, Match], dict[tuple[str, str], tuple[Summed, Cells]]]:
     """The quarters' grouped sums (``_grouped_values``), each comparison's ``Match``, and
@@ -469,14 +489,14 @@ def _sums(
     if found is None:
         matches, apart = _matched(pairs, involved, scope, lineage)
         sets = _unit_sets(apart)
-        grouped, of_sets = _grouped_values(quarters, scope, lineage, sets=sets, involved=involved)
+        grouped, of_sets = _grouped_values(quarters, scope, lineage, apart=(sets, involved))
         if of_sets is None:
             of_sets = _sums_apart(sets, involved, scope, lineage)
         found = (matches, apart, of_sets)
         if cacheable:
             caching.set(cache_key, found)
     else:
-        grouped, _none = _grouped_values(quarters, scope, lineage)
+        grouped, _ = _grouped_values(quarters, scope, lineage)
     matches, apart, of_sets = found
     key_of = {q.id: (q.year, q.number) for q in quarters}
     sets = _unit_sets(apart)
@@ -529,7 +549,8 @@ def _sums_apart(
     there is no set).
 
     The units are listed in the statement; where SQLite could not take them all a
-    second time, the values are not narrowed to them first (each sum still is)."""
+    second time, the values are not narrowed to them first (the sets' sums need not
+    be: each value is still told apart by the sets its unit is in)."""
     if not sets:
         return {}
     values = _counted_values(scope=_widened(scope, lineage)).filter(
@@ -560,8 +581,9 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     quarters, when this process keeps them; else 2 when the sums and comparisons are
     cached; else up to 5 more: the filed units, the links, the units a reorganisation
     joins, the sums, and the sums of the units a comparison sums apart, in the sums'
-    own statement when no quarter's sums were cached (``_sums``); for units that carry
-    on predecessors' work, one more a generation of them, ``lineage_of``).
+    own statement when none of the compared quarters' sums was cached (``_sums_and_matches``); for
+    units that carry on predecessors' work, one more a generation of them,
+    ``lineage_of``).
 
     Columns: this quarter, the previous quarter, the same quarter last year,
     year-to-date and the same period last year, each change computed on the units
@@ -610,7 +632,7 @@ def _quarter_figures(
     }
     if number > 1:  # a first quarter's year so far is the quarter itself
         pairs["ytd"] = list(zip(ytd_keys, ytd_last_keys, strict=True))
-    grouped, matches, apart = _sums(pairs, quarters, scope, lineage)
+    grouped, matches, apart = _sums_and_matches(pairs, quarters, scope, lineage)
 
     key_of = {q.id: (q.year, q.number) for q in quarters}
     cells = _cells()

@@ -21,7 +21,8 @@ from reports.aggregation import (
     quarter_completeness,
     quarter_figures,
 )
-from reports.aggregation.figures import _grouped_values
+from reports.aggregation import figures as figures_module
+from reports.aggregation.figures import _grouped_values, _sums_apart
 from reports.models import IndicatorValue, Quarter, ReportStatus, UnitKind
 from reports.permissions import scope_for
 from structure.services import Decision, rename_unit
@@ -432,6 +433,36 @@ def test_kept_completeness_follows_every_change_it_counts(quarter):
     assert counted(quarter).total.on_time == 2  # the due date is in the key
 
 
+def test_the_count_of_units_not_on_time_is_the_number_listed(quarter):
+    """Counted from the counts by kind (not filed, and late), it pages exactly the
+    units listed: returned, draft, sample, with no submission time on record."""
+    after_due = datetime.date(2024, 4, 1)
+    for n in range(2):
+        filed(f.UnitFactory(display_order=n), quarter, at=hanoi(2024, 3, 5, 9))
+    filed(f.UnitFactory(display_order=2), quarter, at=hanoi(2024, 3, 12, 9))  # late
+    filed(f.UnitFactory(display_order=3), quarter, status=ReportStatus.RETURNED)
+    filed(f.UnitFactory(display_order=4), quarter, status=ReportStatus.DRAFT)
+    sample = filed(f.UnitFactory(display_order=5), quarter, at=hanoi(2024, 3, 20, 9))
+    sample.sample = True
+    sample.save()
+    untimed = filed(f.UnitFactory(display_order=6), quarter)
+    untimed.first_submitted_at = untimed.submitted_at = None  # on time: no time on record
+    untimed.save()
+    f.UnitFactory(display_order=7)  # no report
+
+    for today in (after_due, datetime.date(2024, 3, 1)):  # past the due date, and before
+        listed, number = [], 1
+        while True:
+            page = quarter_completeness(
+                quarter=quarter, scope=EVERY_UNIT, today=today, limit=2, page=number
+            )
+            listed += page.units
+            if not page.units_page.has_next():
+                break
+            number += 1
+        assert page.total.not_on_time == page.units_page.paginator.count == len(listed) == 5
+
+
 def test_a_page_of_units_not_on_time_is_kept_without_its_query(quarter):
     for n in range(3):
         f.UnitFactory(display_order=n)
@@ -480,7 +511,7 @@ def test_an_empty_page_of_exceptions_is_kept_without_its_query(quarter):
     assert type(every_one_on_time.units_page.paginator.object_list) is list
 
 
-def test_with_nothing_cached_the_sums_apart_come_with_the_sums(quarter, flow):
+def test_with_nothing_cached_the_sums_apart_come_with_the_sums(quarter, flow, monkeypatch):
     """The values are read once: the sums of the units a comparison leaves out are
     summed in the sums' own statement, and they are the same as when the quarters'
     sums were kept and only the comparisons are worked out again (a statement of
@@ -496,12 +527,20 @@ def test_with_nothing_cached_the_sums_apart_come_with_the_sums(quarter, flow):
     filed(units[0], last_year, values={flow: 5})
     filed(units[5], last_year, values={flow: 7})
 
+    separate = []
+    monkeypatch.setattr(
+        figures_module,
+        "_sums_apart",
+        lambda *args: separate.append(args) or _sums_apart(*args),
+    )
     with CaptureQueriesContext(connection) as cold:
         together = quarter_figures(quarter=Quarter.objects.get(pk=q2.pk), scope=EVERY_UNIT)
     caching.clear()
     _grouped_values(list(Quarter.objects.all()), EVERY_UNIT)
+    assert not separate
     with CaptureQueriesContext(connection) as sums_kept:
         apart = quarter_figures(quarter=Quarter.objects.get(pk=q2.pk), scope=EVERY_UNIT)
+    assert len(separate) == 1  # the sums apart in a statement of their own
 
     assert value_queries(cold.captured_queries) == 1
     assert value_queries(sums_kept.captured_queries) == 1
