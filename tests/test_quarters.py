@@ -168,6 +168,9 @@ def test_unit_staff_get_their_own_units_view_and_no_other_units_data(client):
     assert mine.name in response.text
     assert other.name not in response.text
     assert "Bí mật của đơn vị khác." not in response.text
+    # The workbook holds their units only, and its link says so.
+    assert "Bảng chỉ tiêu: đơn vị của bạn, theo loại đơn vị, theo đơn vị" in response.text
+    assert "toàn tỉnh" not in response.text
     drill = client.get(
         reverse("quarters:detail", args=[quarter.slug]), {"indicator": indicators[1].code}
     )

@@ -62,7 +62,12 @@ def test_leadership_downloads_each_document_of_the_quarter(open_as, live_url, tm
 
     name, path = _download(
         leader,
-        documents.get_by_role("link", name=t("Indicator table: province, by kind, by unit")).click,
+        documents.get_by_role(
+            "link",
+            name=t(
+                "Indicator table: %(scope)s, by kind, by unit", scope=t("Whole province").lower()
+            ),
+        ).click,
         tmp_path,
     )
     assert name == "chi-tieu-2024-q1.xlsx"
