@@ -207,7 +207,7 @@ NOT_LINKED = {
 }
 # Known gaps of the walk, each with its own tests: no page posts to reports:submit
 # (the report form submits through its own page), and the reopen button stands on an
-# accepted report's page, which the three report pages the bounds allow may not be.
+# accepted report's page, which the two report pages the bounds allow may not be.
 NOT_REACHED = {"reports:submit", "reports:reopen"}
 
 
