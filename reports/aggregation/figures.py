@@ -581,9 +581,9 @@ def quarter_figures(*, quarter: Quarter, scope: Scope) -> QuarterFigures:
     quarters, when this process keeps them; else 2 when the sums and comparisons are
     cached; else up to 5 more: the filed units, the links, the units a reorganisation
     joins, the sums, and the sums of the units a comparison sums apart, in the sums'
-    own statement when none of the compared quarters' sums was cached (``_sums_and_matches``); for
-    units that carry on predecessors' work, one more a generation of them,
-    ``lineage_of``).
+    own statement when none of the compared quarters' sums was cached
+    (``_sums_and_matches``); for units that carry on predecessors' work, one more a
+    generation of them, ``lineage_of``).
 
     Columns: this quarter, the previous quarter, the same quarter last year,
     year-to-date and the same period last year, each change computed on the units
