@@ -145,9 +145,7 @@ def quarter_detail(request: HttpRequest, quarter: Quarter) -> HttpResponse:
     meetings = list(
         directive_selectors.meetings_visible_to(user).filter(quarter=quarter).order_by("held_at")
     )
-    follow_up = directive_selectors.dashboard_summary(
-        user, quarter=current, meeting_quarter=quarter
-    )["directives"]
+    follow_up = directive_selectors.directive_counts(user, quarter=current, meeting_quarter=quarter)
     status_counts = [
         (status.label, BADGE[status], follow_up.get(status.value, 0)) for status in DirectiveStatus
     ]

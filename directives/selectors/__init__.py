@@ -13,6 +13,7 @@ from directives.selectors.dashboard import (
     dashboard_chart_data,
     dashboard_summary,
     dashboard_summary_context,
+    directive_counts,
     follow_up_dashboard,
 )
 from directives.selectors.history import (
@@ -77,6 +78,7 @@ __all__ = [
     "dashboard_summary",
     "dashboard_summary_context",
     "directive_assignments",
+    "directive_counts",
     "directive_timeline",
     "directives_in_scope",
     "directives_visible_to",

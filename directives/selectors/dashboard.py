@@ -140,14 +140,39 @@ def dashboard_summary(
     )
 
 
+def directive_counts(
+    user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None, today=None
+) -> dict:
+    """The directives' counts alone, by status, of ``dashboard_summary``: what the quarter
+    page shows of its meetings' follow-up (one query, kept as the summary is)."""
+    today = today or timezone.localdate()
+    return kept(
+        "directive-counts",
+        user,
+        (today, _pk(quarter), _pk(meeting_quarter)),
+        lambda: _directive_counts(
+            user, quarter=quarter, meeting_quarter=meeting_quarter, today=today
+        ),
+    )
+
+
+def _directive_counts(
+    user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None, today
+) -> dict:
+    directives, _assignments = _scoped(user, meeting_quarter)
+    d = query.annotate_directive_status(directives, quarter=quarter, today=today)
+    return (_directive_tallies(d) or [_empty_tally()])[0]
+
+
 def _summary(
     user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None, today
 ) -> dict:
-    directives, assignments = _scoped(user, meeting_quarter)
-    d = query.annotate_directive_status(directives, quarter=quarter, today=today)
+    _directives, assignments = _scoped(user, meeting_quarter)
     a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
     return {
-        "directives": (_directive_tallies(d) or [_empty_tally()])[0],
+        "directives": _directive_counts(
+            user, quarter=quarter, meeting_quarter=meeting_quarter, today=today
+        ),
         "assignments": (_assignment_tallies(a) or [_empty_tally()])[0],
         "quarter": quarter,
     }

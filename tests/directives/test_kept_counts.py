@@ -16,7 +16,7 @@ from django.urls import reverse
 
 from directives import services
 from directives.models import AssignmentRole, ClaimedStatus, Directive, FollowUpToken
-from directives.selectors import dashboard_summary, follow_up_dashboard
+from directives.selectors import dashboard_summary, directive_counts, follow_up_dashboard
 from directives.selectors.dashboard import _summary
 from directives.signals import COUNTED
 from reports.models import (
@@ -59,6 +59,25 @@ def test_a_new_directive_is_counted_at_once(world):
     directive = f.DirectiveFactory(meeting=world.meeting, number=9)
     f.AssignmentFactory(directive=directive, unit=world.unit_c, role=AssignmentRole.LEAD)
     assert _total(world.reviewer, quarter=world.q2) == before + 1
+
+
+def test_the_quarter_pages_directive_counts_are_the_summarys_and_kept_as_they_are(world):
+    """The quarter page counts its meetings' directives alone (``directive_counts``):
+    the summary's, without its assignments, and a new directive at once."""
+
+    def counts():
+        return directive_counts(
+            world.reviewer, quarter=world.q2, meeting_quarter=world.meeting.quarter
+        )
+
+    before = counts()
+    summary = dashboard_summary(
+        world.reviewer, quarter=world.q2, meeting_quarter=world.meeting.quarter
+    )
+    assert before == summary["directives"] and before["total"] > 0
+    directive = f.DirectiveFactory(meeting=world.meeting, number=9)
+    f.AssignmentFactory(directive=directive, unit=world.unit_c, role=AssignmentRole.LEAD)
+    assert counts()["total"] == before["total"] + 1
 
 
 def test_the_dashboard_counts_a_progress_update_at_once(world):
