@@ -10,12 +10,14 @@ from django.db.models import (
     ExpressionWrapper,
     OuterRef,
     Q,
+    QuerySet,
 )
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from directives import permissions, query
 from directives.models import (
+    Directive,
     Meeting,
     ProgressUpdate,
 )
@@ -150,16 +152,11 @@ def directive_counts(
         "directive-counts",
         user,
         (today, _pk(quarter), _pk(meeting_quarter)),
-        lambda: _directive_counts(
-            user, quarter=quarter, meeting_quarter=meeting_quarter, today=today
-        ),
+        lambda: _directive_counts(_scoped(user, meeting_quarter)[0], quarter=quarter, today=today),
     )
 
 
-def _directive_counts(
-    user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None, today
-) -> dict:
-    directives, _assignments = _scoped(user, meeting_quarter)
+def _directive_counts(directives: QuerySet[Directive], *, quarter: Quarter | None, today) -> dict:
     d = query.annotate_directive_status(directives, quarter=quarter, today=today)
     return (_directive_tallies(d) or [_empty_tally()])[0]
 
@@ -167,12 +164,10 @@ def _directive_counts(
 def _summary(
     user: AnyUser, *, quarter: Quarter | None, meeting_quarter: Quarter | None, today
 ) -> dict:
-    _directives, assignments = _scoped(user, meeting_quarter)
+    directives, assignments = _scoped(user, meeting_quarter)
     a = query.annotate_assignment_status(assignments, quarter=quarter, today=today)
     return {
-        "directives": _directive_counts(
-            user, quarter=quarter, meeting_quarter=meeting_quarter, today=today
-        ),
+        "directives": _directive_counts(directives, quarter=quarter, today=today),
         "assignments": (_assignment_tallies(a) or [_empty_tally()])[0],
         "quarter": quarter,
     }

@@ -492,14 +492,13 @@ def _sums_and_matches(
         grouped, of_sets = _grouped_values(quarters, scope, lineage, apart=(sets, involved))
         if of_sets is None:
             of_sets = _sums_apart(sets, involved, scope, lineage)
-        found = (matches, apart, of_sets)
         if cacheable:
-            caching.set(cache_key, found)
+            caching.set(cache_key, (matches, apart, of_sets))
     else:
         grouped, _ = _grouped_values(quarters, scope, lineage)
-    matches, apart, of_sets = found
+        matches, apart, of_sets = found
+        sets = _unit_sets(apart)
     key_of = {q.id: (q.year, q.number) for q in quarters}
-    sets = _unit_sets(apart)
     slot_of = {entry: sets.index(summed.unit_ids) for entry, summed in apart.items()}
     sums = {entry: _cells() for entry in apart}
     for (quarter_id, indicator_id, kind), by_set in of_sets.items():
