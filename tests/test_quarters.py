@@ -136,6 +136,34 @@ def test_the_page_shows_totals_the_narrative_the_meeting_and_the_documents(clien
     assert "<script>" not in text  # no inline scripts: data comes as JSON
 
 
+def test_an_indicator_row_shows_its_link_badges_figures_and_changes(client):
+    """The rows of the figure tables (``figure_row``): the name links to the units behind
+    it, escaped; a mean of units and a quarter-end level say so; the figures are written
+    the Vietnamese way and the changes signed."""
+    quarter, _units, indicators = build_province(units=4, indicators=5, quarters=5)
+    stock_mean = indicators[0]  # n = 0: a stock; made a mean too, and given an odd name
+    stock_mean.aggregation = Aggregation.MEAN
+    stock_mean.name = "Tỷ lệ <b>hộ</b> & “điển hình”"
+    stock_mean.save()
+    IndicatorValue.objects.filter(
+        report__quarter=quarter, indicator=indicators[1], report__unit__code="u0"
+    ).update(value=Decimal("1234.5"))
+    client.force_login(f.reviewer())
+    text = client.get(reverse("quarters:detail", args=[quarter.slug])).text
+
+    row = text[text.index(f"?indicator={stock_mean.code}#drilldown") :]
+    row = row[: row.index("</tr>")]
+    assert "Tỷ lệ &lt;b&gt;hộ&lt;/b&gt; &amp; “điển hình”" in row
+    assert "bình quân đơn vị" in row and "số cuối quý" in row
+    flow = text[text.index(f"?indicator={indicators[1].code}#drilldown") :]
+    flow = flow[: flow.index("</tr>")]
+    assert "bình quân đơn vị" not in flow and "số cuối quý" not in flow
+    # 1.234,5 + 2 + 2 + 2 this quarter against 4 × 2 the quarter before: +1.232,5.
+    assert '<td class="text-end fw-semibold">1.240,5</td>' in flow
+    assert '<span class="text-success">+1.232,5</span>' in flow
+    assert flow.endswith('<td class="text-end text-muted">4</td>')
+
+
 def test_the_drill_down_lists_the_units_behind_a_total(client):
     quarter, units, indicators = build_province(units=3, indicators=2, quarters=1)
     client.force_login(f.reviewer())
