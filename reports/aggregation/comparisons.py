@@ -19,7 +19,8 @@ when its report is filed, even where it left an indicator empty.
 """
 
 import datetime
-from collections import defaultdict
+import sys
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
@@ -304,17 +305,21 @@ def _sides(
     for current_key, earlier_key in pairs:
         current.update(filed.get(current_key, {}))
         earlier.update(filed.get(earlier_key, {}))
+    # Counted set by set, not unit by unit: a national scope's sides hold thousands.
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for position, side in enumerate((current, earlier)):
-        for unit_id, kind in side.items():
-            compared = unit_id not in left_out
-            in_kind = compared and unit_id not in mixed
-            counts[PROVINCE][position] += 1
-            counts[PROVINCE][position + 2] += compared
-            counts[PROVINCE][4] += compared and unit_id in regrouped
-            counts[kind][position] += 1
-            counts[kind][position + 2] += in_kind
-            counts[kind][4] += in_kind and unit_id in regrouped
+        compared = side.keys() - left_out
+        in_kind = compared - mixed
+        province = counts[PROVINCE]
+        province[position] += len(side)
+        province[position + 2] += len(compared)
+        province[4] += len(compared & regrouped)
+        for kind, units in Counter(side.values()).items():
+            counts[kind][position] += units
+        for kind, units in Counter(side[unit_id] for unit_id in in_kind).items():
+            counts[kind][position + 2] += units
+        for unit_id in in_kind & regrouped:
+            counts[side[unit_id]][4] += 1
     return {key: Sides(*values) for key, values in counts.items()}
 
 
@@ -327,7 +332,10 @@ def load_filed(*, quarter_ids: list[int], scope: Scope) -> dict[int, dict[int, s
     # at national scale for a dictionary.
     rows = reports.order_by().values_list("quarter_id", "unit_id", "unit__kind")
     for quarter_id, unit_id, kind in rows:
-        filed[quarter_id][unit_id] = kind
+        # One string object for each kind, not one a row: the units are cached pickled
+        # (``figures._filed_units``), and pickle writes a string once per object, so a
+        # quarter's 3,500 units took 380 KB and 13 ms to keep instead of 130 KB.
+        filed[quarter_id][unit_id] = sys.intern(kind)
     return filed
 
 
