@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.management.sql import emit_post_migrate_signal
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from common import caching
@@ -298,6 +298,30 @@ def test_the_shared_copy_is_written_in_one_statement_per_call():
     caching.set("test-key-0", "again")  # an existing key is replaced
     caching.clear_memory()
     assert caching.get("test-key-0") == "again"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_shared_copy_waits_for_the_disk_only_inside_a_transaction_that_must():
+    """On PostgreSQL a write of the cache alone commits without waiting for the disk (a
+    cache may lose its last writes), and the connection waits again after it; inside a
+    transaction around it, whose other writes must not be lost, it does not ask."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's setting")
+    lazy = "SET LOCAL synchronous_commit TO OFF"
+    with CaptureQueriesContext(connection) as alone:
+        caching.set_many({"test-key-alone": 1})
+    assert [q["sql"] for q in alone.captured_queries].count(lazy) == 1
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone() == ("on",)
+    with transaction.atomic(), CaptureQueriesContext(connection) as inside:
+        caching.set_many({"test-key-inside": 1})
+    assert lazy not in [q["sql"] for q in inside.captured_queries]
+    caching.clear_memory()
+    assert caching.get_many(["test-key-alone", "test-key-inside"]) == {
+        "test-key-alone": 1,
+        "test-key-inside": 1,
+    }
 
 
 def test_a_reviewers_figures_are_kept_whole_until_something_they_read_changes(quarter, flow):
