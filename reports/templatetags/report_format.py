@@ -57,7 +57,7 @@ def figure_row(row, comparisons) -> SafeString:
 
     Python rather than template markup, and joined strings rather than ``format_html``
     for each cell: a quarter's tables print a row for each indicator and kind of unit,
-    hundreds, and either way took 90 µs a row against 20 here (tools/bench/findings.md,
+    hundreds, and either way took 90 µs a row against 30 here (tools/bench/findings.md,
     2/12/2026). Every text is escaped once (Python's ``html.escape``, which Django's
     wraps); the changes come safe from ``figure_change``."""
     indicator = row.indicator
