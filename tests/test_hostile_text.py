@@ -51,7 +51,7 @@ from reports.models import (
 from structure.models import Handover
 from tests import factories as f
 from tests.downloads import docx_of, xlsx_of
-from tests.security.world import build_world
+from tests.security import world as audit
 
 pytestmark = pytest.mark.django_db
 
@@ -415,16 +415,19 @@ def admin_case(model) -> Case:
     )
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    world = build_world()
-    # Meetings, directives and recommendations are recorded by reviewers, in the admin
-    # too: this administrator is one, so that every admin form is typed into.
+# The audit world (tests/security/world.py): built once for the module, copied for each
+# test (``world``), with what this module adds (``built_world``).
+audit_world, world = audit.built_world, audit.world
+
+
+@pytest.fixture(scope="module")
+def built_world(audit_world):
+    """Meetings, directives and recommendations are recorded by reviewers, in the admin
+    too: the world's administrator is one, so that every admin form is typed into."""
     Membership.objects.create(
-        user=world.users["admin"], unit=f.root_unit(), role=MembershipRole.REVIEWER
+        user=audit_world.users["admin"], unit=f.root_unit(), role=MembershipRole.REVIEWER
     )
-    return world
+    return audit_world
 
 
 def login(client, world, role):

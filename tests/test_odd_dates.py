@@ -9,20 +9,18 @@ from django.utils import timezone
 
 from directives.models import Assignment, DeadlineChange, Directive, Meeting
 from reports.models import Membership, MembershipRole, Quarter, Unit
-from tests.security.world import build_world, login
+from tests.security import world as audit
+from tests.security.world import login
 
 pytestmark = pytest.mark.django_db
+
+# The audit world (tests/security/world.py): built once for the module, copied for each test.
+built_world, world = audit.built_world, audit.world
 
 ODD_TIMES = [
     datetime.datetime(1, 1, 1, 0, 0, tzinfo=datetime.UTC),
     datetime.datetime(9999, 12, 31, 23, 59, 59, tzinfo=datetime.UTC),
 ]
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def pages(world) -> list[str]:

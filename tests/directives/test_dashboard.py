@@ -17,7 +17,7 @@ from directives.models import Assignment, AssignmentRole, Confidentiality, Direc
 from directives.rules import DirectiveStatus as S
 from reports.models import ReportStatus
 from tests import factories as f
-from tests.directives.world import TODAY, build_world, freeze_today, review_claim
+from tests.directives.world import TODAY, review_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +71,11 @@ def populate(world, size: int) -> None:
                 f.ProgressUpdateFactory(assignment=assignment, quarter=quarters[key])
 
 
-@pytest.fixture
-def world(world):
-    populate(world, 24)
-    return world
+@pytest.fixture(scope="module")
+def built_world(built_world):
+    """The module's world (conftest.py) with more, made once for the module's tests."""
+    populate(built_world, 24)
+    return built_world
 
 
 def direct_counts(world, visible: "Q | None" = None, unit_ids=None) -> dict:
@@ -270,10 +271,9 @@ def _pages(world):
 
 @pytest.mark.parametrize("who", ["reviewer", "reporter_a"])
 def test_pages_run_the_same_bounded_number_of_queries_at_two_sizes(
-    client, monkeypatch, who, django_assert_max_num_queries
+    client, world, who, django_assert_max_num_queries
 ):
-    freeze_today(monkeypatch)
-    world = build_world()
+    """The module's world (24 directives more) and 3 more, then 60 more and 30 updates."""
     populate(world, 3)
     for unit in (world.unit_a, world.unit_b):
         report = f.UnitReportFactory(unit=unit, quarter=world.q1, status=ReportStatus.SUBMITTED)

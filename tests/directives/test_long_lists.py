@@ -23,10 +23,11 @@ from tests.directives.world import TODAY
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def world(world):
-    populate(world, 24)
-    return world
+@pytest.fixture(scope="module")
+def built_world(built_world):
+    """The module's world (conftest.py) with more, made once for the module's tests."""
+    populate(built_world, 24)
+    return built_world
 
 
 @pytest.fixture

@@ -21,30 +21,31 @@ def held(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(14, 0)))
 
 
-@pytest.fixture
-def world(world):
-    world.june = f.MeetingFactory(
-        quarter=world.q2,
+@pytest.fixture(scope="module")
+def built_world(built_world):
+    """The module's world (conftest.py) with more, made once for the module's tests."""
+    built_world.june = f.MeetingFactory(
+        quarter=built_world.q2,
         held_at=held(datetime.date(2024, 6, 14)),
         title="Giao ban quý II/2024 về đảm bảo an ninh nông thôn",
         chair_name="Trần Thị Bình",
     )
     # Its only directive is confidential to unit A: the meeting itself is not.
-    world.secret_meeting = f.MeetingFactory(
-        quarter=world.q2,
+    built_world.secret_meeting = f.MeetingFactory(
+        quarter=built_world.q2,
         held_at=held(datetime.date(2024, 5, 2)),
         title="Giao ban chuyên đề quỹ hội",
     )
     f.AssignmentFactory(
         directive=f.DirectiveFactory(
-            meeting=world.secret_meeting,
+            meeting=built_world.secret_meeting,
             number=1,
             title="Kiểm tra quỹ hội",
             confidentiality=Confidentiality.CONFIDENTIAL,
         ),
-        unit=world.unit_a,
+        unit=built_world.unit_a,
     )
-    return world
+    return built_world
 
 
 def labels(response) -> list[str]:

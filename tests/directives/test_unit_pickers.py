@@ -17,13 +17,16 @@ pytestmark = pytest.mark.django_db
 SEARCH = reverse("reports:unit_search")
 
 
-@pytest.fixture
-def world(world):
+@pytest.fixture(scope="module")
+def built_world(built_world):
+    """The module's world (conftest.py) with more, made once for the module's tests."""
     # Many more units than any page may list.
     for number in range(60):
         f.UnitFactory(code=f"xa-{number}", name=f"Đảng ủy xã số {number}")
-    world.ended = f.UnitFactory(code="cu", name="Huyện ủy cũ", valid_to=datetime.date(2023, 1, 1))
-    return world
+    built_world.ended = f.UnitFactory(
+        code="cu", name="Huyện ủy cũ", valid_to=datetime.date(2023, 1, 1)
+    )
+    return built_world
 
 
 def select_of(html: str, name: str) -> str:

@@ -1,16 +1,20 @@
 """A small follow-up world shared by the directive page tests: this folder's conftest
-gives it as the ``world`` fixture; tests elsewhere build it with ``build_world``."""
+gives it as the ``world`` fixture (``built_world`` once for a module, copied for each
+test); tests elsewhere build it with ``build_world``."""
 
+import copy
 import datetime
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
 from directives.models import AssignmentRole, Confidentiality
-from reports.models import MembershipRole
+from reports.models import Membership, MembershipRole
 from tests import factories as f
+from tests.once import kept_for_the_scope
 from tests.page_form import form_as_posted
 
 TODAY = datetime.date(2024, 5, 20)
@@ -153,3 +157,31 @@ def inline_row(data: dict, prefix: str, obj) -> str:
         for name, value in data.items()
         if name.startswith(f"{prefix}-") and name.endswith("-id") and value == str(obj.pk)
     )
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker):
+    """``build_world()`` on ``TODAY``, once for a module of tests and rolled back after
+    them. A module that needs more overrides it, at the same scope."""
+    with pytest.MonkeyPatch.context() as patch, kept_for_the_scope(django_db_blocker):
+        freeze_today(patch)
+        yield build_world()
+
+
+@pytest.fixture
+def world(built_world, db, monkeypatch, settings, tmp_path):
+    """The module's world for one test, on ``TODAY``, with uploads in a temporary folder:
+    its writes rolled back after it (the test's savepoint) and its objects a copy of
+    their own, so that what a test sets on one is not what the next finds."""
+    freeze_today(monkeypatch)
+    settings.MEDIA_ROOT = tmp_path
+    return copy.deepcopy(built_world)
+
+
+@pytest.fixture
+def admin_client(client, world):
+    """The world's administrator, also a reviewer: the services let reviewers record
+    and decide, in the admin as on the pages."""
+    Membership.objects.create(user=world.admin, unit=f.root_unit(), role=MembershipRole.REVIEWER)
+    client.force_login(world.admin)
+    return client

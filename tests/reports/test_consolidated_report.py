@@ -11,18 +11,15 @@ from django.urls import reverse
 from reports import permissions
 from reports.models import ConsolidatedReport, DraftStatus, Unit, UnitKind
 from tests.downloads import docx_of
-from tests.security.world import build_world
+from tests.security import world as audit
 
 pytestmark = pytest.mark.django_db
 
+# The audit world (tests/security/world.py): built once for the module, copied for each test.
+built_world, world = audit.built_world, audit.world
+
 DRAFT = reverse("quarters:draft", args=["2024-q1"])
 DOCX = reverse("quarters:report_docx", args=["2024-q1"])
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def written(world) -> ConsolidatedReport:

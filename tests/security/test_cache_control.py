@@ -3,15 +3,9 @@
 import pytest
 from django.urls import reverse
 
-from tests.security.world import build_world, login
+from tests.security.world import login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def never_stored(response) -> bool:

@@ -4,15 +4,9 @@ import pytest
 from django.test import Client
 
 from tests.security.test_url_audit import POST_CASES, url_of
-from tests.security.world import ROLES, build_world, login, snapshot
+from tests.security.world import ROLES, login, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def test_a_post_without_a_csrf_token_is_refused_on_every_state_changing_url(world):

@@ -9,15 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from directives.models import ClaimedStatus
-from tests.security.world import PDF, build_world, login, snapshot
+from tests.security.world import PDF, login, snapshot
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def report_form(report, **extra):

@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
-from tests.security.world import build_world, login, snapshot
+from tests.security.world import login, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -102,12 +102,6 @@ HOSTILE_PATHS = [
     "/directives/abc/",
     "/reports/../../etc/passwd",
 ]
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def hostile_queries():

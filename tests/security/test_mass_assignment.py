@@ -12,15 +12,9 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import ReportStatus
-from tests.security.world import build_world, login
+from tests.security.world import login
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def test_the_report_form_ignores_status_unit_reviewer_and_the_rest(client, world):

@@ -3,17 +3,11 @@
 import pytest
 from django.urls import reverse
 
-from tests.security.world import build_world, login
+from tests.security.world import login
 
 pytestmark = pytest.mark.django_db
 
 ELSEWHERE = ["https://evil.example/", "//evil.example/", "https:evil.example", "\\\\evil.example"]
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def stays_home(response) -> bool:

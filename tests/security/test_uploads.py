@@ -12,20 +12,21 @@ from django.urls import reverse
 
 from directives.models import ClaimedStatus, ProgressUpdate, ReviewStatus
 from tests.samples import JPEG, PDF, PNG
-from tests.security.world import build_world, login
+from tests.security.world import login
 
 pytestmark = pytest.mark.django_db
 
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff" + b"\x00" * 64
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    world = build_world()
-    # U's claim is decided first: nothing is posted while one awaits confirmation.
-    ProgressUpdate.objects.filter(pk=world.update_u.pk).update(review_status=ReviewStatus.REJECTED)
-    return world
+@pytest.fixture(scope="module")
+def built_world(built_world):
+    """The audit world, U's claim decided first: nothing is posted while one awaits
+    confirmation."""
+    ProgressUpdate.objects.filter(pk=built_world.update_u.pk).update(
+        review_status=ReviewStatus.REJECTED
+    )
+    return built_world
 
 
 def post_evidence(client, world, upload):

@@ -22,7 +22,6 @@ from tests.security.world import (
     FIRST_PROVINCE,
     OTHER_PROVINCE,
     ROLES,
-    build_world,
     login,
     project_url_names,
 )
@@ -625,12 +624,6 @@ POST_CASES = [
 
 def url_of(world, name, kwargs) -> str:
     return reverse(name, kwargs=kwargs(world) if kwargs else None)
-
-
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return build_world()
 
 
 def test_every_url_of_the_project_is_in_the_audit():

@@ -17,7 +17,7 @@ from django.urls import reverse
 from directives import services as directive_services
 from reports import services as report_services
 from tests.security.test_url_audit import GET_CASES, url_of
-from tests.security.world import build_world, login
+from tests.security.world import build_world, kept_for_the_module, login
 
 # Many requests, none reading response.context: rendered as in production.
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("untracked_templates")]
@@ -61,9 +61,14 @@ def tagged(field: str) -> str:
     return f"{field}:{PAYLOAD}"
 
 
-@pytest.fixture
-def world(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The audit world with a payload in every text, built once for the module."""
+    with kept_for_the_module(django_db_blocker, tmp_path_factory, _tagged_world) as world:
+        yield world
+
+
+def _tagged_world():
     # Titles are short (directive title ≤ 300, chair name ≤ 120): the payload fits.
     w = build_world(**{field: tagged(field) for field in FIELDS})
     reviewer = w.users["reviewer"]

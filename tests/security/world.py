@@ -1,6 +1,7 @@
 """The audit world: one of everything, for unit U and another unit V, and a user per role.
 
-Shared by the security tests (URL × role audit, CSRF, IDOR, XSS). Quarters:
+Shared by the security tests (URL × role audit, CSRF, IDOR, XSS), as the fixture
+``world``: built once for a module (``built_world``) and copied for each test. Quarters:
 Q1/2024 open (reports submitted) and Q2/2024 open and current (drafts).
 
 U and V are units of the test province (``factories.root_unit``), whose reviewer
@@ -12,10 +13,13 @@ its reviewer and leader must see none of X (``FIRST_PROVINCE`` / ``OTHER_PROVINC
 texts only that side's pages may show).
 """
 
+import contextlib
+import copy
 import datetime
 import io
 from types import SimpleNamespace
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.core.management import call_command
@@ -26,6 +30,7 @@ from notifications.models import Notification
 from reports import services
 from reports.models import MembershipRole, ReportAnnex, ReportStatus, UnitKind, ValidationRule
 from tests import factories as f
+from tests.once import kept_for_the_scope
 from tests.samples import PDF
 
 ROLES = (
@@ -368,3 +373,28 @@ def snapshot() -> str:
     out = io.StringIO()
     call_command("dumpdata", "reports", "directives", stdout=out, verbosity=0)
     return out.getvalue()
+
+
+@contextlib.contextmanager
+def kept_for_the_module(django_db_blocker, tmp_path_factory, build=build_world):
+    """``build()`` (a world), kept for a module of tests and rolled back after them; its
+    files in a directory of the module's. The app deletes no stored file, so what one
+    test does leaves every file there for the next."""
+    with kept_for_the_scope(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("media")):
+        yield build()
+
+
+@pytest.fixture(scope="module")
+def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """``build_world()``, once for a module of tests (``kept_for_the_module``). A module
+    that needs more (or other texts) overrides it, at the same scope."""
+    with kept_for_the_module(django_db_blocker, tmp_path_factory) as world:
+        yield world
+
+
+@pytest.fixture
+def world(built_world, db):
+    """The module's world for one test: its writes rolled back after it (the test's
+    savepoint), and its objects a copy of their own, so that what a test sets on one
+    (``refresh_from_db``, a changed field) is not what the next finds."""
+    return copy.deepcopy(built_world)
