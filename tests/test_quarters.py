@@ -154,6 +154,7 @@ def test_an_indicator_row_shows_its_link_badges_figures_and_changes(client):
     row = text[text.index(f"?indicator={stock_mean.code}#drilldown") :]
     row = row[: row.index("</tr>")]
     assert "Tỷ lệ &lt;b&gt;hộ&lt;/b&gt; &amp; “điển hình”" in row
+    assert 'title="Số liệu này gồm những đơn vị nào"' in row
     assert "bình quân đơn vị" in row and "số cuối quý" in row
     flow = text[text.index(f"?indicator={indicators[1].code}#drilldown") :]
     flow = flow[: flow.index("</tr>")]

@@ -86,10 +86,12 @@ def figure_row(row, comparisons) -> SafeString:
             ("text-end small", figure_change(row.change_ytd, comparisons.ytd)),
         ]
     cells.append(("text-end text-muted", str(row.reporting_units or "")))
+    # Outside the f-string, where makemessages finds it.
+    link_title = _("Which units make up this figure")
     return mark_safe(  # noqa: S308  # nosec B308, B703: every text above escaped
         f'<tr><th scope="row" class="fw-normal"><a href="?indicator='
         f'{escape(urlencode(indicator.code))}#drilldown" title="'
-        f'{escape(_("Which units make up this figure"))}">{escape(indicator.name)}</a>'
+        f'{escape(link_title)}">{escape(indicator.name)}</a>'
         f'{badges}</th><td class="text-muted small">{escape(indicator.measure)}</td>'
         + "".join(f'<td class="{css}">{html}</td>' for css, html in cells)
         + "</tr>"
@@ -97,6 +99,5 @@ def figure_row(row, comparisons) -> SafeString:
 
 
 def _badge(title: str, text: str) -> str:
-    return f' <span class="badge text-bg-light border" title="{escape(title)}">' + (
-        f"{escape(text)}</span>"
-    )
+    title, text = escape(title), escape(text)
+    return f' <span class="badge text-bg-light border" title="{title}">{text}</span>'
