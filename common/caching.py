@@ -87,9 +87,13 @@ class DatabaseCache(DjangoDatabaseCache):
         )
         # A cache: losing its last writes to a crash costs working them out again, so
         # their commit need not wait for the disk (a millisecond each). Only for a
-        # transaction of its own: the setting holds to the end of an outer one, whose
-        # writes must wait.
-        lazy_commit = connection.vendor == "postgresql" and not connection.in_atomic_block
+        # transaction of its own: the setting holds to the end of an outer one (an
+        # atomic block, or one opened by turning autocommit off), whose writes must wait.
+        lazy_commit = (
+            connection.vendor == "postgresql"
+            and connection.get_autocommit()
+            and not connection.in_atomic_block
+        )
         try:
             with transaction.atomic(using=db), connection.cursor() as cursor:
                 if lazy_commit:

@@ -308,6 +308,8 @@ def _sides(
     # Counted set by set, not unit by unit: a national scope's sides hold thousands.
     counts: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     for position, side in enumerate((current, earlier)):
+        if not side:
+            continue
         compared = side.keys() - left_out
         in_kind = compared - mixed
         province = counts[PROVINCE]
