@@ -97,6 +97,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture(autouse=True)
+def _transactional_tests_commit(request):
+    """A test that commits (``transaction=True``) runs in no transaction of another: a
+    world kept for a module (``tests/once.py``) would hold its writes uncommitted, and
+    a thread's connection would not see them. Such tests live in modules keeping none."""
+    if _transactional(request.node):
+        assert not connections["default"].in_atomic_block, "a world kept for the module"
+
+
+@pytest.fixture(autouse=True)
 def _fast_and_quiet(settings):
     """Fast hashing and in-memory mail in every test; English-free Vietnamese UI."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

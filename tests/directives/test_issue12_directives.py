@@ -3,13 +3,12 @@ another", races and repeats answered with a message, completion dated by the
 work, the admin through the services, and the smaller holes."""
 
 import datetime
-import threading
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
@@ -29,7 +28,6 @@ from tests import factories as f
 from tests.directives.world import (
     admin_form_data,
     ask_for_more_time,
-    build_world,
     freeze_today,
     inline_row,
     new_directive_data,
@@ -571,58 +569,6 @@ def test_a_recommendation_led_only_to_a_confidential_directive_is_hidden_from_ot
     page = client.get(url).text
     assert "Giao rà soát quỹ kín." in page
     assert open_one.response in page
-
-
-# ------------------------------------------- a real race, on PostgreSQL's row locks
-
-
-@pytest.mark.django_db(transaction=True)
-def test_confirm_racing_reject_one_wins_and_the_other_is_told(monkeypatch):
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite has no row locks; the constraint and the checks cover it there")
-    freeze_today(monkeypatch)
-    world = build_world()
-    update = claim(world)
-    barrier = threading.Barrier(2)
-    outcomes = []
-
-    def decide(action):
-        try:
-            barrier.wait()
-            action()
-            outcomes.append("done")
-        except ValidationError as error:
-            outcomes.append(" ".join(error.messages))
-        finally:
-            connections.close_all()
-
-    threads = [
-        threading.Thread(
-            target=decide,
-            args=(lambda: services.progress_confirm(user=world.reviewer, update=update),),
-        ),
-        threading.Thread(
-            target=decide,
-            args=(
-                lambda: services.progress_reject(
-                    user=world.reviewer, update=update, comment="Thiếu biên bản."
-                ),
-            ),
-        ),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert outcomes.count("done") == 1
-    update.refresh_from_db()
-    told = next(o for o in outcomes if o != "done")
-    if update.review_status == ReviewStatus.CONFIRMED:
-        assert told == confirmed_by("reviewer")
-    else:
-        assert told == gettext("This claim has already been rejected by %(who)s.") % {
-            "who": "reviewer"
-        }
 
 
 def test_the_data_migration_dates_stored_done_claims_by_their_report_day(world):

@@ -3,19 +3,16 @@ awaiting their update and the register's pages are kept in the process's memory 
 ``FollowUpToken`` (directives.selectors.kept): a second visit reads them, and every
 change they count is seen at once."""
 
-import contextlib
 import datetime
-import threading
 
 import factory
 import pytest
 from django.contrib.auth.models import Permission
-from django.db import connection, connections
+from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from directives import services
-from directives.models import AssignmentRole, ClaimedStatus, Directive, FollowUpToken
+from directives.models import AssignmentRole, Directive, FollowUpToken
 from directives.selectors import dashboard_summary, directive_counts, follow_up_dashboard
 from directives.selectors.dashboard import _summary
 from directives.signals import COUNTED
@@ -29,7 +26,7 @@ from reports.models import (
 )
 from reports.permissions import ADMIN_PERMISSION
 from tests import factories as f
-from tests.directives.world import TODAY, build_world, freeze_today
+from tests.directives.world import TODAY
 
 pytestmark = pytest.mark.django_db
 
@@ -234,71 +231,6 @@ def test_the_meeting_page_reads_a_kept_page_and_shows_a_change_at_once(client, w
     assert "Tỉnh đoàn" not in page
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_directive_saved_while_its_unit_posts_progress_neither_waits_on_the_other(
-    monkeypatch,
-):
-    """The directive's save holds the token and then locks its assignments; the post
-    locks one of them and then saves an update, which renews the token. Each waits
-    here (half a second at most) for the other to be half-way: were the post to lock the
-    assignment before the token, each would then wait on the other's lock until
-    PostgreSQL broke the deadlock by failing one."""
-    if connection.vendor != "postgresql":
-        pytest.skip("SQLite locks the whole database: no two writers are half-way at once")
-    freeze_today(monkeypatch)
-    world = build_world()
-    half_way = threading.Barrier(2, timeout=0.5)
-
-    def then_wait(function):
-        def waiting(*args, **kwargs):
-            answer = function(*args, **kwargs)
-            with contextlib.suppress(threading.BrokenBarrierError):
-                half_way.wait()
-            return answer
-
-        return waiting
-
-    monkeypatch.setattr(services, "_save_if_changed", then_wait(services._save_if_changed))
-    monkeypatch.setattr(
-        services.permissions, "can_post_progress", then_wait(services.permissions.can_post_progress)
-    )
-    errors = []
-
-    def run(action):
-        try:
-            action()
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    directive = Directive.objects.get(pk=world.normal.pk)
-    directive.title = "Nâng cao chất lượng phong trào Dân vận khéo năm 2024"
-    actions = [
-        lambda: services.directive_save(
-            user=world.reviewer,
-            directive=directive,
-            lead_units=[world.unit_a],
-            support_units=[world.unit_b],
-        ),
-        lambda: services.progress_post(
-            user=world.reporter_a,
-            assignment=world.a_normal,
-            claimed_status=ClaimedStatus.IN_PROGRESS,
-            percent=40,
-            description="Đã tổ chức hai buổi tuyên truyền.",
-        ),
-    ]
-    threads = [threading.Thread(target=run, args=(action,)) for action in actions]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
-    assert Directive.objects.get(pk=directive.pk).title.endswith("năm 2024")
-    assert world.a_normal.updates.count() == 1
-
-
 def test_rows_the_counts_never_read_are_still_deleted_in_one_statement(world):
     """Only the counted models have receivers: Django deletes any other model's rows
     without loading them (sessions, notifications, history), as before."""
@@ -310,26 +242,6 @@ def test_rows_the_counts_never_read_are_still_deleted_in_one_statement(world):
     for model in (Session, Notification, Directive.history.model):
         assert Collector(using="default").can_fast_delete(model.objects.all()), model
     assert not Collector(using="default").can_fast_delete(Directive.objects.all())
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_save_outside_any_transaction_renews_the_token_after_its_row_too(monkeypatch):
-    """In autocommit the token renewed before the row commits first: a page read between
-    them keeps the old row under the new token, so it is renewed once more after."""
-    freeze_today(monkeypatch)
-    world = build_world()
-    seen = []
-    original = FollowUpToken.objects.changed
-
-    def noting():
-        original()
-        seen.append(Directive.objects.get(pk=world.normal.pk).title)
-
-    monkeypatch.setattr(FollowUpToken.objects, "changed", noting)
-    before = world.normal.title
-    world.normal.title = "Tiêu đề đã sửa"
-    world.normal.save()
-    assert seen == [before, "Tiêu đề đã sửa"]  # renewed before the row, and after it
 
 
 def test_every_migrate_renews_the_token(world):

@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
+from common import caching
 from directives.models import AssignmentRole, Confidentiality
 from reports.models import Membership, MembershipRole
 from tests import factories as f
@@ -172,7 +173,10 @@ def built_world(django_db_setup, django_db_blocker):
 def world(built_world, db, monkeypatch, settings, tmp_path):
     """The module's world for one test, on ``TODAY``, with uploads in a temporary folder:
     its writes rolled back after it (the test's savepoint) and its objects a copy of
-    their own, so that what a test sets on one is not what the next finds."""
+    their own, so that what a test sets on one is not what the next finds. What this
+    process keeps is emptied: the world's tokens are the same for every test of the
+    module, so what an earlier test kept under them would be found."""
+    caching.clear_memory()
     freeze_today(monkeypatch)
     settings.MEDIA_ROOT = tmp_path
     return copy.deepcopy(built_world)

@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from danvan import settings as configured
 from directives.models import ClaimedStatus, ProgressUpdate, ReviewStatus
 from tests.samples import JPEG, PDF, PNG
 from tests.security.world import login
@@ -113,10 +114,11 @@ def test_evidence_is_downloaded_as_an_attachment_never_rendered(client, world):
     assert b"".join(response.streaming_content) == world.update_u.evidence.open("rb").read()
 
 
-def test_uploaded_files_live_outside_the_static_files(settings):
-    media = Path(settings.MEDIA_ROOT).resolve()
-    assert settings.MEDIA_URL is None
-    assert Path(settings.STATIC_ROOT).resolve() not in [media, *media.parents]
+def test_uploaded_files_live_outside_the_static_files():
+    """As settings.py sets them (this module's world keeps its files elsewhere)."""
+    media = Path(configured.MEDIA_ROOT).resolve()
+    assert configured.MEDIA_URL is None
+    assert Path(configured.STATIC_ROOT).resolve() not in [media, *media.parents]
 
 
 def _png_claiming(width: int, height: int) -> bytes:

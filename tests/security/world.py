@@ -25,6 +25,7 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from common import caching
 from directives.models import AssignmentRole, Confidentiality
 from notifications.models import Notification
 from reports import services
@@ -396,5 +397,8 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
 def world(built_world, db):
     """The module's world for one test: its writes rolled back after it (the test's
     savepoint), and its objects a copy of their own, so that what a test sets on one
-    (``refresh_from_db``, a changed field) is not what the next finds."""
+    (``refresh_from_db``, a changed field) is not what the next finds. What this
+    process keeps is emptied: the world's tokens are the same for every test of the
+    module, so what an earlier test kept under them would be found."""
+    caching.clear_memory()
     return copy.deepcopy(built_world)
