@@ -2,7 +2,6 @@
 gives it as the ``world`` fixture (``built_world`` once for a module, copied for each
 test); tests elsewhere build it with ``build_world``."""
 
-import copy
 import datetime
 from types import SimpleNamespace
 
@@ -11,11 +10,10 @@ from django.contrib.auth.models import User
 from django.urls import reverse
 from django.utils import timezone
 
-from common import caching
 from directives.models import AssignmentRole, Confidentiality
 from reports.models import Membership, MembershipRole
 from tests import factories as f
-from tests.once import kept_for_the_scope
+from tests.once import for_one_test, kept_for_the_scope
 from tests.page_form import form_as_posted
 
 TODAY = datetime.date(2024, 5, 20)
@@ -171,15 +169,11 @@ def built_world(django_db_setup, django_db_blocker):
 
 @pytest.fixture
 def world(built_world, db, monkeypatch, settings, tmp_path):
-    """The module's world for one test, on ``TODAY``, with uploads in a temporary folder:
-    its writes rolled back after it (the test's savepoint) and its objects a copy of
-    their own, so that what a test sets on one is not what the next finds. What this
-    process keeps is emptied: the world's tokens are the same for every test of the
-    module, so what an earlier test kept under them would be found."""
-    caching.clear_memory()
+    """The module's world for one test (``once.for_one_test``), on ``TODAY``, with
+    uploads in a temporary folder."""
     freeze_today(monkeypatch)
     settings.MEDIA_ROOT = tmp_path
-    return copy.deepcopy(built_world)
+    return for_one_test(built_world)
 
 
 @pytest.fixture

@@ -14,7 +14,6 @@ texts only that side's pages may show).
 """
 
 import contextlib
-import copy
 import datetime
 import io
 from types import SimpleNamespace
@@ -25,13 +24,12 @@ from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from common import caching
 from directives.models import AssignmentRole, Confidentiality
 from notifications.models import Notification
 from reports import services
 from reports.models import MembershipRole, ReportAnnex, ReportStatus, UnitKind, ValidationRule
 from tests import factories as f
-from tests.once import kept_for_the_scope
+from tests.once import for_one_test, kept_for_the_scope
 from tests.samples import PDF
 
 ROLES = (
@@ -395,10 +393,5 @@ def built_world(django_db_setup, django_db_blocker, tmp_path_factory):
 
 @pytest.fixture
 def world(built_world, db):
-    """The module's world for one test: its writes rolled back after it (the test's
-    savepoint), and its objects a copy of their own, so that what a test sets on one
-    (``refresh_from_db``, a changed field) is not what the next finds. What this
-    process keeps is emptied: the world's tokens are the same for every test of the
-    module, so what an earlier test kept under them would be found."""
-    caching.clear_memory()
-    return copy.deepcopy(built_world)
+    """The module's world for one test (``once.for_one_test``)."""
+    return for_one_test(built_world)
