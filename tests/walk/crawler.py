@@ -6,7 +6,8 @@ Starting at ``/``, the walker follows every same-site link a page shows
 buttons, first with the values the page offers (a plausible value where a
 required field is empty), then once with odd values. It is bounded: at most
 ``per_pattern`` concrete addresses per URL pattern (the resolved view name and
-the names of the query parameters) and ``budget`` requests in all.
+the names of the query parameters), one per page and set of query parameters,
+and ``budget`` requests in all.
 
 Every request runs in a savepoint rolled back afterwards and the client's
 cookies are put back, so a form submitted (an acceptance, a deletion in the
@@ -312,7 +313,8 @@ class Walker:
         self.forms_done: set[tuple] = set()
         self.form_keys: Counter = Counter()
         self.odd_done: set[tuple] = set()
-        self.odd_query_done: set[tuple] = set()
+        self.odd_params: set[tuple[str, str]] = set()  # (view, parameter) made odd
+        self.queried: set[tuple] = set()  # (path, parameter names) of links queued
         self.seen_url_names: Counter = Counter()
         self._exception: str = ""
         self.timings: list[tuple[float, str, str]] = []
@@ -458,30 +460,41 @@ class Walker:
             page = parse(visit.body)
             base = visit.final_url
             for href in page.links:
-                target = self._same_site(base, href)
-                if target is None or target in self.visited:
-                    continue
-                self.visited.add(target)
-                key = self.pattern_key(target)
-                if self.per_key[key] >= self.per_pattern:
-                    continue
-                self.per_key[key] += 1
-                queue.append((target, base))
+                self._enqueue(self._same_site(base, href), base, queue)
             for form in page.forms:
                 if self.requests >= self.budget:
                     break
                 self._submit_all(form, base, queue)
         return self.findings
 
+    def _enqueue(self, target: str | None, referrer: str, queue) -> None:
+        """``target`` walked later, within the bounds: ``per_pattern`` addresses of a URL
+        pattern, and one of a page with a given set of query parameters (the dashboard
+        links each list with dozens of values of the same filters: another value runs
+        the same code on the same page; another page, a second directive, is walked)."""
+        if target is None or target in self.visited:
+            return
+        self.visited.add(target)
+        key = self.pattern_key(target)
+        query = (urlsplit(target).path, key[1])
+        if self.per_key[key] >= self.per_pattern or (key[1] and query in self.queried):
+            return
+        self.per_key[key] += 1
+        self.queried.add(query)
+        queue.append((target, referrer))
+
     def _odd_query(self, url: str, referrer: str) -> None:
-        """A link with query parameters, once per pattern with every value made odd."""
+        """A link with query parameters, with every value made odd, when one of them has
+        not been made odd on its view yet: each parameter meets an odd value once,
+        alongside the others its first link carries."""
         parts = urlsplit(url)
         if not parts.query:
             return
-        key = self.pattern_key(url)
-        if key in self.odd_query_done:
+        view = self.url_name(parts.path)
+        names = {(view, k) for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        if names <= self.odd_params:
             return
-        self.odd_query_done.add(key)
+        self.odd_params |= names
         params = [(k, "²") for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
         odd = parts.path + "?" + urlencode(params)
         self._check(self._request("get", odd), method="get", url=odd, referrer=url, variant="²")
@@ -527,14 +540,7 @@ class Walker:
             # A search or filter form shows a page of its own: walk its links too.
             if method == "get" and visit.status == 200 and visit.body:
                 for href in parse(visit.body).links:
-                    link = self._same_site(visit.final_url, href)
-                    if link is None or link in self.visited:
-                        continue
-                    self.visited.add(link)
-                    link_key = self.pattern_key(link)
-                    if self.per_key[link_key] < self.per_pattern:
-                        self.per_key[link_key] += 1
-                        queue.append((link, visit.final_url))
+                    self._enqueue(self._same_site(visit.final_url, href), visit.final_url, queue)
             odd_key = (method, self.pattern_key(target)[0], names)
             if odd_key in self.odd_done:
                 continue
