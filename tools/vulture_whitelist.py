@@ -74,6 +74,7 @@ _.header_distance
 _.footer_distance
 _.different_first_page_header_footer
 _.page_break_before  # the annex of the consolidated report starts a page
+_.tblStyle_val  # a table's style, by id (common/documents/docx.py, grid_table)
 # simple-history: a report's history row copies these columns (sampledata.demo._as_then)
 _.submitted_by_id
 _.reviewed_by_id
