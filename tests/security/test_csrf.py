@@ -13,7 +13,8 @@ def test_a_post_without_a_csrf_token_is_refused_on_every_state_changing_url(worl
     before = snapshot()
     wrong = []
     for role in ROLES:
-        # A refused post changes nothing, the session included: one sign-in per role.
+        # One sign-in per role: a refused post changes no row. Its 403 page sets the CSRF
+        # cookie, so the later posts carry the cookie without the token: refused alike.
         client = login(Client(enforce_csrf_checks=True), world, role)
         for case, name, kwargs, _ in POST_CASES:
             url = url_of(world, name, kwargs)
