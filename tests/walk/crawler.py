@@ -70,6 +70,12 @@ CHOOSING = {"kind"}
 SIGN_OUT = {"logout", "admin:logout"}
 
 
+def with_query(url: str, **params: str) -> str:
+    """``url`` with ``params`` added to the query it may already hold (a picker's search
+    address: ``?within=…``, ``?current=1``)."""
+    return url + ("&" if "?" in url else "?") + urlencode(params)
+
+
 # --- Parsing -----------------------------------------------------------------------
 
 
@@ -125,8 +131,7 @@ class PageParser(HTMLParser):
         if tag in ("a", "area", "link") and "href" in a:
             self.links.append(a["href"])
         if "data-search-url" in a:
-            search = a["data-search-url"]  # may hold a query of its own (?within=…)
-            self.links.append(search + ("&" if "?" in search else "?") + "q=a")
+            self.links.append(with_query(a["data-search-url"], q="a"))
         if tag == "form":
             self._form = Form(
                 action=a.get("action", ""),
@@ -319,7 +324,7 @@ class Walker:
         self.form_keys: Counter = Counter()
         self.odd_done: set[tuple] = set()
         self.odd_params: set[tuple[str, str]] = set()  # (view, parameter) made odd
-        self.queried: set[tuple] = set()  # (path, parameter names) of links queued
+        self.queried: set[tuple] = set()  # (path, names, CHOOSING values) of links queued
         self.seen_url_names: Counter = Counter()
         self._exception: str = ""
         self.timings: list[tuple[float, str, str]] = []
@@ -501,11 +506,11 @@ class Walker:
         if not parts.query:
             return
         view = self.url_name(parts.path)
-        names = {(view, k) for k, _ in parse_qsl(parts.query, keep_blank_values=True)}
+        params = [(k, "²") for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
+        names = {(view, k) for k, _ in params}
         if names <= self.odd_params:
             return
         self.odd_params |= names
-        params = [(k, "²") for k, _ in parse_qsl(parts.query, keep_blank_values=True)]
         odd = parts.path + "?" + urlencode(params)
         self._check(self._request("get", odd), method="get", url=odd, referrer=url, variant="²")
 
@@ -678,8 +683,8 @@ class Walker:
             return []
         for q in ("a", "n", "t"):
             self.requests += 1
-            # The test client drops the address's own query (?within=…) given data.
-            response = self.client.get(url + ("&" if "?" in url else "?") + urlencode({"q": q}))
+            # Not get(url, data): the test client drops the address's own query given data.
+            response = self.client.get(with_query(url, q=q))
             if response.status_code == 200:
                 results = response.json().get("results", [])
                 if len(results) > index:
