@@ -123,23 +123,20 @@ def test_an_ongoing_assignment_confirmed_done_is_done_on_time_in_sql_and_rules(q
 AS_OF = datetime.date(2024, 4, 15)
 
 
-@pytest.mark.parametrize(
-    ("finished", "reported", "moved", "due"),
-    list(
-        itertools.product(
-            [None, datetime.date(2024, 4, 1), datetime.date(2024, 5, 1)],  # finished on
-            [None, datetime.date(2024, 3, 20), datetime.date(2024, 5, 2)],  # an update on
-            [None, datetime.date(2024, 4, 10), datetime.date(2024, 5, 5)],  # deadline moved on
-            [None, datetime.date(2024, 4, 5), datetime.date(2024, 4, 20)],  # the first deadline
-        )
-    ),
+# Each day an assignment may have been finished, reported on, had its deadline moved,
+# and its first deadline (None: not at all), around AS_OF.
+PAST_DAY_FACTS = list(
+    itertools.product(
+        [None, datetime.date(2024, 4, 1), datetime.date(2024, 5, 1)],  # finished on
+        [None, datetime.date(2024, 3, 20), datetime.date(2024, 5, 2)],  # an update on
+        [None, datetime.date(2024, 4, 10), datetime.date(2024, 5, 5)],  # deadline moved on
+        [None, datetime.date(2024, 4, 5), datetime.date(2024, 4, 20)],  # the first deadline
+    )
 )
-def test_the_status_on_a_past_day_is_the_rules_on_what_was_known_that_day(
-    quarters, finished, reported, moved, due
-):
-    """``as_of`` (the briefing pack of an earlier meeting) gives what the rules give on
-    that day's facts: finished, reported and the deadline in force by then."""
-    _q1, q2 = quarters
+
+
+def _assignment_known_on_as_of(q2, finished, reported, moved, due) -> tuple[Assignment, S]:
+    """An assignment with these facts, and its status by the rules on AS_OF's facts."""
     assignment = f.AssignmentFactory(due_date=due, completed_on=finished)
     if reported is not None:
         at = datetime.datetime.combine(reported, datetime.time(9), tzinfo=datetime.UTC)
@@ -164,11 +161,33 @@ def test_the_status_on_a_past_day_is_the_rules_on_what_was_known_that_day(
         updated_this_quarter=reported is not None and reported <= AS_OF,
         today=AS_OF,
     )
-    annotated = query.annotate_assignment_status(
-        Assignment.objects.filter(pk=assignment.pk), quarter=q2, today=AS_OF, as_of=AS_OF
-    ).get()
-    assert annotated.status == expected
-    directive = query.annotate_directive_status(
-        Directive.objects.filter(pk=assignment.directive_id), quarter=q2, today=AS_OF, as_of=AS_OF
-    ).get()
-    assert directive.status == rules.combine_statuses([expected])
+    return assignment, expected
+
+
+def test_the_status_on_a_past_day_is_the_rules_on_what_was_known_that_day(quarters):
+    """``as_of`` (the briefing pack of an earlier meeting) gives what the rules give on
+    that day's facts: finished, reported and the deadline in force by then. Every mix
+    of the facts is an assignment of its own directive, all annotated in one query
+    (81 tests of a query each took seconds)."""
+    _q1, q2 = quarters
+    made = {facts: _assignment_known_on_as_of(q2, *facts) for facts in PAST_DAY_FACTS}
+    by_assignment = dict(
+        query.annotate_assignment_status(
+            Assignment.objects.all(), quarter=q2, today=AS_OF, as_of=AS_OF
+        ).values_list("pk", "status")
+    )
+    by_directive = dict(
+        query.annotate_directive_status(
+            Directive.objects.all(), quarter=q2, today=AS_OF, as_of=AS_OF
+        ).values_list("pk", "status")
+    )
+    wrong = [
+        (facts, expected, by_assignment[a.pk], by_directive[a.directive_id])
+        for facts, (a, expected) in made.items()
+        if (by_assignment[a.pk], by_directive[a.directive_id])
+        != (expected, rules.combine_statuses([expected]))
+    ]
+    assert len(by_directive) == len(PAST_DAY_FACTS)
+    assert not wrong, "(finished, reported, moved, due), expected, in SQL, directive:\n" + (
+        "\n".join(map(str, wrong))
+    )
