@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 DEMO_PASSWORD ?= danvan2024
 
-.PHONY: run serve test e2e lint check install messages clean pdf-tools
+.PHONY: run serve test test-profile e2e lint check install messages clean pdf-tools
 
 # Python packages: reinstalled when pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -59,6 +59,14 @@ serve: install .env
 # process spends before its first test. `make clean` removes them.
 test: install
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -m "not e2e"
+
+# Where the suite's CPU goes: py-spy samples the whole of `make test` (each xdist
+# worker and the commands it starts), 50 times a second, then tools/test_profile.py
+# prints the share of each test and of each view its requests ran.
+test-profile: install
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/py-spy record --subprocesses --rate 50 --format raw \
+		--output tools/test-profile.txt -- $(PY) -m pytest -n auto -m "not e2e" -q
+	$(PY) tools/test_profile.py tools/test-profile.txt
 
 # Browser tests in Debian's Chromium (installed here when missing; Playwright's
 # own browser download is not used). Java runs the Nu HTML Checker.
