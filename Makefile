@@ -61,12 +61,12 @@ test: install
 	PYTHONDONTWRITEBYTECODE= $(PY) -m pytest -n auto -m "not e2e"
 
 # Where the suite's CPU goes: py-spy samples the whole of `make test` (each xdist
-# worker and the commands it starts), 50 times a second, then tools/test_profile.py
+# worker and the commands it starts), 50 times a second, then tools/suite_profile.py
 # prints the share of each test and of each view its requests ran.
 test-profile: install
 	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/py-spy record --subprocesses --rate 50 --format raw \
 		--output tools/test-profile.txt -- $(PY) -m pytest -n auto -m "not e2e" -q
-	$(PY) tools/test_profile.py tools/test-profile.txt
+	$(PY) tools/suite_profile.py tools/test-profile.txt
 
 # Browser tests in Debian's Chromium (installed here when missing; Playwright's
 # own browser download is not used). Java runs the Nu HTML Checker.

@@ -2,7 +2,7 @@
 `make test` run with py-spy (the xdist workers and the commands they start) and
 this prints each part's share of the samples.
 
-    python tools/test_profile.py tools/test-profile.txt [--top 40]
+    python tools/suite_profile.py tools/test-profile.txt [--top 40]
 
 The input is py-spy's raw format: one line per distinct stack, its frames joined
 by ";" from the outermost, then the number of samples. A sample is counted once
@@ -39,7 +39,7 @@ def parse(frame: str) -> tuple[str, str]:
     return (match["name"], match["file"]) if match else ("", "")
 
 
-def test_of(frames: list[str]) -> str:
+def which_test(frames: list[str]) -> str:
     """The test function a sample ran in (parametrisations together), or what ran
     outside any: a command in a subprocess, or pytest's own work."""
     commands = [frame for frame in frames if frame.startswith("process ") and "manage.py" in frame]
@@ -56,7 +56,7 @@ def test_of(frames: list[str]) -> str:
     return "pytest and start-up"
 
 
-def view_of(frames: list[str]) -> str:
+def which_view(frames: list[str]) -> str:
     """The view a sample's request ran (the first function of the app's own code that
     Django's handler called), "the admin" for Django's admin, or where else it was."""
     names = [parse(frame) for frame in frames]
@@ -77,8 +77,8 @@ def shares(path: Path) -> tuple[int, Counter, Counter]:
     total, by_test, by_view = 0, Counter(), Counter()
     for frames, count in stacks(path):
         total += count
-        by_test[test_of(frames)] += count
-        by_view[view_of(frames)] += count
+        by_test[which_test(frames)] += count
+        by_view[which_view(frames)] += count
     return total, by_test, by_view
 
 
