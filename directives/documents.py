@@ -15,6 +15,7 @@ from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
 from common.documents.docx import (
+    document_symbol,
     grid_table,
     heading,
     paragraph,
@@ -345,16 +346,11 @@ def conclusion_notice_docx(
         paragraph(doc, f"{directive.number}. {directive.title}", bold=True, indent=True)
         if directive.text.strip() and directive.text.strip() != directive.title.strip():
             text_paragraphs(doc, directive.text)
-        lead = _units(directive, AssignmentRole.LEAD, meeting.held_on) or "—"
-        support = _units(directive, AssignmentRole.SUPPORT, meeting.held_on)
-        line = f"Đơn vị chủ trì: {lead}"
-        if support:
-            line += f"; đơn vị phối hợp: {support}"
-        paragraph(doc, f"{line}; thời hạn: {_due(directive)}.", italic=True, indent=True)
     paragraph(doc, notice.closing if notice else NOTICE_CLOSING, indent=True, keep_with_next=True)
     signature_block(doc, issuer)
     if directives:
-        _assignment_annex(doc, directives, meeting=meeting, number=number, day=day)
+        symbol = document_symbol(issuer, number, "TB")
+        _assignment_annex(doc, directives, meeting=meeting, symbol=symbol, day=day)
     return to_bytes(doc)
 
 
@@ -414,7 +410,7 @@ def notice_opening(meeting: Meeting) -> str:
 
 
 def _assignment_annex(
-    doc, directives: list[Directive], *, meeting: Meeting, number: str, day: datetime.date
+    doc, directives: list[Directive], *, meeting: Meeting, symbol: str, day: datetime.date
 ) -> None:
     """The units and deadlines of each task, on a page of their own after the signature:
     an annex of the notice, not a second telling of it."""
@@ -429,7 +425,7 @@ def _assignment_annex(
     )
     paragraph(
         doc,
-        f"(Kèm theo Thông báo số {number or '    '}-TB ngày {day:%d/%m/%Y})",
+        f"(Kèm theo Thông báo số {symbol} ngày {day:%d/%m/%Y})",
         italic=True,
         align=WD_ALIGN_PARAGRAPH.CENTER,
         space_after=12,

@@ -2,6 +2,7 @@
 (.docx) in the Party's style, the indicator table and the directive register
 (.xlsx) with real numbers, each respecting who may see what."""
 
+import dataclasses
 import datetime
 import io
 from decimal import Decimal
@@ -16,8 +17,10 @@ from docx.text.paragraph import Paragraph
 from openpyxl import load_workbook
 
 from common.documents.docx import (
+    Issuer,
     date_line,
     document_number,
+    document_symbol,
     number_line,
     paragraph,
     party_document,
@@ -96,8 +99,13 @@ def test_numbers_dates_and_document_numbers_read_the_vietnamese_way():
     assert document_number(" 12 ") == "12"
     assert document_number("12a") is None
     assert document_number("-3") is None
-    assert number_line("12", "BC", "BDVTU") == "Số 12-BC/BDVTU"
-    assert ":" not in number_line("", "BC", "BDVTU")
+    party = Issuer("TỈNH ỦY", "BAN DÂN VẬN", "BDVTU", "Quảng Ninh", (), "", (), "")
+    assert number_line(party, "12", "BC") == "Số 12-BC/BDVTU"
+    assert ":" not in number_line(party, "", "BC")
+    assert document_symbol(party, "45", "TB") == "45-TB/BDVTU"
+    state = dataclasses.replace(party, symbol="HND", party=False)
+    assert number_line(state, "12", "BC") == "Số: 12/BC-HND"
+    assert document_symbol(state, "", "BC") == "    /BC-HND"
 
 
 # --- the consolidated report -----------------------------------------------
@@ -812,23 +820,21 @@ def test_the_conclusion_notice_is_a_labelled_draft_listing_the_new_directives(cl
         "- Chưa sát dân.",
     ]
     annex = body.index("PHỤ LỤC")
-    assert body[annex + 1] == "PHÂN CÔNG THỰC HIỆN CÁC NHIỆM VỤ"
-    assert [c.text for c in doc.tables[-1].rows[0].cells] == [
-        "TT",
-        "Nhiệm vụ",
-        "Chủ trì",
-        "Phối hợp",
-        "Thời hạn",
+    assert body[annex + 1 : annex + 3] == [
+        "PHÂN CÔNG THỰC HIỆN CÁC NHIỆM VỤ",
+        f"(Kèm theo Thông báo số     -TB/TU ngày {held:%d/%m/%Y})",  # as its header cites it
     ]
+    rows = [[c.text for c in row.cells] for row in doc.tables[-1].rows]
+    assert rows[0] == ["TT", "Nhiệm vụ", "Chủ trì", "Phối hợp", "Thời hạn"]
+    assert rows[1][2:] == ["MTTQ tỉnh", "Công an tỉnh", "Thường xuyên"]
+    assert "30/06/2024" in [row[4] for row in rows[1:]]
     signature = next(n for n, t in enumerate(doc.tables) if "Nơi nhận:" in t.cell(0, 0).text)
     assert signature == len(doc.tables) - 2  # the annex's table after it
     text = _text(doc)
     assert "Vũ Đại Thắng" in text
     assert "Quyết định số 461-QĐ/TU ngày 14/12/2021" in text
-    assert "Đơn vị chủ trì: MTTQ tỉnh; đơn vị phối hợp: Công an tỉnh; thời hạn: Thường xuyên." in (
-        text
-    )
-    assert "thời hạn: 30/06/2024" in text
+    # The units and deadlines only in the annex: the tasks above it are not told twice.
+    assert not any("Đơn vị chủ trì" in line or "thời hạn:" in line for line in body)
     other_quarter = f.QuarterFactory(year=2023, number=4)
     assert (
         client.get(

@@ -87,12 +87,20 @@ def document_number(raw: str | None) -> str | None:
     return None if number is None else str(number)
 
 
-def number_line(number: str, kind_code: str, issuer_code: str, *, party: bool = True) -> str:
-    """ "Số 12-BC/BDVTU", or "Số    -BC/BDVTU" with room for the number (no colon); in
-    the state style "Số: 12/BC-HND"."""
-    if not party:
-        return f"Số: {number or '    '}/{kind_code}-{issuer_code}"
-    return f"Số {number or '    '}-{kind_code}/{issuer_code}"
+def document_symbol(issuer: Issuer, number: str, kind_code: str) -> str:
+    """What a document of ``issuer`` is cited by, in its header and its annexes:
+    "12-BC/BDVTU", or "    -BC/BDVTU" with room for the number; in the state style
+    "12/BC-HND"."""
+    code = issuer.symbol or BLANK
+    if not issuer.party:
+        return f"{number or '    '}/{kind_code}-{code}"
+    return f"{number or '    '}-{kind_code}/{code}"
+
+
+def number_line(issuer: Issuer, number: str, kind_code: str) -> str:
+    """ "Số 12-BC/BDVTU" (no colon); in the state style "Số: 12/BC-HND"."""
+    symbol = document_symbol(issuer, number, kind_code)
+    return f"Số {symbol}" if issuer.party else f"Số: {symbol}"
 
 
 # --- python-docx helpers -------------------------------------------------------
@@ -342,7 +350,7 @@ def party_document(
     # Wider than the text, centred on it; the state's motto needs the wider right side.
     _set_widths(header, [80, 92] if issuer.party else [70, 104])
     left, right = header.rows[0].cells
-    number_text = number_line(number, kind_code, issuer.symbol or BLANK, party=issuer.party)
+    number_text = number_line(issuer, number, kind_code)
     if issuer.party:
         _cell_paragraph(left, issuer.superior or BLANK, size=14)
         _cell_paragraph(left, issuer.name or BLANK, size=14, bold=True)
