@@ -731,18 +731,20 @@ def _write_unit_sheet(book: Book, summary: QuarterSummary) -> None:
 
 
 def _total(indicator, total: float, count: int) -> float | str:
-    """What the total row's SUBTOTAL gives over every row: a sum, or a mean of the values
-    given (none: nothing, where Excel shows its "#DIV/0!")."""
-    if indicator.aggregation != Aggregation.MEAN:
-        return total
-    return total / count if count else ""
+    """What the total row's formula gives over every row: a sum, or a mean of the values
+    given; nothing when no unit gave one (as the sheet's note says of an empty cell)."""
+    if not count:
+        return ""
+    return total / count if indicator.aggregation == Aggregation.MEAN else total
 
 
 def _total_row(
     sheet: Sheet, indicators, *, first_col: int, rows: int, totals: dict[int, float | str]
 ) -> None:
     """Under the units, their total as Excel computes it over the rows shown: SUBTOTAL, so
-    that a filter (one kind, one level) totals what it shows; a mean for a rate.
+    that a filter (one kind, one level) totals what it shows; a mean for a rate. Empty
+    where no unit shown gave a figure (SUBTOTAL's count, function 2), not a sum of 0 or
+    the mean's "#DIV/0!".
 
     Each formula carries its value over every row (``totals``), as Excel would have
     saved it: a viewer that does not compute formulas on opening (LibreOffice by
@@ -753,7 +755,8 @@ def _total_row(
     for position, indicator in enumerate(indicators, start=first_col):
         column = column_name(position)
         function = 1 if indicator.aggregation == Aggregation.MEAN else 9
-        formula = f"=SUBTOTAL({function},{column}{first}:{column}{last})"
+        cells = f"{column}{first}:{column}{last}"
+        formula = f'=IF(SUBTOTAL(2,{cells})=0,"",SUBTOTAL({function},{cells}))'
         sheet.ws.write_formula(row, position - 1, formula, book.total, totals[indicator.id])
     sheet.row += 1
 

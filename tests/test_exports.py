@@ -471,6 +471,32 @@ def test_an_abridged_report_says_how_many_units_it_leaves_out_and_where_to_read_
     assert titles[:3] == [f"1. {units[2].name}", f"2. {units[4].name}", f"3. {units[1].name}"]
 
 
+def test_a_total_no_unit_gave_a_figure_for_is_empty_and_figures_sit_at_the_top(client, province):
+    """A sum of nothing was 0 and a mean of nothing "#DIV/0!" in the total row; the
+    figures sat at the bottom of rows as tall as their wrapped names, by the next row's."""
+    quarter, _units, _indicators = province
+    f.IndicatorFactory(name="Tỷ lệ chưa ai báo cáo", measure="%", aggregation=Aggregation.MEAN)
+    f.IndicatorFactory(name="Số chưa ai báo cáo")
+    client.force_login(f.reviewer())
+    response = client.get(reverse("quarters:indicators_xlsx", args=[quarter.slug]))
+    book = xlsx_of(response)
+    cached = load_workbook(io.BytesIO(response.content), data_only=True)["Theo đơn vị"]
+    sheet = book["Theo đơn vị"]
+    headers = [cell.value for cell in sheet[HEADER_ROW]]
+    total_row = sheet.max_row
+    for name in ("Tỷ lệ chưa ai báo cáo (%)", "Số chưa ai báo cáo (cuộc)"):
+        column = headers.index(name) + 1
+        assert sheet.cell(total_row, column).value.startswith("=IF(SUBTOTAL(2,")
+        assert cached.cell(total_row, column).value in (None, "")
+    reported = headers.index("Chỉ tiêu 1 (cuộc)") + 1
+    assert cached.cell(total_row, reported).value == 8  # the units that gave one
+    figures = [
+        cell for cell in book["Toàn tỉnh"][HEADER_ROW + 1] if isinstance(cell.value, int | float)
+    ]
+    assert figures
+    assert {cell.alignment.vertical for cell in figures} == {"top"}
+
+
 def test_the_report_builds_without_the_view_from_a_summary():
     quarter = f.QuarterFactory(year=2024, number=2)
     _units_reporting(quarter, LEVELS)
@@ -520,7 +546,8 @@ def test_the_indicator_workbook_holds_real_numbers_that_sum(client, province):
     *unit_rows, total = unit_rows
     assert total[0] == "Cộng (các đơn vị đang hiển thị)"
     column = unit_sheet.cell(1, flow_col + 1).column_letter
-    assert total[flow_col] == f"=SUBTOTAL(9,{column}{first_row}:{column}{first_row + 3})"
+    cells = f"{column}{first_row}:{column}{first_row + 3}"
+    assert total[flow_col] == f'=IF(SUBTOTAL(2,{cells})=0,"",SUBTOTAL(9,{cells}))'
     assert [row[0] for row in unit_rows] == [unit.name for unit in units]  # one row per unit
     per_unit = [row[flow_col] for row in unit_rows]
     assert sum(per_unit) == flow[current_col]

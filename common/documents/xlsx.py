@@ -67,9 +67,11 @@ class Book:
             }
         )
         self.wrap = add({"text_wrap": True, "valign": "top"})
-        self.number = add({"num_format": NUMBER_FORMAT})
-        self.change = add({"num_format": CHANGE_FORMAT})
-        self.total = add({"bold": True, "num_format": NUMBER_FORMAT})
+        # Figures at the top of their row, as the wrapped texts beside them are: at the
+        # bottom of a tall row they read as the next row's.
+        self.number = add({"num_format": NUMBER_FORMAT, "valign": "top"})
+        self.change = add({"num_format": CHANGE_FORMAT, "valign": "top"})
+        self.total = add({"bold": True, "num_format": NUMBER_FORMAT, "valign": "top"})
         self.wrapped_date = add({"num_format": DATE_FORMAT, "text_wrap": True, "valign": "top"})
 
     def add_format(self, properties: dict) -> Format:
