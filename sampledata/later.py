@@ -34,6 +34,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
+from django.db.models import Max
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from common.history import note_history
@@ -549,6 +550,18 @@ class LaterQuarters:
         )
 
     def reorganise_wards(self) -> None:
+        """The city committees' open parts go to the wards. Recorded, as an office would
+        have, when it took effect: the history rows of the parts handed over are dated
+        that morning, so the briefing pack of a later meeting, which shows each part
+        under the unit it had on the meeting's day (``directives.query.unit_as_of``),
+        shows the wards rather than committees ended since."""
+        last_row = Assignment.history.aggregate(last=Max("history_id"))["last"] or 0
+        self._hand_over_to_wards()
+        Assignment.history.filter(history_id__gt=last_row).update(
+            history_date=_moment(WARDS_DECISION.effective_on, 8)
+        )
+
+    def _hand_over_to_wards(self) -> None:
         tinh_uy = self.units["tu"]
         if not Unit.objects.filter(code=HALONG_WARDS[0].code).exists():
             halong = self.units["tu-halong"]

@@ -331,6 +331,25 @@ class TestThroughToday:
         assert request.assignment.unit.code in WARDS
         assert request.old_date == request.assignment.due_date < request.new_date
 
+    def test_the_pack_of_a_meeting_after_the_reorganisation_lists_the_wards(self, demo_loaded):
+        """The pack of 15/09/2026 showed the tasks the cities had, open, under the cities
+        ended on 30/06/2025: the demo recorded their handover on the day it was loaded,
+        after the meeting, and the pack shows each task under its unit of the day."""
+        meeting = Meeting.objects.get(quarter=quarter(2026, 3))
+        reviewer = User.objects.get(username="reviewer")
+        pack = selectors.briefing_pack(
+            meeting, reviewer, quarter=Quarter.objects.current(), today=DEMO_TODAY
+        )
+        listed = {row["unit"].code for row in pack["directive_rows"]}
+        assert listed >= WARDS
+        assert not listed & CITIES
+        first = selectors.briefing_pack(
+            Meeting.objects.get(quarter=quarter(2024, 1)),
+            reviewer,
+            quarter=Quarter.objects.current(),
+        )
+        assert {row["unit"].code for row in first["directive_rows"]} >= CITIES  # before it
+
 
 def test_on_the_first_day_of_a_quarter_nothing_is_dated_after_today():
     today = datetime.date(2027, 1, 1)
