@@ -359,11 +359,12 @@ def test_the_draft_conclusion_notice_names_each_unit_as_it_was_on_the_meetings_d
 
     url = reverse("quarters:notice_docx", args=[world.meeting.quarter.slug, world.meeting.pk])
     document = Document(io.BytesIO(client.get(url).content))
-    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
-    text = "\n".join([p.text for p in document.paragraphs] + cells)
+    annex = [[cell.text for cell in row.cells] for row in document.tables[-1].rows]
+    text = "\n".join(p.text for p in document.paragraphs)
 
-    assert "Đơn vị chủ trì: Hội LHPN" in text
-    assert "Hội Phụ nữ QN" not in text
+    assert annex[0][2] == "Chủ trì"
+    assert "Hội LHPN" in [row[2] for row in annex[1:]]  # the annex of who leads each task
+    assert "Hội Phụ nữ QN" not in text + str(annex)
 
 
 def test_the_pack_prints_and_downloads_as_the_commissions_report_of_that_day(client, world):
