@@ -522,7 +522,7 @@ def directive_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "status": combine_statuses(leads),
             "assignments": assignments,
             "timeline": timeline,
-            "target": selectors.target_progress(directive),
+            "target": selectors.target_progress(directive, request.user),
             "recommendations": directive.recommendations.all(),
             "can_record": permissions.can_edit_meeting(request.user, directive.meeting),
             "can_review": permissions.can_review_progress_of(request.user, directive.meeting),

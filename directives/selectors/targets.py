@@ -12,6 +12,7 @@ from django.db.models import (
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.lookups import among
 from directives.models import (
     Directive,
 )
@@ -20,8 +21,10 @@ from reports.models import (
     Aggregation,
     IndicatorValue,
     Quarter,
+    Unit,
     filed_q,
 )
+from reports.permissions import NO_UNITS, AnyUser, scope_for
 from reports.rules import quarter_of
 
 # ------------------------------------------------------------------ targets
@@ -76,14 +79,19 @@ def _quarter_index(year: int, number: int) -> int:
     return year * 4 + number - 1
 
 
-def target_progress(directive: Directive, *, today: datetime.date | None = None) -> dict | None:
+def target_progress(
+    directive: Directive, user: AnyUser, *, today: datetime.date | None = None
+) -> dict | None:
     """The target's actual value each quarter since the meeting, and its standing.
 
-    A quarter's value comes from the units' submitted or accepted reports:
-    summed over units (or their mean, for a mean indicator). For a flow
-    indicator the running total since the meeting's quarter is compared with
-    the target; a stock indicator is compared as it stands each quarter.
-    One query.
+    The target is one of the unit that held the meeting, reached by the units under
+    it: a quarter's value comes from the submitted or accepted reports of that unit's
+    subtree, summed (or their mean, for a mean indicator). A user whose figures
+    (``scope_for``) do not cover the whole subtree, as unit staff, gets the values of
+    the units of it they see, and no standing: a part is not measured against the
+    whole's target (``whole`` says which). For a flow indicator the running total
+    since the meeting's quarter is compared with the target; a stock indicator is
+    compared as it stands each quarter. Two queries.
     """
     if not directive.has_target:
         return None
@@ -91,9 +99,15 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
     indicator = directive.target_indicator
     assert indicator is not None  # has_target
     start = directive.meeting.quarter
+    subtree = Unit.objects.subtree_ids([directive.meeting.unit_id])
+    scope = scope_for(user) or NO_UNITS
+    whole = scope.is_everything or subtree <= (scope.unit_ids or frozenset())
+    units = subtree if whole else subtree & (scope.unit_ids or frozenset())
     agg = Avg("value") if indicator.aggregation == Aggregation.MEAN else Sum("value")
     rows = (
-        IndicatorValue.objects.filter(filed_q("report__"), indicator=indicator)
+        IndicatorValue.objects.filter(
+            filed_q("report__"), among("report__unit_id", units), indicator=indicator
+        )
         .filter(
             Q(report__quarter__year__gt=start.year)
             | Q(report__quarter__year=start.year, report__quarter__number__gte=start.number)
@@ -118,7 +132,8 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
                 "number": row["report__quarter__number"],
                 "value": value,
                 "units": row["units"],
-                "reached": directive.target_min is None or value >= directive.target_min,
+                "reached": whole
+                and (directive.target_min is None or value >= directive.target_min),
             }
         )
     quarters_left = 0
@@ -141,8 +156,9 @@ def target_progress(directive: Directive, *, today: datetime.date | None = None)
     return {
         "indicator": indicator,
         "points": points,
-        "standing": standing,
-        "standing_label": TargetStanding.LABELS[standing],
-        "standing_badge": TargetStanding.BADGE[standing],
+        "whole": whole,
+        "standing": standing if whole else None,
+        "standing_label": TargetStanding.LABELS[standing] if whole else "",
+        "standing_badge": TargetStanding.BADGE[standing] if whole else "",
         "cumulative": indicator.accumulation == Accumulation.FLOW,
     }

@@ -58,7 +58,7 @@ def test_a_stock_targets_value_is_the_sum_over_units_of_filed_reports(world):
     report_value(world.unit_a, world.q2, indicator, 2)
     report_value(world.unit_b, world.q2, indicator, 2, status=ReportStatus.ACCEPTED)
     report_value(world.unit_c, world.q2, indicator, 9, status=ReportStatus.DRAFT)
-    progress = target_progress(directive)
+    progress = target_progress(directive, world.leader)
     assert [(p["label"], p["value"], p["units"]) for p in progress["points"]] == [
         (world.q1.label, D("3.00"), 2),
         (world.q2.label, D("4.00"), 2),
@@ -74,7 +74,7 @@ def test_a_flow_target_compares_the_running_total(world):
     directive.save()
     report_value(world.unit_a, world.q1, indicator, 3)
     report_value(world.unit_a, world.q2, indicator, 4)
-    progress = target_progress(directive)
+    progress = target_progress(directive, world.leader)
     assert [p["value"] for p in progress["points"]] == [D("3.00"), D("7.00")]
     assert progress["standing"] == TargetStanding.ON_TRACK  # 3 → 7, +4 a quarter, 2 left
 
@@ -88,3 +88,42 @@ def test_the_directive_page_shows_the_target_each_quarter(client, world):
     page = client.get(reverse("directives:detail", args=[world.normal.pk])).content.decode()
     assert "Huyện không ma túy" in page
     assert world.q1.label in page
+
+
+def test_a_target_counts_the_units_under_the_unit_that_held_the_meeting(world):
+    """A ward's meeting set a target for the ward: it summed every unit's figures in the
+    country (a province's target too, at national scale)."""
+    indicator = f.IndicatorFactory(accumulation=Accumulation.STOCK)
+    ward = f.UnitFactory(code="ward", name="Đảng ủy phường Một")
+    below = f.UnitFactory(code="below", name="Chi bộ khu Một", parent=ward)
+    meeting = f.MeetingFactory(quarter=world.q1, unit=ward)
+    directive = f.DirectiveFactory(meeting=meeting, target_indicator=indicator, target_min=D(50))
+    report_value(ward, world.q1, indicator, 27)
+    report_value(below, world.q1, indicator, 3)
+    report_value(world.unit_a, world.q1, indicator, 10_000)  # the province's, not the ward's
+    progress = target_progress(directive, world.leader)
+    assert [(p["value"], p["units"], p["reached"]) for p in progress["points"]] == [
+        (D("30.00"), 2, False)
+    ]
+    assert progress["whole"] is True
+    assert progress["standing"] == TargetStanding.AT_RISK
+
+
+def test_unit_staff_see_their_own_units_figures_of_a_target_and_no_standing(client, world):
+    """Aggregates are the commission's to see; unit staff see their own units' (the
+    "Who may do what" table): the part they see is not measured against the target."""
+    indicator = f.IndicatorFactory(name="Mô hình dân vận khéo", accumulation=Accumulation.STOCK)
+    world.normal.target_indicator, world.normal.target_min = indicator, D(4)
+    world.normal.save()
+    report_value(world.unit_a, world.q1, indicator, 3)
+    report_value(world.unit_b, world.q1, indicator, 2)
+    progress = target_progress(world.normal, world.reporter_a)
+    assert [(p["value"], p["units"], p["reached"]) for p in progress["points"]] == [
+        (D("3.00"), 1, False)
+    ]
+    assert (progress["whole"], progress["standing"]) == (False, None)
+    client.force_login(world.reporter_a)
+    page = client.get(reverse("directives:detail", args=[world.normal.pk])).content.decode()
+    assert "các đơn vị bạn xem được" in page
+    assert str(TargetStanding.LABELS[TargetStanding.ON_TRACK]) not in page  # "Đúng tiến độ"
+    assert target_progress(world.normal, world.leader)["points"][0]["value"] == D("5.00")
