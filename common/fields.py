@@ -1,7 +1,8 @@
 """Text fields that clean what is typed (``common.text.clean_text``) at the boundary.
 
-Every user-typed text of the models is a ``CleanCharField`` or a ``CleanTextField``,
-and every text field of a plain form a ``CleanCharFormField``: text is cleaned
+Every user-typed text of the models is a ``CleanCharField`` (one line) or a
+``CleanTextField``, and every text field of a plain form a ``OneLineFormField`` or a
+``CleanCharFormField`` (lines kept): text is cleaned
 one way, on the way in, before it is checked (a NUL is removed, not refused), and
 cleaned again on every write to the database (``get_prep_value``), so that
 ``QuerySet.update``, ``bulk_create`` and the history tables (simple-history copies
@@ -19,23 +20,36 @@ from django.contrib.auth.models import User
 from django.core import validators
 from django.db import models
 
-from common.text import clean_text
+from common.text import clean_text, one_line
 
 
 def _cleaned(value):
     return clean_text(value) if isinstance(value, str) else value
 
 
+def _one_lined(value):
+    return one_line(value) if isinstance(value, str) else value
+
+
 class CleanCharFormField(forms.CharField):
     """A form's text field whose value is cleaned before Django's own checks run."""
 
+    cleaned = staticmethod(_cleaned)
+
     def to_python(self, value):
-        return super().to_python(_cleaned(value))
+        return super().to_python(self.cleaned(value))
 
     def bound_data(self, data, initial):
         # A form shown again (an error, a conflict) shows the text as it would be
         # saved: Word's Shift+Enter as a new line, not as an invisible box.
-        return _cleaned(data)
+        return self.cleaned(data)
+
+
+class OneLineFormField(CleanCharFormField):
+    """A form's one-line text field: cleaned, and a line break or tab pasted into it
+    (a title copied from Word) one space, as is any run of spaces."""
+
+    cleaned = staticmethod(_one_lined)
 
 
 if TYPE_CHECKING:
@@ -46,15 +60,18 @@ else:
 
 
 class _CleanModelText(_ModelTextBase):
+    cleaned = staticmethod(_cleaned)
+    form_field: type[CleanCharFormField] = CleanCharFormField
+
     def to_python(self, value):
-        return _cleaned(super().to_python(value))
+        return self.cleaned(super().to_python(value))
 
     def get_prep_value(self, value):
-        return _cleaned(super().get_prep_value(value))
+        return self.cleaned(super().get_prep_value(value))
 
     def pre_save(self, model_instance, add):
         value = super().pre_save(model_instance, add)
-        cleaned = _cleaned(value)
+        cleaned = self.cleaned(value)
         if cleaned != value:
             # The instance in memory (and the history row made from it) shows what is stored.
             setattr(model_instance, self.attname, cleaned)
@@ -62,14 +79,53 @@ class _CleanModelText(_ModelTextBase):
 
     def formfield(self, form_class=None, choices_form_class=None, **kwargs):
         if form_class is None and not self.choices:
-            form_class = CleanCharFormField
+            form_class = self.form_field
         return super().formfield(
             form_class=form_class, choices_form_class=choices_form_class, **kwargs
         )
 
 
+def stored_text(field: models.Field, value: str) -> str:
+    """``value`` as ``field`` stores it: cleaned by the field's own rule (on one line
+    for a ``CleanCharField``), by ``clean_text`` for a field of another app."""
+    return field.cleaned(value) if isinstance(field, _CleanModelText) else clean_text(value)
+
+
+def store_one_line_texts(model: type[models.Model], batch: int = 2000) -> None:
+    """Write again, on one line, the ``CleanCharField`` texts of ``model``'s rows stored
+    before such fields were kept on one line (a data migration's step; history tables
+    included, as they copy the fields). Read in batches by primary key; only the rows
+    that change are written, so a second run writes nothing."""
+    columns = [field for field in model._meta.concrete_fields if isinstance(field, CleanCharField)]
+    if not columns:
+        return
+    manager = model._base_manager
+    last = None
+    while True:
+        rows = (
+            manager.order_by("pk") if last is None else manager.filter(pk__gt=last).order_by("pk")
+        )
+        found = list(rows.values_list("pk", *(field.attname for field in columns))[:batch])
+        if not found:
+            return
+        for pk, *values in found:
+            changes = {
+                field.attname: one_line(value)
+                for field, value in zip(columns, values, strict=True)
+                if isinstance(value, str) and one_line(value) != value
+            }
+            if changes:
+                manager.filter(pk=pk).update(**changes)
+        last = found[-1][0]
+
+
 class CleanCharField(_CleanModelText, models.CharField):
-    """A one-line user-typed text: cleaned on the way in, at most ``max_length``."""
+    """A one-line user-typed text: cleaned on the way in and on one line (``one_line``:
+    a line break or tab pasted from Word is one space there, as in a document's
+    sentence), at most ``max_length``."""
+
+    cleaned = staticmethod(_one_lined)
+    form_field = OneLineFormField
 
 
 class CleanTextField(_CleanModelText, models.TextField):

@@ -6,7 +6,7 @@ history row was enough); its deserializer strips the white space around every
 value. The cleaning fields (``common.fields``) and their
 data migrations keep stored text clean; a row that is still dirty (a table
 outside our apps, a row written around Django) is written cleaned
-(``clean_text``), which is also what a restore would store, and named in
+(``common.fields.stored_text``), which is also what a restore would store, and named in
 ``cleaned_texts()`` so that the backup command warns about it. The file is
 plain Django XML: ``loaddata`` reads it with the ordinary "xml" format.
 """
@@ -18,7 +18,7 @@ from django.core import serializers
 from django.core.serializers import xml_serializer
 from django.db.models import Model
 
-from common.text import clean_text
+from common.fields import stored_text
 
 FORMAT = "xml-clean"
 
@@ -64,7 +64,7 @@ class Serializer(xml_serializer.Serializer):
         if isinstance(value, str) and field.get_internal_type() != "JSONField":
             # Django's XML deserializer strips every value: surrounding white space
             # is cleaned here too, so that the dump says what a restore will store.
-            cleaned = clean_text(value).strip()
+            cleaned = stored_text(field, value).strip()
             if cleaned != value:
                 setattr(obj, field.attname, cleaned)
                 found = _cleaned.get()

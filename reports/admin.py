@@ -26,7 +26,7 @@ from common.admin import (
     FoldedSearchMixin,
     ReadOnlyRecordMixin,
 )
-from common.fields import CleanCharFormField
+from common.fields import OneLineFormField
 from common.numbers import FigureField
 from common.types import StrOrPromise
 from reports import permissions, services
@@ -302,9 +302,9 @@ class UserAdmin(FoldedSearchMixin, BaseUserAdmin):
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         # Names are typed text like any other: cleaned (common.fields), a NUL removed
-        # rather than refused, Word's Shift+Enter never stored to break a backup.
+        # rather than refused, and on one line as every one-line field.
         if db_field.name in ("first_name", "last_name"):
-            kwargs["form_class"] = CleanCharFormField
+            kwargs["form_class"] = OneLineFormField
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from common.admin import IdsOnlyAutocompleteSelect, IdsOnlyAutocompleteSelectMultiple
 from common.dates import date_in_range
-from common.fields import CleanCharFormField
+from common.fields import OneLineFormField
 from common.numbers import FigureField, query_int
 from common.types import StrOrPromise
 from directives.forms import UnitChoices
@@ -100,7 +100,7 @@ class ReorganisationForm(forms.Form):
         _("Effective from"),
         _("The first day of the new structure; units that end, end on the day before."),
     )
-    decision_number = CleanCharFormField(
+    decision_number = OneLineFormField(
         label=_("Decision number"),
         max_length=100,
         help_text=_("The deciding document, as it is numbered, e.g. Quyết định số 123-QĐ/TU."),
@@ -162,8 +162,8 @@ class MergeForm(ReorganisationForm):
     )
     into = unit_field(_("Existing successor"), required=False)
     new_code = forms.SlugField(label=_("Code of the new unit"), max_length=40, required=False)
-    new_name = CleanCharFormField(label=_("Name of the new unit"), max_length=200, required=False)
-    new_short_name = CleanCharFormField(
+    new_name = OneLineFormField(label=_("Name of the new unit"), max_length=200, required=False)
+    new_short_name = OneLineFormField(
         label=_("Short name of the new unit"), max_length=80, required=False
     )
     new_kind = kind_field(_("Kind of the new unit"))
@@ -297,12 +297,12 @@ class SplitForm(ReorganisationForm):
                 max_length=40,
                 required=False,
             ),
-            f"part{number}_name": CleanCharFormField(
+            f"part{number}_name": OneLineFormField(
                 label=_("Successor %(number)s: name of the new unit") % n,
                 max_length=200,
                 required=False,
             ),
-            f"part{number}_short_name": CleanCharFormField(
+            f"part{number}_short_name": OneLineFormField(
                 label=_("Successor %(number)s: short name") % n, max_length=80, required=False
             ),
             f"part{number}_kind": kind_field(_("Successor %(number)s: kind") % n),
@@ -486,12 +486,12 @@ class RenameForm(ReorganisationForm):
     own_fields = ("unit", "name", "short_name")
 
     unit = unit_field(_("Unit"))
-    name = CleanCharFormField(
+    name = OneLineFormField(
         label=_("New name"),
         max_length=200,
         help_text=_("Documents dated before the effective day keep the old name."),
     )
-    short_name = CleanCharFormField(label=_("New short name"), max_length=80, required=False)
+    short_name = OneLineFormField(label=_("New short name"), max_length=80, required=False)
 
     def carry_out(self, *, user, dry_run):
         return services.rename_unit(

@@ -84,10 +84,15 @@ def test_the_form_limit_counts_the_cleaned_text():
 def test_a_saved_text_is_clean_in_the_row_the_instance_and_the_history():
     from directives.models import Meeting
 
-    meeting = f.MeetingFactory(title="Giao\x0bban\x00 " + unicodedata.normalize("NFD", "Dân vận"))
-    assert meeting.title == "Giao\nban Dân vận"
-    assert Meeting.objects.get(pk=meeting.pk).title == "Giao\nban Dân vận"
-    assert meeting.history.get().title == "Giao\nban Dân vận"
+    meeting = f.MeetingFactory(
+        title="Giao\x0bban\x00 " + unicodedata.normalize("NFD", "Dân vận"),
+        basis="Quyết định 461\x0bngày 14/12/2021",
+    )
+    # A title is one line: Word's Shift+Enter is a space there; the basis keeps its lines.
+    assert meeting.title == "Giao ban Dân vận"
+    assert Meeting.objects.get(pk=meeting.pk).title == "Giao ban Dân vận"
+    assert meeting.history.get().title == "Giao ban Dân vận"
+    assert meeting.history.get().basis == "Quyết định 461\nngày 14/12/2021"
 
 
 def test_an_update_of_the_queryset_stores_clean_text_too():
@@ -129,7 +134,31 @@ def test_the_data_migrations_clean_stored_rows_and_history_and_keep_overlong_tex
     assert read_raw(type(report_history), report_history.pk, "results") == (
         "Dòng một\ndòng hai đúng hạn"
     )
-    assert read_raw(Directive, directive.pk, "title") == "Dân vận\n"
+    assert read_raw(Directive, directive.pk, "title") == "Dân vận"  # one line, at its end
     assert read_raw(ProgressUpdate, update.pk, "description") == "y" * 9_000
     assert read_raw(type(user), user.pk, "first_name") == "An\n"
     assert read_raw(type(user), user.pk, "last_name") == "Nguyễn"
+
+
+@pytest.mark.usefixtures("factories_keep_history")
+def test_the_data_migrations_put_stored_one_line_texts_on_one_line():
+    """Titles and names stored with a line break or tab pasted from Word, before such
+    fields kept one line, are made one line, history included; other texts keep theirs."""
+    from directives.models import Meeting
+    from reports.models import Unit
+
+    meeting = f.MeetingFactory(title="Giao ban", assessment="Tốt")
+    unit = f.UnitFactory(name="Hội Nông dân")
+    history = meeting.history.get()
+    write_raw(Meeting, meeting.pk, title="Giao ban\nquý I\t2024", assessment="Một\nhai")
+    write_raw(type(history), history.pk, venue="Hội trường\tTỉnh ủy")
+    write_raw(Unit, unit.pk, name="Hội  Nông\ndân tỉnh ")
+
+    for _ in range(2):  # a second run changes nothing
+        migration("directives", "0011_one_line_texts").one_line_texts(apps, None)
+        migration("reports", "0029_one_line_texts").one_line_texts(apps, None)
+
+    assert read_raw(Meeting, meeting.pk, "title") == "Giao ban quý I 2024"
+    assert read_raw(Meeting, meeting.pk, "assessment") == "Một\nhai"
+    assert read_raw(type(history), history.pk, "venue") == "Hội trường Tỉnh ủy"
+    assert read_raw(Unit, unit.pk, "name") == "Hội Nông dân tỉnh"

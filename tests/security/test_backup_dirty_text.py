@@ -38,7 +38,7 @@ def test_a_history_row_with_a_vertical_tab_is_backed_up_cleaned_and_restored(tmp
     call_command("flush", interactive=False, verbosity=0)
     call_command("restore", str(archive), stdout=io.StringIO())
     restored = Meeting.history.get()
-    assert restored.title == "Giao ban\nquý I"
+    assert restored.title == "Giao ban quý I"  # a title is one line
     assert restored.assessment == "Tốt"
     assert Meeting.objects.get().title == "Giao ban quý I"
 
