@@ -346,7 +346,8 @@ PAGES = [
     ),
     ("my work", "head", lambda w: reverse("directives:my_work"), 10),
     ("progress review queue", "reviewer", lambda w: reverse("directives:review"), 10),
-    ("directive", "reviewer", lambda w: reverse("directives:detail", args=[w.directive.pk]), 14),
+    # + the subtree of the unit that held the meeting, whose units reach its target.
+    ("directive", "reviewer", lambda w: reverse("directives:detail", args=[w.directive.pk]), 15),
     ("directive (head)", "head", lambda w: reverse("directives:detail", args=[w.directive.pk]), 14),
     ("directive form", "reviewer", lambda w: reverse("directives:edit", args=[w.directive.pk]), 14),
     (
