@@ -553,6 +553,30 @@ def _current_version(report: UnitReport) -> ReportVersion:
     return version
 
 
+def write_refusal_message(report: UnitReport) -> str:
+    """Why a save or submission from an open page met a report that can no longer be
+    changed: submitted meanwhile (by the head, or from another tab), or closed."""
+    if report.quarter.closed:
+        return _closed_message()
+    if not report.is_filed:
+        return _("This report can no longer be changed here.")
+    who = (
+        report.submitted_by.get_full_name() or report.submitted_by.username
+        if (report.submitted_by)
+        else "—"
+    )
+    when = (
+        timezone.localtime(report.submitted_at).strftime("%d/%m/%Y %H:%M")
+        if report.submitted_at
+        else "—"
+    )
+    return _(
+        "This report was submitted by %(who)s at %(when)s while this page was open: it can "
+        "no longer be changed here, and nothing was saved. Your browser keeps what you "
+        "typed on this page; ask the commission to return the report if it must change."
+    ) % {"who": who, "when": when}
+
+
 def review_refusal_message(report: UnitReport) -> str:
     """Why a review action met a report in another state (a repeated or racing click)."""
     if report.quarter.closed:

@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from reports.forms import SECTION_MAX_LENGTH
-from reports.models import IndicatorValue, UnitKind, UnitReport
+from reports.models import IndicatorValue, ReportStatus, UnitKind, UnitReport
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -174,6 +174,38 @@ def test_a_stale_save_is_refused_and_both_versions_are_shown(
     assert 'class="conflict-panel' in body
     report.refresh_from_db()
     assert report.results == "Bản của trưởng đơn vị"
+
+
+@pytest.mark.parametrize("action", ["save", "submit"])
+def test_a_save_from_a_page_opened_before_the_head_submitted_says_so(
+    client, unit, quarter, url, reporter, head, action
+):
+    """A stale page of a report submitted meanwhile (by the head, or from another tab)
+    was refused as if its writer had no right to it (403)."""
+    from reports import services
+
+    client.force_login(reporter)
+    post(client, url, results="Bản nháp")
+    report = UnitReport.objects.get()
+    opened_version = report.version
+    services.report_submit(report=report, user=head, expected_version=report.version)
+    response = client.post(
+        url,
+        {
+            "version": opened_version,
+            **f.REPORT_SECTIONS,
+            "results": "Sửa sau khi đã gửi",
+            "action": action,
+        },
+    )
+    assert response.status_code == 409
+    body = response.content.decode()
+    assert "đã được" in body and "Hùng" in body and "trong khi trang này đang mở" in body
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED
+    assert report.results == "Bản nháp"
+    client.force_login(f.member(f.UnitFactory(code="khac")))
+    assert client.post(url, {"version": report.version}).status_code == 404  # another unit's
 
 
 def test_two_people_starting_the_same_report_do_not_overwrite_each_other(

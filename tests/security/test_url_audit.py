@@ -518,10 +518,11 @@ POST_CASES = [
         codes(404, reporter_u=400, head_u=400, admin=400),
     ),
     (
+        # Its writers are told it was submitted meanwhile (409, nothing saved).
         "save U's submitted report",
         "reports:report",
         report_of("u", "2024-q1"),
-        codes(403, reporter_v=404, **UNSEEN_BY_X),
+        codes(403, reporter_v=404, reporter_u=409, head_u=409, admin=409, **UNSEEN_BY_X),
     ),
     (
         "mark a value of U's submitted report for follow-up (none chosen)",
