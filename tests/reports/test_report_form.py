@@ -269,3 +269,12 @@ def test_a_stale_save_shows_the_indicator_values_on_record_too(
     assert f'name="value_{indicator.id}"' in body and 'value="7"' in body
     assert "<strong>1.500</strong>" in body
     assert IndicatorValue.objects.get().value == 1500
+
+
+def test_the_hint_writes_numbers_as_the_pages_language_reads_them(client, url, reporter):
+    """The English page said to write 1.234 or 12,5, which it then refused as ambiguous."""
+    client.force_login(reporter)
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    vietnamese = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "Write numbers as 1,234 or 12.5" in english
+    assert "Viết số theo dạng 1.234 hoặc 12,5" in vietnamese
