@@ -44,6 +44,15 @@ class CleanCharFormField(forms.CharField):
         # saved: Word's Shift+Enter as a new line, not as an invisible box.
         return self.cleaned(data)
 
+    def widget_attrs(self, widget):
+        attrs = super().widget_attrs(widget)
+        if isinstance(widget, forms.Textarea) and "maxlength" in attrs:
+            # A browser cuts a longer paste at maxlength without a word: the limit is
+            # the server's, which refuses with a message and keeps the text, and a
+            # counter (static/js/site.js) shows it while typing.
+            attrs["data-max-length"] = attrs.pop("maxlength")
+        return attrs
+
 
 class OneLineFormField(CleanCharFormField):
     """A form's one-line text field: cleaned, and a line break or tab pasted into it

@@ -32,6 +32,28 @@ document.querySelectorAll("[data-autosubmit]").forEach((field) => {
   });
 });
 
+// The characters used in every text area with a limit (data-max-length, which
+// common.fields writes instead of maxlength: a browser cuts a longer paste at
+// maxlength without a word, where the server refuses it with a message and the text
+// kept). The counter is the page's own [data-counter-for] element, or one added
+// under the area.
+document.querySelectorAll("textarea[data-max-length]").forEach((area) => {
+  let counter = area.id && document.querySelector('[data-counter-for="' + area.id + '"]');
+  if (!counter) {
+    counter = document.createElement("div");
+    counter.className = "form-text text-end";
+    area.insertAdjacentElement("afterend", counter);
+  }
+  const limit = Number(area.dataset.maxLength);
+  const format = new Intl.NumberFormat(document.documentElement.lang || "vi");
+  const update = () => {
+    counter.textContent = format.format(area.value.length) + " / " + format.format(limit);
+    counter.classList.toggle("text-danger", area.value.length > limit);
+  };
+  area.addEventListener("input", update);
+  update();
+});
+
 // After a refused form, take the keyboard to the first field to correct: a screen
 // reader then reads its label and its error (tied to it by aria-describedby). Once
 // every deferred script has run (DOMContentLoaded), so that a search picker

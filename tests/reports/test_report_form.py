@@ -1,6 +1,7 @@
 """The report form: indicator values, bad input, long text, escaping, concurrent edits."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -225,7 +226,7 @@ def test_the_form_carries_the_version_and_the_browser_copy_key(client, url, repo
     body = client.get(url).content.decode()
     assert 'name="version" value="2"' in body
     assert 'data-keep="report:bdv:2024-q2"' in body  # stored as danvan:report:bdv:2024-q2
-    assert "js/report_form.js" in body
+    assert 'data-max-length="20000"' in body  # the counter of each section (site.js)
 
 
 # --- Bounded queries --------------------------------------------------------------------
@@ -278,3 +279,16 @@ def test_the_hint_writes_numbers_as_the_pages_language_reads_them(client, url, r
     vietnamese = client.get(url, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "Write numbers as 1,234 or 12.5" in english
     assert "Viết số theo dạng 1.234 hoặc 12,5" in vietnamese
+
+
+def test_no_text_area_lets_the_browser_cut_a_paste_at_its_limit(client, reviewer_user):
+    """A text area with maxlength keeps the first 20,000 characters of a longer paste
+    without a word; its limit is the server's, which refuses with a message."""
+    f.QuarterFactory(year=2024, number=1)
+    client.force_login(reviewer_user)
+    for page in [reverse("meetings:new")]:  # its assessment, basis, shortcomings
+        body = client.get(page).content.decode()
+        areas = re.findall(r"<textarea[^>]*>", body)
+        assert areas, page
+        assert not [area for area in areas if "maxlength" in area], page
+        assert all("data-max-length=" in area for area in areas), page
