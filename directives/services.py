@@ -185,12 +185,42 @@ def notice_issue(
     expected_version: int | None = None,
 ) -> ConclusionNotice:
     """Issue the notice as edited, with its number and date, which the meeting then
-    shows; it no longer changes. Not dated before the meeting."""
+    shows; it no longer changes. Dated between the meeting and today; its number not
+    one another notice of the same unit already has that year (the unit numbers its
+    notices in one series a year)."""
+    today = timezone.localdate()
     if issued_on < notice.meeting.held_on:
         raise ValidationError(
             {
                 "issued_on": _("A notice cannot be issued before its meeting (%(day)s).")
                 % {"day": notice.meeting.held_on.strftime("%d/%m/%Y")}
+            }
+        )
+    if issued_on > today:
+        raise ValidationError(
+            {
+                "issued_on": _(
+                    "A notice cannot be dated after today (%(day)s): it is issued on the day "
+                    "it is signed."
+                )
+                % {"day": today.strftime("%d/%m/%Y")}
+            }
+        )
+    taken = (
+        ConclusionNotice.objects.filter(
+            meeting__unit_id=notice.meeting.unit_id, number=number, issued_on__year=issued_on.year
+        )
+        .exclude(pk=notice.pk)
+        .first()
+    )
+    if taken is not None and taken.issued_on is not None:
+        raise ValidationError(
+            {
+                "number": _(
+                    "Number %(number)s is already the notice of %(day)s: each notice of the "
+                    "year has its own number."
+                )
+                % {"number": number, "day": taken.issued_on.strftime("%d/%m/%Y")}
             }
         )
     notice.number, notice.issued_on, notice.issued_by = number, issued_on, user

@@ -138,3 +138,40 @@ def test_unit_staff_read_the_edited_words_only_once_issued(client, world):
     notice.save()
     body, _header = docx_text(client, world)
     assert "Lời văn đang sửa." in body
+
+
+def test_a_notice_is_not_issued_on_a_day_to_come_nor_under_a_number_the_year_has(client, world):
+    """Issued as 12 of 01/01/2030, then another as 12 again: neither was refused, and an
+    issued notice cannot be changed."""
+    import datetime
+
+    from django.utils import timezone
+
+    last_year = f.MeetingFactory(quarter=world.q1, unit=world.meeting.unit)
+    ConclusionNotice.objects.create(
+        meeting=last_year, opening="…", tasks="…", number=12, issued_on=datetime.date(2023, 12, 20)
+    )
+    client.force_login(world.reviewer)
+    form = client.get(notice_url(world)).context["form"]
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    future = client.post(
+        notice_url(world), posted(form, action="issue", number="12", issued_on=f"{tomorrow}")
+    )
+    assert future.status_code == 200
+    assert "vào ngày ký" in future.content.decode()
+    assert not ConclusionNotice.objects.filter(meeting=world.meeting).exists()
+
+    issued = client.post(  # 12 of 2023 is another year's series
+        notice_url(world), posted(form, action="issue", number="12", issued_on="2024-03-18")
+    )
+    assert issued.status_code == 302
+    other = f.MeetingFactory(quarter=world.q1, unit=world.meeting.unit)
+    other_url = reverse("meetings:notice", args=[other.pk])
+    form = client.get(other_url).context["form"]
+    tasks = "1. Nắm chắc tình hình nhân dân."  # the meeting has no directive on record
+    again = client.post(
+        other_url, posted(form, action="issue", number="12", issued_on="2024-04-02", tasks=tasks)
+    )
+    assert again.status_code == 200
+    assert "18/03/2024" in again.content.decode()  # the notice that has number 12
+    assert ConclusionNotice.objects.filter(number=12, issued_on__year=2024).count() == 1
