@@ -307,3 +307,14 @@ def test_a_very_long_run_of_digits_is_refused_with_a_message_not_an_error():
     # Read with its group marks ignored this is a 33-digit number: still a message.
     assert refusal("0.00000855214191251625725142561696", language="vi")
     assert format_figure(Decimal("1E+40"), language="vi").startswith("10.000")
+
+
+def test_a_fraction_in_a_whole_number_field_is_refused_without_naming_an_indicator():
+    """The percent done of a task said "Chỉ tiêu này…" (this indicator) of a fraction."""
+    from common.numbers import FigureField
+
+    with pytest.raises(ValidationError) as refused:
+        FigureField(whole=True).clean("50,5")
+    assert refused.value.messages == [
+        "Số này tính theo đơn vị nguyên: hãy nhập số nguyên, không có phần thập phân."
+    ]
