@@ -32,6 +32,30 @@ document.querySelectorAll("[data-autosubmit]").forEach((field) => {
   });
 });
 
+// A form posted once: a second click while the page waits for the answer (a double
+// click, an impatient one) is not sent again. The second of two "Return" posts found
+// the report already returned and said "nothing was changed", which read as a
+// failure. Checked after the form's own handlers (a refused field sends nothing); a
+// page shown again from the browser's cache, or an answer that never comes, lets the
+// form be sent again.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") {
+    return;
+  }
+  if (form.dataset.sent) {
+    event.preventDefault();
+    return;
+  }
+  form.dataset.sent = "1";
+  window.setTimeout(() => delete form.dataset.sent, 15000);
+});
+window.addEventListener("pageshow", (event) => {
+  if (event.persisted) {
+    document.querySelectorAll("form[data-sent]").forEach((form) => delete form.dataset.sent);
+  }
+});
+
 // The characters used in every text area with a limit (data-max-length, which
 // common.fields writes instead of maxlength: a browser cuts a longer paste at
 // maxlength without a word, where the server refuses it with a message and the text

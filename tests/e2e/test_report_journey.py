@@ -69,8 +69,19 @@ def test_the_reviewer_returns_it_and_then_accepts_the_corrected_report(open_as, 
     expect(reviewer.get_by_role("main")).to_contain_text(SECTIONS["results of the tasks"])
     comment = "Bổ sung số liệu về mô hình “Dân vận khéo” của các cơ sở hội."
     reviewer.get_by_label(t("What should the unit change?")).fill(comment)
-    reviewer.get_by_role("button", name=t("Return to the unit with this comment")).click()
+    posts: list[str] = []
+
+    def count_posts(request) -> None:
+        if request.method == "POST":
+            posts.append(request.url)
+
+    reviewer.on("request", count_posts)
+    # An impatient double click is sent once: the second "return" was told the report
+    # was already returned and that nothing was changed, which read as a failure.
+    reviewer.get_by_role("button", name=t("Return to the unit with this comment")).dblclick()
     expect(reviewer.get_by_role("alert")).to_contain_text("Hội Nông dân tỉnh")
+    reviewer.remove_listener("request", count_posts)
+    assert len(posts) == 1, posts
 
     # The head is told: the bell counts it, the inbox says it with the comment and
     # leads to the report.
