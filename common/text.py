@@ -33,6 +33,18 @@ def one_line(text: str) -> str:
     return " ".join(clean_text(text).split())
 
 
+# A label in brackets before a sentence ("[Dữ liệu mẫu] ", the demo's mark).
+_LEADING_LABEL = re.compile(r"(?:\[[^\]]*\]\s*)*")
+
+
+def capital_first(text: str) -> str:
+    """``text`` with its first word capitalised, after any label in brackets: a list's
+    item as the Party's documents write it ("[Dữ liệu mẫu] Việc nắm…", not "việc")."""
+    label = _LEADING_LABEL.match(text)
+    start = label.end() if label else 0
+    return text[:start] + text[start : start + 1].upper() + text[start + 1 :]
+
+
 # Letters that are not a base letter plus combining marks, so NFD leaves them.
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "d"})
 

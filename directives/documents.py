@@ -35,6 +35,7 @@ from common.documents.xlsx import (
     row_height,
     title_rows,
 )
+from common.text import capital_first
 from directives import permissions, query, selectors
 from directives.models import (
     NOTICE_CLOSING,
@@ -336,7 +337,7 @@ def conclusion_notice_docx(
         ]
         for position, item in enumerate(items, start=1):
             end = "." if position == len(items) else ";"
-            paragraph(doc, f"- {item[:1].upper()}{item[1:]}{end}", indent=True)
+            paragraph(doc, f"- {capital_first(item)}{end}", indent=True)
     heading(doc, f"{'III' if shortcomings.strip() else 'II'}. NHIỆM VỤ TRONG THỜI GIAN TỚI")
     if notice is not None:
         text_paragraphs(doc, notice.tasks)

@@ -174,3 +174,13 @@ def test_clean_text_keeps_ordinary_text_except_for_composition(text):
 
 def test_search_text_never_holds_a_control_character():
     assert search_text("Giao\x00ban", "Dân\x0bvận") == "giaoban dan van"
+
+
+def test_a_list_items_first_word_is_capitalised_after_a_label_in_brackets():
+    from common.text import capital_first
+
+    assert capital_first("phối hợp còn hạn chế") == "Phối hợp còn hạn chế"
+    assert capital_first("[Dữ liệu mẫu] việc nắm tình hình") == "[Dữ liệu mẫu] Việc nắm tình hình"
+    assert capital_first("[a] [b] đã") == "[a] [b] Đã"
+    assert capital_first("") == ""
+    assert capital_first("[chỉ nhãn]") == "[chỉ nhãn]"
