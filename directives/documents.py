@@ -50,6 +50,7 @@ from directives.rules import DirectiveStatus
 from reports.issuers import issuer_on, issuing_commission
 from reports.models import Quarter
 from reports.permissions import scope_of_reads
+from reports.rules import ROMAN
 from reports.selectors import load_former_names
 
 if TYPE_CHECKING:
@@ -249,7 +250,8 @@ def directive_register_xlsx(user, *, quarter: Quarter, day: datetime.date | None
     label = quarter_title(quarter.year, quarter.number)
     as_at = f"Trạng thái, tiến độ và ngày hoàn thành tính đến hết ngày {day:%d/%m/%Y}."
     _register_sheet(
-        book.sheet(f"Quý {quarter.number}-{quarter.year}"),
+        # "Quý IV-2026": the documents' numerals; a sheet's name cannot hold "/".
+        book.sheet(f"Quý {ROMAN[quarter.number]}-{quarter.year}"),
         this_quarter,
         titles=[
             "SỔ THEO DÕI THỰC HIỆN Ý KIẾN CHỈ ĐẠO",

@@ -630,7 +630,10 @@ def test_a_long_text_gets_a_row_tall_enough_to_read(client, meeting):
     directive.save()
     client.force_login(f.reviewer())
     url = reverse("quarters:directives_xlsx", args=[meeting["quarter"].slug])
-    sheet = xlsx_of(client.get(url)).worksheets[0]
+    book = xlsx_of(client.get(url))
+    assert book.sheetnames == ["Quý I-2024", "Chưa xong từ trước"]  # the documents' numerals
+    assert book.worksheets[0].oddFooter.center.text == "Trang &P/&N"  # numbered pages
+    sheet = book.worksheets[0]
     # A row of the default height (15 points) is written without one.
     heights = {
         row[0].row: sheet.row_dimensions[row[0].row].height or 15

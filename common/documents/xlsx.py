@@ -155,9 +155,10 @@ def title_rows(sheet: Sheet, titles: list[str]) -> None:
 
 def print_landscape(sheet: Sheet, *, widths, fit: bool = True) -> None:
     """Column widths, A4 landscape (as wide as one page, unless not ``fit``), the header
-    row on every page."""
+    row on every page, and each page numbered ("Trang 2/7") at its foot."""
     for index, width in enumerate(widths):
         sheet.ws.set_column(index, index, width)
+    sheet.ws.set_footer("&CTrang &P/&N")
     sheet.ws.set_landscape()
     sheet.ws.set_paper(A4)
     if fit:
