@@ -163,6 +163,28 @@ PROVINCE = "tu"  # the root: its Standing Board holds the briefing; the roles ar
 
 # The issuers of the demo's documents. The signers' names are invented, and say so.
 ISSUERS_FROM = datetime.date(2021, 1, 1)
+
+
+def unit_issuer(
+    superior: str, header_name: str, symbol: str, capacity: str, signer_for: str, title: str
+) -> dict:
+    """The issuer details of a demo unit's own documents (its quarterly report): the
+    header's two lines, the number's symbol, who signs; sample names."""
+    return {
+        "superior": superior,
+        "header_name": header_name,
+        "symbol": symbol,
+        "place": "Quảng Ninh",
+        "signer_capacity": capacity,
+        "signer_for": signer_for,
+        "signer_title": title,
+        "signer_name": "Nguyễn Văn Mẫu (tên mẫu)",
+        "recipients": "Thường trực Tỉnh ủy (để b/c)",
+        "kept_by": "Văn phòng",
+        **({"motto": "ĐOÀN TNCS HỒ CHÍ MINH"} if symbol == "TĐTN" else {}),
+    }
+
+
 ISSUERS = {
     # A notice of the Standing Board is a document of the Tỉnh ủy, whose superior, the
     # provincial Party organisation, is not a unit of the tree.
@@ -186,6 +208,97 @@ ISSUERS = {
         "signer_name": "Trần Thị Bình (tên mẫu)",
         "recipients": "Thường trực Tỉnh ủy (để b/c)\nCác cơ quan, đơn vị khối dân vận",
         "kept_by": "Văn phòng Ban",
+    },
+    **{
+        code: unit_issuer(*details)
+        for code, details in {
+            # The state's style (the Front, the mass organisations, the armed forces):
+            # the body under its own organisation, as their documents head it.
+            "mttq": (
+                "ỦY BAN MTTQ VIỆT NAM TỈNH QUẢNG NINH",
+                "BAN THƯỜNG TRỰC",
+                "MTTQ-BTT",
+                "T/M",
+                "BAN THƯỜNG TRỰC",
+                "CHỦ TỊCH",
+            ),
+            "hlhpn": (
+                "HỘI LHPN TỈNH QUẢNG NINH",
+                "BAN THƯỜNG VỤ",
+                "HPN",
+                "T/M",
+                "BAN THƯỜNG VỤ",
+                "CHỦ TỊCH",
+            ),
+            "tinhdoan": (
+                "BCH ĐOÀN TỈNH QUẢNG NINH",
+                "BAN THƯỜNG VỤ",
+                "TĐTN",
+                "T/M",
+                "BAN THƯỜNG VỤ",
+                "BÍ THƯ",
+            ),
+            "hnd": (
+                "HỘI NÔNG DÂN TỈNH QUẢNG NINH",
+                "BAN THƯỜNG VỤ",
+                "HND",
+                "T/M",
+                "BAN THƯỜNG VỤ",
+                "CHỦ TỊCH",
+            ),
+            "hccb": (
+                "HỘI CỰU CHIẾN BINH TỈNH QUẢNG NINH",
+                "BAN THƯỜNG VỤ",
+                "CCB",
+                "T/M",
+                "BAN THƯỜNG VỤ",
+                "CHỦ TỊCH",
+            ),
+            "ldld": ("TỔNG LĐLĐ VIỆT NAM", "LĐLĐ TỈNH QUẢNG NINH", "LĐLĐ", "", "", "CHỦ TỊCH"),
+            "bchqs": ("QUÂN KHU 3", "BỘ CHQS TỈNH QUẢNG NINH", "BCH", "", "", "CHỈ HUY TRƯỞNG"),
+            "congan": ("BỘ CÔNG AN", "CÔNG AN TỈNH QUẢNG NINH", "CAT", "", "", "GIÁM ĐỐC"),
+            "bdbp": (
+                "BỘ TƯ LỆNH BỘ ĐỘI BIÊN PHÒNG",
+                "BỘ CHỈ HUY BĐBP TỈNH QUẢNG NINH",
+                "BĐBP",
+                "",
+                "",
+                "CHỈ HUY TRƯỞNG",
+            ),
+            # The Party's style: the provincial Party organisation above the body.
+            "bcsd-ubnd": (
+                "ĐẢNG BỘ TỈNH QUẢNG NINH",
+                "BAN CÁN SỰ ĐẢNG UBND TỈNH",
+                "BCSĐ",
+                "T/M",
+                "BAN CÁN SỰ ĐẢNG",
+                "BÍ THƯ",
+            ),
+            "dd-hdnd": (
+                "ĐẢNG BỘ TỈNH QUẢNG NINH",
+                "ĐẢNG ĐOÀN HĐND TỈNH",
+                "ĐĐ",
+                "T/M",
+                "ĐẢNG ĐOÀN",
+                "BÍ THƯ",
+            ),
+            "tu-halong": (
+                "ĐẢNG BỘ TỈNH QUẢNG NINH",
+                "THÀNH ỦY HẠ LONG",
+                "ThU",
+                "T/M",
+                "BAN THƯỜNG VỤ",
+                "BÍ THƯ",
+            ),
+            "tu-uongbi": (
+                "ĐẢNG BỘ TỈNH QUẢNG NINH",
+                "THÀNH ỦY UÔNG BÍ",
+                "ThU",
+                "T/M",
+                "BAN THƯỜNG VỤ",
+                "BÍ THƯ",
+            ),
+        }.items()
     },
 }
 

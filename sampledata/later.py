@@ -89,6 +89,7 @@ from sampledata.demo import (
     _sample,
     drawn_series,
     indicators_of,
+    unit_issuer,
 )
 from structure.services import (
     Decision,
@@ -622,6 +623,14 @@ class LaterQuarters:
     def load_ward_accounts(self) -> None:
         for ward in WARDS:
             unit = self.units[ward.code]
+            # A ward's Party committee heads its documents under the provincial Party
+            # organisation (36-HD/VPTW), its own name from the tree.
+            self.loader.ensure(
+                DocumentIssuer,
+                {"unit": unit, "valid_from": REORGANISED_ON},
+                unit_issuer("ĐẢNG BỘ TỈNH QUẢNG NINH", "", "ĐU", "T/M", "ĐẢNG ỦY", "BÍ THƯ"),
+                by=self.admin,
+            )
             reporters, heads = self.loader.reporters, self.loader.heads
             for suffix, first, role, role_label, users in (
                 ("reporter", "Cán bộ", MembershipRole.REPORTER, "Cán bộ báo cáo", reporters),

@@ -350,6 +350,28 @@ class TestThroughToday:
         )
         assert {row["unit"].code for row in first["directive_rows"]} >= CITIES  # before it
 
+    def test_every_reporting_unit_heads_its_documents_under_its_own_organisation(self, demo_loaded):
+        """Without issuer details a header put a unit under its parent in the tree: the
+        Trade Union under the Front ("ỦY BAN MTTQ VIỆT NAM TỈNH"), a ward under "TỈNH ỦY
+        QUẢNG NINH" where the Party's rules want the provincial Party organisation."""
+        from reports.issuers import issuer_on
+
+        day = datetime.date(2026, 9, 30)
+        headers = {
+            code: (issuer.superior, issuer.party)
+            for code in ("hnd", "ldld", "tinhdoan", "congan", "du-hongai", "dd-hdnd")
+            for issuer in [issuer_on(Unit.objects.get(code=code), day)]
+        }
+        assert headers == {
+            "hnd": ("HỘI NÔNG DÂN TỈNH QUẢNG NINH", False),
+            "ldld": ("TỔNG LĐLĐ VIỆT NAM", False),
+            "tinhdoan": ("BCH ĐOÀN TỈNH QUẢNG NINH", False),
+            "congan": ("BỘ CÔNG AN", False),
+            "du-hongai": ("ĐẢNG BỘ TỈNH QUẢNG NINH", True),
+            "dd-hdnd": ("ĐẢNG BỘ TỈNH QUẢNG NINH", True),
+        }
+        assert issuer_on(Unit.objects.get(code="tinhdoan"), day).motto == ("ĐOÀN TNCS HỒ CHÍ MINH",)
+
 
 def test_on_the_first_day_of_a_quarter_nothing_is_dated_after_today():
     today = datetime.date(2027, 1, 1)
