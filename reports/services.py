@@ -553,16 +553,21 @@ def _current_version(report: UnitReport) -> ReportVersion:
     return version
 
 
-def write_refusal_message(report: UnitReport) -> str:
-    """Why a save or submission from an open page met a report that can no longer be
-    changed: submitted meanwhile (by the head, or from another tab), or closed."""
-    if report.quarter.closed:
+def write_refusal_message(*, quarter, report: UnitReport | None) -> str:
+    """Why a save or submission from a page its writer opened earlier is refused now:
+    the quarter closed, the unit no longer owes the report, or the report was
+    submitted meanwhile (by the head, or from another tab)."""
+    if quarter.closed:
         return _closed_message()
+    if report is None:
+        return _("The unit does not report for this quarter: nothing was saved.")
+    if report.no_longer_owed:
+        return no_longer_owed_message()
     if not report.is_filed:
         return _("This report can no longer be changed here.")
     who = (
         report.submitted_by.get_full_name() or report.submitted_by.username
-        if (report.submitted_by)
+        if report.submitted_by
         else "—"
     )
     when = (
@@ -570,6 +575,13 @@ def write_refusal_message(report: UnitReport) -> str:
         if report.submitted_at
         else "—"
     )
+    if report.status == ReportStatus.ACCEPTED:
+        return _(
+            "This report was submitted by %(who)s at %(when)s and has been accepted: it "
+            "can no longer be changed here, and nothing was saved. Your browser keeps what "
+            "you typed on this page; ask the commission to reopen the report if it must "
+            "change."
+        ) % {"who": who, "when": when}
     return _(
         "This report was submitted by %(who)s at %(when)s while this page was open: it can "
         "no longer be changed here, and nothing was saved. Your browser keeps what you "

@@ -252,9 +252,10 @@ def report_page(request: HttpRequest, unit_code: str, quarter: Quarter) -> HttpR
         if report is not None and report.no_longer_owed:
             messages.error(request, services.no_longer_owed_message())
             return redirect(report)
-        if report is not None and permissions.can_work_on_unit_reports(user, unit.id):
-            # Submitted meanwhile (the head, another tab) or closed: not a matter of rights.
-            messages.error(request, services.write_refusal_message(report))
+        if permissions.can_work_on_unit_reports(user, unit.id):
+            # A page opened before the report was submitted, the quarter closed or the
+            # unit ended: not a matter of rights, but of what happened meanwhile.
+            messages.error(request, services.write_refusal_message(quarter=quarter, report=report))
             return _render_page(request, **page, status=409)
         raise PermissionDenied
     indicators = selectors.indicators_for_kind(unit.kind)

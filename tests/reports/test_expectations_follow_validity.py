@@ -107,8 +107,11 @@ def assert_not_asked_and_cannot_start(client, unit, head, quarter):
     assert page.status_code == 200
     assert page.context["form"] is None
     assert "The unit does not report for" in page.content.decode()
-    posted = client.post(report_url(unit, quarter), f.report_form_data())
-    assert posted.status_code == 403
+    posted = client.post(report_url(unit, quarter), f.report_form_data(), HTTP_ACCEPT_LANGUAGE="en")
+    assert posted.status_code == 409  # a page of before: told why, nothing saved
+    assert (
+        "The unit does not report for this quarter: nothing was saved." in posted.content.decode()
+    )
     assert not UnitReport.objects.filter(unit=unit).exists()
 
 

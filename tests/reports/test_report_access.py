@@ -396,7 +396,9 @@ def test_a_closed_quarter_offers_no_form_for_a_report_never_started(client, worl
     client.force_login(world["users"]["reporter"])
     body = client.get(page_url(world)).content.decode()
     assert 'name="people_situation"' not in body
-    assert client.post(page_url(world), f.report_form_data()).status_code == 403
+    posted = client.post(page_url(world), f.report_form_data())
+    assert posted.status_code == 409  # a page opened before the quarter closed: told so
+    assert "Quý đã khóa sổ" in posted.content.decode()
     assert not UnitReport.objects.exists()
 
 

@@ -292,3 +292,35 @@ def test_no_text_area_lets_the_browser_cut_a_paste_at_its_limit(client, reviewer
         assert areas, page
         assert not [area for area in areas if "maxlength" in area], page
         assert all("data-max-length=" in area for area in areas), page
+
+
+def test_a_first_save_from_a_page_opened_before_the_quarter_closed_says_so(
+    client, unit, quarter, url, reporter
+):
+    """A report never saved, whose quarter closed while its page was open: the writer
+    was refused as if they had no right to it (403)."""
+    client.force_login(reporter)
+    page = client.get(url)
+    assert page.status_code == 200
+    quarter.closed = True
+    quarter.save()
+    response = client.post(url, {"version": 0, **f.REPORT_SECTIONS, "action": "save"})
+    assert response.status_code == 409
+    assert "Quý đã khóa sổ" in response.content.decode()
+    assert not UnitReport.objects.exists()
+
+
+def test_a_save_from_a_page_opened_before_the_report_was_accepted_asks_to_reopen_it(
+    client, unit, quarter, url, reporter, head, reviewer_user
+):
+    from reports import services
+
+    client.force_login(reporter)
+    post(client, url, results="Bản nháp")
+    report = UnitReport.objects.get()
+    opened_version = report.version
+    report = services.report_submit(report=report, user=head, expected_version=report.version)
+    services.report_accept(report=report, user=reviewer_user)
+    response = client.post(url, {"version": opened_version, **f.REPORT_SECTIONS})
+    assert response.status_code == 409
+    assert "đề nghị Ban mở lại báo cáo" in response.content.decode()
