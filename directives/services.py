@@ -186,9 +186,12 @@ def notice_issue(
 ) -> ConclusionNotice:
     """Issue the notice as edited, with its number and date, which the meeting then
     shows; it no longer changes. Dated between the meeting and today; its number not
-    one another notice of the same unit already has that year (the unit numbers its
-    notices in one series a year)."""
+    one another notice of the same unit already has that year. (A Party body numbers
+    through its term, which the app does not record: a number of an earlier year is
+    left to the clerk.) Two notices issued at once take their numbers one after the
+    other: the unit's row is locked while the number is checked and saved."""
     today = timezone.localdate()
+    Unit.objects.select_for_update().filter(pk=notice.meeting.unit_id).first()
     if issued_on < notice.meeting.held_on:
         raise ValidationError(
             {
