@@ -217,7 +217,7 @@ ISSUERS = {
             "mttq": (
                 "ỦY BAN MTTQ VIỆT NAM TỈNH QUẢNG NINH",
                 "BAN THƯỜNG TRỰC",
-                "MTTQ-BTT",
+                "MTTQ",
                 "T/M",
                 "BAN THƯỜNG TRỰC",
                 "CHỦ TỊCH",
@@ -285,7 +285,7 @@ ISSUERS = {
             "tu-halong": (
                 "ĐẢNG BỘ TỈNH QUẢNG NINH",
                 "THÀNH ỦY HẠ LONG",
-                "ThU",
+                "THU",
                 "T/M",
                 "BAN THƯỜNG VỤ",
                 "BÍ THƯ",
@@ -293,7 +293,7 @@ ISSUERS = {
             "tu-uongbi": (
                 "ĐẢNG BỘ TỈNH QUẢNG NINH",
                 "THÀNH ỦY UÔNG BÍ",
-                "ThU",
+                "THU",
                 "T/M",
                 "BAN THƯỜNG VỤ",
                 "BÍ THƯ",

@@ -23,6 +23,7 @@ from directives.models import (
     ReviewStatus,
 )
 from reports.models import (
+    DocumentIssuer,
     IndicatorValue,
     Quarter,
     Reorganisation,
@@ -371,6 +372,8 @@ class TestThroughToday:
             "dd-hdnd": ("ĐẢNG BỘ TỈNH QUẢNG NINH", True),
         }
         assert issuer_on(Unit.objects.get(code="tinhdoan"), day).motto == ("ĐOÀN TNCS HỒ CHÍ MINH",)
+        for details in DocumentIssuer.objects.all():  # as the admin would save them
+            details.full_clean()
 
 
 def test_on_the_first_day_of_a_quarter_nothing_is_dated_after_today():
