@@ -12,7 +12,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from lxml.etree import XMLSyntaxError
 
 from common.documents.docx import ROMAN_NUMERALS
-from common.fields import CleanCharFormField
+from common.fields import CleanCharFormField, OneLineFormField
 from common.numbers import FigureField, format_figure
 from common.text import clean_text
 from common.types import StrOrPromise
@@ -75,7 +75,8 @@ class ReportForm(forms.Form):
                 whole=indicator.whole_numbers,
                 max_value=indicator.max_value,
             )
-            self.fields[self.note_name(indicator)] = CleanCharFormField(
+            # One line, as IndicatorValue.note stores it (a re-pasted note is the same note).
+            self.fields[self.note_name(indicator)] = OneLineFormField(
                 label=_("Note on “%(name)s”") % {"name": indicator.name},
                 required=False,
                 max_length=NOTE_MAX_LENGTH,
@@ -153,7 +154,7 @@ class FollowUpForm(forms.Form):
     """A reviewer's follow-up mark on one of a report's values (``services.follow_up_mark``)."""
 
     indicator = forms.IntegerField(min_value=1)
-    note = CleanCharFormField(label=_("What to follow"), max_length=NOTE_MAX_LENGTH, required=False)
+    note = OneLineFormField(label=_("What to follow"), max_length=NOTE_MAX_LENGTH, required=False)
 
 
 class ReopenForm(forms.Form):
