@@ -18,7 +18,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core import validators
-from django.db import models
+from django.db import IntegrityError, models, transaction
 
 from common.text import clean_text, one_line
 
@@ -48,8 +48,8 @@ class CleanCharFormField(forms.CharField):
         attrs = super().widget_attrs(widget)
         if isinstance(widget, forms.Textarea) and "maxlength" in attrs:
             # A browser cuts a longer paste at maxlength without a word: the limit is
-            # the server's, which refuses with a message and keeps the text, and a
-            # counter (static/js/site.js) shows it while typing.
+            # the server's, which refuses with a message and keeps the text, and on
+            # the site's pages a counter (static/js/site.js) shows it while typing.
             attrs["data-max-length"] = attrs.pop("maxlength")
         return attrs
 
@@ -104,7 +104,8 @@ def store_one_line_texts(model: type[models.Model], batch: int = 2000) -> None:
     """Write again, on one line, the ``CleanCharField`` texts of ``model``'s rows stored
     before such fields were kept on one line (a data migration's step; history tables
     included, as they copy the fields). Read in batches by primary key; only the rows
-    that change are written, so a second run writes nothing."""
+    that change are written, so a second run writes nothing; a row whose unique text
+    would become another row's is left as it is."""
     columns = [field for field in model._meta.concrete_fields if isinstance(field, CleanCharField)]
     if not columns:
         return
@@ -124,7 +125,13 @@ def store_one_line_texts(model: type[models.Model], batch: int = 2000) -> None:
                 if isinstance(value, str) and one_line(value) != value
             }
             if changes:
-                manager.filter(pk=pk).update(**changes)
+                try:
+                    with transaction.atomic():
+                        manager.filter(pk=pk).update(**changes)
+                except IntegrityError:
+                    # A unique text ("Tổ  A" beside "Tổ A") that would be another's:
+                    # kept as it was, for the form to ask at its next edit.
+                    continue
         last = found[-1][0]
 
 

@@ -6,6 +6,8 @@ import unicodedata
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from common.fields import CleanCharField, CleanTextField
 from sampledata.demo import demo_load
@@ -154,9 +156,21 @@ def test_the_data_migrations_put_stored_one_line_texts_on_one_line():
     write_raw(type(history), history.pk, venue="Hội trường\tTỉnh ủy")
     write_raw(Unit, unit.pk, name="Hội  Nông\ndân tỉnh ")
 
-    for _ in range(2):  # a second run changes nothing
+    taken = f.TopicFactory(name="Tổ A")
+    twin = f.TopicFactory(name="Tổ B")
+    write_raw(type(twin), twin.pk, name="Tổ  A")  # one line, it would be the other's name
+
+    def run() -> None:
         migration("directives", "0011_one_line_texts").one_line_texts(apps, None)
         migration("reports", "0029_one_line_texts").one_line_texts(apps, None)
+
+    run()
+    with CaptureQueriesContext(connection) as second:
+        run()
+    updates = [q["sql"] for q in second.captured_queries if q["sql"].startswith("UPDATE")]
+    assert len(updates) == 1 and '"directives_topic"' in updates[0]  # only the twin, again
+    assert read_raw(type(twin), twin.pk, "name") == "Tổ  A"  # left for its next edit
+    assert read_raw(type(taken), taken.pk, "name") == "Tổ A"
 
     assert read_raw(Meeting, meeting.pk, "title") == "Giao ban quý I 2024"
     assert read_raw(Meeting, meeting.pk, "assessment") == "Một\nhai"
