@@ -10,6 +10,7 @@ import datetime
 from django.db.models import QuerySet, prefetch_related_objects
 
 from common.documents.docx import Issuer
+from common.text import one_line
 from reports.models import DocumentIssuer, DocumentStyle, Unit, UnitKind
 from reports.permissions import Scope
 
@@ -34,19 +35,15 @@ def details_on(unit: Unit, day: datetime.date) -> DocumentIssuer | None:
     )
 
 
-def _line(text: str) -> str:
-    """A value printed on one line: a line break pasted into it (Word's Shift+Enter) is
-    a space there."""
-    return " ".join(text.split())
-
-
 def _recipient_lines(recipients: str, kept_by: str, *, party: bool) -> tuple[str, ...]:
     """ "- X," a line, and "- Lưu Y." last (Party style: a comma after each, a full stop
     after the last; no colon after "Lưu"); in the state style "- X;" and "- Lưu: VT, Y."."""
-    lines = [_line(line).lstrip("-–• ").rstrip(",;.").strip() for line in recipients.splitlines()]
+    lines = [
+        one_line(line).lstrip("-–• ").rstrip(",;.").strip() for line in recipients.splitlines()
+    ]
     listed = [f"- {line}{',' if party else ';'}" for line in lines if line]
     if kept_by.strip():
-        kept = _line(kept_by).rstrip(".")
+        kept = one_line(kept_by).rstrip(".")
         listed.append(f"- Lưu {kept}." if party else f"- Lưu: VT, {kept}.")
     return tuple(listed)
 
@@ -88,8 +85,10 @@ def issuer_on(unit: Unit | None, day: datetime.date) -> Issuer:
     details = details_on(unit, day)
     party = style_of(unit, details)
     parent_name = unit.parent.name_on(day) if unit.parent is not None else ""
-    superior = _line(details.superior if details and details.superior else parent_name).upper()
-    name = _line(details.header_name if details and details.header_name else header_name(unit, day))
+    superior = one_line(details.superior if details and details.superior else parent_name).upper()
+    name = one_line(
+        details.header_name if details and details.header_name else header_name(unit, day)
+    )
     if details is None:
         return Issuer(
             superior=superior,
@@ -103,18 +102,18 @@ def issuer_on(unit: Unit | None, day: datetime.date) -> Issuer:
             party=party,
         )
     written = details.signer_capacity if party else STATE_CAPACITY.get(details.signer_capacity)
-    capacity = (_line(f"{written} {details.signer_for}").upper(),) if written else ()
+    capacity = (one_line(f"{written} {details.signer_for}").upper(),) if written else ()
     return Issuer(
         superior=superior,
         name=name.upper(),
         symbol=details.symbol,
-        place=_line(details.place),
-        signer_lines=(*capacity, _line(details.signer_title).upper()),
-        signer_name=_line(details.signer_name),
+        place=one_line(details.place),
+        signer_lines=(*capacity, one_line(details.signer_title).upper()),
+        signer_name=one_line(details.signer_name),
         recipients=_recipient_lines(details.recipients, details.kept_by, party=party),
         author=unit.name_on(day),
         party=party,
-        motto=tuple(line for line in (_line(details.motto),) if line),
+        motto=tuple(line for line in (one_line(details.motto),) if line),
     )
 
 
