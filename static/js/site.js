@@ -48,7 +48,9 @@ document.addEventListener("submit", (event) => {
     return;
   }
   form.dataset.sent = "1";
-  window.setTimeout(() => delete form.dataset.sent, 15000);
+  // Long enough for a double click and an impatient second one; short enough that a
+  // navigation the user stopped ("Stay on this page") leaves the button working.
+  window.setTimeout(() => delete form.dataset.sent, 3000);
 });
 window.addEventListener("pageshow", (event) => {
   if (event.persisted) {
@@ -59,8 +61,10 @@ window.addEventListener("pageshow", (event) => {
 // The characters used in every text area with a limit (data-max-length, which
 // common.fields writes instead of maxlength: a browser cuts a longer paste at
 // maxlength without a word, where the server refuses it with a message and the text
-// kept). The counter is the page's own [data-counter-for] element, or one added
-// under the area.
+// kept; the Django admin, which loads no site.js, just refuses). Counted as the
+// server counts, in NFC code points: Vietnamese typed decomposed is 2 or 3 characters
+// a letter until cleaned. The counter is the page's own [data-counter-for] element,
+// or one added under the area.
 document.querySelectorAll("textarea[data-max-length]").forEach((area) => {
   let counter = area.id && document.querySelector('[data-counter-for="' + area.id + '"]');
   if (!counter) {
@@ -71,8 +75,9 @@ document.querySelectorAll("textarea[data-max-length]").forEach((area) => {
   const limit = Number(area.dataset.maxLength);
   const format = new Intl.NumberFormat(document.documentElement.lang || "vi");
   const update = () => {
-    counter.textContent = format.format(area.value.length) + " / " + format.format(limit);
-    counter.classList.toggle("text-danger", area.value.length > limit);
+    const used = [...area.value.normalize("NFC")].length;
+    counter.textContent = format.format(used) + " / " + format.format(limit);
+    counter.classList.toggle("text-danger", used > limit);
   };
   area.addEventListener("input", update);
   update();
