@@ -565,53 +565,54 @@ def write_refusal_message(*, quarter, report: UnitReport | None) -> str:
         return no_longer_owed_message()
     if not report.is_filed:
         return _("This report can no longer be changed here.")
-    who = (
-        report.submitted_by.get_full_name() or report.submitted_by.username
-        if report.submitted_by
-        else "—"
-    )
-    when = (
-        timezone.localtime(report.submitted_at).strftime("%d/%m/%Y %H:%M")
-        if report.submitted_at
-        else "—"
-    )
+    by = _who_and_when(report.submitted_by, report.submitted_at)
     if report.status == ReportStatus.ACCEPTED:
-        return _(
-            "This report was submitted by %(who)s at %(when)s and has been accepted: it "
-            "can no longer be changed here, and nothing was saved. Your browser keeps what "
-            "you typed on this page; ask the commission to reopen the report if it must "
-            "change."
-        ) % {"who": who, "when": when}
-    return _(
-        "This report was submitted by %(who)s at %(when)s while this page was open: it can "
-        "no longer be changed here, and nothing was saved. Your browser keeps what you "
-        "typed on this page; ask the commission to return the report if it must change."
-    ) % {"who": who, "when": when}
+        return (
+            _(
+                "This report was submitted by %(who)s at %(when)s and has been accepted: it "
+                "can no longer be changed here, and nothing was saved. Your browser keeps what "
+                "you typed on this page; ask the commission to reopen the report if it must "
+                "change."
+            )
+            % by
+        )
+    return (
+        _(
+            "This report was submitted by %(who)s at %(when)s while this page was open: it can "
+            "no longer be changed here, and nothing was saved. Your browser keeps what you "
+            "typed on this page; ask the commission to return the report if it must change."
+        )
+        % by
+    )
+
+
+def _who_and_when(user, at) -> dict[str, str]:
+    """{"who": the user's name, "when": "dd/mm/yyyy hh:mm"} for a refusal's message
+    ("—" for what is not recorded)."""
+    return {
+        "who": (user.get_full_name() or user.username) if user else "—",
+        "when": timezone.localtime(at).strftime("%d/%m/%Y %H:%M") if at else "—",
+    }
 
 
 def review_refusal_message(report: UnitReport) -> str:
     """Why a review action met a report in another state (a repeated or racing click)."""
     if report.quarter.closed:
         return _closed_message()
-    who = (
-        report.reviewed_by.get_full_name() or report.reviewed_by.username
-        if report.reviewed_by
-        else "—"
-    )
-    when = (
-        timezone.localtime(report.reviewed_at).strftime("%d/%m/%Y %H:%M")
-        if report.reviewed_at
-        else "—"
-    )
+    by = _who_and_when(report.reviewed_by, report.reviewed_at)
     if report.status == ReportStatus.ACCEPTED:
-        return _(
-            "This report was already accepted (by %(who)s at %(when)s). Nothing was changed."
-        ) % {"who": who, "when": when}
+        return (
+            _("This report was already accepted (by %(who)s at %(when)s). Nothing was changed.")
+            % by
+        )
     if report.status == ReportStatus.RETURNED:
-        return _(
-            "This report was already sent back to the unit (by %(who)s at %(when)s). "
-            "Nothing was changed."
-        ) % {"who": who, "when": when}
+        return (
+            _(
+                "This report was already sent back to the unit (by %(who)s at %(when)s). "
+                "Nothing was changed."
+            )
+            % by
+        )
     if report.status == ReportStatus.SUBMITTED:
         return _("This report is waiting for review, not accepted: there is nothing to reopen.")
     return _("This report has not been submitted: there is nothing to review.")
