@@ -36,6 +36,12 @@ def note_history(
     return obj
 
 
+def person_name(user: User | None, missing: str = "") -> str:
+    """Who did something, as pages and messages name them: the full name, else the
+    username; ``missing`` for nobody recorded."""
+    return (user.get_full_name() or user.username) if user is not None else missing
+
+
 class _HistoryManager(HistoryManager):
     """simple-history's manager, made once per model rather than once per read of
     ``Model.history``: its descriptor builds a new manager class on every read

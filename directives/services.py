@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from common.history import M, note_history
+from common.history import M, note_history, person_name
 from common.types import StrOrPromise
 from directives import permissions, query, rules, selectors
 from directives.models import (
@@ -68,11 +68,7 @@ class EditConflict(ValidationError):
                 "version on record, then save again to replace that version."
             )
             % {
-                "who": (
-                    (change.history_user.get_full_name() or change.history_user.username)
-                    if change.history_user
-                    else "—"
-                ),
+                "who": person_name(change.history_user, missing="—"),
                 "when": timezone.localtime(change.history_date).strftime("%H:%M %d/%m/%Y"),
             },
             code="conflict",
@@ -459,10 +455,6 @@ def _safe_evidence_name(upload: UploadedFile, extension: str) -> str:
     return f"{uuid.uuid4().hex}.{extension}"
 
 
-def _name(user: User | None) -> str:
-    return (user.get_full_name() or user.username) if user is not None else ""
-
-
 # What a repeated or racing decision is told, by the decision on record: the
 # message naming who took it, and the one for when the record names nobody.
 _ALREADY_DECIDED: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
@@ -487,7 +479,7 @@ _ALREADY_DECIDED: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
 
 def _already_decided(decision: str, by: User | None) -> str:
     with_who, without = _ALREADY_DECIDED[decision]
-    who = _name(by)
+    who = person_name(by)
     return with_who % {"who": who} if who else str(without)
 
 

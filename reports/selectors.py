@@ -23,6 +23,7 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from common.history import person_name
 from common.text import search_words
 from reports import permissions
 from reports.aggregation.lineage import Lineage
@@ -286,7 +287,7 @@ def report_timeline(report: UnitReport) -> list[TimelineEntry]:
     for record in records:
         event = ReportEvent(record.event) if record.event else None
         user = record.history_user
-        who = (user.get_full_name() or user.username) if user else ""
+        who = person_name(user)
         comment = record.review_comment if event and event.has_comment else ""
         entries.append(
             TimelineEntry(when=record.history_date, who=who, event=event or "", comment=comment)

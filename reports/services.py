@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from common.history import note_history
+from common.history import note_history, person_name
 from common.text import clean_text, fold
 from notifications.messages import quarter_params
 from notifications.models import Kind
@@ -590,7 +590,7 @@ def _who_and_when(user, at) -> dict[str, str]:
     """{"who": the user's name, "when": "dd/mm/yyyy hh:mm"} for a refusal's message
     ("—" for what is not recorded)."""
     return {
-        "who": (user.get_full_name() or user.username) if user else "—",
+        "who": person_name(user, missing="—"),
         "when": timezone.localtime(at).strftime("%d/%m/%Y %H:%M") if at else "—",
     }
 
