@@ -102,12 +102,12 @@ def target_progress(
     subtree = Unit.objects.subtree_ids([directive.meeting.unit_id])
     scope = scope_for(user) or NO_UNITS
     whole = scope.is_everything or subtree <= (scope.unit_ids or frozenset())
-    units = subtree if whole else subtree & (scope.unit_ids or frozenset())
     agg = Avg("value") if indicator.aggregation == Aggregation.MEAN else Sum("value")
+    given = IndicatorValue.objects.filter(
+        filed_q("report__"), among("report__unit_id", subtree), indicator=indicator
+    )
     rows = (
-        IndicatorValue.objects.filter(
-            filed_q("report__"), among("report__unit_id", units), indicator=indicator
-        )
+        scope.filter(given, "report__unit_id")
         .filter(
             Q(report__quarter__year__gt=start.year)
             | Q(report__quarter__year=start.year, report__quarter__number__gte=start.number)
