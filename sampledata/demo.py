@@ -166,10 +166,17 @@ ISSUERS_FROM = datetime.date(2021, 1, 1)
 
 
 def unit_issuer(
-    superior: str, header_name: str, symbol: str, capacity: str, signer_for: str, title: str
+    superior: str,
+    header_name: str,
+    symbol: str,
+    capacity: str,
+    signer_for: str,
+    title: str,
+    motto: str = "",
 ) -> dict:
     """The issuer details of a demo unit's own documents (its quarterly report): the
-    header's two lines, the number's symbol, who signs; sample names."""
+    header's two lines, the number's symbol, who signs (sample names), and the
+    right-hand heading of an organisation that has its own."""
     return {
         "superior": superior,
         "header_name": header_name,
@@ -181,7 +188,7 @@ def unit_issuer(
         "signer_name": "Nguyễn Văn Mẫu (tên mẫu)",
         "recipients": "Thường trực Tỉnh ủy (để b/c)",
         "kept_by": "Văn phòng",
-        **({"motto": "ĐOÀN TNCS HỒ CHÍ MINH"} if symbol == "TĐTN" else {}),
+        "motto": motto,
     }
 
 
@@ -237,6 +244,7 @@ ISSUERS = {
                 "T/M",
                 "BAN THƯỜNG VỤ",
                 "BÍ THƯ",
+                "ĐOÀN TNCS HỒ CHÍ MINH",
             ),
             "hnd": (
                 "HỘI NÔNG DÂN TỈNH QUẢNG NINH",
